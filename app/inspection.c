@@ -1,0 +1,74 @@
+/*
+ * inspection.c — names of grades, aspects, responsibilities and roles.
+ */
+#include "inspection.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *grade_name(enum grade g)
+{
+    static const char *names[] = {"", "A", "B", "C", "X"};
+    return (unsigned)g < sizeof names / sizeof *names ? names[g] : "";
+}
+
+enum grade grade_from_char(char c)
+{
+    switch (c) {
+    case 'A': return GRADE_A;
+    case 'B': return GRADE_B;
+    case 'C': return GRADE_C;
+    case 'X': return GRADE_X;
+    default: return GRADE_NONE;
+    }
+}
+
+static const char *aspect_names[ASPECT_COUNT] = {"cosmetic", "functional", "completeness"};
+
+const char *aspect_name(enum aspect a)
+{
+    return (unsigned)a < ASPECT_COUNT ? aspect_names[a] : "";
+}
+
+int aspect_from_name(const char *s)
+{
+    for (int i = 0; i < ASPECT_COUNT; i++)
+        if (s && strcmp(s, aspect_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *resp_names[RESP_COUNT] = {"", "merchant", "logistics", "customer", "platform"};
+
+const char *responsibility_name(enum responsibility r)
+{
+    return (unsigned)r < RESP_COUNT ? resp_names[r] : "";
+}
+
+int responsibility_from_name(const char *s)
+{
+    for (int i = 0; i < RESP_COUNT; i++)
+        if (s && strcmp(s, resp_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *role_names[] = {"grader", "supervisor", "admin"};
+
+const char *role_name(enum role r)
+{
+    return (unsigned)r < 3 ? role_names[r] : "";
+}
+
+int role_from_name(const char *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (s && strcmp(s, role_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void plate_format(char *out, int outlen, const char *station, int64_t seq)
+{
+    snprintf(out, (size_t)outlen, "%s-%06lld", station, (long long)seq);
+}

@@ -1,0 +1,540 @@
+/*
+ * test_rules.c — grading rules: loading, validation errors with their lines,
+ * SKU matching, and grading (worst-of, aspects, dispositions, defects,
+ * responsibility).
+ */
+#include "harness.h"
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- grading -------------------------------------------------------------- */
+
+/* Three checks: two cosmetic, one functional, none of completeness. */
+static const char grading_json[] =
+    "{\"version\": \"g1\", \"categories\": [\n"
+    " {\"id\": \"t\", \"name\": {\"en\": \"Test\", \"zh\": \"测试\"}, \"match\": [\"T-*\"],\n"
+    "  \"checks\": [\n"
+    "   {\"id\": \"c1\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"C1\"}, \"answers\": [\n"
+    "     {\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"},\n"
+    "     {\"id\": \"b\", \"text\": {\"en\": \"b\"}, \"grade\": \"B\", \"defect\": \"D1\"},\n"
+    "     {\"id\": \"c\", \"text\": {\"en\": \"c\"}, \"grade\": \"C\", \"defect\": \"D2\", "
+    "\"responsibility\": \"customer\"},\n"
+    "     {\"id\": \"x\", \"text\": {\"en\": \"x\"}, \"grade\": \"X\", \"defect\": \"D3\", "
+    "\"responsibility\": \"logistics\"}]},\n"
+    "   {\"id\": \"c2\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"C2\"}, \"answers\": [\n"
+    "     {\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"},\n"
+    "     {\"id\": \"b\", \"text\": {\"en\": \"b\"}, \"grade\": \"B\", \"defect\": \"D1\"},\n"
+    "     {\"id\": \"c\", \"text\": {\"en\": \"c\"}, \"grade\": \"C\", \"responsibility\": "
+    "\"merchant\"}]},\n"
+    "   {\"id\": \"f1\", \"aspect\": \"functional\", \"text\": {\"en\": \"F1\"}, \"answers\": [\n"
+    "     {\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"},\n"
+    "     {\"id\": \"x\", \"text\": {\"en\": \"x\"}, \"grade\": \"X\", \"defect\": \"DOA\", "
+    "\"responsibility\": \"merchant\"},\n"
+    "     {\"id\": \"c\", \"text\": {\"en\": \"c\"}, \"grade\": \"C\", \"responsibility\": "
+    "\"platform\"}]}],\n"
+    "  \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}}]}\n";
+
+#define N_ ASPECT_COUNT
+static const struct grade_case {
+    int answers[3];
+    enum grade grade, cosmetic, functional, completeness;
+    const char *disposition;
+    enum responsibility resp;
+    const char *defects; /* comma-joined, in check order */
+} grade_cases[] = {
+    /* 0 */ {{0, 0, 0}, GRADE_A, GRADE_A, GRADE_A, GRADE_NONE, "restock", RESP_NONE, ""},
+    /* 1 */ {{1, 0, 0}, GRADE_B, GRADE_B, GRADE_A, GRADE_NONE, "open_box", RESP_NONE, "D1"},
+    /* 2 duplicate defect kept once */
+    {{1, 1, 0}, GRADE_B, GRADE_B, GRADE_A, GRADE_NONE, "open_box", RESP_NONE, "D1"},
+    /* 3 */ {{2, 0, 0}, GRADE_C, GRADE_C, GRADE_A, GRADE_NONE, "refurbish", RESP_CUSTOMER, "D2"},
+    /* 4 equal C: the first in file order names the responsibility */
+    {{2, 2, 0}, GRADE_C, GRADE_C, GRADE_A, GRADE_NONE, "refurbish", RESP_CUSTOMER, "D2"},
+    /* 5 */ {{0, 2, 0}, GRADE_C, GRADE_C, GRADE_A, GRADE_NONE, "refurbish", RESP_MERCHANT, ""},
+    /* 6 equal C across aspects: c2 before f1 */
+    {{0, 2, 2}, GRADE_C, GRADE_C, GRADE_C, GRADE_NONE, "refurbish", RESP_MERCHANT, ""},
+    /* 7 equal X: c1 (logistics) before f1 (merchant) */
+    {{3, 0, 1}, GRADE_X, GRADE_X, GRADE_X, GRADE_NONE, "scrap", RESP_LOGISTICS, "D3,DOA"},
+    /* 8 the worst answer decides, even when later */
+    {{2, 0, 1}, GRADE_X, GRADE_C, GRADE_X, GRADE_NONE, "scrap", RESP_MERCHANT, "D2,DOA"},
+    /* 9 a worse answer without responsibility does not take it away */
+    {{1, 0, 2}, GRADE_C, GRADE_B, GRADE_C, GRADE_NONE, "refurbish", RESP_PLATFORM, "D1"},
+    /* 10 functional only bad */
+    {{0, 0, 1}, GRADE_X, GRADE_A, GRADE_X, GRADE_NONE, "scrap", RESP_MERCHANT, "DOA"},
+    /* 11 B + C(no defect) + X */
+    {{1, 2, 1}, GRADE_X, GRADE_C, GRADE_X, GRADE_NONE, "scrap", RESP_MERCHANT, "D1,DOA"},
+    /* 12 an index out of range is skipped, never read */
+    {{9, -1, 0}, GRADE_A, GRADE_NONE, GRADE_A, GRADE_NONE, "restock", RESP_NONE, ""},
+};
+
+static void test_grading(void)
+{
+    struct rules *r;
+    char err[300];
+    if (!CHECK_INT(rules_load_string(grading_json, "g.json", &r, err, sizeof err), 0)) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    const struct rules_category *cat = rules_category(r, "t");
+    CHECK(cat != NULL);
+    if (!cat)
+        goto out;
+    CHECK_STR(text_get(&cat->name, LANG_ZH), "测试");
+    CHECK_STR(text_get(&cat->checks[0].text, LANG_ZH), "C1"); /* falls back to English */
+    for (size_t i = 0; i < sizeof grade_cases / sizeof *grade_cases; i++) {
+        const struct grade_case *t = &grade_cases[i];
+        struct grade_result g;
+        rules_grade(cat, t->answers, &g);
+        char joined[128] = "";
+        for (int d = 0; d < g.ndefects; d++)
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     d ? "," : "", g.defects[d]);
+        int ok = g.grade == t->grade && g.aspect[ASPECT_COSMETIC] == t->cosmetic &&
+                 g.aspect[ASPECT_FUNCTIONAL] == t->functional &&
+                 g.aspect[ASPECT_COMPLETENESS] == t->completeness &&
+                 g.disposition && strcmp(g.disposition, t->disposition) == 0 &&
+                 g.responsibility == t->resp && strcmp(joined, t->defects) == 0;
+        if (!CHECK(ok))
+            fprintf(stderr,
+                    "  case %zu: grade %s/%s/%s/%s disposition %s resp %s defects \"%s\"\n", i,
+                    grade_name(g.grade), grade_name(g.aspect[0]), grade_name(g.aspect[1]),
+                    grade_name(g.aspect[2]), g.disposition ? g.disposition : "(null)",
+                    responsibility_name(g.responsibility), joined);
+    }
+    /* No category or no answers: nothing graded. */
+    struct grade_result g;
+    rules_grade(NULL, NULL, &g);
+    CHECK_INT(g.grade, GRADE_NONE);
+    CHECK(g.disposition == NULL);
+out:
+    rules_free(r);
+}
+
+/* Every check of a category answered with its worst answer: at most
+ * INSP_MAX_DEFECTS defects are kept. */
+static void test_many_defects(void)
+{
+    char *json = malloc(20000);
+    size_t n = (size_t)sprintf(json, "{\"version\":\"m\",\"categories\":[{\"id\":\"m\",\"name\":"
+                                     "{\"en\":\"M\"},\"match\":[\"*\"],\"checks\":[");
+    for (int i = 0; i < INSP_MAX_ANSWERS; i++)
+        n += (size_t)sprintf(json + n,
+                             "%s{\"id\":\"k%d\",\"aspect\":\"completeness\",\"text\":{\"en\":"
+                             "\"k\"},\"answers\":[{\"id\":\"a\",\"text\":{\"zh\":\"甲\"},"
+                             "\"grade\":\"%c\",\"defect\":\"DF%d\"}]}",
+                             i ? "," : "", i, "ABCX"[i % 4], i);
+    sprintf(json + n, "],\"disposition\":{\"A\":\"restock\",\"B\":\"open_box\",\"C\":"
+                      "\"refurbish\",\"X\":\"liquidate\"}}]}");
+    struct rules *r;
+    char err[300];
+    if (CHECK_INT(rules_load_string(json, "m.json", &r, err, sizeof err), 0)) {
+        int answers[INSP_MAX_ANSWERS] = {0};
+        struct grade_result g;
+        rules_grade(&r->categories[0], answers, &g);
+        CHECK_INT(g.ndefects, INSP_MAX_DEFECTS);
+        CHECK_STR(g.defects[0], "DF0");
+        CHECK_STR(g.defects[INSP_MAX_DEFECTS - 1], "DF15");
+        CHECK_INT(g.grade, GRADE_X);
+        CHECK_INT(g.aspect[ASPECT_COMPLETENESS], GRADE_X);
+        CHECK_INT(g.aspect[ASPECT_COSMETIC], GRADE_NONE);
+        CHECK_STR(g.disposition, "liquidate");
+        CHECK_STR(text_get(&r->categories[0].checks[0].answers[0].text, LANG_EN), "甲");
+        rules_free(r);
+    } else
+        fprintf(stderr, "%s\n", err);
+    free(json);
+}
+
+/* ---- matching ------------------------------------------------------------- */
+
+static const char match_json[] =
+    "{\"version\": \"m\", \"categories\": [\n"
+    " {\"id\": \"first\", \"name\": {\"en\": \"F\"}, \"match\": [\"A?-*\", \"PH-[0-9]*\"],\n"
+    "  \"checks\": [{\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"
+    "   \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"}]}],\n"
+    "  \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}},\n"
+    " {\"id\": \"second\", \"name\": {\"en\": \"S\"}, \"match\": [\"AB-*\", \"PH-*\"],\n"
+    "  \"checks\": [{\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"
+    "   \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"}]}],\n"
+    "  \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}},\n"
+    " {\"id\": \"none\", \"name\": {\"en\": \"N\"}, \"match\": [],\n"
+    "  \"checks\": [{\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"
+    "   \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"a\"}, \"grade\": \"A\"}]}],\n"
+    "  \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}}]}\n";
+
+static const struct match_case {
+    const char *file; /* NULL: match_json */
+    const char *sku;
+    const char *want; /* category id, or NULL */
+} match_cases[] = {
+    /* 0 */ {NULL, "AB-1", "first"},  /* both match: the first in file order */
+    /* 1 */ {NULL, "AC-77", "first"},
+    /* 2 */ {NULL, "PH-9X", "first"}, /* character class */
+    /* 3 */ {NULL, "PH-X9", "second"},
+    /* 4 */ {NULL, "ab-1", NULL},     /* case-sensitive */
+    /* 5 */ {NULL, "", NULL},
+    /* 6 */ {NULL, "ZZ", NULL},
+    /* 7 */ {"demo", "PH-IPH13-128", "phone"},
+    /* 8 */ {"demo", "SH-RUN-42", "apparel"},
+    /* 9 */ {"demo", "AP-TSHIRT-M", "apparel"},
+    /* 10 */ {"demo", "KT-KETTLE", "appliance"},
+    /* 11 */ {"demo", "SA-FAN", "appliance"},
+    /* 12 */ {"demo", "XX-1", NULL},
+    /* 13 */ {"demo", "ph-1", NULL},
+};
+
+static void test_matching(void)
+{
+    struct rules *mine, *demo;
+    char err[300];
+    int rc1 = rules_load_string(match_json, "m.json", &mine, err, sizeof err);
+    if (!CHECK_INT(rc1, 0))
+        fprintf(stderr, "%s\n", err);
+    int rc2 = rules_load_string(rules_builtin_json, "builtin", &demo, err, sizeof err);
+    if (!CHECK_INT(rc2, 0))
+        fprintf(stderr, "%s\n", err);
+    if (rc1 || rc2)
+        goto out;
+    for (size_t i = 0; i < sizeof match_cases / sizeof *match_cases; i++) {
+        const struct match_case *t = &match_cases[i];
+        const struct rules_category *c = rules_match(t->file ? demo : mine, t->sku);
+        const char *got = c ? c->id : NULL;
+        bool ok = t->want ? got && strcmp(got, t->want) == 0 : got == NULL;
+        if (!CHECK(ok))
+            fprintf(stderr, "  case %zu: %s → %s\n", i, t->sku, got ? got : "(none)");
+    }
+    CHECK(rules_match(mine, NULL) == NULL);
+    CHECK(rules_match(NULL, "AB-1") == NULL);
+    CHECK(rules_category(mine, "none") != NULL);
+    CHECK(rules_category(mine, "nope") == NULL);
+out:
+    rules_free(mine);
+    rules_free(demo);
+}
+
+/* ---- validation errors ------------------------------------------------------ */
+
+/* A valid file; each error case changes one piece of it. */
+static const char base_json[] =
+    "{\"version\": \"v1\",\n"                                                          /* 1 */
+    " \"categories\": [\n"                                                             /* 2 */
+    "  {\"id\": \"c\", \"name\": {\"en\": \"C\"}, \"match\": [\"C-*\"],\n"             /* 3 */
+    "   \"checks\": [\n"                                                               /* 4 */
+    "    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"       /* 5 */
+    "     \"answers\": [\n"                                                            /* 6 */
+    "      {\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"},\n"            /* 7 */
+    "      {\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}]}],\n"         /* 8 */
+    "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}}]}\n"; /* 9 */
+
+#define SECOND_CATEGORY                                                                       \
+    "\n  {\"id\": \"d\", \"name\": {\"en\": \"D\"}, \"match\": [\"D-*\"],\n"                  \
+    "   \"checks\": [{\"id\": \"k\", \"aspect\": \"functional\", \"text\": {\"en\": \"K\"},\n" \
+    "    \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"}]}],\n"     \
+    "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "   \
+    "\"X\": \"scrap\"}}"
+
+static const struct error_case {
+    const char *find, *replace; /* in base_json; find NULL: replace is the whole file */
+    const char *want;           /* the start of the message: "E3NN: t.json:LINE:" */
+    const char *path;           /* a part of the message, or NULL */
+} error_cases[] = {
+    /* 0: valid as it is */
+    {"", "", NULL, NULL},
+    /* 1: unknown keys anywhere are ignored, other languages too */
+    {"\"grade\": \"B\"}", "\"grade\": \"B\", \"photo\": true, \"text2\": {}}", NULL, NULL},
+    /* 2 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": 5}, \"x\": [1]",
+             NULL, NULL},
+    /* 3: JSON syntax, a missing comma: the error is where the next key starts */
+    {"\"v1\",", "\"v1\"", "E302: t.json:2:", "near \"\"categories"},
+    /* 4 */ {"\"grade\": \"B\"}]}],", "\"grade\": \"B\"}]}]", "E302: t.json:9:", NULL},
+    /* 5: cut short */
+    {"\"scrap\"}}]}\n", "\"scrap\"}", "E302: t.json:9:", "ends too soon"},
+    /* 6: trailing garbage */
+    {"\"scrap\"}}]}\n", "\"scrap\"}}]}\n\n,", "E302: t.json:11:", NULL},
+    /* 7 */ {NULL, "", "E302: t.json:1:", NULL},
+    /* 8 */ {NULL, "[1,\n2]", "E303: t.json:1:", NULL},
+    /* 9 */ {"\"version\": \"v1\"", "\"ver\": \"v1\"", "E304: t.json:1:", "version: is missing"},
+    /* 10 */ {"\"version\": \"v1\"", "\"version\": 1", "E304: t.json:1:", NULL},
+    /* 11 */ {"\"version\": \"v1\"", "\"version\": \"\"", "E305: t.json:1:", NULL},
+    /* 12 */ {"\"version\": \"v1\"", "\"version\": \"0123456789012345678901234567890123\"",
+              "E305: t.json:1:", NULL},
+    /* 13 */ {"\"v1\",\n", "\"v1\",\n\n \"return_window_days\": 0,\n", "E306: t.json:3:",
+              "return_window_days"},
+    /* 14 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": 1.5,\n", "E306: t.json:1:", NULL},
+    /* 15 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": \"7\",\n", "E306: t.json:1:", NULL},
+    /* 16 */ {"\"categories\"", "\"cats\"", "E307: t.json:1:", "categories: is missing"},
+    /* 17 */ {NULL, "{\"version\": \"v\",\n \"categories\": []}", "E308: t.json:2:", NULL},
+    /* 18 */ {NULL, "{\"version\": \"v\",\n \"categories\": [\n\n 5]}", "E309: t.json:4:",
+              "categories[0]"},
+    /* 19 */ {"{\"id\": \"c\", ", "{", "E310: t.json:3:", "categories[0].id: is missing"},
+    /* 20 */ {"\"id\": \"c\"", "\"id\": \"\"", "E311: t.json:3:", NULL},
+    /* 21: a second category with the same id */
+    {"\"scrap\"}}]}",
+     "\"scrap\"}}," SECOND_CATEGORY "," SECOND_CATEGORY "]}", "E312: t.json:14:",
+     "categories[2].id"},
+    /* 22 */ {"\"name\": {\"en\": \"C\"}", "\"name\": \"C\"", "E313: t.json:3:",
+              "categories[0].name"},
+    /* 23 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": 5}", "E314: t.json:3:",
+              "categories[0].name.en"},
+    /* 24 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"\"}", "E314: t.json:3:", NULL},
+    /* 25 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"fr\": \"C\"}", "E315: t.json:3:", NULL},
+    /* 26 */ {", \"name\": {\"en\": \"C\"}", "", "E313: t.json:3:", NULL},
+    /* 27 */ {"[\"C-*\"]", "\"C-*\"", "E316: t.json:3:", NULL},
+    /* 28 */ {"[\"C-*\"]", "[\"C-*\",\n \"\"]", "E317: t.json:4:", "match[1]"},
+    /* 29 */ {"[\"C-*\"]", "[3]", "E317: t.json:3:", NULL},
+    /* 30 */ {"\"checks\"", "\"chex\"", "E318: t.json:3:", "checks: is missing"},
+    /* 31: a check that is not an object, on its own line */
+    {"\"checks\": [\n", "\"checks\": [\n  \"k\",\n", "E321: t.json:5:",
+     "categories[0].checks[0]"},
+    /* 32 */ {"{\"id\": \"k\", ", "{", "E322: t.json:5:", NULL},
+    /* 33 */ {"\"id\": \"k\"", "\"id\": \"0123456789012345678901234567890123\"",
+              "E323: t.json:5:", NULL},
+    /* 34: a second check with the same id */
+    {"\"B\"}]}],", "\"B\"}]},\n\n    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": "
+                  "{\"en\": \"K\"}, \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, "
+                  "\"grade\": \"A\"}]}],",
+     "E324: t.json:10:", "checks[1].id"},
+    /* 35 */ {"\"aspect\": \"cosmetic\", ", "", "E325: t.json:5:", "aspect: is missing"},
+    /* 36 */ {"\"cosmetic\"", "[\"cosmetic\"]", "E325: t.json:5:", NULL},
+    /* 37 */ {"\"cosmetic\"", "\"looks\"", "E326: t.json:5:", "\"looks\""},
+    /* 38 */ {"\"answers\"", "\"answerz\"", "E327: t.json:5:", "answers: is missing"},
+    /* 39 */ {"\"text\": {\"en\": \"K\"}", "\"text\": [\"K\"]", "E313: t.json:5:",
+              "checks[0].text"},
+    /* 40: an answer that is not an object */
+    {"{\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}", "\"b\"", "E330: t.json:8:",
+     "answers[1]"},
+    /* 41 */ {"{\"id\": \"b\", ", "{", "E331: t.json:8:", "answers[1].id: is missing"},
+    /* 42 */ {"\"id\": \"b\"", "\"id\": 2", "E331: t.json:8:", NULL},
+    /* 43 */ {"\"id\": \"b\"", "\"id\": \"\"", "E332: t.json:8:", NULL},
+    /* 44 */ {"\"id\": \"b\"", "\"id\": \"a\"", "E333: t.json:8:", "answers[1].id"},
+    /* 45 */ {"\"text\": {\"en\": \"B\"}", "\"text\": {}", "E315: t.json:8:",
+              "answers[1].text"},
+    /* 46 */ {", \"grade\": \"B\"", "", "E334: t.json:8:", "answers[1].grade: is missing"},
+    /* 47 */ {"\"grade\": \"B\"", "\"grade\": 2", "E334: t.json:8:", NULL},
+    /* 48 */ {"\"grade\": \"B\"", "\"grade\": \"D\"",
+              "E335: t.json:8:", "categories[0].checks[0].answers[1].grade"},
+    /* 49 */ {"\"grade\": \"B\"", "\"grade\": \"AB\"", "E335: t.json:8:", NULL},
+    /* 50 */ {"\"grade\": \"B\"", "\"grade\": \"b\"", "E335: t.json:8:", NULL},
+    /* 51 */ {"\"grade\": \"B\"", "\"grade\": \"\"", "E335: t.json:8:", NULL},
+    /* 52 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": 3", "E336: t.json:8:", NULL},
+    /* 53 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"0123456789ABCDEF\"",
+              "E337: t.json:8:", "answers[1].defect"},
+    /* 54 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"\"", "E337: t.json:8:",
+              NULL},
+    /* 55: 15 characters fit */
+    {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"0123456789ABCDE\"", NULL, NULL},
+    /* 56 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"courier\"",
+              "E338: t.json:8:", "responsibility"},
+    /* 57 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"\"",
+              "E338: t.json:8:", NULL},
+    /* 58 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": 1", "E338: t.json:8:",
+              NULL},
+    /* 59 */ {"\"disposition\"", "\"dispo\"", "E339: t.json:3:", "disposition: is missing"},
+    /* 60 */ {"\"disposition\": {", "\"disposition\": [{", "E302: t.json:9:", NULL},
+    /* 61 */ {", \"X\": \"scrap\"", "", "E340: t.json:9:", "disposition.X"},
+    /* 62 */ {"\"scrap\"", "\"trash\"", "E341: t.json:9:", "disposition.X"},
+    /* 63 */ {"\"scrap\"", "5", "E341: t.json:9:", NULL},
+    /* 64: an error deep in a long answer list, on a line of its own */
+    {"\"B\"}]}],", "\"B\"},\n\n\n {\"id\": \"c\", \"text\": {\"en\": \"C\"},\n"
+                  "  \"grade\": \"Q\"}]}],",
+     "E335: t.json:12:", "answers[2].grade"},
+    /* 65: keys inside nested values must not fool the locator */
+    {"\"text\": {\"en\": \"B\"}, \"grade\": \"B\"",
+     "\"note\": {\"id\": \"x\", \"grade\": \"B\"},\n \"text\": {\"en\": \"B\"}, \"grade\": \"Q\"",
+     "E335: t.json:9:", NULL},
+    /* 66: escapes in keys and values */
+    {"{\"id\": \"a\"", "{\"i\\u0064\": \"a\\\"q\"", NULL, NULL},
+    /* 67: return_window_days given */
+    {"\"v1\",\n", "\"v1\", \"return_window_days\": 14,\n", NULL, NULL},
+};
+
+/* base_json with the first `find` replaced; caller frees. */
+static char *variant(const struct error_case *t)
+{
+    if (!t->find)
+        return strdup(t->replace);
+    const char *at = strstr(base_json, t->find);
+    if (!at)
+        return NULL;
+    size_t pre = (size_t)(at - base_json), fl = strlen(t->find), rl = strlen(t->replace);
+    char *out = malloc(sizeof base_json + rl);
+    memcpy(out, base_json, pre);
+    memcpy(out + pre, t->replace, rl);
+    strcpy(out + pre + rl, at + fl);
+    return out;
+}
+
+static void test_errors(void)
+{
+    for (size_t i = 0; i < sizeof error_cases / sizeof *error_cases; i++) {
+        const struct error_case *t = &error_cases[i];
+        char *json = variant(t);
+        if (!CHECK(json != NULL)) {
+            fprintf(stderr, "  case %zu: \"%s\" not in the base file\n", i, t->find);
+            continue;
+        }
+        struct rules *r = (struct rules *)1;
+        char err[400] = "";
+        int rc = rules_load_string(json, "t.json", &r, err, sizeof err);
+        bool ok;
+        if (!t->want)
+            ok = rc == 0 && r != NULL && err[0] == 0;
+        else
+            ok = rc == -1 && r == NULL && strncmp(err, t->want, strlen(t->want)) == 0 &&
+                 (!t->path || strstr(err, t->path));
+        if (!CHECK(ok))
+            fprintf(stderr, "  case %zu: rc %d, \"%s\"; want \"%s\"%s%s\n", i, rc, err,
+                    t->want ? t->want : "success", t->path ? " with " : "",
+                    t->path ? t->path : "");
+        if (rc == 0 && i == 67)
+            CHECK_INT(r->return_window_days, 14);
+        if (rc == 0 && i == 66)
+            CHECK_STR(r->categories[0].checks[0].answers[0].id, "a\"q");
+        if (rc == 0 && i == 0)
+            CHECK_INT(r->return_window_days, 7);
+        if (rc == 0)
+            rules_free(r);
+        free(json);
+    }
+}
+
+/* Counts beyond what an inspection or the keypad can hold. */
+static void test_limits(void)
+{
+    char *json = malloc(40000);
+    for (int pass = 0; pass < 4; pass++) {
+        /* pass 0: 32 checks (ok), 1: 33 checks, 2: 9 answers (ok), 3: 10 answers */
+        int nchecks = pass == 0 ? INSP_MAX_ANSWERS : pass == 1 ? INSP_MAX_ANSWERS + 1 : 1;
+        int nanswers = pass == 2 ? 9 : pass == 3 ? 10 : 1;
+        size_t n = (size_t)sprintf(json, "{\"version\":\"l\",\"categories\":[{\"id\":\"l\","
+                                         "\"name\":{\"en\":\"L\"},\"match\":[\"*\"],\n"
+                                         "\"checks\":[\n");
+        for (int i = 0; i < nchecks; i++) {
+            n += (size_t)sprintf(json + n,
+                                 "%s{\"id\":\"k%d\",\"aspect\":\"functional\",\"text\":{\"en\":"
+                                 "\"k\"},\"answers\":[",
+                                 i ? ",\n" : "", i);
+            for (int a = 0; a < nanswers; a++)
+                n += (size_t)sprintf(json + n,
+                                     "%s{\"id\":\"a%d\",\"text\":{\"en\":\"a\"},\"grade\":\"A\"}",
+                                     a ? "," : "", a);
+            n += (size_t)sprintf(json + n, "]}");
+        }
+        sprintf(json + n, "],\n\"disposition\":{\"A\":\"restock\",\"B\":\"open_box\",\"C\":"
+                          "\"refurbish\",\"X\":\"scrap\"}}]}");
+        struct rules *r;
+        char err[300] = "";
+        int rc = rules_load_string(json, "l.json", &r, err, sizeof err);
+        if (pass == 0 || pass == 2) {
+            if (!CHECK_INT(rc, 0))
+                fprintf(stderr, "  pass %d: %s\n", pass, err);
+            else
+                rules_free(r);
+        } else {
+            CHECK_INT(rc, -1);
+            if (!CHECK(strncmp(err, pass == 1 ? "E320: l.json:2:" : "E329: l.json:3:", 15) == 0))
+                fprintf(stderr, "  pass %d: %s\n", pass, err);
+        }
+    }
+    free(json);
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static void test_files(void)
+{
+    struct rules *r;
+    char err[400];
+
+    /* The demo rules, from the file and compiled in: the same. */
+    if (CHECK_INT(rules_load_file("demo/rules.json", &r, err, sizeof err), 0)) {
+        CHECK_STR(r->version, "2026-11");
+        CHECK_INT(r->return_window_days, 7);
+        CHECK_INT(r->ncategories, 3);
+        const struct rules_category *phone = rules_category(r, "phone");
+        CHECK(phone && phone->nchecks == 5);
+        if (phone) {
+            CHECK_STR(text_get(&phone->name, LANG_ZH), "手机");
+            CHECK_STR(phone->disposition[GRADE_X], "return_to_vendor");
+            CHECK_INT(phone->checks[0].answers[3].responsibility, RESP_LOGISTICS);
+            int answers[5] = {1, 0, 0, 0, 2}; /* light scratches, charger missing */
+            struct grade_result g;
+            rules_grade(phone, answers, &g);
+            CHECK_INT(g.grade, GRADE_C);
+            CHECK_INT(g.aspect[ASPECT_COSMETIC], GRADE_B);
+            CHECK_INT(g.aspect[ASPECT_FUNCTIONAL], GRADE_A);
+            CHECK_INT(g.aspect[ASPECT_COMPLETENESS], GRADE_C);
+            CHECK_STR(g.disposition, "refurbish");
+            CHECK_INT(g.responsibility, RESP_CUSTOMER);
+            CHECK_INT(g.ndefects, 2);
+        }
+        rules_free(r);
+    } else
+        fprintf(stderr, "%s\n", err);
+
+    if (CHECK_INT(rules_load_string(rules_builtin_json, "builtin", &r, err, sizeof err), 0)) {
+        CHECK_INT(r->ncategories, 3);
+        CHECK(rules_category(r, "appliance") != NULL);
+        rules_free(r);
+    } else
+        fprintf(stderr, "%s\n", err);
+
+    /* Missing file. */
+    r = (struct rules *)1;
+    CHECK_INT(rules_load_file("/nonexistent/rules.json", &r, err, sizeof err), -1);
+    CHECK(r == NULL);
+    CHECK(strncmp(err, "E300: /nonexistent/rules.json: ", 31) == 0);
+
+    /* A file with a byte-order mark and CRLF lines loads; its errors name
+     * the file and the right line. */
+    const char *dir = harness_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/bom.json", dir);
+    char *bom = malloc(sizeof base_json + 64);
+    strcpy(bom, "\xEF\xBB\xBF");
+    for (const char *s = base_json; *s; s++) {
+        size_t l = strlen(bom);
+        if (*s == '\n')
+            bom[l++] = '\r';
+        bom[l++] = *s;
+        bom[l] = 0;
+    }
+    harness_write_file(path, bom);
+    if (CHECK_INT(rules_load_file(path, &r, err, sizeof err), 0))
+        rules_free(r);
+    else
+        fprintf(stderr, "%s\n", err);
+    char *bad = strstr(bom, "\"B\"}]");
+    bad[1] = 'Q';
+    harness_write_file(path, bom);
+    CHECK_INT(rules_load_file(path, &r, err, sizeof err), -1);
+    char want[700];
+    snprintf(want, sizeof want, "E335: %s:8: ", path);
+    if (!CHECK(strncmp(err, want, strlen(want)) == 0))
+        fprintf(stderr, "  got \"%s\"\n", err);
+    free(bom);
+
+    /* A small error buffer is never overrun and still starts with the id. */
+    char small[8];
+    CHECK_INT(rules_load_string("{", "x.json", &r, small, sizeof small), -1);
+    CHECK_STR(small, "E302: x");
+    rules_free(NULL);
+}
+
+int main(void)
+{
+    test_grading();
+    test_many_defects();
+    test_matching();
+    test_errors();
+    test_limits();
+    test_files();
+    return harness_done();
+}

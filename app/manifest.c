@@ -1,0 +1,407 @@
+/*
+ * manifest.c — reading expected returns from a CSV file (see manifest.h).
+ *
+ * The CSV grammar is RFC 4180, parsed by libcsv in strict mode: quoted fields
+ * may hold commas, quotes (doubled, §2.7) and line breaks (§2.6); records end
+ * with CRLF or LF. Blank lines are skipped; spaces around an unquoted field are
+ * trimmed (libcsv's default), which forgives hand-edited files. A UTF-8 byte
+ * order mark at the start, as spreadsheet programs write, is ignored.
+ *
+ * Bytes go to libcsv one at a time so that each record knows the physical line
+ * it starts on: errors say "FILE:LINE", LINE counted as an editor shows it,
+ * including line breaks inside quoted fields.
+ *
+ * The whole file is checked before anything is stored: one bad row and
+ * nothing is imported. Error ids E400–E449 are this module's, one per kind.
+ */
+#include "manifest.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "store.h"
+
+#define MANIFEST_MAX_ROWS 200000
+
+enum column { COL_RMA, COL_ORDER_ID, COL_SKU, COL_GTIN, COL_SERIAL, COL_DESCRIPTION,
+              COL_REASON, COL_DELIVERED_AT, NUM_COLUMNS };
+
+static const char *const column_names[NUM_COLUMNS] = {
+    "rma", "order_id", "sku", "gtin", "serial", "description", "reason", "delivered_at"};
+
+/* Where column c's text goes in a row, and how big that field is. */
+static char *column_field(struct manifest_row *r, enum column c, size_t *size)
+{
+    switch (c) {
+#define F(col, field)                                                                      \
+    case col:                                                                              \
+        *size = sizeof r->field;                                                            \
+        return r->field;
+        F(COL_RMA, rma)
+        F(COL_ORDER_ID, order_id)
+        F(COL_SKU, sku)
+        F(COL_GTIN, gtin)
+        F(COL_SERIAL, serial)
+        F(COL_DESCRIPTION, description)
+        F(COL_REASON, reason)
+        F(COL_DELIVERED_AT, delivered_at)
+#undef F
+    default: break;
+    }
+    *size = 0;
+    return NULL;
+}
+
+struct parse {
+    const char *path;
+    char *err;
+    size_t errlen;
+    bool failed;
+
+    long line;      /* physical line of the byte being fed, from 1 */
+    long row_line;  /* physical line where the current record began */
+    bool in_row;    /* a record has begun and not yet ended */
+    bool prev_cr;
+
+    bool have_header;
+    int ncols;
+    enum column cols[NUM_COLUMNS]; /* file column → manifest column */
+    bool seen[NUM_COLUMNS];
+
+    int field;                 /* index of the next field in the record */
+    struct manifest_row cur;
+
+    struct manifest_row *rows;
+    long *lines; /* physical line of each row, for duplicate messages */
+    int nrows, cap;
+
+    int *hash; /* open addressing over rows by rma; -1 empty */
+    size_t hash_cap;
+};
+
+static void fail(struct parse *ps, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record the first error only: "E4NN: FILE:LINE: text" (fmt starts with the id). */
+static void fail(struct parse *ps, long line, const char *fmt, ...)
+{
+    if (ps->failed)
+        return;
+    ps->failed = true;
+    if (!ps->err || !ps->errlen)
+        return;
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    /* text is "E4NN: message": put FILE:LINE after the id. */
+    const char *colon = strchr(text, ':');
+    int idlen = colon ? (int)(colon - text) : 0;
+    const char *msg = colon ? colon + 2 : text;
+    if (line > 0)
+        snprintf(ps->err, ps->errlen, "%.*s: %s:%ld: %s", idlen, text, ps->path, line, msg);
+    else
+        snprintf(ps->err, ps->errlen, "%.*s: %s: %s", idlen, text, ps->path, msg);
+}
+
+/* Strict UTF-8 (RFC 3629) over n bytes. */
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        int k;
+        unsigned min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return false;
+        }
+        if (i + (size_t)k >= n)
+            return false;
+        for (int j = 1; j <= k; j++) {
+            if ((s[i + (size_t)j] & 0xC0) != 0x80)
+                return false;
+            c = (c << 6) | (s[i + (size_t)j] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false;
+        i += (size_t)k + 1;
+    }
+    return true;
+}
+
+static uint32_t hash_text(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The index of an earlier row with this rma, or -1. */
+static int hash_find(const struct parse *ps, const char *rma)
+{
+    if (!ps->hash_cap)
+        return -1;
+    for (size_t i = hash_text(rma) & (ps->hash_cap - 1);; i = (i + 1) & (ps->hash_cap - 1)) {
+        int r = ps->hash[i];
+        if (r < 0)
+            return -1;
+        if (strcmp(ps->rows[r].rma, rma) == 0)
+            return r;
+    }
+}
+
+static int hash_insert(struct parse *ps, int row)
+{
+    if ((size_t)(ps->nrows + 1) * 2 > ps->hash_cap) {
+        size_t cap = ps->hash_cap ? ps->hash_cap * 2 : 64;
+        int *h = malloc(cap * sizeof *h);
+        if (!h)
+            return -1;
+        for (size_t i = 0; i < cap; i++)
+            h[i] = -1;
+        free(ps->hash);
+        ps->hash = h;
+        ps->hash_cap = cap;
+        for (int r = 0; r < row; r++) {
+            size_t i = hash_text(ps->rows[r].rma) & (cap - 1);
+            while (h[i] >= 0)
+                i = (i + 1) & (cap - 1);
+            h[i] = r;
+        }
+    }
+    size_t i = hash_text(ps->rows[row].rma) & (ps->hash_cap - 1);
+    while (ps->hash[i] >= 0)
+        i = (i + 1) & (ps->hash_cap - 1);
+    ps->hash[i] = row;
+    return 0;
+}
+
+/* libcsv: one field ended. */
+static void on_field(void *data, size_t len, void *arg)
+{
+    struct parse *ps = arg;
+    const char *text = data ? data : "";
+    if (ps->failed)
+        return;
+    if (len && memchr(text, 0, len)) {
+        fail(ps, ps->row_line, "E415: a NUL byte in field %d", ps->field + 1);
+        return;
+    }
+    if (!utf8_valid((const unsigned char *)text, len)) {
+        fail(ps, ps->row_line, "E414: field %d is not valid UTF-8", ps->field + 1);
+        return;
+    }
+
+    if (!ps->have_header) {
+        int c;
+        for (c = 0; c < NUM_COLUMNS; c++)
+            if (strlen(column_names[c]) == len && strncasecmp(column_names[c], text, len) == 0)
+                break;
+        if (c == NUM_COLUMNS) {
+            fail(ps, ps->row_line, "E404: unknown column \"%.*s\" (known: rma, order_id, sku,"
+                                   " gtin, serial, description, reason, delivered_at)",
+                 (int)(len > 64 ? 64 : len), text);
+            return;
+        }
+        if (ps->seen[c]) {
+            fail(ps, ps->row_line, "E405: column %s appears twice", column_names[c]);
+            return;
+        }
+        ps->seen[c] = true;
+        ps->cols[ps->ncols++] = (enum column)c;
+        ps->field++;
+        return;
+    }
+
+    if (ps->field >= ps->ncols) {
+        fail(ps, ps->row_line, "E407: more than %d fields, as in the header", ps->ncols);
+        return;
+    }
+    enum column c = ps->cols[ps->field++];
+    size_t size;
+    char *dst = column_field(&ps->cur, c, &size);
+    if (len >= size && c == COL_DELIVERED_AT) {
+        fail(ps, ps->row_line, "E410: delivered_at \"%.*s\" is not a date YYYY-MM-DD",
+             (int)(len > 40 ? 40 : len), text);
+        return;
+    }
+    if (len >= size) {
+        fail(ps, ps->row_line, "E411: %s is %zu bytes long, at most %zu allowed",
+             column_names[c], len, size - 1);
+        return;
+    }
+    memcpy(dst, text, len);
+    dst[len] = 0;
+}
+
+/* libcsv: one record ended. */
+static void on_row(int term, void *arg)
+{
+    struct parse *ps = arg;
+    (void)term;
+    ps->in_row = false;
+    if (ps->failed)
+        goto reset;
+
+    if (!ps->have_header) {
+        ps->have_header = true;
+        if (!ps->seen[COL_RMA] || !ps->seen[COL_SKU])
+            fail(ps, ps->row_line, "E406: the header has no %s column; rma and sku are needed",
+                 ps->seen[COL_RMA] ? "sku" : "rma");
+        goto reset;
+    }
+
+    struct manifest_row *r = &ps->cur;
+    int64_t day;
+    if (ps->field != ps->ncols) {
+        fail(ps, ps->row_line, "E407: %d fields, the header has %d", ps->field, ps->ncols);
+    } else if (!r->rma[0]) {
+        fail(ps, ps->row_line, "E408: rma is empty");
+    } else if (!r->sku[0]) {
+        fail(ps, ps->row_line, "E409: sku is empty (rma %s)", r->rma);
+    } else if (r->delivered_at[0] && time_parse_date(r->delivered_at, &day) < 0) {
+        fail(ps, ps->row_line, "E410: delivered_at \"%s\" is not a date YYYY-MM-DD",
+             r->delivered_at);
+    } else {
+        int dup = hash_find(ps, r->rma);
+        if (dup >= 0) {
+            fail(ps, ps->row_line, "E412: rma %s appears twice (first on line %ld)", r->rma,
+                 ps->lines[dup]);
+        } else if (ps->nrows >= MANIFEST_MAX_ROWS) {
+            fail(ps, ps->row_line, "E416: more than %d rows; split the file",
+                 MANIFEST_MAX_ROWS);
+        } else {
+            if (ps->nrows == ps->cap) {
+                int cap = ps->cap ? ps->cap * 2 : 64;
+                struct manifest_row *rows = realloc(ps->rows, (size_t)cap * sizeof *rows);
+                if (rows)
+                    ps->rows = rows;
+                long *lines = realloc(ps->lines, (size_t)cap * sizeof *lines);
+                if (lines)
+                    ps->lines = lines;
+                if (!rows || !lines) {
+                    fail(ps, ps->row_line, "E402: out of memory");
+                    goto reset;
+                }
+                ps->cap = cap;
+            }
+            ps->rows[ps->nrows] = *r;
+            ps->lines[ps->nrows] = ps->row_line;
+            if (hash_insert(ps, ps->nrows) < 0)
+                fail(ps, ps->row_line, "E402: out of memory");
+            else
+                ps->nrows++;
+        }
+    }
+reset:
+    memset(&ps->cur, 0, sizeof ps->cur);
+    ps->field = 0;
+}
+
+/* Feed one byte, keeping track of physical lines (LF, CRLF or a lone CR). */
+static int feed(struct csv_parser *p, struct parse *ps, unsigned char c)
+{
+    bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (!ps->in_row && !space) {
+        ps->in_row = true;
+        ps->row_line = ps->line;
+    }
+    if (csv_parse(p, &c, 1, on_field, on_row, ps) != 1) {
+        if (csv_error(p) == CSV_ENOMEM || csv_error(p) == CSV_ETOOBIG)
+            fail(ps, ps->line, "E402: out of memory");
+        else
+            fail(ps, ps->line, "E413: malformed CSV: a field with a quote in it must be"
+                               " quoted, and the quote doubled (RFC 4180)");
+        return -1;
+    }
+    if (c == '\r' || (c == '\n' && !ps->prev_cr))
+        ps->line++;
+    ps->prev_cr = c == '\r';
+    return ps->failed ? -1 : 0;
+}
+
+int manifest_parse_file(const char *path, struct manifest_row **rows, int *nrows, char *err,
+                        size_t errlen)
+{
+    struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1};
+    struct csv_parser p;
+    bool parser_ready = false;
+    unsigned char buf[65536];
+    size_t n, offset = 0;
+
+    *rows = NULL;
+    *nrows = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail(&ps, 0, "E400: cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        fail(&ps, 0, "E402: out of memory");
+        goto out;
+    }
+    parser_ready = true;
+    while (!ps.failed && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        size_t i = 0;
+        if (offset == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+            i = 3; /* UTF-8 byte order mark */
+        offset += n;
+        for (; i < n && !ps.failed; i++)
+            feed(&p, &ps, buf[i]);
+    }
+    if (!ps.failed && ferror(f))
+        fail(&ps, ps.line, "E401: read error: %s", strerror(errno));
+    if (!ps.failed && csv_fini(&p, on_field, on_row, &ps) != 0)
+        fail(&ps, ps.row_line, "E413: a quoted field is not closed");
+    if (!ps.failed && !ps.have_header)
+        fail(&ps, 0, "E403: the file is empty; a header row is needed: rma,order_id,sku,gtin,"
+                     "serial,description,reason,delivered_at");
+out:
+    if (parser_ready)
+        csv_free(&p);
+    fclose(f);
+    free(ps.hash);
+    free(ps.lines);
+    if (ps.failed) {
+        free(ps.rows);
+        return -1;
+    }
+    *rows = ps.rows;
+    *nrows = ps.nrows;
+    return 0;
+}
+
+int manifest_import(struct store *st, const char *path, char *err, size_t errlen)
+{
+    struct manifest_row *rows;
+    int nrows;
+    if (manifest_parse_file(path, &rows, &nrows, err, errlen) < 0)
+        return -1;
+    int rc = store_put_manifest(st, rows, nrows, err, errlen);
+    free(rows);
+    if (rc < 0)
+        return -1;
+    char detail[600];
+    snprintf(detail, sizeof detail, "%s: %d rows", path, nrows);
+    store_audit(st, clock_wall_ms(), NULL, "manifest_import", detail);
+    return nrows;
+}

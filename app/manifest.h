@@ -1,0 +1,29 @@
+/*
+ * manifest.h — expected returns from head office, as CSV.
+ *
+ * Header row: rma,order_id,sku,gtin,serial,description,reason,delivered_at
+ * (columns may come in any order; unknown columns are an error; rma and sku
+ * must not be empty; delivered_at is YYYY-MM-DD). RFC 4180 quoting. A file
+ * with any bad row imports nothing.
+ */
+#ifndef TRIAGE_MANIFEST_H
+#define TRIAGE_MANIFEST_H
+
+#include <stddef.h>
+
+#include "inspection.h"
+
+struct store;
+
+/*
+ * Parse a manifest CSV. On success returns 0, *rows (malloc'd, caller frees)
+ * and *nrows. On failure returns -1 and err holds "E4xx: FILE:LINE: …".
+ */
+int manifest_parse_file(const char *path, struct manifest_row **rows, int *nrows, char *err,
+                        size_t errlen);
+
+/* Parse and store a manifest file in one transaction: all or nothing.
+ * Returns the number of rows imported, or -1 with err. */
+int manifest_import(struct store *st, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,1017 @@
+/*
+ * store.c — the station's SQLite database (see store.h for the invariants).
+ *
+ * Schema (migration 1; PRAGMA user_version = 1):
+ *
+ *   meta        one row: station, epoch (32 hex chars, random at creation),
+ *               created_at (Unix ms).
+ *   operators   badge PK, name, role ('grader'|'supervisor'|'admin'),
+ *               pin_hash ($argon2id$…), failures, locked_until (Unix ms, 0 = not).
+ *   manifest    rma PK and the other manifest_row fields as TEXT ('' when
+ *               empty), site, updated_at (Unix ms).
+ *   inspections seq INTEGER PRIMARY KEY (1, 2, 3, …), station, epoch, plate
+ *               UNIQUE, every struct inspection field; empty optional text is
+ *               NULL, grades are letters (NULL for GRADE_NONE), times are Unix
+ *               ms, defects a JSON array, answers a JSON object check→answer,
+ *               record the export JSON (inspection_to_json). Append-only:
+ *               triggers ABORT any UPDATE or DELETE.
+ *   outbox      seq PK → inspections(seq), payload (= the record), created_at.
+ *               Append-only too; sync keeps what it sent in a table of its own.
+ *   audit       id, at (Unix ms), badge, event, detail.
+ *
+ * Error ids E200–E249 are this module's; each failure has its own.
+ */
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+
+/* Statements kept prepared for the life of the connection. */
+enum stmt_id {
+    Q_BEGIN_IMMEDIATE,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_MAX_SEQ,
+    Q_INSERT_INSPECTION,
+    Q_INSERT_OUTBOX,
+    Q_FIND_INSPECTION,
+    Q_COUNT_INSPECTIONS,
+    Q_FIND_MANIFEST,
+    Q_PUT_MANIFEST,
+    Q_PUT_OPERATOR,
+    Q_GET_OPERATOR,
+    Q_SET_FAILURES,
+    Q_AUDIT,
+    Q_NUM_STMTS
+};
+
+#define INSPECTION_COLUMNS                                                                   \
+    "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"    \
+    " category, operator, started_at, finished_at, grade, cosmetic, functional,"            \
+    " completeness, disposition, responsibility, defects, answers, rules_version, late,"    \
+    " mismatch, blind, supersedes"
+
+static const char *const stmt_sql[Q_NUM_STMTS] = {
+    [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM inspections",
+    [Q_INSERT_INSPECTION] =
+        "INSERT INTO inspections (" INSPECTION_COLUMNS ", record) VALUES"
+        " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+    [Q_INSERT_OUTBOX] = "INSERT INTO outbox (seq, payload, created_at) VALUES (?1, ?2, ?3)",
+    [Q_FIND_INSPECTION] = "SELECT " INSPECTION_COLUMNS " FROM inspections WHERE plate = ?1",
+    [Q_COUNT_INSPECTIONS] = "SELECT count(*) FROM inspections",
+    [Q_FIND_MANIFEST] = "SELECT rma, order_id, sku, gtin, serial, description, reason,"
+                        " delivered_at FROM manifest WHERE rma = ?1",
+    [Q_PUT_MANIFEST] = "INSERT OR REPLACE INTO manifest (rma, order_id, sku, gtin, serial,"
+                       " description, reason, delivered_at, site, updated_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9)",
+    [Q_PUT_OPERATOR] =
+        "INSERT INTO operators (badge, name, role, pin_hash, failures, locked_until)"
+        " VALUES (?1, ?2, ?3, ?4, 0, 0) ON CONFLICT (badge) DO UPDATE SET"
+        " name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,"
+        " failures = 0, locked_until = 0",
+    [Q_GET_OPERATOR] = "SELECT badge, name, role, pin_hash, failures, locked_until"
+                       " FROM operators WHERE badge = ?1",
+    [Q_SET_FAILURES] = "UPDATE operators SET failures = ?2, locked_until = ?3 WHERE badge = ?1",
+    [Q_AUDIT] = "INSERT INTO audit (at, badge, event, detail) VALUES (?1, ?2, ?3, ?4)",
+};
+
+struct store {
+    sqlite3 *db;
+    char station[32];
+    char epoch[40];
+    sqlite3_stmt *stmt[Q_NUM_STMTS];
+};
+
+/* Migrations, applied in order; migration i brings user_version to i + 1. */
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE meta ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  station TEXT NOT NULL,"
+    "  epoch TEXT NOT NULL CHECK (length(epoch) = 32),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE operators ("
+    "  badge TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('grader', 'supervisor', 'admin')),"
+    "  pin_hash TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE manifest ("
+    "  rma TEXT PRIMARY KEY,"
+    "  order_id TEXT NOT NULL DEFAULT '',"
+    "  sku TEXT NOT NULL,"
+    "  gtin TEXT NOT NULL DEFAULT '',"
+    "  serial TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  delivered_at TEXT NOT NULL DEFAULT '',"
+    "  site TEXT NOT NULL DEFAULT '',"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE inspections ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  station TEXT NOT NULL,"
+    "  epoch TEXT NOT NULL,"
+    "  plate TEXT NOT NULL UNIQUE,"
+    "  rma TEXT, order_id TEXT, sku TEXT, gtin TEXT, serial TEXT,"
+    "  description TEXT, reason TEXT, category TEXT,"
+    "  operator TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER NOT NULL,"
+    "  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'X')),"
+    "  cosmetic TEXT CHECK (cosmetic IN ('A', 'B', 'C', 'X')),"
+    "  functional TEXT CHECK (functional IN ('A', 'B', 'C', 'X')),"
+    "  completeness TEXT CHECK (completeness IN ('A', 'B', 'C', 'X')),"
+    "  disposition TEXT,"
+    "  responsibility TEXT,"
+    "  defects TEXT NOT NULL DEFAULT '[]',"
+    "  answers TEXT NOT NULL DEFAULT '{}',"
+    "  rules_version TEXT,"
+    "  late INTEGER NOT NULL DEFAULT 0,"
+    "  mismatch INTEGER NOT NULL DEFAULT 0,"
+    "  blind INTEGER NOT NULL DEFAULT 0,"
+    "  supersedes TEXT,"
+    "  record TEXT NOT NULL);"
+    "CREATE INDEX inspections_finished_at ON inspections (finished_at);"
+    "CREATE INDEX inspections_rma ON inspections (rma);"
+    "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
+    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
+    "CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections"
+    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
+    "CREATE TABLE outbox ("
+    "  seq INTEGER PRIMARY KEY REFERENCES inspections (seq),"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox"
+    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
+    "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
+    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  badge TEXT,"
+    "  event TEXT NOT NULL,"
+    "  detail TEXT);",
+};
+#define NUM_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Copy a column's text into a fixed field, cutting at the field's size. */
+static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+/* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF. */
+static bool utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) {
+            s++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return false;
+        }
+        for (int i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;
+            c = (c << 6) | (s[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false;
+        s += n + 1;
+    }
+    return true;
+}
+
+/* A fixed text field is good when NUL-terminated inside its size and UTF-8. */
+static int check_text(const char *what, const char *buf, size_t size, char *err,
+                      size_t errlen)
+{
+    if (strnlen(buf, size) >= size) {
+        set_err(err, errlen, "E210: %s is longer than %zu bytes", what, size - 1);
+        return -1;
+    }
+    if (!utf8_valid(buf)) {
+        set_err(err, errlen, "E211: %s is not valid UTF-8", what);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id)
+{
+    if (!st->stmt[id] && sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                            &st->stmt[id], NULL) != SQLITE_OK) {
+        log_error("E208", "preparing a statement failed: %s", sqlite3_errmsg(st->db));
+        st->stmt[id] = NULL;
+    }
+    return st->stmt[id];
+}
+
+static void stmt_done(sqlite3_stmt *s)
+{
+    if (s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+}
+
+/* Run a statement without results (BEGIN, COMMIT, ROLLBACK). */
+static int stmt_run(struct store *st, enum stmt_id id)
+{
+    sqlite3_stmt *s = stmt_get(st, id);
+    if (!s)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Bind text, or NULL when `null_if_empty` and the text is "". */
+static void bind_text(sqlite3_stmt *s, int i, const char *t, bool null_if_empty)
+{
+    if (null_if_empty && !t[0])
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+}
+
+/* Roll back when a transaction is still open (SQLite may already have). */
+static void rollback_if_open(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db) && stmt_run(st, Q_ROLLBACK) != SQLITE_OK)
+        log_error("E249", "ROLLBACK failed: %s", sqlite3_errmsg(st->db));
+}
+
+/* ---- open, migrate, close ------------------------------------------------- */
+
+static int exec_sql(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static bool station_id_valid(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 31)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+static int make_epoch(char *out, size_t outlen)
+{
+    unsigned char raw[16];
+    if (sodium_init() < 0)
+        return -1;
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(out, outlen, raw, sizeof raw);
+    return 0;
+}
+
+/* Bring the schema to the newest version, one transaction per migration.
+ * Migration 1 also records the station and a fresh epoch. */
+static int migrate(struct store *st, const char *station, char *err, size_t errlen)
+{
+    int64_t current = -1;
+    /* Up to date, the usual case: no need for the write lock. */
+    if (query_int(st->db, "PRAGMA user_version", &current) == SQLITE_OK &&
+        current == NUM_MIGRATIONS)
+        return 0;
+    for (;;) {
+        int64_t version = 0;
+        if (exec_sql(st->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+            set_err(err, errlen, "E248: cannot start a migration: %s", sqlite3_errmsg(st->db));
+            return -1;
+        }
+        /* Read the version inside the write lock: another process may have
+         * migrated while this one waited. */
+        if (query_int(st->db, "PRAGMA user_version", &version) != SQLITE_OK)
+            goto failed;
+        if (version > NUM_MIGRATIONS) {
+            exec_sql(st->db, "ROLLBACK");
+            set_err(err, errlen,
+                    "E203: the database has schema version %lld; this program knows up to %d",
+                    (long long)version, NUM_MIGRATIONS);
+            return -1;
+        }
+        if (version == NUM_MIGRATIONS) {
+            if (exec_sql(st->db, "COMMIT") != SQLITE_OK)
+                exec_sql(st->db, "ROLLBACK");
+            return 0;
+        }
+        if (version == 0 && (!station || !station_id_valid(station))) {
+            exec_sql(st->db, "ROLLBACK");
+            set_err(err, errlen,
+                    "E207: a new database needs a station id of 1 to 31 letters, digits,"
+                    " '-', '_' or '.' (got \"%s\")",
+                    station ? station : "");
+            return -1;
+        }
+        if (exec_sql(st->db, migrations[version]) != SQLITE_OK)
+            goto failed;
+        if (version == 0) {
+            char epoch[33];
+            if (make_epoch(epoch, sizeof epoch) < 0) {
+                exec_sql(st->db, "ROLLBACK");
+                set_err(err, errlen, "E229: libsodium could not be initialised for the epoch");
+                return -1;
+            }
+            sqlite3_stmt *s = NULL;
+            int rc = sqlite3_prepare_v2(
+                st->db, "INSERT INTO meta (id, station, epoch, created_at) VALUES (1, ?1, ?2, ?3)",
+                -1, &s, NULL);
+            if (rc == SQLITE_OK) {
+                sqlite3_bind_text(s, 1, station, -1, SQLITE_STATIC);
+                sqlite3_bind_text(s, 2, epoch, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(s, 3, clock_wall_ms());
+                rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            }
+            sqlite3_finalize(s);
+            if (rc != SQLITE_OK)
+                goto failed;
+        }
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)version + 1);
+        if (exec_sql(st->db, sql) != SQLITE_OK || exec_sql(st->db, "COMMIT") != SQLITE_OK)
+            goto failed;
+        continue;
+    failed:
+        set_err(err, errlen, "E204: migration to schema version %lld failed: %s",
+                (long long)version + 1, sqlite3_errmsg(st->db));
+        if (!sqlite3_get_autocommit(st->db))
+            exec_sql(st->db, "ROLLBACK");
+        return -1;
+    }
+}
+
+static int read_meta(struct store *st, const char *station, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT station, epoch FROM meta WHERE id = 1", -1, &s,
+                                NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        copy_col(st->station, sizeof st->station, s, 0);
+        copy_col(st->epoch, sizeof st->epoch, s, 1);
+        rc = SQLITE_OK;
+    } else {
+        set_err(err, errlen, "E205: cannot read the station's identity: %s",
+                rc == SQLITE_DONE ? "no meta row" : sqlite3_errmsg(st->db));
+        rc = SQLITE_ERROR;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return -1;
+    /* The configured id names this station from now on: a station that is
+     * renamed keeps its epoch and its seq, so (station, epoch, seq) and the
+     * plates stay unique. Each inspection records the id it was graded under. */
+    if (station && station[0] && strcmp(station, st->station) != 0) {
+        log_warn("W206", "database made for station %s; station id is now %s", st->station,
+                 station);
+        snprintf(st->station, sizeof st->station, "%s", station);
+    }
+    return 0;
+}
+
+int store_open(const char *path, const char *station, struct store **out, char *err,
+               size_t errlen)
+{
+    *out = NULL;
+    struct store *st = calloc(1, sizeof *st);
+    if (!st) {
+        set_err(err, errlen, "E209: out of memory");
+        return -1;
+    }
+    struct stat sb;
+    bool is_new = stat(path, &sb) != 0;
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        set_err(err, errlen, "E200: cannot open %s: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    /* The database holds PIN hashes, which a short PIN does not protect
+     * against an offline guesser: only the station's user may read it. The
+     * -wal and -shm files take the database file's mode. */
+    if (is_new)
+        chmod(path, 0600);
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+
+    char mode[16] = "";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        copy_col(mode, sizeof mode, s, 0);
+    sqlite3_finalize(s);
+    bool in_memory = strcmp(path, ":memory:") == 0 || path[0] == 0;
+    if (strcmp(mode, "wal") != 0 && !in_memory) {
+        set_err(err, errlen, "E202: %s cannot use WAL journaling (journal_mode is \"%s\"): %s",
+                path, mode, sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (exec_sql(st->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") != SQLITE_OK) {
+        set_err(err, errlen, "E201: cannot set up %s: %s", path, sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (migrate(st, station, err, errlen) < 0 || read_meta(st, station, err, errlen) < 0)
+        goto fail;
+
+    /* Prepare the commit path now: the first save is then as quick as any. */
+    static const enum stmt_id commit_path[] = {Q_BEGIN_IMMEDIATE, Q_COMMIT, Q_ROLLBACK,
+                                               Q_MAX_SEQ, Q_INSERT_INSPECTION, Q_INSERT_OUTBOX};
+    for (size_t i = 0; i < sizeof commit_path / sizeof *commit_path; i++)
+        if (!stmt_get(st, commit_path[i])) {
+            set_err(err, errlen, "E208: cannot prepare a statement: %s", sqlite3_errmsg(st->db));
+            goto fail;
+        }
+    *out = st;
+    return 0;
+fail:
+    store_close(st);
+    return -1;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q_NUM_STMTS; i++)
+        sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+const char *store_station(const struct store *st) { return st->station; }
+const char *store_epoch(const struct store *st) { return st->epoch; }
+struct sqlite3 *store_db(struct store *st) { return st->db; }
+
+/* ---- inspections ---------------------------------------------------------- */
+
+static void clear_identity(struct inspection *insp)
+{
+    insp->station[0] = 0;
+    insp->epoch[0] = 0;
+    insp->seq = 0;
+    insp->plate[0] = 0;
+}
+
+static int validate_inspection(const struct inspection *in, char *err, size_t errlen)
+{
+#define TEXT(field)                                                                        \
+    if (check_text(#field, in->field, sizeof in->field, err, errlen) < 0)                 \
+        return -1;
+    TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description)
+    TEXT(reason) TEXT(category) TEXT(operator_badge) TEXT(disposition) TEXT(rules_version)
+    TEXT(supersedes)
+#undef TEXT
+    if (in->ndefects < 0 || in->ndefects > INSP_MAX_DEFECTS || in->nanswers < 0 ||
+        in->nanswers > INSP_MAX_ANSWERS) {
+        set_err(err, errlen, "E212: %d defects and %d answers: out of range", in->ndefects,
+                in->nanswers);
+        return -1;
+    }
+    for (int i = 0; i < in->ndefects; i++)
+        if (check_text("a defect code", in->defects[i], sizeof in->defects[i], err, errlen) < 0)
+            return -1;
+    for (int i = 0; i < in->nanswers; i++)
+        if (check_text("a check id", in->answers[i].check, sizeof in->answers[i].check, err,
+                       errlen) < 0 ||
+            check_text("an answer id", in->answers[i].answer, sizeof in->answers[i].answer, err,
+                       errlen) < 0)
+            return -1;
+    for (int i = 0; i < in->nanswers; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(in->answers[i].check, in->answers[j].check)) {
+                set_err(err, errlen, "E240: check %s is answered twice", in->answers[i].check);
+                return -1;
+            }
+    if (in->grade < GRADE_A || in->grade > GRADE_X) {
+        set_err(err, errlen, "E213: the inspection has no grade");
+        return -1;
+    }
+    for (int a = 0; a < ASPECT_COUNT; a++)
+        if ((unsigned)in->aspect_grade[a] > GRADE_X) {
+            set_err(err, errlen, "E238: the %s grade %d is out of range", aspect_name(a),
+                    (int)in->aspect_grade[a]);
+            return -1;
+        }
+    if ((unsigned)in->responsibility >= RESP_COUNT) {
+        set_err(err, errlen, "E239: responsibility %d is out of range", (int)in->responsibility);
+        return -1;
+    }
+    if (!in->operator_badge[0]) {
+        set_err(err, errlen, "E241: the inspection has no operator");
+        return -1;
+    }
+    return 0;
+}
+
+/* defects as a JSON array, answers as a JSON object; malloc'd, NULL on OOM. */
+static char *defects_json(const struct inspection *in)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < in->ndefects; i++)
+        if (!cJSON_AddItemToArray(a, cJSON_CreateString(in->defects[i]))) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+    char *text = a ? cJSON_PrintUnformatted(a) : NULL;
+    cJSON_Delete(a);
+    return text;
+}
+
+static char *answers_json(const struct inspection *in)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; o && i < in->nanswers; i++)
+        if (!cJSON_AddStringToObject(o, in->answers[i].check, in->answers[i].answer)) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
+}
+
+static void bind_grade(sqlite3_stmt *s, int i, enum grade g)
+{
+    if (g == GRADE_NONE)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_text(s, i, grade_name(g), -1, SQLITE_STATIC);
+}
+
+int store_commit_inspection(struct store *st, struct inspection *insp, char *err,
+                            size_t errlen)
+{
+    char *record = NULL, *defects = NULL, *answers = NULL;
+    int rc;
+    sqlite3_stmt *s;
+
+    clear_identity(insp);
+    if (validate_inspection(insp, err, errlen) < 0)
+        return -1;
+
+    if ((rc = stmt_run(st, Q_BEGIN_IMMEDIATE)) != SQLITE_OK) {
+        set_err(err, errlen, "E214: cannot start saving: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    /* The next seq is read under the write lock that BEGIN IMMEDIATE took, so
+     * no other connection can take the same number. */
+    s = stmt_get(st, Q_MAX_SEQ);
+    if (!s || sqlite3_step(s) != SQLITE_ROW) {
+        set_err(err, errlen, "E215: cannot number the inspection: %s", sqlite3_errmsg(st->db));
+        stmt_done(s);
+        goto fail;
+    }
+    int64_t seq = sqlite3_column_int64(s, 0) + 1;
+    stmt_done(s);
+
+    snprintf(insp->station, sizeof insp->station, "%s", st->station);
+    snprintf(insp->epoch, sizeof insp->epoch, "%s", st->epoch);
+    insp->seq = seq;
+    plate_format(insp->plate, (int)sizeof insp->plate, st->station, seq);
+
+    record = inspection_to_json(insp);
+    defects = defects_json(insp);
+    answers = answers_json(insp);
+    if (!record || !defects || !answers) {
+        set_err(err, errlen, "E216: out of memory building the record");
+        goto fail;
+    }
+
+    s = stmt_get(st, Q_INSERT_INSPECTION);
+    if (!s) {
+        set_err(err, errlen, "E217: cannot save the inspection: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    int i = 1;
+    sqlite3_bind_int64(s, i++, seq);
+    bind_text(s, i++, insp->station, false);
+    bind_text(s, i++, insp->epoch, false);
+    bind_text(s, i++, insp->plate, false);
+    bind_text(s, i++, insp->rma, true);
+    bind_text(s, i++, insp->order_id, true);
+    bind_text(s, i++, insp->sku, true);
+    bind_text(s, i++, insp->gtin, true);
+    bind_text(s, i++, insp->serial, true);
+    bind_text(s, i++, insp->description, true);
+    bind_text(s, i++, insp->reason, true);
+    bind_text(s, i++, insp->category, true);
+    bind_text(s, i++, insp->operator_badge, false);
+    sqlite3_bind_int64(s, i++, insp->started_at);
+    sqlite3_bind_int64(s, i++, insp->finished_at);
+    bind_grade(s, i++, insp->grade);
+    for (int a = 0; a < ASPECT_COUNT; a++)
+        bind_grade(s, i++, insp->aspect_grade[a]);
+    bind_text(s, i++, insp->disposition, true);
+    bind_text(s, i++, responsibility_name(insp->responsibility), true);
+    bind_text(s, i++, defects, false);
+    bind_text(s, i++, answers, false);
+    bind_text(s, i++, insp->rules_version, true);
+    sqlite3_bind_int(s, i++, insp->late);
+    sqlite3_bind_int(s, i++, insp->mismatch);
+    sqlite3_bind_int(s, i++, insp->blind);
+    bind_text(s, i++, insp->supersedes, true);
+    bind_text(s, i++, record, false);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E217: cannot save the inspection: %s", sqlite3_errmsg(st->db));
+        stmt_done(s);
+        goto fail;
+    }
+    stmt_done(s);
+
+    s = stmt_get(st, Q_INSERT_OUTBOX);
+    if (!s) {
+        set_err(err, errlen, "E218: cannot queue the inspection for head office: %s",
+                sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_text(s, 2, record, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, clock_wall_ms());
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E218: cannot queue the inspection for head office: %s",
+                sqlite3_errmsg(st->db));
+        stmt_done(s);
+        goto fail;
+    }
+    stmt_done(s);
+
+    if ((rc = stmt_run(st, Q_COMMIT)) != SQLITE_OK) {
+        set_err(err, errlen, "E219: saving did not complete: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    free(record);
+    free(defects);
+    free(answers);
+    return 0;
+
+fail:
+    rollback_if_open(st);
+    clear_identity(insp);
+    free(record);
+    free(defects);
+    free(answers);
+    return -1;
+}
+
+/* Fill `out` from a row of Q_FIND_INSPECTION (columns INSPECTION_COLUMNS). */
+static void row_to_inspection(sqlite3_stmt *s, struct inspection *out)
+{
+    memset(out, 0, sizeof *out);
+    int i = 0;
+    out->seq = sqlite3_column_int64(s, i++);
+#define COL(field) copy_col(out->field, sizeof out->field, s, i++)
+    COL(station);
+    COL(epoch);
+    COL(plate);
+    COL(rma);
+    COL(order_id);
+    COL(sku);
+    COL(gtin);
+    COL(serial);
+    COL(description);
+    COL(reason);
+    COL(category);
+    COL(operator_badge);
+    out->started_at = sqlite3_column_int64(s, i++);
+    out->finished_at = sqlite3_column_int64(s, i++);
+    const unsigned char *g = sqlite3_column_text(s, i++);
+    out->grade = g ? grade_from_char((char)g[0]) : GRADE_NONE;
+    for (int a = 0; a < ASPECT_COUNT; a++) {
+        g = sqlite3_column_text(s, i++);
+        out->aspect_grade[a] = g ? grade_from_char((char)g[0]) : GRADE_NONE;
+    }
+    COL(disposition);
+    const unsigned char *r = sqlite3_column_text(s, i++);
+    int resp = responsibility_from_name(r ? (const char *)r : "");
+    out->responsibility = resp < 0 ? RESP_NONE : (enum responsibility)resp;
+
+    const unsigned char *dj = sqlite3_column_text(s, i++);
+    cJSON *d = dj ? cJSON_Parse((const char *)dj) : NULL;
+    cJSON *item;
+    cJSON_ArrayForEach(item, d)
+    {
+        if (out->ndefects < INSP_MAX_DEFECTS && cJSON_IsString(item))
+            snprintf(out->defects[out->ndefects++], sizeof out->defects[0], "%s",
+                     item->valuestring);
+    }
+    cJSON_Delete(d);
+    const unsigned char *aj = sqlite3_column_text(s, i++);
+    cJSON *a = aj ? cJSON_Parse((const char *)aj) : NULL;
+    cJSON_ArrayForEach(item, a)
+    {
+        if (out->nanswers < INSP_MAX_ANSWERS && cJSON_IsString(item) && item->string) {
+            struct answer_ref *ref = &out->answers[out->nanswers++];
+            snprintf(ref->check, sizeof ref->check, "%s", item->string);
+            snprintf(ref->answer, sizeof ref->answer, "%s", item->valuestring);
+        }
+    }
+    cJSON_Delete(a);
+    COL(rules_version);
+    out->late = sqlite3_column_int(s, i++) != 0;
+    out->mismatch = sqlite3_column_int(s, i++) != 0;
+    out->blind = sqlite3_column_int(s, i++) != 0;
+    COL(supersedes);
+#undef COL
+}
+
+int store_find_inspection(struct store *st, const char *plate, struct inspection *out)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_FIND_INSPECTION);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, plate, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s), result;
+    if (rc == SQLITE_ROW) {
+        row_to_inspection(s, out);
+        result = 0;
+    } else if (rc == SQLITE_DONE) {
+        result = 1;
+    } else {
+        log_error("E234", "looking up inspection %s failed: %s", plate, sqlite3_errmsg(st->db));
+        result = -1;
+    }
+    stmt_done(s);
+    return result;
+}
+
+int64_t store_count_inspections(struct store *st)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_COUNT_INSPECTIONS);
+    int64_t n = -1;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    else
+        log_error("E237", "counting inspections failed: %s", sqlite3_errmsg(st->db));
+    stmt_done(s);
+    return n;
+}
+
+/* ---- manifest ------------------------------------------------------------- */
+
+int store_find_manifest(struct store *st, const char *rma, struct manifest_row *out)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_FIND_MANIFEST);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, rma, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s), result;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        copy_col(out->rma, sizeof out->rma, s, 0);
+        copy_col(out->order_id, sizeof out->order_id, s, 1);
+        copy_col(out->sku, sizeof out->sku, s, 2);
+        copy_col(out->gtin, sizeof out->gtin, s, 3);
+        copy_col(out->serial, sizeof out->serial, s, 4);
+        copy_col(out->description, sizeof out->description, s, 5);
+        copy_col(out->reason, sizeof out->reason, s, 6);
+        copy_col(out->delivered_at, sizeof out->delivered_at, s, 7);
+        result = 0;
+    } else if (rc == SQLITE_DONE) {
+        result = 1;
+    } else {
+        log_error("E235", "looking up RMA %s failed: %s", rma, sqlite3_errmsg(st->db));
+        result = -1;
+    }
+    stmt_done(s);
+    return result;
+}
+
+static int validate_manifest_row(const struct manifest_row *r, int index, char *err,
+                                 size_t errlen)
+{
+    char what[64];
+#define TEXT(field)                                                                        \
+    snprintf(what, sizeof what, "row %d: " #field, index + 1);                              \
+    if (check_text(what, r->field, sizeof r->field, err, errlen) < 0)                      \
+        return -1;
+    TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description) TEXT(reason)
+    TEXT(delivered_at)
+#undef TEXT
+    if (!r->rma[0] || !r->sku[0]) {
+        set_err(err, errlen, "E220: manifest row %d has no %s", index + 1,
+                r->rma[0] ? "sku" : "rma");
+        return -1;
+    }
+    int64_t day;
+    if (r->delivered_at[0] && time_parse_date(r->delivered_at, &day) < 0) {
+        set_err(err, errlen, "E224: manifest row %d: delivered_at \"%s\" is not YYYY-MM-DD",
+                index + 1, r->delivered_at);
+        return -1;
+    }
+    return 0;
+}
+
+int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows, char *err,
+                       size_t errlen)
+{
+    for (int i = 0; i < nrows; i++)
+        if (validate_manifest_row(&rows[i], i, err, errlen) < 0)
+            return -1;
+    if (stmt_run(st, Q_BEGIN_IMMEDIATE) != SQLITE_OK) {
+        set_err(err, errlen, "E221: cannot start the manifest import: %s",
+                sqlite3_errmsg(st->db));
+        return -1;
+    }
+    sqlite3_stmt *s = stmt_get(st, Q_PUT_MANIFEST);
+    int64_t now = clock_wall_ms();
+    for (int i = 0; i < nrows; i++) {
+        const struct manifest_row *r = &rows[i];
+        if (!s)
+            goto failed;
+        bind_text(s, 1, r->rma, false);
+        bind_text(s, 2, r->order_id, false);
+        bind_text(s, 3, r->sku, false);
+        bind_text(s, 4, r->gtin, false);
+        bind_text(s, 5, r->serial, false);
+        bind_text(s, 6, r->description, false);
+        bind_text(s, 7, r->reason, false);
+        bind_text(s, 8, r->delivered_at, false);
+        sqlite3_bind_int64(s, 9, now);
+        int rc = sqlite3_step(s);
+        stmt_done(s);
+        if (rc != SQLITE_DONE)
+            goto failed;
+    }
+    if (stmt_run(st, Q_COMMIT) != SQLITE_OK) {
+        set_err(err, errlen, "E223: the manifest import did not complete: %s",
+                sqlite3_errmsg(st->db));
+        rollback_if_open(st);
+        return -1;
+    }
+    return 0;
+failed:
+    set_err(err, errlen, "E222: cannot store the manifest: %s", sqlite3_errmsg(st->db));
+    rollback_if_open(st);
+    return -1;
+}
+
+/* ---- operators and audit -------------------------------------------------- */
+
+int store_put_operator(struct store *st, const struct operator_info *op, const char *pin_hash,
+                       char *err, size_t errlen)
+{
+    if (check_text("badge", op->badge, sizeof op->badge, err, errlen) < 0 ||
+        check_text("name", op->name, sizeof op->name, err, errlen) < 0)
+        return -1;
+    if (!op->badge[0] || !op->name[0] || !pin_hash || !pin_hash[0] ||
+        role_name(op->role)[0] == 0) {
+        set_err(err, errlen, "E225: an operator needs a badge, a name, a role and a PIN hash");
+        return -1;
+    }
+    sqlite3_stmt *s = stmt_get(st, Q_PUT_OPERATOR);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, op->badge, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, op->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, role_name(op->role), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, pin_hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        stmt_done(s);
+    }
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E226: cannot save operator %s: %s", op->badge,
+                sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return 0;
+}
+
+int store_get_operator(struct store *st, const char *badge, struct operator_info *op,
+                       char *hash, size_t hashlen, int *failures, int64_t *locked_until)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_GET_OPERATOR);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, badge, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s), result;
+    if (rc == SQLITE_ROW) {
+        if (op) {
+            memset(op, 0, sizeof *op);
+            copy_col(op->badge, sizeof op->badge, s, 0);
+            copy_col(op->name, sizeof op->name, s, 1);
+            const unsigned char *role = sqlite3_column_text(s, 2);
+            int r = role_from_name(role ? (const char *)role : "");
+            op->role = r < 0 ? ROLE_GRADER : (enum role)r;
+        }
+        if (hash && hashlen)
+            copy_col(hash, hashlen, s, 3);
+        if (failures)
+            *failures = sqlite3_column_int(s, 4);
+        if (locked_until)
+            *locked_until = sqlite3_column_int64(s, 5);
+        result = 0;
+    } else if (rc == SQLITE_DONE) {
+        result = 1;
+    } else {
+        log_error("E236", "looking up badge %s failed: %s", badge, sqlite3_errmsg(st->db));
+        result = -1;
+    }
+    stmt_done(s);
+    return result;
+}
+
+int store_set_login_failures(struct store *st, const char *badge, int failures,
+                             int64_t locked_until)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_SET_FAILURES);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, badge, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, failures);
+        sqlite3_bind_int64(s, 3, locked_until);
+        rc = sqlite3_step(s);
+        stmt_done(s);
+    }
+    if (rc != SQLITE_DONE) {
+        log_error("E227", "recording login failures of %s failed: %s", badge,
+                  sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return 0;
+}
+
+int store_audit(struct store *st, int64_t at_ms, const char *badge, const char *event,
+                const char *detail)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_AUDIT);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_int64(s, 1, at_ms);
+        if (badge && badge[0])
+            sqlite3_bind_text(s, 2, badge, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, event ? event : "", -1, SQLITE_STATIC);
+        if (detail && detail[0])
+            sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        stmt_done(s);
+    }
+    if (rc != SQLITE_DONE) {
+        log_error("E228", "writing the audit log failed: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return 0;
+}

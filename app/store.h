@@ -1,0 +1,96 @@
+/*
+ * store.h — the station's SQLite database: one file per station.
+ *
+ * Every connection runs journal_mode=WAL and synchronous=FULL: under a power
+ * cut WAL+FULL loses no acknowledged commit (HARDWARE.md). The schema version
+ * lives in PRAGMA user_version; migrations run in order at open, each in its
+ * own transaction.
+ *
+ * Invariants:
+ *  - inspections are append-only: nothing graded is UPDATEd or DELETEd; a
+ *    re-grade is a new row naming the plate it supersedes;
+ *  - an inspection and its outbox row are written in ONE transaction;
+ *  - seq numbers 1, 2, 3, … per (station, epoch), no gaps;
+ *  - the epoch is a random id made once, when the database is created.
+ *
+ * A `struct store` is one connection: use it from one thread. Another thread
+ * (sync) opens its own with store_open on the same path.
+ */
+#ifndef TRIAGE_STORE_H
+#define TRIAGE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "inspection.h"
+
+struct store;
+struct sqlite3;
+
+/*
+ * Open (creating and migrating when needed) the database at `path`.
+ * `station` is this station's configured id, recorded on first creation.
+ * Returns 0 and *out, or -1 with "E2xx: …" in err.
+ */
+int store_open(const char *path, const char *station, struct store **out, char *err,
+               size_t errlen);
+void store_close(struct store *st); /* NULL is fine */
+
+const char *store_station(const struct store *st);
+const char *store_epoch(const struct store *st);
+
+/* The connection, for modules that run their own queries (stats, sync). */
+struct sqlite3 *store_db(struct store *st);
+
+/*
+ * Save a graded inspection durably. Fills in insp->station, epoch, seq and
+ * plate, then writes the inspection and its outbox row in one transaction.
+ * Returns 0 only after COMMIT returned; on failure returns -1, nothing of the
+ * inspection is in the database, insp's identity fields are cleared, and err
+ * holds "E2xx: …". Safe to call again with the same record.
+ */
+int store_commit_inspection(struct store *st, struct inspection *insp, char *err,
+                            size_t errlen);
+
+/* Look up one inspection by plate: 0 found, 1 not found, -1 error. */
+int store_find_inspection(struct store *st, const char *plate, struct inspection *out);
+
+/* Number of inspections saved. */
+int64_t store_count_inspections(struct store *st);
+
+/* Expected returns. */
+int store_find_manifest(struct store *st, const char *rma, struct manifest_row *out);
+/* Insert or replace rows in ONE transaction: all or nothing. */
+int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows,
+                       char *err, size_t errlen);
+
+/* Operators. pin_hash is a libsodium crypto_pwhash_str string. */
+int store_put_operator(struct store *st, const struct operator_info *op, const char *pin_hash,
+                       char *err, size_t errlen);
+/* 0 found, 1 not found, -1 error. hash may be NULL. */
+int store_get_operator(struct store *st, const char *badge, struct operator_info *op,
+                       char *hash, size_t hashlen, int *failures, int64_t *locked_until);
+int store_set_login_failures(struct store *st, const char *badge, int failures,
+                             int64_t locked_until);
+
+/* Append to the audit log (who did what, when). */
+int store_audit(struct store *st, int64_t at_ms, const char *badge, const char *event,
+                const char *detail);
+
+enum export_format { EXPORT_NDJSON, EXPORT_CSV };
+
+/* Every inspection in seq order, one per line (NDJSON) or row (CSV with a
+ * header). Returns 0 or -1 with err. */
+int store_export(struct store *st, FILE *out, enum export_format format, char *err,
+                 size_t errlen);
+
+/*
+ * The export record of one inspection as a JSON object on one line (no
+ * newline), with the fields of DESIGN.md "Export NDJSON fields". The same
+ * text is the outbox payload sent to head office. Returns a malloc'd string
+ * the caller frees, or NULL when out of memory.
+ */
+char *inspection_to_json(const struct inspection *insp);
+
+#endif

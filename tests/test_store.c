@@ -1,0 +1,737 @@
+/*
+ * test_store.c — the station database: schema and migrations, durability
+ * settings, append-only inspections, atomic commit with its outbox row, a
+ * simulated full disk, export, and a kill -9 loop during commits.
+ */
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+#include "store.h"
+
+#define STATION "SH01-S03"
+
+static char db_path[600];
+
+static int64_t sql_int(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v = -999;
+    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static char *sql_text(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        v = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int64_t at(const char *rfc3339)
+{
+    int64_t ms = 0;
+    time_parse_rfc3339(rfc3339, &ms);
+    return ms;
+}
+
+/* A realistic graded phone; i varies the RMA. */
+static void make_insp(struct inspection *in, int i)
+{
+    memset(in, 0, sizeof *in);
+    snprintf(in->rma, sizeof in->rma, "RMA-%d", 1000 + i);
+    snprintf(in->order_id, sizeof in->order_id, "SO-88120431");
+    snprintf(in->sku, sizeof in->sku, "PH-IP15-128-BLK");
+    snprintf(in->gtin, sizeof in->gtin, "0195142354101");
+    snprintf(in->serial, sizeof in->serial, "F2LXK9Q1N72P");
+    snprintf(in->description, sizeof in->description, "Smartphone 6.1in 手机");
+    snprintf(in->reason, sizeof in->reason, "defective");
+    snprintf(in->category, sizeof in->category, "phone");
+    snprintf(in->operator_badge, sizeof in->operator_badge, "G1001");
+    in->started_at = at("2026-11-23T10:41:07Z");
+    in->finished_at = at("2026-11-23T10:42:42Z");
+    in->grade = GRADE_B;
+    in->aspect_grade[ASPECT_COSMETIC] = GRADE_B;
+    in->aspect_grade[ASPECT_FUNCTIONAL] = GRADE_A;
+    in->aspect_grade[ASPECT_COMPLETENESS] = GRADE_NONE;
+    snprintf(in->disposition, sizeof in->disposition, "open_box");
+    in->responsibility = RESP_CUSTOMER;
+    in->ndefects = 2;
+    snprintf(in->defects[0], sizeof in->defects[0], "SCR-L");
+    snprintf(in->defects[1], sizeof in->defects[1], "WEAR");
+    in->nanswers = 3;
+    snprintf(in->answers[0].check, 32, "screen");
+    snprintf(in->answers[0].answer, 32, "light");
+    snprintf(in->answers[1].check, 32, "body");
+    snprintf(in->answers[1].answer, 32, "wear");
+    snprintf(in->answers[2].check, 32, "power");
+    snprintf(in->answers[2].answer, 32, "yes");
+    snprintf(in->rules_version, sizeof in->rules_version, "2026-11");
+    in->late = i % 2 == 1;
+}
+
+static void test_create(void)
+{
+    char err[512] = "";
+    struct store *st = NULL;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    if (!CHECK(st != NULL)) {
+        fprintf(stderr, "%s\n", err);
+        exit(1);
+    }
+    CHECK_STR(store_station(st), STATION);
+    const char *epoch = store_epoch(st);
+    CHECK_INT(strlen(epoch), 32);
+    CHECK(strspn(epoch, "0123456789abcdef") == 32);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), 1);
+    char *mode = sql_text(st, "PRAGMA journal_mode");
+    CHECK_STR(mode, "wal");
+    free(mode);
+    CHECK_INT(sql_int(st, "PRAGMA synchronous"), 2); /* FULL */
+    CHECK_INT(sql_int(st, "PRAGMA foreign_keys"), 1);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                          " ('meta', 'operators', 'manifest', 'inspections', 'outbox', 'audit')"),
+              6);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 4);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM meta"), 1);
+    CHECK_INT(store_count_inspections(st), 0);
+    /* PIN hashes inside: readable by the station's user only. */
+    struct stat sb;
+    CHECK(stat(db_path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+    store_close(st);
+    store_close(NULL); /* a no-op */
+}
+
+static void test_bad_open(void)
+{
+    char err[512] = "", path[700];
+    struct store *st = (struct store *)1;
+    snprintf(path, sizeof path, "%s/new.db", harness_tmpdir());
+    CHECK_INT(store_open(path, "", &st, err, sizeof err), -1);
+    CHECK(st == NULL);
+    CHECK(strncmp(err, "E207:", 5) == 0);
+    CHECK_INT(store_open(path, "bad id with spaces", &st, err, sizeof err), -1);
+    CHECK(strncmp(err, "E207:", 5) == 0);
+    /* The failed creations left an empty, unversioned database: a good id works. */
+    CHECK_INT(store_open(path, "SH02-S01", &st, err, sizeof err), 0);
+    store_close(st);
+    /* A renamed station keeps its database and epoch under the new id. */
+    CHECK_INT(store_open(path, "SH09-S09", &st, err, sizeof err), 0);
+    CHECK_STR(store_station(st), "SH09-S09");
+    store_close(st);
+    /* A directory that does not exist. */
+    CHECK_INT(store_open("/nonexistent/dir/x.db", STATION, &st, err, sizeof err), -1);
+    CHECK(strncmp(err, "E200:", 5) == 0);
+    /* A schema newer than this program. */
+    snprintf(path, sizeof path, "%s/future.db", harness_tmpdir());
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK_INT(store_open(path, STATION, &st, err, sizeof err), -1);
+    CHECK(strncmp(err, "E203:", 5) == 0);
+}
+
+static void test_commit_and_find(void)
+{
+    char err[512] = "";
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    struct inspection in;
+    for (int i = 1; i <= 3; i++) {
+        make_insp(&in, i);
+        CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+        CHECK_INT(in.seq, i);
+        CHECK_STR(in.station, STATION);
+        CHECK_STR(in.epoch, store_epoch(st));
+    }
+    CHECK_STR(in.plate, "SH01-S03-000003");
+    CHECK_INT(store_count_inspections(st), 3);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), 3);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox o JOIN inspections i USING (seq)"
+                          " WHERE o.payload = i.record"),
+              3);
+
+    struct inspection got;
+    CHECK_INT(store_find_inspection(st, "SH01-S03-000002", &got), 0);
+    make_insp(&in, 2);
+    CHECK_INT(got.seq, 2);
+    CHECK_STR(got.plate, "SH01-S03-000002");
+    CHECK_STR(got.epoch, store_epoch(st));
+    CHECK_STR(got.rma, in.rma);
+    CHECK_STR(got.description, in.description);
+    CHECK_STR(got.operator_badge, "G1001");
+    CHECK_INT(got.started_at, in.started_at);
+    CHECK_INT(got.finished_at, in.finished_at);
+    CHECK_INT(got.grade, GRADE_B);
+    CHECK_INT(got.aspect_grade[ASPECT_COSMETIC], GRADE_B);
+    CHECK_INT(got.aspect_grade[ASPECT_FUNCTIONAL], GRADE_A);
+    CHECK_INT(got.aspect_grade[ASPECT_COMPLETENESS], GRADE_NONE);
+    CHECK_INT(got.responsibility, RESP_CUSTOMER);
+    CHECK_INT(got.ndefects, 2);
+    CHECK_STR(got.defects[1], "WEAR");
+    CHECK_INT(got.nanswers, 3);
+    CHECK_STR(got.answers[2].check, "power");
+    CHECK_STR(got.answers[2].answer, "yes");
+    CHECK(!got.late && !got.mismatch && !got.blind);
+    CHECK_STR(got.supersedes, "");
+    CHECK_INT(store_find_inspection(st, "SH01-S03-000099", &got), 1);
+    store_close(st);
+}
+
+static void test_append_only(void)
+{
+    char err[512] = "";
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    sqlite3 *db = store_db(st);
+    static const char *const refused[] = {
+        "UPDATE inspections SET grade = 'A' WHERE seq = 1",
+        "DELETE FROM inspections WHERE seq = 1",
+        "DELETE FROM inspections",
+        "UPDATE outbox SET payload = '{}' WHERE seq = 1",
+        "DELETE FROM outbox WHERE seq = 1",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        char *msg = NULL;
+        int rc = sqlite3_exec(db, refused[i], NULL, NULL, &msg);
+        if (!CHECK(rc != SQLITE_OK))
+            fprintf(stderr, "  accepted: %s\n", refused[i]);
+        CHECK(msg && strstr(msg, "append-only"));
+        sqlite3_free(msg);
+    }
+    CHECK_INT(store_count_inspections(st), 3);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM inspections WHERE grade = 'B'"), 3);
+    /* An outbox row must name a real inspection. */
+    CHECK(sqlite3_exec(db, "INSERT INTO outbox VALUES (77, '{}', 0)", NULL, NULL, NULL) !=
+          SQLITE_OK);
+    store_close(st);
+}
+
+static void test_reopen(void)
+{
+    char err[512] = "", epoch[40];
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    snprintf(epoch, sizeof epoch, "%s", store_epoch(st));
+    store_close(st);
+    /* NULL station: whatever the database says (the sync worker, export). */
+    CHECK_INT(store_open(db_path, NULL, &st, err, sizeof err), 0);
+    CHECK_STR(store_epoch(st), epoch);
+    CHECK_STR(store_station(st), STATION);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), 1);
+    CHECK_INT(sql_int(st, "PRAGMA synchronous"), 2); /* on every connection */
+    CHECK_INT(sql_int(st, "PRAGMA foreign_keys"), 1);
+    struct inspection in;
+    make_insp(&in, 4);
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+    CHECK_INT(in.seq, 4);
+    CHECK_STR(in.epoch, epoch);
+    store_close(st);
+}
+
+/* Two connections (the UI and the sync worker) writing in turn: one numbering. */
+static void test_two_connections(void)
+{
+    char err[512] = "";
+    struct store *a, *b;
+    CHECK_INT(store_open(db_path, STATION, &a, err, sizeof err), 0);
+    CHECK_INT(store_open(db_path, STATION, &b, err, sizeof err), 0);
+    struct inspection in;
+    int64_t before = store_count_inspections(a);
+    for (int i = 0; i < 6; i++) {
+        make_insp(&in, 10 + i);
+        CHECK_INT(store_commit_inspection(i % 2 ? a : b, &in, err, sizeof err), 0);
+        CHECK_INT(in.seq, before + i + 1);
+    }
+    CHECK_INT(store_count_inspections(b), before + 6);
+    store_close(a);
+    store_close(b);
+}
+
+static void test_bad_input(void)
+{
+    char err[512] = "";
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    int64_t before = store_count_inspections(st);
+    struct inspection in;
+    static const struct {
+        const char *id;
+        int what;
+    } cases[] = {
+        {"E210", 0}, /* 1: serial fills its field: not NUL-terminated */
+        {"E211", 1}, /* 2: category not UTF-8 */
+        {"E213", 2}, /* 3: no grade */
+        {"E212", 3}, /* 4: 99 defects */
+        {"E241", 4}, /* 5: no operator */
+        {"E240", 5}, /* 6: a check answered twice */
+        {"E210", 6}, /* 7: a defect code fills its field */
+        {"E239", 7}, /* 8: responsibility out of range */
+        {"E238", 8}, /* 9: an aspect grade out of range */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        make_insp(&in, 1);
+        switch (cases[i].what) {
+        case 0: memset(in.serial, 'S', sizeof in.serial); break;
+        case 1: snprintf(in.category, sizeof in.category, "ph\xC3\x28one"); break;
+        case 2: in.grade = GRADE_NONE; break;
+        case 3: in.ndefects = 99; break;
+        case 4: in.operator_badge[0] = 0; break;
+        case 5: snprintf(in.answers[1].check, 32, "screen"); break;
+        case 6: memset(in.defects[0], 'D', sizeof in.defects[0]); break;
+        case 7: in.responsibility = (enum responsibility)42; break;
+        case 8: in.aspect_grade[ASPECT_FUNCTIONAL] = (enum grade)9; break;
+        }
+        snprintf(in.plate, sizeof in.plate, "stale");
+        err[0] = 0;
+        CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), -1);
+        if (!CHECK(strncmp(err, cases[i].id, 4) == 0))
+            fprintf(stderr, "  case %zu: %s\n", i + 1, err);
+        CHECK_STR(in.plate, "");
+        CHECK_INT(in.seq, 0);
+    }
+    CHECK_INT(store_count_inspections(st), before);
+    store_close(st);
+}
+
+/* A full disk, simulated with max_page_count: the commit that needs one page
+ * more fails whole, and the same record saves once there is room again. */
+static void test_full_disk(void)
+{
+    char err[512] = "", sql[128];
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    int64_t pages = sql_int(st, "PRAGMA page_count");
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)pages);
+    CHECK_INT(sql_int(st, sql), pages);
+
+    int64_t before = store_count_inspections(st), last_seq = before;
+    struct inspection in;
+    int rc = 0, tries = 0;
+    while (tries < 500) {
+        make_insp(&in, 100 + tries++);
+        rc = store_commit_inspection(st, &in, err, sizeof err);
+        if (rc < 0)
+            break;
+        last_seq = in.seq;
+    }
+    CHECK_INT(rc, -1);
+    if (!CHECK(strncmp(err, "E21", 3) == 0 && strstr(err, "full")))
+        fprintf(stderr, "  error: %s\n", err);
+    else
+        printf("full disk after %d commits: %s\n", tries - 1, err);
+    CHECK_STR(in.plate, "");
+    CHECK_INT(in.seq, 0);
+    CHECK_STR(in.station, "");
+    /* Nothing half-written: every inspection has its outbox row and back. */
+    int64_t n = store_count_inspections(st);
+    CHECK_INT(n, last_seq);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), n);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox o LEFT JOIN inspections i USING (seq)"
+                          " WHERE i.seq IS NULL"),
+              0);
+    CHECK(sqlite3_get_autocommit(store_db(st)) != 0);
+
+    /* Still full: the retry fails the same way, and still writes nothing. */
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), -1);
+    CHECK_INT(store_count_inspections(st), n);
+
+    /* Room again: the same record saves, with the next seq (no gap). */
+    sql_int(st, "PRAGMA max_page_count = 1073741823");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+    CHECK_INT(in.seq, last_seq + 1);
+    CHECK_INT(store_count_inspections(st), n + 1);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), n + 1);
+    CHECK_INT(sql_int(st, "SELECT max(seq) - min(seq) + 1 - count(*) FROM inspections"), 0);
+    store_close(st);
+}
+
+/* The outbox insert fails after the inspection row went in: both go. */
+static void test_outbox_fault(void)
+{
+    char err[512] = "";
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    sqlite3 *db = store_db(st);
+    int64_t before = store_count_inspections(st);
+    CHECK_INT(sqlite3_exec(db, "CREATE TEMP TRIGGER inject BEFORE INSERT ON main.outbox"
+                               " BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    struct inspection in;
+    make_insp(&in, 7);
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), -1);
+    CHECK(strncmp(err, "E218:", 5) == 0 && strstr(err, "injected fault"));
+    CHECK_STR(in.plate, "");
+    CHECK_INT(store_count_inspections(st), before);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), before);
+    CHECK(sqlite3_get_autocommit(db) != 0);
+    CHECK_INT(sqlite3_exec(db, "DROP TRIGGER inject", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+    CHECK_INT(in.seq, before + 1);
+    store_close(st);
+}
+
+static const char *const export_keys[] = {
+    "station",   "epoch",       "seq",          "plate",       "rma",
+    "order_id",  "sku",         "gtin",         "serial",      "category",
+    "operator",  "started_at",  "finished_at",  "grade",       "cosmetic",
+    "functional", "completeness", "disposition", "responsibility", "defects",
+    "answers",   "rules_version", "late",       "mismatch",    "supersedes",
+    "blind",
+};
+#define NKEYS (sizeof export_keys / sizeof *export_keys)
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool jnull(const cJSON *o, const char *key)
+{
+    return cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static bool jbool(const cJSON *o, const char *key, bool want)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsBool(v) && (cJSON_IsTrue(v) != 0) == want;
+}
+
+static void test_export(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/export.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "EX-01", &st, err, sizeof err), 0);
+    struct inspection in;
+    make_insp(&in, 1);
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+    /* A blind re-grade: no RMA, no responsibility, names what it supersedes;
+     * a serial that needs CSV quoting. */
+    make_insp(&in, 2);
+    in.rma[0] = in.order_id[0] = in.gtin[0] = 0;
+    snprintf(in.serial, sizeof in.serial, "SN,\"7\"");
+    in.responsibility = RESP_NONE;
+    in.grade = GRADE_X;
+    in.aspect_grade[ASPECT_FUNCTIONAL] = GRADE_X;
+    in.ndefects = 0;
+    in.nanswers = 1;
+    in.blind = in.mismatch = true;
+    snprintf(in.supersedes, sizeof in.supersedes, "EX-01-000001");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_INT(store_export(st, f, EXPORT_NDJSON, err, sizeof err), 0);
+    fclose(f);
+    char *line2 = strchr(buf, '\n');
+    CHECK(line2 != NULL);
+    if (!line2)
+        return;
+    *line2++ = 0;
+    CHECK(strchr(line2, '\n') && strchr(line2, '\n')[1] == 0); /* exactly two lines */
+
+    cJSON *a = cJSON_Parse(buf), *b = cJSON_Parse(line2);
+    CHECK(cJSON_IsObject(a) && cJSON_IsObject(b));
+    CHECK_INT(cJSON_GetArraySize(a), NKEYS);
+    CHECK_INT(cJSON_GetArraySize(b), NKEYS);
+    for (size_t k = 0; k < NKEYS; k++)
+        if (!CHECK(cJSON_HasObjectItem(a, export_keys[k]) && cJSON_HasObjectItem(b, export_keys[k])))
+            fprintf(stderr, "  missing %s\n", export_keys[k]);
+
+    CHECK_STR(jstr(a, "station"), "EX-01");
+    CHECK_STR(jstr(a, "epoch"), store_epoch(st));
+    CHECK(cJSON_GetObjectItem(a, "seq")->valuedouble == 1);
+    CHECK_STR(jstr(a, "plate"), "EX-01-000001");
+    CHECK_STR(jstr(a, "rma"), "RMA-1001");
+    CHECK_STR(jstr(a, "order_id"), "SO-88120431");
+    CHECK_STR(jstr(a, "sku"), "PH-IP15-128-BLK");
+    CHECK_STR(jstr(a, "gtin"), "0195142354101");
+    CHECK_STR(jstr(a, "serial"), "F2LXK9Q1N72P");
+    CHECK_STR(jstr(a, "category"), "phone");
+    CHECK_STR(jstr(a, "operator"), "G1001");
+    CHECK_STR(jstr(a, "started_at"), "2026-11-23T10:41:07Z");
+    CHECK_STR(jstr(a, "finished_at"), "2026-11-23T10:42:42Z");
+    CHECK_STR(jstr(a, "grade"), "B");
+    CHECK_STR(jstr(a, "cosmetic"), "B");
+    CHECK_STR(jstr(a, "functional"), "A");
+    CHECK(jnull(a, "completeness"));
+    CHECK_STR(jstr(a, "disposition"), "open_box");
+    CHECK_STR(jstr(a, "responsibility"), "customer");
+    cJSON *defects = cJSON_GetObjectItem(a, "defects");
+    CHECK(cJSON_IsArray(defects) && cJSON_GetArraySize(defects) == 2);
+    CHECK_STR(cJSON_GetArrayItem(defects, 0)->valuestring, "SCR-L");
+    cJSON *answers = cJSON_GetObjectItem(a, "answers");
+    CHECK(cJSON_IsObject(answers) && cJSON_GetArraySize(answers) == 3);
+    CHECK_STR(jstr(answers, "body"), "wear");
+    CHECK_STR(jstr(a, "rules_version"), "2026-11");
+    CHECK(jbool(a, "late", true));
+    CHECK(jbool(a, "mismatch", false));
+    CHECK(jbool(a, "blind", false));
+    CHECK(jnull(a, "supersedes"));
+
+    CHECK(cJSON_GetObjectItem(b, "seq")->valuedouble == 2);
+    CHECK(jnull(b, "rma") && jnull(b, "order_id") && jnull(b, "gtin"));
+    CHECK(jnull(b, "responsibility"));
+    CHECK_STR(jstr(b, "grade"), "X");
+    CHECK_STR(jstr(b, "serial"), "SN,\"7\"");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(b, "defects")), 0);
+    CHECK(jbool(b, "late", false) && jbool(b, "mismatch", true) && jbool(b, "blind", true));
+    CHECK_STR(jstr(b, "supersedes"), "EX-01-000001");
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    free(buf);
+
+    /* inspection_to_json is the same record. */
+    char *json = inspection_to_json(&in);
+    char *stored = sql_text(st, "SELECT record FROM inspections WHERE seq = 2");
+    CHECK_STR(json, stored);
+    free(json);
+    free(stored);
+
+    /* CSV: the same fields as a header row, RFC 4180 quoting, CRLF. */
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    CHECK_INT(store_export(st, f, EXPORT_CSV, err, sizeof err), 0);
+    fclose(f);
+    CHECK(strncmp(buf, "station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,operator,"
+                       "started_at,finished_at,grade,cosmetic,functional,completeness,"
+                       "disposition,responsibility,defects,answers,rules_version,late,mismatch,"
+                       "supersedes,blind\r\n",
+                  strlen("station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,"
+                         "operator,started_at,finished_at,grade,cosmetic,functional,"
+                         "completeness,disposition,responsibility,defects,answers,"
+                         "rules_version,late,mismatch,supersedes,blind\r\n")) == 0);
+    char want1[400];
+    snprintf(want1, sizeof want1,
+             "\r\nEX-01,%s,1,EX-01-000001,RMA-1001,SO-88120431,PH-IP15-128-BLK,0195142354101,"
+             "F2LXK9Q1N72P,phone,G1001,2026-11-23T10:41:07Z,2026-11-23T10:42:42Z,B,B,A,,"
+             "open_box,customer,SCR-L;WEAR,screen=light;body=wear;power=yes,2026-11,true,false,,"
+             "false\r\n",
+             store_epoch(st));
+    CHECK(strstr(buf, want1) != NULL);
+    CHECK(strstr(buf, ",,,PH-IP15-128-BLK,,\"SN,\"\"7\"\"\",phone,") != NULL);
+    CHECK(strstr(buf, ",X,B,X,,open_box,,,screen=light,2026-11,false,true,EX-01-000001,true\r\n"));
+    int lines = 0;
+    for (char *p = buf; *p; p++)
+        lines += *p == '\n';
+    CHECK_INT(lines, 3);
+    free(buf);
+    store_close(st);
+}
+
+static void test_manifest_operators_audit(void)
+{
+    char err[512] = "";
+    struct store *st;
+    CHECK_INT(store_open(db_path, STATION, &st, err, sizeof err), 0);
+    struct manifest_row rows[2] = {
+        {.rma = "RMA-1", .sku = "PH-1", .description = "手机", .delivered_at = "2026-11-20"},
+        {.rma = "RMA-2", .sku = "AP-2", .reason = "changed_mind"},
+    };
+    CHECK_INT(store_put_manifest(st, rows, 2, err, sizeof err), 0);
+    struct manifest_row got;
+    CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
+    CHECK_STR(got.description, "手机");
+    CHECK_STR(got.delivered_at, "2026-11-20");
+    CHECK_INT(store_find_manifest(st, "RMA-3", &got), 1);
+    /* Insert or replace. */
+    snprintf(rows[0].sku, sizeof rows[0].sku, "PH-9");
+    CHECK_INT(store_put_manifest(st, rows, 1, err, sizeof err), 0);
+    CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
+    CHECK_STR(got.sku, "PH-9");
+    /* All or nothing: the bad second row keeps the first out. */
+    struct manifest_row bad[2] = {{.rma = "RMA-5", .sku = "X"}, {.rma = "RMA-6"}};
+    CHECK_INT(store_put_manifest(st, bad, 2, err, sizeof err), -1);
+    CHECK(strncmp(err, "E220:", 5) == 0);
+    CHECK_INT(store_find_manifest(st, "RMA-5", &got), 1);
+
+    struct operator_info op = {.badge = "G1", .name = "王芳", .role = ROLE_SUPERVISOR}, op2;
+    CHECK_INT(store_put_operator(st, &op, "$argon2id$fake", err, sizeof err), 0);
+    char hash[128];
+    int failures = -1;
+    int64_t until = -1;
+    CHECK_INT(store_get_operator(st, "G1", &op2, hash, sizeof hash, &failures, &until), 0);
+    CHECK_STR(op2.name, "王芳");
+    CHECK_INT(op2.role, ROLE_SUPERVISOR);
+    CHECK_STR(hash, "$argon2id$fake");
+    CHECK_INT(failures, 0);
+    CHECK_INT(until, 0);
+    CHECK_INT(store_set_login_failures(st, "G1", 3, 1234), 0);
+    CHECK_INT(store_get_operator(st, "G1", NULL, NULL, 0, &failures, &until), 0);
+    CHECK_INT(failures, 3);
+    CHECK_INT(until, 1234);
+    CHECK_INT(store_get_operator(st, "nobody", &op2, NULL, 0, NULL, NULL), 1);
+
+    CHECK_INT(store_audit(st, 42, "G1", "login", NULL), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE event = 'login' AND at = 42"), 1);
+    store_close(st);
+}
+
+static void test_commit_speed(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/speed.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "SP-01", &st, err, sizeof err), 0);
+    enum { N = 200 };
+    static int64_t ns[N];
+    struct inspection in;
+    for (int i = 0; i < N; i++) {
+        make_insp(&in, i);
+        int64_t t0 = clock_mono_ns();
+        if (store_commit_inspection(st, &in, err, sizeof err) < 0)
+            break;
+        ns[i] = clock_mono_ns() - t0;
+    }
+    for (int i = 1; i < N; i++) /* insertion sort: small */
+        for (int j = i; j > 0 && ns[j - 1] > ns[j]; j--) {
+            int64_t t = ns[j];
+            ns[j] = ns[j - 1];
+            ns[j - 1] = t;
+        }
+    printf("commit p50 %.2f ms, p99 %.2f ms (%d commits)\n", ns[N / 2] / 1e6,
+           ns[N * 99 / 100] / 1e6, N);
+    CHECK_INT(store_count_inspections(st), N);
+    store_close(st);
+}
+
+/* ---- kill -9 ------------------------------------------------------------- */
+
+static _Noreturn void committer(const char *path, int wfd)
+{
+    char err[512];
+    struct store *st;
+    if (store_open(path, "KL-01", &st, err, sizeof err) < 0)
+        _exit(2);
+    for (int i = 0;; i++) {
+        struct inspection in;
+        make_insp(&in, i);
+        if (store_commit_inspection(st, &in, err, sizeof err) == 0) {
+            char line[64];
+            int n = snprintf(line, sizeof line, "%s\n", in.plate);
+            /* One write of < PIPE_BUF bytes: whole or not at all. */
+            if (write(wfd, line, (size_t)n) != n)
+                _exit(3);
+        }
+    }
+}
+
+static void test_kill9(void)
+{
+    char path[700], err[512];
+    snprintf(path, sizeof path, "%s/kill.db", harness_tmpdir());
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    srand(seed);
+    enum { ROUNDS = 40 };
+    long reported_total = 0, last_seq = 0, missing = 0, order_errors = 0;
+    int64_t t0 = clock_mono_ms();
+    for (int round = 0; round < ROUNDS; round++) {
+        int fds[2];
+        if (pipe(fds) < 0) {
+            CHECK(!"pipe");
+            return;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            committer(path, fds[1]);
+        }
+        close(fds[1]);
+        /* Mostly mid-commit; sometimes during open and migration. */
+        useconds_t delay = (useconds_t)(round % 5 == 0 ? rand() % 3000 : rand() % 60000);
+        usleep(delay);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+
+        /* Read what the child said it saved. */
+        char *text = NULL;
+        size_t cap = 0, len = 0;
+        for (;;) {
+            if (cap - len < 4096) {
+                cap = cap ? cap * 2 : 65536;
+                text = realloc(text, cap);
+            }
+            ssize_t r = read(fds[0], text + len, cap - len - 1);
+            if (r <= 0)
+                break;
+            len += (size_t)r;
+        }
+        close(fds[0]);
+        text[len] = 0;
+
+        struct store *st;
+        if (!CHECK_INT(store_open(path, "KL-01", &st, err, sizeof err), 0)) {
+            fprintf(stderr, "  round %d: %s\n", round, err);
+            free(text);
+            break;
+        }
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            struct inspection got;
+            reported_total++;
+            if (store_find_inspection(st, line, &got) != 0)
+                missing++;
+            else if (got.seq <= last_seq)
+                order_errors++;
+            else
+                last_seq = got.seq;
+        }
+        free(text);
+        char *ok = sql_text(st, "PRAGMA integrity_check");
+        if (!CHECK_STR(ok, "ok"))
+            fprintf(stderr, "  round %d (seed %u)\n", round, seed);
+        free(ok);
+        int64_t gaps = sql_int(st, "SELECT coalesce(max(seq), 0) - count(*) FROM inspections");
+        if (!CHECK_INT(gaps, 0))
+            fprintf(stderr, "  round %d (seed %u)\n", round, seed);
+        int64_t unmatched = sql_int(st, "SELECT (SELECT count(*) FROM inspections) -"
+                                        " (SELECT count(*) FROM outbox)");
+        CHECK_INT(unmatched, 0);
+        store_close(st);
+    }
+    CHECK_INT(missing, 0);
+    CHECK_INT(order_errors, 0);
+    CHECK(reported_total > 0);
+    printf("kill -9: %d rounds, %ld acknowledged commits, all present (%lld ms, seed %u)\n",
+           ROUNDS, reported_total, (long long)(clock_mono_ms() - t0), seed);
+}
+
+int main(void)
+{
+    snprintf(db_path, sizeof db_path, "%s/triage.db", harness_tmpdir());
+    test_create();
+    test_bad_open();
+    test_commit_and_find();
+    test_append_only();
+    test_reopen();
+    test_two_connections();
+    test_bad_input();
+    test_full_disk();
+    test_outbox_fault();
+    test_export();
+    test_manifest_operators_audit();
+    test_commit_speed();
+    test_kill9();
+    return harness_done();
+}

@@ -1,0 +1,1299 @@
+/*
+ * label.c — the item label: layout, ZPL II writer, PNG painter.
+ *
+ * Three stages, so both outputs show one label:
+ *   1. layout_4x6() turns an inspection into a list of items (boxes, text
+ *      lines, a Code 128, a QR) in printer dots. All text is measured and,
+ *      when too long, wrapped or shortened with "…" here, with the TTF font.
+ *      The barcodes are encoded here with zint (their size decides where
+ *      they go).
+ *   2. zpl_write() prints the list as ZPL II.
+ *   3. paint() draws the list into an 8-bit grey surface (0 black … 255
+ *      white) that IMG_SavePNG writes.
+ *
+ * The maker owns the fonts, one TTF_Font per size the layout uses (changing
+ * a font's size flushes its glyph cache), the canvas, and the layout scratch.
+ * Coordinates in the layout code are those of a 203-dpi label; D() scales
+ * them to the maker's dpi.
+ */
+#include "label.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zint.h>
+
+#include "log.h"
+
+#define DESIGN_DPI 203
+#define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
+#define LAYOUT_MAX_ITEMS 96
+#define LAYOUT_ARENA 16384
+#define TEXT_MAX 1024 /* bytes of one text before fitting, NUL included */
+
+/* Font sizes of the 203-dpi design, in dots (the em height). */
+enum font_slot { F_CAPTION, F_BODY, F_VALUE, F_PLATE, F_SUB, F_DISP, F_GRADE, F_COUNT };
+static const struct {
+    int size;
+    bool bold;
+} font_design[F_COUNT] = {
+    [F_CAPTION] = {22, true}, [F_BODY] = {30, true}, [F_VALUE] = {34, true},
+    [F_PLATE] = {46, true},    [F_SUB] = {70, true},  [F_DISP] = {60, true},
+    [F_GRADE] = {230, true},
+};
+
+/* Where the baseline sits in a text cell of height h (ZPL's ^A0 cell): the
+ * PNG puts the TTF baseline there so both renderings line up. */
+#define BASELINE_RATIO 0.80
+
+/* How far below its ^FO a printer draws a ^BQ symbol (the ^BY height). */
+#define QR_DROP 10
+
+enum item_kind { IT_BOX, IT_TEXT, IT_CODE128, IT_QR };
+
+struct item {
+    enum item_kind kind;
+    int x, y, w, h;   /* box; text: the cell (h = font size); barcode: its extent */
+    int thick;        /* IT_BOX: border; >= min(w, h) / 2 fills the box */
+    int font;         /* IT_TEXT: font slot */
+    char align;       /* IT_TEXT: 'L', 'C', 'R' within w */
+    bool reverse;     /* IT_TEXT: white on the black box under it */
+    int module;       /* barcodes: dots per module */
+    const char *text; /* IT_TEXT: one line, fitted; barcodes: the data */
+};
+
+struct layout {
+    int n;
+    bool full; /* ran out of items or arena: a bug in the layout, reported */
+    struct item it[LAYOUT_MAX_ITEMS];
+    struct item spare; /* written to when it[] is full */
+    size_t used;
+    char arena[LAYOUT_ARENA];
+    struct zint_symbol *code128, *qr; /* encoded; owned here */
+};
+
+struct label_maker {
+    int dpi, width, height; /* dots */
+    double scale;           /* dpi / DESIGN_DPI */
+    char font_path[512];
+    bool ttf_inited;
+    TTF_Font *font[F_COUNT];
+    int font_px[F_COUNT];
+    int ellipsis_w[F_COUNT];
+    SDL_Surface *canvas; /* INDEX8, grey palette; made on first use */
+    struct layout lay;
+    char err[256];
+};
+
+/* ---------------------------------------------------------------- errors */
+
+static int fail(struct label_maker *m, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct label_maker *m, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->err, sizeof m->err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static void copy_err(char *err, size_t errlen, const char *text)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", text);
+}
+
+static int D(const struct label_maker *m, int design_dots)
+{
+    return (int)lround(design_dots * m->scale);
+}
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+/* Decode one sequence; returns its length (1..4) and the code point, or 0 when
+ * the bytes are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
+static int utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    int n;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        n = 2, c = s[0] & 0x1F, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3, c = s[0] & 0x0F, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4, c = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0; /* also stops at the NUL */
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Copy `in` to `out` as valid UTF-8 that SDL_ttf counts as we do: a bad
+ * byte becomes U+FFFD, control characters and tabs a space; leading and
+ * trailing spaces go. Cut at a character boundary when out is too small. */
+static void utf8_clean(const char *in, char *out, size_t outlen)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    while (*s && s[0] == ' ')
+        s++;
+    while (*s) {
+        uint32_t cp;
+        int n = utf8_decode(s, &cp);
+        const char *piece;
+        size_t plen;
+        if (n == 0) {
+            piece = "\xEF\xBF\xBD", plen = 3, n = 1;
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            piece = " ", plen = 1;
+        } else {
+            piece = (const char *)s, plen = (size_t)n;
+        }
+        if (o + plen + 1 > outlen)
+            break;
+        memcpy(out + o, piece, plen);
+        o += plen;
+        s += n;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    if (outlen)
+        out[o] = 0;
+}
+
+/* The byte offset after `count` characters of valid UTF-8 `s`. */
+static size_t utf8_offset(const char *s, int count)
+{
+    size_t i = 0;
+    while (count-- > 0 && s[i]) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* Code point at s (valid UTF-8), 0 at the end. */
+static uint32_t utf8_at(const char *s)
+{
+    uint32_t cp = 0;
+    if (*s && utf8_decode((const unsigned char *)s, &cp) == 0)
+        cp = 0xFFFD;
+    return cp;
+}
+
+/* Code point that ends just before s + off (valid UTF-8), 0 at the start. */
+static uint32_t utf8_before(const char *s, size_t off)
+{
+    if (off == 0)
+        return 0;
+    size_t i = off - 1;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return utf8_at(s + i);
+}
+
+/* Scripts written without spaces between words break anywhere. */
+static bool breaks_anywhere(uint32_t cp)
+{
+    return cp >= 0x2E80;
+}
+
+/* True when ZPL font 0 can print `s` as it is: printable ASCII other than the
+ * three characters ZPL treats as commands or escapes, plus "…". */
+static bool zpl_native_text(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xA6) {
+            p += 2;
+            continue;
+        }
+        if (*p < 0x20 || *p > 0x7E || *p == '^' || *p == '~' || *p == '\\')
+            return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- payload */
+
+/* Append `v` to out as a payload value: printable ASCII without the
+ * separators; anything else becomes ".". */
+static void payload_value(char *out, size_t outlen, size_t *o, const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        char c = (char)*p;
+        if (*p <= 0x20 || *p >= 0x7F || strchr("|,=^~\\", c))
+            c = '.';
+        if (*o + 1 < outlen)
+            out[*o] = c;
+        (*o)++;
+    }
+}
+
+static void payload_text(char *out, size_t outlen, size_t *o, const char *t)
+{
+    for (; *t; t++) {
+        if (*o + 1 < outlen)
+            out[*o] = *t;
+        (*o)++;
+    }
+}
+
+static const char *grade_or_dash(enum grade g)
+{
+    const char *s = grade_name(g);
+    return *s ? s : "-";
+}
+
+int label_payload(const struct inspection *insp, char *out, size_t outlen)
+{
+    size_t o = 0;
+    payload_text(out, outlen, &o, "TRIAGE1|P=");
+    payload_value(out, outlen, &o, insp->plate);
+    payload_text(out, outlen, &o, "|G=");
+    payload_text(out, outlen, &o, grade_or_dash(insp->grade));
+    payload_text(out, outlen, &o, "|C=");
+    payload_text(out, outlen, &o, grade_or_dash(insp->aspect_grade[ASPECT_COSMETIC]));
+    payload_text(out, outlen, &o, "|F=");
+    payload_text(out, outlen, &o, grade_or_dash(insp->aspect_grade[ASPECT_FUNCTIONAL]));
+    payload_text(out, outlen, &o, "|K=");
+    payload_text(out, outlen, &o, grade_or_dash(insp->aspect_grade[ASPECT_COMPLETENESS]));
+    payload_text(out, outlen, &o, "|D=");
+    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
+                                                                          : insp->ndefects;
+    bool first = true;
+    for (int i = 0; i < nd; i++) {
+        char code[sizeof insp->defects[0] + 1];
+        snprintf(code, sizeof code, "%.*s", (int)sizeof insp->defects[0], insp->defects[i]);
+        if (!code[0])
+            continue;
+        if (!first)
+            payload_text(out, outlen, &o, ",");
+        payload_value(out, outlen, &o, code);
+        first = false;
+    }
+    payload_text(out, outlen, &o, "|DSP=");
+    payload_value(out, outlen, &o, insp->disposition);
+    payload_text(out, outlen, &o, "|R=");
+    payload_value(out, outlen, &o, insp->rules_version);
+    if (o + 1 > outlen || o >= LABEL_PAYLOAD_MAX) {
+        if (outlen)
+            out[0] = 0;
+        return -ENOSPC;
+    }
+    out[o] = 0;
+    return (int)o;
+}
+
+char *label_disposition_words(const char *disposition, char *out, size_t outlen)
+{
+    static const struct {
+        const char *id, *words;
+    } known[] = {
+        {"rtv", "RETURN TO VENDOR"},
+        {"return_to_vendor", "RETURN TO VENDOR"},
+        {"open_box", "OPEN BOX"},
+    };
+    if (!outlen)
+        return out;
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        if (strcmp(disposition, known[i].id) == 0) {
+            snprintf(out, outlen, "%s", known[i].words);
+            return out;
+        }
+    }
+    size_t o = 0;
+    for (const char *p = disposition; *p && o + 1 < outlen; p++) {
+        char c = *p;
+        if (c == '_' || c == '-')
+            c = ' ';
+        else if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        out[o++] = c;
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* ------------------------------------------------------------------ maker */
+
+int label_spec_parse(struct label_spec *spec, const char *size, int dpi, const char *font_path,
+                     char *err, size_t errlen)
+{
+    double w = 0, h = 0;
+    char extra;
+    if (!size || sscanf(size, "%lfx%lf%c", &w, &h, &extra) != 2 || !(w > 0) || !(h > 0) ||
+        w > 20 || h > 40) {
+        if (err && errlen)
+            snprintf(err, errlen, "E611: label size \"%s\" is not WxH in inches (e.g. 4x6)",
+                     size ? size : "");
+        return -EINVAL;
+    }
+    spec->width_in = w;
+    spec->height_in = h;
+    spec->dpi = dpi;
+    spec->font_path = font_path;
+    return 0;
+}
+
+struct label_maker *label_maker_open(const struct label_spec *spec, char *err, size_t errlen)
+{
+    struct label_maker *m = calloc(1, sizeof *m);
+    if (!m) {
+        copy_err(err, errlen, "E604: out of memory");
+        return NULL;
+    }
+    /* Only the 4x6 layout exists today; it is drawn for any dpi. */
+    if (fabs(spec->width_in - 4) > 0.01 || fabs(spec->height_in - 6) > 0.01 || spec->dpi < 150 ||
+        spec->dpi > 600) {
+        if (err && errlen)
+            snprintf(err, errlen, "E602: label size %gx%g in at %d dpi is not supported (4x6 "
+                                  "at 150-600 dpi is)",
+                     spec->width_in, spec->height_in, spec->dpi);
+        free(m);
+        return NULL;
+    }
+    m->dpi = spec->dpi;
+    m->scale = (double)spec->dpi / DESIGN_DPI;
+    m->width = (int)lround(spec->width_in * spec->dpi);
+    m->height = (int)lround(spec->height_in * spec->dpi);
+    snprintf(m->font_path, sizeof m->font_path, "%s",
+             spec->font_path && *spec->font_path ? spec->font_path : LABEL_FONT_DEFAULT);
+
+    if (TTF_Init() != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "E601: cannot start SDL_ttf: %s", TTF_GetError());
+        free(m);
+        return NULL;
+    }
+    m->ttf_inited = true;
+    for (int i = 0; i < F_COUNT; i++) {
+        m->font_px[i] = D(m, font_design[i].size);
+        m->font[i] = TTF_OpenFontIndex(m->font_path, m->font_px[i], 0);
+        if (!m->font[i]) {
+            if (err && errlen)
+                snprintf(err, errlen, "E600: cannot open font %s: %s", m->font_path,
+                         TTF_GetError());
+            label_maker_close(m);
+            return NULL;
+        }
+        TTF_SetFontStyle(m->font[i], font_design[i].bold ? TTF_STYLE_BOLD : TTF_STYLE_NORMAL);
+        TTF_SetFontHinting(m->font[i], TTF_HINTING_LIGHT);
+        int h;
+        if (TTF_SizeUTF8(m->font[i], ELLIPSIS, &m->ellipsis_w[i], &h) != 0)
+            m->ellipsis_w[i] = m->font_px[i];
+    }
+    return m;
+}
+
+void label_maker_close(struct label_maker *m)
+{
+    if (!m)
+        return;
+    /* TTF_Init/TTF_Quit count; if someone quit once too often, SDL_ttf has
+     * already freed our fonts' faces with the FreeType library and closing
+     * them would crash: leave them (a bug elsewhere, reported once). */
+    bool ttf_alive = TTF_WasInit() > 0;
+    if (m->ttf_inited && !ttf_alive)
+        log_error("E612", "SDL_ttf was shut down before the label maker was closed");
+    for (int i = 0; i < F_COUNT && ttf_alive; i++)
+        if (m->font[i])
+            TTF_CloseFont(m->font[i]);
+    if (m->canvas)
+        SDL_FreeSurface(m->canvas);
+    if (m->lay.code128)
+        ZBarcode_Delete(m->lay.code128);
+    if (m->lay.qr)
+        ZBarcode_Delete(m->lay.qr);
+    if (m->ttf_inited && ttf_alive)
+        TTF_Quit();
+    free(m);
+}
+
+int label_width_dots(const struct label_maker *m) { return m->width; }
+int label_height_dots(const struct label_maker *m) { return m->height; }
+const char *label_maker_error(const struct label_maker *m) { return m ? m->err : ""; }
+
+/* ----------------------------------------------------------------- layout */
+
+static struct item *lay_add(struct layout *L, enum item_kind kind)
+{
+    if (L->n >= LAYOUT_MAX_ITEMS) {
+        L->full = true;
+        return &L->spare;
+    }
+    struct item *it = &L->it[L->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+static const char *lay_store(struct layout *L, const char *s, size_t n)
+{
+    if (L->used + n + 1 > sizeof L->arena) {
+        L->full = true;
+        return "";
+    }
+    char *p = L->arena + L->used;
+    memcpy(p, s, n);
+    p[n] = 0;
+    L->used += n + 1;
+    return p;
+}
+
+static void lay_box(struct layout *L, int x, int y, int w, int h, int thick)
+{
+    struct item *it = lay_add(L, IT_BOX);
+    it->x = x, it->y = y, it->w = w, it->h = h, it->thick = thick;
+}
+
+static void lay_fill(struct layout *L, int x, int y, int w, int h)
+{
+    lay_box(L, x, y, w, h, w < h ? w : h);
+}
+
+/* Width in dots of `s` in font slot f. */
+static int text_width(struct label_maker *m, int f, const char *s)
+{
+    int w = 0, h = 0;
+    if (!*s || TTF_SizeUTF8(m->font[f], s, &w, &h) != 0)
+        return 0;
+    return w;
+}
+
+/* Bytes of the longest prefix of s narrower than `width` dots. */
+static size_t fit_prefix(struct label_maker *m, int f, const char *s, int width)
+{
+    int extent = 0, count = 0;
+    if (width <= 0 || !*s || TTF_MeasureUTF8(m->font[f], s, width, &extent, &count) != 0)
+        return 0;
+    return utf8_offset(s, count);
+}
+
+/* A text line of cleaned UTF-8 `s` (n bytes) that fits in w, shortened with
+ * "…" when it does not. */
+static struct item *lay_line_n(struct label_maker *m, struct layout *L, int x, int y, int w,
+                               int f, char align, const char *s, size_t n)
+{
+    char buf[TEXT_MAX + sizeof ELLIPSIS];
+    if (n >= TEXT_MAX) { /* not from lay_line/lay_lines; cut at a character */
+        n = TEXT_MAX - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    size_t fit = fit_prefix(m, f, buf, w);
+    if (fit < n) {
+        /* Shorten: the prefix that leaves room for "…", without trailing spaces. */
+        size_t keep = fit_prefix(m, f, buf, w - m->ellipsis_w[f] - 1);
+        while (keep > 0 && buf[keep - 1] == ' ')
+            keep--;
+        memcpy(buf + keep, ELLIPSIS, sizeof ELLIPSIS);
+        n = keep + sizeof ELLIPSIS - 1;
+    }
+    struct item *it = lay_add(L, IT_TEXT);
+    it->x = x, it->y = y, it->w = w, it->h = m->font_px[f];
+    it->font = f;
+    it->align = align;
+    it->text = lay_store(L, buf, n);
+    return it;
+}
+
+static struct item *lay_line(struct label_maker *m, struct layout *L, int x, int y, int w, int f,
+                             char align, const char *text)
+{
+    char clean[TEXT_MAX];
+    utf8_clean(text, clean, sizeof clean);
+    return lay_line_n(m, L, x, y, w, f, align, clean, strlen(clean));
+}
+
+/* Wrap `text` into at most max_lines lines of w dots, line_h apart; the last
+ * line is shortened with "…" when text remains. Breaks at the last space that
+ * fits, or anywhere in scripts without spaces. Returns the lines used. */
+static int lay_lines(struct label_maker *m, struct layout *L, int x, int y, int w, int line_h,
+                     int max_lines, int f, const char *text)
+{
+    char clean[TEXT_MAX];
+    utf8_clean(text, clean, sizeof clean);
+    const char *rest = clean;
+    int line = 0;
+    for (; line < max_lines; line++) {
+        while (*rest == ' ')
+            rest++;
+        if (!*rest)
+            break;
+        size_t len = strlen(rest);
+        size_t fit = fit_prefix(m, f, rest, w);
+        if (fit >= len || line == max_lines - 1 || fit == 0) {
+            lay_line_n(m, L, x, y + line * line_h, w, f, 'L', rest, len);
+            line++;
+            break;
+        }
+        size_t brk = fit;
+        if (!breaks_anywhere(utf8_at(rest + fit)) && !breaks_anywhere(utf8_before(rest, fit))) {
+            size_t sp = fit;
+            while (sp > 0 && rest[sp] != ' ')
+                sp--;
+            if (sp > 0)
+                brk = sp;
+        }
+        size_t end = brk;
+        while (end > 0 && rest[end - 1] == ' ')
+            end--;
+        lay_line_n(m, L, x, y + line * line_h, w, f, 'L', rest, end);
+        rest += brk;
+    }
+    return line;
+}
+
+static struct zint_symbol *encode(struct label_maker *m, int symbology, const char *data, int *rc)
+{
+    struct zint_symbol *sym = ZBarcode_Create();
+    if (!sym) {
+        *rc = fail(m, -ENOMEM, "E615: out of memory for a barcode");
+        return NULL;
+    }
+    sym->symbology = symbology;
+    sym->input_mode = DATA_MODE;
+    sym->warn_level = WARN_FAIL_ALL;
+    sym->scale = 0.5f; /* 1 pixel per module: paint() scales it to dots */
+    sym->show_hrt = 0;
+    if (symbology == BARCODE_QRCODE)
+        sym->option_1 = 3; /* error correction Q, as ZPL's "QA," */
+    int zrc = ZBarcode_Encode(sym, (const unsigned char *)data, (int)strlen(data));
+    if (zrc >= ZINT_ERROR) {
+        *rc = fail(m, -EINVAL, "%s: cannot encode %s: %s",
+                   symbology == BARCODE_QRCODE ? "E606" : "E605",
+                   symbology == BARCODE_QRCODE ? "the QR code" : "the plate as Code 128",
+                   sym->errtxt);
+        ZBarcode_Delete(sym);
+        return NULL;
+    }
+    *rc = 0;
+    return sym;
+}
+
+static bool plate_usable(const char *plate)
+{
+    if (!*plate)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)plate; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7F || strchr("^~\\>", *p))
+            return false;
+    return true;
+}
+
+static void lay_reset(struct layout *L)
+{
+    if (L->code128)
+        ZBarcode_Delete(L->code128);
+    if (L->qr)
+        ZBarcode_Delete(L->qr);
+    L->code128 = L->qr = NULL;
+    L->n = 0;
+    L->used = 0;
+    L->full = false;
+}
+
+/* Local date and time of the inspection, "2026-11-23 10:41". */
+static void label_date(const struct inspection *insp, char *out, size_t outlen)
+{
+    int64_t ms = insp->finished_at ? insp->finished_at : insp->started_at;
+    if (ms <= 0) {
+        snprintf(out, outlen, "%s", "");
+        return;
+    }
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&secs, &tm) || !strftime(out, outlen, "%Y-%m-%d %H:%M", &tm))
+        snprintf(out, outlen, "%s", "");
+}
+
+/* A small caption with its value under it, on up to max_lines lines.
+ * Returns the y where the next field starts. */
+static int lay_field(struct label_maker *m, struct layout *L, int x, int y, int w,
+                     const char *caption, const char *value, int max_lines)
+{
+    lay_line(m, L, x, y, w, F_CAPTION, 'L', caption);
+    int vy = y + D(m, 24);
+    int lines = lay_lines(m, L, x, vy, w, D(m, 38), max_lines, F_VALUE, *value ? value : "-");
+    return vy + (lines ? lines : 1) * D(m, 38) + D(m, 8);
+}
+
+/*
+ * The 4x6 label, in 203-dpi design dots (812 x 1218):
+ *
+ *   18  STATION SH01-S03                2026-11-23 10:41
+ *   56  ─────────────────────────────────────────────
+ *   70  ▌▌▌ ▌▌ ▌▌▌▌ Code 128 of the plate ▌ ▌▌▌ ▌▌▌▌ ▌
+ *  238          SH01-S03-000042
+ *  296  ─────────────────────────────────────────────
+ *  308  ┌───────┐ ┌ COSMETIC ─────────────────── B ┐
+ *       │ GRADE │ ├ FUNCTIONAL ───────────────── A ┤
+ *       │   B   │ ├ COMPLETENESS ─────────────── A ┤
+ *  584  └───────┘ └────────────────────────────────┘
+ *  598  ┃              OPEN BOX                      ┃
+ *  700  DEFECTS / RMA / SKU / CATEGORY      [ QR ]
+ *                                          RULES 2026-11
+ * 1024  DESCRIPTION (2 lines, any script)
+ * 1132  [LATE] [MISMATCH] [BLIND]
+ */
+static int layout_4x6(struct label_maker *m, const struct inspection *insp, struct layout *L)
+{
+    const int W = m->width;
+    const int M = D(m, 20);
+    const int x0 = M, cw = W - 2 * M;
+    char buf[512];
+    int rc;
+
+    lay_reset(L);
+    if (!plate_usable(insp->plate))
+        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
+                                "barcode cannot carry",
+                    insp->plate);
+
+    /* Header: station and date. */
+    char date[40];
+    label_date(insp, date, sizeof date);
+    int date_w = text_width(m, F_BODY, date) + D(m, 4);
+    snprintf(buf, sizeof buf, "STATION %s", insp->station);
+    lay_line(m, L, x0, D(m, 18), cw - date_w - D(m, 16), F_BODY, 'L', buf);
+    if (*date)
+        lay_line(m, L, W - M - date_w, D(m, 18), date_w, F_BODY, 'R', date);
+    lay_fill(L, x0, D(m, 56), cw, D(m, 3));
+
+    /* Code 128 of the plate: the widest module up to 0.02 in (GS1 logistics
+     * labels allow 0.0195-0.04 in) that keeps 10-module quiet zones. */
+    L->code128 = encode(m, BARCODE_CODE128, insp->plate, &rc);
+    if (!L->code128)
+        return rc;
+    int modules = L->code128->width;
+    int module = (int)lround(m->dpi * 0.02);
+    while (module > 1 && (modules + 20) * module > W)
+        module--;
+    if ((modules + 20) * module > W)
+        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label",
+                    insp->plate);
+    struct item *bc = lay_add(L, IT_CODE128);
+    bc->module = module;
+    bc->w = modules * module;
+    bc->h = D(m, 160);
+    bc->x = (W - bc->w) / 2;
+    bc->y = D(m, 70);
+    bc->text = lay_store(L, insp->plate, strlen(insp->plate));
+    lay_line(m, L, x0, D(m, 238), cw, F_PLATE, 'C', insp->plate);
+    lay_fill(L, x0, D(m, 296), cw, D(m, 3));
+
+    /* The grade, very large, white on black. */
+    int gy = D(m, 308), gside = D(m, 276);
+    lay_fill(L, x0, gy, gside, gside);
+    lay_line(m, L, x0, gy + D(m, 10), gside, F_CAPTION, 'C', "GRADE")->reverse = true;
+    const char *g = grade_name(insp->grade);
+    lay_line(m, L, x0, gy + D(m, 40), gside, F_GRADE, 'C', *g ? g : "-")->reverse = true;
+
+    /* Sub-grades, one row each. */
+    static const char *const aspect_caption[ASPECT_COUNT] = {"COSMETIC", "FUNCTIONAL",
+                                                             "COMPLETENESS"};
+    int sx = x0 + gside + D(m, 14), sw = W - M - sx, row = gside / ASPECT_COUNT;
+    lay_box(L, sx, gy, sw, gside, D(m, 3));
+    for (int a = 0; a < ASPECT_COUNT; a++) {
+        int ry = gy + a * row;
+        if (a)
+            lay_fill(L, sx, ry, sw, D(m, 2));
+        lay_line(m, L, sx + D(m, 16), ry + (row - m->font_px[F_VALUE]) / 2 + D(m, 2),
+                 sw - D(m, 110), F_VALUE, 'L', aspect_caption[a]);
+        const char *sg = grade_name(insp->aspect_grade[a]);
+        lay_line(m, L, sx + sw - D(m, 96), ry + (row - m->font_px[F_SUB]) / 2 + D(m, 4),
+                 D(m, 76), F_SUB, 'C', *sg ? sg : "-");
+    }
+
+    /* Disposition in words. */
+    int dy = D(m, 598), dh = D(m, 86);
+    lay_box(L, x0, dy, cw, dh, D(m, 6));
+    label_disposition_words(insp->disposition, buf, sizeof buf);
+    lay_line(m, L, x0 + D(m, 16), dy + (dh - m->font_px[F_DISP]) / 2 + D(m, 4),
+             cw - D(m, 32), F_DISP, 'C', *buf ? buf : "-");
+
+    /* The QR in the right column; its quiet zone of 4 modules is kept clear. */
+    int label_payload_len;
+    char payload[LABEL_PAYLOAD_MAX];
+    label_payload_len = label_payload(insp, payload, sizeof payload);
+    if (label_payload_len < 0)
+        return fail(m, -EINVAL, "E613: QR payload too long");
+    L->qr = encode(m, BARCODE_QRCODE, payload, &rc);
+    if (!L->qr)
+        return rc;
+    int qcol_x = D(m, 564), qcol_w = W - M - qcol_x + D(m, 8);
+    int qmod = qcol_w / (L->qr->width + 8);
+    if (qmod > D(m, 6))
+        qmod = D(m, 6);
+    if (qmod < 1)
+        return fail(m, -EINVAL, "E614: the QR code does not fit the label");
+    struct item *qr = lay_add(L, IT_QR);
+    qr->module = qmod;
+    qr->w = qr->h = L->qr->width * qmod;
+    qr->x = qcol_x + (qcol_w - qr->w) / 2;
+    qr->y = D(m, 700) + 2 * qmod;
+    qr->text = lay_store(L, payload, (size_t)label_payload_len);
+    snprintf(buf, sizeof buf, "RULES %s", *insp->rules_version ? insp->rules_version : "-");
+    lay_line(m, L, qcol_x, qr->y + qr->h + D(m, 10), qcol_w, F_CAPTION, 'C', buf);
+
+    /* Details in the left column. */
+    int tx = x0, tw = qcol_x - D(m, 12) - x0, y = D(m, 700);
+    buf[0] = 0;
+    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
+                                                                          : insp->ndefects;
+    for (int i = 0; i < nd; i++) {
+        size_t o = strlen(buf);
+        snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? "  " : "", (int)sizeof insp->defects[i],
+                 insp->defects[i]);
+    }
+    y = lay_field(m, L, tx, y, tw, "DEFECTS", nd ? buf : "none", 2);
+    y = lay_field(m, L, tx, y, tw, "RMA", insp->rma, 1);
+    y = lay_field(m, L, tx, y, tw, "SKU", insp->sku, 1);
+    lay_field(m, L, tx, y, tw, "CATEGORY", insp->category, 1);
+
+    /* Description, full width, two lines. */
+    y = D(m, 1024);
+    lay_fill(L, x0, y - D(m, 10), cw, D(m, 2));
+    lay_line(m, L, x0, y, cw, F_CAPTION, 'L', "DESCRIPTION");
+    lay_lines(m, L, x0, y + D(m, 26), cw, D(m, 36), 2, F_BODY,
+              *insp->description ? insp->description : "-");
+
+    /* Flags, white on black, only when set. */
+    const char *flags[3];
+    int nflags = 0;
+    if (insp->late)
+        flags[nflags++] = "LATE";
+    if (insp->mismatch)
+        flags[nflags++] = "MISMATCH";
+    if (insp->blind)
+        flags[nflags++] = "BLIND";
+    int fx = x0, fy = D(m, 1132), fh = D(m, 50);
+    for (int i = 0; i < nflags; i++) {
+        int w = text_width(m, F_VALUE, flags[i]) + D(m, 32);
+        lay_fill(L, fx, fy, w, fh);
+        lay_line(m, L, fx, fy + (fh - m->font_px[F_VALUE]) / 2 + D(m, 3), w, F_VALUE, 'C',
+                 flags[i])
+            ->reverse = true;
+        fx += w + D(m, 14);
+    }
+
+    if (L->full)
+        return fail(m, -EOVERFLOW, "E618: label layout out of room");
+    return 0;
+}
+
+/* ------------------------------------------------------------ text raster */
+
+/* Render a text item: the glyph coverage (0..255) in a surface, and where its
+ * top-left goes on the label. Returns NULL with the error in m. */
+static SDL_Surface *render_text(struct label_maker *m, const struct item *it, int *px, int *py)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    TTF_Font *f = m->font[it->font];
+    SDL_Surface *s = TTF_RenderUTF8_Blended(f, it->text, white);
+    if (!s) {
+        fail(m, -EIO, "E609: cannot render text \"%.40s\": %s", it->text, TTF_GetError());
+        return NULL;
+    }
+    int x = it->x;
+    if (it->align == 'C')
+        x += (it->w - s->w) / 2;
+    else if (it->align == 'R')
+        x += it->w - s->w;
+    if (x < it->x)
+        x = it->x;
+    *px = x;
+    *py = it->y + (int)lround(it->h * BASELINE_RATIO) - TTF_FontAscent(f);
+    return s;
+}
+
+/* Coverage of pixel (x, y) of a TTF_RenderUTF8_Blended surface (ARGB8888). */
+static inline unsigned coverage(const SDL_Surface *s, int x, int y)
+{
+    const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * s->pitch);
+    return (row[x] & s->format->Amask) >> s->format->Ashift;
+}
+
+/* ------------------------------------------------------------------- ZPL */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 8192;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p, b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+/* A repeat count in ZPL's ASCII compression (ZPL II Programming Guide, ~DG
+ * "data compression scheme"): G..Y are 1..19, g..z are 20..400; they add. */
+static void zpl_run(struct buf *b, char c, int n)
+{
+    while (n > 0) {
+        char code[4];
+        int k = 0, chunk = n > 419 ? 400 : n;
+        if (chunk >= 20)
+            code[k++] = (char)('g' + chunk / 20 - 1);
+        if (chunk % 20)
+            code[k++] = (char)('G' + chunk % 20 - 1);
+        if (chunk == 1)
+            k = 0; /* a single character needs no count */
+        code[k++] = c;
+        buf_add(b, code, (size_t)k);
+        n -= chunk;
+    }
+}
+
+/* One row of hex digits, compressed: runs counted, trailing zeros as ",",
+ * a row equal to the one before as ":". */
+static void zpl_gf_row(struct buf *b, const Uint8 *row, const Uint8 *prev, int bpr)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (prev && memcmp(row, prev, (size_t)bpr) == 0) {
+        buf_add(b, ":", 1);
+        return;
+    }
+    int end = 2 * bpr; /* nibbles up to the last non-zero one */
+    while (end > 0 && ((row[(end - 1) / 2] >> ((end - 1) % 2 ? 0 : 4)) & 15) == 0)
+        end--;
+    int i = 0;
+    while (i < end) {
+        int v = (row[i / 2] >> (i % 2 ? 0 : 4)) & 15, j = i + 1;
+        while (j < end && ((row[j / 2] >> (j % 2 ? 0 : 4)) & 15) == v)
+            j++;
+        zpl_run(b, hex[v], j - i);
+        i = j;
+    }
+    if (end < 2 * bpr)
+        buf_add(b, ",", 1);
+}
+
+/* A text line the printer has no font for, as a ^GFA graphic of the very
+ * glyphs the PNG shows (coverage >= 50% prints). */
+static int zpl_text_raster(struct label_maker *m, struct buf *b, const struct item *it)
+{
+    int x, y;
+    SDL_Surface *s = render_text(m, it, &x, &y);
+    if (!s)
+        return -EIO;
+    /* Crop to the item's width and to the rows and columns that print. */
+    int cx0 = 0, cx1 = s->w, cy0 = s->h, cy1 = 0;
+    if (x + cx1 > it->x + it->w)
+        cx1 = it->x + it->w - x;
+    if (cx1 < 0)
+        cx1 = 0;
+    int minx = cx1, maxx = -1;
+    for (int r = 0; r < s->h; r++)
+        for (int c = cx0; c < cx1; c++)
+            if (coverage(s, c, r) >= 128) {
+                if (r < cy0)
+                    cy0 = r;
+                cy1 = r + 1;
+                if (c < minx)
+                    minx = c;
+                if (c > maxx)
+                    maxx = c;
+            }
+    if (maxx < 0) { /* nothing prints */
+        SDL_FreeSurface(s);
+        return 0;
+    }
+    cx0 = minx, cx1 = maxx + 1;
+    int w = cx1 - cx0, h = cy1 - cy0, bpr = (w + 7) / 8;
+    Uint8 *bits = calloc((size_t)bpr * 2, 1);
+    if (!bits) {
+        SDL_FreeSurface(s);
+        return fail(m, -ENOMEM, "E616: out of memory for a text graphic");
+    }
+    Uint8 *row = bits, *prev = bits + bpr;
+    buf_printf(b, "^FO%d,%d^GFA,%d,%d,%d,", x + cx0, y + cy0, bpr * h, bpr * h, bpr);
+    for (int r = 0; r < h; r++) {
+        memset(row, 0, (size_t)bpr);
+        for (int c = 0; c < w; c++)
+            if (coverage(s, cx0 + c, cy0 + r) >= 128)
+                row[c / 8] |= (Uint8)(0x80 >> (c % 8));
+        zpl_gf_row(b, row, r ? prev : NULL, bpr);
+        Uint8 *t = prev;
+        prev = row, row = t;
+    }
+    buf_printf(b, "%s^FS\n", it->reverse ? "^FR" : "");
+    free(bits);
+    SDL_FreeSurface(s);
+    return 0;
+}
+
+static int zpl_write(struct label_maker *m, const struct layout *L, struct buf *b)
+{
+    /* ^CI28: field data is UTF-8. ^PW/^LL: the label in dots. ^LH0,0: no
+     * home offset. ^PON: normal orientation. */
+    buf_printf(b, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n^PON\n", m->width, m->height);
+    for (int i = 0; i < L->n; i++) {
+        const struct item *it = &L->it[i];
+        switch (it->kind) {
+        case IT_BOX: {
+            int t = it->thick;
+            if (t > it->w / 2 || t > it->h / 2)
+                t = it->w < it->h ? it->w : it->h;
+            buf_printf(b, "^FO%d,%d^GB%d,%d,%d,B,0^FS\n", it->x, it->y, it->w, it->h, t);
+            break;
+        }
+        case IT_TEXT:
+            if (!*it->text)
+                break;
+            if (zpl_native_text(it->text)) {
+                /* ^A0 at the cell height; ^FB aligns the line. Font 0 has
+                 * widths of its own, so the block reaches as far as the text
+                 * can grow without moving (to the margin on the side it grows
+                 * to): the line never wraps onto a second line. */
+                int margin = D(m, 20), x = it->x, w = it->w;
+                if (it->align == 'L') {
+                    w = m->width - margin - x;
+                } else if (it->align == 'R') {
+                    x = margin;
+                    w = it->x + it->w - margin;
+                } else {
+                    int e = it->x - margin;
+                    if (m->width - margin - (it->x + it->w) < e)
+                        e = m->width - margin - (it->x + it->w);
+                    if (e > 0)
+                        x -= e, w += 2 * e;
+                }
+                if (w < it->w)
+                    x = it->x, w = it->w;
+                buf_printf(b, "^FO%d,%d^A0N,%d,%d^FB%d,1,0,%c,0%s^FD%s^FS\n", x, it->y, it->h,
+                           it->h, w, it->align, it->reverse ? "^FR" : "", it->text);
+            } else {
+                int rc = zpl_text_raster(m, b, it);
+                if (rc)
+                    return rc;
+            }
+            break;
+        case IT_CODE128:
+            /* ^BY module width; ^BC normal, height, no interpretation line
+             * (the plate is printed as text below), no check digit, mode A
+             * (automatic subset switching, as zint does for the PNG). */
+            buf_printf(b, "^FO%d,%d^BY%d,3,%d^BCN,%d,N,N,N,A^FD%s^FS\n", it->x, it->y,
+                       it->module, it->h, it->h, it->text);
+            break;
+        case IT_QR:
+            /* ^BQ normal, model 2, magnification; field data "QA,": error
+             * correction Q, automatic data mode. Printers (and renderers
+             * following them) draw a QR lower than its ^FO by the ^BY bar
+             * height: set that to 10 dots and raise the origin as much. */
+            buf_printf(b, "^FO%d,%d^BY2,3,%d^BQN,2,%d^FDQA,%s^FS\n", it->x, it->y - QR_DROP,
+                       QR_DROP, it->module, it->text);
+            break;
+        }
+    }
+    buf_printf(b, "^PQ1\n^XZ\n");
+    if (b->oom)
+        return fail(m, -ENOMEM, "E617: out of memory for the ZPL");
+    return 0;
+}
+
+int label_zpl(struct label_maker *m, const struct inspection *insp, char **zpl, size_t *len)
+{
+    *zpl = NULL;
+    if (len)
+        *len = 0;
+    m->err[0] = 0;
+    int rc = layout_4x6(m, insp, &m->lay);
+    struct buf b = {0};
+    if (rc == 0)
+        rc = zpl_write(m, &m->lay, &b);
+    if (rc) {
+        free(b.p);
+        return rc;
+    }
+    *zpl = b.p;
+    if (len)
+        *len = b.len;
+    return 0;
+}
+
+/* ------------------------------------------------------------------- PNG */
+
+static void fill_rect(SDL_Surface *c, int x, int y, int w, int h, Uint8 v)
+{
+    if (x < 0)
+        w += x, x = 0;
+    if (y < 0)
+        h += y, y = 0;
+    if (x + w > c->w)
+        w = c->w - x;
+    if (y + h > c->h)
+        h = c->h - y;
+    for (int r = 0; r < h; r++)
+        memset((Uint8 *)c->pixels + (size_t)(y + r) * c->pitch + x, v, w > 0 ? (size_t)w : 0);
+}
+
+static void paint_text(struct label_maker *m, SDL_Surface *c, const struct item *it, int *rc)
+{
+    int x, y;
+    SDL_Surface *s = render_text(m, it, &x, &y);
+    if (!s) {
+        *rc = -EIO;
+        return;
+    }
+    int xmax = it->x + it->w < c->w ? it->x + it->w : c->w;
+    for (int r = 0; r < s->h; r++) {
+        int ty = y + r;
+        if (ty < 0 || ty >= c->h)
+            continue;
+        Uint8 *dst = (Uint8 *)c->pixels + (size_t)ty * c->pitch;
+        for (int col = 0; col < s->w; col++) {
+            int tx = x + col;
+            if (tx < 0 || tx >= xmax)
+                continue;
+            unsigned a = coverage(s, col, r);
+            if (!a)
+                continue;
+            unsigned d = dst[tx];
+            dst[tx] = (Uint8)(it->reverse ? d + ((255 - d) * a + 127) / 255
+                                          : d - (d * a + 127) / 255);
+        }
+    }
+    SDL_FreeSurface(s);
+}
+
+/* Draw a zint symbol's modules (1 pixel each in its bitmap) as module-sized
+ * squares, or for a linear symbol as bars of the item's height. */
+static int paint_symbol(struct label_maker *m, SDL_Surface *c, struct zint_symbol *sym,
+                        const struct item *it)
+{
+    int zrc = ZBarcode_Buffer(sym, 0);
+    if (zrc >= ZINT_ERROR || !sym->bitmap)
+        return fail(m, -EIO, "%s: cannot draw the barcode: %s",
+                    it->kind == IT_QR ? "E621" : "E620", sym->errtxt);
+    int px = sym->bitmap_width / (sym->width ? sym->width : 1);
+    if (px < 1)
+        px = 1;
+    bool linear = it->kind == IT_CODE128;
+    int rows = linear ? 1 : sym->bitmap_height / px;
+    for (int r = 0; r < rows; r++) {
+        const unsigned char *row = sym->bitmap + (size_t)(r * px) * sym->bitmap_width * 3;
+        for (int col = 0; col < sym->width; col++) {
+            if (row[(size_t)col * px * 3] >= 128)
+                continue; /* light module */
+            fill_rect(c, it->x + col * it->module, it->y + r * it->module, it->module,
+                      linear ? it->h : it->module, 0);
+        }
+    }
+    return 0;
+}
+
+static int paint(struct label_maker *m, const struct layout *L)
+{
+    if (!m->canvas) {
+        m->canvas = SDL_CreateRGBSurfaceWithFormat(0, m->width, m->height, 8,
+                                                   SDL_PIXELFORMAT_INDEX8);
+        if (!m->canvas)
+            return fail(m, -ENOMEM, "E608: cannot make a %dx%d canvas: %s", m->width, m->height,
+                        SDL_GetError());
+        SDL_Color grey[256];
+        for (int i = 0; i < 256; i++)
+            grey[i] = (SDL_Color){(Uint8)i, (Uint8)i, (Uint8)i, 255};
+        SDL_SetPaletteColors(m->canvas->format->palette, grey, 0, 256);
+    }
+    SDL_Surface *c = m->canvas;
+    fill_rect(c, 0, 0, c->w, c->h, 255);
+    int rc = 0;
+    for (int i = 0; i < L->n && rc == 0; i++) {
+        const struct item *it = &L->it[i];
+        switch (it->kind) {
+        case IT_BOX: {
+            int t = it->thick;
+            if (t * 2 >= it->w || t * 2 >= it->h) {
+                fill_rect(c, it->x, it->y, it->w, it->h, 0);
+            } else {
+                fill_rect(c, it->x, it->y, it->w, t, 0);
+                fill_rect(c, it->x, it->y + it->h - t, it->w, t, 0);
+                fill_rect(c, it->x, it->y, t, it->h, 0);
+                fill_rect(c, it->x + it->w - t, it->y, t, it->h, 0);
+            }
+            break;
+        }
+        case IT_TEXT:
+            if (*it->text)
+                paint_text(m, c, it, &rc);
+            break;
+        case IT_CODE128:
+            rc = paint_symbol(m, c, L->code128, it);
+            break;
+        case IT_QR:
+            rc = paint_symbol(m, c, L->qr, it);
+            break;
+        }
+    }
+    return rc;
+}
+
+static int render_png(struct label_maker *m, const struct inspection *insp)
+{
+    m->err[0] = 0;
+    int rc = layout_4x6(m, insp, &m->lay);
+    if (rc == 0)
+        rc = paint(m, &m->lay);
+    return rc;
+}
+
+int label_png(struct label_maker *m, const struct inspection *insp, const char *path, char *err,
+              size_t errlen)
+{
+    int rc = render_png(m, insp);
+    if (rc == 0 && IMG_SavePNG(m->canvas, path) != 0)
+        rc = fail(m, -EIO, "E610: cannot write %s: %s", path, IMG_GetError());
+    if (rc)
+        copy_err(err, errlen, m->err);
+    return rc;
+}
+
+/* An SDL_RWops that appends to a struct buf: IMG_SavePNG_RW into memory. */
+static size_t mem_write(SDL_RWops *rw, const void *p, size_t size, size_t num)
+{
+    struct buf *b = rw->hidden.unknown.data1;
+    buf_add(b, p, size * num);
+    return b->oom ? 0 : num;
+}
+static Sint64 mem_size(SDL_RWops *rw) { return (Sint64)((struct buf *)rw->hidden.unknown.data1)->len; }
+static Sint64 mem_seek(SDL_RWops *rw, Sint64 off, int whence)
+{
+    struct buf *b = rw->hidden.unknown.data1;
+    /* Only "where am I" is needed: the PNG writer appends. */
+    return (off == 0 && (whence == RW_SEEK_CUR || whence == RW_SEEK_END)) ? (Sint64)b->len : -1;
+}
+static size_t mem_read(SDL_RWops *rw, void *p, size_t size, size_t num)
+{
+    (void)rw, (void)p, (void)size, (void)num;
+    return 0;
+}
+static int mem_close(SDL_RWops *rw)
+{
+    SDL_FreeRW(rw);
+    return 0;
+}
+
+int label_png_mem(struct label_maker *m, const struct inspection *insp, void **png, size_t *len,
+                  char *err, size_t errlen)
+{
+    *png = NULL;
+    *len = 0;
+    int rc = render_png(m, insp);
+    struct buf b = {0};
+    if (rc == 0) {
+        SDL_RWops *rw = SDL_AllocRW();
+        if (!rw) {
+            rc = fail(m, -ENOMEM, "E622: out of memory");
+        } else {
+            rw->type = SDL_RWOPS_UNKNOWN;
+            rw->hidden.unknown.data1 = &b;
+            rw->write = mem_write;
+            rw->size = mem_size;
+            rw->seek = mem_seek;
+            rw->read = mem_read;
+            rw->close = mem_close;
+            if (IMG_SavePNG_RW(m->canvas, rw, 1) != 0 || b.oom)
+                rc = fail(m, -EIO, "E619: cannot encode the PNG: %s",
+                          b.oom ? "out of memory" : IMG_GetError());
+        }
+    }
+    if (rc) {
+        free(b.p);
+        copy_err(err, errlen, m->err);
+        return rc;
+    }
+    *png = b.p;
+    *len = b.len;
+    return 0;
+}
+
+int label_text_lines(struct label_maker *m, const struct inspection *insp,
+                     void (*fn)(void *ctx, const struct label_text_line *line), void *ctx)
+{
+    m->err[0] = 0;
+    int rc = layout_4x6(m, insp, &m->lay);
+    if (rc)
+        return rc;
+    for (int i = 0; i < m->lay.n; i++) {
+        const struct item *it = &m->lay.it[i];
+        if (it->kind != IT_TEXT)
+            continue;
+        struct label_text_line line = {
+            .text = it->text, .x = it->x, .y = it->y, .w = it->w, .h = it->h,
+            .ink_w = text_width(m, it->font, it->text), .reverse = it->reverse,
+            .native = zpl_native_text(it->text),
+        };
+        fn(ctx, &line);
+    }
+    return 0;
+}

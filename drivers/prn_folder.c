@@ -1,0 +1,284 @@
+/*
+ * prn_folder.c — the folder printer: each label as files in a folder; and,
+ * while the folder is the only transport, the station's printer (the label
+ * maker plus a transport, printer.h's first layer), which moves to its own
+ * drivers/printer.c when issue 4 brings more transports.
+ *
+ * <dir>/<name>.png and <dir>/<name>.zpl, written atomically: a temporary
+ * file ".<name>.<ext>.XXXXXX" in the same folder (so rename stays on one
+ * file system), write, fsync, rename over the final name, then fsync the
+ * folder so the rename itself survives a power cut. Temporary names start
+ * with "." so `ls *.png` never shows them; a failed send removes its own.
+ */
+#include "printer.h"
+
+#include "label.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct prn_folder {
+    struct prn base; /* first: a struct prn * is a struct prn_folder * */
+    char dir[PATH_MAX];
+};
+
+/* mkdir -p: make `dir` and its missing parents. 0 or -errno. */
+static int make_dirs(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return -ENAMETOOLONG;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return -errno;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -errno;
+    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Write data to <dir>/<name>.<ext> through a temporary file. */
+static int put_file(const struct prn_folder *f, const char *name, const char *ext,
+                    const void *data, size_t len, char *err, size_t errlen)
+{
+    char tmp[PATH_MAX], final[PATH_MAX];
+    if (snprintf(final, sizeof final, "%s/%s.%s", f->dir, name, ext) >= (int)sizeof final ||
+        snprintf(tmp, sizeof tmp, "%s/.%s.%s.XXXXXX", f->dir, name, ext) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "E639: job name %.60s makes too long a path", name);
+        return -ENAMETOOLONG;
+    }
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int rc = -errno;
+        snprintf(err, errlen, "E632: cannot create a file in %s: %s", f->dir, strerror(-rc));
+        return rc;
+    }
+    int rc = write_all(fd, data, len);
+    if (rc) {
+        snprintf(err, errlen, "E633: cannot write %s: %s", final, strerror(-rc));
+    } else if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        rc = -errno;
+        snprintf(err, errlen, "E634: cannot fsync %s: %s", final, strerror(-rc));
+    }
+    if (close(fd) != 0 && rc == 0) {
+        rc = -errno;
+        snprintf(err, errlen, "E635: cannot close %s: %s", final, strerror(-rc));
+    }
+    if (rc == 0 && rename(tmp, final) != 0) {
+        rc = -errno;
+        snprintf(err, errlen, "E636: cannot rename a label into %s: %s", final, strerror(-rc));
+    }
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+static int sync_dir(const char *dir, char *err, size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = -errno;
+    if (fd >= 0)
+        close(fd);
+    if (rc)
+        snprintf(err, errlen, "E637: cannot fsync %s: %s", dir, strerror(-rc));
+    return rc;
+}
+
+static int folder_send(struct prn *t, const struct prn_job *job, char *err, size_t errlen)
+{
+    struct prn_folder *f = (struct prn_folder *)t;
+    char scratch[8];
+    if (!err || !errlen)
+        err = scratch, errlen = sizeof scratch;
+    if (!prn_job_name_ok(job->name)) {
+        snprintf(err, errlen, "E638: job name \"%.60s\" cannot name a file",
+                 job->name ? job->name : "");
+        return -EINVAL;
+    }
+    if (!job->zpl && !job->png) {
+        snprintf(err, errlen, "E640: job %s has neither ZPL nor PNG", job->name);
+        return -EINVAL;
+    }
+    /* The PNG first: a reader that waits for the .zpl finds both. */
+    int rc = 0;
+    if (job->png)
+        rc = put_file(f, job->name, "png", job->png, job->png_len, err, errlen);
+    if (rc == 0 && job->zpl)
+        rc = put_file(f, job->name, "zpl", job->zpl, job->zpl_len, err, errlen);
+    if (rc == 0)
+        rc = sync_dir(f->dir, err, errlen);
+    return rc;
+}
+
+static int folder_status(struct prn *t, struct printer_status *st)
+{
+    struct prn_folder *f = (struct prn_folder *)t;
+    memset(st, 0, sizeof *st);
+    if (access(f->dir, W_OK | X_OK) == 0) {
+        st->state = PRINTER_READY;
+        return 0;
+    }
+    int rc = -errno;
+    st->state = PRINTER_ERROR;
+    snprintf(st->detail, sizeof st->detail, "E642: cannot write to %.100s: %s", f->dir,
+             strerror(-rc));
+    return 0;
+}
+
+static void folder_close(struct prn *t)
+{
+    free(t);
+}
+
+static const struct prn_ops folder_ops = {
+    .type = "folder",
+    .formats = PRN_ZPL | PRN_PNG,
+    .send = folder_send,
+    .status = folder_status,
+    .close = folder_close,
+};
+
+struct prn *prn_folder_open(const char *dir, char *err, size_t errlen)
+{
+    char scratch[8];
+    if (!err || !errlen)
+        err = scratch, errlen = sizeof scratch;
+    if (!dir || !*dir || strlen(dir) > PATH_MAX - 128) {
+        snprintf(err, errlen, "E631: bad label folder \"%.100s\"", dir ? dir : "");
+        return NULL;
+    }
+    int rc = make_dirs(dir);
+    if (rc) {
+        snprintf(err, errlen, "E630: cannot make label folder %s: %s", dir, strerror(-rc));
+        return NULL;
+    }
+    struct prn_folder *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "E641: out of memory");
+        return NULL;
+    }
+    f->base.ops = &folder_ops;
+    snprintf(f->dir, sizeof f->dir, "%s", dir);
+    return &f->base;
+}
+
+/* ---------------------------------------------------- the station's printer */
+
+struct printer {
+    struct label_maker *maker;
+    struct prn *transport;
+};
+
+int printer_open(const struct printer_config *cfg, const char *data_dir, struct printer **out,
+                 char *err, size_t errlen)
+{
+    char scratch[8];
+    if (!err || !errlen)
+        err = scratch, errlen = sizeof scratch;
+    *out = NULL;
+    const char *type = cfg->type[0] ? cfg->type : "folder";
+    if (strcmp(type, "folder") != 0) {
+        snprintf(err, errlen, "E643: printer type %s is not built yet; use type = folder", type);
+        return -ENOSYS;
+    }
+    struct label_spec spec;
+    int rc = label_spec_parse(&spec, cfg->size[0] ? cfg->size : "4x6",
+                              cfg->dpi > 0 ? cfg->dpi : 203, NULL, err, errlen);
+    if (rc)
+        return rc;
+    struct printer *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "E644: out of memory");
+        return -ENOMEM;
+    }
+    p->maker = label_maker_open(&spec, err, errlen);
+    if (!p->maker) {
+        printer_close(p);
+        return -EINVAL;
+    }
+    char dir[PATH_MAX];
+    if (snprintf(dir, sizeof dir, "%s/labels", data_dir) >= (int)sizeof dir) {
+        snprintf(err, errlen, "E645: data folder name too long");
+        printer_close(p);
+        return -ENAMETOOLONG;
+    }
+    p->transport = prn_folder_open(dir, err, errlen);
+    if (!p->transport) {
+        printer_close(p);
+        return -EIO;
+    }
+    *out = p;
+    return 0;
+}
+
+int printer_print(struct printer *p, const struct inspection *insp, char *err, size_t errlen)
+{
+    char scratch[8];
+    if (!err || !errlen)
+        err = scratch, errlen = sizeof scratch;
+    unsigned wants = prn_wants(p->transport);
+    char *zpl = NULL;
+    void *png = NULL;
+    size_t zpl_len = 0, png_len = 0;
+    int rc = 0;
+    if (wants & PRN_ZPL) {
+        rc = label_zpl(p->maker, insp, &zpl, &zpl_len);
+        if (rc)
+            snprintf(err, errlen, "%s", label_maker_error(p->maker));
+    }
+    if (rc == 0 && (wants & PRN_PNG))
+        rc = label_png_mem(p->maker, insp, &png, &png_len, err, errlen);
+    if (rc == 0) {
+        struct prn_job job = {.name = insp->plate, .zpl = zpl, .zpl_len = zpl_len,
+                              .png = png, .png_len = png_len};
+        rc = prn_send(p->transport, &job, err, errlen);
+    }
+    free(zpl);
+    free(png);
+    return rc;
+}
+
+int printer_status(struct printer *p, struct printer_status *st)
+{
+    return prn_status(p->transport, st);
+}
+
+void printer_close(struct printer *p)
+{
+    if (!p)
+        return;
+    prn_close(p->transport);
+    label_maker_close(p->maker);
+    free(p);
+}

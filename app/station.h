@@ -1,0 +1,220 @@
+/*
+ * station.h — the station core: a state machine, pure C.
+ *
+ * The core takes one event at a time (a scan, a key, a touch on a choice, a
+ * tick of the clock, the result of a save) and answers with effects for the
+ * outside to carry out (save this inspection, print this label, beep, write
+ * to the audit log) and a view model for the UI to draw. It never calls SDL,
+ * libusb, SQLite or zint: what it needs to look up comes through
+ * `struct station_ports`, so every decision can be tested without hardware.
+ *
+ * Screens (DESIGN.md names): login → scan → item → check … → summary → scan.
+ * States are a const table of {entry, event} handlers indexed by enum
+ * screen; transitions happen only through station_goto().
+ *
+ * Durability: on confirm the core emits FX_SAVE and waits in the summary
+ * screen, "saving". Only EV_SAVED (sent by the caller after COMMIT returned)
+ * makes it say "saved <plate>" and emit FX_PRINT_LABEL. EV_SAVE_FAILED keeps
+ * the inspection and retries every STATION_SAVE_RETRY_MS (or on Return); it
+ * is never dropped, not by Escape nor by the idle logout.
+ */
+#ifndef TRIAGE_STATION_H
+#define TRIAGE_STATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspection.h"
+#include "lang.h"
+#include "operators.h"
+#include "rules.h"
+
+#define STATION_SAVE_RETRY_MS 3000
+#define STATION_INPUT_MAX 128
+#define STATION_MAX_FX 8
+
+enum screen {
+    SCREEN_LOGIN,
+    SCREEN_SCAN,
+    SCREEN_ITEM,
+    SCREEN_CHECK,
+    SCREEN_SUMMARY,
+    SCREEN_STATS,
+    SCREEN_COUNT
+};
+
+/* "login", "scan", "item", "check", "summary", "stats". */
+const char *screen_name(enum screen s);
+int screen_from_name(const char *name); /* -1 when unknown */
+
+/* Keys that are not text. Digits and letters arrive as EV_TEXT. */
+enum key {
+    KEY_NONE,
+    KEY_ENTER,
+    KEY_ESCAPE,
+    KEY_BACKSPACE,
+    KEY_TAB,
+    KEY_UP,
+    KEY_DOWN,
+    KEY_LEFT,
+    KEY_RIGHT,
+    KEY_LANG,     /* switch language (F1, or the button on the login screen) */
+    KEY_STATS,    /* statistics (F2) */
+    KEY_LOGOUT,   /* log out (F12, or the button) */
+    KEY_REPRINT,  /* print the shown inspection's label again (F5, or the button) */
+    KEY_COUNT
+};
+
+enum event_type {
+    EV_TICK,        /* time passed; only `now` matters */
+    EV_SCAN,        /* a code from a scanner: text/len, source */
+    EV_TEXT,        /* typed UTF-8 text */
+    EV_KEY,         /* a named key: key */
+    EV_PICK,        /* a touch on choice `pick` (0-based) of the current screen */
+    EV_SAVED,       /* the pending inspection is committed: seq, plate */
+    EV_SAVE_FAILED, /* the commit failed: text holds "E2xx: …" */
+};
+
+struct event {
+    enum event_type type;
+    int64_t now; /* station time: Unix ms, UTC */
+    enum key key;
+    int pick;
+    int64_t seq;
+    char plate[48];
+    size_t len;
+    char text[512];
+    char source[32]; /* which scanner, for EV_SCAN; "" when unknown */
+};
+
+enum effect_type {
+    FX_SAVE,        /* commit fx.insp durably, then send EV_SAVED or EV_SAVE_FAILED */
+    FX_PRINT_LABEL, /* print fx.insp's label (it has its plate) */
+    FX_BEEP_OK,
+    FX_BEEP_ERROR,
+    FX_AUDIT,       /* audit log: fx.text is the event name, fx.detail the detail */
+};
+
+struct effect {
+    enum effect_type type;
+    const struct inspection *insp; /* valid until the next station_handle */
+    char text[32];
+    char detail[256];
+};
+
+struct effects {
+    int n;
+    struct effect fx[STATION_MAX_FX];
+};
+
+/* What the station looks up; implemented over the store in main, by tables
+ * in tests. Return 0 found, 1 not found, -1 error. */
+struct station_ports {
+    void *ctx;
+    enum login_result (*login)(void *ctx, const char *badge, const char *pin, int64_t now,
+                               struct operator_info *op, int *tries_left,
+                               int64_t *locked_until);
+    int (*find_operator)(void *ctx, const char *badge, struct operator_info *op);
+    int (*find_manifest)(void *ctx, const char *rma, struct manifest_row *out);
+    int (*find_inspection)(void *ctx, const char *plate, struct inspection *out);
+};
+
+struct station_settings {
+    const char *station_id;
+    int idle_logout_min; /* 0 = never */
+    enum lang lang;
+    const struct rules *rules;
+};
+
+/* Messages the core shows; the UI words them in the current language. */
+enum msg {
+    MSG_NONE,
+    MSG_SAVED,          /* arg: plate */
+    MSG_UNKNOWN_CODE,   /* arg: the code */
+    MSG_UNKNOWN_BADGE,  /* arg: the badge */
+    MSG_BAD_PIN,        /* num: tries left */
+    MSG_LOCKED,         /* num: minutes until the lock lifts */
+    MSG_SAVE_FAILED,    /* arg: the store's error */
+    MSG_NOT_ALLOWED,    /* statistics need a supervisor */
+    MSG_ITEM_OK,        /* the item scanned is what the manifest expects */
+    MSG_ITEM_MISMATCH,  /* arg: what was scanned */
+    MSG_PICK_CATEGORY,  /* blind receipt or unknown SKU: choose a category */
+    MSG_LOGGED_OUT,     /* idle logout */
+    MSG_STORE_ERROR,    /* a lookup failed */
+    MSG_REPRINTED,      /* arg: plate */
+    MSG_COUNT
+};
+
+/* Error ids of the messages that are errors (E56x), "" for the others. */
+const char *msg_error_id(enum msg m);
+
+enum login_step { LOGIN_STEP_BADGE, LOGIN_STEP_PIN };
+enum save_state { SAVE_IDLE, SAVE_PENDING, SAVE_FAILED };
+
+/* What the UI draws. Pointers point into the station or its rules and stay
+ * valid until the next station_handle. */
+struct view {
+    enum screen screen;
+    enum lang lang;
+    const char *station_id;
+    const struct operator_info *op; /* NULL when nobody is logged in */
+
+    enum msg msg;
+    bool msg_is_error;
+    char msg_arg[256];
+    int msg_num;
+
+    const char *input; /* typed or wedge text not yet submitted */
+
+    /* login */
+    enum login_step login_step;
+    int pin_len;
+    const char *badge_name; /* name of the badge whose PIN is asked */
+
+    /* item, check, summary */
+    const struct inspection *insp;     /* the inspection being graded */
+    const struct manifest_row *expected; /* NULL for a blind receipt */
+    bool picking_category;             /* item: choose from rules->categories */
+    bool item_scanned;
+    const struct rules_category *category;
+    const struct rules *rules;
+    const struct inspection *existing; /* item: a plate that was scanned (reprint / re-grade) */
+
+    /* check */
+    int check_index; /* 0-based */
+    int check_count;
+    const int *answers; /* answer index chosen per check so far */
+
+    /* summary */
+    const struct grade_result *result;
+    enum save_state save_state;
+    char last_plate[48]; /* scan: the last plate saved this session */
+    int saved_count;     /* saved this session */
+};
+
+struct station;
+
+/* Make a station at the login screen. Settings' strings and rules must
+ * outlive it. Returns NULL when out of memory. */
+struct station *station_new(const struct station_settings *settings,
+                            const struct station_ports *ports);
+void station_free(struct station *st); /* NULL is fine */
+
+/* Handle one event; effects are appended to fx (fx->n is reset first).
+ * Returns true when the view changed and should be drawn again. */
+bool station_handle(struct station *st, const struct event *ev, struct effects *fx);
+
+/* The view model of the current state. */
+void station_view(const struct station *st, struct view *out);
+
+/* The current screen. */
+enum screen station_screen(const struct station *st);
+
+/* Station time (Unix ms) at which the core wants an EV_TICK, or INT64_MAX. */
+int64_t station_next_deadline(const struct station *st);
+
+/* Whether an inspection is waiting to be saved (main must not quit). */
+bool station_has_unsaved(const struct station *st);
+
+#endif

@@ -1,0 +1,394 @@
+/*
+ * test_station.c — the station core's transitions, event by event, with the
+ * built-in rules and look-ups answered from tables.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "log.h"
+#include "rules.h"
+#include "station.h"
+
+#define DAY (86400000LL)
+
+static int64_t T0; /* 2026-11-23T09:00:00Z */
+
+static const struct manifest_row manifest[] = {
+    {"RMA-1001", "O-1", "PH-IP15-128", "0195949038488", "", "Phone 15 128 GB", "defective", "2026-11-20"},
+    {"RMA-1002", "O-2", "AP-JKT-M", "", "SN-77", "Rain jacket M", "changed_mind", "2026-11-01"},
+    {"R-777", "O-3", "SA-KETTLE", "", "", "Kettle", "damaged_in_transit", ""},
+    {"RMA-1004", "O-4", "ZZ-UNKNOWN", "", "", "Mystery", "wrong_item", "2026-11-22"},
+};
+
+static struct inspection saved[16];
+static int nsaved;
+
+static enum login_result fake_login(void *ctx, const char *badge, const char *pin, int64_t now,
+                                    struct operator_info *op, int *tries_left,
+                                    int64_t *locked_until)
+{
+    (void)ctx;
+    (void)now;
+    (void)locked_until;
+    if (strcmp(badge, "1001") && strcmp(badge, "2001"))
+        return LOGIN_UNKNOWN_BADGE;
+    if (strcmp(pin, "123456")) {
+        *tries_left = 4;
+        return LOGIN_BAD_PIN;
+    }
+    snprintf(op->badge, sizeof op->badge, "%s", badge);
+    snprintf(op->name, sizeof op->name, "%s", badge[0] == '1' ? "Ana" : "Sam");
+    op->role = badge[0] == '1' ? ROLE_GRADER : ROLE_SUPERVISOR;
+    return LOGIN_OK;
+}
+
+static int fake_find_operator(void *ctx, const char *badge, struct operator_info *op)
+{
+    (void)ctx;
+    if (strcmp(badge, "1001") && strcmp(badge, "2001"))
+        return 1;
+    snprintf(op->badge, sizeof op->badge, "%s", badge);
+    snprintf(op->name, sizeof op->name, "%s", badge[0] == '1' ? "Ana" : "Sam");
+    return 0;
+}
+
+static int fake_find_manifest(void *ctx, const char *rma, struct manifest_row *out)
+{
+    (void)ctx;
+    for (size_t i = 0; i < sizeof manifest / sizeof *manifest; i++)
+        if (!strcmp(manifest[i].rma, rma)) {
+            *out = manifest[i];
+            return 0;
+        }
+    return 1;
+}
+
+static int fake_find_inspection(void *ctx, const char *plate, struct inspection *out)
+{
+    (void)ctx;
+    for (int i = 0; i < nsaved; i++)
+        if (!strcmp(saved[i].plate, plate)) {
+            *out = saved[i];
+            return 0;
+        }
+    return 1;
+}
+
+static struct station *st;
+static struct effects fx;
+static int64_t now;
+
+static void send(struct event ev)
+{
+    ev.now = now;
+    station_handle(st, &ev, &fx);
+}
+static void scan(const char *s)
+{
+    struct event ev = {.type = EV_SCAN};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    ev.len = strlen(ev.text);
+    send(ev);
+}
+static void text(const char *s)
+{
+    struct event ev = {.type = EV_TEXT};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    ev.len = strlen(ev.text);
+    send(ev);
+}
+static void key(enum key k) { send((struct event){.type = EV_KEY, .key = k}); }
+static void pick(int n) { send((struct event){.type = EV_PICK, .pick = n}); }
+static void tick(void) { send((struct event){.type = EV_TICK}); }
+
+static const struct effect *find_fx(enum effect_type t)
+{
+    for (int i = 0; i < fx.n; i++)
+        if (fx.fx[i].type == t)
+            return &fx.fx[i];
+    return NULL;
+}
+
+static struct view view(void)
+{
+    struct view v;
+    station_view(st, &v);
+    return v;
+}
+
+static enum screen screen(void) { return station_screen(st); }
+
+/* Confirm on the summary screen and let the store say it committed. */
+static void confirm_and_save(void)
+{
+    key(KEY_ENTER);
+    const struct effect *save = find_fx(FX_SAVE);
+    if (!CHECK(save != NULL))
+        return;
+    struct inspection rec = *save->insp;
+    rec.seq = nsaved + 1;
+    snprintf(rec.plate, sizeof rec.plate, "SH01-S01-%06d", nsaved + 1);
+    saved[nsaved++] = rec;
+    struct event ev = {.type = EV_SAVED, .seq = rec.seq};
+    snprintf(ev.plate, sizeof ev.plate, "%s", rec.plate);
+    send(ev);
+}
+
+static void login_as(const char *badge)
+{
+    scan(badge);
+    text("123456");
+    key(KEY_ENTER);
+}
+
+static void test_login(void)
+{
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    scan("9999");
+    CHECK_INT(view().msg, MSG_UNKNOWN_BADGE);
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    CHECK(find_fx(FX_BEEP_ERROR) != NULL);
+    /* typed badge, then a wrong PIN */
+    text("1001");
+    key(KEY_ENTER);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+    CHECK_STR(view().badge_name, "Ana");
+    text("1");
+    text("1");
+    CHECK_INT(view().pin_len, 2);
+    key(KEY_BACKSPACE);
+    CHECK_INT(view().pin_len, 1);
+    key(KEY_ENTER);
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    CHECK_INT(view().msg_num, 4);
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "login_failed"));
+    text("123456");
+    key(KEY_ENTER);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "login"));
+    CHECK_STR(view().op->name, "Ana");
+}
+
+static void test_unknown_code(void)
+{
+    scan("hello world");
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_INT(view().msg, MSG_UNKNOWN_CODE);
+    CHECK(view().msg_is_error);
+}
+
+static void test_grade_phone(void)
+{
+    scan("RMA-1001");
+    CHECK_INT(screen(), SCREEN_ITEM);
+    struct view v = view();
+    CHECK(v.expected && !strcmp(v.expected->sku, "PH-IP15-128"));
+    CHECK(v.category && !strcmp(v.category->id, "phone"));
+    CHECK(!v.insp->late); /* delivered 3 days ago */
+    CHECK(!v.picking_category);
+    scan("0195949038488"); /* the expected GTIN-13 */
+    CHECK_INT(screen(), SCREEN_CHECK);
+    CHECK(!view().insp->mismatch);
+    CHECK_INT(view().check_count, 5);
+    text("2"); /* screen: light scratches (B) */
+    CHECK_INT(view().check_index, 1);
+    key(KEY_ESCAPE); /* back one step */
+    CHECK_INT(view().check_index, 0);
+    text("2");
+    text("1");
+    text("9"); /* no 9th answer: ignored */
+    CHECK_INT(view().check_index, 2);
+    pick(0);
+    pick(0);
+    text("2"); /* box missing (B) */
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    v = view();
+    CHECK_INT(v.insp->grade, GRADE_B);
+    CHECK_INT(v.insp->aspect_grade[ASPECT_COSMETIC], GRADE_B);
+    CHECK_INT(v.insp->aspect_grade[ASPECT_FUNCTIONAL], GRADE_A);
+    CHECK_INT(v.insp->aspect_grade[ASPECT_COMPLETENESS], GRADE_B);
+    CHECK_STR(v.insp->disposition, "open_box");
+    CHECK_INT(v.insp->ndefects, 2);
+    key(KEY_RIGHT);
+    CHECK_INT(view().insp->responsibility, RESP_MERCHANT);
+    pick(RESP_NONE);
+    CHECK_INT(view().insp->responsibility, RESP_NONE);
+    key(KEY_ENTER);
+    CHECK_INT(view().save_state, SAVE_PENDING);
+    CHECK(find_fx(FX_PRINT_LABEL) == NULL); /* no label before the commit */
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    struct inspection rec = *find_fx(FX_SAVE)->insp;
+    CHECK_STR(rec.rma, "RMA-1001");
+    CHECK_STR(rec.operator_badge, "1001");
+    CHECK_INT(rec.nanswers, 5);
+    CHECK_STR(rec.answers[0].answer, "light");
+    rec.seq = 1;
+    snprintf(rec.plate, sizeof rec.plate, "SH01-S01-000001");
+    saved[nsaved++] = rec;
+    send((struct event){.type = EV_SAVED, .seq = 1, .plate = "SH01-S01-000001"});
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_INT(view().msg, MSG_SAVED);
+    CHECK_STR(view().msg_arg, "SH01-S01-000001");
+    const struct effect *p = find_fx(FX_PRINT_LABEL);
+    CHECK(p && !strcmp(p->insp->plate, "SH01-S01-000001"));
+}
+
+static void test_late_mismatch_apparel(void)
+{
+    scan("rma-1002"); /* lower case is the same RMA */
+    CHECK_INT(screen(), SCREEN_ITEM);
+    CHECK(view().insp->late); /* delivered 22 days ago, window 7 */
+    scan("SN-99");            /* not the expected serial */
+    CHECK_INT(screen(), SCREEN_CHECK);
+    CHECK(view().insp->mismatch);
+    CHECK_INT(view().msg, MSG_ITEM_MISMATCH);
+    for (int i = 0; i < 4; i++)
+        text("1");
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    CHECK_INT(view().insp->grade, GRADE_A);
+    CHECK_STR(view().insp->disposition, "restock");
+    confirm_and_save();
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK(saved[nsaved - 1].late && saved[nsaved - 1].mismatch);
+}
+
+static void test_blind_receipt(void)
+{
+    scan("RMA-5555");
+    CHECK_INT(screen(), SCREEN_ITEM);
+    CHECK(view().picking_category);
+    CHECK(view().insp->blind);
+    CHECK_INT(view().msg, MSG_PICK_CATEGORY);
+    text("3"); /* small appliance */
+    CHECK(!view().picking_category);
+    CHECK_STR(view().category->id, "appliance");
+    CHECK_INT(screen(), SCREEN_ITEM);
+    key(KEY_ENTER); /* no item code to scan */
+    CHECK_INT(screen(), SCREEN_CHECK);
+    text("3"); /* housing broken: X, logistics */
+    text("1");
+    text("1");
+    CHECK_INT(view().insp->grade, GRADE_X);
+    CHECK_INT(view().insp->responsibility, RESP_LOGISTICS);
+    CHECK_STR(view().insp->disposition, "scrap");
+    confirm_and_save();
+    CHECK(saved[nsaved - 1].blind);
+    /* an RMA whose SKU matches no category also asks for one */
+    scan("RMA-1004");
+    CHECK(view().picking_category && !view().insp->blind);
+    key(KEY_ESCAPE);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    /* a return id that is not RMA-shaped but is in the manifest */
+    scan("R-777");
+    CHECK_INT(screen(), SCREEN_ITEM);
+    CHECK_STR(view().category->id, "appliance");
+    key(KEY_ESCAPE);
+}
+
+static void test_save_failure_retry(void)
+{
+    scan("RMA-1001");
+    key(KEY_ENTER);
+    for (int i = 0; i < 5; i++)
+        text("1");
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    key(KEY_ENTER);
+    CHECK(find_fx(FX_SAVE) != NULL);
+    send((struct event){.type = EV_SAVE_FAILED, .text = "E201: disk full", .len = 15});
+    CHECK_INT(view().save_state, SAVE_FAILED);
+    CHECK_INT(view().msg, MSG_SAVE_FAILED);
+    CHECK(find_fx(FX_PRINT_LABEL) == NULL);
+    key(KEY_ESCAPE); /* cannot walk away from an unsaved inspection */
+    key(KEY_LOGOUT);
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    CHECK(station_has_unsaved(st));
+    now += STATION_SAVE_RETRY_MS;
+    CHECK(station_next_deadline(st) <= now);
+    tick();
+    CHECK(find_fx(FX_SAVE) != NULL); /* retried by itself */
+    send((struct event){.type = EV_SAVE_FAILED, .text = "E201: disk full", .len = 15});
+    now += 60 * 60000; /* an hour: idle logout must not drop it */
+    tick();
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    CHECK(find_fx(FX_SAVE) != NULL);
+    send((struct event){.type = EV_SAVE_FAILED, .text = "E201: disk full", .len = 15});
+    confirm_and_save(); /* Return retries at once */
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK(!station_has_unsaved(st));
+}
+
+static void test_plate_reprint_regrade(void)
+{
+    scan(saved[0].plate);
+    CHECK_INT(screen(), SCREEN_ITEM);
+    CHECK(view().existing && !strcmp(view().existing->plate, saved[0].plate));
+    key(KEY_REPRINT);
+    const struct effect *p = find_fx(FX_PRINT_LABEL);
+    CHECK(p && !strcmp(p->insp->plate, saved[0].plate));
+    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "reprint"));
+    key(KEY_ENTER); /* re-grade */
+    CHECK_INT(screen(), SCREEN_CHECK);
+    CHECK_STR(view().insp->supersedes, saved[0].plate);
+    for (int i = 0; i < 5; i++)
+        text("1");
+    confirm_and_save();
+    CHECK_STR(saved[nsaved - 1].supersedes, saved[0].plate);
+    CHECK_INT(saved[nsaved - 1].grade, GRADE_A);
+}
+
+static void test_stats_role_and_idle(void)
+{
+    key(KEY_STATS);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "stats_denied"));
+    key(KEY_LOGOUT);
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    login_as("2001");
+    CHECK_INT(screen(), SCREEN_SCAN);
+    key(KEY_STATS);
+    CHECK_INT(screen(), SCREEN_STATS);
+    key(KEY_ESCAPE);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    key(KEY_LANG);
+    CHECK_INT(view().lang, LANG_ZH);
+    now += 9 * 60000;
+    tick();
+    CHECK_INT(screen(), SCREEN_SCAN);
+    now += 60000;
+    CHECK(station_next_deadline(st) <= now);
+    tick();
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    CHECK_INT(view().msg, MSG_LOGGED_OUT);
+    CHECK(view().op == NULL);
+}
+
+int main(void)
+{
+    if (time_parse_rfc3339("2026-11-23T09:00:00Z", &T0) != 0)
+        return 1;
+    now = T0;
+    struct rules *rules;
+    char err[256];
+    if (!CHECK(rules_load_string(rules_builtin_json, "builtin", &rules, err, sizeof err) == 0)) {
+        fprintf(stderr, "%s\n", err);
+        return harness_done();
+    }
+    struct station_settings set = {"SH01-S01", 10, LANG_EN, rules};
+    struct station_ports ports = {NULL, fake_login, fake_find_operator, fake_find_manifest,
+                                  fake_find_inspection};
+    st = station_new(&set, &ports);
+    test_login();
+    test_unknown_code();
+    test_grade_phone();
+    test_late_mismatch_apparel();
+    test_blind_receipt();
+    test_save_failure_retry();
+    test_plate_reprint_regrade();
+    test_stats_role_and_idle();
+    station_free(st);
+    rules_free(rules);
+    return harness_done();
+}

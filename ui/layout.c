@@ -1,0 +1,289 @@
+/*
+ * layout.c — the parts every screen shares (top bar, message bar), the
+ * building blocks of a display list, hit testing, and ui_layout().
+ */
+#include "layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "theme.h"
+
+/* ---- building blocks --------------------------------------------------- */
+
+struct lay_item *lay_add(struct lay *L, enum lay_kind kind, int x, int y, int w, int h)
+{
+    static _Thread_local struct lay_item scratch; /* absorbs writes when full */
+    struct lay_item *it;
+    if (L->n >= LAY_MAX) {
+        L->overflow = true;
+        it = &scratch;
+    } else {
+        it = &L->items[L->n++];
+    }
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->w.x = x;
+    it->w.y = y;
+    it->w.w = w;
+    it->w.h = h;
+    it->w.kind = kind == LK_BUTTON ? W_BUTTON : kind == LK_PANEL ? W_PANEL : W_LABEL;
+    it->size = FS_BODY;
+    it->min_size = FS_SMALL;
+    it->fg = C_TEXT;
+    it->align = AL_LEFT;
+    it->valign = VA_CENTER;
+    return it;
+}
+
+static void set_text(struct lay_item *it, const char *text)
+{
+    snprintf(it->text, sizeof it->text, "%s", text ? text : "");
+}
+
+struct lay_item *lay_panel(struct lay *L, int x, int y, int w, int h, uint32_t bg, uint32_t border,
+                           int radius)
+{
+    struct lay_item *it = lay_add(L, LK_PANEL, x, y, w, h);
+    it->bg = bg;
+    it->border = border;
+    it->radius = radius;
+    return it;
+}
+
+struct lay_item *lay_card(struct lay *L, int x, int y, int w, int h)
+{
+    /* The shadow is a flat darker copy 4 px lower: cheap, and calm enough. */
+    lay_panel(L, x, y + 4, w, h, C_SHADOW, 0, R_CARD);
+    return lay_panel(L, x, y, w, h, C_CARD, C_CARD_BORDER, R_CARD);
+}
+
+struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char *text, int size,
+                          uint32_t fg, enum lay_align align, bool bold)
+{
+    struct lay_item *it = lay_add(L, LK_TEXT, x, y, w, h);
+    set_text(it, text);
+    it->size = size;
+    it->min_size = size < FS_SMALL ? size : FS_SMALL;
+    it->fg = fg;
+    it->align = align;
+    it->bold = bold;
+    return it;
+}
+
+struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
+                           const char *placeholder, int size)
+{
+    struct lay_item *it = lay_add(L, LK_FIELD, x, y, w, h);
+    bool empty = !input || !input[0];
+    set_text(it, empty ? placeholder : input);
+    it->placeholder = empty;
+    it->size = empty ? FS_BODY : size;
+    it->fg = empty ? C_MUTED : C_TEXT;
+    it->bg = C_FIELD;
+    it->border = C_FIELD_BORDER;
+    it->radius = R_BUTTON;
+    it->align = AL_CENTER;
+    it->max_lines = 1;
+    return it;
+}
+
+struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text,
+                          uint32_t fg, uint32_t bg)
+{
+    lay_panel(L, x, y, w, h, bg, 0, h / 2 < R_PILL ? h / 2 : R_PILL);
+    struct lay_item *t = lay_text(L, x + 8, y, w - 16, h, text, FS_SMALL, fg, AL_CENTER, true);
+    t->max_lines = 1;
+    return t;
+}
+
+static struct lay_item *button(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                               const char *label, const char *hint)
+{
+    struct lay_item *it = lay_add(L, LK_BUTTON, x, y, w, h);
+    it->style = style;
+    set_text(it, label);
+    snprintf(it->hint, sizeof it->hint, "%s", hint ? hint : "");
+    it->size = style == ST_PAD ? FS_PAD : style == ST_ANSWER ? FS_LARGE : FS_BODY;
+    it->bold = style != ST_ANSWER;
+    it->align = AL_CENTER;
+    it->radius = R_BUTTON;
+    it->w.has_event = true;
+    return it;
+}
+
+struct lay_item *lay_button_key(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                const char *label, const char *hint, enum key key)
+{
+    struct lay_item *it = button(L, x, y, w, h, style, label, hint);
+    it->w.ev.type = EV_KEY;
+    it->w.ev.key = key;
+    return it;
+}
+
+struct lay_item *lay_button_text(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                 const char *label, const char *send)
+{
+    struct lay_item *it = button(L, x, y, w, h, style, label, NULL);
+    it->w.ev.type = EV_TEXT;
+    snprintf(it->w.ev.text, sizeof it->w.ev.text, "%s", send);
+    it->w.ev.len = strlen(it->w.ev.text);
+    return it;
+}
+
+struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                 const char *label, const char *hint, int pick)
+{
+    struct lay_item *it = button(L, x, y, w, h, style, label, hint);
+    it->w.ev.type = EV_PICK;
+    it->w.ev.pick = pick;
+    return it;
+}
+
+void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx,
+                   int *cy, int *cw, int *ch)
+{
+    if (cols < 1)
+        cols = 1;
+    if (rows < 1)
+        rows = 1;
+    int cellw = (w - (cols - 1) * gap) / cols;
+    int cellh = (h - (rows - 1) * gap) / rows;
+    int col = i % cols, row = i / cols;
+    *cx = x + col * (cellw + gap);
+    *cy = y + row * (cellh + gap);
+    *cw = cellw;
+    *ch = cellh;
+}
+
+uint32_t lay_grade_color(enum grade g)
+{
+    switch (g) {
+    case GRADE_A: return C_GRADE_A;
+    case GRADE_B: return C_GRADE_B;
+    case GRADE_C: return C_GRADE_C;
+    case GRADE_X: return C_GRADE_X;
+    default: return C_MUTED;
+    }
+}
+
+uint32_t lay_grade_soft(enum grade g)
+{
+    switch (g) {
+    case GRADE_A: return C_GRADE_A_SOFT;
+    case GRADE_B: return C_GRADE_B_SOFT;
+    case GRADE_C: return C_GRADE_C_SOFT;
+    case GRADE_X: return C_GRADE_X_SOFT;
+    default: return C_DISABLED;
+    }
+}
+
+/* ---- the top bar and the message bar ---------------------------------- */
+
+static void lay_topbar(const struct view *v, struct lay *L)
+{
+    enum lang lang = v->lang;
+    lay_panel(L, 0, 0, UI_W, TOPBAR_H, C_TOPBAR, 0, 0);
+
+    struct lay_item *t = lay_text(L, MARGIN, 0, 220, TOPBAR_H,
+                                  v->station_id && v->station_id[0] ? v->station_id : "triage",
+                                  FS_BODY, C_TOPBAR_TEXT, AL_LEFT, true);
+    t->max_lines = 1;
+
+    char who[200];
+    if (v->op)
+        snprintf(who, sizeof who, "%s · %s", v->op->name[0] ? v->op->name : v->op->badge,
+                 i18n_role(lang, v->op->role));
+    else
+        snprintf(who, sizeof who, "%s", tr(lang, S_NOT_LOGGED_IN));
+    /* A dot in front: green when someone is logged in. */
+    struct lay_item *dot = lay_add(L, LK_DOTS, 268, TOPBAR_H / 2 - 7, 14, 14);
+    dot->num = 1;
+    dot->total = 1;
+    dot->fg = v->op ? 0x4ADE80u : C_FAINT;
+    t = lay_text(L, 292, 0, 330, TOPBAR_H, who, FS_SMALL, v->op ? C_TOPBAR_TEXT : C_TOPBAR_MUTED,
+                 AL_LEFT, false);
+    t->max_lines = 1;
+
+    /* Devices and queues, right-aligned before the language. */
+    struct lay_item *st = lay_add(L, LK_STATUS, 640, 0, 1140 - 640, TOPBAR_H);
+    st->size = FS_SMALL;
+
+    lay_pill(L, 1156, 16, 92, 40, tr(lang, S_LANG_SHORT), C_TOPBAR_TEXT, C_TOPBAR_CHIP);
+}
+
+static void lay_msgbar(const struct view *v, struct lay *L)
+{
+    if (v->msg == MSG_NONE)
+        return;
+    char words[LAY_TEXT_MAX];
+    i18n_msg(words, sizeof words, v->lang, v->msg, v->msg_arg, v->msg_num);
+    const char *id = msg_error_id(v->msg);
+    bool error = v->msg_is_error || (id && id[0]);
+    bool good = v->msg == MSG_SAVED || v->msg == MSG_ITEM_OK || v->msg == MSG_REPRINTED;
+    uint32_t bg = error ? C_ERR_SOFT : good ? C_OK_SOFT : C_INFO_SOFT;
+    uint32_t fg = error ? C_ERR_TEXT : good ? C_OK_TEXT : C_INFO_TEXT;
+    lay_panel(L, 0, MSG_Y, UI_W, MSG_H, bg, 0, 0);
+    /* A strong stripe on the left says the kind without reading. */
+    lay_panel(L, 0, MSG_Y, 10, MSG_H, error ? C_ERR : good ? C_OK : C_PRIMARY, 0, 0);
+    int x = MARGIN;
+    if (error && id && id[0]) {
+        lay_pill(L, x, MSG_Y + 12, 96, MSG_H - 24, id, 0xFFFFFFu, C_ERR);
+        x += 96 + GAP;
+    } else if (good) {
+        struct lay_item *ic = lay_add(L, LK_TEXT, x, MSG_Y + 14, 36, 36);
+        ic->icon = ICON_CHECK;
+        ic->fg = C_OK;
+        x += 36 + GAP;
+    }
+    struct lay_item *t = lay_text(L, x, MSG_Y, UI_W - MARGIN - x, MSG_H, words, FS_BODY, fg,
+                                  AL_LEFT, true);
+    t->max_lines = 1;
+}
+
+/* ---- the whole screen --------------------------------------------------- */
+
+void lay_build(const struct view *v, struct lay *L)
+{
+    L->n = 0;
+    L->overflow = false;
+    L->lang = v->lang;
+    lay_panel(L, 0, 0, UI_W, UI_H, C_BG, 0, 0);
+    lay_topbar(v, L);
+    lay_msgbar(v, L);
+    switch (v->screen) {
+    case SCREEN_LOGIN: lay_login(v, L); break;
+    case SCREEN_SCAN: lay_scan(v, L); break;
+    case SCREEN_ITEM: lay_item(v, L); break;
+    case SCREEN_CHECK: lay_check(v, L); break;
+    case SCREEN_SUMMARY: lay_summary(v, L); break;
+    case SCREEN_STATS: lay_stats(v, L); break;
+    case SCREEN_COUNT: break;
+    }
+}
+
+const struct lay_item *lay_hit(const struct lay *lay, int x, int y)
+{
+    for (int i = lay->n - 1; i >= 0; i--) {
+        const struct lay_item *it = &lay->items[i];
+        if (it->w.has_event && x >= it->w.x && x < it->w.x + it->w.w && y >= it->w.y &&
+            y < it->w.y + it->w.h)
+            return it;
+    }
+    return NULL;
+}
+
+int ui_layout(const struct view *view, struct ui_widget *widgets, int max)
+{
+    struct lay *lay = malloc(sizeof *lay); /* ~45 KB: kept off the stack */
+    if (!lay)
+        return 0;
+    lay_build(view, lay);
+    int n = 0;
+    for (int i = 0; i < lay->n && n < max; i++)
+        widgets[n++] = lay->items[i].w;
+    free(lay);
+    return n;
+}

@@ -1,0 +1,127 @@
+/*
+ * layout.h — a view laid out as a display list (inside ui/ only).
+ *
+ * lay_build() turns the core's view into a list of items in drawing order:
+ * panels, texts, buttons and a few special shapes, each with its rectangle
+ * and, for buttons, the event a touch sends. It is pure (no SDL, no fonts):
+ * the same list is painted by paint.c and hit-tested by ui.c, so what is
+ * drawn is exactly what can be touched. Texts are fitted into their boxes at
+ * paint time (wrapped, shrunk down to min_size, then cut with "…").
+ *
+ * Invariants (checked by tests/test_ui.c for every screen): every button is
+ * at least MIN_TARGET px on both sides, lies inside the 1280x800 screen and
+ * overlaps no other button.
+ */
+#ifndef TRIAGE_UI_LAYOUT_H
+#define TRIAGE_UI_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ui.h"
+
+#define LAY_MAX 128
+#define LAY_TEXT_MAX 320
+#define LAY_HINT_MAX 16
+
+enum lay_kind {
+    LK_PANEL,     /* a filled rounded rectangle, optionally bordered */
+    LK_TEXT,      /* text fitted into its box */
+    LK_BUTTON,    /* a touch target with a label (and maybe a key hint) */
+    LK_FIELD,     /* an input field showing typed text or a placeholder */
+    LK_DOTS,      /* num filled dots: the PIN typed so far */
+    LK_PROGRESS,  /* total segments, num of them done, the next one current */
+    LK_GRADE,     /* a grade letter on its coloured tile: num = enum grade */
+    LK_STATUS,    /* the top bar's device and queue status (from ui_status) */
+};
+
+enum lay_style {
+    ST_PRIMARY,
+    ST_SECONDARY,
+    ST_PAD,        /* a key of the number pad */
+    ST_ANSWER,     /* a choice with its number key in a badge on the left */
+    ST_TOGGLE_ON,
+    ST_TOGGLE_OFF,
+    ST_DANGER,
+    ST_TOPBAR,     /* a quiet button on the dark top bar */
+};
+
+enum lay_align { AL_LEFT, AL_CENTER, AL_RIGHT };
+enum lay_valign { VA_CENTER, VA_TOP };
+enum lay_icon { ICON_NONE, ICON_BACKSPACE, ICON_CHECK };
+
+struct lay_item {
+    struct ui_widget w; /* rectangle, public kind, event */
+    enum lay_kind kind;
+    enum lay_style style;
+    enum lay_align align;
+    enum lay_valign valign;
+    enum lay_icon icon;
+    bool bold;
+    bool placeholder;   /* LK_FIELD: text is a hint, not input */
+    int size;           /* font size, px */
+    int min_size;       /* smallest size the text may shrink to */
+    int max_lines;      /* 0: as many as fit */
+    int radius;
+    uint32_t fg, bg, border; /* 0xRRGGBB; border 0 = none */
+    int num, total;
+    char hint[LAY_HINT_MAX]; /* key hint on a button: "1", "Esc", "F2" */
+    char text[LAY_TEXT_MAX];
+};
+
+struct lay {
+    int n;
+    bool overflow; /* more items were added than fit: a layout bug */
+    enum lang lang;
+    struct lay_item items[LAY_MAX];
+};
+
+/* Lay out `view` into *out (cleared first). Pure. */
+void lay_build(const struct view *view, struct lay *out);
+
+/* The topmost item with an event that contains (x, y), or NULL. */
+const struct lay_item *lay_hit(const struct lay *lay, int x, int y);
+
+/* ---- building blocks (layout.c), used by the screens (screens.c) ---- */
+
+struct lay_item *lay_add(struct lay *L, enum lay_kind kind, int x, int y, int w, int h);
+struct lay_item *lay_panel(struct lay *L, int x, int y, int w, int h, uint32_t bg, uint32_t border,
+                           int radius);
+/* A card: white, bordered, with a soft shadow. */
+struct lay_item *lay_card(struct lay *L, int x, int y, int w, int h);
+struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char *text, int size,
+                          uint32_t fg, enum lay_align align, bool bold);
+struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
+                           const char *placeholder, int size);
+/* A pill: short text on a coloured rounded background. */
+struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text,
+                          uint32_t fg, uint32_t bg);
+struct lay_item *lay_button_key(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                const char *label, const char *hint, enum key key);
+struct lay_item *lay_button_text(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                 const char *label, const char *send);
+struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum lay_style style,
+                                 const char *label, const char *hint, int pick);
+
+/* A grid of n equal cells in the rectangle, cols columns, gap between. */
+void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx,
+                   int *cy, int *cw, int *ch);
+
+/* Colours of a grade: the letter's and its tile's. */
+uint32_t lay_grade_color(enum grade g);
+uint32_t lay_grade_soft(enum grade g);
+
+/* The screens (screens.c). Each lays out the content area. */
+void lay_login(const struct view *v, struct lay *L);
+void lay_scan(const struct view *v, struct lay *L);
+void lay_item(const struct view *v, struct lay *L);
+void lay_check(const struct view *v, struct lay *L);
+void lay_summary(const struct view *v, struct lay *L);
+void lay_stats(const struct view *v, struct lay *L);
+
+/* ---- painting (paint.c) ---- */
+struct draw;
+/* Paint the list; `status` (may be NULL) fills LK_STATUS. */
+void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *status);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * ui.h — the station's screen: an SDL2 window drawn from the core's view
+ * model, and input turned into the core's events.
+ *
+ * The UI decides nothing. Each frame it lays out the current view into a list
+ * of widgets (ui_layout, pure, also used to hit-test touches), draws them with
+ * SDL2 + SDL2_ttf, and turns keys, text, mouse clicks and SDL_FINGER* touches
+ * into `struct event`s for the core. It redraws only when asked to.
+ *
+ * Logical size 1280x800; the renderer scales to the real window. Touch
+ * targets are at least 64 px and text at least 24 px.
+ */
+#ifndef TRIAGE_UI_H
+#define TRIAGE_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "station.h"
+
+#define UI_W 1280
+#define UI_H 800
+#define UI_MAX_WIDGETS 96
+
+struct ui_options {
+    int width, height;     /* window size; 0 = 1280x800 */
+    bool fullscreen;
+    bool headless;         /* no display: render offscreen (dummy video driver) */
+    const char *font_path; /* NULL = the usual places (a CJK font) */
+};
+
+/* Devices and queues the screen reports on (later issues fill more). */
+#define UI_MAX_DEVICES 8
+struct ui_status {
+    int ndevices;
+    struct {
+        char name[32];  /* "scanner usb1", "printer" */
+        char state[32]; /* "ready", "offline", … */
+        bool ok;
+    } devices[UI_MAX_DEVICES];
+    int labels_waiting;   /* print jobs not yet printed */
+    int outbox_waiting;   /* outcomes not yet at head office */
+    char sync_last_ok[32];
+    char sync_error[128];
+};
+
+/* What a widget does when touched. */
+struct ui_widget {
+    int x, y, w, h;
+    enum { W_BUTTON, W_LABEL, W_PANEL } kind;
+    struct event ev; /* the event a touch sends (type EV_KEY, EV_TEXT or EV_PICK) */
+    bool has_event;
+};
+
+struct ui;
+
+/* Open the window and fonts. Returns 0 and *out, or -1 with "E8xx: …". */
+int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t errlen);
+void ui_close(struct ui *ui); /* NULL is fine */
+
+/* The SDL video driver in use ("x11", "kmsdrm", "dummy", …). */
+const char *ui_driver(const struct ui *ui);
+
+/*
+ * Wait up to timeout_ms (-1 = forever, 0 = poll) for input and translate it
+ * into at most `max` station events stamped with `now`. Sets *quit when the
+ * window is closed. Returns the number of events written.
+ */
+int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int max, bool *quit);
+
+/* Draw the view and present it. `status` may be NULL. */
+void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status);
+
+/* Save the last rendered frame as a PNG. Returns 0 or -1 with err. */
+int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen);
+
+/* Lay out a view: fills widgets (at most max) and returns how many. Pure. */
+int ui_layout(const struct view *view, struct ui_widget *widgets, int max);
+
+/* Input as a device would give it, through SDL's own event queue (scripts, tests):
+ * a key by SDL key name ("Return", "F2", "1"), typed text, and a touch as
+ * SDL_FINGERDOWN + SDL_FINGERUP at logical coordinates. */
+int ui_inject_key(struct ui *ui, const char *sdl_key_name); /* -1: unknown name */
+void ui_inject_text(struct ui *ui, const char *utf8);
+void ui_inject_tap(struct ui *ui, int x, int y);
+
+#endif

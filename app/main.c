@@ -1,0 +1,342 @@
+/*
+ * main.c — the command line (DESIGN.md, "Command line").
+ *
+ *   triage [global options]                  run the station
+ *   triage [global options] SUBCOMMAND …     operator add, import-manifest,
+ *                                            export, stats, sync, parse,
+ *                                            rules check
+ * Global options come before a subcommand and apply to it. Errors go to
+ * stderr with an id and a non-zero exit status.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "codes.h"
+#include "config.h"
+#include "log.h"
+#include "manifest.h"
+#include "operators.h"
+#include "rules.h"
+#include "run.h"
+#include "script.h"
+#include "store.h"
+
+#ifndef TRIAGE_VERSION
+#define TRIAGE_VERSION "0.1.0"
+#endif
+
+#define SYSTEM_CONFIG "/etc/triage/triage.conf"
+
+static const char usage_text[] =
+    "usage: triage [--config FILE] [--data DIR] [--rules FILE] [--lang en|zh]\n"
+    "              [--windowed WxH | --fullscreen] [--script FILE] [--shots DIR]\n"
+    "                                  run the station (fullscreen by default)\n"
+    "       triage operator add --badge B --name N --role grader|supervisor|admin\n"
+    "                                  add an operator; the PIN is read from stdin\n"
+    "       triage import-manifest FILE.csv   load expected returns\n"
+    "       triage export [--format ndjson|csv]   every inspection, one per line/row\n"
+    "       triage stats [--from DATE] [--to DATE] [--format table|csv|json]\n"
+    "       triage sync [--once]        push outcomes, pull manifests\n"
+    "       triage parse TEXT           how a scanned code is understood (JSON)\n"
+    "       triage rules check FILE     validate a rules file\n"
+    "       triage --help | --version\n"
+    "\n"
+    "Global options come before a subcommand: triage --data /var/lib/triage export\n"
+    "  --config FILE   INI configuration (default " SYSTEM_CONFIG " when it exists)\n"
+    "  --data DIR      where triage.db and labels/ live (default ./var)\n"
+    "  --rules FILE    grading rules JSON (default: the built-in demo rules)\n"
+    "  --lang en|zh    language of the screens\n"
+    "  --script FILE   run headless from a script of events (see DESIGN.md)\n"
+    "  --shots DIR     where a script's `shot NAME` saves NAME.png\n"
+    "  --verbose       log debug lines too\n";
+
+struct globals {
+    const char *config_path;
+    const char *data_dir;
+    const char *rules_path;
+    const char *script;
+    const char *shots;
+    int lang; /* -1 = from the config */
+    int width, height;
+    int fullscreen; /* -1 = from the config */
+    struct config cfg;
+    struct rules *rules;
+};
+
+static int fail(const char *id, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", id);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static int usage_error(const char *what)
+{
+    fprintf(stderr, "E900: %s\n(see triage --help)\n", what);
+    return 2;
+}
+
+static int load_config(struct globals *g)
+{
+    char err[512];
+    config_defaults(&g->cfg);
+    const char *path = g->config_path;
+    if (!path && access(SYSTEM_CONFIG, F_OK) == 0)
+        path = SYSTEM_CONFIG;
+    if (path && config_load(path, &g->cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (g->lang >= 0)
+        g->cfg.lang = (enum lang)g->lang;
+    if (g->fullscreen >= 0)
+        g->cfg.fullscreen = g->fullscreen;
+    return 0;
+}
+
+static int load_rules(struct globals *g)
+{
+    char err[512];
+    const char *path = g->rules_path ? g->rules_path : g->cfg.rules_path[0] ? g->cfg.rules_path : NULL;
+    int rc = path ? rules_load_file(path, &g->rules, err, sizeof err)
+                  : rules_load_string(rules_builtin_json, "built-in rules", &g->rules, err,
+                                      sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+static int open_store(struct globals *g, struct store **st)
+{
+    char path[1024], err[512];
+    if (mkdir(g->data_dir, 0755) != 0 && errno != EEXIST)
+        return fail("E901", "cannot create data folder %s", g->data_dir);
+    snprintf(path, sizeof path, "%s/triage.db", g->data_dir);
+    if (store_open(path, g->cfg.station_id, st, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- subcommands ------------------------------------------------------- */
+
+static int cmd_operator(struct globals *g, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "add") != 0)
+        return usage_error("operator needs: add --badge B --name N --role R");
+    struct operator_info op = {0};
+    const char *badge = NULL, *name = NULL, *role = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--badge"))
+            badge = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--name"))
+            name = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--role"))
+            role = argv[++i];
+        else
+            return usage_error("operator add takes --badge B --name N --role R");
+    }
+    if (!badge || !name || !role)
+        return usage_error("operator add needs --badge, --name and --role");
+    int r = role_from_name(role);
+    if (r < 0)
+        return fail("E902", "unknown role \"%s\" (grader, supervisor, admin)", role);
+    snprintf(op.badge, sizeof op.badge, "%s", badge);
+    snprintf(op.name, sizeof op.name, "%s", name);
+    op.role = (enum role)r;
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "PIN for %s: ", badge);
+    char pin[64] = "";
+    if (!fgets(pin, sizeof pin, stdin))
+        return fail("E903", "no PIN on standard input%s", "");
+    pin[strcspn(pin, "\r\n")] = 0;
+    struct store *st;
+    if (open_store(g, &st))
+        return 1;
+    char err[512];
+    int rc = operators_add(st, &op, pin, err, sizeof err);
+    memset(pin, 0, sizeof pin);
+    store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("operator %s (%s, %s) added\n", op.badge, op.name, role_name(op.role));
+    return 0;
+}
+
+static int cmd_import_manifest(struct globals *g, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("import-manifest needs one FILE.csv");
+    struct store *st;
+    if (open_store(g, &st))
+        return 1;
+    char err[512];
+    int n = manifest_import(st, argv[0], err, sizeof err);
+    store_close(st);
+    if (n < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("imported %d expected returns from %s\n", n, argv[0]);
+    return 0;
+}
+
+static int cmd_export(struct globals *g, int argc, char **argv)
+{
+    enum export_format fmt = EXPORT_NDJSON;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "ndjson"))
+                fmt = EXPORT_NDJSON;
+            else if (!strcmp(f, "csv"))
+                fmt = EXPORT_CSV;
+            else
+                return fail("E904", "unknown export format \"%s\" (ndjson, csv)", f);
+        } else {
+            return usage_error("export takes [--format ndjson|csv]");
+        }
+    }
+    struct store *st;
+    if (open_store(g, &st))
+        return 1;
+    char err[512];
+    int rc = store_export(st, stdout, fmt, err, sizeof err);
+    store_close(st);
+    if (rc != 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "%s\n", rc ? err : "E905: cannot write the export");
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("parse needs one TEXT");
+    char data[1024];
+    int n = script_unescape(argv[0], data, sizeof data);
+    if (n < 0)
+        return fail("E906", "bad escape in \"%s\"", argv[0]);
+    struct scanned_code code;
+    codes_parse(data, (size_t)n, &code);
+    char json[2048];
+    if (codes_to_json(&code, json, sizeof json) < 0)
+        return fail("E907", "code too long to show%s", "");
+    printf("%s\n", json);
+    return 0;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "check") != 0)
+        return usage_error("rules needs: check FILE");
+    struct rules *r;
+    char err[512];
+    if (rules_load_file(argv[1], &r, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    int checks = 0;
+    for (int i = 0; i < r->ncategories; i++)
+        checks += r->categories[i].nchecks;
+    printf("%s: rules version %s, %d categories, %d checks, return window %d days: ok\n",
+           argv[1], r->version, r->ncategories, checks, r->return_window_days);
+    rules_free(r);
+    return 0;
+}
+
+/* ---- the station ------------------------------------------------------- */
+
+static int cmd_run(struct globals *g)
+{
+    struct run_options opt = {
+        .data_dir = g->data_dir,
+        .cfg = &g->cfg,
+        .rules = g->rules,
+        .script = g->script,
+        .shots = g->shots,
+        .width = g->width,
+        .height = g->height,
+        .fullscreen = g->cfg.fullscreen,
+        .lang = g->cfg.lang,
+    };
+    return run_station(&opt);
+}
+
+int main(int argc, char **argv)
+{
+    struct globals g = {.data_dir = "var", .lang = -1, .fullscreen = -1};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("triage %s\n", TRIAGE_VERSION);
+            return 0;
+        } else if (!strcmp(a, "--verbose")) {
+            log_set_level(LOG_DEBUG);
+        } else if (!strcmp(a, "--fullscreen")) {
+            g.fullscreen = 1;
+        } else if (!v) {
+            return usage_error("an option needs a value");
+        } else if (!strcmp(a, "--config")) {
+            g.config_path = v, i++;
+        } else if (!strcmp(a, "--data")) {
+            g.data_dir = v, i++;
+        } else if (!strcmp(a, "--rules")) {
+            g.rules_path = v, i++;
+        } else if (!strcmp(a, "--script")) {
+            g.script = v, i++;
+        } else if (!strcmp(a, "--shots")) {
+            g.shots = v, i++;
+        } else if (!strcmp(a, "--lang")) {
+            g.lang = lang_from_name(v), i++;
+            if (g.lang < 0)
+                return fail("E908", "unknown language \"%s\" (en, zh)", v);
+        } else if (!strcmp(a, "--windowed")) {
+            if (sscanf(v, "%dx%d", &g.width, &g.height) != 2 || g.width < 320 ||
+                g.height < 200 || g.width > 8192 || g.height > 8192)
+                return fail("E909", "--windowed needs WxH, e.g. 1280x800, not \"%s\"", v);
+            g.fullscreen = 0, i++;
+        } else {
+            return fail("E900", "unknown option %s (see triage --help)", a);
+        }
+    }
+    if (load_config(&g))
+        return 1;
+    int rest = argc - i - 1;
+    char **args = argv + i + 1;
+    const char *cmd = i < argc ? argv[i] : NULL;
+    if (!cmd) {
+        if (load_rules(&g))
+            return 1;
+        int rc = cmd_run(&g);
+        rules_free(g.rules);
+        return rc;
+    }
+    if (!strcmp(cmd, "operator"))
+        return cmd_operator(&g, rest, args);
+    if (!strcmp(cmd, "import-manifest"))
+        return cmd_import_manifest(&g, rest, args);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(&g, rest, args);
+    if (!strcmp(cmd, "parse"))
+        return cmd_parse(rest, args);
+    if (!strcmp(cmd, "rules"))
+        return cmd_rules(rest, args);
+    return fail("E900", "unknown command \"%s\" (see triage --help)", cmd);
+}

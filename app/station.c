@@ -484,11 +484,14 @@ static void item_scanned(struct station *st, const char *data, size_t len, struc
 {
     struct scanned_code code;
     codes_parse(data, len, &code);
-    if (code.kind == CODE_RMA || code.kind == CODE_PLATE || code.kind == CODE_SSCC) {
+    if (code.kind == CODE_RMA || code.kind == CODE_SSCC) {
         say(st, MSG_UNKNOWN_CODE, code.text, 0);
         emit(fx, FX_BEEP_ERROR, NULL, NULL, NULL);
         return;
     }
+    /* On an item, "SN-123456" is a serial even though it has a plate's shape. */
+    if (code.kind == CODE_PLATE)
+        code.kind = CODE_UNKNOWN;
     const char *gtin = code.gtin;
     const char *serial = code.serial[0] ? code.serial : (code.kind == CODE_ITEM ? "" : code.text);
     bool mismatch = false;

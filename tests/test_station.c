@@ -240,7 +240,7 @@ static void test_late_mismatch_apparel(void)
     scan("rma-1002"); /* lower case is the same RMA */
     CHECK_INT(screen(), SCREEN_ITEM);
     CHECK(view().insp->late); /* delivered 22 days ago, window 7 */
-    scan("SN-99");            /* not the expected serial */
+    scan("SN-123456");        /* not the expected serial (and shaped like a plate) */
     CHECK_INT(screen(), SCREEN_CHECK);
     CHECK(view().insp->mismatch);
     CHECK_INT(view().msg, MSG_ITEM_MISMATCH);
@@ -252,6 +252,7 @@ static void test_late_mismatch_apparel(void)
     confirm_and_save();
     CHECK_INT(screen(), SCREEN_SCAN);
     CHECK(saved[nsaved - 1].late && saved[nsaved - 1].mismatch);
+    CHECK_STR(saved[nsaved - 1].serial, "SN-123456");
 }
 
 static void test_blind_receipt(void)

@@ -39,10 +39,22 @@
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-static bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-static char to_upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+static bool is_alnum(char c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+static char to_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -79,7 +91,7 @@ static void set_field(char *dst, size_t size, const char *src, size_t n)
 }
 
 __attribute__((format(printf, 3, 4))) static int set_error(struct scanned_code *c, int id,
-                                                            const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
     char msg[112];
     va_list ap;
@@ -387,8 +399,8 @@ static int gs1_element(struct scanned_code *c, const struct ai_def *d, const cha
                          d->max, n);
     if (n < d->min) {
         if (d->predefined)
-            return set_error(c, 502, "AI (%.*s) needs %d digits, data ends after %zu", ai_len,
-                             ai, d->min, n);
+            return set_error(c, 502, "AI (%.*s) needs %d digits, data ends after %zu", ai_len, ai,
+                             d->min, n);
         return set_error(c, 508, "AI (%.*s) needs at least %d characters, got %zu", ai_len, ai,
                          d->min, n);
     }
@@ -403,8 +415,7 @@ static int gs1_element(struct scanned_code *c, const struct ai_def *d, const cha
     if (d->check == AI_DATE && !date_ok(v))
         return set_error(c, 506, "AI (%.*s): %.6s is not a date (YYMMDD)", ai_len, ai, v);
     if (d->check == AI_KEY && !codes_gs1_check_ok(v, n))
-        return set_error(c, ai[1] == '0' ? 504 : 503,
-                         "%s %.*s: wrong check digit (should be %d)",
+        return set_error(c, ai[1] == '0' ? 504 : 503, "%s %.*s: wrong check digit (should be %d)",
                          ai[1] == '0' ? "SSCC" : "GTIN", (int)n, v, check_digit_of(v, n));
 
     /* Keep the fields the station uses; a repeated AI must repeat its value
@@ -436,8 +447,7 @@ static int gs1_element(struct scanned_code *c, const struct ai_def *d, const cha
     }
     if (field) {
         if (field[0] && (strlen(field) != n || memcmp(field, v, n) != 0))
-            return set_error(c, 512, "AI (%.*s) given twice with different values", ai_len,
-                             ai);
+            return set_error(c, 512, "AI (%.*s) given twice with different values", ai_len, ai);
         set_field(field, size, v, n);
     }
     return 0;
@@ -572,8 +582,7 @@ static int dl_element(struct scanned_code *c, const char *ai, size_t ailen, cons
     char buf[128];
     size_t n = url_decode(v, vn, buf, sizeof buf, false);
     if (n == (size_t)-1)
-        return set_error(c, 507, "AI (%.*s) holds at most %d characters", (int)ailen, ai,
-                         d->max);
+        return set_error(c, 507, "AI (%.*s) holds at most %d characters", (int)ailen, ai, d->max);
     if (d->check == AI_KEY) {
         /* GS1 Digital Link 1.2 §4.4: a GTIN may be written as 8, 12, 13 or
          * 14 digits; it means the same as its 14-digit form. */
@@ -878,7 +887,10 @@ static void jw_raw(struct jw *w, const char *s, size_t n)
     w->out[w->n] = 0;
 }
 
-static void jw_lit(struct jw *w, const char *s) { jw_raw(w, s, strlen(s)); }
+static void jw_lit(struct jw *w, const char *s)
+{
+    jw_raw(w, s, strlen(s));
+}
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629), or 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -924,7 +936,10 @@ static void jw_str(struct jw *w, const char *s)
             jw_raw(w, esc, 2);
             i++;
         } else if (ch < 0x20 || ch == 0x7f) {
-            const char *shortf = ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : NULL;
+            const char *shortf = ch == '\n'   ? "\\n"
+                                 : ch == '\r' ? "\\r"
+                                 : ch == '\t' ? "\\t"
+                                              : NULL;
             if (shortf)
                 jw_lit(w, shortf);
             else {

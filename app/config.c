@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <ini.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,19 +59,17 @@ void config_defaults(struct config *cfg)
 /* ---- parsing state -------------------------------------------------------- */
 
 struct parse {
-    struct config cfg;   /* being filled; copied out on success */
-    const char *name;    /* file name for messages */
-    const char *text;    /* the whole file */
-    const char *next;    /* reader position */
-    int line;            /* line the reader handed out last */
-    int err_line;        /* line of the first error, 0 when none */
-    char err[256];       /* its message, "E1NN: FILE:LINE: …" */
+    struct config cfg;              /* being filled; copied out on success */
+    const char *name;               /* file name for messages */
+    const char *next;               /* reader position */
+    int line;                       /* line the reader handed out last */
+    int err_line;                   /* line of the first error, 0 when none */
+    char err[256];                  /* its message, "E1NN: FILE:LINE: …" */
     struct scanner_config *scanner; /* the [scanner.NAME] being read */
     bool seen[CONFIG_MAX_SCANNERS]; /* scanner sections met in this file */
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct parse *p, int id, const char *fmt,
-                                                       ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct parse *p, int id, const char *fmt, ...)
 {
     if (p->err_line) /* the first error is the one to fix */
         return 0;
@@ -198,52 +195,48 @@ static bool in_choices(const char *list, const char *value)
     return false;
 }
 
-static int set_value(struct parse *p, const char *section, const struct key_spec *k,
-                     void *base, const char *value)
+static int set_value(struct parse *p, const char *section, const struct key_spec *k, void *base,
+                     const char *value)
 {
     char *field = (char *)base + k->offset;
     size_t n = strlen(value);
     if (k->size && n >= k->size)
-        return fail(p, 106, "[%s] %s: value is %zu characters, at most %zu fit", section,
-                    k->key, n, k->size - 1);
+        return fail(p, 106, "[%s] %s: value is %zu characters, at most %zu fit", section, k->key, n,
+                    k->size - 1);
     switch (k->type) {
     case V_ID:
     case V_SITE:
         if (!id_ok(value, k->size - 1))
             return fail(p, k->type == V_ID ? 107 : 122,
-                        "[%s] %s: \"%s\" must be 1 to %zu letters, digits or '-'", section,
-                        k->key, value, k->size - 1);
+                        "[%s] %s: \"%s\" must be 1 to %zu letters, digits or '-'", section, k->key,
+                        value, k->size - 1);
         memcpy(field, value, n + 1);
         return 1;
-    case V_TEXT:
-        memcpy(field, value, n + 1);
-        return 1;
+    case V_TEXT: memcpy(field, value, n + 1); return 1;
     case V_CHOICE:
         if (!in_choices(k->choices, value))
-            return fail(p, k->err_id, "[%s] %s: \"%s\" is not one of %s", section, k->key,
-                        value, k->choices);
+            return fail(p, k->err_id, "[%s] %s: \"%s\" is not one of %s", section, k->key, value,
+                        k->choices);
         memcpy(field, value, n + 1);
         return 1;
     case V_TARGET:
         if (n && strncmp(value, "postgresql://", 13) != 0 &&
             strncmp(value, "postgres://", 11) != 0 &&
             (strncmp(value, "spool:", 6) != 0 || !value[6]))
-            return fail(p, 121,
-                        "[%s] %s: \"%s\" is neither spool:DIR nor a postgresql:// URL",
+            return fail(p, 121, "[%s] %s: \"%s\" is neither spool:DIR nor a postgresql:// URL",
                         section, k->key, value);
         memcpy(field, value, n + 1);
         return 1;
     case V_INT: {
         long v;
         if (parse_int(value, &v))
-            return fail(p, 108, "[%s] %s: \"%s\" is not a whole number", section, k->key,
-                        value);
+            return fail(p, 108, "[%s] %s: \"%s\" is not a whole number", section, k->key, value);
         if (k->choices) {
             char num[24];
             snprintf(num, sizeof num, "%ld", v);
             if (!in_choices(k->choices, num))
-                return fail(p, k->err_id, "[%s] %s: %ld is not one of %s", section, k->key,
-                            v, k->choices);
+                return fail(p, k->err_id, "[%s] %s: %ld is not one of %s", section, k->key, v,
+                            k->choices);
         } else if (v < k->min || v > k->max)
             return fail(p, 109, "[%s] %s: %ld is out of range %ld to %ld", section, k->key, v,
                         k->min, k->max);
@@ -253,16 +246,15 @@ static int set_value(struct parse *p, const char *section, const struct key_spec
     case V_BOOL: {
         bool b;
         if (parse_bool(value, &b))
-            return fail(p, 111, "[%s] %s: \"%s\" is not true or false", section, k->key,
-                        value);
+            return fail(p, 111, "[%s] %s: \"%s\" is not true or false", section, k->key, value);
         *(bool *)(void *)field = b;
         return 1;
     }
     case V_LANG: {
         int l = lang_from_name(value);
         if (l < 0)
-            return fail(p, 110, "[%s] %s: \"%s\" is not a language: en or zh", section,
-                        k->key, value);
+            return fail(p, 110, "[%s] %s: \"%s\" is not a language: en or zh", section, k->key,
+                        value);
         *(enum lang *)(void *)field = (enum lang)l;
         return 1;
     }
@@ -309,15 +301,15 @@ static int begin_scanner(struct parse *p, const char *name)
 static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
-    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 ||
-        strcmp(name, "sync") == 0)
+    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0)
         return;
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);
         return;
     }
-    fail(p, 104, "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-                 "[sync]",
+    fail(p, 104,
+         "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
+         "[sync]",
          name);
 }
 
@@ -398,7 +390,7 @@ int config_load_string(const char *text, const char *name, struct config *cfg, c
     }
     p->cfg = *cfg;
     p->name = name ? name : "config";
-    p->text = p->next = text;
+    p->next = text;
 
     /* Debian's libinih reads its options from globals at run time; the
      * station reads its configuration once, at start, before any thread.
@@ -419,8 +411,7 @@ int config_load_string(const char *text, const char *name, struct config *cfg, c
     } else if (rc > 0 && (!p->err_line || rc < p->err_line)) {
         /* inih found a line that is neither a key nor a section before any
          * error of ours (our handler's errors are at p->err_line). */
-        snprintf(err, errlen, "E101: %s:%d: not \"key = value\" nor \"[section]\"", p->name,
-                 rc);
+        snprintf(err, errlen, "E101: %s:%d: not \"key = value\" nor \"[section]\"", p->name, rc);
         result = -1;
     } else if (p->err_line) {
         snprintf(err, errlen, "%s", p->err);

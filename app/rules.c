@@ -43,7 +43,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,7 +228,10 @@ static void push_index(struct vctx *v, int index)
     v->depth++;
 }
 
-static void pop(struct vctx *v) { v->depth--; }
+static void pop(struct vctx *v)
+{
+    v->depth--;
+}
 
 static void format_path(const struct vctx *v, char *out, size_t outlen)
 {
@@ -250,8 +252,7 @@ static void format_path(const struct vctx *v, char *out, size_t outlen)
 
 /* Write "E3NN: FILE:LINE: PATH: message" for the value at the current path.
  * Always returns -1. */
-__attribute__((format(printf, 3, 4))) static int fail(struct vctx *v, int id, const char *fmt,
-                                                       ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct vctx *v, int id, const char *fmt, ...)
 {
     char msg[256], path[200];
     va_list ap;
@@ -261,12 +262,15 @@ __attribute__((format(printf, 3, 4))) static int fail(struct vctx *v, int id, co
     format_path(v, path, sizeof path);
     int depth = v->depth < MAX_DEPTH ? v->depth : MAX_DEPTH;
     int line = line_of(v->src, locate(v->src, v->srclen, v->path, depth));
-    snprintf(v->err, v->errlen, "E%d: %s:%d: %s%s%s", id, v->name, line, path,
-             path[0] ? ": " : "", msg);
+    snprintf(v->err, v->errlen, "E%d: %s:%d: %s%s%s", id, v->name, line, path, path[0] ? ": " : "",
+             msg);
     return -1;
 }
 
-static int oom(struct vctx *v) { return fail(v, 342, "out of memory"); }
+static int oom(struct vctx *v)
+{
+    return fail(v, 342, "out of memory");
+}
 
 /* ---- building ------------------------------------------------------------ */
 
@@ -358,8 +362,8 @@ static int build_answer(struct vctx *v, const cJSON *obj, struct rules_answer *a
     push_key(v, "grade");
     if (!cJSON_IsString(g))
         return fail(v, 334, g ? "must be a string: \"A\", \"B\", \"C\" or \"X\"" : "is missing");
-    a->grade = g->valuestring[0] && !g->valuestring[1] ? grade_from_char(g->valuestring[0])
-                                                        : GRADE_NONE;
+    a->grade =
+        g->valuestring[0] && !g->valuestring[1] ? grade_from_char(g->valuestring[0]) : GRADE_NONE;
     if (a->grade == GRADE_NONE)
         return fail(v, 335, "\"%.20s\" is not a grade: use \"A\", \"B\", \"C\" or \"X\"",
                     g->valuestring);
@@ -372,8 +376,7 @@ static int build_answer(struct vctx *v, const cJSON *obj, struct rules_answer *a
             return fail(v, 336, "must be a string (a defect code)");
         size_t n = strlen(d->valuestring);
         if (n == 0 || n > MAX_DEFECT_LEN)
-            return fail(v, 337, "a defect code is 1 to %d characters, not %zu", MAX_DEFECT_LEN,
-                        n);
+            return fail(v, 337, "a defect code is 1 to %d characters, not %zu", MAX_DEFECT_LEN, n);
         pop(v);
         if (!(a->defect = dup_str(d->valuestring)))
             return oom(v);
@@ -383,12 +386,12 @@ static int build_answer(struct vctx *v, const cJSON *obj, struct rules_answer *a
     a->responsibility = RESP_NONE;
     if (r && !cJSON_IsNull(r)) {
         push_key(v, "responsibility");
-        int resp = cJSON_IsString(r) && r->valuestring[0]
-                       ? responsibility_from_name(r->valuestring)
-                       : -1;
+        int resp =
+            cJSON_IsString(r) && r->valuestring[0] ? responsibility_from_name(r->valuestring) : -1;
         if (resp <= 0)
-            return fail(v, 338, "must be \"merchant\", \"logistics\", \"customer\" or "
-                                "\"platform\"");
+            return fail(v, 338,
+                        "must be \"merchant\", \"logistics\", \"customer\" or "
+                        "\"platform\"");
         a->responsibility = (enum responsibility)resp;
         pop(v);
     }
@@ -437,8 +440,7 @@ static int build_check(struct vctx *v, const cJSON *obj, struct rules_check *c,
     if (n == 0)
         return fail(v, 328, "a check needs at least one answer");
     if (n > MAX_ANSWERS)
-        return fail(v, 329, "%d answers; at most %d (keys 1 to %d)", n, MAX_ANSWERS,
-                    MAX_ANSWERS);
+        return fail(v, 329, "%d answers; at most %d (keys 1 to %d)", n, MAX_ANSWERS, MAX_ANSWERS);
     if (!(c->answers = calloc((size_t)n, sizeof *c->answers)))
         return oom(v);
     const cJSON *item;
@@ -460,8 +462,9 @@ static int build_disposition(struct vctx *v, const cJSON *obj, struct rules_cate
 {
     push_key(v, "disposition");
     if (!cJSON_IsObject(obj))
-        return fail(v, 339, obj ? "must be an object mapping A, B, C and X to a disposition"
-                                : "is missing");
+        return fail(v, 339,
+                    obj ? "must be an object mapping A, B, C and X to a disposition"
+                        : "is missing");
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         const char *gname = grade_name((enum grade)g);
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(obj, gname);
@@ -518,8 +521,7 @@ static int build_category(struct vctx *v, const cJSON *obj, struct rules_categor
         push_index(v, i);
         size_t len = cJSON_IsString(item) ? strlen(item->valuestring) : 0;
         if (len == 0 || len > MAX_GLOB_LEN)
-            return fail(v, 317, "a SKU pattern is a string of 1 to %d characters",
-                        MAX_GLOB_LEN);
+            return fail(v, 317, "a SKU pattern is a string of 1 to %d characters", MAX_GLOB_LEN);
         if (!(cat->match[i] = dup_str(item->valuestring)))
             return oom(v);
         cat->nmatch = ++i;
@@ -575,8 +577,7 @@ static int build_rules(struct vctx *v, const cJSON *root, struct rules *r)
         push_key(v, "return_window_days");
         double d = cJSON_IsNumber(days) ? days->valuedouble : -1;
         if (!(d >= 1 && d <= MAX_WINDOW_DAYS) || d != (double)(int)d)
-            return fail(v, 306, "must be a whole number of days from 1 to %d",
-                        MAX_WINDOW_DAYS);
+            return fail(v, 306, "must be a whole number of days from 1 to %d", MAX_WINDOW_DAYS);
         r->return_window_days = (int)d;
         pop(v);
     }

@@ -40,11 +40,11 @@ static const struct code_case {
     /* 12 */ {IN("RMA--1"), CODE_UNKNOWN, "", "", "", "", NULL},
     /* 13 */ {IN("RMA-00_1"), CODE_UNKNOWN, "", "", "", "", NULL},
     /* 14 63 characters */
-    {IN("RMA-12345678901234567890123456789012345678901234567890123456789"), CODE_RMA, NULL, "",
-     "", "", NULL},
+    {IN("RMA-12345678901234567890123456789012345678901234567890123456789"), CODE_RMA, NULL, "", "",
+     "", NULL},
     /* 15 64 characters: too long for an RMA */
-    {IN("RMA-123456789012345678901234567890123456789012345678901234567890"), CODE_UNKNOWN, "",
-     "", "", "", NULL},
+    {IN("RMA-123456789012345678901234567890123456789012345678901234567890"), CODE_UNKNOWN, "", "",
+     "", "", NULL},
     /* 16 */ {IN("RMA:RMA-0001"), CODE_RMA, "RMA-0001", "", "", "", NULL},
     /* 17 */ {IN("rma:rma-0042"), CODE_RMA, "RMA-0042", "", "", "", NULL},
     /* 18 */ {IN("RMA:"), CODE_UNKNOWN, "", "", "", "", NULL},
@@ -52,14 +52,14 @@ static const struct code_case {
     /* 20 */ {IN("RMA-0001\0X"), CODE_UNKNOWN, "", "", "", "", "text=RMA-0001?X"},
 
     /* ---- return links ---- */
-    /* 21 */ {IN("https://returns.example.com/r/RMA-0001"), CODE_RMA, "RMA-0001", "", "", "",
-              "gs1=0"},
-    /* 22 */ {IN("https://shop.example/returns?order=5&rma=rma-0002"), CODE_RMA, "RMA-0002", "",
-              "", "", NULL},
-    /* 23 */ {IN("HTTPS://X.EXAMPLE/R/RMA-0003?utm=1#top"), CODE_RMA, "RMA-0003", "", "", "",
-              NULL},
-    /* 24 */ {IN("https://example.com/help"), CODE_UNKNOWN, "", "", "", "",
-              "text=https://example.com/help"},
+    /* 21 */
+    {IN("https://returns.example.com/r/RMA-0001"), CODE_RMA, "RMA-0001", "", "", "", "gs1=0"},
+    /* 22 */
+    {IN("https://shop.example/returns?order=5&rma=rma-0002"), CODE_RMA, "RMA-0002", "", "", "",
+     NULL},
+    /* 23 */ {IN("HTTPS://X.EXAMPLE/R/RMA-0003?utm=1#top"), CODE_RMA, "RMA-0003", "", "", "", NULL},
+    /* 24 */
+    {IN("https://example.com/help"), CODE_UNKNOWN, "", "", "", "", "text=https://example.com/help"},
     /* 25 */ {IN("https://example.com/r/RMA%2D0004"), CODE_RMA, "RMA-0004", "", "", "", NULL},
     /* 26 */ {IN("https://example.com/?rma=RMA+55"), CODE_RMA, "RMA 55", "", "", "", NULL},
     /* 27 */ {IN("]Q1http://x.example/r/rma-0005/"), CODE_RMA, "RMA-0005", "", "", "", NULL},
@@ -67,19 +67,20 @@ static const struct code_case {
     /* 29 */ {IN("https://x/?rma=%"), CODE_UNKNOWN, "", "", "", "", NULL},
 
     /* ---- GS1 element strings, raw (GS1 General Specifications §7.8) ---- */
-    /* 30 */ {IN("]C10109506000134352"), CODE_ITEM, "", "09506000134352", "", "",
-              "gs1=1;symbology=]C1"},
+    /* 30 */
+    {IN("]C10109506000134352"), CODE_ITEM, "", "09506000134352", "", "", "gs1=1;symbology=]C1"},
     /* 31 a predefined-length AI needs no GS */
     {IN("]C1010950600013435221ABC123"), CODE_ITEM, "", "09506000134352", "ABC123", "", NULL},
-    /* 32 */ {IN("]d2010950600013435210LOT7" GS "1726123121SN1"), CODE_ITEM, "",
-              "09506000134352", "SN1", "", "batch=LOT7;expiry=261231"},
+    /* 32 */
+    {IN("]d2010950600013435210LOT7" GS "1726123121SN1"), CODE_ITEM, "", "09506000134352", "SN1", "",
+     "batch=LOT7;expiry=261231"},
     /* 33 RMA in AI 400 */ {IN("]C1400RMA-0009"), CODE_RMA, "RMA-0009", "", "", "", "gs1=1"},
     /* 34 RMA in AI 8020 */ {IN("]C18020rma-0010"), CODE_RMA, "RMA-0010", "", "", "", NULL},
     /* 35 a PO that is no RMA */ {IN("]C1400PO12345"), CODE_UNKNOWN, "", "", "", "", "gs1=1"},
-    /* 36 */ {IN("]C10109506000134352400RMA-0011"), CODE_RMA, "RMA-0011", "09506000134352", "",
-              "", NULL},
-    /* 37 SSCC */ {IN("]C100006141411234567890"), CODE_SSCC, "", "", "", "",
-                   "sscc=006141411234567890"},
+    /* 36 */
+    {IN("]C10109506000134352400RMA-0011"), CODE_RMA, "RMA-0011", "09506000134352", "", "", NULL},
+    /* 37 SSCC */
+    {IN("]C100006141411234567890"), CODE_SSCC, "", "", "", "", "sscc=006141411234567890"},
     /* 38 */ {IN("]C100006141411234567891"), CODE_UNKNOWN, "", "", "", "E504", "sscc="},
     /* 39 */ {IN("]C10109506000134353"), CODE_UNKNOWN, "", "", "", "E503", "gs1=1"},
     /* 40 cut short */ {IN("]C1010950600013435"), CODE_UNKNOWN, "", "", "", "E502", NULL},
@@ -87,15 +88,15 @@ static const struct code_case {
     {IN("]C1" GS "0109506000134352"), CODE_ITEM, "", "09506000134352", "", "", NULL},
     /* 42 serial of 21 characters */
     {IN("]C121ABCDEFGHIJKLMNOPQRSTU"), CODE_UNKNOWN, "", "", "", "E507", NULL},
-    /* 43 20 fit */ {IN("]C121ABCDEFGHIJKLMNOPQRST"), CODE_ITEM, "", "", "ABCDEFGHIJKLMNOPQRST",
-                     "", NULL},
+    /* 43 20 fit */
+    {IN("]C121ABCDEFGHIJKLMNOPQRST"), CODE_ITEM, "", "", "ABCDEFGHIJKLMNOPQRST", "", NULL},
     /* 44 doubled GS */ {IN("]C121ABC" GS GS "10X"), CODE_ITEM, "", "", "ABC", "", "batch=X"},
     /* 45 */ {IN("]C117261332"), CODE_UNKNOWN, "", "", "", "E506", NULL},
     /* 46 */ {IN("]C117260230"), CODE_UNKNOWN, "", "", "", "E506", NULL},
     /* 47 leap day */ {IN("]C117240229"), CODE_UNKNOWN, "", "", "", "", "expiry=240229"},
     /* 48 */ {IN("]C117250229"), CODE_UNKNOWN, "", "", "", "E506", NULL},
-    /* 49 day 00 = end of month */ {IN("]C117261200"), CODE_UNKNOWN, "", "", "", "",
-                                    "expiry=261200"},
+    /* 49 day 00 = end of month */
+    {IN("]C117261200"), CODE_UNKNOWN, "", "", "", "", "expiry=261200"},
     /* 50 */ {IN("]C1RMA-0001"), CODE_UNKNOWN, "", "", "", "E500", NULL},
     /* 51 */ {IN("]C19"), CODE_UNKNOWN, "", "", "", "E500", NULL},
     /* 52 */ {IN("]C1"), CODE_UNKNOWN, "", "", "", "", "symbology=]C1;text="},
@@ -115,7 +116,10 @@ static const struct code_case {
     /* 61 */ {IN("]e00109506000134352310300012"), CODE_UNKNOWN, "", "", "", "E502", NULL},
     /* 62 402 is not predefined: it needs GS after it */
     {IN("]C140212345678901234567" GS "21S"), CODE_ITEM, "", "", "S", "", NULL},
-    /* 63 */ {IN("]C140212345678901234567" "21S"), CODE_UNKNOWN, "", "", "", "E507", NULL},
+    /* 63 */
+    {IN("]C140212345678901234567"
+        "21S"),
+     CODE_UNKNOWN, "", "", "", "E507", NULL},
     /* 64 */ {IN("]C1" GS GS), CODE_UNKNOWN, "", "", "", "E500", NULL},
     /* 65 binary after a GS1 AIM id */
     {IN("]C1\x01\x02\xff"), CODE_UNKNOWN, "", "", "", "E500", NULL},
@@ -124,10 +128,12 @@ static const struct code_case {
     /* 68 */ {IN("]J10109506000134352"), CODE_ITEM, "", "09506000134352", "", "", NULL},
 
     /* ---- human-readable "(AI)" form (§4.15) ---- */
-    /* 69 */ {IN("(01)09506000134352(21)ABC"), CODE_ITEM, "", "09506000134352", "ABC", "",
-              "gs1=1;symbology="},
-    /* 70 */ {IN("(01)09506000134352(10)LOT(17)261231"), CODE_ITEM, "", "09506000134352", "",
-              "", "batch=LOT;expiry=261231"},
+    /* 69 */
+    {IN("(01)09506000134352(21)ABC"), CODE_ITEM, "", "09506000134352", "ABC", "",
+     "gs1=1;symbology="},
+    /* 70 */
+    {IN("(01)09506000134352(10)LOT(17)261231"), CODE_ITEM, "", "09506000134352", "", "",
+     "batch=LOT;expiry=261231"},
     /* 71 */ {IN("(01)0950600013435"), CODE_UNKNOWN, "", "", "", "E502", NULL},
     /* 72 */ {IN("(400)RMA-0012"), CODE_RMA, "RMA-0012", "", "", "", NULL},
     /* 73 not the form */ {IN("(01"), CODE_UNKNOWN, "", "", "", "", NULL},
@@ -135,44 +141,48 @@ static const struct code_case {
     /* 75 a parenthesis inside a value */
     {IN("(01)09506000134352(21)A(B)C"), CODE_ITEM, "", "09506000134352", "A(B)C", "", NULL},
     /* 76 */ {IN("(19)123456"), CODE_UNKNOWN, "", "", "", "E501", NULL},
-    /* 77 */ {IN("]Q3(01)09506000134352(21)X1"), CODE_ITEM, "", "09506000134352", "X1", "",
-              NULL},
+    /* 77 */ {IN("]Q3(01)09506000134352(21)X1"), CODE_ITEM, "", "09506000134352", "X1", "", NULL},
     /* 78 */ {IN("(01)09506000134352junk(21"), CODE_UNKNOWN, "", "", "", "E507", NULL},
     /* 79 */ {IN("(01)09506000134352(21)"), CODE_UNKNOWN, "", "", "", "E510", NULL},
 
     /* ---- raw element strings without an AIM id ---- */
-    /* 80 */ {IN("010950600013435221SERIAL9"), CODE_ITEM, "", "09506000134352", "SERIAL9", "",
-              "gs1=1"},
+    /* 80 */
+    {IN("010950600013435221SERIAL9"), CODE_ITEM, "", "09506000134352", "SERIAL9", "", "gs1=1"},
     /* 81 bad check digit: then it is just text */
     {IN("010950600013435321X"), CODE_UNKNOWN, "", "", "", "", "gs1=0"},
-    /* 82 GS says GS1 */ {IN("10LOT" GS "0109506000134352"), CODE_ITEM, "", "09506000134352", "",
-                         "", "batch=LOT"},
+    /* 82 GS says GS1 */
+    {IN("10LOT" GS "0109506000134352"), CODE_ITEM, "", "09506000134352", "", "", "batch=LOT"},
     /* 83 */ {IN("12345678901234567"), CODE_UNKNOWN, "", "", "", "", NULL},
     /* 84 looks like GS1 but is not: no error, kept as text */
     {IN("0109506000134352-A"), CODE_UNKNOWN, "", "", "", "", "text=0109506000134352-A"},
 
     /* ---- GS1 Digital Link ---- */
-    /* 85 */ {IN("https://id.gs1.org/01/09506000134352/21/ABC123"), CODE_ITEM, "",
-              "09506000134352", "ABC123", "", "gs1=1"},
+    /* 85 */
+    {IN("https://id.gs1.org/01/09506000134352/21/ABC123"), CODE_ITEM, "", "09506000134352",
+     "ABC123", "", "gs1=1"},
     /* 86 GTIN-13 in the link */
     {IN("https://example.com/01/9506000134352"), CODE_ITEM, "", "09506000134352", "", "", NULL},
-    /* 87 */ {IN("https://brand.example/gs1/01/09506000134352/10/LOT%2F1?17=261231&linkType=x"),
-              CODE_ITEM, "", "09506000134352", "", "", "batch=LOT/1;expiry=261231"},
-    /* 88 */ {IN("https://id.gs1.org/01/09506000134353"), CODE_UNKNOWN, "", "", "", "E503",
-              "gs1=1"},
+    /* 87 */
+    {IN("https://brand.example/gs1/01/09506000134352/10/LOT%2F1?17=261231&linkType=x"), CODE_ITEM,
+     "", "09506000134352", "", "", "batch=LOT/1;expiry=261231"},
+    /* 88 */
+    {IN("https://id.gs1.org/01/09506000134353"), CODE_UNKNOWN, "", "", "", "E503", "gs1=1"},
     /* 89 */ {IN("https://id.gs1.org/01/1234"), CODE_UNKNOWN, "", "", "", "E515", NULL},
-    /* 90 */ {IN("https://id.gs1.org/01/09506000134352/21"), CODE_UNKNOWN, "", "", "", "E516",
-              NULL},
-    /* 91 */ {IN("https://id.gs1.org/00/006141411234567890"), CODE_SSCC, "", "", "", "",
-              "sscc=006141411234567890"},
-    /* 92 */ {IN("https://id.gs1.org/01/09506000134352?rma=RMA-0013"), CODE_RMA, "RMA-0013",
-              "09506000134352", "", "", NULL},
-    /* 93 */ {IN("https://id.gs1.org/01/09506000134352/77/x"), CODE_UNKNOWN, "", "", "", "E501",
-              NULL},
-    /* 94 */ {IN("https://id.gs1.org/01/09506000134352?17=261399"), CODE_UNKNOWN, "", "", "",
-              "E506", NULL},
-    /* 95 */ {IN("https://id.gs1.org/01/09506000134352/21/%E4%B8%AD"), CODE_UNKNOWN, "", "", "",
-              "E509", NULL},
+    /* 90 */
+    {IN("https://id.gs1.org/01/09506000134352/21"), CODE_UNKNOWN, "", "", "", "E516", NULL},
+    /* 91 */
+    {IN("https://id.gs1.org/00/006141411234567890"), CODE_SSCC, "", "", "", "",
+     "sscc=006141411234567890"},
+    /* 92 */
+    {IN("https://id.gs1.org/01/09506000134352?rma=RMA-0013"), CODE_RMA, "RMA-0013",
+     "09506000134352", "", "", NULL},
+    /* 93 */
+    {IN("https://id.gs1.org/01/09506000134352/77/x"), CODE_UNKNOWN, "", "", "", "E501", NULL},
+    /* 94 */
+    {IN("https://id.gs1.org/01/09506000134352?17=261399"), CODE_UNKNOWN, "", "", "", "E506", NULL},
+    /* 95 */
+    {IN("https://id.gs1.org/01/09506000134352/21/%E4%B8%AD"), CODE_UNKNOWN, "", "", "", "E509",
+     NULL},
 
     /* ---- plain GTINs and EAN/UPC symbologies ---- */
     /* 96 EAN-13 */ {IN("4006381333931"), CODE_ITEM, "", "04006381333931", "", "", "gs1=0"},
@@ -180,13 +190,12 @@ static const struct code_case {
     /* 98 UPC-A */ {IN("036000291452"), CODE_ITEM, "", "00036000291452", "", "", NULL},
     /* 99 GTIN-14 */ {IN("09506000134352"), CODE_ITEM, "", "09506000134352", "", "", NULL},
     /* 100 a number that is no GTIN */ {IN("4006381333932"), CODE_UNKNOWN, "", "", "", "", NULL},
-    /* 101 */ {IN("]E04006381333931"), CODE_ITEM, "", "04006381333931", "", "",
-               "symbology=]E0"},
+    /* 101 */ {IN("]E04006381333931"), CODE_ITEM, "", "04006381333931", "", "", "symbology=]E0"},
     /* 102 */ {IN("]E04006381333932"), CODE_UNKNOWN, "", "", "", "E514", NULL},
     /* 103 */ {IN("]E496385074"), CODE_ITEM, "", "00000096385074", "", "", NULL},
     /* 104 */ {IN("]E0123"), CODE_UNKNOWN, "", "", "", "E513", NULL},
-    /* 105 add-on dropped */ {IN("]E3400638133393112"), CODE_ITEM, "", "04006381333931", "", "",
-                             NULL},
+    /* 105 add-on dropped */
+    {IN("]E3400638133393112"), CODE_ITEM, "", "04006381333931", "", "", NULL},
     /* 106 */ {IN("]E0RMA-0001"), CODE_UNKNOWN, "", "", "", "E513", NULL},
 
     /* ---- plates ---- */
@@ -204,8 +213,8 @@ static const struct code_case {
     /* ---- everything else ---- */
     /* 116 */ {IN(""), CODE_UNKNOWN, "", "", "", "", "text=;symbology=;gs1=0"},
     /* 117 */ {IN("hello world"), CODE_UNKNOWN, "", "", "", "", "text=hello world"},
-    /* 118 too short for an AIM id */ {IN("]X"), CODE_UNKNOWN, "", "", "", "",
-                                       "text=]X;symbology="},
+    /* 118 too short for an AIM id */
+    {IN("]X"), CODE_UNKNOWN, "", "", "", "", "text=]X;symbology="},
     /* 119 */ {IN("\x01\x02\xff\xfe"), CODE_UNKNOWN, "", "", "", "", NULL},
     /* 120 */ {IN("SN-99 8877"), CODE_UNKNOWN, "", "", "", "", "text=SN-99 8877"},
     /* 121 */ {IN("\r\n"), CODE_UNKNOWN, "", "", "", "", "text="},
@@ -222,14 +231,22 @@ static bool more_ok(const struct scanned_code *c, const char *more, char *why, s
         *eq = 0;
         const char *want = eq + 1, *got;
         char gs1[2] = {c->gs1 ? '1' : '0', 0};
-        if (!strcmp(kv, "text")) got = c->text;
-        else if (!strcmp(kv, "symbology")) got = c->symbology;
-        else if (!strcmp(kv, "batch")) got = c->batch;
-        else if (!strcmp(kv, "expiry")) got = c->expiry;
-        else if (!strcmp(kv, "sscc")) got = c->sscc;
-        else if (!strcmp(kv, "plate")) got = c->plate;
-        else if (!strcmp(kv, "gs1")) got = gs1;
-        else got = "(no such field)";
+        if (!strcmp(kv, "text"))
+            got = c->text;
+        else if (!strcmp(kv, "symbology"))
+            got = c->symbology;
+        else if (!strcmp(kv, "batch"))
+            got = c->batch;
+        else if (!strcmp(kv, "expiry"))
+            got = c->expiry;
+        else if (!strcmp(kv, "sscc"))
+            got = c->sscc;
+        else if (!strcmp(kv, "plate"))
+            got = c->plate;
+        else if (!strcmp(kv, "gs1"))
+            got = gs1;
+        else
+            got = "(no such field)";
         if (strcmp(got, want) != 0) {
             snprintf(why, whylen, "%s is \"%s\", want \"%s\"", kv, got, want);
             return false;
@@ -248,7 +265,8 @@ static void test_table(void)
         bool ok = true;
         if (c.kind != t->kind)
             snprintf(why, sizeof why, "kind %s, want %s", code_kind_name(c.kind),
-                     code_kind_name(t->kind)), ok = false;
+                     code_kind_name(t->kind)),
+                ok = false;
         else if (t->rma && strcmp(c.rma, t->rma))
             snprintf(why, sizeof why, "rma \"%s\", want \"%s\"", c.rma, t->rma), ok = false;
         else if (t->gtin && strcmp(c.gtin, t->gtin))
@@ -271,11 +289,20 @@ static void test_check_digits(void)
         const char *digits;
         bool ok;
     } rows[] = {
-        {"09506000134352", true},  {"09506000134353", false}, {"4006381333931", true},
-        {"96385074", true},        {"036000291452", true},    {"006141411234567890", true},
-        {"106141411234567897", true}, {"106141411234567896", false}, {"00", true},
-        {"01", false},             {"0", false},              {"", false},
-        {"0950600013435X", false}, {"95012345678903", true},
+        {"09506000134352", true},
+        {"09506000134353", false},
+        {"4006381333931", true},
+        {"96385074", true},
+        {"036000291452", true},
+        {"006141411234567890", true},
+        {"106141411234567897", true},
+        {"106141411234567896", false},
+        {"00", true},
+        {"01", false},
+        {"0", false},
+        {"", false},
+        {"0950600013435X", false},
+        {"95012345678903", true},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         if (!CHECK(codes_gs1_check_ok(rows[i].digits, strlen(rows[i].digits)) == rows[i].ok))
@@ -321,7 +348,8 @@ static void test_json(void)
         size_t len;
         const char *want;
     } rows[] = {
-        {IN("rma-0001"), "{\"kind\":\"rma\",\"gs1\":false,\"rma\":\"RMA-0001\",\"text\":\"rma-0001\"}"},
+        {IN("rma-0001"),
+         "{\"kind\":\"rma\",\"gs1\":false,\"rma\":\"RMA-0001\",\"text\":\"rma-0001\"}"},
         {IN("]C110LOT" GS "0109506000134352"),
          "{\"kind\":\"item\",\"symbology\":\"]C1\",\"gs1\":true,\"gtin\":\"09506000134352\","
          "\"batch\":\"LOT\",\"text\":\"10LOT\\u001d0109506000134352\"}"},
@@ -380,8 +408,14 @@ static void test_random(void)
             data[i] = raw ? (char)(r & 0xff) : alphabet[r % (sizeof alphabet - 1)];
         }
         /* Some start like the forms above, to get deep into each parser. */
-        static const char *const starts[] = {"]C1", "]d201", "(01)", "https://id.gs1.org/01/",
-                                             "RMA-", "]E0", "0109506000134352", "http://x/?rma="};
+        static const char *const starts[] = {"]C1",
+                                             "]d201",
+                                             "(01)",
+                                             "https://id.gs1.org/01/",
+                                             "RMA-",
+                                             "]E0",
+                                             "0109506000134352",
+                                             "http://x/?rma="};
         if (round % 2 && len > 24) {
             const char *s = starts[(round / 2) % 8];
             memcpy(data, s, strlen(s));
@@ -396,8 +430,7 @@ static void test_random(void)
         int n = codes_to_json(&c, json, sizeof json);
         cJSON *parsed = n > 0 ? cJSON_Parse(json) : NULL;
         bool ok = n > 0 && parsed && strlen(c.text) < sizeof c.text &&
-                  (!c.error[0] || c.kind == CODE_UNKNOWN) &&
-                  (c.kind != CODE_RMA || c.rma[0]) &&
+                  (!c.error[0] || c.kind == CODE_UNKNOWN) && (c.kind != CODE_RMA || c.rma[0]) &&
                   (c.kind != CODE_ITEM || c.gtin[0] || c.serial[0]) &&
                   (c.kind != CODE_SSCC || c.sscc[0]) && (c.kind != CODE_PLATE || c.plate[0]) &&
                   (!c.gtin[0] || (strlen(c.gtin) == 14 && codes_gs1_check_ok(c.gtin, 14))) &&

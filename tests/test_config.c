@@ -47,50 +47,48 @@ static bool has_all(const char *desc, const char *want, char *missing, size_t ml
     return true;
 }
 
-static const char full_ini[] =
-    "# The east bench\n"
-    "; comments both ways\n"
-    "[station]\n"
-    "id = SH02-S07\n"
-    "site = SH02\n"
-    "idle_logout_min = 0\n"
-    "lang = zh\n"
-    "fullscreen = yes\n"
-    "rules = /etc/triage/rules.json\n"
-    "font = /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n"
-    "calibration_pct = 100\n"
-    "\n"
-    "[scanner.front]\n"
-    "type = usb-hid\n"
-    "device = 05e0:1200\n"
-    "layout = de\n"
-    "suffix = tab\n"
-    "\n"
-    "[scanner.back]\n"
-    "type = serial\n"
-    "device = /dev/ttyACM0\n"
-    "baud = 115200\n"
-    "\n"
-    "[printer]\n"
-    "type = zpl-tcp\n"
-    "address = 10.0.0.5:9100\n"
-    "size = 4x3\n"
-    "dpi = 300\n"
-    "\n"
-    "[sync]\n"
-    "target = postgresql://ho.example/triage\n"
-    "batch_size = 10000\n"
-    "interval_s = 5\n"
-    "credentials = /etc/triage/pg.pass\n";
+static const char full_ini[] = "# The east bench\n"
+                               "; comments both ways\n"
+                               "[station]\n"
+                               "id = SH02-S07\n"
+                               "site = SH02\n"
+                               "idle_logout_min = 0\n"
+                               "lang = zh\n"
+                               "fullscreen = yes\n"
+                               "rules = /etc/triage/rules.json\n"
+                               "font = /usr/share/fonts/truetype/wqy/wqy-microhei.ttc\n"
+                               "calibration_pct = 100\n"
+                               "\n"
+                               "[scanner.front]\n"
+                               "type = usb-hid\n"
+                               "device = 05e0:1200\n"
+                               "layout = de\n"
+                               "suffix = tab\n"
+                               "\n"
+                               "[scanner.back]\n"
+                               "type = serial\n"
+                               "device = /dev/ttyACM0\n"
+                               "baud = 115200\n"
+                               "\n"
+                               "[printer]\n"
+                               "type = zpl-tcp\n"
+                               "address = 10.0.0.5:9100\n"
+                               "size = 4x3\n"
+                               "dpi = 300\n"
+                               "\n"
+                               "[sync]\n"
+                               "target = postgresql://ho.example/triage\n"
+                               "batch_size = 10000\n"
+                               "interval_s = 5\n"
+                               "credentials = /etc/triage/pg.pass\n";
 
 static const struct good_case {
     const char *ini;
     const char *want; /* parts of describe() */
 } good_cases[] = {
     /* 0: defaults */
-    {"",
-     "id=SH01-S01;site=SH01;idle=10;lang=en;fullscreen=0;rules=;font=;calibration=5;"
-     "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0"},
+    {"", "id=SH01-S01;site=SH01;idle=10;lang=en;fullscreen=0;rules=;font=;calibration=5;"
+         "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0"},
     /* 1 */
     {full_ini,
      "id=SH02-S07;site=SH02;idle=0;lang=zh;fullscreen=1;rules=/etc/triage/rules.json;"
@@ -109,8 +107,9 @@ static const struct good_case {
     {"[scanner.desk]\n", "scanners=1;scanner=desk,wedge,,us,enter,9600"},
     /* 7: empty text values are allowed */
     {"[printer]\ntype = cups\nqueue =\n", "printer=cups,,,,4x6,203"},
-    /* 8 */ {"[sync]\ntarget = spool:/var/spool/triage\nbatch_size = 1\n",
-             "sync=spool:/var/spool/triage,1,60,"},
+    /* 8 */
+    {"[sync]\ntarget = spool:/var/spool/triage\nbatch_size = 1\n",
+     "sync=spool:/var/spool/triage,1,60,"},
     /* 9 */ {"[sync]\ntarget = postgres://u@h/db\n", "sync=postgres://u@h/db,500,60,"},
     /* 10: numbers at their limits */
     {"[station]\nidle_logout_min = 1440\ncalibration_pct = 0\n[scanner.s]\nbaud=4000000\n",
@@ -122,14 +121,16 @@ static const struct good_case {
     /* 13: sections may come back */
     {"[station]\nid = A1\n[printer]\ndpi = 300\n[station]\nsite = B2\n",
      "id=A1;site=B2;printer=folder,,,,4x6,300"},
-    /* 14 */ {"[printer]\ntype = zpl-usb\ndevice = 0a5f:0164\nsize = 2x1\n",
-              "printer=zpl-usb,,0a5f:0164,,2x1,203"},
+    /* 14 */
+    {"[printer]\ntype = zpl-usb\ndevice = 0a5f:0164\nsize = 2x1\n",
+     "printer=zpl-usb,,0a5f:0164,,2x1,203"},
     /* 15: eight scanners fit */
     {"[scanner.a]\n[scanner.b]\n[scanner.c]\n[scanner.d]\n[scanner.e]\n[scanner.f]\n"
      "[scanner.g]\n[scanner.h_2]\ntype = evdev\n",
      "scanners=8;scanner=h_2,evdev,,us,enter,9600"},
-    /* 16 */ {"[scanner.w]\ntype = wedge\n[scanner.p]\ntype = hid-pos\nlayout = fr\n",
-              "scanner=w,wedge,,us,enter,9600;scanner=p,hid-pos,,fr,enter,9600"},
+    /* 16 */
+    {"[scanner.w]\ntype = wedge\n[scanner.p]\ntype = hid-pos\nlayout = fr\n",
+     "scanner=w,wedge,,us,enter,9600;scanner=p,hid-pos,,fr,enter,9600"},
 };
 
 static const struct bad_case {
@@ -176,8 +177,9 @@ static const struct bad_case {
     /* 32 */ {"[printer]\nsize = A4\n", "E119: c.ini:2: "},
     /* 33 */ {"[printer]\ndpi = 600\n", "E120: c.ini:2: "},
     /* 34 */ {"[printer]\ndpi = high\n", "E108: c.ini:2: "},
-    /* 35 */ {"[printer]\nqueue = 0123456789012345678901234567890123456789012345678901234567890123\n",
-              "E106: c.ini:2: "},
+    /* 35 */
+    {"[printer]\nqueue = 0123456789012345678901234567890123456789012345678901234567890123\n",
+     "E106: c.ini:2: "},
     /* 36 */ {"[sync]\ntarget = ftp://x\n", "E121: c.ini:2: "},
     /* 37 */ {"[sync]\ntarget = spool:\n", "E121: c.ini:2: "},
     /* 38 */ {"[sync]\nbatch_size = 0\n", "E109: c.ini:2: "},
@@ -203,8 +205,8 @@ static void test_good(void)
         int rc = config_load_string(good_cases[i].ini, "c.ini", &cfg, err, sizeof err);
         char desc[2048], missing[300] = "";
         describe(&cfg, desc, sizeof desc);
-        if (!CHECK(rc == 0 && err[0] == 0 && has_all(desc, good_cases[i].want, missing,
-                                                     sizeof missing)))
+        if (!CHECK(rc == 0 && err[0] == 0 &&
+                   has_all(desc, good_cases[i].want, missing, sizeof missing)))
             fprintf(stderr, "  good case %zu: rc %d \"%s\"; missing %s in %s\n", i, rc, err,
                     missing, desc);
     }

@@ -90,17 +90,16 @@ static void test_grading(void)
         rules_grade(cat, t->answers, &g);
         char joined[128] = "";
         for (int d = 0; d < g.ndefects; d++)
-            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
-                     d ? "," : "", g.defects[d]);
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", d ? "," : "",
+                     g.defects[d]);
         int ok = g.grade == t->grade && g.aspect[ASPECT_COSMETIC] == t->cosmetic &&
                  g.aspect[ASPECT_FUNCTIONAL] == t->functional &&
-                 g.aspect[ASPECT_COMPLETENESS] == t->completeness &&
-                 g.disposition && strcmp(g.disposition, t->disposition) == 0 &&
-                 g.responsibility == t->resp && strcmp(joined, t->defects) == 0;
+                 g.aspect[ASPECT_COMPLETENESS] == t->completeness && g.disposition &&
+                 strcmp(g.disposition, t->disposition) == 0 && g.responsibility == t->resp &&
+                 strcmp(joined, t->defects) == 0;
         if (!CHECK(ok))
-            fprintf(stderr,
-                    "  case %zu: grade %s/%s/%s/%s disposition %s resp %s defects \"%s\"\n", i,
-                    grade_name(g.grade), grade_name(g.aspect[0]), grade_name(g.aspect[1]),
+            fprintf(stderr, "  case %zu: grade %s/%s/%s/%s disposition %s resp %s defects \"%s\"\n",
+                    i, grade_name(g.grade), grade_name(g.aspect[0]), grade_name(g.aspect[1]),
                     grade_name(g.aspect[2]), g.disposition ? g.disposition : "(null)",
                     responsibility_name(g.responsibility), joined);
     }
@@ -173,11 +172,11 @@ static const struct match_case {
     const char *sku;
     const char *want; /* category id, or NULL */
 } match_cases[] = {
-    /* 0 */ {NULL, "AB-1", "first"},  /* both match: the first in file order */
+    /* 0 */ {NULL, "AB-1", "first"}, /* both match: the first in file order */
     /* 1 */ {NULL, "AC-77", "first"},
     /* 2 */ {NULL, "PH-9X", "first"}, /* character class */
     /* 3 */ {NULL, "PH-X9", "second"},
-    /* 4 */ {NULL, "ab-1", NULL},     /* case-sensitive */
+    /* 4 */ {NULL, "ab-1", NULL}, /* case-sensitive */
     /* 5 */ {NULL, "", NULL},
     /* 6 */ {NULL, "ZZ", NULL},
     /* 7 */ {"demo", "PH-IPH13-128", "phone"},
@@ -222,22 +221,22 @@ out:
 
 /* A valid file; each error case changes one piece of it. */
 static const char base_json[] =
-    "{\"version\": \"v1\",\n"                                                          /* 1 */
-    " \"categories\": [\n"                                                             /* 2 */
-    "  {\"id\": \"c\", \"name\": {\"en\": \"C\"}, \"match\": [\"C-*\"],\n"             /* 3 */
-    "   \"checks\": [\n"                                                               /* 4 */
-    "    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"       /* 5 */
-    "     \"answers\": [\n"                                                            /* 6 */
-    "      {\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"},\n"            /* 7 */
-    "      {\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}]}],\n"         /* 8 */
+    "{\"version\": \"v1\",\n"                                                    /* 1 */
+    " \"categories\": [\n"                                                       /* 2 */
+    "  {\"id\": \"c\", \"name\": {\"en\": \"C\"}, \"match\": [\"C-*\"],\n"       /* 3 */
+    "   \"checks\": [\n"                                                         /* 4 */
+    "    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n" /* 5 */
+    "     \"answers\": [\n"                                                      /* 6 */
+    "      {\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"},\n"      /* 7 */
+    "      {\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}]}],\n"   /* 8 */
     "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
     "\"X\": \"scrap\"}}]}\n"; /* 9 */
 
-#define SECOND_CATEGORY                                                                       \
-    "\n  {\"id\": \"d\", \"name\": {\"en\": \"D\"}, \"match\": [\"D-*\"],\n"                  \
-    "   \"checks\": [{\"id\": \"k\", \"aspect\": \"functional\", \"text\": {\"en\": \"K\"},\n" \
-    "    \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"}]}],\n"     \
-    "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "   \
+#define SECOND_CATEGORY                                                                            \
+    "\n  {\"id\": \"d\", \"name\": {\"en\": \"D\"}, \"match\": [\"D-*\"],\n"                       \
+    "   \"checks\": [{\"id\": \"k\", \"aspect\": \"functional\", \"text\": {\"en\": \"K\"},\n"     \
+    "    \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"}]}],\n"         \
+    "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "         \
     "\"X\": \"scrap\"}}"
 
 static const struct error_case {
@@ -249,8 +248,8 @@ static const struct error_case {
     {"", "", NULL, NULL},
     /* 1: unknown keys anywhere are ignored, other languages too */
     {"\"grade\": \"B\"}", "\"grade\": \"B\", \"photo\": true, \"text2\": {}}", NULL, NULL},
-    /* 2 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": 5}, \"x\": [1]",
-             NULL, NULL},
+    /* 2 */
+    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": 5}, \"x\": [1]", NULL, NULL},
     /* 3: JSON syntax, a missing comma: the error is where the next key starts */
     {"\"v1\",", "\"v1\"", "E302: t.json:2:", "near \"\"categories"},
     /* 4 */ {"\"grade\": \"B\"}]}],", "\"grade\": \"B\"}]}]", "E302: t.json:9:", NULL},
@@ -263,26 +262,28 @@ static const struct error_case {
     /* 9 */ {"\"version\": \"v1\"", "\"ver\": \"v1\"", "E304: t.json:1:", "version: is missing"},
     /* 10 */ {"\"version\": \"v1\"", "\"version\": 1", "E304: t.json:1:", NULL},
     /* 11 */ {"\"version\": \"v1\"", "\"version\": \"\"", "E305: t.json:1:", NULL},
-    /* 12 */ {"\"version\": \"v1\"", "\"version\": \"0123456789012345678901234567890123\"",
-              "E305: t.json:1:", NULL},
-    /* 13 */ {"\"v1\",\n", "\"v1\",\n\n \"return_window_days\": 0,\n", "E306: t.json:3:",
-              "return_window_days"},
+    /* 12 */
+    {"\"version\": \"v1\"", "\"version\": \"0123456789012345678901234567890123\"",
+     "E305: t.json:1:", NULL},
+    /* 13 */
+    {"\"v1\",\n", "\"v1\",\n\n \"return_window_days\": 0,\n",
+     "E306: t.json:3:", "return_window_days"},
     /* 14 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": 1.5,\n", "E306: t.json:1:", NULL},
     /* 15 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": \"7\",\n", "E306: t.json:1:", NULL},
     /* 16 */ {"\"categories\"", "\"cats\"", "E307: t.json:1:", "categories: is missing"},
     /* 17 */ {NULL, "{\"version\": \"v\",\n \"categories\": []}", "E308: t.json:2:", NULL},
-    /* 18 */ {NULL, "{\"version\": \"v\",\n \"categories\": [\n\n 5]}", "E309: t.json:4:",
-              "categories[0]"},
+    /* 18 */
+    {NULL, "{\"version\": \"v\",\n \"categories\": [\n\n 5]}", "E309: t.json:4:", "categories[0]"},
     /* 19 */ {"{\"id\": \"c\", ", "{", "E310: t.json:3:", "categories[0].id: is missing"},
     /* 20 */ {"\"id\": \"c\"", "\"id\": \"\"", "E311: t.json:3:", NULL},
     /* 21: a second category with the same id */
-    {"\"scrap\"}}]}",
-     "\"scrap\"}}," SECOND_CATEGORY "," SECOND_CATEGORY "]}", "E312: t.json:14:",
-     "categories[2].id"},
-    /* 22 */ {"\"name\": {\"en\": \"C\"}", "\"name\": \"C\"", "E313: t.json:3:",
-              "categories[0].name"},
-    /* 23 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": 5}", "E314: t.json:3:",
-              "categories[0].name.en"},
+    {"\"scrap\"}}]}", "\"scrap\"}}," SECOND_CATEGORY "," SECOND_CATEGORY "]}",
+     "E312: t.json:14:", "categories[2].id"},
+    /* 22 */
+    {"\"name\": {\"en\": \"C\"}", "\"name\": \"C\"", "E313: t.json:3:", "categories[0].name"},
+    /* 23 */
+    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": 5}",
+     "E314: t.json:3:", "categories[0].name.en"},
     /* 24 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"\"}", "E314: t.json:3:", NULL},
     /* 25 */ {"\"name\": {\"en\": \"C\"}", "\"name\": {\"fr\": \"C\"}", "E315: t.json:3:", NULL},
     /* 26 */ {", \"name\": {\"en\": \"C\"}", "", "E313: t.json:3:", NULL},
@@ -291,59 +292,61 @@ static const struct error_case {
     /* 29 */ {"[\"C-*\"]", "[3]", "E317: t.json:3:", NULL},
     /* 30 */ {"\"checks\"", "\"chex\"", "E318: t.json:3:", "checks: is missing"},
     /* 31: a check that is not an object, on its own line */
-    {"\"checks\": [\n", "\"checks\": [\n  \"k\",\n", "E321: t.json:5:",
-     "categories[0].checks[0]"},
+    {"\"checks\": [\n", "\"checks\": [\n  \"k\",\n", "E321: t.json:5:", "categories[0].checks[0]"},
     /* 32 */ {"{\"id\": \"k\", ", "{", "E322: t.json:5:", NULL},
-    /* 33 */ {"\"id\": \"k\"", "\"id\": \"0123456789012345678901234567890123\"",
-              "E323: t.json:5:", NULL},
+    /* 33 */
+    {"\"id\": \"k\"", "\"id\": \"0123456789012345678901234567890123\"", "E323: t.json:5:", NULL},
     /* 34: a second check with the same id */
-    {"\"B\"}]}],", "\"B\"}]},\n\n    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": "
-                  "{\"en\": \"K\"}, \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, "
-                  "\"grade\": \"A\"}]}],",
+    {"\"B\"}]}],",
+     "\"B\"}]},\n\n    {\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": "
+     "{\"en\": \"K\"}, \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, "
+     "\"grade\": \"A\"}]}],",
      "E324: t.json:10:", "checks[1].id"},
     /* 35 */ {"\"aspect\": \"cosmetic\", ", "", "E325: t.json:5:", "aspect: is missing"},
     /* 36 */ {"\"cosmetic\"", "[\"cosmetic\"]", "E325: t.json:5:", NULL},
     /* 37 */ {"\"cosmetic\"", "\"looks\"", "E326: t.json:5:", "\"looks\""},
     /* 38 */ {"\"answers\"", "\"answerz\"", "E327: t.json:5:", "answers: is missing"},
-    /* 39 */ {"\"text\": {\"en\": \"K\"}", "\"text\": [\"K\"]", "E313: t.json:5:",
-              "checks[0].text"},
+    /* 39 */
+    {"\"text\": {\"en\": \"K\"}", "\"text\": [\"K\"]", "E313: t.json:5:", "checks[0].text"},
     /* 40: an answer that is not an object */
-    {"{\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}", "\"b\"", "E330: t.json:8:",
-     "answers[1]"},
+    {"{\"id\": \"b\", \"text\": {\"en\": \"B\"}, \"grade\": \"B\"}", "\"b\"",
+     "E330: t.json:8:", "answers[1]"},
     /* 41 */ {"{\"id\": \"b\", ", "{", "E331: t.json:8:", "answers[1].id: is missing"},
     /* 42 */ {"\"id\": \"b\"", "\"id\": 2", "E331: t.json:8:", NULL},
     /* 43 */ {"\"id\": \"b\"", "\"id\": \"\"", "E332: t.json:8:", NULL},
     /* 44 */ {"\"id\": \"b\"", "\"id\": \"a\"", "E333: t.json:8:", "answers[1].id"},
-    /* 45 */ {"\"text\": {\"en\": \"B\"}", "\"text\": {}", "E315: t.json:8:",
-              "answers[1].text"},
+    /* 45 */ {"\"text\": {\"en\": \"B\"}", "\"text\": {}", "E315: t.json:8:", "answers[1].text"},
     /* 46 */ {", \"grade\": \"B\"", "", "E334: t.json:8:", "answers[1].grade: is missing"},
     /* 47 */ {"\"grade\": \"B\"", "\"grade\": 2", "E334: t.json:8:", NULL},
-    /* 48 */ {"\"grade\": \"B\"", "\"grade\": \"D\"",
-              "E335: t.json:8:", "categories[0].checks[0].answers[1].grade"},
+    /* 48 */
+    {"\"grade\": \"B\"", "\"grade\": \"D\"",
+     "E335: t.json:8:", "categories[0].checks[0].answers[1].grade"},
     /* 49 */ {"\"grade\": \"B\"", "\"grade\": \"AB\"", "E335: t.json:8:", NULL},
     /* 50 */ {"\"grade\": \"B\"", "\"grade\": \"b\"", "E335: t.json:8:", NULL},
     /* 51 */ {"\"grade\": \"B\"", "\"grade\": \"\"", "E335: t.json:8:", NULL},
     /* 52 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": 3", "E336: t.json:8:", NULL},
-    /* 53 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"0123456789ABCDEF\"",
-              "E337: t.json:8:", "answers[1].defect"},
-    /* 54 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"\"", "E337: t.json:8:",
-              NULL},
+    /* 53 */
+    {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"0123456789ABCDEF\"",
+     "E337: t.json:8:", "answers[1].defect"},
+    /* 54 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"\"", "E337: t.json:8:", NULL},
     /* 55: 15 characters fit */
     {"\"grade\": \"B\"", "\"grade\": \"B\", \"defect\": \"0123456789ABCDE\"", NULL, NULL},
-    /* 56 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"courier\"",
-              "E338: t.json:8:", "responsibility"},
-    /* 57 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"\"",
-              "E338: t.json:8:", NULL},
-    /* 58 */ {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": 1", "E338: t.json:8:",
-              NULL},
+    /* 56 */
+    {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"courier\"",
+     "E338: t.json:8:", "responsibility"},
+    /* 57 */
+    {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"\"", "E338: t.json:8:", NULL},
+    /* 58 */
+    {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": 1", "E338: t.json:8:", NULL},
     /* 59 */ {"\"disposition\"", "\"dispo\"", "E339: t.json:3:", "disposition: is missing"},
     /* 60 */ {"\"disposition\": {", "\"disposition\": [{", "E302: t.json:9:", NULL},
     /* 61 */ {", \"X\": \"scrap\"", "", "E340: t.json:9:", "disposition.X"},
     /* 62 */ {"\"scrap\"", "\"trash\"", "E341: t.json:9:", "disposition.X"},
     /* 63 */ {"\"scrap\"", "5", "E341: t.json:9:", NULL},
     /* 64: an error deep in a long answer list, on a line of its own */
-    {"\"B\"}]}],", "\"B\"},\n\n\n {\"id\": \"c\", \"text\": {\"en\": \"C\"},\n"
-                  "  \"grade\": \"Q\"}]}],",
+    {"\"B\"}]}],",
+     "\"B\"},\n\n\n {\"id\": \"c\", \"text\": {\"en\": \"C\"},\n"
+     "  \"grade\": \"Q\"}]}],",
      "E335: t.json:12:", "answers[2].grade"},
     /* 65: keys inside nested values must not fool the locator */
     {"\"text\": {\"en\": \"B\"}, \"grade\": \"B\"",
@@ -391,8 +394,7 @@ static void test_errors(void)
                  (!t->path || strstr(err, t->path));
         if (!CHECK(ok))
             fprintf(stderr, "  case %zu: rc %d, \"%s\"; want \"%s\"%s%s\n", i, rc, err,
-                    t->want ? t->want : "success", t->path ? " with " : "",
-                    t->path ? t->path : "");
+                    t->want ? t->want : "success", t->path ? " with " : "", t->path ? t->path : "");
         if (rc == 0 && i == 67)
             CHECK_INT(r->return_window_days, 14);
         if (rc == 0 && i == 66)

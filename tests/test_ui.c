@@ -40,7 +40,12 @@ __attribute__((weak)) const char *msg_error_id(enum msg m)
 
 /* ---- a small rule set, in both languages -------------------------------- */
 
-#define T(en, zh) {{en, zh}}
+#define T(en, zh)                                                                                  \
+    {                                                                                              \
+        {                                                                                          \
+            en, zh                                                                                 \
+        }                                                                                          \
+    }
 
 static struct rules_answer screen_answers[] = {
     {"ok", T("No marks", "无痕迹"), GRADE_A, NULL, RESP_NONE},
@@ -61,33 +66,98 @@ static struct rules_answer box_answers[] = {
     {"sim", T("SIM tool missing", "缺取卡针"), GRADE_B, "MISS-SIM", RESP_NONE},
     {"case", T("Case missing", "缺保护壳"), GRADE_B, "MISS-CASE", RESP_NONE},
 };
+static struct rules_answer long_answers[] = {
+    {"a",
+     T("Works, but the battery drains within two hours of normal use",
+       "可以使用，但正常使用两小时内电量耗尽"),
+     GRADE_C, "BAT", RESP_MERCHANT},
+    {"b",
+     T("Does not power on at all, even after thirty minutes on the charger",
+       "充电三十分钟后仍完全无法开机"),
+     GRADE_X, "DOA", RESP_MERCHANT},
+    {"c", T("Fine", "正常"), GRADE_A, NULL, RESP_NONE},
+};
+static struct rules_check long_checks[] = {
+    {"battery", ASPECT_FUNCTIONAL,
+     T("Charge it for ten minutes with the station's own cable, then hold the power button: "
+       "does it start, and how long does the battery last under the stress test?",
+       "用本工位的数据线充电十分钟后长按电源键：能否开机？压力测试下电池能坚持多久？"),
+     3, long_answers},
+};
 static struct rules_check phone_checks[] = {
     {"screen", ASPECT_COSMETIC, T("Screen", "屏幕"), 4, screen_answers},
-    {"power", ASPECT_FUNCTIONAL, T("Does it power on and charge with the original cable?",
-                                   "能否使用原装数据线正常开机和充电？"),
+    {"power", ASPECT_FUNCTIONAL,
+     T("Does it power on and charge with the original cable?",
+       "能否使用原装数据线正常开机和充电？"),
      2, power_answers},
     {"box", ASPECT_COMPLETENESS, T("Box and accessories", "包装和配件"), 7, box_answers},
 };
 static struct rules_category categories[] = {
-    {"phone", T("Phone", "手机"), 0, NULL, 3, phone_checks,
+    {"phone",
+     T("Phone", "手机"),
+     0,
+     NULL,
+     3,
+     phone_checks,
      {NULL, "restock", "open_box", "refurbish", "return_to_vendor"}},
-    {"apparel", T("Apparel", "服装"), 0, NULL, 3, phone_checks,
+    {"apparel",
+     T("Apparel", "服装"),
+     0,
+     NULL,
+     3,
+     phone_checks,
      {NULL, "restock", "open_box", "liquidate", "scrap"}},
-    {"appliance", T("Small appliance", "小家电"), 0, NULL, 3, phone_checks,
+    {"appliance",
+     T("Small appliance", "小家电"),
+     0,
+     NULL,
+     3,
+     phone_checks,
      {NULL, "restock", "open_box", "refurbish", "scrap"}},
-    {"toys", T("Toys and games", "玩具和游戏"), 0, NULL, 3, phone_checks,
+    {"toys",
+     T("Toys and games", "玩具和游戏"),
+     0,
+     NULL,
+     3,
+     phone_checks,
      {NULL, "restock", "open_box", "liquidate", "scrap"}},
-    {"books", T("Books", "图书"), 0, NULL, 3, phone_checks,
+    {"books",
+     T("Books", "图书"),
+     0,
+     NULL,
+     3,
+     phone_checks,
      {NULL, "restock", "open_box", "liquidate", "scrap"}},
+    {"garden",
+     T("Garden furniture and outdoor power equipment", "园林家具及户外电动工具"),
+     0,
+     NULL,
+     1,
+     long_checks,
+     {NULL, "restock", "open_box", "refurbish", "scrap"}},
 };
-static struct rules rules = {"2026-11", 7, 5, categories};
+static struct rules rules = {"2026-11", 7, 6, categories};
+
+static const struct operator_info long_name = {
+    "B0099", "Maximilian Alexander Featherstonehaugh-Smythe", ROLE_ADMIN};
+static const struct manifest_row long_row = {
+    "RMA-2026-11-23-SH01-000000000123456",
+    "SO-2026-000000000088123-REPLACEMENT",
+    "GD-LAWNMOWER-CORDLESS-48V-XL-GREEN-EU",
+    "06141411234567",
+    "SN-ABCDEFGHIJKLMNOP-0123456789",
+    "Cordless lawn mower 48 V with two batteries, fast charger, grass box, mulching plug and "
+    "a very long description that goes on and on to see how the screen copes with it",
+    "arrived damaged, box crushed on one side",
+    "2026-10-01"};
 
 static const struct operator_info grader = {"B0007", "Li Wei", ROLE_GRADER};
 static const struct operator_info supervisor = {"B0001", "王芳", ROLE_SUPERVISOR};
 
 static const struct manifest_row expected = {
-    "RMA-2026-000123", "SO-88123", "PH-X12-128-BLK", "06141411234567", "SN8812X",
-    "Smartphone X12, 128 GB, black, with charger and case", "defective", "2026-11-02"};
+    "RMA-2026-000123", "SO-88123",  "PH-X12-128-BLK",
+    "06141411234567",  "SN8812X",   "Smartphone X12, 128 GB, black, with charger and case",
+    "defective",       "2026-11-02"};
 
 static struct inspection insp, existing;
 static struct grade_result result;
@@ -146,7 +216,7 @@ static void say(struct view *v, enum msg m, const char *arg, int num)
     v->msg_num = num;
 }
 
-#define NVIEWS 16
+#define NVIEWS 24
 struct named_view {
     const char *name;
     struct view v;
@@ -222,6 +292,24 @@ static int all_views(enum lang lang, struct named_view *out)
 
     v = base(SCREEN_STATS, lang, &supervisor);
     out[n++] = (struct named_view){"stats", v};
+
+    /* Everything long at once. */
+    v = base(SCREEN_ITEM, lang, &long_name);
+    v.station_id = "WAREHOUSE-NORTH-SH01-S03-EXTRA";
+    v.expected = &long_row;
+    v.category = &categories[5];
+    v.input = "0123456789012345678901234567890123456789ABCDEFGHIJ";
+    say(&v, MSG_UNKNOWN_CODE,
+        "E512: ]C10106141411234567\x1d"
+        "21SERIAL-\xff-FAR-TOO-LONG-FOR-ANY-SCREEN-0123456789\xe6",
+        0);
+    out[n++] = (struct named_view){"long-item", v};
+    v = base(SCREEN_CHECK, lang, &long_name);
+    v.category = &categories[5];
+    out[n++] = (struct named_view){"long-check", v};
+    v = base(SCREEN_ITEM, lang, &long_name);
+    v.picking_category = true;
+    out[n++] = (struct named_view){"long-pick", v};
     return n;
 }
 
@@ -246,8 +334,8 @@ static void check_layout(const char *name, const struct view *v)
         const struct ui_widget *a = &w[i];
         bool inside = a->x >= 0 && a->y >= 0 && a->x + a->w <= UI_W && a->y + a->h <= UI_H;
         if (!CHECK(inside))
-            fprintf(stderr, "  %s: widget %d at %d,%d %dx%d is off screen\n", name, i, a->x,
-                    a->y, a->w, a->h);
+            fprintf(stderr, "  %s: widget %d at %d,%d %dx%d is off screen\n", name, i, a->x, a->y,
+                    a->w, a->h);
         if (a->kind != W_BUTTON || !a->has_event)
             continue;
         buttons++;
@@ -317,6 +405,7 @@ static void test_layouts(void)
     v.picking_category = true;
     for (int i = 0; i < rules.ncategories; i++)
         CHECK(find(&v, EV_PICK, i, KEY_NONE, NULL) != NULL);
+    CHECK(find(&v, EV_PICK, -1, KEY_NONE, NULL) == NULL);
     CHECK(find(&v, EV_PICK, rules.ncategories, KEY_NONE, NULL) == NULL);
     CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
     v = base(SCREEN_ITEM, LANG_EN, &grader);
@@ -411,7 +500,8 @@ static void test_strings(void)
                     zh);
     }
     for (int m = 1; m < MSG_COUNT; m++) {
-        const char *en = i18n_msg_raw((enum msg)m, LANG_EN), *zh = i18n_msg_raw((enum msg)m, LANG_ZH);
+        const char *en = i18n_msg_raw((enum msg)m, LANG_EN),
+                   *zh = i18n_msg_raw((enum msg)m, LANG_ZH);
         if (!CHECK(en && en[0] && zh && zh[0]))
             fprintf(stderr, "  message %d is missing a language\n", m);
         char ce[16], cz[16];
@@ -422,7 +512,8 @@ static void test_strings(void)
     char buf[256];
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_SAVED, "SH01-S03-000042", 0),
               "Saved SH01-S03-000042");
-    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_BAD_PIN, NULL, 3), "PIN 码错误，还可再试 3 次");
+    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_BAD_PIN, NULL, 3),
+              "PIN 码错误，还可再试 3 次");
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_STORE_ERROR, "", 0), "Lookup failed");
     CHECK_STR(i18n_disposition(LANG_ZH, "return_to_vendor"), "退回供应商");
     CHECK_STR(i18n_disposition(LANG_EN, "open_box"), "Open box");
@@ -445,7 +536,7 @@ static void test_strings(void)
         if (demo)
             check_glyphs(font, demo, "demo/rules.json");
         free(demo);
-        check_glyphs(font, "…", "ellipsis");
+        check_glyphs(font, "… ↵ ·", "ellipsis, Return, separator");
         TTF_CloseFont(font);
     }
     TTF_Quit();
@@ -610,7 +701,8 @@ static void test_input(struct ui *ui)
     CHECK_INT(poll_all(ui, evs, 16), 0);
 
     /* Text longer than one SDL event arrives whole, in order, never split in a character. */
-    const char *text = "RMA-2026-000123 扫描测试 ÄÖÜ 0123456789 退货标签 abcdefghijklmnopqrstuvwxyz";
+    const char *text =
+        "RMA-2026-000123 扫描测试 ÄÖÜ 0123456789 退货标签 abcdefghijklmnopqrstuvwxyz";
     ui_inject_text(ui, text);
     int n = poll_all(ui, evs, 16);
     CHECK(n >= 3);

@@ -154,9 +154,15 @@ void draw_close(struct draw *d)
     free(d);
 }
 
-const char *draw_font_path(const struct draw *d) { return d->font_path; }
+const char *draw_font_path(const struct draw *d)
+{
+    return d->font_path;
+}
 
-void draw_begin_frame(struct draw *d) { d->frame++; }
+void draw_begin_frame(struct draw *d)
+{
+    d->frame++;
+}
 
 void draw_get_stats(const struct draw *d, struct draw_stats *out)
 {
@@ -411,14 +417,46 @@ static bool is_cjk(uint32_t cp)
 /* Punctuation that must not begin a line (Chinese and Latin closers). */
 static bool no_line_start(uint32_t cp)
 {
-    static const uint32_t closers[] = {',', '.', ';', ':', '!', '?', ')', ']', '}',
-                                       0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF01,
-                                       0xFF1F, 0xFF09, 0x300D, 0x300F, 0x300B, 0x3011,
-                                       0x201D, 0x2019, 0x2026};
+    static const uint32_t closers[] = {',',    '.',    ';',    ':',    '!',    '?',
+                                       ')',    ']',    '}',    0x3001, 0x3002, 0xFF0C,
+                                       0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09, 0x300D,
+                                       0x300F, 0x300B, 0x3011, 0x201D, 0x2019, 0x2026};
     for (size_t i = 0; i < sizeof closers / sizeof *closers; i++)
         if (cp == closers[i])
             return true;
     return false;
+}
+
+/*
+ * Copy text for drawing: whole characters only; broken UTF-8 becomes "?",
+ * control characters (a GS in a GS1 code, a tab) become "·", and "\n"
+ * becomes NUL, ending a paragraph. Returns the length used.
+ */
+static int sanitize(const char *in, char *out, int cap)
+{
+    int n = 0;
+    while (*in) {
+        int len;
+        uint32_t cp = utf8_decode(in, &len);
+        const char *put = in;
+        int putlen = len;
+        if (cp == '\n') {
+            put = "";
+            putlen = 1; /* the NUL */
+        } else if (cp == 0xFFFD && len == 1) {
+            put = "?";
+        } else if (cp < 0x20 || cp == 0x7F) {
+            put = "·";
+            putlen = (int)strlen(put);
+        }
+        if (n + putlen >= cap)
+            break;
+        memcpy(out + n, put, (size_t)putlen);
+        n += putlen;
+        in += len;
+    }
+    out[n] = 0;
+    return n;
 }
 
 struct line {
@@ -522,16 +560,7 @@ static SDL_Surface *render_box(struct draw *d, const char *text, int box_w, int 
                                const struct text_style *st)
 {
     char work[WORK_MAX];
-    int total = (int)strlen(text);
-    if (total >= WORK_MAX)
-        total = utf8_prev(text, WORK_MAX - 1); /* whole characters only */
-    memcpy(work, text, (size_t)total);
-    work[total] = 0;
-    for (int i = 0; i < total; i++)
-        if (work[i] == '\n')
-            work[i] = 0;
-        else if (work[i] == '\t' || work[i] == '\r')
-            work[i] = ' ';
+    int total = sanitize(text, work, sizeof work);
 
     /* SDL_ttf's bold thickens strokes by a tenth of the size: right for Latin,
      * but dense Chinese characters clog at title sizes. There, strike the
@@ -600,9 +629,8 @@ static SDL_Surface *render_box(struct draw *d, const char *text, int box_w, int 
             continue;
         lsurf[i] = TTF_RenderUTF8_Blended(f, tmp, c);
         if (lsurf[i] && strike > 0) {
-            SDL_Surface *fat = SDL_CreateRGBSurfaceWithFormat(0, lsurf[i]->w + strike,
-                                                              lsurf[i]->h, 32,
-                                                              SDL_PIXELFORMAT_ARGB8888);
+            SDL_Surface *fat = SDL_CreateRGBSurfaceWithFormat(0, lsurf[i]->w + strike, lsurf[i]->h,
+                                                              32, SDL_PIXELFORMAT_ARGB8888);
             if (fat) {
                 SDL_SetSurfaceBlendMode(lsurf[i], SDL_BLENDMODE_BLEND);
                 for (int dx = 0; dx <= strike; dx++)
@@ -640,8 +668,8 @@ static uint64_t text_hash(const char *text, const struct text_style *st, int w, 
     uint64_t x = 1469598103934665603ull;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         x = (x ^ *p) * 1099511628211ull;
-    int nums[] = {st->size, st->min_size, st->max_lines, st->bold, (int)st->rgb,
-                  (int)st->align, w, h};
+    int nums[] = {st->size, st->min_size, st->max_lines, st->bold, (int)st->rgb, (int)st->align, w,
+                  h};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
         x = (x ^ (uint64_t)(uint32_t)nums[i]) * 1099511628211ull;
     return x;
@@ -663,7 +691,8 @@ static struct text_entry *text_lookup(struct draw *d, const char *text, int w, i
 /* Make room for one more entry: drop least recently used ones (never this frame's). */
 static struct text_entry *text_slot(struct draw *d, size_t need)
 {
-    while (d->ntexts > 0 && (d->ntexts == TEXT_CACHE_MAX || d->text_bytes + need > TEXT_CACHE_BYTES)) {
+    while (d->ntexts > 0 &&
+           (d->ntexts == TEXT_CACHE_MAX || d->text_bytes + need > TEXT_CACHE_BYTES)) {
         int oldest = -1;
         for (int i = 0; i < d->ntexts; i++)
             if (d->texts[i].used < d->frame &&
@@ -703,11 +732,20 @@ int draw_text(struct draw *d, int x, int y, int w, int h, const char *text,
             key = NULL;
             e = &tmp;
         }
-        *e = (struct text_entry){.hash = hash, .text = key, .size = st->size,
-                                 .min_size = st->min_size, .max_lines = st->max_lines,
-                                 .box_w = w, .box_h = h, .rgb = st->rgb, .bold = st->bold,
-                                 .align = st->align, .tex = t, .w = s ? s->w : 0,
-                                 .h = s ? s->h : 0, .bytes = e == &tmp ? 0 : bytes};
+        *e = (struct text_entry){.hash = hash,
+                                 .text = key,
+                                 .size = st->size,
+                                 .min_size = st->min_size,
+                                 .max_lines = st->max_lines,
+                                 .box_w = w,
+                                 .box_h = h,
+                                 .rgb = st->rgb,
+                                 .bold = st->bold,
+                                 .align = st->align,
+                                 .tex = t,
+                                 .w = s ? s->w : 0,
+                                 .h = s ? s->h : 0,
+                                 .bytes = e == &tmp ? 0 : bytes};
         d->text_bytes += e->bytes;
         if (t)
             SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);

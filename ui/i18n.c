@@ -122,11 +122,9 @@ static const struct {
     [MSG_UNKNOWN_CODE] = {MA_STR, {"Unknown code: %s", "无法识别的条码：%s"}},
     [MSG_UNKNOWN_BADGE] = {MA_STR, {"Unknown badge: %s", "未知工牌：%s"}},
     [MSG_BAD_PIN] = {MA_NUM, {"Wrong PIN — %d tries left", "PIN 码错误，还可再试 %d 次"}},
-    [MSG_LOCKED] = {MA_NUM,
-                    {"Badge locked — try again in %d min", "工牌已锁定，请 %d 分钟后再试"}},
+    [MSG_LOCKED] = {MA_NUM, {"Badge locked — try again in %d min", "工牌已锁定，请 %d 分钟后再试"}},
     [MSG_SAVE_FAILED] = {MA_STR, {"Not saved: %s", "未保存：%s"}},
-    [MSG_NOT_ALLOWED] = {MA_NONE,
-                         {"Statistics need a supervisor login", "查看统计需要主管登录"}},
+    [MSG_NOT_ALLOWED] = {MA_NONE, {"Statistics need a supervisor login", "查看统计需要主管登录"}},
     [MSG_ITEM_OK] = {MA_NONE, {"Item matches the manifest", "商品与退货清单一致"}},
     [MSG_ITEM_MISMATCH] = {MA_STR, {"Not the expected item: %s", "与预期商品不符：%s"}},
     [MSG_PICK_CATEGORY] = {MA_NONE,
@@ -182,15 +180,9 @@ char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char 
     if (!arg)
         arg = "";
     switch (messages[m].args) {
-    case MA_NONE:
-        snprintf(out, outlen, "%s", fmt);
-        break;
-    case MA_STR:
-        snprintf(out, outlen, fmt, arg);
-        break;
-    case MA_NUM:
-        snprintf(out, outlen, fmt, num);
-        break;
+    case MA_NONE: snprintf(out, outlen, "%s", fmt); break;
+    case MA_STR: snprintf(out, outlen, fmt, arg); break;
+    case MA_NUM: snprintf(out, outlen, fmt, num); break;
     case MA_OPT_STR:
         if (arg[0])
             snprintf(out, outlen, "%s%s%s", fmt, lang == LANG_ZH ? "：" : ": ", arg);

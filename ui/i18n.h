@@ -18,19 +18,19 @@
 
 enum str {
     S_NOT_LOGGED_IN,
-    S_LANG_NAME,      /* this language's own name: "English", "中文" */
-    S_LANG_SHORT,     /* "EN", "中文" */
+    S_LANG_NAME,  /* this language's own name: "English", "中文" */
+    S_LANG_SHORT, /* "EN", "中文" */
     S_OK,
     S_BACK,
     S_CONTINUE,
     S_CONFIRM,
     S_RETRY,
-    S_TYPE_HINT,      /* under an input field: "Type, then press Enter" */
+    S_TYPE_HINT, /* under an input field: "Type, then press Enter" */
 
     S_LOGIN_BADGE_TITLE,
     S_LOGIN_BADGE_SUB,
     S_LOGIN_BADGE_WAIT,
-    S_LOGIN_HELLO,    /* %s: the badge's name */
+    S_LOGIN_HELLO, /* %s: the badge's name */
     S_LOGIN_PIN_TITLE,
     S_LOGIN_PIN_SUB,
     S_LOGIN_PIN_EMPTY,
@@ -40,7 +40,7 @@ enum str {
     S_SCAN_WAITING,
     S_SCAN_LAST,
     S_SCAN_NONE_YET,
-    S_SCAN_COUNT,     /* %d: saved this session */
+    S_SCAN_COUNT, /* %d: saved this session */
     S_LOGOUT,
     S_STATS,
 
@@ -61,24 +61,24 @@ enum str {
     S_ITEM_BLIND_TITLE,
     S_ITEM_BLIND_SUB, /* %s: the RMA */
     S_PICK_TITLE,
-    S_PICK_SUB,       /* %s: the RMA */
+    S_PICK_SUB, /* %s: the RMA */
     S_EXISTING_TITLE,
-    S_EXISTING_WHEN,  /* %s: time, %s: badge */
+    S_EXISTING_WHEN, /* %s: time, %s: badge */
     S_REGRADE,
     S_REPRINT,
 
-    S_QUESTION_OF,    /* %d of %d */
+    S_QUESTION_OF, /* %d of %d */
 
     S_GRADE,
     S_DISPOSITION,
     S_DEFECTS,
     S_NO_DEFECTS,
     S_RESPONSIBILITY,
-    S_SUGGESTED,      /* %s: the suggested responsibility */
+    S_SUGGESTED, /* %s: the suggested responsibility */
     S_SAVING,
     S_NOT_SAVED,
     S_NOT_SAVED_HINT,
-    S_GRADE_NONE,     /* an aspect without checks */
+    S_GRADE_NONE, /* an aspect without checks */
 
     S_ASPECT_COSMETIC,
     S_ASPECT_FUNCTIONAL,
@@ -104,8 +104,8 @@ enum str {
     S_STATS_TITLE,
     S_STATS_SOON,
 
-    S_STATUS_LABELS,  /* %d */
-    S_STATUS_OUTBOX,  /* %d */
+    S_STATUS_LABELS, /* %d */
+    S_STATUS_OUTBOX, /* %d */
     S_STATUS_SYNC_ERROR,
     S_STATE_READY,
     S_STATE_OFFLINE,

@@ -90,8 +90,8 @@ struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char
     return it;
 }
 
-struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text,
-                          uint32_t fg, uint32_t bg)
+struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text, uint32_t fg,
+                          uint32_t bg)
 {
     lay_panel(L, x, y, w, h, bg, 0, h / 2 < R_PILL ? h / 2 : R_PILL);
     struct lay_item *t = lay_text(L, x + 8, y, w - 16, h, text, FS_SMALL, fg, AL_CENTER, true);
@@ -142,8 +142,8 @@ struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum
     return it;
 }
 
-void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx,
-                   int *cy, int *cw, int *ch)
+void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx, int *cy,
+                   int *cw, int *ch)
 {
     if (cols < 1)
         cols = 1;
@@ -238,8 +238,8 @@ static void lay_msgbar(const struct view *v, struct lay *L)
         ic->fg = C_OK;
         x += 36 + GAP;
     }
-    struct lay_item *t = lay_text(L, x, MSG_Y, UI_W - MARGIN - x, MSG_H, words, FS_BODY, fg,
-                                  AL_LEFT, true);
+    struct lay_item *t =
+        lay_text(L, x, MSG_Y, UI_W - MARGIN - x, MSG_H, words, FS_BODY, fg, AL_LEFT, true);
     t->max_lines = 1;
 }
 

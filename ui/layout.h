@@ -25,25 +25,24 @@
 #define LAY_HINT_MAX 16
 
 enum lay_kind {
-    LK_PANEL,     /* a filled rounded rectangle, optionally bordered */
-    LK_TEXT,      /* text fitted into its box */
-    LK_BUTTON,    /* a touch target with a label (and maybe a key hint) */
-    LK_FIELD,     /* an input field showing typed text or a placeholder */
-    LK_DOTS,      /* num filled dots: the PIN typed so far */
-    LK_PROGRESS,  /* total segments, num of them done, the next one current */
-    LK_GRADE,     /* a grade letter on its coloured tile: num = enum grade */
-    LK_STATUS,    /* the top bar's device and queue status (from ui_status) */
+    LK_PANEL,    /* a filled rounded rectangle, optionally bordered */
+    LK_TEXT,     /* text fitted into its box */
+    LK_BUTTON,   /* a touch target with a label (and maybe a key hint) */
+    LK_FIELD,    /* an input field showing typed text or a placeholder */
+    LK_DOTS,     /* num filled dots: the PIN typed so far */
+    LK_PROGRESS, /* total segments, num of them done, the next one current */
+    LK_GRADE,    /* a grade letter on its coloured tile: num = enum grade */
+    LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
 };
 
 enum lay_style {
     ST_PRIMARY,
     ST_SECONDARY,
-    ST_PAD,        /* a key of the number pad */
-    ST_ANSWER,     /* a choice with its number key in a badge on the left */
+    ST_PAD,    /* a key of the number pad */
+    ST_ANSWER, /* a choice with its number key in a badge on the left */
     ST_TOGGLE_ON,
     ST_TOGGLE_OFF,
     ST_DANGER,
-    ST_TOPBAR,     /* a quiet button on the dark top bar */
 };
 
 enum lay_align { AL_LEFT, AL_CENTER, AL_RIGHT };
@@ -58,10 +57,10 @@ struct lay_item {
     enum lay_valign valign;
     enum lay_icon icon;
     bool bold;
-    bool placeholder;   /* LK_FIELD: text is a hint, not input */
-    int size;           /* font size, px */
-    int min_size;       /* smallest size the text may shrink to */
-    int max_lines;      /* 0: as many as fit */
+    bool placeholder; /* LK_FIELD: text is a hint, not input */
+    int size;         /* font size, px */
+    int min_size;     /* smallest size the text may shrink to */
+    int max_lines;    /* 0: as many as fit */
     int radius;
     uint32_t fg, bg, border; /* 0xRRGGBB; border 0 = none */
     int num, total;
@@ -94,8 +93,8 @@ struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char 
 struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
                            const char *placeholder, int size);
 /* A pill: short text on a coloured rounded background. */
-struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text,
-                          uint32_t fg, uint32_t bg);
+struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text, uint32_t fg,
+                          uint32_t bg);
 struct lay_item *lay_button_key(struct lay *L, int x, int y, int w, int h, enum lay_style style,
                                 const char *label, const char *hint, enum key key);
 struct lay_item *lay_button_text(struct lay *L, int x, int y, int w, int h, enum lay_style style,
@@ -104,8 +103,8 @@ struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum
                                  const char *label, const char *hint, int pick);
 
 /* A grid of n equal cells in the rectangle, cols columns, gap between. */
-void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx,
-                   int *cy, int *cw, int *ch);
+void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx, int *cy,
+                   int *cw, int *ch);
 
 /* Colours of a grade: the letter's and its tile's. */
 uint32_t lay_grade_color(enum grade g);

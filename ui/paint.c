@@ -13,9 +13,13 @@
 
 static void text_in(struct draw *d, const struct lay_item *it, int x, int y, int w, int h)
 {
-    struct text_style st = {.size = it->size, .min_size = it->min_size,
-                            .max_lines = it->max_lines, .bold = it->bold, .rgb = it->fg,
-                            .align = it->align, .valign = it->valign};
+    struct text_style st = {.size = it->size,
+                            .min_size = it->min_size,
+                            .max_lines = it->max_lines,
+                            .bold = it->bold,
+                            .rgb = it->fg,
+                            .align = it->align,
+                            .valign = it->valign};
     draw_text(d, x, y, w, h, it->text, &st);
 }
 
@@ -43,11 +47,6 @@ static void paint_button(struct draw *d, const struct lay_item *it)
         fg = it->w.has_event ? C_TEXT : C_MUTED;
         border = C_CARD_BORDER;
         break;
-    case ST_TOPBAR:
-        bg = C_TOPBAR_CHIP;
-        fg = C_TOPBAR_TEXT;
-        hint_fg = C_TOPBAR_MUTED;
-        break;
     case ST_PAD:
     case ST_ANSWER:
     case ST_SECONDARY:
@@ -58,7 +57,7 @@ static void paint_button(struct draw *d, const struct lay_item *it)
         break;
     }
     /* A flat shadow under raised buttons, like the cards. */
-    if (it->style != ST_TOPBAR && it->w.has_event)
+    if (it->w.has_event)
         draw_round_rect(d, x, y + 3, w, h, it->radius, C_SHADOW, 0, 0);
     draw_round_rect(d, x, y, w, h, it->radius, bg, border, 2);
 
@@ -71,8 +70,11 @@ static void paint_button(struct draw *d, const struct lay_item *it)
         int r = h >= 120 ? 30 : 24;
         int cx = x + 20 + r, cy = y + h / 2;
         draw_circle(d, cx, cy, r, C_PRIMARY_SOFT);
-        struct text_style hs = {.size = r >= 30 ? FS_LARGE : FS_BODY, .min_size = FS_SMALL,
-                                .max_lines = 1, .bold = true, .rgb = C_PRIMARY,
+        struct text_style hs = {.size = r >= 30 ? FS_LARGE : FS_BODY,
+                                .min_size = FS_SMALL,
+                                .max_lines = 1,
+                                .bold = true,
+                                .rgb = C_PRIMARY,
                                 .align = AL_CENTER};
         draw_text(d, cx - r, cy - r, 2 * r, 2 * r, it->hint, &hs);
         lx = cx + r + 12;
@@ -85,8 +87,12 @@ static void paint_button(struct draw *d, const struct lay_item *it)
         }
     } else if (it->hint[0]) {
         /* A key hint, quiet, at the right end. */
-        struct text_style hs = {.size = FS_SMALL, .min_size = FS_SMALL, .max_lines = 1,
-                                .bold = false, .rgb = hint_fg, .align = AL_RIGHT};
+        struct text_style hs = {.size = FS_SMALL,
+                                .min_size = FS_SMALL,
+                                .max_lines = 1,
+                                .bold = false,
+                                .rgb = hint_fg,
+                                .align = AL_RIGHT};
         int hw = draw_text_width(d, it->hint, FS_SMALL, false);
         draw_text(d, x + w - 20 - hw, y, hw, h, it->hint, &hs);
         /* Centre the label in the button unless it would run into the hint. */
@@ -192,8 +198,12 @@ static void paint_grade(struct draw *d, const struct lay_item *it)
     enum grade g = (enum grade)it->num;
     draw_round_rect(d, it->w.x, it->w.y, it->w.w, it->w.h, 36, lay_grade_soft(g), 0, 0);
     const char *letter = g ? grade_name(g) : "—";
-    struct text_style st = {.size = it->w.h * 200 / 232, .min_size = FS_TITLE, .max_lines = 1,
-                            .bold = true, .rgb = lay_grade_color(g), .align = AL_CENTER};
+    struct text_style st = {.size = it->w.h * 200 / 232,
+                            .min_size = FS_TITLE,
+                            .max_lines = 1,
+                            .bold = true,
+                            .rgb = lay_grade_color(g),
+                            .align = AL_CENTER};
     draw_text(d, it->w.x, it->w.y, it->w.w, it->w.h, letter, &st);
 }
 
@@ -260,8 +270,11 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
         if (!chips[i].shown)
             continue;
         draw_circle(d, x + 6, it->w.y + it->w.h / 2, 6, chips[i].dot);
-        struct text_style st = {.size = FS_SMALL, .min_size = FS_SMALL, .max_lines = 1,
-                                .rgb = chips[i].fg, .align = AL_LEFT};
+        struct text_style st = {.size = FS_SMALL,
+                                .min_size = FS_SMALL,
+                                .max_lines = 1,
+                                .rgb = chips[i].fg,
+                                .align = AL_LEFT};
         draw_text(d, x + dotw, it->w.y, chips[i].w - dotw + 2, it->w.h, chips[i].text, &st);
         x += chips[i].w + gap;
     }

@@ -58,8 +58,7 @@ static void number_pad(struct lay *L, enum lang lang, int x, int y, int w, int h
         int cx, cy, cw, ch;
         lay_grid_cell(x, y, w, h, 3, 4, GAP, i, &cx, &cy, &cw, &ch);
         if (i == 9) {
-            struct lay_item *b =
-                lay_button_key(L, cx, cy, cw, ch, ST_PAD, "", NULL, KEY_BACKSPACE);
+            struct lay_item *b = lay_button_key(L, cx, cy, cw, ch, ST_PAD, "", NULL, KEY_BACKSPACE);
             b->icon = ICON_BACKSPACE;
         } else if (i == 11) {
             struct lay_item *b =
@@ -85,9 +84,10 @@ void lay_login(const struct view *v, struct lay *L)
             lay_text(L, ix, cy + 36, iw, 48, buf, FS_LARGE, C_MUTED, AL_LEFT, false)->max_lines = 1;
         }
         lay_text(L, ix, cy + 92, iw, 64, tr(lang, S_LOGIN_PIN_TITLE), FS_TITLE, C_TEXT, AL_LEFT,
-                 true)->max_lines = 1;
-        struct lay_item *f = lay_field(L, ix, cy + 184, iw, 104, "", tr(lang, S_LOGIN_PIN_EMPTY),
-                                       FS_TITLE);
+                 true)
+            ->max_lines = 1;
+        struct lay_item *f =
+            lay_field(L, ix, cy + 184, iw, 104, "", tr(lang, S_LOGIN_PIN_EMPTY), FS_TITLE);
         if (v->pin_len > 0) {
             f->text[0] = 0;
             f->placeholder = false;
@@ -102,7 +102,8 @@ void lay_login(const struct view *v, struct lay *L)
                        tr(lang, S_BACK), "Esc", KEY_ESCAPE);
     } else {
         lay_text(L, ix, cy + 44, iw, 64, tr(lang, S_LOGIN_BADGE_TITLE), FS_TITLE, C_TEXT, AL_LEFT,
-                 true)->max_lines = 1;
+                 true)
+            ->max_lines = 1;
         lay_text(L, ix, cy + 112, iw, 40, tr(lang, S_LOGIN_BADGE_SUB), FS_BODY, C_MUTED, AL_LEFT,
                  false);
         lay_field(L, ix, cy + 184, iw, 104, v->input, tr(lang, S_LOGIN_BADGE_WAIT), FS_TITLE);
@@ -124,10 +125,12 @@ void lay_scan(const struct view *v, struct lay *L)
     const int hy = CONTENT_Y0, hh = BOTTOM_Y - 24 - hy;
     lay_card(L, CONTENT_X0, hy, CONTENT_W, hh);
     const int top = hy + (hh - 320) / 2;
-    lay_text(L, CONTENT_X0, top, CONTENT_W, 72, tr(lang, S_SCAN_TITLE), FS_HERO, C_TEXT,
-             AL_CENTER, true)->max_lines = 1;
+    lay_text(L, CONTENT_X0, top, CONTENT_W, 72, tr(lang, S_SCAN_TITLE), FS_HERO, C_TEXT, AL_CENTER,
+             true)
+        ->max_lines = 1;
     lay_text(L, CONTENT_X0, top + 80, CONTENT_W, 40, tr(lang, S_SCAN_SUB), FS_BODY, C_MUTED,
-             AL_CENTER, false)->max_lines = 1;
+             AL_CENTER, false)
+        ->max_lines = 1;
     /* The field and its Continue button, centred as a pair; Continue is
      * greyed out (and not a target) until something is typed. */
     const int fw = 640, bw = 232, gx = (UI_W - fw - GAP - bw) / 2, fy = top + 160;
@@ -137,11 +140,13 @@ void lay_scan(const struct view *v, struct lay *L)
                        KEY_ENTER);
     } else {
         lay_panel(L, gx + fw + GAP, fy, bw, 104, C_DISABLED, 0, R_BUTTON);
-        lay_text(L, gx + fw + GAP, fy, bw, 104, tr(lang, S_CONTINUE), FS_BODY, C_MUTED,
-                 AL_CENTER, true)->max_lines = 1;
+        lay_text(L, gx + fw + GAP, fy, bw, 104, tr(lang, S_CONTINUE), FS_BODY, C_MUTED, AL_CENTER,
+                 true)
+            ->max_lines = 1;
     }
     lay_text(L, CONTENT_X0, fy + 124, CONTENT_W, 36, tr(lang, S_TYPE_HINT), FS_SMALL, C_MUTED,
-             AL_CENTER, false)->max_lines = 1;
+             AL_CENTER, false)
+        ->max_lines = 1;
 
     /* What this session did so far, on the bottom row beside the buttons. */
     const int cw = 600;
@@ -151,12 +156,15 @@ void lay_scan(const struct view *v, struct lay *L)
         trf(count, sizeof count, lang, S_SCAN_COUNT, v->saved_count);
         snprintf(buf, sizeof buf, "%s · %s", tr(lang, S_SCAN_LAST), count);
         lay_text(L, CONTENT_X0 + 28, BOTTOM_Y + 6, cw - 56, 34, buf, FS_SMALL, C_MUTED, AL_LEFT,
-                 false)->max_lines = 1;
+                 false)
+            ->max_lines = 1;
         lay_text(L, CONTENT_X0 + 28, BOTTOM_Y + 38, cw - 56, 44, v->last_plate, FS_LARGE, C_TEXT,
-                 AL_LEFT, true)->max_lines = 1;
+                 AL_LEFT, true)
+            ->max_lines = 1;
     } else {
         lay_text(L, CONTENT_X0 + 28, BOTTOM_Y, cw - 56, BUTTON_H, tr(lang, S_SCAN_NONE_YET),
-                 FS_BODY, C_MUTED, AL_LEFT, false)->max_lines = 1;
+                 FS_BODY, C_MUTED, AL_LEFT, false)
+            ->max_lines = 1;
     }
     const int w = 256;
     lay_button_key(L, CONTENT_X1 - w, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY, tr(lang, S_LOGOUT),
@@ -216,7 +224,8 @@ static void lay_pick_category(const struct view *v, struct lay *L)
     char buf[LAY_TEXT_MAX];
     const char *rma = v->insp && v->insp->rma[0] ? v->insp->rma : "—";
     lay_text(L, CONTENT_X0, CONTENT_Y0, 760, 60, tr(lang, S_PICK_TITLE), FS_TITLE, C_TEXT, AL_LEFT,
-             true)->max_lines = 1;
+             true)
+        ->max_lines = 1;
     trf(buf, sizeof buf, lang, v->expected ? S_PICK_SUB : S_ITEM_BLIND_SUB, rma);
     lay_text(L, CONTENT_X0, CONTENT_Y0 + 64, CONTENT_W, 40, buf, FS_BODY, C_MUTED, AL_LEFT, false)
         ->max_lines = 1;
@@ -238,8 +247,8 @@ static void lay_pick_category(const struct view *v, struct lay *L)
         rowh = 168;
     for (int i = 0; i < n; i++) {
         int x, y, w, h;
-        lay_grid_cell(CONTENT_X0, gy, CONTENT_W, rows * rowh + (rows - 1) * GAP, cols, rows, GAP,
-                      i, &x, &y, &w, &h);
+        lay_grid_cell(CONTENT_X0, gy, CONTENT_W, rows * rowh + (rows - 1) * GAP, cols, rows, GAP, i,
+                      &x, &y, &w, &h);
         char hint[4];
         lay_button_pick(L, x, y, w, h, ST_ANSWER, text_get(&v->rules->categories[i].name, lang),
                         hint_digit(i, hint), i);
@@ -260,7 +269,8 @@ static void lay_existing(const struct view *v, struct lay *L)
              false);
     lay_text(L, ix, cy + 50, iw, 48, in->plate, FS_LARGE, C_TEXT, AL_LEFT, true)->max_lines = 1;
     lay_text(L, ix, cy + 100, iw, 40, in->description[0] ? in->description : in->sku, FS_BODY,
-             C_TEXT, AL_LEFT, false)->max_lines = 1;
+             C_TEXT, AL_LEFT, false)
+        ->max_lines = 1;
     char when[40];
     format_time(in->finished_at, when, sizeof when);
     trf(buf, sizeof buf, lang, S_EXISTING_WHEN, when, in->operator_badge);
@@ -272,8 +282,9 @@ static void lay_existing(const struct view *v, struct lay *L)
         lay_grid_cell(ix, cy + 190, iw, 100, 3, 1, GAP, a, &x, &y, &w, &h);
         enum grade g = in->aspect_grade[a];
         lay_panel(L, x, y, w, h, lay_grade_soft(g), 0, R_BUTTON);
-        lay_text(L, x + 16, y + 8, w - 32, 34, i18n_aspect(lang, (enum aspect)a), FS_SMALL,
-                 C_TEXT, AL_LEFT, false)->max_lines = 1;
+        lay_text(L, x + 16, y + 8, w - 32, 34, i18n_aspect(lang, (enum aspect)a), FS_SMALL, C_TEXT,
+                 AL_LEFT, false)
+            ->max_lines = 1;
         lay_text(L, x + 16, y + 44, w - 32, 48, g ? grade_name(g) : tr(lang, S_GRADE_NONE),
                  FS_LARGE, lay_grade_color(g), AL_LEFT, true);
     }
@@ -300,10 +311,10 @@ static void lay_existing(const struct view *v, struct lay *L)
     lay_text(L, rx, cy + 16, rw, 34, tr(lang, S_GRADE), FS_SMALL, C_MUTED, AL_CENTER, false);
     struct lay_item *g = lay_add(L, LK_GRADE, rx + (rw - 220) / 2, cy + 56, 220, 220);
     g->num = in->grade;
-    lay_text(L, rx, cy + 300, rw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER,
-             false);
+    lay_text(L, rx, cy + 300, rw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER, false);
     lay_text(L, rx + 16, cy + 336, rw - 32, 96, i18n_disposition(lang, in->disposition), FS_LARGE,
-             lay_grade_color(in->grade), AL_CENTER, true)->max_lines = 2;
+             lay_grade_color(in->grade), AL_CENTER, true)
+        ->max_lines = 2;
 
     back_button(L, lang);
     lay_button_key(L, 632, BOTTOM_Y, 300, BUTTON_H, ST_SECONDARY, tr(lang, S_REPRINT), "F5",
@@ -331,14 +342,15 @@ void lay_item(const struct view *v, struct lay *L)
 
     /* What the manifest expects. */
     lay_card(L, lx, cy, lw, ch);
-    lay_text(L, ix, cy + 20, 360, 40, tr(lang, ex ? S_ITEM_EXPECTED : S_ITEM_BLIND_TITLE),
-             FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    lay_text(L, ix, cy + 20, 360, 40, tr(lang, ex ? S_ITEM_EXPECTED : S_ITEM_BLIND_TITLE), FS_SMALL,
+             C_MUTED, AL_LEFT, false)
+        ->max_lines = 1;
     flag_pills(v, L, lx + lw - 32, cy + 20);
     const char *cat = category_name(v);
     if (ex) {
-        struct lay_item *d = lay_text(L, ix, cy + 72, iw, 96,
-                                      ex->description[0] ? ex->description : ex->sku, FS_LARGE,
-                                      C_TEXT, AL_LEFT, true);
+        struct lay_item *d =
+            lay_text(L, ix, cy + 72, iw, 96, ex->description[0] ? ex->description : ex->sku,
+                     FS_LARGE, C_TEXT, AL_LEFT, true);
         d->max_lines = 2;
         d->min_size = FS_BODY;
         d->valign = VA_TOP;
@@ -363,8 +375,8 @@ void lay_item(const struct view *v, struct lay *L)
     /* The item itself. */
     const int rx = lx + lw + 24, rw = CONTENT_X1 - rx, rix = rx + 32, riw = rw - 64;
     lay_card(L, rx, cy, rw, ch);
-    struct lay_item *t = lay_text(L, rix, cy + 24, riw, 100, tr(lang, S_ITEM_SCAN_TITLE),
-                                  FS_LARGE, C_TEXT, AL_LEFT, true);
+    struct lay_item *t = lay_text(L, rix, cy + 24, riw, 100, tr(lang, S_ITEM_SCAN_TITLE), FS_LARGE,
+                                  C_TEXT, AL_LEFT, true);
     t->max_lines = 2;
     t->valign = VA_TOP;
     lay_field(L, rix, cy + 140, riw, 96, v->input, tr(lang, S_ITEM_SCAN_WAITING), FS_LARGE);
@@ -412,7 +424,8 @@ void lay_check(const struct view *v, struct lay *L)
     /* One row: the category, the progress, "Question i of n". */
     const int pw = 240, tw = 260;
     lay_pill(L, CONTENT_X0, CONTENT_Y0, pw, 48, text_get(&cat->name, lang), C_INFO_TEXT,
-             C_PRIMARY_SOFT)->size = FS_BODY;
+             C_PRIMARY_SOFT)
+        ->size = FS_BODY;
     trf(buf, sizeof buf, lang, S_QUESTION_OF, v->check_index + 1, cat->nchecks);
     lay_text(L, CONTENT_X1 - tw, CONTENT_Y0, tw, 48, buf, FS_BODY, C_MUTED, AL_RIGHT, false)
         ->max_lines = 1;
@@ -434,8 +447,9 @@ void lay_check(const struct view *v, struct lay *L)
     const int qy = CONTENT_Y0 + 68, qh = rows > 3 ? 72 : 128;
     struct lay_item *q = lay_text(L, CONTENT_X0 + 40, qy, CONTENT_W - 80, qh,
                                   text_get(&chk->text, lang), FS_TITLE, C_TEXT, AL_CENTER, true);
-    q->max_lines = rows > 3 ? 1 : 2;
-    q->min_size = FS_LARGE;
+    /* Large on one or two lines; a long question shrinks to three. */
+    q->max_lines = rows > 3 ? 2 : 3;
+    q->min_size = FS_BODY;
 
     const int ay = qy + qh + 24, ah = BOTTOM_Y - 24 - ay;
     int rowh = (ah - (rows - 1) * GAP) / rows;
@@ -473,11 +487,10 @@ void lay_summary(const struct view *v, struct lay *L)
     lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
     struct lay_item *g = lay_add(L, LK_GRADE, lx + (lw - 232) / 2, cy + 68, 232, 232);
     g->num = in->grade;
-    lay_text(L, lx, cy + 320, lw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER,
-             false);
-    struct lay_item *d = lay_text(L, lx + 20, cy + 356, lw - 40, 100,
-                                  i18n_disposition(lang, in->disposition), FS_TITLE,
-                                  lay_grade_color(in->grade), AL_CENTER, true);
+    lay_text(L, lx, cy + 320, lw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER, false);
+    struct lay_item *d =
+        lay_text(L, lx + 20, cy + 356, lw - 40, 100, i18n_disposition(lang, in->disposition),
+                 FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
     d->max_lines = 2;
     d->min_size = FS_BODY;
     d->valign = VA_TOP;
@@ -490,8 +503,9 @@ void lay_summary(const struct view *v, struct lay *L)
         lay_grid_cell(ix, cy + 28, iw, 116, 3, 1, GAP, a, &x, &y, &w, &h);
         enum grade sg = in->aspect_grade[a];
         lay_panel(L, x, y, w, h, lay_grade_soft(sg), 0, R_BUTTON);
-        lay_text(L, x + 20, y + 10, w - 40, 36, i18n_aspect(lang, (enum aspect)a), FS_SMALL,
-                 C_TEXT, AL_LEFT, false)->max_lines = 1;
+        lay_text(L, x + 20, y + 10, w - 40, 36, i18n_aspect(lang, (enum aspect)a), FS_SMALL, C_TEXT,
+                 AL_LEFT, false)
+            ->max_lines = 1;
         lay_text(L, x + 20, y + 52, w - 40, 56, sg ? grade_name(sg) : tr(lang, S_GRADE_NONE),
                  FS_TITLE, lay_grade_color(sg), AL_LEFT, true);
     }
@@ -513,8 +527,8 @@ void lay_summary(const struct view *v, struct lay *L)
         lay_text(L, ix + iw / 2, cy + 306, iw / 2, 34, buf, FS_SMALL, C_MUTED, AL_RIGHT, false);
     }
     /* Shown merchant … platform, then none; pick = enum responsibility. */
-    static const enum responsibility order[RESP_COUNT] = {
-        RESP_MERCHANT, RESP_LOGISTICS, RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
+    static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
+                                                          RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
     bool editable = v->save_state == SAVE_IDLE;
     for (int i = 0; i < RESP_COUNT; i++) {
         int x, y, w, h;
@@ -535,7 +549,8 @@ void lay_summary(const struct view *v, struct lay *L)
     case SAVE_IDLE:
         back_button(L, lang);
         lay_button_key(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, ST_PRIMARY,
-                       tr(lang, S_CONFIRM), "↵", KEY_ENTER)->size = FS_LARGE;
+                       tr(lang, S_CONFIRM), "↵", KEY_ENTER)
+            ->size = FS_LARGE;
         break;
     case SAVE_PENDING: {
         lay_panel(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, C_PRIMARY_SOFT, 0, R_BUTTON);
@@ -547,9 +562,10 @@ void lay_summary(const struct view *v, struct lay *L)
         const int py = BOTTOM_Y - 12, ph = CONTENT_Y1 - py;
         lay_panel(L, CONTENT_X0, py, CONTENT_W, ph, C_ERR_SOFT, C_ERR, R_BUTTON);
         lay_text(L, CONTENT_X0 + 24, py + 6, 860, 44, tr(lang, S_NOT_SAVED), FS_BODY, C_ERR_TEXT,
-                 AL_LEFT, true)->max_lines = 1;
-        const char *why = v->msg == MSG_SAVE_FAILED && v->msg_arg[0] ?
-                              v->msg_arg : tr(lang, S_NOT_SAVED_HINT);
+                 AL_LEFT, true)
+            ->max_lines = 1;
+        const char *why =
+            v->msg == MSG_SAVE_FAILED && v->msg_arg[0] ? v->msg_arg : tr(lang, S_NOT_SAVED_HINT);
         lay_text(L, CONTENT_X0 + 24, py + 50, 860, 44, why, FS_SMALL, C_ERR_TEXT, AL_LEFT, false)
             ->max_lines = 1;
         lay_button_key(L, CONTENT_X1 - 280 - 12, py + 12, 280, ph - 24, ST_DANGER,

@@ -18,9 +18,17 @@
  * ignored, so one touch is one event.
  *
  * Waiting: on drivers that can block (x11, wayland) ui_poll sleeps in
- * SDL_WaitEventTimeout. The others (kmsdrm, dummy) only poll, and SDL's own
- * wait would wake every millisecond; there we poll with a back-off: 2 ms
- * while someone is working, up to 30 ms after ten idle seconds.
+ * SDL_WaitEventTimeout. The others only poll, and SDL 2.26's own wait would
+ * wake every millisecond, so:
+ *   - kmsdrm (SDL reads /dev/input/event* itself): we open the same devices
+ *     read-only and sleep in poll(2) on them. Every open file of an evdev
+ *     device gets its own copy of each event, so draining ours takes nothing
+ *     from SDL; a touch or a key wakes us at once. Rescanned every 10 s for
+ *     devices plugged in later.
+ *   - dummy (headless): nothing arrives but injected events, which are queued
+ *     before ui_poll is called, and signals: sleep in 250 ms steps.
+ *   - anything else, or no access to /dev/input: poll with a back-off, 2 ms
+ *     while someone is working, up to 50 ms after ten idle seconds.
  */
 #include "ui.h"
 
@@ -28,6 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#endif
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -43,10 +56,14 @@ struct ui {
     SDL_Texture *frame; /* the last frame, 1280x800; NULL if the renderer cannot */
     bool have_frame;
     struct draw *draw;
-    struct lay lay;     /* the last frame's layout: what a touch hits */
+    struct lay lay; /* the last frame's layout: what a touch hits */
     char driver[32];
     char renderer[32];
     bool real_wait;
+    bool evdev_wait; /* kmsdrm: wait in poll(2) on our own evdev fds */
+    int evfd[32];
+    int nevfd;
+    Uint64 evdev_scanned;
     bool headless;
     bool sdl_inited;
     Uint64 last_input; /* SDL ticks of the last input, for the poll back-off */
@@ -54,7 +71,10 @@ struct ui {
 
 /* ---- open / close ------------------------------------------------------- */
 
-static bool driver_is(const char *drv, const char *name) { return drv && strcmp(drv, name) == 0; }
+static bool driver_is(const char *drv, const char *name)
+{
+    return drv && strcmp(drv, name) == 0;
+}
 
 /* Why SDL found no screen, in a sentence: what a person can check. */
 static void no_display(char *err, size_t errlen, const char *why)
@@ -68,13 +88,16 @@ static void no_display(char *err, size_t errlen, const char *why)
         snprintf(dri, sizeof dri, "/dev/dri/card0 not accessible (join the video group)");
     else
         snprintf(dri, sizeof dri, "/dev/dri/card0 present");
-    const char *input = access("/dev/input", R_OK) == 0 ? "" : ", /dev/input not readable";
+    const char *input = access("/dev/input", F_OK) != 0 ? ", no /dev/input"
+                        : access("/dev/input", R_OK) != 0
+                            ? ", /dev/input not readable (join the input group)"
+                            : "";
     snprintf(err, errlen,
              "E801: no display: %s (DISPLAY %s, WAYLAND_DISPLAY %s, SDL_VIDEODRIVER %s, %s%s). "
              "Run it under X (xvfb-run make run), or headless with --script FILE.",
              why, display && display[0] ? display : "unset",
-             wayland && wayland[0] ? wayland : "unset", forced && forced[0] ? forced : "unset",
-             dri, input);
+             wayland && wayland[0] ? wayland : "unset", forced && forced[0] ? forced : "unset", dri,
+             input);
 }
 
 int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t errlen)
@@ -120,13 +143,14 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     }
     ui->real_wait = driver_is(drv, "x11") || driver_is(drv, "wayland") ||
                     driver_is(drv, "windows") || driver_is(drv, "cocoa");
+    ui->evdev_wait = driver_is(drv, "kmsdrm");
 
     int w = opt->width > 0 ? opt->width : UI_W, h = opt->height > 0 ? opt->height : UI_H;
     Uint32 flags = SDL_WINDOW_RESIZABLE;
     if (opt->fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    ui->win = SDL_CreateWindow("triage", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                               flags);
+    ui->win =
+        SDL_CreateWindow("triage", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!ui->win) {
         snprintf(err, errlen, "E802: cannot open a window on \"%s\": %s", ui->driver,
                  SDL_GetError());
@@ -147,11 +171,11 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     if (SDL_GetRendererInfo(ui->ren, &info) == 0)
         snprintf(ui->renderer, sizeof ui->renderer, "%s", info.name);
     SDL_RenderSetLogicalSize(ui->ren, UI_W, UI_H);
-    ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-                                  UI_W, UI_H);
+    ui->frame =
+        SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, UI_W, UI_H);
     if (!ui->frame)
-        log_warn("W801", "renderer %s has no target textures (%s): no screenshots",
-                 ui->renderer, SDL_GetError());
+        log_warn("W801", "renderer %s has no target textures (%s): no screenshots", ui->renderer,
+                 SDL_GetError());
     ui->draw = draw_open(ui->ren, opt->font_path, err, errlen);
     if (!ui->draw)
         goto fail;
@@ -168,10 +192,13 @@ fail:
     return -1;
 }
 
+static void evdev_close(struct ui *ui);
+
 void ui_close(struct ui *ui)
 {
     if (!ui)
         return;
+    evdev_close(ui);
     draw_close(ui->draw);
     if (ui->frame)
         SDL_DestroyTexture(ui->frame);
@@ -189,7 +216,10 @@ void ui_close(struct ui *ui)
     free(ui);
 }
 
-const char *ui_driver(const struct ui *ui) { return ui ? ui->driver : ""; }
+const char *ui_driver(const struct ui *ui)
+{
+    return ui ? ui->driver : "";
+}
 
 /* ---- frames ------------------------------------------------------------- */
 
@@ -293,14 +323,11 @@ static bool hit(struct ui *ui, int x, int y, int64_t now, struct event *out)
 }
 
 /* One SDL event into at most one station event. Returns 1 when *out was filled. */
-static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct event *out,
-                     bool *quit)
+static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct event *out, bool *quit)
 {
     memset(out, 0, sizeof *out);
     switch (e->type) {
-    case SDL_QUIT:
-        *quit = true;
-        return 0;
+    case SDL_QUIT: *quit = true; return 0;
     case SDL_WINDOWEVENT:
         switch (e->window.event) {
         case SDL_WINDOWEVENT_CLOSE: *quit = true; break;
@@ -342,9 +369,7 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         ui->last_input = SDL_GetTicks64();
         /* The renderer has already mapped the position to logical pixels. */
         return hit(ui, e->button.x, e->button.y, now, out) ? 1 : 0;
-    case SDL_FINGERDOWN:
-        ui->last_input = SDL_GetTicks64();
-        return 0;
+    case SDL_FINGERDOWN: ui->last_input = SDL_GetTicks64(); return 0;
     case SDL_FINGERUP: {
         if (e->tfinger.touchId == SDL_MOUSE_TOUCHID)
             return 0;
@@ -353,9 +378,77 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         int x = (int)(e->tfinger.x * UI_W), y = (int)(e->tfinger.y * UI_H);
         return hit(ui, x, y, now, out) ? 1 : 0;
     }
-    default:
-        return 0;
+    default: return 0;
     }
+}
+
+/* ---- waiting ------------------------------------------------------------ */
+
+static void evdev_close(struct ui *ui)
+{
+#ifdef __linux__
+    for (int i = 0; i < ui->nevfd; i++)
+        close(ui->evfd[i]);
+#endif
+    ui->nevfd = 0;
+}
+
+/* Open every /dev/input/event* we may read, for poll(2) only. */
+static void evdev_scan(struct ui *ui)
+{
+    evdev_close(ui);
+    ui->evdev_scanned = SDL_GetTicks64();
+#ifdef __linux__
+    DIR *dir = opendir("/dev/input");
+    if (!dir)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dir)) && ui->nevfd < (int)(sizeof ui->evfd / sizeof *ui->evfd)) {
+        if (strncmp(de->d_name, "event", 5) != 0)
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/dev/input/%s", de->d_name);
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0)
+            ui->evfd[ui->nevfd++] = fd;
+    }
+    closedir(dir);
+#endif
+}
+
+/* Sleep until an input device has something or ms pass. False when there
+ * is no device to wait on (the caller sleeps instead). */
+static bool evdev_sleep(struct ui *ui, Uint32 ms)
+{
+#ifdef __linux__
+    if (!ui->evdev_wait)
+        return false;
+    if (ui->nevfd == 0 || SDL_GetTicks64() - ui->evdev_scanned > 10000)
+        evdev_scan(ui);
+    if (ui->nevfd == 0)
+        return false;
+    struct pollfd p[sizeof ui->evfd / sizeof *ui->evfd];
+    for (int i = 0; i < ui->nevfd; i++)
+        p[i] = (struct pollfd){.fd = ui->evfd[i], .events = POLLIN};
+    int r = poll(p, (nfds_t)ui->nevfd, (int)ms);
+    bool gone = false;
+    for (int i = 0; r > 0 && i < ui->nevfd; i++) {
+        if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+            gone = true;
+        if (p[i].revents & POLLIN) {
+            char buf[1024]; /* our copy of the events; SDL reads its own */
+            while (read(p[i].fd, buf, sizeof buf) > 0)
+                ;
+        }
+    }
+    if (gone)
+        evdev_scan(ui); /* a device was unplugged */
+    return true;
+#else
+    (void)ui;
+    (void)ms;
+    return false;
+#endif
 }
 
 /* Wait up to timeout_ms (-1 forever) for one SDL event. */
@@ -371,7 +464,8 @@ static bool wait_event(struct ui *ui, int timeout_ms, SDL_Event *e)
             return true;
         Uint64 now = SDL_GetTicks64();
         Uint64 idle = now - ui->last_input;
-        Uint32 step = idle < 2000 ? 2 : idle < 10000 ? 10 : 30;
+        Uint32 backoff = idle < 2000 ? 2 : idle < 10000 ? 10 : 50;
+        Uint32 step = ui->headless || ui->evdev_wait ? 250 : backoff;
         if (timeout_ms > 0) {
             Uint64 waited = now - start;
             if (waited >= (Uint64)timeout_ms)
@@ -379,7 +473,9 @@ static bool wait_event(struct ui *ui, int timeout_ms, SDL_Event *e)
             if ((Uint64)step > (Uint64)timeout_ms - waited)
                 step = (Uint32)((Uint64)timeout_ms - waited);
         }
-        SDL_Delay(step);
+        /* kmsdrm without a device we may watch: poll like the others. */
+        if (!evdev_sleep(ui, step))
+            SDL_Delay(ui->evdev_wait && step > backoff ? backoff : step);
     }
 }
 
@@ -389,19 +485,34 @@ int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int m
     if (max <= 0)
         return 0;
     SDL_Event e;
-    bool got = wait_event(ui, timeout_ms, &e);
-    while (got) {
-        n += translate(ui, &e, now, &out[n], quit);
-        if (n >= max)
-            break; /* the rest waits in SDL's queue for the next call */
-        got = SDL_PollEvent(&e) == 1;
+    Uint64 start = SDL_GetTicks64();
+    int left = timeout_ms;
+    for (;;) {
+        bool got = wait_event(ui, left, &e);
+        while (got) {
+            n += translate(ui, &e, now, &out[n], quit);
+            if (n >= max)
+                return n; /* the rest waits in SDL's queue for the next call */
+            got = SDL_PollEvent(&e) == 1;
+        }
+        /* Only SDL's own business (window, motion): keep waiting. */
+        if (n > 0 || *quit || timeout_ms == 0)
+            return n;
+        if (timeout_ms > 0) {
+            Uint64 waited = SDL_GetTicks64() - start;
+            if (waited >= (Uint64)timeout_ms)
+                return n;
+            left = timeout_ms - (int)waited;
+        }
     }
-    return n;
 }
 
 /* ---- injected input ----------------------------------------------------- */
 
-static Uint32 window_id(struct ui *ui) { return SDL_GetWindowID(ui->win); }
+static Uint32 window_id(struct ui *ui)
+{
+    return SDL_GetWindowID(ui->win);
+}
 
 /* Encode a code point as UTF-8; returns the length (0 for none). */
 static int utf8_encode(Uint32 cp, char out[5])

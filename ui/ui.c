@@ -112,6 +112,10 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     if (opt->headless) {
         /* The environment's SDL_VIDEODRIVER beats a plain hint; this beats both. */
         SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+    } else if (!getenv("SDL_VIDEODRIVER") && !getenv("WAYLAND_DISPLAY")) {
+        /* No Wayland compositor: do not probe for one (its client library
+         * prints its own complaint); X11, then the console. */
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,kmsdrm");
     }
     /* We handle touch ourselves: no mouse events made from touches, and back. */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");

@@ -1,0 +1,176 @@
+/*
+ * scan_usbhid.c — HID boot keyboard reports to codes (prefixes hidkeys_,
+ * hidboot_).
+ *
+ * Boot keyboard input report (HID 1.11, appendix B.1): byte 0 modifier
+ * bits, byte 1 reserved, bytes 2–7 the usages of the keys held down. A key
+ * is pressed when its usage appears that was not in the previous report, so
+ * a doubled character needs a release report in between — which scanners
+ * send. All six slots 0x01 (ErrorRollOver), 0x02 or 0x03 is the keyboard's
+ * error state (HID Usage Tables 1.4, table 12): the code being typed cannot
+ * be trusted and is dropped.
+ *
+ * hidkeys_ turns presses into a code: characters by layout, the code ends at
+ * the configured suffix (Enter, keypad Enter, or Tab). A key with no
+ * character, a code past SCAN_MAX_CODE or an abort (stall, unplug) rejects
+ * the whole code: a half code is never delivered.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "hid_keymap.h"
+#include "scanner.h"
+
+static void reset(struct hidkeys *k)
+{
+    k->len = 0;
+    k->bad = k->overlong = false;
+    k->why[0] = 0;
+    k->why_id = NULL;
+}
+
+void hidkeys_init(struct hidkeys *k, int layout, enum scan_suffix suffix)
+{
+    memset(k, 0, sizeof *k);
+    k->layout = layout;
+    k->suffix = suffix;
+}
+
+bool hidkeys_pending(const struct hidkeys *k)
+{
+    return k->len > 0 || k->bad || k->overlong;
+}
+
+static void reject(const struct scan_sink *s, const char *id, const char *why)
+{
+    if (s && s->reject)
+        s->reject(s->ctx, id, why);
+}
+
+void hidkeys_abort(struct hidkeys *k, const char *id, const char *why, const struct scan_sink *s)
+{
+    if (hidkeys_pending(k)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%.100s; %zu characters discarded", why, k->len);
+        reject(s, id, msg);
+    }
+    reset(k);
+}
+
+static size_t utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    out[0] = (char)(0xE0 | (cp >> 12)); /* every layout character is in the BMP */
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+static void end_code(struct hidkeys *k, const struct scan_sink *s)
+{
+    if (k->overlong)
+        reject(s, "E573", "code longer than any barcode; discarded");
+    else if (k->bad)
+        reject(s, k->why_id ? k->why_id : "E572", k->why);
+    else if (k->len > 0 && s && s->code) {
+        k->buf[k->len] = 0;
+        s->code(s->ctx, k->buf, k->len);
+    }
+    reset(k);
+}
+
+void hidkeys_press(struct hidkeys *k, uint8_t usage, uint8_t mods, const struct scan_sink *s)
+{
+    bool is_end = k->suffix == SCAN_SUFFIX_TAB
+                      ? usage == HID_USAGE_TAB
+                      : usage == HID_USAGE_ENTER || usage == HID_USAGE_KP_ENTER;
+    if (is_end) {
+        end_code(k, s);
+        return;
+    }
+    /* The other suffix key inside a code is data we cannot show: Tab in an
+     * Enter-ended code is kept as a Tab character, Enter in a Tab-ended one
+     * ends nothing and is a bad key. Modifier usages (0xE0–0xE7) come in the
+     * modifier byte, never as presses; ignore them if a device sends both. */
+    if (usage >= 0xE0 && usage <= 0xE7)
+        return;
+    uint32_t c = usage == HID_USAGE_TAB ? '\t' : hid_usage_to_char(k->layout, usage, mods);
+    bool ok_ctrl = c == 0x1D || c == 0x1E || c == 0x04 || c == '\t';
+    if (c == 0 || (c < 0x20 && !ok_ctrl)) {
+        if (!k->bad) {
+            k->bad = true;
+            k->why_id = "E572";
+            snprintf(k->why, sizeof k->why,
+                     "key usage 0x%02X (modifiers 0x%02X) has no character; code discarded", usage,
+                     mods);
+        }
+        return;
+    }
+    if (k->overlong)
+        return;
+    char tmp[4];
+    size_t n = utf8_put(c, tmp);
+    if (k->len + n > SCAN_MAX_CODE) {
+        k->overlong = true;
+        return;
+    }
+    memcpy(k->buf + k->len, tmp, n);
+    k->len += n;
+}
+
+/* ---- boot reports ------------------------------------------------------ */
+
+void hidboot_init(struct hidboot *d, int layout, enum scan_suffix suffix)
+{
+    memset(d, 0, sizeof *d);
+    hidkeys_init(&d->keys, layout, suffix);
+}
+
+bool hidboot_pending(const struct hidboot *d)
+{
+    return hidkeys_pending(&d->keys);
+}
+
+void hidboot_abort(struct hidboot *d, const char *id, const char *why, const struct scan_sink *s)
+{
+    hidkeys_abort(&d->keys, id, why, s);
+    memset(d->prev, 0, sizeof d->prev);
+}
+
+void hidboot_feed(struct hidboot *d, const uint8_t *r, size_t len, const struct scan_sink *s)
+{
+    if (len != 8) {
+        char why[96];
+        snprintf(why, sizeof why, "malformed keyboard report of %zu bytes (want 8)", len);
+        if (hidkeys_pending(&d->keys))
+            hidboot_abort(d, "E570", why, s);
+        else
+            reject(s, "E570", why);
+        memset(d->prev, 0, sizeof d->prev);
+        return;
+    }
+    const uint8_t *keys = r + 2;
+    if (keys[0] >= HID_USAGE_ERR_ROLLOVER && keys[0] <= HID_USAGE_ERR_UNDEFINED) {
+        hidboot_abort(d, "E571", "keyboard reported a rollover or POST error mid-code", s);
+        return;
+    }
+    for (int i = 0; i < 6; i++) {
+        uint8_t u = keys[i];
+        if (u == 0)
+            continue;
+        bool held = false;
+        for (int j = 0; j < 6; j++)
+            held |= d->prev[j] == u;
+        if (!held)
+            hidkeys_press(&d->keys, u, r[0], s);
+    }
+    memcpy(d->prev, keys, 6);
+}

@@ -2,7 +2,7 @@
  * label.c — the item label: layout, ZPL II writer, PNG painter.
  *
  * Three stages, so both outputs show one label:
- *   1. layout_4x6() turns an inspection into a list of items (boxes, text
+ *   1. layout_label() (4x6, 4x3 or 2x1) turns an inspection into a list of items (boxes, text
  *      lines, a Code 128, a QR) in printer dots. All text is measured and,
  *      when too long, wrapped or shortened with "…" here, with the TTF font.
  *      The barcodes are encoded here with zint (their size decides where
@@ -41,14 +41,14 @@
 #define TEXT_MAX 1024 /* bytes of one text before fitting, NUL included */
 
 /* Font sizes of the 203-dpi design, in dots (the em height). */
-enum font_slot { F_CAPTION, F_BODY, F_VALUE, F_PLATE, F_SUB, F_DISP, F_GRADE, F_COUNT };
+enum font_slot { F_CAPTION, F_BODY, F_VALUE, F_PLATE, F_SUB, F_DISP, F_GRADE, F_GRADE_S, F_COUNT };
 static const struct {
     int size;
     bool bold;
 } font_design[F_COUNT] = {
     [F_CAPTION] = {22, true}, [F_BODY] = {30, true}, [F_VALUE] = {34, true},
     [F_PLATE] = {46, true},    [F_SUB] = {70, true},  [F_DISP] = {60, true},
-    [F_GRADE] = {230, true},
+    [F_GRADE] = {230, true},   [F_GRADE_S] = {130, true}, /* the 4x3 label's grade */
 };
 
 /* Where the baseline sits in a text cell of height h (ZPL's ^A0 cell): the
@@ -81,7 +81,10 @@ struct layout {
     struct zint_symbol *code128, *qr; /* encoded; owned here */
 };
 
+enum label_size { SIZE_4X6, SIZE_4X3, SIZE_2X1 };
+
 struct label_maker {
+    enum label_size size;
     int dpi, width, height; /* dots */
     double scale;           /* dpi / DESIGN_DPI */
     char font_path[512];
@@ -366,12 +369,21 @@ struct label_maker *label_maker_open(const struct label_spec *spec, char *err, s
         copy_err(err, errlen, "E604: out of memory");
         return NULL;
     }
-    /* Only the 4x6 layout exists today; it is drawn for any dpi. */
-    if (fabs(spec->width_in - 4) > 0.01 || fabs(spec->height_in - 6) > 0.01 || spec->dpi < 150 ||
-        spec->dpi > 600) {
+    /* Three layouts, each drawn for any dpi. */
+    bool w4 = fabs(spec->width_in - 4) < 0.01, w2 = fabs(spec->width_in - 2) < 0.01;
+    bool known = true;
+    if (w4 && fabs(spec->height_in - 6) < 0.01)
+        m->size = SIZE_4X6;
+    else if (w4 && fabs(spec->height_in - 3) < 0.01)
+        m->size = SIZE_4X3;
+    else if (w2 && fabs(spec->height_in - 1) < 0.01)
+        m->size = SIZE_2X1;
+    else
+        known = false;
+    if (!known || spec->dpi < 150 || spec->dpi > 600) {
         if (err && errlen)
-            snprintf(err, errlen, "E602: label size %gx%g in at %d dpi is not supported (4x6 "
-                                  "at 150-600 dpi is)",
+            snprintf(err, errlen, "E602: label size %gx%g in at %d dpi is not supported (4x6, "
+                                  "4x3 and 2x1 at 150-600 dpi are)",
                      spec->width_in, spec->height_in, spec->dpi);
         free(m);
         return NULL;
@@ -785,7 +797,7 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
               *insp->description ? insp->description : "-");
 
     /* Flags, white on black, only when set. */
-    const char *flags[3];
+    const char *flags[4];
     int nflags = 0;
     if (insp->late)
         flags[nflags++] = "LATE";
@@ -793,6 +805,9 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
         flags[nflags++] = "MISMATCH";
     if (insp->blind)
         flags[nflags++] = "BLIND";
+    /* Chosen for a blind re-grade (issue 6): another grader scans this plate. */
+    if (insp->calibration_due)
+        flags[nflags++] = "RE-GRADE";
     int fx = x0, fy = D(m, 1132), fh = D(m, 50);
     for (int i = 0; i < nflags; i++) {
         int w = text_width(m, F_VALUE, flags[i]) + D(m, 32);
@@ -806,6 +821,259 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
     return 0;
+}
+
+/* The plate's Code 128, centred at y, h high, with the widest module up to
+ * 0.02 in that keeps 10-module quiet zones (as the 4x6 label). 0 or rc. */
+static int lay_plate_code(struct label_maker *m, struct layout *L, const char *plate, int y,
+                          int h)
+{
+    int rc;
+    const int W = m->width;
+    L->code128 = encode(m, BARCODE_CODE128, plate, &rc);
+    if (!L->code128)
+        return rc;
+    int modules = L->code128->width;
+    int module = (int)lround(m->dpi * 0.02);
+    while (module > 1 && (modules + 20) * module > W)
+        module--;
+    if ((modules + 20) * module > W)
+        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label", plate);
+    struct item *bc = lay_add(L, IT_CODE128);
+    bc->module = module;
+    bc->w = modules * module;
+    bc->h = h;
+    bc->x = (W - bc->w) / 2;
+    bc->y = y;
+    bc->text = lay_store(L, plate, strlen(plate));
+    return 0;
+}
+
+/* The QR of insp's payload, as large as fits a side x side box (quiet zone
+ * of 4 modules kept inside it), at most max_mod dots a module. 0 or rc. */
+static int lay_payload_qr(struct label_maker *m, struct layout *L, const struct inspection *insp,
+                          int x, int y, int side, int max_mod, struct item **out)
+{
+    int rc;
+    char payload[LABEL_PAYLOAD_MAX];
+    int n = label_payload(insp, payload, sizeof payload);
+    if (n < 0)
+        return fail(m, -EINVAL, "E613: QR payload too long");
+    L->qr = encode(m, BARCODE_QRCODE, payload, &rc);
+    if (!L->qr)
+        return rc;
+    int qmod = side / (L->qr->width + 8);
+    if (qmod > max_mod)
+        qmod = max_mod;
+    if (qmod < 1)
+        return fail(m, -EINVAL, "E614: the QR code does not fit the label");
+    struct item *qr = lay_add(L, IT_QR);
+    qr->module = qmod;
+    qr->w = qr->h = L->qr->width * qmod;
+    qr->x = x + (side - qr->w) / 2;
+    qr->y = y + 4 * qmod;
+    qr->text = lay_store(L, payload, (size_t)n);
+    *out = qr;
+    return 0;
+}
+
+/* White-on-black flags LATE / MISMATCH / BLIND from x rightwards at y, h
+ * high, in font f, up to max_x; when the words do not fit, their initials
+ * (L, M, B). Returns the x after the last. */
+static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
+                     int x, int y, int h, int f, int max_x)
+{
+    const char *flags[3], *initials[3];
+    int nflags = 0;
+    if (insp->late)
+        flags[nflags] = "LATE", initials[nflags++] = "L";
+    if (insp->mismatch)
+        flags[nflags] = "MISMATCH", initials[nflags++] = "M";
+    if (insp->blind)
+        flags[nflags] = "BLIND", initials[nflags++] = "B";
+    int total = 0;
+    for (int i = 0; i < nflags; i++)
+        total += text_width(m, f, flags[i]) + D(m, 20) + D(m, 10);
+    if (x + total > max_x)
+        memcpy(flags, initials, sizeof flags);
+    for (int i = 0; i < nflags; i++) {
+        int w = text_width(m, f, flags[i]) + D(m, 20);
+        lay_fill(L, x, y, w, h);
+        lay_line(m, L, x, y + (h - m->font_px[f]) / 2 + D(m, 2), w, f, 'C', flags[i])->reverse =
+            true;
+        x += w + D(m, 10);
+    }
+    return x;
+}
+
+/*
+ * The 4x3 label, in 203-dpi design dots (812 x 609): what the 4x6 shows,
+ * tighter: details on one line each, the description on one line.
+ *
+ *   12  STATION SH01-S03                2026-11-23 10:41
+ *   48  ─────────────────────────────────────────────
+ *   56  ▌▌▌ ▌▌ ▌▌▌▌ Code 128 of the plate ▌ ▌▌▌ ▌▌▌▌ ▌
+ *  160          SH01-S03-000042
+ *  214  ┌──────┐ ┌ COSMETIC ──── B ┐  [ QR ]
+ *       │GRADE │ ├ FUNCTIONAL ── A ┤
+ *       │  B   │ ├ COMPLETENESS  A ┤
+ *  378  └──────┘ └─────────────────┘  RULES 2026-11
+ *  392  ┃          OPEN BOX         ┃
+ *  460  DEFECTS SCR-L  RMA …  SKU …
+ *  500  CATEGORY phone
+ *  540  description (any script), flags
+ */
+static int layout_4x3(struct label_maker *m, const struct inspection *insp, struct layout *L)
+{
+    const int W = m->width;
+    const int M = D(m, 20);
+    const int x0 = M, cw = W - 2 * M;
+    char buf[512];
+    int rc;
+
+    lay_reset(L);
+    if (!plate_usable(insp->plate))
+        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
+                                "barcode cannot carry",
+                    insp->plate);
+    char date[40];
+    label_date(insp, date, sizeof date);
+    int date_w = text_width(m, F_BODY, date) + D(m, 4);
+    snprintf(buf, sizeof buf, "STATION %s", insp->station);
+    lay_line(m, L, x0, D(m, 12), cw - date_w - D(m, 16), F_BODY, 'L', buf);
+    if (*date)
+        lay_line(m, L, W - M - date_w, D(m, 12), date_w, F_BODY, 'R', date);
+    lay_fill(L, x0, D(m, 48), cw, D(m, 3));
+    if ((rc = lay_plate_code(m, L, insp->plate, D(m, 56), D(m, 100))) != 0)
+        return rc;
+    lay_line(m, L, x0, D(m, 160), cw, F_PLATE, 'C', insp->plate);
+    lay_fill(L, x0, D(m, 206), cw, D(m, 3));
+
+    /* Grade, sub-grades, QR in one band. */
+    int gy = D(m, 214), gside = D(m, 164);
+    lay_fill(L, x0, gy, gside, gside);
+    lay_line(m, L, x0, gy + D(m, 6), gside, F_CAPTION, 'C', "GRADE")->reverse = true;
+    const char *g = grade_name(insp->grade);
+    lay_line(m, L, x0, gy + D(m, 30), gside, F_GRADE_S, 'C', *g ? g : "-")->reverse = true;
+    int qside = D(m, 200), qx = W - M - qside;
+    static const char *const aspect_caption[ASPECT_COUNT] = {"COSMETIC", "FUNCTIONAL",
+                                                             "COMPLETENESS"};
+    int sx = x0 + gside + D(m, 12), sw = qx - D(m, 8) - sx, row = gside / ASPECT_COUNT;
+    lay_box(L, sx, gy, sw, gside, D(m, 3));
+    for (int a = 0; a < ASPECT_COUNT; a++) {
+        int ry = gy + a * row;
+        if (a)
+            lay_fill(L, sx, ry, sw, D(m, 2));
+        lay_line(m, L, sx + D(m, 10), ry + (row - m->font_px[F_BODY]) / 2 + D(m, 2),
+                 sw - D(m, 70), F_BODY, 'L', aspect_caption[a]);
+        const char *sg = grade_name(insp->aspect_grade[a]);
+        lay_line(m, L, sx + sw - D(m, 56), ry + (row - m->font_px[F_PLATE]) / 2 + D(m, 3),
+                 D(m, 46), F_PLATE, 'C', *sg ? sg : "-");
+    }
+    struct item *qr = NULL;
+    if ((rc = lay_payload_qr(m, L, insp, qx, gy - D(m, 6), qside - D(m, 24), D(m, 5), &qr)) != 0)
+        return rc;
+    snprintf(buf, sizeof buf, "RULES %s", *insp->rules_version ? insp->rules_version : "-");
+    lay_line(m, L, qx - D(m, 10), qr->y + qr->h + D(m, 6), qside, F_CAPTION, 'C', buf);
+
+    /* Disposition in words, left of the QR's caption. */
+    int dy = D(m, 392), dh = D(m, 58), dw = qx - D(m, 8) - x0;
+    lay_box(L, x0, dy, dw, dh, D(m, 5));
+    label_disposition_words(insp->disposition, buf, sizeof buf);
+    lay_line(m, L, x0 + D(m, 10), dy + (dh - m->font_px[F_PLATE]) / 2 + D(m, 3), dw - D(m, 20),
+             F_PLATE, 'C', *buf ? buf : "-");
+
+    /* Details, one line each. */
+    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
+                                                                          : insp->ndefects;
+    char defects[256] = "";
+    for (int i = 0; i < nd; i++) {
+        size_t o = strlen(defects);
+        snprintf(defects + o, sizeof defects - o, "%s%.*s", o ? " " : "",
+                 (int)sizeof insp->defects[i], insp->defects[i]);
+    }
+    snprintf(buf, sizeof buf, "DEFECTS %s", nd ? defects : "none");
+    lay_line(m, L, x0, D(m, 462), cw, F_BODY, 'L', buf);
+    snprintf(buf, sizeof buf, "RMA %.63s  SKU %.63s  %.63s", *insp->rma ? insp->rma : "-",
+             *insp->sku ? insp->sku : "-", insp->category);
+    lay_line(m, L, x0, D(m, 500), cw, F_BODY, 'L', buf);
+    lay_fill(L, x0, D(m, 536), cw, D(m, 2));
+    int fx = lay_flags(m, L, insp, x0, D(m, 544), D(m, 40), F_BODY, W - M);
+    int desc_x = fx > x0 ? fx + D(m, 4) : x0;
+    lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L',
+             *insp->description ? insp->description : "-");
+    if (L->full)
+        return fail(m, -EOVERFLOW, "E618: label layout out of room");
+    return 0;
+}
+
+/*
+ * The 2x1 label (406 x 203 design dots): for the item itself, not the
+ * carton. The plate as Code 128 and text, the grade white on black, the
+ * disposition and the sub-grades; the QR does not fit and is left out (the
+ * plate leads to everything else).
+ *
+ *    8  ▌▌▌ ▌▌ ▌▌▌▌ Code 128 of the plate ▌▌▌
+ *   84        SH01-S03-000042
+ *  126  ┌───┐ OPEN BOX
+ *       │ B │ C B  F A  K A   LATE
+ *  196  └───┘
+ */
+static int layout_2x1(struct label_maker *m, const struct inspection *insp, struct layout *L)
+{
+    const int W = m->width;
+    const int M = D(m, 10);
+    const int x0 = M, cw = W - 2 * M;
+    char buf[256];
+    int rc;
+
+    lay_reset(L);
+    if (!plate_usable(insp->plate))
+        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
+                                "barcode cannot carry",
+                    insp->plate);
+    if ((rc = lay_plate_code(m, L, insp->plate, D(m, 8), D(m, 72))) != 0)
+        return rc;
+    lay_line(m, L, x0, D(m, 84), cw, F_BODY, 'C', insp->plate);
+    int gy = D(m, 124), gside = D(m, 70);
+    lay_fill(L, x0, gy, gside, gside);
+    const char *g = grade_name(insp->grade);
+    lay_line(m, L, x0, gy + (gside - m->font_px[F_SUB]) / 2 + D(m, 4), gside, F_SUB, 'C',
+             *g ? g : "-")
+        ->reverse = true;
+    int tx = x0 + gside + D(m, 10), tw = W - M - tx;
+    label_disposition_words(insp->disposition, buf, sizeof buf);
+    lay_line(m, L, tx, gy, tw, F_BODY, 'L', *buf ? buf : "-");
+    static const char aspect_letter[ASPECT_COUNT] = {'C', 'F', 'K'};
+    size_t o = 0;
+    buf[0] = 0;
+    for (int a = 0; a < ASPECT_COUNT; a++) {
+        const char *sg = grade_name(insp->aspect_grade[a]);
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%c%s", a ? " " : "", aspect_letter[a],
+                              *sg ? sg : "-");
+    }
+    int sgw = text_width(m, F_VALUE, buf) + D(m, 4);
+    if (sgw > tw)
+        sgw = tw;
+    lay_line(m, L, tx, gy + D(m, 36), sgw, F_VALUE, 'L', buf);
+    lay_flags(m, L, insp, tx + sgw + D(m, 8), gy + D(m, 36), D(m, 30), F_CAPTION, W - M);
+    if (L->full)
+        return fail(m, -EOVERFLOW, "E618: label layout out of room");
+    return 0;
+}
+
+/* The layout of the maker's size. */
+static int layout_label(struct label_maker *m, const struct inspection *insp, struct layout *L)
+{
+    switch (m->size) {
+    case SIZE_4X3:
+        return layout_4x3(m, insp, L);
+    case SIZE_2X1:
+        return layout_2x1(m, insp, L);
+    case SIZE_4X6:
+        break;
+    }
+    return layout_4x6(m, insp, L);
 }
 
 /* ------------------------------------------------------------ text raster */
@@ -1067,7 +1335,7 @@ int label_zpl(struct label_maker *m, const struct inspection *insp, char **zpl, 
     if (len)
         *len = 0;
     m->err[0] = 0;
-    int rc = layout_4x6(m, insp, &m->lay);
+    int rc = layout_label(m, insp, &m->lay);
     struct buf b = {0};
     if (rc == 0)
         rc = zpl_write(m, &m->lay, &b);
@@ -1201,7 +1469,7 @@ static int paint(struct label_maker *m, const struct layout *L)
 static int render_png(struct label_maker *m, const struct inspection *insp)
 {
     m->err[0] = 0;
-    int rc = layout_4x6(m, insp, &m->lay);
+    int rc = layout_label(m, insp, &m->lay);
     if (rc == 0)
         rc = paint(m, &m->lay);
     return rc;
@@ -1281,7 +1549,7 @@ int label_text_lines(struct label_maker *m, const struct inspection *insp,
                      void (*fn)(void *ctx, const struct label_text_line *line), void *ctx)
 {
     m->err[0] = 0;
-    int rc = layout_4x6(m, insp, &m->lay);
+    int rc = layout_label(m, insp, &m->lay);
     if (rc)
         return rc;
     for (int i = 0; i < m->lay.n; i++) {

@@ -52,7 +52,10 @@
  *
  * Sizes: the 4x6 inch layout is drawn from a 203-dpi design scaled to the
  * spec's dpi, so 300 dpi (1200x1800 dots) needs nothing more. 4x3 and 2x1
- * labels need a layout of their own: label_maker_open refuses them today (E602).
+ * have layouts of their own (label.c): the 4x3 shows the same fields,
+ * tighter (details and description on one line each); the 2x1, for the item
+ * itself, shows the plate (Code 128 and text), the grade, the disposition,
+ * the sub-grades and the flags, and no QR. Other sizes are refused (E602).
  *
  * Error ids E600–E629 (E630–E649 are the folder printer's, printer.h):
  *   E600 the font cannot be opened           E601 TTF_Init failed

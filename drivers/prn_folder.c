@@ -1,8 +1,5 @@
 /*
- * prn_folder.c — the folder printer: each label as files in a folder; and,
- * while the folder is the only transport, the station's printer (the label
- * maker plus a transport, printer.h's first layer), which moves to its own
- * drivers/printer.c when issue 4 brings more transports.
+ * prn_folder.c — the folder printer: each label as files in a folder.
  *
  * <dir>/<name>.png and <dir>/<name>.zpl, written atomically: a temporary
  * file ".<name>.<ext>.XXXXXX" in the same folder (so rename stays on one
@@ -11,8 +8,6 @@
  * with "." so `ls *.png` never shows them; a failed send removes its own.
  */
 #include "printer.h"
-
-#include "label.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,94 +186,4 @@ struct prn *prn_folder_open(const char *dir, char *err, size_t errlen)
     f->base.ops = &folder_ops;
     snprintf(f->dir, sizeof f->dir, "%s", dir);
     return &f->base;
-}
-
-/* ---------------------------------------------------- the station's printer */
-
-struct printer {
-    struct label_maker *maker;
-    struct prn *transport;
-};
-
-int printer_open(const struct printer_config *cfg, const char *data_dir, struct printer **out,
-                 char *err, size_t errlen)
-{
-    char scratch[8];
-    if (!err || !errlen)
-        err = scratch, errlen = sizeof scratch;
-    *out = NULL;
-    const char *type = cfg->type[0] ? cfg->type : "folder";
-    if (strcmp(type, "folder") != 0) {
-        snprintf(err, errlen, "E643: printer type %s is not built yet; use type = folder", type);
-        return -ENOSYS;
-    }
-    struct label_spec spec;
-    int rc = label_spec_parse(&spec, cfg->size[0] ? cfg->size : "4x6",
-                              cfg->dpi > 0 ? cfg->dpi : 203, NULL, err, errlen);
-    if (rc)
-        return rc;
-    struct printer *p = calloc(1, sizeof *p);
-    if (!p) {
-        snprintf(err, errlen, "E644: out of memory");
-        return -ENOMEM;
-    }
-    p->maker = label_maker_open(&spec, err, errlen);
-    if (!p->maker) {
-        printer_close(p);
-        return -EINVAL;
-    }
-    char dir[PATH_MAX];
-    if (snprintf(dir, sizeof dir, "%s/labels", data_dir) >= (int)sizeof dir) {
-        snprintf(err, errlen, "E645: data folder name too long");
-        printer_close(p);
-        return -ENAMETOOLONG;
-    }
-    p->transport = prn_folder_open(dir, err, errlen);
-    if (!p->transport) {
-        printer_close(p);
-        return -EIO;
-    }
-    *out = p;
-    return 0;
-}
-
-int printer_print(struct printer *p, const struct inspection *insp, char *err, size_t errlen)
-{
-    char scratch[8];
-    if (!err || !errlen)
-        err = scratch, errlen = sizeof scratch;
-    unsigned wants = prn_wants(p->transport);
-    char *zpl = NULL;
-    void *png = NULL;
-    size_t zpl_len = 0, png_len = 0;
-    int rc = 0;
-    if (wants & PRN_ZPL) {
-        rc = label_zpl(p->maker, insp, &zpl, &zpl_len);
-        if (rc)
-            snprintf(err, errlen, "%s", label_maker_error(p->maker));
-    }
-    if (rc == 0 && (wants & PRN_PNG))
-        rc = label_png_mem(p->maker, insp, &png, &png_len, err, errlen);
-    if (rc == 0) {
-        struct prn_job job = {.name = insp->plate, .zpl = zpl, .zpl_len = zpl_len,
-                              .png = png, .png_len = png_len};
-        rc = prn_send(p->transport, &job, err, errlen);
-    }
-    free(zpl);
-    free(png);
-    return rc;
-}
-
-int printer_status(struct printer *p, struct printer_status *st)
-{
-    return prn_status(p->transport, st);
-}
-
-void printer_close(struct printer *p)
-{
-    if (!p)
-        return;
-    prn_close(p->transport);
-    label_maker_close(p->maker);
-    free(p);
 }

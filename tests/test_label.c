@@ -343,7 +343,7 @@ static void test_errors(struct label_maker *m)
     CHECK(spec.width_in == 4 && spec.height_in == 6 && spec.dpi == 203);
     CHECK_INT(label_spec_parse(&spec, "4 by 6", 203, NULL, err, sizeof err), -EINVAL);
     CHECK(strncmp(err, "E611:", 5) == 0);
-    CHECK_INT(label_spec_parse(&spec, "2x1", 203, NULL, err, sizeof err), 0);
+    CHECK_INT(label_spec_parse(&spec, "3x2", 203, NULL, err, sizeof err), 0); /* no layout */
     CHECK(label_maker_open(&spec, err, sizeof err) == NULL);
     CHECK(strncmp(err, "E602:", 5) == 0);
     label_spec_parse(&spec, "4x6", 203, "/nonexistent/font.ttf", err, sizeof err);
@@ -539,12 +539,15 @@ static void test_station_printer(void)
     printer_close(p);
     printer_close(NULL);
 
-    /* Printers and sizes that are not built yet say so. */
-    snprintf(cfg.type, sizeof cfg.type, "zpl-tcp");
-    CHECK_INT(printer_open(&cfg, data, &p, err, sizeof err), -ENOSYS);
+    /* Unknown printer types, unusable addresses and sizes not built yet say so. */
+    snprintf(cfg.type, sizeof cfg.type, "laser");
+    CHECK(printer_open(&cfg, data, &p, err, sizeof err) < 0);
     CHECK(p == NULL && strncmp(err, "E643:", 5) == 0);
+    snprintf(cfg.type, sizeof cfg.type, "zpl-tcp");
+    CHECK(printer_open(&cfg, data, &p, err, sizeof err) < 0);
+    CHECK(p == NULL && strncmp(err, "E650:", 5) == 0);
     snprintf(cfg.type, sizeof cfg.type, "folder");
-    snprintf(cfg.size, sizeof cfg.size, "4x3");
+    snprintf(cfg.size, sizeof cfg.size, "3x2"); /* 4x3 and 2x1: test_print_sizes.c */
     CHECK(printer_open(&cfg, data, &p, err, sizeof err) < 0);
     CHECK(p == NULL && strncmp(err, "E602:", 5) == 0);
 }

@@ -1,0 +1,152 @@
+/*
+ * sync.h — outcomes up to head office, manifests down, exactly once.
+ *
+ * What moves: every outbox row of the station's store (its payload is the
+ * export record, DESIGN.md "Export NDJSON fields"), in seq order, in batches
+ * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
+ * and the expected returns head office issues for the station's site.
+ *
+ * Two transports behind one interface (struct sync_transport, below), chosen
+ * by [sync] target:
+ *   spool:DIR          NDJSON batch files in DIR/outcomes/, written atomically;
+ *                      manifests from CSV files in DIR/inbox (sync_spool.c)
+ *   postgresql://…     head office's PostgreSQL, sync/headoffice.sql (sync_pg.c)
+ *
+ * The station's side of the bookkeeping is the table sync_state in its own
+ * SQLite database, one row per target: how far it has delivered (sent_seq),
+ * a batch it began to deliver and has not seen finish (intent_last), and the
+ * manifest watermark. The outbox itself is append-only and is never changed.
+ *
+ * Threads: a `struct sync` runs rounds on a thread of its own, with its own
+ * database connection; it never touches the UI. sync_run_once is the same
+ * round on the caller's thread (`triage sync --once`).
+ *
+ * Error ids E700–E749 (ERRORS.md).
+ */
+#ifndef TRIAGE_SYNC_H
+#define TRIAGE_SYNC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* What a round (or the worker so far) has seen. */
+struct sync_status {
+    int64_t waiting;      /* outcomes not yet acknowledged by the target; -1 unknown */
+    int64_t last_ok_ms;   /* wall time of the last round that finished, 0 = never */
+    int64_t pushed;       /* outcomes stored by the target in the last round */
+    int64_t resent;       /* of those, already there with the same content */
+    int64_t conflicts;    /* already there with different content (alerts) */
+    int manifests;        /* manifest rows applied in the last round */
+    int rejected;         /* manifest rows rejected in the last round */
+    int failures;         /* rounds failed in a row */
+    char last_error[200]; /* "E7xx: …" of the last failed round, "" after a success */
+};
+
+struct sync_options {
+    const char *db_path;   /* the station's SQLite file */
+    const char *station;   /* configured station id */
+    const char *site;      /* configured site */
+    const char *data_dir;  /* for the default target spool:DATA/spool */
+    const struct sync_config *cfg;
+    /* Called from the worker thread after its status changed (may be NULL). */
+    void (*on_status)(void *arg);
+    void *arg;
+    /* When set and true, a round in progress gives up at its next wait (the
+     * worker sets it on sync_stop); may be NULL. */
+    const atomic_bool *stop;
+};
+
+/*
+ * One round on the caller's thread: push everything pending, pull manifests.
+ * Returns 0 when the round finished (st filled), -1 with "E7xx: …" in err
+ * (st still says how far it got). st may be NULL.
+ */
+int sync_run_once(const struct sync_options *opt, struct sync_status *st, char *err,
+                  size_t errlen);
+
+/* The resolved target ("spool:DIR" or the URL) for opt; never NULL. */
+const char *sync_target(const struct sync_options *opt, char *buf, size_t buflen);
+
+/* ---- the worker -------------------------------------------------------- */
+
+struct sync;
+
+/* Start the worker: a round at once, then every interval_s, sooner after
+ * sync_kick; after a failure, exponential backoff with jitter.
+ * `opt` is copied (its strings must outlive the worker). */
+int sync_start(const struct sync_options *opt, struct sync **out, char *err, size_t errlen);
+
+/* Ask for a round now (e.g. after a save). Thread-safe. */
+void sync_kick(struct sync *s);
+
+/* Recount the outcomes waiting (e.g. after a save) without a round. */
+void sync_recount(struct sync *s);
+
+/* A copy of the status. Thread-safe. */
+void sync_get_status(struct sync *s, struct sync_status *out);
+
+/* Stop and join the worker; a round in progress ends at its next batch.
+ * NULL is fine. */
+void sync_stop(struct sync *s);
+
+/* The delay before retry number `failures` (1, 2, …): base·2^(failures-1),
+ * at most max_ms, with full jitter (uniform in [d/2, d]). Pure but for the
+ * random draw; exposed for tests. */
+int64_t sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms);
+
+/* ---- transports (sync_spool.c, sync_pg.c) ------------------------------ */
+
+/* One batch: records of seqs first..last, in order, without a gap. */
+struct sync_batch {
+    const char *station, *epoch;
+    int64_t first, last;
+    int count;
+    const char *const *records; /* count JSON texts */
+    const size_t *lens;
+};
+
+struct sync_push_result {
+    int64_t inserted, duplicates, conflicts;
+    int64_t watermark; /* the target's own watermark after the push, -1 unknown */
+};
+
+/* A manifest row from head office, before it is checked. */
+struct sync_manifest_cb {
+    /* Called per row; `line` locates it for messages (file:line or id). */
+    void (*row)(void *arg, const char *const fields[8], const char *where);
+    /* A row the transport could not even read (e.g. a CSV row of the wrong
+     * shape): rejected with msg "E4xx: …". */
+    void (*reject)(void *arg, const char *where, const char *msg);
+    void *arg;
+};
+
+struct sync_transport {
+    const char *name;
+    /* Connect / check the target. */
+    int (*open)(const struct sync_options *opt, const char *target, void **state, char *err,
+                size_t errlen);
+    /* The target's watermark for (station, epoch): every seq up to it is
+     * there. 1 when the transport keeps none (spool). */
+    int (*watermark)(void *state, const char *station, const char *epoch, int64_t *wm,
+                     char *err, size_t errlen);
+    int (*push)(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                char *err, size_t errlen);
+    /* Deliver manifest rows changed since *since (opaque text, "" = all) to
+     * cb, then `apply` them; on success set *since to the new mark. */
+    int (*pull)(void *state, const char *station, char *since, size_t sincelen,
+                const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
+                size_t errlen);
+    void (*close)(void *state);
+};
+
+extern const struct sync_transport sync_spool_transport;
+extern const struct sync_transport sync_pg_transport;
+
+/* SHA-256 of data as 64 hex digits (spool checksums). */
+void sync_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

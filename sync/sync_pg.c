@@ -1,0 +1,432 @@
+/*
+ * sync_pg.c — the PostgreSQL transport: target "postgresql://…" (libpq).
+ *
+ * Head office runs sync/headoffice.sql. A batch is one call of
+ * triage.push_outcomes(station, epoch, first, last, records jsonb): a single
+ * statement, so one transaction on the server, which inserts with ON CONFLICT
+ * DO NOTHING keyed by (station, epoch, seq), raises an alert for a key that
+ * comes back with different content, and advances the station's watermark.
+ * The station counts the batch as delivered only when the call's result (so
+ * its COMMIT) came back; a batch whose answer was lost is simply sent again
+ * and found already there.
+ *
+ * Connection: the target URL as libpq takes it, plus, from [sync]: the
+ * password from the credentials file (refused when others may read or write
+ * it), sslmode, sslrootcert, sslcert, sslkey (a client certificate per
+ * station; libpq itself refuses a key file others may read). A connection
+ * that goes quiet is given up after 30 s (TCP user timeout, keepalives), a
+ * statement after 120 s, so a round never hangs for good. libpq is used
+ * asynchronously (PQconnectStartParams, PQsendQueryParams) and every wait is
+ * a poll(2) of 100 ms that also looks at opt->stop: the station shuts down
+ * at once even while head office does not answer.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "sync.h"
+
+#define CONNECT_TIMEOUT_MS 10000
+
+struct pg {
+    PGconn *conn;
+    const atomic_bool *stop;
+    char station[40];
+    char *buf; /* the batch as one JSON array */
+    size_t cap;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Wait until conn's socket is readable (or writable), up to deadline (a
+ * clock_mono_ms value, 0 = none). 0 ready, -1 socket error, -2 stopped,
+ * -3 timed out. */
+static int wait_socket(PGconn *conn, bool for_write, const atomic_bool *stop, int64_t deadline)
+{
+    int fd = PQsocket(conn);
+    if (fd < 0)
+        return -1;
+    for (;;) {
+        if (stop && atomic_load(stop))
+            return -2;
+        if (deadline && clock_mono_ms() >= deadline)
+            return -3;
+        struct pollfd p = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
+        int n = poll(&p, 1, 100);
+        if (n > 0)
+            return 0;
+        if (n < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+/* libpq's message without its trailing newline, and its first line only. */
+static const char *first_line(const char *msg, char *buf, size_t buflen)
+{
+    snprintf(buf, buflen, "%s", msg ? msg : "");
+    buf[strcspn(buf, "\n")] = 0;
+    return buf;
+}
+
+/* Read the password from `path`: the first line. The file must not be open
+ * to others (world-readable or world-writable). */
+static int read_credentials(const char *path, char *out, size_t outlen, char *err,
+                            size_t errlen)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        set_err(err, errlen, "E714: cannot read the credentials file %s: %s", path,
+                strerror(errno));
+        return -1;
+    }
+    if (sb.st_mode & (S_IROTH | S_IWOTH)) {
+        set_err(err, errlen,
+                "E713: the credentials file %s is open to every user (mode %04o); "
+                "chmod 600 it",
+                path, (unsigned)(sb.st_mode & 07777));
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        set_err(err, errlen, "E714: cannot read the credentials file %s: %s", path,
+                strerror(errno));
+        return -1;
+    }
+    char line[512] = "";
+    bool got = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[strcspn(line, "\r\n")] = 0;
+    if (!got || !line[0]) {
+        set_err(err, errlen, "E714: the credentials file %s has no password on its first line",
+                path);
+        return -1;
+    }
+    snprintf(out, outlen, "%s", line);
+    memset(line, 0, sizeof line);
+    return 0;
+}
+
+static int pg_open(const struct sync_options *opt, const char *target, void **state, char *err,
+                   size_t errlen)
+{
+    const struct sync_config *c = opt->cfg;
+    char password[512] = "", appname[64], msg[300];
+    if (c && c->credentials[0] &&
+        read_credentials(c->credentials, password, sizeof password, err, errlen) < 0)
+        return -1;
+    if (c && ((c->sslcert[0] != 0) != (c->sslkey[0] != 0))) {
+        set_err(err, errlen, "E719: [sync] sslcert and sslkey go together (a client"
+                             " certificate and its key)");
+        return -1;
+    }
+    snprintf(appname, sizeof appname, "triage %s", opt->station ? opt->station : "");
+
+    const char *keys[16], *vals[16];
+    int n = 0;
+#define KV(k, v) (keys[n] = (k), vals[n] = (v), n++)
+    KV("dbname", target); /* expanded: the URL's own settings come first */
+    if (password[0])
+        KV("password", password);
+    if (c && c->sslmode[0])
+        KV("sslmode", c->sslmode);
+    if (c && c->sslrootcert[0])
+        KV("sslrootcert", c->sslrootcert);
+    if (c && c->sslcert[0])
+        KV("sslcert", c->sslcert);
+    if (c && c->sslkey[0])
+        KV("sslkey", c->sslkey);
+    KV("application_name", appname);
+    KV("client_encoding", "UTF8");
+    KV("connect_timeout", "10");
+    KV("keepalives_idle", "15");
+    KV("tcp_user_timeout", "30000");
+    KV("options", "-c statement_timeout=120000");
+    keys[n] = vals[n] = NULL;
+#undef KV
+    PGconn *conn = PQconnectStartParams(keys, vals, 1);
+    memset(password, 0, sizeof password);
+    if (!conn) {
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
+    int64_t deadline = clock_mono_ms() + CONNECT_TIMEOUT_MS;
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    int w = 0;
+    while (PQstatus(conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+           ps != PGRES_POLLING_FAILED) {
+        w = wait_socket(conn, ps == PGRES_POLLING_WRITING, opt->stop, deadline);
+        if (w < 0)
+            break;
+        ps = PQconnectPoll(conn);
+    }
+    if (w == -2 || w == -3) {
+        set_err(err, errlen, w == -2 ? "E726: sync stopped while connecting to head office"
+                                     : "E712: cannot reach head office: no answer in %d s",
+                CONNECT_TIMEOUT_MS / 1000);
+        PQfinish(conn);
+        return -1;
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(conn);
+        if (strstr(m, "password authentication failed") || PQconnectionNeedsPassword(conn))
+            set_err(err, errlen, "E711: head office refused the login (wrong password or"
+                                 " user?): %s",
+                    first_line(m, msg, sizeof msg));
+        else if (strstr(m, "SSL") || strstr(m, "certificate"))
+            set_err(err, errlen, "E718: TLS with head office failed: %s",
+                    first_line(m, msg, sizeof msg));
+        else
+            set_err(err, errlen, "E712: cannot reach head office: %s",
+                    first_line(m, msg, sizeof msg));
+        PQfinish(conn);
+        return -1;
+    }
+    struct pg *pg = calloc(1, sizeof *pg);
+    if (!pg) {
+        PQfinish(conn);
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
+    pg->conn = conn;
+    pg->stop = opt->stop;
+    if (PQsetnonblocking(conn, 1) != 0) {
+        set_err(err, errlen, "E712: cannot use the connection to head office");
+        PQfinish(conn);
+        free(pg);
+        return -1;
+    }
+    snprintf(pg->station, sizeof pg->station, "%s", opt->station ? opt->station : "");
+    *state = pg;
+    return 0;
+}
+
+/* "E7xx: what: server message" from a failed result; the server's own id
+ * (E740…) is kept when it has one. */
+static void result_error(struct pg *pg, PGresult *res, const char *id, const char *what,
+                         char *err, size_t errlen)
+{
+    char msg[300];
+    const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!m)
+        m = PQerrorMessage(pg->conn);
+    first_line(m, msg, sizeof msg);
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        set_err(err, errlen, "%s: %s: the connection to head office was lost: %s", id, what,
+                msg);
+    else
+        set_err(err, errlen, "%s: %s: %s", id, what, msg);
+}
+
+/* PQexecParams, but waiting in poll(2) so that opt->stop is seen. Returns
+ * the last result (NULL when stopped or the connection broke). */
+static PGresult *exec_params(struct pg *pg, const char *sql, int n, const char *const *params,
+                             bool *stopped)
+{
+    *stopped = false;
+    if (!PQsendQueryParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0))
+        return NULL;
+    int f;
+    while ((f = PQflush(pg->conn)) == 1) {
+        int w = wait_socket(pg->conn, true, pg->stop, 0);
+        if (w == -2)
+            *stopped = true;
+        if (w < 0)
+            return NULL;
+    }
+    if (f < 0)
+        return NULL;
+    PGresult *last = NULL, *r;
+    for (;;) {
+        while (PQisBusy(pg->conn)) {
+            int w = wait_socket(pg->conn, false, pg->stop, 0);
+            if (w == -2)
+                *stopped = true;
+            if (w < 0 || !PQconsumeInput(pg->conn)) {
+                PQclear(last);
+                return NULL;
+            }
+        }
+        if (!(r = PQgetResult(pg->conn)))
+            break;
+        PQclear(last);
+        last = r;
+    }
+    return last;
+}
+
+/* The error of a query that gave no result: stopped, or the connection. */
+static void no_result_error(struct pg *pg, bool stopped, const char *id, const char *what,
+                            char *err, size_t errlen);
+
+static int pg_watermark(void *state, const char *station, const char *epoch, int64_t *wm,
+                        char *err, size_t errlen)
+{
+    struct pg *pg = state;
+    const char *params[2] = {station, epoch};
+    bool stopped;
+    PGresult *res = exec_params(pg, "SELECT triage.station_watermark($1, $2)", 2, params,
+                                &stopped);
+    if (!res) {
+        no_result_error(pg, stopped, "E716", "asking head office how far it has this station",
+                        err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        result_error(pg, res, "E716", "asking head office how far it has this station", err,
+                     errlen);
+        PQclear(res);
+        return -1;
+    }
+    *wm = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+static int pg_push(void *state, const struct sync_batch *b, struct sync_push_result *out,
+                   char *err, size_t errlen)
+{
+    struct pg *pg = state;
+    size_t need = 3;
+    for (int i = 0; i < b->count; i++)
+        need += b->lens[i] + 1;
+    if (need > pg->cap) {
+        char *nb = realloc(pg->buf, need);
+        if (!nb) {
+            set_err(err, errlen, "E710: out of memory");
+            return -1;
+        }
+        pg->buf = nb;
+        pg->cap = need;
+    }
+    char *p = pg->buf;
+    *p++ = '[';
+    for (int i = 0; i < b->count; i++) {
+        if (i)
+            *p++ = ',';
+        memcpy(p, b->records[i], b->lens[i]);
+        p += b->lens[i];
+    }
+    *p++ = ']';
+    *p = 0;
+    char first[24], last[24];
+    snprintf(first, sizeof first, "%lld", (long long)b->first);
+    snprintf(last, sizeof last, "%lld", (long long)b->last);
+    const char *params[5] = {b->station, b->epoch, first, last, pg->buf};
+    bool stopped;
+    PGresult *res = exec_params(pg,
+                                "SELECT inserted, duplicates, conflicts, watermark FROM"
+                                " triage.push_outcomes($1, $2, $3::bigint, $4::bigint,"
+                                " $5::jsonb)",
+                                5, params, &stopped);
+    char what[80];
+    snprintf(what, sizeof what, "sending seq %s..%s", first, last);
+    if (!res) {
+        no_result_error(pg, stopped, "E715", what, err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        result_error(pg, res, "E715", what, err, errlen);
+        PQclear(res);
+        return -1;
+    }
+    out->inserted = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    out->duplicates = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->conflicts = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    out->watermark = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+static int pg_pull(void *state, const char *station, char *since, size_t sincelen,
+                   const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
+                   size_t errlen)
+{
+    struct pg *pg = state;
+    /* Rows are stamped when their transaction writes them, which may commit
+     * after a later stamp was already pulled: look back five minutes each
+     * time. Applying a row again changes nothing. */
+    const char *params[2] = {station, since};
+    bool stopped;
+    PGresult *res = exec_params(
+        pg,
+        "SELECT rma, order_id, sku, gtin, serial, description, reason, delivered_at,"
+        " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        " FROM triage.manifests_since($1, CASE WHEN $2 = '' THEN '-infinity'::timestamptz"
+        " ELSE $2::timestamptz - interval '5 minutes' END)",
+        2, params, &stopped);
+    if (!res) {
+        no_result_error(pg, stopped, "E717", "pulling manifests", err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        result_error(pg, res, "E717", "pulling manifests", err, errlen);
+        PQclear(res);
+        return -1;
+    }
+    int n = PQntuples(res);
+    char mark[64] = "";
+    for (int i = 0; i < n; i++) {
+        const char *f[8];
+        for (int k = 0; k < 8; k++)
+            f[k] = PQgetvalue(res, i, k);
+        char where[120];
+        snprintf(where, sizeof where, "rma \"%.60s\" (head office)", f[0]);
+        cb->row(cb->arg, f, where);
+        snprintf(mark, sizeof mark, "%s", PQgetvalue(res, i, 8));
+    }
+    PQclear(res);
+    if (apply(cb->arg) != 0) {
+        set_err(err, errlen, "E708: the pulled manifest could not be stored");
+        return -1;
+    }
+    if (n > 0 && strcmp(mark, since) > 0)
+        snprintf(since, sincelen, "%s", mark);
+    return 0;
+}
+
+static void no_result_error(struct pg *pg, bool stopped, const char *id, const char *what,
+                            char *err, size_t errlen)
+{
+    char msg[300];
+    if (stopped)
+        set_err(err, errlen, "E726: %s: sync stopped before head office answered", what);
+    else
+        set_err(err, errlen, "%s: %s: the connection to head office was lost: %s", id, what,
+                first_line(PQerrorMessage(pg->conn), msg, sizeof msg));
+}
+
+static void pg_close(void *state)
+{
+    struct pg *pg = state;
+    if (!pg)
+        return;
+    PQfinish(pg->conn);
+    free(pg->buf);
+    free(pg);
+}
+
+const struct sync_transport sync_pg_transport = {
+    .name = "postgresql",
+    .open = pg_open,
+    .watermark = pg_watermark,
+    .push = pg_push,
+    .pull = pg_pull,
+    .close = pg_close,
+};

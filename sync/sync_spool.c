@@ -1,0 +1,352 @@
+/*
+ * sync_spool.c — the spool transport: target "spool:DIR", no server needed.
+ *
+ * Outcomes: one file per batch, DIR/outcomes/STATION_EPOCH_FIRST-LAST.ndjson
+ * (seqs zero-padded to 12 digits, so names sort in seq order). Line 1 is the
+ * batch header, a JSON object:
+ *   {"triage_batch":1,"station":"SH01-S03","epoch":"…","first_seq":1,
+ *    "last_seq":500,"count":500,"sha256":"<hex>"}
+ * and each further line is one export record, in seq order. sha256 covers
+ * every byte after the header line (the records, each ending in "\n").
+ * Files appear atomically: written to DIR/outcomes/.tmp-NAME, fsync'ed,
+ * renamed, then the folder is fsync'ed; a reader never sees half a file.
+ * Whatever picks files up may move them away; the same range is written
+ * again only when the station crashed before it recorded the rename (then
+ * with the same name and the same bytes).
+ *
+ * Manifests: CSV files (manifest.h format) dropped into DIR/inbox as NAME.csv, read
+ * in name order. Bad rows are rejected with their id and line, the rest are
+ * applied in one transaction; then the file moves to DIR/inbox/done/ (with
+ * NAME.rejected.txt listing the rejected rows, if any). A file that cannot
+ * be read as CSV at all moves to DIR/inbox/rejected/ with NAME.error.txt.
+ * Drop files by writing elsewhere and renaming into inbox/, so that a half-
+ * written file is never read.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "manifest.h"
+#include "sync.h"
+
+struct spool {
+    char dir[512];
+    char out[600], inbox[600], done[640], rejected[640];
+    char station[40];
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[700];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Remove temporary files of this station left by a process that died (the
+ * caller holds the station's sync lock, so none is being written). */
+static void remove_stale_temps(struct spool *sp)
+{
+    DIR *d = opendir(sp->out);
+    if (!d)
+        return;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, ".tmp-%s_", sp->station);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+            char path[1000];
+            snprintf(path, sizeof path, "%s/%s", sp->out, de->d_name);
+            if (unlink(path) == 0)
+                log_warn("W720", "removed an unfinished batch file %s", path);
+        }
+    }
+    closedir(d);
+}
+
+static int spool_open(const struct sync_options *opt, const char *target, void **state,
+                      char *err, size_t errlen)
+{
+    struct spool *sp = calloc(1, sizeof *sp);
+    if (!sp) {
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
+    snprintf(sp->dir, sizeof sp->dir, "%s", target + 6);
+    snprintf(sp->out, sizeof sp->out, "%s/outcomes", sp->dir);
+    snprintf(sp->inbox, sizeof sp->inbox, "%s/inbox", sp->dir);
+    snprintf(sp->done, sizeof sp->done, "%s/done", sp->inbox);
+    snprintf(sp->rejected, sizeof sp->rejected, "%s/rejected", sp->inbox);
+    snprintf(sp->station, sizeof sp->station, "%s", opt->station ? opt->station : "");
+    const char *dirs[] = {sp->out, sp->done, sp->rejected};
+    for (int i = 0; i < 3; i++)
+        if (mkdir_p(dirs[i]) != 0) {
+            set_err(err, errlen, "E720: cannot create the spool folder %s: %s", dirs[i],
+                    strerror(errno));
+            free(sp);
+            return -1;
+        }
+    remove_stale_temps(sp);
+    *state = sp;
+    return 0;
+}
+
+static int spool_watermark(void *state, const char *station, const char *epoch, int64_t *wm,
+                           char *err, size_t errlen)
+{
+    (void)state, (void)station, (void)epoch, (void)err, (void)errlen;
+    *wm = -1;
+    return 1; /* the spool keeps no watermark: the station's own counts */
+}
+
+static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                      char *err, size_t errlen)
+{
+    struct spool *sp = state;
+    char name[200], path[900], tmp[900];
+    snprintf(name, sizeof name, "%s_%s_%012lld-%012lld.ndjson", b->station, b->epoch,
+             (long long)b->first, (long long)b->last);
+    snprintf(path, sizeof path, "%s/%s", sp->out, name);
+    snprintf(tmp, sizeof tmp, "%s/.tmp-%s", sp->out, name);
+
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    for (int i = 0; i < b->count; i++) {
+        crypto_hash_sha256_update(&h, (const unsigned char *)b->records[i], b->lens[i]);
+        crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    char header[400];
+    int hl = snprintf(header, sizeof header,
+                      "{\"triage_batch\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_seq\":%lld,"
+                      "\"last_seq\":%lld,\"count\":%d,\"sha256\":\"%s\"}\n",
+                      b->station, b->epoch, (long long)b->first, (long long)b->last, b->count,
+                      hex);
+
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        set_err(err, errlen, "E721: cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    /* Records go out through a buffer: one write per ~64 KiB, not per line. */
+    char *buf = malloc(65536);
+    size_t used = 0;
+    int rc = buf ? write_all(fd, header, (size_t)hl) : -1;
+    for (int i = 0; rc == 0 && i < b->count; i++) {
+        if (used + b->lens[i] + 1 > 65536) {
+            rc = write_all(fd, buf, used);
+            used = 0;
+        }
+        if (rc == 0 && b->lens[i] + 1 > 65536) {
+            rc = write_all(fd, b->records[i], b->lens[i]);
+            if (rc == 0)
+                rc = write_all(fd, "\n", 1);
+            continue;
+        }
+        memcpy(buf + used, b->records[i], b->lens[i]);
+        used += b->lens[i];
+        buf[used++] = '\n';
+    }
+    if (rc == 0 && used)
+        rc = write_all(fd, buf, used);
+    free(buf);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0)
+        rc = -1, saved = errno;
+    if (rc != 0) {
+        set_err(err, errlen, "E721: cannot write %s: %s", tmp, strerror(saved));
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0 || fsync_dir(sp->out) != 0) {
+        set_err(err, errlen, "E722: cannot put %s in place: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    res->inserted = b->count;
+    res->duplicates = res->conflicts = 0;
+    res->watermark = -1;
+    return 0;
+}
+
+/* ---- manifests from the inbox ------------------------------------------------ */
+
+struct inbox_file {
+    const struct sync_manifest_cb *cb;
+    const char *name;
+    FILE *report; /* NAME.rejected.txt, opened at the first rejected row */
+    char report_path[1400];
+    int rejected;
+};
+
+static void on_reject(void *arg, long line, const char *msg)
+{
+    struct inbox_file *f = arg;
+    char where[400];
+    snprintf(where, sizeof where, "%s:%ld", f->name, line);
+    f->cb->reject(f->cb->arg, where, msg);
+    if (!f->report)
+        f->report = fopen(f->report_path, "w");
+    if (f->report)
+        fprintf(f->report, "line %ld: %s\n", line, msg);
+    f->rejected++;
+}
+
+/* Move `name` from the inbox into `dir`, not overwriting an earlier one. */
+static int move_aside(struct spool *sp, const char *dir, const char *name, char *dst,
+                      size_t dstlen)
+{
+    char src[1024];
+    snprintf(src, sizeof src, "%s/%s", sp->inbox, name);
+    snprintf(dst, dstlen, "%s/%s", dir, name);
+    for (int i = 1; access(dst, F_OK) == 0 && i < 1000; i++)
+        snprintf(dst, dstlen, "%s/%s.%d", dir, name, i);
+    if (rename(src, dst) != 0)
+        return -1;
+    fsync_dir(dir);
+    fsync_dir(sp->inbox);
+    return 0;
+}
+
+static int is_csv(const struct dirent *de)
+{
+    size_t n = strlen(de->d_name);
+    return de->d_name[0] != '.' && n > 4 && strcmp(de->d_name + n - 4, ".csv") == 0;
+}
+
+static int spool_pull(void *state, const char *station, char *since, size_t sincelen,
+                      const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
+                      size_t errlen)
+{
+    struct spool *sp = state;
+    (void)station, (void)since, (void)sincelen;
+    struct dirent **list = NULL;
+    int n = scandir(sp->inbox, &list, is_csv, alphasort);
+    if (n < 0) {
+        set_err(err, errlen, "E724: cannot read %s: %s", sp->inbox, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        char path[1024], dst[1400], perr[400];
+        snprintf(path, sizeof path, "%s/%s", sp->inbox, name);
+        struct inbox_file f = {.cb = cb, .name = name};
+        snprintf(f.report_path, sizeof f.report_path, "%s/%s.rejected.txt", sp->done, name);
+        struct manifest_row *rows = NULL;
+        int nrows = 0;
+        if (manifest_parse_file_lenient(path, &rows, &nrows, on_reject, &f, perr,
+                                        sizeof perr) != 0) {
+            if (f.report)
+                fclose(f.report), unlink(f.report_path);
+            if (move_aside(sp, sp->rejected, name, dst, sizeof dst) == 0) {
+                char epath[1500];
+                snprintf(epath, sizeof epath, "%s.error.txt", dst);
+                FILE *ef = fopen(epath, "w");
+                if (ef)
+                    fprintf(ef, "%s\n", perr), fclose(ef);
+            }
+            log_error("E723", "manifest file rejected, moved to %s: %s", sp->rejected, perr);
+            cb->reject(cb->arg, name, perr);
+            continue;
+        }
+        for (int r = 0; r < nrows; r++) {
+            const struct manifest_row *m = &rows[r];
+            const char *fields[8] = {m->rma,    m->order_id,    m->sku,    m->gtin,
+                                     m->serial, m->description, m->reason, m->delivered_at};
+            char where[400];
+            snprintf(where, sizeof where, "%s row %d", name, r + 1);
+            cb->row(cb->arg, fields, where);
+        }
+        free(rows);
+        if (f.report)
+            fclose(f.report);
+        if (apply(cb->arg) != 0) {
+            set_err(err, errlen, "E708: the manifest %s could not be stored; kept in the inbox",
+                    name);
+            rc = -1;
+            break;
+        }
+        if (move_aside(sp, sp->done, name, dst, sizeof dst) != 0) {
+            set_err(err, errlen, "E724: %s applied but not moved to %s: %s", name, sp->done,
+                    strerror(errno));
+            rc = -1;
+            break;
+        }
+        log_info("I721", "manifest %s applied (%d rows rejected)", name, f.rejected);
+    }
+    for (int i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
+}
+
+static void spool_close(void *state) { free(state); }
+
+const struct sync_transport sync_spool_transport = {
+    .name = "spool",
+    .open = spool_open,
+    .watermark = spool_watermark,
+    .push = spool_push,
+    .pull = spool_pull,
+    .close = spool_close,
+};

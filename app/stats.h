@@ -1,0 +1,193 @@
+/*
+ * stats.h — grading statistics for supervisors: the numbers behind the
+ * station's stats screen, `triage stats`, and (as SQL) head office's views.
+ *
+ * One function computes a date range's report (stats_compute); the screen and
+ * the command line both print what it returns, so they agree by
+ * construction. The report is a plain struct of fixed-size arrays: no heap,
+ * safe to hand from a worker thread to the UI by pointer.
+ *
+ * Definitions (what a supervisor reads on the screen, tests check):
+ *  - A day is a UTC calendar day; a range is from_day..to_day inclusive, in
+ *    days since 1970-01-01, at most STATS_MAX_DAYS long.
+ *  - An inspection belongs to the day it was finished (finished_at).
+ *  - Calibration records (blind re-grades, `calibrates` set) are not
+ *    outcomes: they are left out of every count except the agreement ones.
+ *  - Items per hour: a grader's inspections divided by the number of
+ *    distinct clock hours (UTC) in which they finished at least one.
+ *  - Medians: of finished_at - started_at (per inspection) and of step_ms
+ *    (per checklist step), in seconds; for an even count, the mean of the
+ *    two middle values.
+ *  - Agreement: pairs (first grade, blind re-grade) whose re-grade was
+ *    finished in the range. A grader's pairs are those they took part in,
+ *    either side. Cohen's kappa over the 4x4 table of grades A, B, C, X:
+ *    kappa = (po - pe) / (1 - pe); undefined (NAN) when pe = 1 or no pairs.
+ *  - Reasons against findings: "functions OK" = the functional sub-grade is A
+ *    (every function check passed); "function fault" = worse than A; "no
+ *    function checks" = the category has none.
+ *
+ * This header includes no SQLite: the station core includes it for the
+ * query types. Error ids E750–E799.
+ */
+#ifndef TRIAGE_STATS_H
+#define TRIAGE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "inspection.h"
+
+#define STATS_MAX_DAYS 366
+#define STATS_TOP 10       /* top defect codes */
+#define STATS_MAX_DISP 8
+#define STATS_MAX_REASONS 8
+#define STATS_MAX_GRADERS 24
+#define STATS_MAX_STEPS 24
+#define STATS_LIST_MAX 48
+
+/* A date range, UTC days since 1970-01-01, inclusive. */
+struct stats_range {
+    int64_t from_day, to_day;
+};
+
+/* What a bar of a chart stands for (drill-down: the inspections behind it). */
+enum stats_dim {
+    SD_NONE,
+    SD_DAY,            /* key: "YYYY-MM-DD" */
+    SD_GRADE,          /* key: "A".."X" */
+    SD_DISPOSITION,    /* key: disposition id */
+    SD_RESPONSIBILITY, /* key: responsibility name, "" = none */
+    SD_DEFECT,         /* key: defect code */
+    SD_REASON,         /* key: declared reason */
+    SD_GRADER,         /* key: badge */
+    SD_LATE,           /* key ignored */
+    SD_MISMATCH,       /* key ignored */
+    SD_COUNT
+};
+const char *stats_dim_name(enum stats_dim d); /* "day", "grade", … */
+
+struct stats_count {
+    char key[32];
+    int64_t n;
+};
+
+struct stats_reason {
+    char reason[32];
+    int64_t n;
+    int64_t functions_ok;   /* functional sub-grade A */
+    int64_t function_fault; /* functional sub-grade B, C or X */
+    int64_t no_function;    /* no functional checks */
+    int64_t no_fault;       /* overall grade A */
+};
+
+struct stats_step {
+    char check[32];
+    int64_t n;
+    double median_s;
+};
+
+struct stats_grader {
+    char badge[64];
+    char name[64];
+    int64_t n;
+    int64_t active_hours;
+    double items_per_hour;
+    double median_s;
+    int64_t grades[GRADE_X + 1]; /* by enum grade; [0] unused */
+    int nsteps;
+    struct stats_step steps[STATS_MAX_STEPS];
+    int64_t cal_pairs, cal_agree;
+    double kappa; /* NAN when undefined */
+};
+
+struct stats_report {
+    struct stats_range range;
+    int ndays;
+    int64_t total;                 /* outcomes in the range */
+    int64_t per_day[STATS_MAX_DAYS];
+    int64_t grades[GRADE_X + 1];   /* by enum grade */
+    int ndisp;
+    struct stats_count disp[STATS_MAX_DISP]; /* most first */
+    int64_t resp[RESP_COUNT];      /* by enum responsibility */
+    int ndefects;
+    struct stats_count defects[STATS_TOP];   /* most first */
+    int64_t with_defects;          /* outcomes with at least one defect */
+    int nreasons;
+    struct stats_reason reasons[STATS_MAX_REASONS]; /* most first */
+    int64_t defective_functions_ok; /* declared "defective", every function check passed */
+    int64_t late, mismatch, blind;
+    double late_rate, mismatch_rate; /* shares of total, 0..1; 0 when total is 0 */
+    int nsteps;
+    struct stats_step steps[STATS_MAX_STEPS]; /* all graders */
+    int ngraders;
+    struct stats_grader graders[STATS_MAX_GRADERS]; /* most inspections first */
+    /* calibration */
+    int64_t cal_due;     /* outcomes in the range chosen for a blind re-grade */
+    int64_t cal_pending; /* of those, not re-graded yet */
+    int64_t cal_pairs, cal_agree;
+    int64_t cal_matrix[4][4]; /* [first grade A..X][re-grade A..X] */
+    double kappa;             /* NAN when undefined */
+    double compute_ms;        /* how long stats_compute took */
+};
+
+/* One inspection behind a bar. */
+struct stats_row {
+    char plate[48];
+    char operator_badge[64];
+    char sku[64];
+    char disposition[24];
+    int64_t finished_at;
+    enum grade grade;
+};
+
+struct stats_list {
+    struct stats_range range;
+    enum stats_dim dim;
+    char key[64];
+    int64_t total; /* how many match (rows holds the newest STATS_LIST_MAX) */
+    int nrows;
+    struct stats_row rows[STATS_LIST_MAX];
+};
+
+struct store;
+
+/*
+ * Make a range from the command line's --from and --to (either may be NULL:
+ * from defaults to 29 days before `to`, to defaults to `today`). Dates are
+ * YYYY-MM-DD. Returns 0, or -1 with "E75x: …" in err: not a date (E750),
+ * reversed (E751), longer than STATS_MAX_DAYS (E752).
+ */
+int stats_range_parse(const char *from, const char *to, int64_t today, struct stats_range *out,
+                      char *err, size_t errlen);
+
+/* Check a range (reversed, too long): 0, or -1 with E751/E752 in err. */
+int stats_range_check(const struct stats_range *r, char *err, size_t errlen);
+
+/* "YYYY-MM-DD" of a day number into out (at least 11 bytes). Returns out. */
+char *stats_day_text(int64_t day, char *out, size_t outlen);
+
+/*
+ * Compute the report of a range. Reads only (one read transaction, so the
+ * numbers are one consistent snapshot); safe on its own connection in a
+ * worker thread. Returns 0, or -1 with "E75x: …" in err. An empty range is
+ * not an error: total is 0.
+ */
+int stats_compute(struct store *st, const struct stats_range *range, struct stats_report *out,
+                  char *err, size_t errlen);
+
+/* The inspections behind one bar, newest first. Returns 0 or -1 with err. */
+int stats_list_query(struct store *st, const struct stats_range *range, enum stats_dim dim,
+                     const char *key, struct stats_list *out, char *err, size_t errlen);
+
+/* Cohen's kappa of a k x k agreement table (row: one rater, column: the
+ * other); NAN when undefined (no pairs, or chance agreement is 1). */
+double stats_kappa(const int64_t *matrix, int k);
+
+enum stats_format { STATS_TABLE, STATS_CSV, STATS_JSON };
+
+/* Print a report for `triage stats`. Returns 0, or -1 when writing failed. */
+int stats_print(const struct stats_report *r, enum stats_format fmt, FILE *out);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * test_stats_core.c — the station core's part of statistics: who may open the
+ * screen (and the audit of a refusal), periods and custom ranges (reversed,
+ * not a date), drill-down to a list and one inspection with its reprint,
+ * time per checklist step, and the blind re-grade (calibration) flow.
+ * Pure: the core with look-ups from tables, no SQLite, no SDL.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "log.h"
+#include "rules.h"
+#include "station.h"
+
+static int64_t now, today;
+static struct station *st;
+static struct effects fx;
+static bool calibrated; /* what find_calibration answers for the due plate */
+
+static enum login_result fake_login(void *ctx, const char *badge, const char *pin, int64_t t,
+                                    struct operator_info *op, int *tries_left,
+                                    int64_t *locked_until)
+{
+    (void)ctx, (void)t, (void)tries_left, (void)locked_until, (void)pin;
+    snprintf(op->badge, sizeof op->badge, "%s", badge);
+    snprintf(op->name, sizeof op->name, "op %s", badge);
+    op->role = badge[0] == '2' ? ROLE_SUPERVISOR : ROLE_GRADER;
+    return LOGIN_OK;
+}
+
+static int fake_find_operator(void *ctx, const char *badge, struct operator_info *op)
+{
+    (void)ctx;
+    snprintf(op->badge, sizeof op->badge, "%s", badge);
+    snprintf(op->name, sizeof op->name, "op %s", badge);
+    return 0;
+}
+
+static int fake_find_manifest(void *ctx, const char *rma, struct manifest_row *out)
+{
+    (void)ctx;
+    if (strcmp(rma, "RMA-1001"))
+        return 1;
+    memset(out, 0, sizeof *out);
+    snprintf(out->rma, sizeof out->rma, "RMA-1001");
+    snprintf(out->sku, sizeof out->sku, "PH-IP15-128");
+    snprintf(out->gtin, sizeof out->gtin, "0195949038488");
+    snprintf(out->reason, sizeof out->reason, "defective");
+    return 0;
+}
+
+/* SH01-S01-000007: graded B by 1001 and chosen for a blind re-grade;
+ * SH01-S01-000008: an ordinary one. */
+static int fake_find_inspection(void *ctx, const char *plate, struct inspection *out)
+{
+    (void)ctx;
+    if (strcmp(plate, "SH01-S01-000007") && strcmp(plate, "SH01-S01-000008"))
+        return 1;
+    memset(out, 0, sizeof *out);
+    snprintf(out->plate, sizeof out->plate, "%s", plate);
+    snprintf(out->rma, sizeof out->rma, "RMA-1001");
+    snprintf(out->sku, sizeof out->sku, "PH-IP15-128");
+    snprintf(out->category, sizeof out->category, "phone");
+    snprintf(out->operator_badge, sizeof out->operator_badge, "1001");
+    out->grade = GRADE_B;
+    out->calibration_due = plate[14] == '7';
+    return 0;
+}
+
+static int fake_find_calibration(void *ctx, const char *plate)
+{
+    (void)ctx, (void)plate;
+    return calibrated ? 0 : 1;
+}
+
+static bool send(struct event ev)
+{
+    ev.now = now;
+    return station_handle(st, &ev, &fx);
+}
+static void key(enum key k) { send((struct event){.type = EV_KEY, .key = k}); }
+static void text(const char *s)
+{
+    struct event ev = {.type = EV_TEXT, .len = strlen(s)};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    send(ev);
+}
+static void scan(const char *s)
+{
+    struct event ev = {.type = EV_SCAN, .len = strlen(s)};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    send(ev);
+}
+static void pick(int p, const char *s)
+{
+    struct event ev = {.type = EV_PICK, .pick = p};
+    snprintf(ev.text, sizeof ev.text, "%s", s ? s : "");
+    ev.len = strlen(ev.text);
+    send(ev);
+}
+
+static const struct effect *find_fx(enum effect_type t, const char *text)
+{
+    for (int i = 0; i < fx.n; i++)
+        if (fx.fx[i].type == t && (!text || !strcmp(fx.fx[i].text, text)))
+            return &fx.fx[i];
+    return NULL;
+}
+
+static void login(const char *badge)
+{
+    key(KEY_LOGOUT);
+    scan(badge);
+    text("123456");
+    key(KEY_ENTER);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+}
+
+static void test_roles(void)
+{
+    login("1001");
+    key(KEY_STATS);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    const struct effect *a = find_fx(FX_AUDIT, "stats_denied");
+    CHECK(a && !strcmp(a->detail, "1001"));
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    struct view v;
+    station_view(st, &v);
+    CHECK_INT(v.msg, MSG_NOT_ALLOWED);
+    CHECK_STR(msg_error_id(v.msg), "E565");
+
+    login("2001");
+    key(KEY_STATS);
+    CHECK_INT(station_screen(st), SCREEN_STATS);
+    CHECK(find_fx(FX_AUDIT, "stats_opened") != NULL);
+    const struct effect *q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == today - 6 && q->range.to_day == today); /* 7 days first */
+}
+
+static void test_periods_and_ranges(void)
+{
+    pick(STATS_PICK_PERIOD + PERIOD_30D, NULL);
+    const struct effect *q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == today - 29 && q->range.to_day == today);
+    text("1"); /* key 1: today */
+    q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == today && q->range.to_day == today);
+    key(KEY_TAB);
+    struct view v;
+    station_view(st, &v);
+    CHECK_INT(v.stats_page, PAGE_OUTCOMES);
+    pick(STATS_PICK_PAGE + PAGE_GRADERS, NULL);
+    station_view(st, &v);
+    CHECK_INT(v.stats_page, PAGE_GRADERS);
+
+    /* Custom, typed: reversed, then not a date, then right. */
+    text("4");
+    CHECK(find_fx(FX_STATS_QUERY, NULL) != NULL);
+    text("2026-11-20 2026-11-01");
+    key(KEY_ENTER);
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    station_view(st, &v);
+    CHECK_INT(v.msg, MSG_STATS_REVERSED);
+    CHECK_STR(msg_error_id(v.msg), "E751");
+    CHECK(!v.stats_range_ok);
+    pick(STATS_PICK_BAR + SD_GRADE, "B"); /* no list of a range that is not one */
+    CHECK(find_fx(FX_STATS_LIST, NULL) == NULL);
+    text("2026-02-30");
+    key(KEY_ENTER);
+    station_view(st, &v);
+    CHECK_INT(v.msg, MSG_STATS_BAD_DATE);
+    CHECK_STR(msg_error_id(v.msg), "E750");
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    text("2026-11-01 2026-11-20");
+    key(KEY_ENTER);
+    int64_t a, b;
+    time_parse_date("2026-11-01", &a);
+    time_parse_date("2026-11-20", &b);
+    q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == time_day(a) && q->range.to_day == time_day(b));
+    pick(STATS_PICK_DAY + 1, NULL); /* from + 1 day */
+    q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == time_day(a) + 1);
+    station_view(st, &v);
+    CHECK_INT(v.stats_period, PERIOD_CUSTOM);
+    CHECK(v.stats_range_ok);
+    /* Longer than a year. */
+    text("2020-01-01 2026-01-01");
+    key(KEY_ENTER);
+    station_view(st, &v);
+    CHECK_INT(v.msg, MSG_STATS_TOO_LONG);
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    /* In Custom, digits type dates; Up steps back to 30 days. */
+    text("3");
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    station_view(st, &v);
+    CHECK_STR(v.input, "3");
+    key(KEY_UP);
+    q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == today - 29 && q->range.to_day == today);
+    station_view(st, &v);
+    CHECK_INT(v.stats_period, PERIOD_30D);
+    CHECK_STR(v.input, "");
+}
+
+static void test_drill_down(void)
+{
+    pick(STATS_PICK_BAR + SD_GRADE, "B");
+    const struct effect *l = find_fx(FX_STATS_LIST, NULL);
+    CHECK(l && l->dim == SD_GRADE && !strcmp(l->key, "B") && l->range.from_day == today - 29);
+    struct view v;
+    station_view(st, &v);
+    CHECK_INT(v.stats_dim, SD_GRADE);
+    CHECK_STR(v.stats_key, "B");
+    pick(STATS_PICK_ROW, "SH01-S01-000008");
+    station_view(st, &v);
+    CHECK(v.stats_detail && !strcmp(v.stats_detail->plate, "SH01-S01-000008"));
+    key(KEY_REPRINT);
+    const struct effect *p = find_fx(FX_PRINT_LABEL, NULL);
+    CHECK(p && p->insp && !strcmp(p->insp->plate, "SH01-S01-000008"));
+    CHECK(find_fx(FX_AUDIT, "reprint") != NULL);
+    key(KEY_ESCAPE); /* the list */
+    station_view(st, &v);
+    CHECK(!v.stats_detail && v.stats_dim == SD_GRADE);
+    key(KEY_ESCAPE); /* the charts */
+    station_view(st, &v);
+    CHECK_INT(v.stats_dim, SD_NONE);
+    key(KEY_ESCAPE);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+}
+
+/* Answer the phone checklist (5 checks) with the first answers, `gap` ms apart. */
+static void answer_all(const int *gaps)
+{
+    for (int i = 0; i < 5; i++) {
+        now += gaps[i];
+        text("1");
+    }
+    CHECK_INT(station_screen(st), SCREEN_SUMMARY);
+}
+
+static void test_step_times_and_choice(void)
+{
+    login("1001");
+    scan("RMA-1001");
+    CHECK_INT(station_screen(st), SCREEN_ITEM);
+    now += 5000;
+    scan("0195949038488");
+    CHECK_INT(station_screen(st), SCREEN_CHECK);
+    static const int gaps[5] = {4200, 1800, 3000, 2500, 900};
+    answer_all(gaps);
+    key(KEY_ENTER);
+    const struct effect *s = find_fx(FX_SAVE, NULL);
+    if (CHECK(s && s->insp)) {
+        CHECK_INT(s->insp->nanswers, 5);
+        for (int i = 0; i < 5; i++)
+            CHECK_INT(s->insp->step_ms[i], gaps[i]);
+        CHECK(s->insp->calibration_due); /* calibration_pct 100 here */
+        CHECK_STR(s->insp->calibrates, "");
+    }
+    struct event saved = {.type = EV_SAVED, .seq = 9};
+    snprintf(saved.plate, sizeof saved.plate, "SH01-S01-000009");
+    send(saved);
+    CHECK(find_fx(FX_PRINT_LABEL, NULL) != NULL);
+}
+
+static void test_calibration(void)
+{
+    /* The first grader scanning their own due plate: the usual reprint/re-grade screen. */
+    login("1001");
+    scan("SH01-S01-000007");
+    CHECK_INT(station_screen(st), SCREEN_ITEM);
+    struct view v;
+    station_view(st, &v);
+    CHECK(v.existing != NULL && !v.calibrating);
+    key(KEY_ESCAPE);
+
+    /* Another grader: a blind re-grade starts, the first grade hidden. */
+    login("1002");
+    scan("SH01-S01-000007");
+    CHECK_INT(station_screen(st), SCREEN_CHECK);
+    station_view(st, &v);
+    CHECK(v.calibrating);
+    CHECK(v.existing == NULL);
+    CHECK_INT(v.msg, MSG_CALIBRATION);
+    CHECK(find_fx(FX_AUDIT, "calibration_start") != NULL);
+    static const int gaps[5] = {1000, 1000, 1000, 1000, 1000};
+    answer_all(gaps);
+    station_view(st, &v);
+    CHECK(v.existing == NULL);
+    key(KEY_ENTER);
+    const struct effect *s = find_fx(FX_SAVE, NULL);
+    if (CHECK(s && s->insp)) {
+        CHECK_STR(s->insp->calibrates, "SH01-S01-000007");
+        CHECK_STR(s->insp->supersedes, ""); /* a calibration record, not a correction */
+        CHECK(!s->insp->calibration_due);
+        CHECK_STR(s->insp->operator_badge, "1002");
+    }
+    struct event saved = {.type = EV_SAVED, .seq = 10};
+    snprintf(saved.plate, sizeof saved.plate, "SH01-S01-000010");
+    send(saved);
+    CHECK(find_fx(FX_PRINT_LABEL, NULL) == NULL); /* the item keeps its label */
+    station_view(st, &v);
+    CHECK_INT(v.msg, MSG_CALIBRATION_SAVED);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+
+    /* Once re-graded, the plate is an ordinary one again. */
+    calibrated = true;
+    scan("SH01-S01-000007");
+    CHECK_INT(station_screen(st), SCREEN_ITEM);
+    station_view(st, &v);
+    CHECK(v.existing != NULL && !v.calibrating);
+    key(KEY_ESCAPE);
+    calibrated = false;
+
+    /* Escape on the first question leaves a blind re-grade: it stays due. */
+    scan("SH01-S01-000007");
+    CHECK_INT(station_screen(st), SCREEN_CHECK);
+    key(KEY_ESCAPE);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    station_view(st, &v);
+    CHECK(!v.calibrating);
+}
+
+int main(void)
+{
+    if (time_parse_rfc3339("2026-11-23T09:00:00Z", &now) != 0)
+        return 1;
+    today = time_day(now);
+    struct rules *rules;
+    char err[256];
+    if (!CHECK(rules_load_string(rules_builtin_json, "builtin", &rules, err, sizeof err) == 0)) {
+        fprintf(stderr, "%s\n", err);
+        return harness_done();
+    }
+    struct station_settings set = {
+        .station_id = "SH01-S01", .lang = LANG_EN, .rules = rules, .calibration_pct = 100};
+    struct station_ports ports = {.login = fake_login,
+                                  .find_operator = fake_find_operator,
+                                  .find_manifest = fake_find_manifest,
+                                  .find_inspection = fake_find_inspection,
+                                  .find_calibration = fake_find_calibration};
+    st = station_new(&set, &ports);
+    test_roles();
+    test_periods_and_ranges();
+    test_drill_down();
+    test_step_times_and_choice();
+    test_calibration();
+    station_free(st);
+
+    /* calibration_pct 0: nothing is ever chosen. */
+    set.calibration_pct = 0;
+    st = station_new(&set, &ports);
+
+    {
+        login("1001");
+        scan("RMA-1001");
+        scan("0195949038488");
+        for (int i = 0; i < 5; i++)
+            text("1");
+        key(KEY_ENTER);
+        const struct effect *s = find_fx(FX_SAVE, NULL);
+        CHECK(s && s->insp && !s->insp->calibration_due);
+    }
+    station_free(st);
+    rules_free(rules);
+    return harness_done();
+}

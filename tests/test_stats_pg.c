@@ -1,0 +1,283 @@
+/*
+ * test_stats_pg.c — head office's statistics views (the "-- Statistics views
+ * (issue 6)" section of sync/headoffice.sql) give the same numbers as the
+ * station's stats_compute, on the same outcomes.
+ *
+ * A station's store is filled with generated inspections of October 2026
+ * (with blind re-grades), their export records are loaded into a throwaway
+ * PostgreSQL cluster as sync would store them, and every measure is compared:
+ * counts, grades, late and wrong-item, defects, declared reasons against
+ * findings, graders' items and active hours, steps, and agreement with
+ * Cohen's kappa per site and per grader. Plus kappa's hand-worked example
+ * (20/5/10/15 → 0.40) through the views.
+ */
+#include <math.h>
+
+#include "sync_fixture.h"
+#include "stats.h"
+
+static struct pgc cluster;
+static PGconn *admin;
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng % n);
+}
+
+static const char *const ops[] = {"G1", "G2", "G3"};
+static const char *const reasons[] = {"defective", "changed_mind", "wrong_item", ""};
+static const char *const codes[] = {"SCR-L", "DOA", "WEAR", "NOBOX"};
+static const char *const checks[] = {"screen", "power", "box"};
+
+static void commit(struct store *st, struct inspection *in)
+{
+    char err[256];
+    if (!CHECK_INT(store_commit_inspection(st, in, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+}
+
+static void generate(struct store *st, int64_t oct1)
+{
+    char plates[400][48];
+    enum grade grades[400];
+    const char *who[400];
+    bool due[400];
+    for (int i = 0; i < 400; i++) {
+        struct inspection in;
+        memset(&in, 0, sizeof in);
+        snprintf(in.rma, sizeof in.rma, "RMA-%d", i);
+        snprintf(in.sku, sizeof in.sku, "PH-T");
+        snprintf(in.category, sizeof in.category, "phone");
+        who[i] = ops[rnd(3)];
+        snprintf(in.operator_badge, sizeof in.operator_badge, "%s", who[i]);
+        snprintf(in.reason, sizeof in.reason, "%s", reasons[rnd(4)]);
+        /* Whole seconds: the export record keeps seconds. */
+        in.finished_at = (oct1 + (int64_t)rnd(31 * 24 * 3600)) * 1000;
+        in.started_at = in.finished_at - (20 + (int64_t)rnd(200)) * 1000;
+        in.grade = grades[i] = (enum grade)(GRADE_A + rnd(4));
+        uint32_t f = rnd(4);
+        in.aspect_grade[ASPECT_FUNCTIONAL] = f == 3 ? GRADE_NONE : f == 0 ? GRADE_A : in.grade;
+        snprintf(in.disposition, sizeof in.disposition, "%s", rnd(2) ? "restock" : "refurbish");
+        in.responsibility = (enum responsibility)rnd(RESP_COUNT);
+        in.late = rnd(8) == 0;
+        in.mismatch = rnd(9) == 0;
+        in.calibration_due = due[i] = rnd(5) == 0;
+        in.ndefects = (int)rnd(3);
+        for (int k = 0; k < in.ndefects; k++)
+            snprintf(in.defects[k], sizeof in.defects[k], "%s", codes[(i + k) % 4]);
+        in.nanswers = 3;
+        for (int k = 0; k < 3; k++) {
+            snprintf(in.answers[k].check, sizeof in.answers[k].check, "%s", checks[k]);
+            snprintf(in.answers[k].answer, sizeof in.answers[k].answer, "ok");
+            in.step_ms[k] = 1000 + (int32_t)rnd(20000);
+        }
+        commit(st, &in);
+        snprintf(plates[i], sizeof plates[i], "%s", in.plate);
+    }
+    for (int i = 0; i < 400; i++) {
+        if (!due[i])
+            continue;
+        struct inspection in;
+        memset(&in, 0, sizeof in);
+        snprintf(in.rma, sizeof in.rma, "RMA-%d", i);
+        snprintf(in.category, sizeof in.category, "phone");
+        const char *other = who[i];
+        while (other == who[i])
+            other = ops[rnd(3)];
+        snprintf(in.operator_badge, sizeof in.operator_badge, "%s", other);
+        in.grade = rnd(10) < 7 ? grades[i] : (enum grade)(GRADE_A + rnd(4));
+        in.finished_at = (oct1 + 31 * 24 * 3600 - 3600 - (int64_t)rnd(3600 * 24 * 20)) * 1000;
+        in.started_at = in.finished_at - 60000;
+        memcpy(in.calibrates, plates[i], sizeof in.calibrates);
+        commit(st, &in);
+    }
+}
+
+/* Every export record into head office's outcomes, as sync stores them. */
+static void load(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_prepare_v2(store_db(st), "SELECT record FROM inspections ORDER BY seq", -1, &s, NULL);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *rec = (const char *)sqlite3_column_text(s, 0);
+        PGresult *r = PQexecParams(
+            admin,
+            "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, rma, operator,"
+            " started_at, finished_at, grade, functional, disposition, responsibility, defects,"
+            " late, mismatch, record)"
+            " SELECT r->>'station', r->>'epoch', (r->>'seq')::bigint, 'SH09', r->>'plate',"
+            " r->>'rma', r->>'operator', (r->>'started_at')::timestamptz,"
+            " (r->>'finished_at')::timestamptz, r->>'grade', r->>'functional',"
+            " r->>'disposition', r->>'responsibility', r->'defects', (r->>'late')::boolean,"
+            " (r->>'mismatch')::boolean, r FROM (SELECT $1::jsonb AS r) x",
+            1, NULL, &rec, NULL, NULL, 0);
+        if (!CHECK(PQresultStatus(r) == PGRES_COMMAND_OK))
+            fprintf(stderr, "  %s\n", PQerrorMessage(admin));
+        PQclear(r);
+        n++;
+    }
+    sqlite3_finalize(s);
+    CHECK(n > 400);
+    /* The manifest the station graded from: the reasons it recorded. */
+    sqlite3_prepare_v2(store_db(st),
+                       "SELECT DISTINCT rma, coalesce(reason, '') FROM inspections"
+                       " WHERE calibrates IS NULL",
+                       -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *p[2] = {(const char *)sqlite3_column_text(s, 0),
+                            (const char *)sqlite3_column_text(s, 1)};
+        PGresult *r = PQexecParams(admin,
+                                   "INSERT INTO triage.manifests (site, rma, reason)"
+                                   " VALUES ('SH09', $1, $2)",
+                                   2, NULL, p, NULL, NULL, 0);
+        CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);
+        PQclear(r);
+    }
+    sqlite3_finalize(s);
+}
+
+static long long q(const char *fmt, const char *arg)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, fmt, arg ? arg : "");
+    return pgc_value(admin, sql);
+}
+
+static void compare(const struct stats_report *r)
+{
+    const char *month = "day BETWEEN '2026-10-01' AND '2026-10-31'";
+    CHECK_INT(q("SELECT coalesce(sum(inspections), 0) FROM triage.stats_site_day WHERE %s", month),
+              r->total);
+    CHECK_INT(q("SELECT sum(grade_a) FROM triage.stats_site_day WHERE %s", month),
+              r->grades[GRADE_A]);
+    CHECK_INT(q("SELECT sum(grade_x) FROM triage.stats_site_day WHERE %s", month),
+              r->grades[GRADE_X]);
+    CHECK_INT(q("SELECT sum(late) FROM triage.stats_site_day WHERE %s", month), r->late);
+    CHECK_INT(q("SELECT sum(mismatch) FROM triage.stats_site_day WHERE %s", month), r->mismatch);
+    CHECK_INT(q("SELECT sum(with_defects) FROM triage.stats_site_day WHERE %s", month),
+              r->with_defects);
+    CHECK_INT(q("SELECT sum(calibration_due) FROM triage.stats_site_day WHERE %s", month),
+              r->cal_due);
+    char sql[512];
+    for (int i = 0; i < r->ndefects; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(inspections) FROM triage.stats_defects WHERE code = '%s'",
+                 r->defects[i].key);
+        CHECK_INT(pgc_value(admin, sql), r->defects[i].n);
+    }
+    for (int i = 0; i < r->nreasons; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(inspections) * 1000000 + sum(functions_ok) * 10000"
+                 " + sum(function_fault) * 100 + sum(no_function_checks)"
+                 " FROM triage.stats_reasons WHERE reason = '%s'",
+                 x->reason);
+        CHECK_INT(pgc_value(admin, sql),
+                  x->n * 1000000 + x->functions_ok * 10000 + x->function_fault * 100 +
+                      x->no_function);
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(no_fault) FROM triage.stats_reasons WHERE reason = '%s'", x->reason);
+        CHECK_INT(pgc_value(admin, sql), x->no_fault);
+    }
+    for (int i = 0; i < r->nsteps; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(answers) FROM triage.stats_grader_steps WHERE check_id = '%s'",
+                 r->steps[i].check);
+        CHECK_INT(pgc_value(admin, sql), r->steps[i].n);
+    }
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        snprintf(sql, sizeof sql,
+                 "SELECT coalesce(sum(inspections), 0) * 100000 + coalesce(sum(active_hours), 0)"
+                 " FROM triage.stats_graders WHERE operator = '%s'",
+                 g->badge);
+        CHECK_INT(pgc_value(admin, sql), g->n * 100000 + g->active_hours);
+        snprintf(sql, sizeof sql,
+                 "SELECT pairs * 100000 + identical FROM triage.stats_grader_agreement"
+                 " WHERE grader = '%s' AND month = '2026-10-01'",
+                 g->badge);
+        CHECK_INT(pgc_value(admin, sql), g->cal_pairs * 100000 + g->cal_agree);
+        snprintf(sql, sizeof sql,
+                 "SELECT round(kappa * 10000) FROM triage.stats_grader_agreement"
+                 " WHERE grader = '%s' AND month = '2026-10-01'",
+                 g->badge);
+        if (!isnan(g->kappa))
+            CHECK(llabs(pgc_value(admin, sql) - lround(g->kappa * 10000)) <= 1);
+    }
+    CHECK_INT(q("SELECT pairs * 100000 + identical FROM triage.stats_site_agreement"
+                " WHERE month = '2026-10-01'%s",
+                NULL),
+              r->cal_pairs * 100000 + r->cal_agree);
+    CHECK(r->cal_pairs > 30);
+    CHECK(llabs(q("SELECT round(kappa * 10000) FROM triage.stats_site_agreement"
+                  " WHERE month = '2026-10-01'%s",
+                  NULL) -
+                lround(r->kappa * 10000)) <= 1);
+}
+
+/* Kappa's hand-worked example through the views: 20 A/A, 5 A/B, 10 B/A, 15 B/B. */
+static void hand_worked(void)
+{
+    CHECK(pgc_exec(admin,
+                   "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                   " started_at, finished_at, grade, record)"
+                   " SELECT 'HW-1', 'e', i, 'HW', 'HW-1-' || lpad(i::text, 6, '0'), 'H1',"
+                   " '2026-09-02T10:00:00Z', '2026-09-02T10:01:00Z',"
+                   " CASE WHEN i <= 25 THEN 'A' ELSE 'B' END, '{}'::jsonb"
+                   " FROM generate_series(1, 50) i;"
+                   "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                   " started_at, finished_at, grade, record)"
+                   " SELECT 'HW-1', 'e', 100 + i, 'HW', 'HW-1-' || lpad((100 + i)::text, 6, '0'),"
+                   " 'H2', '2026-09-03T10:00:00Z', '2026-09-03T10:01:00Z',"
+                   " CASE WHEN i <= 20 THEN 'A' WHEN i <= 25 THEN 'B' WHEN i <= 35 THEN 'A'"
+                   " ELSE 'B' END, jsonb_build_object('calibrates', 'HW-1-' || lpad(i::text, 6, '0'))"
+                   " FROM generate_series(1, 50) i") == 0);
+    CHECK_INT(pgc_value(admin, "SELECT round(kappa * 10000) FROM triage.stats_site_agreement"
+                               " WHERE site = 'HW'"),
+              4000);
+    CHECK_INT(pgc_value(admin, "SELECT round(agreement * 100) FROM triage.stats_grader_agreement"
+                               " WHERE site = 'HW' AND grader = 'H2'"),
+              70);
+    CHECK_INT(pgc_value(admin, "SELECT sum(inspections) FROM triage.stats_site_day"
+                               " WHERE site = 'HW'"),
+              50); /* the re-grades are not outcomes */
+}
+
+int main(void)
+{
+    log_set_level(LOG_ERROR);
+    if (pgc_setup(&cluster) != 0) {
+        CHECK(!"the PostgreSQL cluster did not start");
+        return harness_done();
+    }
+    admin = pgc_admin(&cluster);
+    if (!CHECK(admin != NULL))
+        return harness_done();
+    CHECK(pgc_load_schema(admin) == 0);
+
+    char path[700], err[256];
+    snprintf(path, sizeof path, "%s/station.db", harness_tmpdir());
+    struct store *st = NULL;
+    if (!CHECK_INT(store_open(path, "SH09-S01", &st, err, sizeof err), 0)) {
+        fprintf(stderr, "%s\n", err);
+        return harness_done();
+    }
+    int64_t oct1_ms;
+    time_parse_date("2026-10-01", &oct1_ms);
+    generate(st, oct1_ms / 1000);
+    load(st);
+    struct stats_range range = {time_day(oct1_ms), time_day(oct1_ms) + 30};
+    static struct stats_report r;
+    CHECK_INT(stats_compute(st, &range, &r, err, sizeof err), 0);
+    CHECK_INT(r.total, 400);
+    compare(&r);
+    store_close(st);
+    hand_worked();
+    PQfinish(admin);
+    return harness_done();
+}

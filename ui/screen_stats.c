@@ -1,0 +1,786 @@
+/*
+ * screen_stats.c — the supervisors' statistics screen (issue 6).
+ *
+ * Laid out from the view like every screen: what the core owns (period,
+ * page, the bar drilled into, the inspection opened) and what the main loop
+ * put beside it (the report and list computed by the stats worker). The
+ * numbers are never computed here.
+ *
+ *   left: pages (Overview, Splits, Defects & reasons, Graders, Steps), the
+ *         range, Back;
+ *   top:  the period (Today, 7 days, 30 days, Custom) and, for Custom, the
+ *         two dates with −/+ day buttons and a field to type them;
+ *   main: the page's charts. Bars, rows and tiles that stand for a set of
+ *         inspections carry ST_GHOST touch targets: a touch lists them, a
+ *         touch on a listed one opens it (answers, time per step, reprint).
+ *
+ * Charts are LK_CHART items pointing at struct charts kept here (one UI
+ * thread; they are rebuilt by every layout and painted right after it).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chart.h"
+#include "i18n.h"
+#include "layout.h"
+#include "theme.h"
+
+enum t {
+    T_TODAY, T_7D, T_30D, T_CUSTOM,
+    T_OVERVIEW, T_SPLITS, T_DEFECTS, T_GRADERS, T_STEPS,
+    T_INSPECTIONS, T_LATE, T_MISMATCH, T_DEFECTIVE_OK, T_AGREEMENT,
+    T_PER_DAY, T_GRADES, T_DISPOSITIONS, T_RESPONSIBILITY, T_TOP_DEFECTS, T_REASONS,
+    T_FUNC_OK, T_FUNC_FAULT, T_NO_FUNC,
+    T_NO_DATA, T_COMPUTING, T_FROM, T_TO, T_TYPE_RANGE, T_RANGE_DAYS,
+    T_G_NAME, T_G_ITEMS, T_G_PER_H, T_G_MEDIAN, T_G_AGREE, T_G_KAPPA, T_G_MIX, T_STATION,
+    T_CAL_LINE, T_CAL_NONE, T_STEPS_TITLE, T_SECONDS,
+    T_LIST_TITLE, T_LIST_SHOWING, T_TAP_HINT,
+    T_DIM_DAY, T_DIM_GRADE, T_DIM_DEFECT, T_DIM_REASON, T_DIM_GRADER,
+    T_ANSWERS, T_BY, T_NONE_SHORT,
+    T_COUNT_
+};
+
+static const char *const T[T_COUNT_][LANG_COUNT] = {
+    [T_TODAY] = {"Today", "今天"},
+    [T_7D] = {"7 days", "近 7 天"},
+    [T_30D] = {"30 days", "近 30 天"},
+    [T_CUSTOM] = {"Custom", "自定义"},
+    [T_OVERVIEW] = {"Overview", "概览"},
+    [T_SPLITS] = {"Outcomes", "去向与责任"},
+    [T_DEFECTS] = {"Defects", "缺陷与原因"},
+    [T_GRADERS] = {"Graders", "质检员"},
+    [T_STEPS] = {"Steps", "步骤用时"},
+    [T_INSPECTIONS] = {"Inspections", "质检件数"},
+    [T_LATE] = {"Late returns", "逾期退货"},
+    [T_MISMATCH] = {"Wrong item", "商品不符"},
+    [T_DEFECTIVE_OK] = {"\"Defective\", works", "申报故障实测正常"},
+    [T_AGREEMENT] = {"Re-grade agreement", "复检一致率"},
+    [T_PER_DAY] = {"Inspections per day", "每日质检件数"},
+    [T_GRADES] = {"Grades", "等级分布"},
+    [T_DISPOSITIONS] = {"Where items go", "商品去向"},
+    [T_RESPONSIBILITY] = {"Who is responsible", "责任方"},
+    [T_TOP_DEFECTS] = {"Top defect codes", "最常见缺陷代码"},
+    [T_REASONS] = {"Declared reason against what was found", "申报退货原因与实际检查结果"},
+    [T_FUNC_OK] = {"Functions OK", "功能正常"},
+    [T_FUNC_FAULT] = {"Function fault", "功能故障"},
+    [T_NO_FUNC] = {"No function check", "无功能检查"},
+    [T_NO_DATA] = {"W759: no inspections from %s to %s", "W759：%s 至 %s 没有质检记录"},
+    [T_COMPUTING] = {"Counting...", "正在统计…"},
+    [T_FROM] = {"From", "从"},
+    [T_TO] = {"to", "到"},
+    [T_TYPE_RANGE] = {"or type dates, Enter", "或输入日期后回车"},
+    [T_RANGE_DAYS] = {"%d days", "共 %d 天"},
+    [T_G_NAME] = {"Grader", "质检员"},
+    [T_G_ITEMS] = {"Items", "件数"},
+    [T_G_PER_H] = {"Per hour", "每小时"},
+    [T_G_MEDIAN] = {"Median", "中位用时"},
+    [T_G_AGREE] = {"Agree", "一致率"},
+    [T_G_KAPPA] = {"Kappa", "Kappa"},
+    [T_G_MIX] = {"Grades", "等级"},
+    [T_STATION] = {"Whole station", "全站"},
+    [T_CAL_LINE] = {"Blind re-grades: %lld pairs, %s identical, kappa %s; %lld still to re-grade",
+                    "盲评复检：%lld 对，一致 %s，kappa %s；待复检 %lld 件"},
+    [T_CAL_NONE] = {"No blind re-grades in this range yet; %lld waiting",
+                    "此时间范围内尚无盲评复检；待复检 %lld 件"},
+    [T_STEPS_TITLE] = {"Median seconds per checklist step", "每个检查步骤的中位用时"},
+    [T_SECONDS] = {"%.1f s", "%.1f 秒"},
+    [T_LIST_TITLE] = {"%s: %lld inspections", "%s：共 %lld 件"},
+    [T_LIST_SHOWING] = {"The newest %d; tap one to open it", "显示最新 %d 件，点击查看详情"},
+    [T_TAP_HINT] = {"Tap a bar to list its inspections", "点击柱形可查看对应的质检记录"},
+    [T_DIM_DAY] = {"Day %s", "%s 当天"},
+    [T_DIM_GRADE] = {"Grade %s", "等级 %s"},
+    [T_DIM_DEFECT] = {"Defect %s", "缺陷 %s"},
+    [T_DIM_REASON] = {"Declared: %s", "申报原因：%s"},
+    [T_DIM_GRADER] = {"Grader %s", "质检员 %s"},
+    [T_ANSWERS] = {"Answers", "检查结果"},
+    [T_BY] = {"%s by %s", "%s，质检员 %s"},
+    [T_NONE_SHORT] = {"—", "—"},
+};
+
+static const char *t(enum lang l, enum t id)
+{
+    const char *s = T[id][(unsigned)l < LANG_COUNT ? l : LANG_EN];
+    return s ? s : T[id][LANG_EN];
+}
+
+/* Declared reasons from manifests, in words; the id itself when unknown. */
+static const char *reason_words(enum lang l, const char *id)
+{
+    static const struct {
+        const char *id, *text[LANG_COUNT];
+    } known[] = {
+        {"defective", {"Defective", "故障"}},
+        {"not_as_described", {"Not as described", "与描述不符"}},
+        {"changed_mind", {"Changed mind", "不想要了"}},
+        {"damaged_in_transit", {"Damaged in transit", "运输损坏"}},
+        {"damaged", {"Damaged", "损坏"}},
+        {"wrong_item", {"Wrong item sent", "发错商品"}},
+        {"wrong_size", {"Wrong size", "尺码不合适"}},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(id, known[i].id) == 0)
+            return known[i].text[(unsigned)l < LANG_COUNT ? l : LANG_EN];
+    return id;
+}
+
+/* A check id in words, from the first category of the rules that has it. */
+static const char *check_words(const struct view *v, const char *category, const char *id)
+{
+    const struct rules *r = v->rules;
+    for (int pass = 0; r && pass < 2; pass++)
+        for (int c = 0; c < r->ncategories; c++) {
+            const struct rules_category *cat = &r->categories[c];
+            if (pass == 0 && category && strcmp(cat->id, category) != 0)
+                continue;
+            for (int k = 0; k < cat->nchecks; k++)
+                if (strcmp(cat->checks[k].id, id) == 0)
+                    return text_get(&cat->checks[k].text, v->lang);
+        }
+    return id;
+}
+
+static const char *answer_words(const struct view *v, const char *category, const char *check,
+                                const char *answer)
+{
+    const struct rules_category *cat = v->rules ? rules_category(v->rules, category) : NULL;
+    for (int k = 0; cat && k < cat->nchecks; k++)
+        if (strcmp(cat->checks[k].id, check) == 0)
+            for (int a = 0; a < cat->checks[k].nanswers; a++)
+                if (strcmp(cat->checks[k].answers[a].id, answer) == 0)
+                    return text_get(&cat->checks[k].answers[a].text, v->lang);
+    return answer;
+}
+
+/* ---- geometry ---------------------------------------------------------- */
+
+#define SIDE_X CONTENT_X0
+#define SIDE_W 200
+#define MAIN_X (SIDE_X + SIDE_W + GAP)
+#define MAIN_W (CONTENT_X1 - MAIN_X)
+#define ROW_H 64
+#define TITLE_H 40
+
+static struct chart charts[6];
+static int ncharts;
+
+static struct chart *new_chart(enum chart_kind kind)
+{
+    struct chart *c = &charts[ncharts < 5 ? ncharts++ : 5];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->values = true;
+    return c;
+}
+
+static void place_chart(struct lay *L, struct chart *c, int x, int y, int w, int h)
+{
+    struct lay_item *it = lay_add(L, LK_CHART, x, y, w, h);
+    it->ref = c;
+}
+
+static void title(struct lay *L, int x, int y, int w, const char *text)
+{
+    lay_text(L, x, y, w, TITLE_H, text, FS_BODY, C_TEXT, AL_LEFT, true)->max_lines = 1;
+}
+
+static void ghost(struct lay *L, int x, int y, int w, int h, int pick, const char *key)
+{
+    struct lay_item *it = lay_button_pick(L, x, y, w, h, ST_GHOST, "", NULL, pick);
+    snprintf(it->w.ev.text, sizeof it->w.ev.text, "%s", key ? key : "");
+    it->w.ev.len = strlen(it->w.ev.text);
+}
+
+static void fmt_pct(double share, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%.1f%%", 100 * share);
+}
+
+static const char *disposition_words(enum lang l, const char *id)
+{
+    return id[0] ? i18n_disposition(l, id) : t(l, T_NONE_SHORT);
+}
+
+/* ---- the frame: pages, period, range ------------------------------------- */
+
+static void sidebar(const struct view *v, struct lay *L, bool nav)
+{
+    enum lang l = v->lang;
+    if (nav) {
+        static const enum t names[PAGE_COUNT] = {T_OVERVIEW, T_SPLITS, T_DEFECTS, T_GRADERS,
+                                                 T_STEPS};
+        for (int i = 0; i < PAGE_COUNT; i++) {
+            bool on = v->stats_page == (enum stats_page)i;
+            lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * (ROW_H + 8), SIDE_W, ROW_H,
+                            on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, t(l, names[i]), NULL,
+                            STATS_PICK_PAGE + i);
+        }
+    }
+    char a[16], b[16], days[48];
+    stats_day_text(v->stats_range.from_day, a, sizeof a);
+    stats_day_text(v->stats_range.to_day, b, sizeof b);
+    int y = CONTENT_Y0 + PAGE_COUNT * (ROW_H + 8) + 8;
+    lay_text(L, SIDE_X, y, SIDE_W, 34, a, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    char to[24];
+    snprintf(to, sizeof to, "→ %s", b);
+    lay_text(L, SIDE_X, y + 34, SIDE_W, 34, to, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    snprintf(days, sizeof days, t(l, T_RANGE_DAYS),
+             (int)(v->stats_range.to_day - v->stats_range.from_day + 1));
+    if (v->stats_range_ok)
+        lay_text(L, SIDE_X, y + 68, SIDE_W, 34, days, FS_SMALL, C_MUTED, AL_LEFT, false)
+            ->max_lines = 1;
+    lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY,
+                   tr(l, S_BACK), "Esc", KEY_ESCAPE);
+}
+
+/* The period toggles, and for Custom the dates. Returns the y below. */
+static int period_bar(const struct view *v, struct lay *L)
+{
+    enum lang l = v->lang;
+    static const enum t names[PERIOD_COUNT] = {T_TODAY, T_7D, T_30D, T_CUSTOM};
+    const int w = 150;
+    for (int i = 0; i < PERIOD_COUNT; i++) {
+        char hint[12];
+        snprintf(hint, sizeof hint, "%d", i + 1);
+        bool on = v->stats_period == (enum stats_period)i;
+        lay_button_pick(L, MAIN_X + i * (w + 10), CONTENT_Y0, w, ROW_H,
+                        on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, t(l, names[i]), NULL,
+                        STATS_PICK_PERIOD + i);
+    }
+    int sx = MAIN_X + PERIOD_COUNT * (w + 10) + 8;
+    const char *status = NULL;
+    char buf[96];
+    if (v->stats_error)
+        status = v->stats_error;
+    else if (v->stats_busy)
+        status = t(l, T_COMPUTING);
+    else if (v->stats && v->stats_dim == SD_NONE && v->stats_range_ok && v->stats->total > 0 &&
+             v->stats->range.from_day == v->stats_range.from_day &&
+             v->stats->range.to_day == v->stats_range.to_day) {
+        snprintf(buf, sizeof buf, "%s", t(l, T_TAP_HINT));
+        status = buf;
+    }
+    if (status)
+        lay_text(L, sx, CONTENT_Y0, CONTENT_X1 - sx, ROW_H, status, FS_SMALL,
+                 v->stats_error ? C_ERR_TEXT : C_MUTED, AL_LEFT, false)
+            ->max_lines = 2;
+    int y = CONTENT_Y0 + ROW_H + 12;
+    if (v->stats_period != PERIOD_CUSTOM)
+        return y;
+    char a[16], b[16];
+    stats_day_text(v->stats_range.from_day, a, sizeof a);
+    stats_day_text(v->stats_range.to_day, b, sizeof b);
+    int x = MAIN_X;
+    lay_text(L, x, y, 64, ROW_H, t(l, T_FROM), FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    x += 64;
+    lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 0);
+    lay_text(L, x + 64, y, 150, ROW_H, a, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
+    lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 1);
+    x += 278 + 12;
+    lay_text(L, x, y, 40, ROW_H, t(l, T_TO), FS_SMALL, C_MUTED, AL_CENTER, false)->max_lines = 1;
+    x += 44;
+    lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 2);
+    lay_text(L, x + 64, y, 150, ROW_H, b, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
+    lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 3);
+    x += 278 + 12;
+    struct lay_item *f = lay_field(L, x, y, CONTENT_X1 - x, ROW_H, v->input, t(l, T_TYPE_RANGE),
+                                   FS_SMALL);
+    f->size = FS_SMALL;
+    return y + ROW_H + 12;
+}
+
+/* ---- pages --------------------------------------------------------------- */
+
+static void kpi(struct lay *L, int x, int y, int w, int h, const char *label, const char *value,
+                uint32_t color, int pick)
+{
+    lay_card(L, x, y, w, h);
+    lay_text(L, x + 16, y + 8, w - 32, 32, label, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    lay_text(L, x + 16, y + 42, w - 32, 48, value, FS_LARGE, color, AL_LEFT, true)->max_lines = 1;
+    if (pick)
+        ghost(L, x, y, w, h, pick, "");
+}
+
+static void page_overview(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    char buf[32], buf2[128];
+    const int kh = 96, kw = (MAIN_W - 3 * 12) / 4;
+    snprintf(buf, sizeof buf, "%lld", (long long)r->total);
+    kpi(L, MAIN_X, y, kw, kh, t(l, T_INSPECTIONS), buf, C_TEXT, 0);
+    fmt_pct(r->late_rate, buf, sizeof buf);
+    snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->late);
+    kpi(L, MAIN_X + (kw + 12), y, kw, kh, t(l, T_LATE), buf2, r->late ? C_WARN_TEXT : C_TEXT,
+        r->late ? STATS_PICK_BAR + SD_LATE : 0);
+    fmt_pct(r->mismatch_rate, buf, sizeof buf);
+    snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->mismatch);
+    kpi(L, MAIN_X + 2 * (kw + 12), y, kw, kh, t(l, T_MISMATCH), buf2,
+        r->mismatch ? C_ERR_TEXT : C_TEXT, r->mismatch ? STATS_PICK_BAR + SD_MISMATCH : 0);
+    snprintf(buf, sizeof buf, "%lld", (long long)r->defective_functions_ok);
+    kpi(L, MAIN_X + 3 * (kw + 12), y, kw, kh, t(l, T_DEFECTIVE_OK), buf, C_TEXT,
+        r->defective_functions_ok ? STATS_PICK_BAR + SD_REASON : 0);
+    if (r->defective_functions_ok) /* the tile lists every "defective" return */
+        snprintf(L->items[L->n - 1].w.ev.text, sizeof L->items[0].w.ev.text, "defective");
+
+    y += kh + 16;
+    const int lw = 580, gx = MAIN_X + lw + 24, gw = CONTENT_X1 - gx;
+    const int ch = CONTENT_Y1 - y - TITLE_H;
+    title(L, MAIN_X, y, lw, t(l, T_PER_DAY));
+    struct chart *c = new_chart(CH_LINE);
+    c->n = r->ndays < CHART_MAX ? r->ndays : CHART_MAX;
+    int first = r->ndays - c->n; /* a longer custom range shows its last CHART_MAX days */
+    for (int i = 0; i < c->n; i++) {
+        char day[16];
+        stats_day_text(r->range.from_day + first + i, day, sizeof day);
+        snprintf(c->label[i], sizeof c->label[i], "%s", day + 5); /* MM-DD */
+        c->v[i][0] = (double)r->per_day[first + i];
+    }
+    place_chart(L, c, MAIN_X, y + TITLE_H, lw, ch);
+    if (c->n <= 10)
+        for (int i = 0; i < c->n; i++) {
+            int sx, sy, sw, sh;
+            chart_bar_slot(c, MAIN_X, y + TITLE_H, lw, ch, i, &sx, &sy, &sw, &sh);
+            char day[16];
+            ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + SD_DAY,
+                  stats_day_text(r->range.from_day + first + i, day, sizeof day));
+        }
+
+    title(L, gx, y, gw, t(l, T_GRADES));
+    c = new_chart(CH_BARS);
+    c->n = 4;
+    for (int g = GRADE_A; g <= GRADE_X; g++) {
+        snprintf(c->label[g - 1], sizeof c->label[0], "%s", grade_name((enum grade)g));
+        c->v[g - 1][0] = (double)r->grades[g];
+        c->color[g - 1] = lay_grade_color((enum grade)g);
+    }
+    place_chart(L, c, gx, y + TITLE_H, gw, ch);
+    for (int g = GRADE_A; g <= GRADE_X; g++) {
+        int sx, sy, sw, sh;
+        chart_bar_slot(c, gx, y + TITLE_H, gw, ch, g - 1, &sx, &sy, &sw, &sh);
+        if (r->grades[g])
+            ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + SD_GRADE, grade_name((enum grade)g));
+    }
+}
+
+/* Horizontal bars with their share; ghost rows for those with inspections. */
+static void hbars(struct lay *L, struct chart *c, int x, int y, int w, int h, enum stats_dim dim,
+                  char keys[][32], int64_t total)
+{
+    for (int i = 0; i < c->n; i++) {
+        char pct[16];
+        fmt_pct(total ? c->v[i][0] / (double)total : 0, pct, sizeof pct);
+        snprintf(c->value_text[i], sizeof c->value_text[i], "%.0f · %s", c->v[i][0], pct);
+    }
+    place_chart(L, c, x, y, w, h);
+    for (int i = 0; i < c->n; i++) {
+        int sx, sy, sw, sh;
+        chart_row_slot(c, x, y, w, h, i, &sx, &sy, &sw, &sh);
+        if (c->v[i][0] > 0 && sh >= MIN_TARGET)
+            ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + dim, keys[i]);
+    }
+}
+
+static void page_outcomes(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    static char keys[CHART_MAX][32];
+    const int half = (MAIN_W - 24) / 2, h = (CONTENT_Y1 - y - TITLE_H) / 2 - 8;
+    /* Dispositions (left, top), responsibility (left, bottom); defects right. */
+    title(L, MAIN_X, y, half, t(l, T_DISPOSITIONS));
+    struct chart *c = new_chart(CH_HBARS);
+    c->label_w = 210;
+    c->n = r->ndisp < 6 ? r->ndisp : 6;
+    for (int i = 0; i < c->n; i++) {
+        snprintf(c->label[i], sizeof c->label[i], "%s", disposition_words(l, r->disp[i].key));
+        c->v[i][0] = (double)r->disp[i].n;
+        c->color[i] = C_PRIMARY;
+        snprintf(keys[i], sizeof keys[i], "%s", r->disp[i].key);
+    }
+    int dh = CONTENT_Y1 - y - TITLE_H;
+    hbars(L, c, MAIN_X, y + TITLE_H, half, dh, SD_DISPOSITION, keys, r->total);
+    (void)h;
+
+    int rx = MAIN_X + half + 24;
+    title(L, rx, y, half, t(l, T_RESPONSIBILITY));
+    c = new_chart(CH_HBARS);
+    c->label_w = 170;
+    static char rkeys[CHART_MAX][32];
+    static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
+                                                          RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
+    static const uint32_t colors[RESP_COUNT] = {0x7C3AEDu, 0x0E7490u, 0xB45309u, 0x1D4ED8u,
+                                                0x64748Bu};
+    c->n = RESP_COUNT;
+    for (int i = 0; i < RESP_COUNT; i++) {
+        snprintf(c->label[i], sizeof c->label[i], "%s", i18n_responsibility(l, order[i]));
+        c->v[i][0] = (double)r->resp[order[i]];
+        c->color[i] = colors[i];
+        snprintf(rkeys[i], sizeof rkeys[i], "%s", responsibility_name(order[i]));
+    }
+    hbars(L, c, rx, y + TITLE_H, half, dh, SD_RESPONSIBILITY, rkeys, r->total);
+}
+
+static void page_defects(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    static char keys[CHART_MAX][32];
+    const int lw = 470, rx = MAIN_X + lw + 24, rw = CONTENT_X1 - rx;
+    const int h = CONTENT_Y1 - y - TITLE_H;
+    title(L, MAIN_X, y, lw, t(l, T_TOP_DEFECTS));
+    struct chart *c = new_chart(CH_HBARS);
+    c->label_w = 120;
+    c->value_w = 160;
+    c->n = r->ndefects < 7 ? r->ndefects : 7;
+    for (int i = 0; i < c->n; i++) {
+        snprintf(c->label[i], sizeof c->label[i], "%s", r->defects[i].key);
+        c->v[i][0] = (double)r->defects[i].n;
+        c->color[i] = C_GRADE_X;
+        snprintf(keys[i], sizeof keys[i], "%s", r->defects[i].key);
+    }
+    snprintf(c->empty, sizeof c->empty, "%s", t(l, T_NONE_SHORT));
+    hbars(L, c, MAIN_X, y + TITLE_H, lw, h, SD_DEFECT, keys, r->total);
+
+    title(L, rx, y, rw, t(l, T_REASONS));
+    c = new_chart(CH_HBARS);
+    c->label_w = 180;
+    c->value_w = 96;
+    c->nseries = 3;
+    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", t(l, T_FUNC_OK));
+    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", t(l, T_FUNC_FAULT));
+    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", t(l, T_NO_FUNC));
+    c->series_color[0] = C_OK;
+    c->series_color[1] = C_ERR;
+    c->series_color[2] = 0x64748Bu;
+    static char rkeys[CHART_MAX][32];
+    c->n = r->nreasons < 6 ? r->nreasons : 6;
+    for (int i = 0; i < c->n; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        snprintf(c->label[i], sizeof c->label[i], "%s", reason_words(l, x->reason));
+        c->v[i][0] = (double)x->functions_ok;
+        c->v[i][1] = (double)x->function_fault;
+        c->v[i][2] = (double)x->no_function;
+        snprintf(c->value_text[i], sizeof c->value_text[i], "n=%lld", (long long)x->n);
+        snprintf(rkeys[i], sizeof rkeys[i], "%s", x->reason);
+    }
+    place_chart(L, c, rx, y + TITLE_H, rw, h);
+    for (int i = 0; i < c->n; i++) {
+        int sx, sy, sw, sh;
+        chart_row_slot(c, rx, y + TITLE_H, rw, h, i, &sx, &sy, &sw, &sh);
+        if (sh >= MIN_TARGET)
+            ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + SD_REASON, rkeys[i]);
+    }
+}
+
+static void page_graders(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    static const struct {
+        enum t head;
+        int w;
+        enum lay_align al;
+    } cols[] = {{T_G_NAME, 210, AL_LEFT},   {T_G_ITEMS, 90, AL_RIGHT},
+                {T_G_PER_H, 110, AL_RIGHT}, {T_G_MEDIAN, 120, AL_RIGHT},
+                {T_G_AGREE, 100, AL_RIGHT}, {T_G_KAPPA, 90, AL_RIGHT}};
+    const int ncols = (int)(sizeof cols / sizeof *cols);
+    int x = MAIN_X;
+    for (int k = 0; k < ncols; k++) {
+        lay_text(L, x, y, cols[k].w, 36, t(l, cols[k].head), FS_SMALL, C_MUTED, cols[k].al, false)
+            ->max_lines = 1;
+        x += cols[k].w + 12;
+    }
+    const int mixx = x + 8, mixw = CONTENT_X1 - mixx;
+    lay_text(L, mixx, y, mixw - 4 * 22, 36, t(l, T_G_MIX), FS_SMALL, C_MUTED, AL_LEFT, false)
+        ->max_lines = 1;
+    for (int g = GRADE_A; g <= GRADE_X; g++) /* the legend: each letter in its colour */
+        lay_text(L, CONTENT_X1 - (GRADE_X - g + 1) * 22, y, 22, 36, grade_name((enum grade)g),
+                 FS_SMALL, lay_grade_color((enum grade)g), AL_CENTER, true);
+    y += 40;
+    /* As many rows as fit above the calibration line, each a full touch target. */
+    const int rh = MIN_TARGET + 4;
+    int fit = (CONTENT_Y1 - y - 48) / rh;
+    int nrows = 1 + r->ngraders;
+    if (nrows > fit)
+        nrows = fit;
+    if (nrows > 6)
+        nrows = 6;
+    struct chart *mix = new_chart(CH_MIX);
+    mix->n = nrows;
+    mix->nseries = 4;
+    for (int g = GRADE_A; g <= GRADE_X; g++)
+        mix->series_color[g - 1] = lay_grade_color((enum grade)g);
+    for (int row = 0; row < nrows; row++) {
+        int ry = y + row * rh;
+        char c[ncols][48];
+        const struct stats_grader *g = row ? &r->graders[row - 1] : NULL;
+        if (!g) {
+            snprintf(c[0], sizeof c[0], "%s", t(l, T_STATION));
+            snprintf(c[1], sizeof c[1], "%lld", (long long)r->total);
+            snprintf(c[2], sizeof c[2], "%s", t(l, T_NONE_SHORT));
+            snprintf(c[3], sizeof c[3], "%s", t(l, T_NONE_SHORT));
+            if (r->cal_pairs)
+                snprintf(c[4], sizeof c[4], "%.0f%%",
+                         100.0 * (double)r->cal_agree / (double)r->cal_pairs);
+            else
+                snprintf(c[4], sizeof c[4], "%s", t(l, T_NONE_SHORT));
+            if (isnan(r->kappa))
+                snprintf(c[5], sizeof c[5], "%s", t(l, T_NONE_SHORT));
+            else
+                snprintf(c[5], sizeof c[5], "%.2f", r->kappa);
+            for (int k = 0; k < 4; k++)
+                mix->v[row][k] = (double)r->grades[GRADE_A + k];
+        } else {
+            snprintf(c[0], sizeof c[0], "%s", g->name[0] ? g->name : g->badge);
+            snprintf(c[1], sizeof c[1], "%lld", (long long)g->n);
+            snprintf(c[2], sizeof c[2], "%.1f", g->items_per_hour);
+            snprintf(c[3], sizeof c[3], t(l, T_SECONDS), g->median_s);
+            if (g->cal_pairs)
+                snprintf(c[4], sizeof c[4], "%.0f%%",
+                         100.0 * (double)g->cal_agree / (double)g->cal_pairs);
+            else
+                snprintf(c[4], sizeof c[4], "%s", t(l, T_NONE_SHORT));
+            if (isnan(g->kappa))
+                snprintf(c[5], sizeof c[5], "%s", t(l, T_NONE_SHORT));
+            else
+                snprintf(c[5], sizeof c[5], "%.2f", g->kappa);
+            for (int k = 0; k < 4; k++)
+                mix->v[row][k] = (double)g->grades[GRADE_A + k];
+        }
+        if (row % 2 == 0)
+            lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
+        x = MAIN_X;
+        for (int k = 0; k < ncols; k++) {
+            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT,
+                     cols[k].al, k == 0 || row == 0)
+                ->max_lines = 1;
+            x += cols[k].w + 12;
+        }
+        if (g && g->n)
+            ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + SD_GRADER, g->badge);
+    }
+    place_chart(L, mix, mixx, y, mixw, nrows * rh);
+    y += nrows * rh + 8;
+    char line[256], agree[16], kappa[16];
+    if (r->cal_pairs) {
+        snprintf(agree, sizeof agree, "%.0f%%", 100.0 * (double)r->cal_agree / (double)r->cal_pairs);
+        if (isnan(r->kappa))
+            snprintf(kappa, sizeof kappa, "%s", t(l, T_NONE_SHORT));
+        else
+            snprintf(kappa, sizeof kappa, "%.2f", r->kappa);
+        snprintf(line, sizeof line, t(l, T_CAL_LINE), (long long)r->cal_pairs, agree, kappa,
+                 (long long)r->cal_pending);
+    } else {
+        snprintf(line, sizeof line, t(l, T_CAL_NONE), (long long)r->cal_pending);
+    }
+    lay_text(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y > 72 ? 72 : CONTENT_Y1 - y, line, FS_SMALL,
+             C_TEXT, AL_LEFT, false)
+        ->max_lines = 2;
+}
+
+/* Median seconds per step: the station's as bars, the busiest graders' beside. */
+static void page_steps(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    const int ng = r->ngraders < 4 ? r->ngraders : 4, colw = 104;
+    const int cw = MAIN_W - ng * colw;
+    title(L, MAIN_X, y, cw, t(l, T_STEPS_TITLE));
+    for (int g = 0; g < ng; g++) {
+        const struct stats_grader *gr = &r->graders[g];
+        lay_text(L, MAIN_X + cw + g * colw, y, colw - 8, TITLE_H,
+                 gr->name[0] ? gr->name : gr->badge, FS_SMALL, C_MUTED, AL_RIGHT, false)
+            ->max_lines = 1;
+    }
+    struct chart *c = new_chart(CH_HBARS);
+    c->label_w = 250;
+    c->value_w = 110;
+    c->n = r->nsteps < 7 ? r->nsteps : 7;
+    for (int i = 0; i < c->n; i++) {
+        snprintf(c->label[i], sizeof c->label[i], "%s", check_words(v, NULL, r->steps[i].check));
+        c->v[i][0] = r->steps[i].median_s;
+        c->color[i] = C_PRIMARY;
+        snprintf(c->value_text[i], sizeof c->value_text[i], t(l, T_SECONDS), r->steps[i].median_s);
+    }
+    const int ch = CONTENT_Y1 - y - TITLE_H;
+    place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
+    for (int i = 0; i < c->n; i++) {
+        int sx, sy, sw, sh;
+        chart_row_slot(c, MAIN_X, y + TITLE_H, cw, ch, i, &sx, &sy, &sw, &sh);
+        for (int g = 0; g < ng; g++) {
+            const struct stats_grader *gr = &r->graders[g];
+            char buf[32];
+            snprintf(buf, sizeof buf, "%s", t(l, T_NONE_SHORT));
+            for (int k = 0; k < gr->nsteps; k++)
+                if (!strcmp(gr->steps[k].check, r->steps[i].check))
+                    snprintf(buf, sizeof buf, "%.1f", gr->steps[k].median_s);
+            lay_text(L, MAIN_X + cw + g * colw, sy, colw - 8, sh, buf, FS_SMALL, C_TEXT, AL_RIGHT,
+                     false)
+                ->max_lines = 1;
+        }
+    }
+}
+
+/* ---- list and detail ------------------------------------------------------ */
+
+static void list_title(const struct view *v, char *out, size_t outlen)
+{
+    enum lang l = v->lang;
+    const char *key = v->stats_key ? v->stats_key : "";
+    switch (v->stats_dim) {
+    case SD_DAY: snprintf(out, outlen, t(l, T_DIM_DAY), key); break;
+    case SD_GRADE: snprintf(out, outlen, t(l, T_DIM_GRADE), key); break;
+    case SD_DEFECT: snprintf(out, outlen, t(l, T_DIM_DEFECT), key); break;
+    case SD_REASON: snprintf(out, outlen, t(l, T_DIM_REASON), reason_words(l, key)); break;
+    case SD_GRADER: snprintf(out, outlen, t(l, T_DIM_GRADER), key); break;
+    case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;
+    case SD_RESPONSIBILITY: {
+        int r = responsibility_from_name(key);
+        snprintf(out, outlen, "%s", i18n_responsibility(l, r < 0 ? RESP_NONE : r));
+        break;
+    }
+    case SD_LATE: snprintf(out, outlen, "%s", t(l, T_LATE)); break;
+    case SD_MISMATCH: snprintf(out, outlen, "%s", t(l, T_MISMATCH)); break;
+    default: snprintf(out, outlen, "%s", key); break;
+    }
+}
+
+static void format_when(int64_t ms, char *out, size_t outlen)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !localtime_r(&secs, &tm))
+        snprintf(out, outlen, "—");
+    else
+        strftime(out, outlen, "%m-%d %H:%M", &tm);
+}
+
+static void page_list(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    char what[128], head[200];
+    list_title(v, what, sizeof what);
+    const struct stats_list *s = v->stats_list;
+    snprintf(head, sizeof head, t(l, T_LIST_TITLE), what, (long long)(s ? s->total : 0));
+    title(L, MAIN_X, y, MAIN_W, head);
+    y += TITLE_H;
+    if (!s)
+        return;
+    const int rh = 68;
+    int fit = (CONTENT_Y1 - y - 36) / rh;
+    if (fit > s->nrows)
+        fit = s->nrows;
+    char hint[96];
+    snprintf(hint, sizeof hint, t(l, T_LIST_SHOWING), fit);
+    lay_text(L, MAIN_X, y, MAIN_W, 32, hint, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    y += 36;
+    for (int i = 0; i < fit; i++) {
+        const struct stats_row *row = &s->rows[i];
+        int ry = y + i * rh;
+        lay_panel(L, MAIN_X, ry + 2, MAIN_W, rh - 4, i % 2 ? C_CARD : C_FIELD, C_CARD_BORDER, 10);
+        struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X + 8, ry + 8, rh - 16, rh - 16);
+        g->num = row->grade;
+        char when[32], line[256];
+        format_when(row->finished_at, when, sizeof when);
+        snprintf(line, sizeof line, "%s   %s   %s   %s   %s", row->plate, when, row->operator_badge,
+                 row->sku, disposition_words(l, row->disposition));
+        lay_text(L, MAIN_X + rh + 8, ry, MAIN_W - rh - 16, rh, line, FS_SMALL, C_TEXT, AL_LEFT,
+                 false)
+            ->max_lines = 1;
+        ghost(L, MAIN_X, ry + 2, MAIN_W, rh - 4, STATS_PICK_ROW, row->plate);
+    }
+}
+
+static void page_detail(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct inspection *in = v->stats_detail;
+    char when[32], head[260], by[160];
+    format_when(in->finished_at, when, sizeof when);
+    snprintf(by, sizeof by, t(l, T_BY), when, in->operator_badge);
+    snprintf(head, sizeof head, "%s · %s", in->plate, by);
+    struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);
+    g->num = in->grade;
+    lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
+        ->max_lines = 1;
+    char facts[300], defects[160] = "";
+    for (int i = 0; i < in->ndefects; i++) {
+        strncat(defects, i ? ", " : "", sizeof defects - strlen(defects) - 1);
+        strncat(defects, in->defects[i], sizeof defects - strlen(defects) - 1);
+    }
+    snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
+             disposition_words(l, in->disposition),
+             i18n_responsibility(l, in->responsibility), defects[0] ? " · " : "", defects);
+    lay_text(L, MAIN_X + 140, y + 48, MAIN_W - 140, 36, facts, FS_SMALL, C_MUTED, AL_LEFT, false)
+        ->max_lines = 1;
+    if (in->reason[0]) {
+        char reason[128];
+        snprintf(reason, sizeof reason, t(l, T_DIM_REASON), reason_words(l, in->reason));
+        lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
+                 false)
+            ->max_lines = 1;
+    }
+    y += 132;
+    title(L, MAIN_X, y, MAIN_W, t(l, T_ANSWERS));
+    y += TITLE_H;
+    const int rh = 44;
+    int fit = (CONTENT_Y1 - BUTTON_H - 12 - y) / rh;
+    for (int i = 0; i < in->nanswers && i < fit; i++) {
+        char line[256], secs[32] = "";
+        if (in->step_ms[i] > 0)
+            snprintf(secs, sizeof secs, t(l, T_SECONDS), in->step_ms[i] / 1000.0);
+        snprintf(line, sizeof line, "%s: %s", check_words(v, in->category, in->answers[i].check),
+                 answer_words(v, in->category, in->answers[i].check, in->answers[i].answer));
+        lay_text(L, MAIN_X, y + i * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
+            ->max_lines = 1;
+        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT,
+                 false)
+            ->max_lines = 1;
+    }
+    lay_button_key(L, CONTENT_X1 - 320, CONTENT_Y1 - BUTTON_H, 320, BUTTON_H, ST_PRIMARY,
+                   tr(l, S_REPRINT), "F5", KEY_REPRINT);
+}
+
+/* ---- the screen ------------------------------------------------------------ */
+
+void lay_stats_screen(const struct view *v, struct lay *L)
+{
+    enum lang l = v->lang;
+    ncharts = 0;
+    bool nav = v->stats_dim == SD_NONE && !v->stats_detail;
+    sidebar(v, L, nav);
+    int y = CONTENT_Y0;
+    if (v->stats_detail) {
+        page_detail(v, L, y);
+        return;
+    }
+    if (v->stats_dim != SD_NONE) {
+        page_list(v, L, y);
+        return;
+    }
+    y = period_bar(v, L);
+    const struct stats_report *r = v->stats;
+    bool current = r && v->stats_range_ok && r->range.from_day == v->stats_range.from_day &&
+                   r->range.to_day == v->stats_range.to_day;
+    if (!current)
+        return; /* computing, or the range is not valid: the bar and message say */
+    if (r->total == 0 && r->cal_pairs == 0) {
+        char a[16], b[16], msg[160];
+        snprintf(msg, sizeof msg, t(l, T_NO_DATA), stats_day_text(r->range.from_day, a, sizeof a),
+                 stats_day_text(r->range.to_day, b, sizeof b));
+        lay_card(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y);
+        lay_text(L, MAIN_X + 32, y, MAIN_W - 64, CONTENT_Y1 - y, msg, FS_LARGE, C_MUTED,
+                 AL_CENTER, false);
+        return;
+    }
+    switch (v->stats_page) {
+    case PAGE_OVERVIEW: page_overview(v, L, y); break;
+    case PAGE_OUTCOMES: page_outcomes(v, L, y); break;
+    case PAGE_DEFECTS: page_defects(v, L, y); break;
+    case PAGE_GRADERS: page_graders(v, L, y); break;
+    case PAGE_STEPS: page_steps(v, L, y); break;
+    case PAGE_COUNT: break;
+    }
+}

@@ -16,10 +16,10 @@ VAR     ?= var
 PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium inih libcjson libusb-1.0 libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -Iapp -Idrivers -Iui -Isync
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -Iapp -Idrivers -Iui -Isync
 LDLIBS  :=
 ifneq ($(SAN),)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 
@@ -98,6 +98,7 @@ fuzz: deps-test
 install: all
 	install -D -m 0755 $(BUILD)/triage $(DESTDIR)$(PREFIX)/bin/triage
 	install -D -m 0644 packaging/70-triage-scanners.rules $(DESTDIR)/etc/udev/rules.d/70-triage-scanners.rules
+	install -D -m 0644 packaging/71-triage-printers.rules $(DESTDIR)/etc/udev/rules.d/71-triage-printers.rules
 	install -D -m 0644 packaging/triage.service $(DESTDIR)/etc/systemd/system/triage.service
 	install -D -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf.example
 

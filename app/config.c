@@ -179,6 +179,12 @@ static const struct key_spec sync_keys[] = {
     {"batch_size", INT(struct sync_config, batch_size, 1, 10000)},
     {"interval_s", INT(struct sync_config, interval_s, 1, 86400)},
     {"credentials", TEXT(struct sync_config, credentials)},
+    /* E745: a bad sslmode (the id is sync's, E700–E749). */
+    {"sslmode", CHOICE(struct sync_config, sslmode,
+                       "disable|allow|prefer|require|verify-ca|verify-full", 745)},
+    {"sslrootcert", TEXT(struct sync_config, sslrootcert)},
+    {"sslcert", TEXT(struct sync_config, sslcert)},
+    {"sslkey", TEXT(struct sync_config, sslkey)},
     {NULL},
 };
 

@@ -9,7 +9,8 @@
  *              calibration_pct
  *   [scanner.NAME]  type, device, layout, suffix, baud
  *   [printer]  type, address, device, queue, size, dpi
- *   [sync]     target, batch_size, interval_s, credentials
+ *   [sync]     target, batch_size, interval_s, credentials, sslmode,
+ *              sslrootcert, sslcert, sslkey
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -44,6 +45,10 @@ struct sync_config {
     int batch_size;        /* default 500 */
     int interval_s;        /* seconds between rounds, default 60 */
     char credentials[256]; /* file with the connection password; not world-readable */
+    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = libpq's default */
+    char sslrootcert[256]; /* CA certificate file for verify-ca / verify-full */
+    char sslcert[256];     /* this station's client certificate */
+    char sslkey[256];      /* its private key (libpq refuses one others may read) */
 };
 
 struct config {

@@ -7,7 +7,8 @@
  * records as they are, so an export and what sync sends are the same bytes.
  * CSV export reads the same records, so both formats always agree.
  *
- * Fields (DESIGN.md "Export NDJSON fields", plus "blind"), every key always
+ * Fields (DESIGN.md "Export NDJSON fields", plus "blind", and from issue 6
+ * "step_ms" {check: ms}, "calibration_due", "calibrates"), every key always
  * present; an empty optional text is null, a grade is its letter or null.
  */
 #include <cjson/cJSON.h>
@@ -27,7 +28,7 @@ static const char *const export_fields[] = {
     "operator",    "started_at",    "finished_at", "grade",     "cosmetic",
     "functional",  "completeness",  "disposition", "responsibility", "defects",
     "answers",     "rules_version", "late",     "mismatch",     "supersedes",
-    "blind",
+    "blind",       "step_ms",       "calibration_due", "calibrates",
 };
 #define NUM_EXPORT_FIELDS ((int)(sizeof export_fields / sizeof *export_fields))
 
@@ -58,6 +59,29 @@ static cJSON *time_item(int64_t ms)
 static cJSON *grade_item(enum grade g)
 {
     return g == GRADE_NONE ? cJSON_CreateNull() : cJSON_CreateString(grade_name(g));
+}
+
+/* Per-step times as an object check → ms; steps without a time are left out. */
+static cJSON *steps_item(const struct inspection *in)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; o && k < in->nanswers && k < INSP_MAX_ANSWERS; k++) {
+        if (in->step_ms[k] <= 0)
+            continue;
+        if (!cJSON_AddNumberToObject(o, in->answers[k].check, in->step_ms[k])) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+char *inspection_steps_json(const struct inspection *insp)
+{
+    cJSON *o = steps_item(insp);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
 }
 
 /* The value of export field `i` for `in`; NULL when out of memory. */
@@ -107,6 +131,9 @@ static cJSON *field_item(const struct inspection *in, int i)
     if (!strcmp(name, "mismatch")) return cJSON_CreateBool(in->mismatch);
     if (!strcmp(name, "supersedes")) return text_or_null(in->supersedes);
     if (!strcmp(name, "blind")) return cJSON_CreateBool(in->blind);
+    if (!strcmp(name, "step_ms")) return steps_item(in);
+    if (!strcmp(name, "calibration_due")) return cJSON_CreateBool(in->calibration_due);
+    if (!strcmp(name, "calibrates")) return text_or_null(in->calibrates);
     return cJSON_CreateNull(); /* NEVER: every name above is handled */
 }
 
@@ -182,7 +209,12 @@ static void cell_value(struct cell *c, const cJSON *v)
                 cell_add(c, item->string ? item->string : "");
                 cell_add(c, "=");
             }
-            cell_add(c, cJSON_IsString(item) ? item->valuestring : "");
+            if (cJSON_IsNumber(item)) {
+                snprintf(num, sizeof num, "%lld", (long long)item->valuedouble);
+                cell_add(c, num);
+            } else {
+                cell_add(c, cJSON_IsString(item) ? item->valuestring : "");
+            }
         }
     }
 }

@@ -85,6 +85,18 @@ struct inspection {
     bool mismatch; /* the item scanned is not what the manifest expects */
     bool blind;    /* the RMA was not in the manifest */
     char supersedes[48]; /* plate of the inspection this one replaces, or "" */
+
+    /* Time per checklist step: step_ms[i] is the milliseconds from check i's
+     * question appearing to its answer (the last answer when re-answered);
+     * aligned with answers[]. 0 = not measured. */
+    int32_t step_ms[INSP_MAX_ANSWERS];
+
+    /* Grader calibration (issue 6). calibration_due: this inspection was
+     * chosen for a blind re-grade by another grader (its label says so).
+     * calibrates: this record IS such a re-grade, of the named plate; it is a
+     * calibration record, not a correction: it supersedes nothing. */
+    bool calibration_due;
+    char calibrates[48];
 };
 
 struct operator_info {

@@ -9,6 +9,9 @@
  * stderr with an id and a non-zero exit status.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,9 @@
 #include "rules.h"
 #include "run.h"
 #include "script.h"
+#include "stats.h"
 #include "store.h"
+#include "sync.h"
 
 #ifndef TRIAGE_VERSION
 #define TRIAGE_VERSION "0.1.0"
@@ -220,6 +225,123 @@ static int cmd_export(struct globals *g, int argc, char **argv)
     return 0;
 }
 
+static int cmd_stats(struct globals *g, int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL;
+    enum stats_format fmt = STATS_TABLE;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "table"))
+                fmt = STATS_TABLE;
+            else if (!strcmp(f, "csv"))
+                fmt = STATS_CSV;
+            else if (!strcmp(f, "json"))
+                fmt = STATS_JSON;
+            else
+                return fail("E757", "unknown stats format \"%s\" (table, csv, json)", f);
+        } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
+            from = argv[++i];
+        } else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
+            to = argv[++i];
+        } else {
+            return usage_error("stats takes [--from YYYY-MM-DD] [--to YYYY-MM-DD]"
+                               " [--format table|csv|json]");
+        }
+    }
+    char err[512];
+    struct stats_range range;
+    if (stats_range_parse(from, to, time_day(clock_wall_ms()), &range, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    struct store *st;
+    if (open_store(g, &st))
+        return 1;
+    struct stats_report *r = malloc(sizeof *r);
+    int rc = r ? stats_compute(st, &range, r, err, sizeof err) : -1;
+    if (!r)
+        snprintf(err, sizeof err, "E754: out of memory");
+    bool empty_db = rc == 0 && store_count_inspections(st) == 0;
+    store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(r);
+        return 1;
+    }
+    char a[16], b[16];
+    if (empty_db)
+        fprintf(stderr, "W758: the database holds no inspections yet\n");
+    else if (r->total == 0)
+        fprintf(stderr, "W759: no inspections between %s and %s\n",
+                stats_day_text(range.from_day, a, sizeof a),
+                stats_day_text(range.to_day, b, sizeof b));
+    rc = stats_print(r, fmt, stdout);
+    free(r);
+    if (rc != 0) {
+        fprintf(stderr, "E760: cannot write the statistics\n");
+        return 1;
+    }
+    return 0;
+}
+
+/* triage sync [--once]: one round (exit 1 when it could not finish), or
+ * rounds every [sync] interval_s until SIGINT/SIGTERM. */
+static int cmd_sync(struct globals *g, int argc, char **argv)
+{
+    bool once = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--once"))
+            once = true;
+        else
+            return usage_error("sync takes [--once]");
+    }
+    char path[1024], err[512], target[600];
+    if (mkdir(g->data_dir, 0755) != 0 && errno != EEXIST)
+        return fail("E901", "cannot create data folder %s", g->data_dir);
+    snprintf(path, sizeof path, "%s/triage.db", g->data_dir);
+    struct sync_options so = {.db_path = path,
+                              .station = g->cfg.station_id,
+                              .site = g->cfg.site,
+                              .data_dir = g->data_dir,
+                              .cfg = &g->cfg.sync};
+    sync_target(&so, target, sizeof target);
+    if (once) {
+        struct sync_status st;
+        if (sync_run_once(&so, &st, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        printf("sync %s: %lld outcomes sent (%lld already there, %lld conflicts), %d manifest"
+               " rows applied, %d rejected, %lld waiting\n",
+               strncmp(target, "spool:", 6) == 0 ? target : "postgresql", (long long)st.pushed,
+               (long long)st.resent, (long long)st.conflicts, st.manifests, st.rejected,
+               (long long)st.waiting);
+        if (st.conflicts > 0)
+            fprintf(stderr, "W706: %lld outcomes were already at head office with other"
+                            " content: alerts raised there (triage.sync_alerts)\n",
+                    (long long)st.conflicts);
+        if (st.rejected > 0)
+            fprintf(stderr, "W707: %d manifest rows rejected (see the log lines E707)\n",
+                    st.rejected);
+        return 0;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* the worker inherits the mask */
+    struct sync *s;
+    if (sync_start(&so, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&set, &sig);
+    sync_stop(s);
+    return 0;
+}
+
 static int cmd_parse(int argc, char **argv)
 {
     if (argc != 1)
@@ -334,8 +456,12 @@ int main(int argc, char **argv)
         return cmd_import_manifest(&g, rest, args);
     if (!strcmp(cmd, "export"))
         return cmd_export(&g, rest, args);
+    if (!strcmp(cmd, "stats"))
+        return cmd_stats(&g, rest, args);
     if (!strcmp(cmd, "parse"))
         return cmd_parse(rest, args);
+    if (!strcmp(cmd, "sync"))
+        return cmd_sync(&g, rest, args);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(rest, args);
     return fail("E900", "unknown command \"%s\" (see triage --help)", cmd);

@@ -65,6 +65,10 @@ struct parse {
     char *err;
     size_t errlen;
     bool failed;
+    /* Lenient (sync inbox): a bad data row is reported and skipped. */
+    void (*reject)(void *arg, long line, const char *msg);
+    void *reject_arg;
+    bool row_bad;
 
     long line;      /* physical line of the byte being fed, from 1 */
     long row_line;  /* physical line where the current record began */
@@ -95,14 +99,24 @@ static void fail(struct parse *ps, long line, const char *fmt, ...)
 {
     if (ps->failed)
         return;
-    ps->failed = true;
-    if (!ps->err || !ps->errlen)
-        return;
     char text[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    /* Lenient: a data row's own fault skips that row; out of memory, broken
+     * CSV syntax and too many rows still stop the file. */
+    if (ps->reject && ps->have_header && strncmp(text, "E402", 4) != 0 &&
+        strncmp(text, "E413", 4) != 0 && strncmp(text, "E416", 4) != 0 &&
+        strncmp(text, "E401", 4) != 0) {
+        if (!ps->row_bad)
+            ps->reject(ps->reject_arg, line, text);
+        ps->row_bad = true;
+        return;
+    }
+    ps->failed = true;
+    if (!ps->err || !ps->errlen)
+        return;
     /* text is "E4NN: message": put FILE:LINE after the id. */
     const char *colon = strchr(text, ':');
     int idlen = colon ? (int)(colon - text) : 0;
@@ -200,7 +214,7 @@ static void on_field(void *data, size_t len, void *arg)
 {
     struct parse *ps = arg;
     const char *text = data ? data : "";
-    if (ps->failed)
+    if (ps->failed || ps->row_bad)
         return;
     if (len && memchr(text, 0, len)) {
         fail(ps, ps->row_line, "E415: a NUL byte in field %d", ps->field + 1);
@@ -259,7 +273,7 @@ static void on_row(int term, void *arg)
     struct parse *ps = arg;
     (void)term;
     ps->in_row = false;
-    if (ps->failed)
+    if (ps->failed || ps->row_bad)
         goto reset;
 
     if (!ps->have_header) {
@@ -315,6 +329,7 @@ static void on_row(int term, void *arg)
 reset:
     memset(&ps->cur, 0, sizeof ps->cur);
     ps->field = 0;
+    ps->row_bad = false;
 }
 
 /* Feed one byte, keeping track of physical lines (LF, CRLF or a lone CR). */
@@ -339,10 +354,28 @@ static int feed(struct csv_parser *p, struct parse *ps, unsigned char c)
     return ps->failed ? -1 : 0;
 }
 
+static int parse_file(struct parse *pps, struct manifest_row **rows, int *nrows);
+
 int manifest_parse_file(const char *path, struct manifest_row **rows, int *nrows, char *err,
                         size_t errlen)
 {
     struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1};
+    return parse_file(&ps, rows, nrows);
+}
+
+int manifest_parse_file_lenient(const char *path, struct manifest_row **rows, int *nrows,
+                                void (*reject)(void *arg, long line, const char *msg),
+                                void *arg, char *err, size_t errlen)
+{
+    struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1,
+                       .reject = reject, .reject_arg = arg};
+    return parse_file(&ps, rows, nrows);
+}
+
+static int parse_file(struct parse *pps, struct manifest_row **rows, int *nrows)
+{
+    struct parse ps = *pps;
+    const char *path = ps.path;
     struct csv_parser p;
     bool parser_ready = false;
     unsigned char buf[65536];

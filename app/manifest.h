@@ -22,6 +22,15 @@ struct store;
 int manifest_parse_file(const char *path, struct manifest_row **rows, int *nrows, char *err,
                         size_t errlen);
 
+/*
+ * The same, but a bad data row (E407–E412, E414, E415) does not stop the
+ * file: reject(arg, line, "E4xx: …") is called for it and it is skipped.
+ * Header, CSV syntax, read and memory errors still fail the whole file.
+ */
+int manifest_parse_file_lenient(const char *path, struct manifest_row **rows, int *nrows,
+                                void (*reject)(void *arg, long line, const char *msg),
+                                void *arg, char *err, size_t errlen);
+
 /* Parse and store a manifest file in one transaction: all or nothing.
  * Returns the number of rows imported, or -1 with err. */
 int manifest_import(struct store *st, const char *path, char *err, size_t errlen);

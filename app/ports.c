@@ -28,6 +28,11 @@ static int port_find_inspection(void *ctx, const char *plate, struct inspection 
     return store_find_inspection(ctx, plate, out);
 }
 
+static int port_find_calibration(void *ctx, const char *plate)
+{
+    return store_find_calibration(ctx, plate);
+}
+
 struct station_ports ports_over_store(struct store *st)
 {
     return (struct station_ports){
@@ -36,5 +41,6 @@ struct station_ports ports_over_store(struct store *st)
         .find_operator = port_find_operator,
         .find_manifest = port_find_manifest,
         .find_inspection = port_find_inspection,
+        .find_calibration = port_find_calibration,
     };
 }

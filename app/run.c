@@ -11,18 +11,25 @@
 #include "run.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "ports.h"
+#include "print_worker.h"
 #include "printer.h"
+#include "printq.h"
+#include "scanner.h"
 #include "script.h"
 #include "station.h"
+#include "stats_worker.h"
 #include "store.h"
+#include "sync.h"
 #include "ui.h"
 
 #define QUEUE_MAX 64
@@ -32,8 +39,14 @@ struct app {
     struct store *store;
     struct station *station;
     struct ui *ui;
-    struct printer *printer;
+    struct pworker *printer;   /* the print worker thread; owns the printer */
+    char just_saved[48];       /* plate of the last commit: its label job is queued */
     struct ui_status status;
+    struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
+    unsigned scanners_gen;     /* their state as last shown */
+    struct sworker *stats;     /* statistics thread; started on first use */
+    struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
+    char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
     bool dirty;
@@ -61,6 +74,8 @@ static void do_save(struct app *app, const struct inspection *insp)
     struct event ev = {.now = app->now};
     if (store_commit_inspection(app->store, &rec, err, sizeof err) == 0) {
         log_info("I201", "saved %s", rec.plate);
+        snprintf(app->just_saved, sizeof app->just_saved, "%s", rec.plate);
+        sync_recount(app->sync); /* one more waiting: the screen says so */
         ev.type = EV_SAVED;
         ev.seq = rec.seq;
         snprintf(ev.plate, sizeof ev.plate, "%s", rec.plate);
@@ -73,13 +88,98 @@ static void do_save(struct app *app, const struct inspection *insp)
     enqueue(app, &ev);
 }
 
+/* The label job of a fresh inspection is already queued (its commit wrote
+ * it); any other FX_PRINT_LABEL is a reprint, queued here. The worker sends. */
 static void do_print(struct app *app, const struct inspection *insp)
 {
     char err[256];
-    if (printer_print(app->printer, insp, err, sizeof err) == 0)
-        log_info("I202", "label %s printed", insp->plate);
+    bool fresh = strcmp(insp->plate, app->just_saved) == 0 &&
+                 printq_has_label(app->store, insp->plate) == 1;
+    app->just_saved[0] = 0;
+    if (!fresh) {
+        if (printq_add(app->store, insp->plate, "reprint", app->now, NULL, err, sizeof err) != 0) {
+            log_error("E922", "label %s not queued: %s", insp->plate, err);
+            return;
+        }
+        log_info("I202", "label %s queued again (reprint)", insp->plate);
+    }
+    pworker_kick(app->printer);
+}
+
+/* Bring the screen's printer line and label count up to the worker's view. */
+static void refresh_printer_status(struct app *app)
+{
+    if (!app->printer)
+        return;
+    struct pworker_status ps;
+    pworker_status(app->printer, &ps);
+    struct ui_status *s = &app->status;
+    int i = 0;
+    while (i < s->ndevices && strcmp(s->devices[i].name, "printer") != 0)
+        i++;
+    if (i == s->ndevices) {
+        if (s->ndevices == UI_MAX_DEVICES)
+            return;
+        s->ndevices++;
+        snprintf(s->devices[i].name, sizeof s->devices[i].name, "printer");
+    }
+    const char *state = printer_state_name(ps.state);
+    bool ok = ps.state == PRINTER_READY;
+    char code[8] = ""; /* "E652: …" → "E652" */
+    if (!ok && ps.detail[0] == 'E' && strlen(ps.detail) >= 5 && ps.detail[4] == ':')
+        snprintf(code, sizeof code, "%.4s", ps.detail);
+    if (strcmp(s->devices[i].state, state) != 0 || s->devices[i].ok != ok ||
+        strcmp(s->devices[i].code, code) != 0 || s->labels_waiting != ps.waiting) {
+        snprintf(s->devices[i].state, sizeof s->devices[i].state, "%s", state);
+        snprintf(s->devices[i].code, sizeof s->devices[i].code, "%s", code);
+        s->devices[i].ok = ok;
+        s->labels_waiting = ps.waiting;
+        app->dirty = true;
+    }
+}
+
+static void notify_ui(void *ctx);
+
+/* Bring the screen's sync chip (waiting, last success, last error with its
+ * id) up to the sync worker's status. */
+static void refresh_sync_status(struct app *app)
+{
+    if (!app->sync)
+        return;
+    struct sync_status st;
+    sync_get_status(app->sync, &st);
+    struct ui_status *s = &app->status;
+    char last_ok[32] = "";
+    if (st.last_ok_ms > 0) {
+        time_t t = (time_t)(st.last_ok_ms / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(last_ok, sizeof last_ok, "%H:%M", &tm);
+    }
+    int waiting = st.waiting < 0 ? 0 : st.waiting > INT_MAX ? INT_MAX : (int)st.waiting;
+    if (s->outbox_waiting != waiting || strcmp(s->sync_last_ok, last_ok) != 0 ||
+        strncmp(s->sync_error, st.last_error, sizeof s->sync_error - 1) != 0) {
+        s->outbox_waiting = waiting;
+        snprintf(s->sync_last_ok, sizeof s->sync_last_ok, "%s", last_ok);
+        snprintf(s->sync_error, sizeof s->sync_error, "%.*s", (int)sizeof s->sync_error - 1,
+                 st.last_error);
+        app->dirty = true;
+    }
+}
+
+/* Statistics are computed by their own thread (stats_worker.h): never here. */
+static void do_stats(struct app *app, const struct effect *e)
+{
+    char err[512];
+    if (!app->stats &&
+        sworker_start(app->db_path, notify_ui, NULL, &app->stats, err, sizeof err) != 0) {
+        log_error("E939", "%s", err);
+        return;
+    }
+    if (e->type == FX_STATS_QUERY)
+        sworker_query(app->stats, &e->range);
     else
-        log_error("E922", "label %s not printed: %s", insp->plate, err);
+        sworker_list(app->stats, &e->range, e->dim, e->key);
 }
 
 static void carry_out(struct app *app, const struct effects *fx)
@@ -101,6 +201,10 @@ static void carry_out(struct app *app, const struct effects *fx)
         case FX_BEEP_OK:
         case FX_BEEP_ERROR:
             break; /* the station has no speaker driver yet: the screen says it */
+        case FX_STATS_QUERY:
+        case FX_STATS_LIST:
+            do_stats(app, e);
+            break;
         }
     }
 }
@@ -125,6 +229,8 @@ static void render(struct app *app)
 {
     struct view v;
     station_view(app->station, &v);
+    if (v.screen == SCREEN_STATS)
+        sworker_fill_view(app->stats, &v);
     ui_render(app->ui, &v, &app->status);
     app->dirty = false;
 }
@@ -150,6 +256,55 @@ static bool pump_ui(struct app *app, int timeout_ms)
     return quit;
 }
 
+/* Hand up to `max` completed scans of the hardware scanners to the core.
+ * Returns how many. */
+static int pump_scanners(struct app *app, int max)
+{
+    struct scan_code code;
+    int n = 0;
+    while (n < max && scanners_take(app->scanners, &code)) {
+        struct event ev = {.type = EV_SCAN, .now = app->now, .len = code.len};
+        memcpy(ev.text, code.text, code.len + 1); /* len <= SCAN_MAX_CODE < sizeof ev.text */
+        snprintf(ev.source, sizeof ev.source, "%s", code.source);
+        dispatch(app, &ev);
+        n++;
+    }
+    return n;
+}
+
+/* Bring each hardware scanner's line in the top bar up to its state. */
+static void refresh_scanner_status(struct app *app)
+{
+    if (!app->scanners)
+        return;
+    unsigned gen = scanners_generation(app->scanners);
+    if (gen == app->scanners_gen)
+        return;
+    app->scanners_gen = gen;
+    struct scanner_state st[CONFIG_MAX_SCANNERS];
+    int n = scanners_states(app->scanners, st, CONFIG_MAX_SCANNERS);
+    struct ui_status *s = &app->status;
+    for (int k = 0; k < n && k < CONFIG_MAX_SCANNERS; k++) {
+        int i = 0;
+        while (i < s->ndevices && strcmp(s->devices[i].name, st[k].name) != 0)
+            i++;
+        if (i == s->ndevices) {
+            if (s->ndevices == UI_MAX_DEVICES)
+                continue;
+            s->ndevices++;
+            snprintf(s->devices[i].name, sizeof s->devices[i].name, "%.31s", st[k].name);
+        }
+        snprintf(s->devices[i].state, sizeof s->devices[i].state, "%.15s", st[k].state);
+        s->devices[i].ok = strcmp(st[k].state, "ready") == 0;
+        /* In "error" the detail starts with the error id ("E580 …"): on screen for support. */
+        const char *d = st[k].detail;
+        bool has_id = !s->devices[i].ok && d[0] == 'E' && d[1] >= '0' && d[1] <= '9' &&
+                      d[2] >= '0' && d[2] <= '9' && d[3] >= '0' && d[3] <= '9';
+        snprintf(s->devices[i].code, sizeof s->devices[i].code, "%.4s", has_id ? d : "");
+    }
+    app->dirty = true;
+}
+
 /* ---- interactive ------------------------------------------------------- */
 
 static int run_interactive(struct app *app)
@@ -167,6 +322,12 @@ static int run_interactive(struct app *app)
             timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         }
         quit = pump_ui(app, timeout);
+        if (sworker_poll(app->stats))
+            app->dirty = true;
+        pump_scanners(app, INT_MAX);
+        refresh_scanner_status(app);
+        refresh_printer_status(app);
+        refresh_sync_status(app);
     }
     return 0;
 }
@@ -197,6 +358,39 @@ static int shot(struct app *app, const char *name)
     }
     log_info("I204", "shot %s", path);
     return 0;
+}
+
+/*
+ * `wait MS`. Without hardware scanners station time moves on at once: a
+ * script never sleeps for real. With them, it waits in real time up to MS
+ * for the next scan, delivers it and stops there (one scan a wait, so a
+ * script can `expect` the screen each scan leads to); either way station
+ * time moves on by MS. Returns true when the window was closed.
+ */
+static bool script_wait(struct app *app, int64_t ms)
+{
+    int64_t start = clock_mono_ms();
+    bool quit = false;
+    while (app->scanners) {
+        app->now = station_now(app);
+        if (pump_scanners(app, 1) > 0)
+            break;
+        refresh_scanner_status(app);
+        tick(app);
+        if (app->dirty)
+            render(app);
+        int64_t left = start + ms - clock_mono_ms();
+        if (left <= 0 || quit)
+            break;
+        quit = pump_ui(app, left > 1000 ? 1000 : (int)left);
+    }
+    int64_t waited = clock_mono_ms() - start;
+    if (waited < ms)
+        app->clock_skew += ms - waited;
+    app->now = station_now(app);
+    refresh_scanner_status(app);
+    tick(app);
+    return quit;
 }
 
 static int run_script(struct app *app)
@@ -244,10 +438,8 @@ static int run_script(struct app *app)
             ui_inject_tap(app->ui, cmd.x, cmd.y);
             break;
         case SC_WAIT:
-            /* Station time moves on at once; a script never sleeps for real. */
-            app->clock_skew += cmd.ms;
-            app->now = station_now(app);
-            tick(app);
+            if (script_wait(app, cmd.ms))
+                done = true;
             break;
         case SC_SHOT:
             if (shot(app, cmd.arg) != 0) {
@@ -273,6 +465,12 @@ static int run_script(struct app *app)
         }
         if (pump_ui(app, 0))
             done = true;
+        /* A script sees the numbers its keys asked for: wait for them. */
+        sworker_wait_idle(app->stats);
+        if (sworker_poll(app->stats))
+            app->dirty = true;
+        refresh_printer_status(app);
+        refresh_sync_status(app);
         tick(app);
         if (app->dirty)
             render(app);
@@ -284,6 +482,12 @@ static int run_script(struct app *app)
 }
 
 /* ---- wiring ------------------------------------------------------------ */
+
+static void notify_ui(void *ctx)
+{
+    (void)ctx;
+    ui_wakeup();
+}
 
 static bool have_display(void)
 {
@@ -309,7 +513,8 @@ int run_station(const struct run_options *opt)
         log_error("E931", "%s", err);
         return 1;
     }
-    if (printer_open(&opt->cfg->printer, opt->data_dir, &app.printer, err, sizeof err) != 0) {
+    struct printer *printer = NULL;
+    if (printer_open(&opt->cfg->printer, opt->data_dir, &printer, err, sizeof err) != 0) {
         log_error("E932", "%s", err);
         goto out;
     }
@@ -322,14 +527,48 @@ int run_station(const struct run_options *opt)
     };
     if (ui_open(&uo, &app.ui, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
+        printer_close(printer);
         goto out;
+    }
+    /* Started after ui_open, so the UI's fonts are open before the worker
+     * draws labels with its own. The worker owns the printer from here. */
+    struct pworker_options po = {.notify = notify_ui};
+    if (pworker_start(path, printer, &po, &app.printer, err, sizeof err) != 0) {
+        log_error("E937", "%s", err);
+        goto out;
+    }
+    refresh_printer_status(&app);
+    /* Hardware scanners run in their own thread and wake the UI's wait. */
+    if (scanners_open(opt->cfg->scanners, opt->cfg->nscanners, notify_ui, NULL, &app.scanners,
+                      err, sizeof err) != 0) {
+        log_error("E938", "%s", err);
+        goto out;
+    }
+    refresh_scanner_status(&app);
+    /* Outcomes to head office on a thread of its own (own database
+     * connection; it only reads the outbox and writes its bookkeeping). A
+     * script runs it only when the configuration names a target, so demo and
+     * test scripts do not fill a spool by surprise. */
+    if (!app.script_mode || opt->cfg->sync.target[0]) {
+        struct sync_options so = {.db_path = path,
+                                  .station = opt->cfg->station_id,
+                                  .site = opt->cfg->site,
+                                  .data_dir = opt->data_dir,
+                                  .cfg = &opt->cfg->sync,
+                                  .on_status = notify_ui};
+        if (sync_start(&so, &app.sync, err, sizeof err) != 0) {
+            log_error("E728", "%s", err);
+            goto out;
+        }
     }
     struct station_settings ss = {
         .station_id = opt->cfg->station_id,
         .idle_logout_min = opt->cfg->idle_logout_min,
         .lang = opt->lang,
         .rules = opt->rules,
+        .calibration_pct = opt->cfg->calibration_pct,
     };
+    snprintf(app.db_path, sizeof app.db_path, "%s", path);
     struct station_ports ports = ports_over_store(app.store);
     app.station = station_new(&ss, &ports);
     if (!app.station) {
@@ -342,9 +581,15 @@ int run_station(const struct run_options *opt)
              opt->rules->version, ui_driver(app.ui));
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
+    sync_stop(app.sync);
+    sworker_stop(app.stats);
+    scanners_close(app.scanners);
     station_free(app.station);
+    /* Labels due now get a few seconds to go out (a script's all of them);
+     * the rest wait in the queue for the next start. Before ui_close: the
+     * worker draws labels with SDL_ttf, which ui_close may shut down. */
+    pworker_stop(app.printer, app.script_mode ? 10000 : 3000);
     ui_close(app.ui);
-    printer_close(app.printer);
     store_close(app.store);
     return status;
 }

@@ -62,6 +62,23 @@ struct station {
 
     char last_plate[48];
     int saved_count;
+
+    /* time per checklist step: when the current question appeared */
+    int64_t step_started;
+    /* a blind re-grade (calibration) is in progress */
+    bool calibrating;
+
+    /* stats screen */
+    enum stats_period stats_period;
+    struct stats_range stats_custom;
+    bool stats_custom_set;
+    struct stats_range stats_range;
+    bool stats_range_ok;
+    enum stats_page stats_page;
+    enum stats_dim stats_dim;
+    char stats_key[64];
+    struct inspection stats_detail;
+    bool has_stats_detail;
 };
 
 struct state {
@@ -98,6 +115,9 @@ const char *msg_error_id(enum msg m)
     case MSG_NOT_ALLOWED: return "E565";
     case MSG_ITEM_MISMATCH: return "E566";
     case MSG_STORE_ERROR: return "E567";
+    case MSG_STATS_BAD_DATE: return "E750";
+    case MSG_STATS_REVERSED: return "E751";
+    case MSG_STATS_TOO_LONG: return "E752";
     default: return "";
     }
 }
@@ -349,6 +369,7 @@ static void start_inspection(struct station *st)
     st->picking_category = false;
     st->item_scanned = false;
     st->has_existing = false;
+    st->calibrating = false;
     st->save_state = SAVE_IDLE;
     COPY(st->insp.station, st->set.station_id);
     COPY(st->insp.operator_badge, st->op.badge);
@@ -399,6 +420,46 @@ static void begin_return(struct station *st, const char *rma, const struct manif
         say(st, MSG_PICK_CATEGORY, NULL, 0);
 }
 
+/* A plate chosen for a blind re-grade, scanned by another grader, and not
+ * re-graded yet: this grader re-grades it blind. */
+static bool calibration_wanted(struct station *st, const struct inspection *old)
+{
+    if (!old->calibration_due || old->calibrates[0] || !st->ports.find_calibration)
+        return false;
+    if (strcmp(old->operator_badge, st->op.badge) == 0)
+        return false;
+    return st->ports.find_calibration(st->ports.ctx, old->plate) == 1;
+}
+
+static void begin_calibration(struct station *st, struct effects *fx)
+{
+    const struct inspection *old = &st->existing;
+    start_inspection(st);
+    COPY(st->insp.rma, old->rma);
+    COPY(st->insp.order_id, old->order_id);
+    COPY(st->insp.sku, old->sku);
+    COPY(st->insp.gtin, old->gtin);
+    COPY(st->insp.serial, old->serial);
+    COPY(st->insp.description, old->description);
+    COPY(st->insp.reason, old->reason);
+    COPY(st->insp.calibrates, old->plate);
+    st->insp.late = old->late;
+    st->insp.mismatch = old->mismatch;
+    st->insp.blind = old->blind;
+    st->has_expected = false;
+    st->item_scanned = true;
+    st->calibrating = true;
+    emit(fx, FX_AUDIT, NULL, "calibration_start", old->plate);
+    use_category(st, rules_category(st->set.rules, old->category));
+    if (st->cat) {
+        station_goto(st, SCREEN_CHECK);
+        say(st, MSG_CALIBRATION, old->plate, 0);
+    } else {
+        station_goto(st, SCREEN_ITEM);
+        say(st, MSG_PICK_CATEGORY, NULL, 0);
+    }
+}
+
 static void scan_code(struct station *st, const char *data, size_t len, struct effects *fx)
 {
     struct scanned_code code;
@@ -417,6 +478,10 @@ static void scan_code(struct station *st, const char *data, size_t len, struct e
         if (rc < 0)
             break;
         if (rc == 0) {
+            if (calibration_wanted(st, &st->existing)) {
+                begin_calibration(st, fx);
+                return;
+            }
             start_inspection(st);
             st->has_existing = true;
             station_goto(st, SCREEN_ITEM);
@@ -615,6 +680,7 @@ static bool item_run(struct station *st, const struct event *ev, struct effects 
 
 static void check_entry(struct station *st)
 {
+    st->step_started = st->now;
     if (st->check_index >= st->cat->nchecks)
         st->check_index = st->cat->nchecks > 0 ? st->cat->nchecks - 1 : 0;
 }
@@ -627,14 +693,22 @@ static bool check_run(struct station *st, const struct event *ev, struct effects
     if (pick >= 0) {
         if (pick >= chk->nanswers)
             return false;
+        int64_t took = st->now - st->step_started;
+        st->insp.step_ms[st->check_index] = (int32_t)(took < 1 ? 1 : took > INT32_MAX ? INT32_MAX : took);
+        st->step_started = st->now;
         st->answers[st->check_index++] = pick;
         if (st->check_index >= st->cat->nchecks)
             station_goto(st, SCREEN_SUMMARY);
         return true;
     }
     if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+        st->step_started = st->now;
         if (st->check_index > 0) {
             st->check_index--;
+        } else if (st->calibrating) {
+            /* Leaving a blind re-grade: it stays due for someone else. */
+            st->calibrating = false;
+            station_goto(st, SCREEN_SCAN);
         } else {
             st->item_scanned = false;
             st->picking_category = st->insp.blind || !st->has_expected ||
@@ -669,6 +743,27 @@ static void summary_entry(struct station *st)
     st->save_state = SAVE_IDLE;
 }
 
+/* Whether an outcome is chosen for a blind re-grade: calibration_pct of them,
+ * by a hash of what identifies it (FNV-1a), so the choice is reproducible in
+ * tests and not something a grader can predict or steer. Calibration records
+ * and corrections are never chosen. */
+static bool chosen_for_calibration(const struct station *st, const struct inspection *in)
+{
+    if (st->set.calibration_pct <= 0 || in->calibrates[0] || in->supersedes[0])
+        return false;
+    if (st->set.calibration_pct >= 100)
+        return true;
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s|%s|%s|%lld|%lld", in->station, in->operator_badge,
+                     in->rma, (long long)in->started_at, (long long)in->finished_at);
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < n && i < (int)sizeof buf; i++) {
+        h ^= (unsigned char)buf[i];
+        h *= 16777619u;
+    }
+    return (int)(h % 100) < st->set.calibration_pct;
+}
+
 static void request_save(struct station *st, struct effects *fx)
 {
     st->save_state = SAVE_PENDING;
@@ -683,8 +778,14 @@ static bool summary_run(struct station *st, const struct event *ev, struct effec
         st->save_state = SAVE_IDLE;
         COPY(st->last_plate, ev->plate);
         st->saved_count++;
-        say(st, MSG_SAVED, ev->plate, 0);
-        emit(fx, FX_PRINT_LABEL, &st->insp, NULL, NULL);
+        if (st->insp.calibrates[0]) {
+            /* A calibration record: the item keeps its label. */
+            say(st, MSG_CALIBRATION_SAVED, st->insp.calibrates, 0);
+            st->calibrating = false;
+        } else {
+            say(st, MSG_SAVED, ev->plate, 0);
+            emit(fx, FX_PRINT_LABEL, &st->insp, NULL, NULL);
+        }
         emit(fx, FX_BEEP_OK, NULL, NULL, NULL);
         station_goto(st, SCREEN_SCAN);
         return true;
@@ -724,6 +825,7 @@ static bool summary_run(struct station *st, const struct event *ev, struct effec
             return true;
         case KEY_ENTER:
             st->insp.finished_at = st->now;
+            st->insp.calibration_due = chosen_for_calibration(st, &st->insp);
             request_save(st, fx);
             return true;
         case KEY_ESCAPE:
@@ -739,14 +841,190 @@ static bool summary_run(struct station *st, const struct event *ev, struct effec
 
 /* ---- stats ------------------------------------------------------------ */
 
+/* The range of a period, ending today (UTC days). */
+static struct stats_range period_range(const struct station *st, enum stats_period p)
+{
+    int64_t today = time_day(st->now);
+    switch (p) {
+    case PERIOD_TODAY: return (struct stats_range){today, today};
+    case PERIOD_7D: return (struct stats_range){today - 6, today};
+    case PERIOD_CUSTOM:
+        if (st->stats_custom_set)
+            return st->stats_custom;
+        return (struct stats_range){today - 6, today};
+    case PERIOD_30D:
+    default: return (struct stats_range){today - 29, today};
+    }
+}
+
+/* Ask for the numbers of the current period (back at the overview). */
+static void stats_query(struct station *st, struct effects *fx)
+{
+    st->stats_dim = SD_NONE;
+    st->stats_key[0] = 0;
+    st->has_stats_detail = false;
+    st->stats_range = period_range(st, st->stats_period);
+    st->stats_range_ok = stats_range_check(&st->stats_range, NULL, 0) == 0;
+    if (!st->stats_range_ok) {
+        say(st, st->stats_range.from_day > st->stats_range.to_day ? MSG_STATS_REVERSED
+                                                                  : MSG_STATS_TOO_LONG,
+            NULL, STATS_MAX_DAYS);
+        emit(fx, FX_BEEP_ERROR, NULL, NULL, NULL);
+        return;
+    }
+    if (fx->n < STATION_MAX_FX) {
+        emit(fx, FX_STATS_QUERY, NULL, NULL, NULL);
+        fx->fx[fx->n - 1].range = st->stats_range;
+    }
+}
+
+static void stats_open(struct station *st, struct effects *fx)
+{
+    station_goto(st, SCREEN_STATS);
+    st->stats_page = PAGE_OVERVIEW;
+    emit(fx, FX_AUDIT, NULL, "stats_opened", st->op.badge);
+    stats_query(st, fx);
+}
+
+/* "YYYY-MM-DD YYYY-MM-DD" (or "..", "/" or "to" between): a custom range. */
+static void stats_typed_range(struct station *st, const char *text, struct effects *fx)
+{
+    char a[32] = "", b[32] = "";
+    int n = sscanf(text, " %10[0-9-] %*[.to/ ] %10[0-9-]", a, b);
+    if (n < 2)
+        n = sscanf(text, " %10[0-9-] %10[0-9-]", a, b);
+    int64_t fa, fb;
+    if (n < 1 || time_parse_date(a, &fa) != 0 || strlen(a) != 10) {
+        say(st, MSG_STATS_BAD_DATE, text, 0);
+        emit(fx, FX_BEEP_ERROR, NULL, NULL, NULL);
+        return;
+    }
+    if (n < 2) {
+        fb = fa; /* one date: that day */
+    } else if (time_parse_date(b, &fb) != 0 || strlen(b) != 10) {
+        say(st, MSG_STATS_BAD_DATE, b, 0);
+        emit(fx, FX_BEEP_ERROR, NULL, NULL, NULL);
+        return;
+    }
+    st->stats_custom = (struct stats_range){time_day(fa), time_day(fb)};
+    st->stats_custom_set = true;
+    st->stats_period = PERIOD_CUSTOM;
+    stats_query(st, fx);
+}
+
 static bool stats_run(struct station *st, const struct event *ev, struct effects *fx)
 {
-    (void)fx;
-    if (ev->type == EV_KEY && (ev->key == KEY_ESCAPE || ev->key == KEY_STATS)) {
+    if (ev->type == EV_KEY && ev->key == KEY_STATS) {
         station_goto(st, SCREEN_SCAN);
         return true;
     }
-    return false;
+    /* One inspection of a list: its answers, and its label again. */
+    if (st->has_stats_detail) {
+        if (ev->type == EV_KEY && ev->key == KEY_REPRINT) {
+            emit(fx, FX_PRINT_LABEL, &st->stats_detail, NULL, NULL);
+            emit(fx, FX_AUDIT, NULL, "reprint", st->stats_detail.plate);
+            say(st, MSG_REPRINTED, st->stats_detail.plate, 0);
+            return true;
+        }
+        if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+            st->has_stats_detail = false;
+            return true;
+        }
+        return false;
+    }
+    if (ev->type == EV_PICK && ev->pick == STATS_PICK_ROW && st->stats_dim != SD_NONE) {
+        int rc = st->ports.find_inspection(st->ports.ctx, ev->text, &st->stats_detail);
+        if (rc == 0) {
+            st->has_stats_detail = true;
+        } else {
+            say(st, rc < 0 ? MSG_STORE_ERROR : MSG_UNKNOWN_CODE, ev->text, 0);
+            emit(fx, FX_BEEP_ERROR, NULL, NULL, NULL);
+        }
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+        if (st->stats_dim != SD_NONE) {
+            st->stats_dim = SD_NONE;
+            st->stats_key[0] = 0;
+        } else if (st->input_len) {
+            clear_input(st);
+        } else {
+            station_goto(st, SCREEN_SCAN);
+        }
+        return true;
+    }
+    if (ev->type == EV_PICK && ev->pick >= STATS_PICK_BAR && ev->pick < STATS_PICK_BAR + SD_COUNT &&
+        st->stats_range_ok) {
+        st->stats_dim = (enum stats_dim)(ev->pick - STATS_PICK_BAR);
+        COPY(st->stats_key, ev->text);
+        st->has_stats_detail = false;
+        if (fx->n < STATION_MAX_FX) {
+            emit(fx, FX_STATS_LIST, NULL, NULL, NULL);
+            struct effect *e = &fx->fx[fx->n - 1];
+            e->range = st->stats_range;
+            e->dim = st->stats_dim;
+            COPY(e->key, st->stats_key);
+        }
+        return true;
+    }
+    if (st->stats_dim != SD_NONE)
+        return false; /* in a list: only rows, Escape and F2 */
+    if (ev->type == EV_PICK && ev->pick >= STATS_PICK_PERIOD &&
+        ev->pick < STATS_PICK_PERIOD + PERIOD_COUNT) {
+        st->stats_period = (enum stats_period)(ev->pick - STATS_PICK_PERIOD);
+        if (st->stats_period == PERIOD_CUSTOM && !st->stats_custom_set) {
+            st->stats_custom = period_range(st, PERIOD_CUSTOM);
+            st->stats_custom_set = true;
+        }
+        stats_query(st, fx);
+        return true;
+    }
+    if (ev->type == EV_PICK && ev->pick >= STATS_PICK_PAGE &&
+        ev->pick < STATS_PICK_PAGE + PAGE_COUNT) {
+        st->stats_page = (enum stats_page)(ev->pick - STATS_PICK_PAGE);
+        return true;
+    }
+    if (ev->type == EV_PICK && ev->pick >= STATS_PICK_DAY && ev->pick < STATS_PICK_DAY + 4) {
+        int k = ev->pick - STATS_PICK_DAY;
+        if (!st->stats_custom_set)
+            st->stats_custom = period_range(st, PERIOD_CUSTOM);
+        st->stats_custom_set = true;
+        int64_t *d = k < 2 ? &st->stats_custom.from_day : &st->stats_custom.to_day;
+        *d += k % 2 ? 1 : -1;
+        st->stats_period = PERIOD_CUSTOM;
+        stats_query(st, fx);
+        return true;
+    }
+    if (ev->type == EV_KEY && (ev->key == KEY_TAB || ev->key == KEY_LEFT || ev->key == KEY_RIGHT)) {
+        st->stats_page = (enum stats_page)((st->stats_page + 1) % PAGE_COUNT);
+        return true;
+    }
+    /* Up and Down step through the periods; keys 1..4 choose one, except
+     * in Custom, where digits type the dates. */
+    int period = -1;
+    if (ev->type == EV_KEY && (ev->key == KEY_UP || ev->key == KEY_DOWN))
+        period = (st->stats_period + (ev->key == KEY_DOWN ? 1 : PERIOD_COUNT - 1)) % PERIOD_COUNT;
+    if (ev->type == EV_TEXT && st->input_len == 0 && st->stats_period != PERIOD_CUSTOM &&
+        ev->len == 1 && ev->text[0] >= '1' && ev->text[0] < '1' + PERIOD_COUNT)
+        period = ev->text[0] - '1';
+    if (period >= 0) {
+        clear_input(st);
+        st->stats_period = (enum stats_period)period;
+        if (st->stats_period == PERIOD_CUSTOM && !st->stats_custom_set) {
+            st->stats_custom = period_range(st, PERIOD_CUSTOM);
+            st->stats_custom_set = true;
+        }
+        stats_query(st, fx);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_ENTER && st->input_len > 0) {
+        char typed[STATION_INPUT_MAX + 1];
+        COPY(typed, st->input);
+        clear_input(st);
+        stats_typed_range(st, typed, fx);
+        return true;
+    }
+    return edit_input(st, ev);
 }
 
 static const struct state states[SCREEN_COUNT] = {
@@ -770,6 +1048,7 @@ struct station *station_new(const struct station_settings *settings,
     st->set = *settings;
     st->ports = *ports;
     st->lang = settings->lang;
+    st->stats_period = PERIOD_7D;
     station_goto(st, SCREEN_LOGIN);
     return st;
 }
@@ -844,7 +1123,7 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
     }
     if (ev->type == EV_KEY && ev->key == KEY_STATS && st->screen == SCREEN_SCAN) {
         if (is_supervisor(st)) {
-            station_goto(st, SCREEN_STATS);
+            stats_open(st, fx);
         } else {
             say(st, MSG_NOT_ALLOWED, NULL, 0);
             emit(fx, FX_AUDIT, NULL, "stats_denied", st->op.badge);
@@ -885,4 +1164,12 @@ void station_view(const struct station *st, struct view *v)
     v->save_state = st->save_state;
     memcpy(v->last_plate, st->last_plate, sizeof v->last_plate);
     v->saved_count = st->saved_count;
+    v->calibrating = st->calibrating;
+    v->stats_period = st->stats_period;
+    v->stats_range = st->stats_range;
+    v->stats_range_ok = st->stats_range_ok;
+    v->stats_page = st->stats_page;
+    v->stats_dim = st->stats_dim;
+    v->stats_key = st->stats_key;
+    v->stats_detail = st->has_stats_detail ? &st->stats_detail : NULL;
 }

@@ -29,6 +29,7 @@
 #include "lang.h"
 #include "operators.h"
 #include "rules.h"
+#include "stats.h"
 
 #define STATION_SAVE_RETRY_MS 3000
 #define STATION_INPUT_MAX 128
@@ -94,6 +95,8 @@ enum effect_type {
     FX_BEEP_OK,
     FX_BEEP_ERROR,
     FX_AUDIT,       /* audit log: fx.text is the event name, fx.detail the detail */
+    FX_STATS_QUERY, /* compute the statistics of fx.range (off the UI thread) */
+    FX_STATS_LIST,  /* list the inspections of fx.range behind bar (fx.dim, fx.key) */
 };
 
 struct effect {
@@ -101,6 +104,9 @@ struct effect {
     const struct inspection *insp; /* valid until the next station_handle */
     char text[32];
     char detail[256];
+    struct stats_range range; /* FX_STATS_QUERY, FX_STATS_LIST */
+    enum stats_dim dim;       /* FX_STATS_LIST */
+    char key[64];             /* FX_STATS_LIST */
 };
 
 struct effects {
@@ -118,6 +124,9 @@ struct station_ports {
     int (*find_operator)(void *ctx, const char *badge, struct operator_info *op);
     int (*find_manifest)(void *ctx, const char *rma, struct manifest_row *out);
     int (*find_inspection)(void *ctx, const char *plate, struct inspection *out);
+    /* Whether a blind re-grade of `plate` was saved: 0 yes, 1 no, -1 error.
+     * NULL: calibration re-grades never start. */
+    int (*find_calibration)(void *ctx, const char *plate);
 };
 
 struct station_settings {
@@ -125,6 +134,7 @@ struct station_settings {
     int idle_logout_min; /* 0 = never */
     enum lang lang;
     const struct rules *rules;
+    int calibration_pct; /* share (0..100) of inspections chosen for a blind re-grade */
 };
 
 /* Messages the core shows; the UI words them in the current language. */
@@ -143,6 +153,11 @@ enum msg {
     MSG_LOGGED_OUT,     /* idle logout */
     MSG_STORE_ERROR,    /* a lookup failed */
     MSG_REPRINTED,      /* arg: plate */
+    MSG_CALIBRATION,    /* arg: plate: a blind re-grade starts (the first grade is hidden) */
+    MSG_CALIBRATION_SAVED, /* arg: plate re-graded */
+    MSG_STATS_BAD_DATE, /* arg: what was typed (E750) */
+    MSG_STATS_REVERSED, /* E751 */
+    MSG_STATS_TOO_LONG, /* E752 */
     MSG_COUNT
 };
 
@@ -150,6 +165,18 @@ enum msg {
 const char *msg_error_id(enum msg m);
 
 enum login_step { LOGIN_STEP_BADGE, LOGIN_STEP_PIN };
+
+/* The stats screen (supervisors). Periods end today (UTC days). */
+enum stats_period { PERIOD_TODAY, PERIOD_7D, PERIOD_30D, PERIOD_CUSTOM, PERIOD_COUNT };
+enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE_STEPS, PAGE_COUNT };
+
+/* EV_PICK codes of the stats screen's touch targets. */
+#define STATS_PICK_PERIOD 1000 /* + enum stats_period */
+#define STATS_PICK_PAGE 1100   /* + enum stats_page */
+#define STATS_PICK_BAR 1200    /* + enum stats_dim; ev.text holds the bar's key */
+#define STATS_PICK_ROW 1300    /* ev.text holds the plate of a listed inspection */
+#define STATS_PICK_DAY 1400    /* custom range: +0 from -1 day, +1 from +1, +2 to -1, +3 to +1 */
+
 enum save_state { SAVE_IDLE, SAVE_PENDING, SAVE_FAILED };
 
 /* What the UI draws. Pointers point into the station or its rules and stay
@@ -191,6 +218,21 @@ struct view {
     enum save_state save_state;
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */
+    bool calibrating;    /* check, summary: a blind re-grade (never show the first grade) */
+
+    /* stats: what the core owns (navigation) */
+    enum stats_period stats_period;
+    struct stats_range stats_range; /* the range asked for */
+    bool stats_range_ok;            /* false: custom range reversed or too long */
+    enum stats_page stats_page;
+    enum stats_dim stats_dim;        /* != SD_NONE: the list behind a bar */
+    const char *stats_key;
+    const struct inspection *stats_detail; /* one inspection of the list, or NULL */
+    /* stats: the numbers, filled by the main loop (never by the core) */
+    const struct stats_report *stats;    /* NULL until computed */
+    const struct stats_list *stats_list; /* NULL until listed */
+    bool stats_busy;                     /* a computation is running */
+    const char *stats_error;             /* "E75x: …" or NULL */
 };
 
 struct station;

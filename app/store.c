@@ -18,6 +18,11 @@
  *   outbox      seq PK → inspections(seq), payload (= the record), created_at.
  *               Append-only too; sync keeps what it sent in a table of its own.
  *   audit       id, at (Unix ms), badge, event, detail.
+ *   print_jobs  (a later migration) the label queue: id, plate → inspections,
+ *               kind ('label' | 'reprint'), created_at, attempts, next_try_at,
+ *               last_error, done_at (NULL while waiting). The 'label' job of an
+ *               inspection is written in its commit transaction; app/printq.c
+ *               owns the rest.
  *
  * Error ids E200–E249 are this module's; each failure has its own.
  */
@@ -50,6 +55,7 @@ enum stmt_id {
     Q_GET_OPERATOR,
     Q_SET_FAILURES,
     Q_AUDIT,
+    Q_INSERT_PRINT_JOB,
     Q_NUM_STMTS
 };
 
@@ -57,7 +63,7 @@ enum stmt_id {
     "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"    \
     " category, operator, started_at, finished_at, grade, cosmetic, functional,"            \
     " completeness, disposition, responsibility, defects, answers, rules_version, late,"    \
-    " mismatch, blind, supersedes"
+    " mismatch, blind, supersedes, step_ms, calibration_due, calibrates"
 
 static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -67,7 +73,7 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_INSERT_INSPECTION] =
         "INSERT INTO inspections (" INSPECTION_COLUMNS ", record) VALUES"
         " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     [Q_INSERT_OUTBOX] = "INSERT INTO outbox (seq, payload, created_at) VALUES (?1, ?2, ?3)",
     [Q_FIND_INSPECTION] = "SELECT " INSPECTION_COLUMNS " FROM inspections WHERE plate = ?1",
     [Q_COUNT_INSPECTIONS] = "SELECT count(*) FROM inspections",
@@ -85,6 +91,7 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
                        " FROM operators WHERE badge = ?1",
     [Q_SET_FAILURES] = "UPDATE operators SET failures = ?2, locked_until = ?3 WHERE badge = ?1",
     [Q_AUDIT] = "INSERT INTO audit (at, badge, event, detail) VALUES (?1, ?2, ?3, ?4)",
+    [Q_INSERT_PRINT_JOB] = "INSERT INTO print_jobs (plate, kind, created_at) VALUES (?1, 'label', ?2)",
 };
 
 struct store {
@@ -164,6 +171,41 @@ static const char *const migrations[] = {
     "  badge TEXT,"
     "  event TEXT NOT NULL,"
     "  detail TEXT);",
+    /* print_jobs: the label queue (app/printq.c). A job is done when done_at is
+     * set; nothing else of a job changes but its attempts and errors. */
+    "CREATE TABLE print_jobs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  plate TEXT NOT NULL REFERENCES inspections (plate),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('label', 'reprint')),"
+    "  created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  done_at INTEGER);"
+    "CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE done_at IS NULL;",
+    /* Statistics (issue 6): time per checklist step, grader calibration, and
+     * a covering index so that a date range's numbers are read from the index
+     * alone (never the wide record column). */
+    "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inspections ADD COLUMN calibrates TEXT;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at, grade,"
+    "  functional, disposition, responsibility, reason, late, mismatch, calibration_due,"
+    "  calibrates, plate, defects, step_ms);"
+    "CREATE INDEX inspections_calibrates ON inspections (calibrates)"
+    "  WHERE calibrates IS NOT NULL;",
+    /* sync_state: how far sync has delivered the outbox to each target
+     * (sync/sync.c owns it). sent_seq: every outbox seq up to it is
+     * acknowledged; intent_last: a batch sent_seq+1..intent_last was begun and
+     * must be redone exactly (spool); manifest_since: the target's mark of
+     * the last manifest pull. */
+    "CREATE TABLE sync_state ("
+    "  target TEXT PRIMARY KEY,"
+    "  sent_seq INTEGER NOT NULL DEFAULT 0,"
+    "  intent_last INTEGER NOT NULL DEFAULT 0,"
+    "  manifest_since TEXT NOT NULL DEFAULT '',"
+    "  last_ok INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '');",
 };
 #define NUM_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -477,7 +519,8 @@ int store_open(const char *path, const char *station, struct store **out, char *
 
     /* Prepare the commit path now: the first save is then as quick as any. */
     static const enum stmt_id commit_path[] = {Q_BEGIN_IMMEDIATE, Q_COMMIT, Q_ROLLBACK,
-                                               Q_MAX_SEQ, Q_INSERT_INSPECTION, Q_INSERT_OUTBOX};
+                                               Q_MAX_SEQ, Q_INSERT_INSPECTION, Q_INSERT_OUTBOX,
+                                               Q_INSERT_PRINT_JOB};
     for (size_t i = 0; i < sizeof commit_path / sizeof *commit_path; i++)
         if (!stmt_get(st, commit_path[i])) {
             set_err(err, errlen, "E208: cannot prepare a statement: %s", sqlite3_errmsg(st->db));
@@ -521,7 +564,7 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
         return -1;
     TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description)
     TEXT(reason) TEXT(category) TEXT(operator_badge) TEXT(disposition) TEXT(rules_version)
-    TEXT(supersedes)
+    TEXT(supersedes) TEXT(calibrates)
 #undef TEXT
     if (in->ndefects < 0 || in->ndefects > INSP_MAX_DEFECTS || in->nanswers < 0 ||
         in->nanswers > INSP_MAX_ANSWERS) {
@@ -603,7 +646,7 @@ static void bind_grade(sqlite3_stmt *s, int i, enum grade g)
 int store_commit_inspection(struct store *st, struct inspection *insp, char *err,
                             size_t errlen)
 {
-    char *record = NULL, *defects = NULL, *answers = NULL;
+    char *record = NULL, *defects = NULL, *answers = NULL, *steps = NULL;
     int rc;
     sqlite3_stmt *s;
 
@@ -634,7 +677,8 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     record = inspection_to_json(insp);
     defects = defects_json(insp);
     answers = answers_json(insp);
-    if (!record || !defects || !answers) {
+    steps = inspection_steps_json(insp);
+    if (!record || !defects || !answers || !steps) {
         set_err(err, errlen, "E216: out of memory building the record");
         goto fail;
     }
@@ -672,6 +716,9 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     sqlite3_bind_int(s, i++, insp->mismatch);
     sqlite3_bind_int(s, i++, insp->blind);
     bind_text(s, i++, insp->supersedes, true);
+    bind_text(s, i++, steps, false);
+    sqlite3_bind_int(s, i++, insp->calibration_due);
+    bind_text(s, i++, insp->calibrates, true);
     bind_text(s, i++, record, false);
     rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) {
@@ -699,6 +746,26 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     }
     stmt_done(s);
 
+    /* The label's print job, in the same transaction: no label is lost to a
+     * power cut between the commit and the queue (app/printq.h). A blind
+     * re-grade (calibration record) gets none: the item keeps its label. */
+    if (!insp->calibrates[0]) {
+        s = stmt_get(st, Q_INSERT_PRINT_JOB);
+        if (!s) {
+            set_err(err, errlen, "E230: cannot queue the label: %s", sqlite3_errmsg(st->db));
+            goto fail;
+        }
+        sqlite3_bind_text(s, 1, insp->plate, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, clock_wall_ms());
+        rc = sqlite3_step(s);
+        if (rc != SQLITE_DONE) {
+            set_err(err, errlen, "E230: cannot queue the label: %s", sqlite3_errmsg(st->db));
+            stmt_done(s);
+            goto fail;
+        }
+        stmt_done(s);
+    }
+
     if ((rc = stmt_run(st, Q_COMMIT)) != SQLITE_OK) {
         set_err(err, errlen, "E219: saving did not complete: %s", sqlite3_errmsg(st->db));
         goto fail;
@@ -706,6 +773,7 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     free(record);
     free(defects);
     free(answers);
+    free(steps);
     return 0;
 
 fail:
@@ -714,6 +782,7 @@ fail:
     free(record);
     free(defects);
     free(answers);
+    free(steps);
     return -1;
 }
 
@@ -775,6 +844,17 @@ static void row_to_inspection(sqlite3_stmt *s, struct inspection *out)
     out->mismatch = sqlite3_column_int(s, i++) != 0;
     out->blind = sqlite3_column_int(s, i++) != 0;
     COL(supersedes);
+    const unsigned char *sj = sqlite3_column_text(s, i++);
+    cJSON *sm = sj ? cJSON_Parse((const char *)sj) : NULL;
+    cJSON_ArrayForEach(item, sm)
+    {
+        for (int k = 0; k < out->nanswers; k++)
+            if (item->string && cJSON_IsNumber(item) && !strcmp(out->answers[k].check, item->string))
+                out->step_ms[k] = (int32_t)item->valuedouble;
+    }
+    cJSON_Delete(sm);
+    out->calibration_due = sqlite3_column_int(s, i++) != 0;
+    COL(calibrates);
 #undef COL
 }
 
@@ -795,6 +875,23 @@ int store_find_inspection(struct store *st, const char *plate, struct inspection
         result = -1;
     }
     stmt_done(s);
+    return result;
+}
+
+int store_find_calibration(struct store *st, const char *plate)
+{
+    sqlite3_stmt *s = NULL;
+    int result = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM inspections WHERE calibrates = ?1 LIMIT 1", -1,
+                           &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, plate, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        result = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    }
+    if (result < 0)
+        log_error("E242", "looking up the calibration of %s failed: %s", plate,
+                  sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
     return result;
 }
 

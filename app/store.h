@@ -9,7 +9,8 @@
  * Invariants:
  *  - inspections are append-only: nothing graded is UPDATEd or DELETEd; a
  *    re-grade is a new row naming the plate it supersedes;
- *  - an inspection and its outbox row are written in ONE transaction;
+ *  - an inspection, its outbox row and its label's print job (print_jobs,
+ *    app/printq.h) are written in ONE transaction;
  *  - seq numbers 1, 2, 3, … per (station, epoch), no gaps;
  *  - the epoch is a random id made once, when the database is created.
  *
@@ -45,7 +46,8 @@ struct sqlite3 *store_db(struct store *st);
 
 /*
  * Save a graded inspection durably. Fills in insp->station, epoch, seq and
- * plate, then writes the inspection and its outbox row in one transaction.
+ * plate, then writes the inspection, its outbox row and its label's print
+ * job (kind 'label', waiting) in one transaction.
  * Returns 0 only after COMMIT returned; on failure returns -1, nothing of the
  * inspection is in the database, insp's identity fields are cleared, and err
  * holds "E2xx: …". Safe to call again with the same record.
@@ -92,5 +94,15 @@ int store_export(struct store *st, FILE *out, enum export_format format, char *e
  * the caller frees, or NULL when out of memory.
  */
 char *inspection_to_json(const struct inspection *insp);
+
+/* The time per checklist step as a JSON object check id → milliseconds, e.g.
+ * {"screen":4200,"body":1800} (steps not measured are left out). Malloc'd;
+ * NULL when out of memory. Stored in inspections.step_ms, exported as
+ * "step_ms". */
+char *inspection_steps_json(const struct inspection *insp);
+
+/* Whether a calibration record (a blind re-grade) of `plate` exists:
+ * 0 yes, 1 no, -1 error. */
+int store_find_calibration(struct store *st, const char *plate);
 
 #endif

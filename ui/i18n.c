@@ -50,6 +50,7 @@ static const char *const table[S_COUNT][LANG_COUNT] = {
     [S_BADGE_LATE] = {"LATE", "逾期"},
     [S_BADGE_MISMATCH] = {"MISMATCH", "不符"},
     [S_BADGE_BLIND] = {"BLIND", "盲收"},
+    [S_BADGE_REGRADE] = {"RE-GRADE", "盲评复检"},
     [S_ITEM_SCAN_TITLE] = {"Scan the item's barcode or serial", "请扫描商品条码或序列号"},
     [S_ITEM_SCAN_WAITING] = {"Waiting for scanner...", "等待扫描…"},
     [S_ITEM_SCANNED] = {"Item scanned", "商品已扫描"},
@@ -104,10 +105,13 @@ static const char *const table[S_COUNT][LANG_COUNT] = {
     [S_STATUS_LABELS] = {"Labels %d", "待打印 %d"},
     [S_STATUS_OUTBOX] = {"Outbox %d", "待上传 %d"},
     [S_STATUS_SYNC_ERROR] = {"Sync error", "同步出错"},
+    [S_STATUS_SYNCED] = {"Sent %s", "已上传 %s"},
     [S_STATE_READY] = {"ready", "就绪"},
     [S_STATE_OFFLINE] = {"offline", "离线"},
     [S_STATE_ERROR] = {"error", "错误"},
     [S_STATE_BUSY] = {"busy", "忙碌"},
+    [S_STATE_PAPER_OUT] = {"out of labels", "缺纸"},
+    [S_STATE_PAUSED] = {"paused", "已暂停"},
 };
 
 /* How a message uses the view's msg_arg and msg_num. */
@@ -133,6 +137,17 @@ static const struct {
     [MSG_LOGGED_OUT] = {MA_NONE, {"Logged out after being idle", "长时间未操作，已自动退出"}},
     [MSG_STORE_ERROR] = {MA_OPT_STR, {"Lookup failed", "查询失败"}},
     [MSG_REPRINTED] = {MA_STR, {"Label printed again: %s", "已重新打印标签：%s"}},
+    [MSG_CALIBRATION] = {MA_STR,
+                         {"Blind re-grade of %s: grade it as you find it",
+                          "%s 盲评复检：请按实际情况评级"}},
+    [MSG_CALIBRATION_SAVED] = {MA_STR, {"Re-grade of %s saved (calibration)",
+                                        "已保存 %s 的复检（校准记录）"}},
+    [MSG_STATS_BAD_DATE] = {MA_STR, {"Not a date: %s (type YYYY-MM-DD YYYY-MM-DD)",
+                                     "日期无效：%s（请输入 YYYY-MM-DD YYYY-MM-DD）"}},
+    [MSG_STATS_REVERSED] = {MA_NONE, {"The range is reversed: its start is after its end",
+                                      "日期范围颠倒：开始日期晚于结束日期"}},
+    [MSG_STATS_TOO_LONG] = {MA_NUM, {"The range is longer than %d days",
+                                     "日期范围超过 %d 天"}},
 };
 
 const char *i18n_raw(enum str id, enum lang lang)
@@ -245,6 +260,8 @@ const char *i18n_device_state(enum lang lang, const char *state)
         {"offline", S_STATE_OFFLINE},
         {"error", S_STATE_ERROR},
         {"busy", S_STATE_BUSY},
+        {"paper out", S_STATE_PAPER_OUT},
+        {"paused", S_STATE_PAUSED},
     };
     if (!state)
         return "";

@@ -55,6 +55,7 @@ enum str {
     S_BADGE_LATE,
     S_BADGE_MISMATCH,
     S_BADGE_BLIND,
+    S_BADGE_REGRADE, /* a blind re-grade (calibration) */
     S_ITEM_SCAN_TITLE,
     S_ITEM_SCAN_WAITING,
     S_ITEM_SCANNED,
@@ -107,10 +108,13 @@ enum str {
     S_STATUS_LABELS, /* %d */
     S_STATUS_OUTBOX, /* %d */
     S_STATUS_SYNC_ERROR,
+    S_STATUS_SYNCED, /* %s: time of the last finished sync */
     S_STATE_READY,
     S_STATE_OFFLINE,
     S_STATE_ERROR,
     S_STATE_BUSY,
+    S_STATE_PAPER_OUT, /* a printer out of labels or ribbon */
+    S_STATE_PAUSED,    /* a printer paused or with its head open */
 
     S_COUNT
 };

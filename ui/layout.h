@@ -33,6 +33,7 @@ enum lay_kind {
     LK_PROGRESS, /* total segments, num of them done, the next one current */
     LK_GRADE,    /* a grade letter on its coloured tile: num = enum grade */
     LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
+    LK_CHART,    /* a chart (chart.h): `ref` points at its struct chart */
 };
 
 enum lay_style {
@@ -43,6 +44,7 @@ enum lay_style {
     ST_TOGGLE_ON,
     ST_TOGGLE_OFF,
     ST_DANGER,
+    ST_GHOST, /* a touch target drawn by something under it (a chart's bar) */
 };
 
 enum lay_align { AL_LEFT, AL_CENTER, AL_RIGHT };
@@ -66,6 +68,7 @@ struct lay_item {
     int num, total;
     char hint[LAY_HINT_MAX]; /* key hint on a button: "1", "Esc", "F2" */
     char text[LAY_TEXT_MAX];
+    const void *ref; /* LK_CHART: its struct chart, valid while the view is */
 };
 
 struct lay {
@@ -117,6 +120,7 @@ void lay_item(const struct view *v, struct lay *L);
 void lay_check(const struct view *v, struct lay *L);
 void lay_summary(const struct view *v, struct lay *L);
 void lay_stats(const struct view *v, struct lay *L);
+void lay_stats_screen(const struct view *v, struct lay *L); /* screen_stats.c */
 
 /* ---- painting (paint.c) ---- */
 struct draw;

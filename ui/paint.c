@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chart.h"
 #include "draw.h"
 #include "i18n.h"
 #include "theme.h"
@@ -27,6 +28,8 @@ static void paint_button(struct draw *d, const struct lay_item *it)
 {
     const int x = it->w.x, y = it->w.y, w = it->w.w, h = it->w.h;
     uint32_t bg, fg, border = 0, hint_fg = C_MUTED;
+    if (it->style == ST_GHOST)
+        return;
     switch (it->style) {
     case ST_PRIMARY:
         bg = C_PRIMARY;
@@ -229,8 +232,9 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
         if (ok)
             snprintf(c->text, sizeof c->text, "%s", s->devices[i].name);
         else
-            snprintf(c->text, sizeof c->text, "%s %s", s->devices[i].name,
-                     i18n_device_state(lang, s->devices[i].state));
+            snprintf(c->text, sizeof c->text, "%s %s%s%s", s->devices[i].name,
+                     i18n_device_state(lang, s->devices[i].state),
+                     s->devices[i].code[0] ? " " : "", s->devices[i].code);
         c->dot = ok ? 0x4ADE80u : 0xF87171u;
         c->fg = ok ? C_TOPBAR_MUTED : 0xFECACAu;
         c->urgency = ok ? 0 : 2;
@@ -242,15 +246,26 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
         c->fg = C_TOPBAR_MUTED;
         c->urgency = 1;
     }
-    if (s->outbox_waiting > 0 || s->sync_error[0]) {
+    if (s->outbox_waiting > 0 || s->sync_error[0] || s->sync_last_ok[0]) {
+        /* Sync: "Sync error E712 · Outbox 12", "Outbox 12 · Sent 10:41" or
+         * "Sent 10:41" (the last round that finished). */
         struct chip *c = &chips[n++];
-        if (s->sync_error[0])
-            snprintf(c->text, sizeof c->text, "%s", tr(lang, S_STATUS_SYNC_ERROR));
-        else
-            trf(c->text, sizeof c->text, lang, S_STATUS_OUTBOX, s->outbox_waiting);
-        c->dot = s->sync_error[0] ? 0xF87171u : 0x60A5FAu;
+        char outbox[40] = "", sent[48] = ""; /* both fit c->text with " · " */
+        if (s->outbox_waiting > 0)
+            trf(outbox, sizeof outbox, lang, S_STATUS_OUTBOX, s->outbox_waiting);
+        if (s->sync_last_ok[0])
+            trf(sent, sizeof sent, lang, S_STATUS_SYNCED, s->sync_last_ok);
+        if (s->sync_error[0]) {
+            int idlen = s->sync_error[0] == 'E' ? (int)strcspn(s->sync_error, ":") : 0;
+            snprintf(c->text, sizeof c->text, "%s %.*s%s%s", tr(lang, S_STATUS_SYNC_ERROR),
+                     idlen > 5 ? 0 : idlen, s->sync_error, outbox[0] ? " · " : "", outbox);
+        } else {
+            snprintf(c->text, sizeof c->text, "%.44s%s%.44s", outbox,
+                     outbox[0] && sent[0] ? " · " : "", sent);
+        }
+        c->dot = s->sync_error[0] ? 0xF87171u : s->outbox_waiting > 0 ? 0x60A5FAu : 0x4ADE80u;
         c->fg = s->sync_error[0] ? 0xFECACAu : C_TOPBAR_MUTED;
-        c->urgency = s->sync_error[0] ? 2 : 1;
+        c->urgency = s->sync_error[0] ? 2 : s->outbox_waiting > 0 ? 1 : 0;
     }
     const int dotw = 22, gap = 28;
     int total = 0;
@@ -304,6 +319,7 @@ void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *st
         case LK_PROGRESS: paint_progress(d, it); break;
         case LK_GRADE: paint_grade(d, it); break;
         case LK_STATUS: paint_status(d, it, lay->lang, status); break;
+        case LK_CHART: chart_paint(d, it, lay->lang); break;
         }
     }
 }

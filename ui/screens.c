@@ -204,6 +204,7 @@ static void flag_pills(const struct view *v, struct lay *L, int x1, int y)
         uint32_t fg, bg;
     } flags[] = {
         {in->blind, S_BADGE_BLIND, C_INFO_TEXT, C_INFO_SOFT},
+        {v->calibrating, S_BADGE_REGRADE, 0xFFFFFFu, C_PRIMARY},
         {in->mismatch, S_BADGE_MISMATCH, 0xFFFFFFu, C_ERR},
         {in->late, S_BADGE_LATE, C_WARN_TEXT, C_WARN_SOFT},
     };
@@ -575,16 +576,9 @@ void lay_summary(const struct view *v, struct lay *L)
     }
 }
 
-/* ---- stats (a later issue builds the real screen) ---------------------- */
+/* ---- stats: the supervisors' screen lives in screen_stats.c (issue 6) ---- */
 
 void lay_stats(const struct view *v, struct lay *L)
 {
-    enum lang lang = v->lang;
-    const int cy = CONTENT_Y0, ch = BOTTOM_Y - 24 - cy;
-    lay_card(L, CONTENT_X0, cy, CONTENT_W, ch);
-    lay_text(L, CONTENT_X0, cy + ch / 2 - 80, CONTENT_W, 72, tr(lang, S_STATS_TITLE), FS_HERO,
-             C_TEXT, AL_CENTER, true);
-    lay_text(L, CONTENT_X0, cy + ch / 2 + 8, CONTENT_W, 44, tr(lang, S_STATS_SOON), FS_BODY,
-             C_MUTED, AL_CENTER, false);
-    back_button(L, lang);
+    lay_stats_screen(v, L);
 }

@@ -100,6 +100,8 @@ static void no_display(char *err, size_t errlen, const char *why)
              input);
 }
 
+static void wakeup_register(void);
+
 int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -132,6 +134,7 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
         return -1;
     }
     ui->sdl_inited = true;
+    wakeup_register();
     const char *drv = SDL_GetCurrentVideoDriver();
     snprintf(ui->driver, sizeof ui->driver, "%s", drv ? drv : "?");
     /* SDL 2.26 falls back to an invisible offscreen window when it finds no
@@ -420,6 +423,31 @@ static void evdev_scan(struct ui *ui)
 #endif
 }
 
+/* ui_wakeup also writes a byte here, so the sleeps below (poll(2), not
+ * SDL's wait) end at once when another thread has news, e.g. a USB scan. */
+static int wake_pipe[2] = {-1, -1};
+
+static void wake_drain(void)
+{
+    char b[64];
+    while (read(wake_pipe[0], b, sizeof b) > 0)
+        ;
+}
+
+/* Sleep up to ms, or until ui_wakeup. */
+static void wake_sleep(Uint32 ms)
+{
+#ifdef __linux__
+    if (wake_pipe[0] >= 0) {
+        struct pollfd p = {.fd = wake_pipe[0], .events = POLLIN};
+        if (poll(&p, 1, (int)ms) > 0)
+            wake_drain();
+        return;
+    }
+#endif
+    SDL_Delay(ms);
+}
+
 /* Sleep until an input device has something or ms pass. False when there
  * is no device to wait on (the caller sleeps instead). */
 static bool evdev_sleep(struct ui *ui, Uint32 ms)
@@ -431,10 +459,15 @@ static bool evdev_sleep(struct ui *ui, Uint32 ms)
         evdev_scan(ui);
     if (ui->nevfd == 0)
         return false;
-    struct pollfd p[sizeof ui->evfd / sizeof *ui->evfd];
+    struct pollfd p[sizeof ui->evfd / sizeof *ui->evfd + 1];
     for (int i = 0; i < ui->nevfd; i++)
         p[i] = (struct pollfd){.fd = ui->evfd[i], .events = POLLIN};
-    int r = poll(p, (nfds_t)ui->nevfd, (int)ms);
+    nfds_t np = (nfds_t)ui->nevfd;
+    if (wake_pipe[0] >= 0)
+        p[np++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
+    int r = poll(p, np, (int)ms);
+    if (r > 0 && np > (nfds_t)ui->nevfd && (p[ui->nevfd].revents & POLLIN))
+        wake_drain();
     bool gone = false;
     for (int i = 0; r > 0 && i < ui->nevfd; i++) {
         if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL))
@@ -479,7 +512,39 @@ static bool wait_event(struct ui *ui, int timeout_ms, SDL_Event *e)
         }
         /* kmsdrm without a device we may watch: poll like the others. */
         if (!evdev_sleep(ui, step))
-            SDL_Delay(ui->evdev_wait && step > backoff ? backoff : step);
+            wake_sleep(ui->evdev_wait && step > backoff ? backoff : step);
+    }
+}
+
+/* The user event ui_wakeup pushes; 0 until registered (SDL counts from
+ * SDL_USEREVENT, which is never 0). */
+static SDL_atomic_t wakeup_type;
+
+static void wakeup_register(void)
+{
+#ifdef __linux__
+    if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+        wake_pipe[0] = wake_pipe[1] = -1;
+#endif
+    if (SDL_AtomicGet(&wakeup_type))
+        return;
+    Uint32 type = SDL_RegisterEvents(1);
+    if (type != (Uint32)-1)
+        SDL_AtomicSet(&wakeup_type, (int)type);
+}
+
+void ui_wakeup(void)
+{
+    Uint32 type = (Uint32)SDL_AtomicGet(&wakeup_type);
+    if (!type)
+        return;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    SDL_PushEvent(&e); /* thread-safe; a full queue just drops it */
+    if (wake_pipe[1] >= 0) { /* and end a poll(2) sleep at once */
+        ssize_t w = write(wake_pipe[1], "", 1);
+        (void)w;
     }
 }
 
@@ -493,14 +558,20 @@ int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int m
     int left = timeout_ms;
     for (;;) {
         bool got = wait_event(ui, left, &e);
+        bool woken = false;
         while (got) {
+            if (e.type != 0 && e.type == (Uint32)SDL_AtomicGet(&wakeup_type)) {
+                woken = true; /* ui_wakeup: return to the caller */
+                got = SDL_PollEvent(&e) == 1;
+                continue;
+            }
             n += translate(ui, &e, now, &out[n], quit);
             if (n >= max)
                 return n; /* the rest waits in SDL's queue for the next call */
             got = SDL_PollEvent(&e) == 1;
         }
         /* Only SDL's own business (window, motion): keep waiting. */
-        if (n > 0 || *quit || timeout_ms == 0)
+        if (n > 0 || *quit || timeout_ms == 0 || woken)
             return n;
         if (timeout_ms > 0) {
             Uint64 waited = SDL_GetTicks64() - start;

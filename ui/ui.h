@@ -37,6 +37,7 @@ struct ui_status {
         char name[32];  /* "scanner usb1", "printer" */
         char state[32]; /* "ready", "offline", … */
         bool ok;
+        char code[8];   /* the error id when not ok ("E652"), for support calls; or "" */
     } devices[UI_MAX_DEVICES];
     int labels_waiting;   /* print jobs not yet printed */
     int outbox_waiting;   /* outcomes not yet at head office */
@@ -67,6 +68,11 @@ const char *ui_driver(const struct ui *ui);
  * window is closed. Returns the number of events written.
  */
 int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int max, bool *quit);
+
+/* Make a waiting ui_poll return soon (with no events), so the main loop looks
+ * at what changed elsewhere (printer, queues). Callable from any thread, at
+ * any time: before ui_open and after ui_close it does nothing. */
+void ui_wakeup(void);
 
 /* Draw the view and present it. `status` may be NULL. */
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status);

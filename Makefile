@@ -39,6 +39,9 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all run test check bench fuzz install deps deps-test clean format
 
+# Keep object files of tests: they are not throwaway intermediates.
+.SECONDARY:
+
 all: deps $(BUILD)/triage
 
 deps:

@@ -25,8 +25,9 @@
  *     device gets its own copy of each event, so draining ours takes nothing
  *     from SDL; a touch or a key wakes us at once. Rescanned every 10 s for
  *     devices plugged in later.
- *   - dummy (headless): nothing arrives but injected events, which are queued
- *     before ui_poll is called, and signals: sleep in 250 ms steps.
+ *   - dummy, offscreen (headless): nothing arrives but injected events, which
+ *     are queued before ui_poll is called, wake-ups and signals, which end a
+ *     poll(2) at once: sleep in 1 s steps.
  *   - anything else, or no access to /dev/input: poll with a back-off, 2 ms
  *     while someone is working, up to 50 ms after ten idle seconds.
  */
@@ -61,6 +62,7 @@ struct ui {
     char renderer[32];
     bool real_wait;
     bool evdev_wait; /* kmsdrm: wait in poll(2) on our own evdev fds */
+    bool no_input;   /* dummy/offscreen: nothing to poll for, sleep long */
     int evfd[32];
     int nevfd;
     Uint64 evdev_scanned;
@@ -151,6 +153,9 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     ui->real_wait = driver_is(drv, "x11") || driver_is(drv, "wayland") ||
                     driver_is(drv, "windows") || driver_is(drv, "cocoa");
     ui->evdev_wait = driver_is(drv, "kmsdrm");
+    /* Without a screen (dummy, offscreen) no input can arrive but what is
+     * injected, wake-ups and signals, which all end a sleep at once. */
+    ui->no_input = opt->headless || driver_is(drv, "dummy") || driver_is(drv, "offscreen");
 
     int w = opt->width > 0 ? opt->width : UI_W, h = opt->height > 0 ? opt->height : UI_H;
     Uint32 flags = SDL_WINDOW_RESIZABLE;
@@ -502,7 +507,7 @@ static bool wait_event(struct ui *ui, int timeout_ms, SDL_Event *e)
         Uint64 now = SDL_GetTicks64();
         Uint64 idle = now - ui->last_input;
         Uint32 backoff = idle < 2000 ? 2 : idle < 10000 ? 10 : 50;
-        Uint32 step = ui->headless || ui->evdev_wait ? 250 : backoff;
+        Uint32 step = ui->no_input ? 1000 : ui->evdev_wait ? 250 : backoff;
         if (timeout_ms > 0) {
             Uint64 waited = now - start;
             if (waited >= (Uint64)timeout_ms)

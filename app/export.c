@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "text.h"
 
 static const char *const export_fields[] = {
     "station",     "epoch",         "seq",      "plate",        "rma",
@@ -31,19 +32,6 @@ static const char *const export_fields[] = {
     "blind",       "step_ms",       "calibration_due", "calibrates",
 };
 #define NUM_EXPORT_FIELDS ((int)(sizeof export_fields / sizeof *export_fields))
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static cJSON *text_or_null(const char *s)
 {

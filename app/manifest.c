@@ -28,6 +28,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "text.h"
 
 #define MANIFEST_MAX_ROWS 200000
 
@@ -127,39 +128,6 @@ static void fail(struct parse *ps, long line, const char *fmt, ...)
         snprintf(ps->err, ps->errlen, "%.*s: %s: %s", idlen, text, ps->path, msg);
 }
 
-/* Strict UTF-8 (RFC 3629) over n bytes. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        int k;
-        unsigned min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if (i + (size_t)k >= n)
-            return false;
-        for (int j = 1; j <= k; j++) {
-            if ((s[i + (size_t)j] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (s[i + (size_t)j] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        i += (size_t)k + 1;
-    }
-    return true;
-}
 
 static uint32_t hash_text(const char *s)
 {
@@ -220,7 +188,7 @@ static void on_field(void *data, size_t len, void *arg)
         fail(ps, ps->row_line, "E415: a NUL byte in field %d", ps->field + 1);
         return;
     }
-    if (!utf8_valid((const unsigned char *)text, len)) {
+    if (!utf8_valid(text, len)) {
         fail(ps, ps->row_line, "E414: field %d is not valid UTF-8", ps->field + 1);
         return;
     }

@@ -17,22 +17,10 @@
 
 #include "log.h"
 #include "store.h"
+#include "text.h"
 
 #define PIN_MIN 4
 #define PIN_MAX 12
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* sodium_init is safe to call again and from several threads (libsodium ≥ 1.0.11). */
 static bool crypto_ready(void)

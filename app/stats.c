@@ -20,24 +20,12 @@
 
 #include "log.h"
 #include "store.h"
+#include "text.h"
 
 #define DAY_MS 86400000LL
 #define MAX_REASONS_SEEN 64
 #define MAX_DEFECTS_SEEN 128
 #define MAX_DISP_SEEN 16
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static const char *const dim_names[SD_COUNT] = {
     "none", "day", "grade", "disposition", "responsibility", "defect", "reason", "grader",

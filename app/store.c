@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "text.h"
 
 /* Statements kept prepared for the life of the connection. */
 enum stmt_id {
@@ -209,19 +210,6 @@ static const char *const migrations[] = {
 };
 #define NUM_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Copy a column's text into a fixed field, cutting at the field's size. */
 static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
 {
@@ -229,37 +217,6 @@ static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
     snprintf(dst, size, "%s", t ? (const char *)t : "");
 }
 
-/* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF. */
-static bool utf8_valid(const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) {
-            s++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (s[i] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        s += n + 1;
-    }
-    return true;
-}
 
 /* A fixed text field is good when NUL-terminated inside its size and UTF-8. */
 static int check_text(const char *what, const char *buf, size_t size, char *err,
@@ -269,7 +226,7 @@ static int check_text(const char *what, const char *buf, size_t size, char *err,
         set_err(err, errlen, "E210: %s is longer than %zu bytes", what, size - 1);
         return -1;
     }
-    if (!utf8_valid(buf)) {
+    if (!utf8_valid(buf, strlen(buf))) {
         set_err(err, errlen, "E211: %s is not valid UTF-8", what);
         return -1;
     }

@@ -14,6 +14,7 @@
 #include <termios.h>
 
 #include "scanner.h"
+#include "text.h"
 
 void serframe_init(struct serframe *f)
 {
@@ -49,40 +50,6 @@ void serframe_abort(struct serframe *f, const char *id, const char *why, const s
     reset(f);
 }
 
-/* Whether buf[0..n) is well-formed UTF-8 (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF). */
-static bool utf8_ok(const unsigned char *b, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = b[i];
-        size_t need;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF)
-            need = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            need = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            need = 3, cp = c & 0x07;
-        else
-            return false;
-        if (i + need >= n)
-            return false;
-        for (size_t k = 1; k <= need; k++) {
-            if ((b[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (b[i + k] & 0x3F);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += need + 1;
-    }
-    return true;
-}
 
 const char *scan_text_problem(const char *text, size_t len)
 {
@@ -91,7 +58,7 @@ const char *scan_text_problem(const char *text, size_t len)
         if ((c < 0x20 && c != 0x1D && c != 0x1E && c != 0x04 && c != '\t') || c == 0x7F)
             return "E578";
     }
-    return utf8_ok((const unsigned char *)text, len) ? NULL : "E579";
+    return utf8_valid(text, len) ? NULL : "E579";
 }
 
 static void end_code(struct serframe *f, const struct scan_sink *s)
@@ -101,7 +68,7 @@ static void end_code(struct serframe *f, const struct scan_sink *s)
     else if (f->bad)
         reject(s, f->why_id, f->why);
     else if (f->len > 0) {
-        if (!utf8_ok((const unsigned char *)f->buf, f->len))
+        if (!utf8_valid((const char *)f->buf, f->len))
             reject(s, "E579", "code is not UTF-8 (wrong scanner character set?); discarded");
         else if (s && s->code) {
             f->buf[f->len] = 0;

@@ -31,6 +31,7 @@
 
 #include "log.h"
 #include "sync.h"
+#include "text.h"
 
 #define CONNECT_TIMEOUT_MS 10000
 
@@ -41,19 +42,6 @@ struct pg {
     char *buf; /* the batch as one JSON array */
     size_t cap;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Wait until conn's socket is readable (or writable), up to deadline (a
  * clock_mono_ms value, 0 = none). 0 ready, -1 socket error, -2 stopped,

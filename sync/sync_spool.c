@@ -36,25 +36,13 @@
 #include "log.h"
 #include "manifest.h"
 #include "sync.h"
+#include "text.h"
 
 struct spool {
     char dir[512];
     char out[600], inbox[600], done[640], rejected[640];
     char station[40];
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int mkdir_p(const char *path)
 {

@@ -17,8 +17,8 @@ flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iapp -Idrivers -fsanitize=fuzzer,address,u
 status=0
 for t in hid serial; do
     case $t in
-    hid) srcs="drivers/scan_usbhid.c drivers/scan_hidpos.c drivers/hid_keymap.c drivers/scan_serial.c" ;;
-    serial) srcs="drivers/scan_serial.c" ;;
+    hid) srcs="drivers/scan_usbhid.c drivers/scan_hidpos.c drivers/hid_keymap.c drivers/scan_serial.c app/text.c" ;;
+    serial) srcs="drivers/scan_serial.c app/text.c" ;;
     esac
     if ! clang $flags "$here/fuzz_$t.c" $srcs -o "$build/fuzz_$t" 2>"$build/fuzz_$t.build.log"; then
         if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$build/fuzz_$t.build.log"; then

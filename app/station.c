@@ -422,6 +422,25 @@ static void begin_return(struct station *st, const char *rma, const struct manif
 
 /* A plate chosen for a blind re-grade, scanned by another grader, and not
  * re-graded yet: this grader re-grades it blind. */
+/* A new inspection of the item st->existing describes (re-grade, calibration). */
+static void start_from_existing(struct station *st)
+{
+    const struct inspection *old = &st->existing;
+    start_inspection(st);
+    COPY(st->insp.rma, old->rma);
+    COPY(st->insp.order_id, old->order_id);
+    COPY(st->insp.sku, old->sku);
+    COPY(st->insp.gtin, old->gtin);
+    COPY(st->insp.serial, old->serial);
+    COPY(st->insp.description, old->description);
+    COPY(st->insp.reason, old->reason);
+    st->insp.late = old->late;
+    st->insp.mismatch = old->mismatch;
+    st->insp.blind = old->blind;
+    st->has_expected = false;
+    st->item_scanned = true;
+}
+
 static bool calibration_wanted(struct station *st, const struct inspection *old)
 {
     if (!old->calibration_due || old->calibrates[0] || !st->ports.find_calibration)
@@ -434,20 +453,8 @@ static bool calibration_wanted(struct station *st, const struct inspection *old)
 static void begin_calibration(struct station *st, struct effects *fx)
 {
     const struct inspection *old = &st->existing;
-    start_inspection(st);
-    COPY(st->insp.rma, old->rma);
-    COPY(st->insp.order_id, old->order_id);
-    COPY(st->insp.sku, old->sku);
-    COPY(st->insp.gtin, old->gtin);
-    COPY(st->insp.serial, old->serial);
-    COPY(st->insp.description, old->description);
-    COPY(st->insp.reason, old->reason);
+    start_from_existing(st);
     COPY(st->insp.calibrates, old->plate);
-    st->insp.late = old->late;
-    st->insp.mismatch = old->mismatch;
-    st->insp.blind = old->blind;
-    st->has_expected = false;
-    st->item_scanned = true;
     st->calibrating = true;
     emit(fx, FX_AUDIT, NULL, "calibration_start", old->plate);
     use_category(st, rules_category(st->set.rules, old->category));
@@ -592,20 +599,8 @@ static void item_scanned(struct station *st, const char *data, size_t len, struc
 static void begin_regrade(struct station *st)
 {
     const struct inspection *old = &st->existing;
-    start_inspection(st);
-    COPY(st->insp.rma, old->rma);
-    COPY(st->insp.order_id, old->order_id);
-    COPY(st->insp.sku, old->sku);
-    COPY(st->insp.gtin, old->gtin);
-    COPY(st->insp.serial, old->serial);
-    COPY(st->insp.description, old->description);
-    COPY(st->insp.reason, old->reason);
+    start_from_existing(st);
     COPY(st->insp.supersedes, old->plate);
-    st->insp.late = old->late;
-    st->insp.mismatch = old->mismatch;
-    st->insp.blind = old->blind;
-    st->has_expected = false;
-    st->item_scanned = true;
     use_category(st, rules_category(st->set.rules, old->category));
     if (st->cat)
         station_goto(st, SCREEN_CHECK);

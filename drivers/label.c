@@ -656,6 +656,29 @@ static int lay_field(struct label_maker *m, struct layout *L, int x, int y, int 
     return vy + (lines ? lines : 1) * D(m, 38) + D(m, 8);
 }
 
+/* Start a layout: check the plate, then the header line (station left, date
+ * right) at text_y with a rule under it at rule_y. */
+static int lay_header(struct label_maker *m, struct layout *L, const struct inspection *insp,
+                      int text_y, int rule_y)
+{
+    const int W = m->width, M = D(m, 20);
+    const int x0 = M, cw = W - 2 * M;
+    char buf[512], date[40];
+    lay_reset(L);
+    if (!plate_usable(insp->plate))
+        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
+                                "barcode cannot carry",
+                    insp->plate);
+    label_date(insp, date, sizeof date);
+    int date_w = text_width(m, F_BODY, date) + D(m, 4);
+    snprintf(buf, sizeof buf, "STATION %s", insp->station);
+    lay_line(m, L, x0, text_y, cw - date_w - D(m, 16), F_BODY, 'L', buf);
+    if (*date)
+        lay_line(m, L, W - M - date_w, text_y, date_w, F_BODY, 'R', date);
+    lay_fill(L, x0, rule_y, cw, D(m, 3));
+    return 0;
+}
+
 /*
  * The 4x6 label, in 203-dpi design dots (812 x 1218):
  *
@@ -682,21 +705,8 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     char buf[512];
     int rc;
 
-    lay_reset(L);
-    if (!plate_usable(insp->plate))
-        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
-                                "barcode cannot carry",
-                    insp->plate);
-
-    /* Header: station and date. */
-    char date[40];
-    label_date(insp, date, sizeof date);
-    int date_w = text_width(m, F_BODY, date) + D(m, 4);
-    snprintf(buf, sizeof buf, "STATION %s", insp->station);
-    lay_line(m, L, x0, D(m, 18), cw - date_w - D(m, 16), F_BODY, 'L', buf);
-    if (*date)
-        lay_line(m, L, W - M - date_w, D(m, 18), date_w, F_BODY, 'R', date);
-    lay_fill(L, x0, D(m, 56), cw, D(m, 3));
+    if ((rc = lay_header(m, L, insp, D(m, 18), D(m, 56))) != 0)
+        return rc;
 
     /* Code 128 of the plate: the widest module up to 0.02 in (GS1 logistics
      * labels allow 0.0195-0.04 in) that keeps 10-module quiet zones. */
@@ -931,19 +941,8 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
     char buf[512];
     int rc;
 
-    lay_reset(L);
-    if (!plate_usable(insp->plate))
-        return fail(m, -EINVAL, "E603: plate \"%.47s\" is empty or has characters a label "
-                                "barcode cannot carry",
-                    insp->plate);
-    char date[40];
-    label_date(insp, date, sizeof date);
-    int date_w = text_width(m, F_BODY, date) + D(m, 4);
-    snprintf(buf, sizeof buf, "STATION %s", insp->station);
-    lay_line(m, L, x0, D(m, 12), cw - date_w - D(m, 16), F_BODY, 'L', buf);
-    if (*date)
-        lay_line(m, L, W - M - date_w, D(m, 12), date_w, F_BODY, 'R', date);
-    lay_fill(L, x0, D(m, 48), cw, D(m, 3));
+    if ((rc = lay_header(m, L, insp, D(m, 12), D(m, 48))) != 0)
+        return rc;
     if ((rc = lay_plate_code(m, L, insp->plate, D(m, 56), D(m, 100))) != 0)
         return rc;
     lay_line(m, L, x0, D(m, 160), cw, F_PLATE, 'C', insp->plate);

@@ -91,7 +91,7 @@ struct inspection {
      * aligned with answers[]. 0 = not measured. */
     int32_t step_ms[INSP_MAX_ANSWERS];
 
-    /* Grader calibration (issue 6). calibration_due: this inspection was
+    /* Grader calibration. calibration_due: this inspection was
      * chosen for a blind re-grade by another grader (its label says so).
      * calibrates: this record IS such a re-grade, of the named plate; it is a
      * calibration record, not a correction: it supersedes nothing. */

@@ -184,7 +184,7 @@ static const char *const migrations[] = {
     "  last_error TEXT,"
     "  done_at INTEGER);"
     "CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE done_at IS NULL;",
-    /* Statistics (issue 6): time per checklist step, grader calibration, and
+    /* Statistics: time per checklist step, grader calibration, and
      * a covering index so that a date range's numbers are read from the index
      * alone (never the wide record column). */
     "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"

@@ -815,7 +815,7 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
         flags[nflags++] = "MISMATCH";
     if (insp->blind)
         flags[nflags++] = "BLIND";
-    /* Chosen for a blind re-grade (issue 6): another grader scans this plate. */
+    /* Chosen for a blind re-grade: another grader scans this plate. */
     if (insp->calibration_due)
         flags[nflags++] = "RE-GRADE";
     int fx = x0, fy = D(m, 1132), fh = D(m, 50);

@@ -348,9 +348,9 @@ SELECT s.station, s.site, w.epoch, w.seq AS watermark, w.last_push_at,
 GRANT SELECT ON current_outcomes, grades_by_site_day, grader_throughput,
     responsibility_split, disposition_split, station_sync_status TO triage_bi;
 
--- ---- statistics views (issue 6) are added below this line -------------------
+-- ---- statistics views are added below this line -------------------
 
--- Statistics views (issue 6)
+-- Statistics views
 --
 -- The measures of the station's stats screen and `triage stats`, across sites,
 -- with the same definitions (app/stats.h):

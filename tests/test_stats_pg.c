@@ -1,6 +1,6 @@
 /*
  * test_stats_pg.c — head office's statistics views (the "-- Statistics views
- * (issue 6)" section of sync/headoffice.sql) give the same numbers as the
+ *" section of sync/headoffice.sql) give the same numbers as the
  * station's stats_compute, on the same outcomes.
  *
  * A station's store is filled with generated inspections of October 2026

@@ -295,7 +295,7 @@ static void test_inbox(struct station *a, const char *spool)
     CHECK_INT(st.rejected, 0);
 }
 
-/* The [sync] keys this issue added. */
+/* The [sync] keys for TLS and batches. */
 static void test_config_keys(void)
 {
     struct config cfg;

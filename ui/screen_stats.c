@@ -1,5 +1,5 @@
 /*
- * screen_stats.c — the supervisors' statistics screen (issue 6).
+ * screen_stats.c — the supervisors' statistics screen.
  *
  * Laid out from the view like every screen: what the core owns (period,
  * page, the bar drilled into, the inspection opened) and what the main loop

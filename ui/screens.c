@@ -576,7 +576,7 @@ void lay_summary(const struct view *v, struct lay *L)
     }
 }
 
-/* ---- stats: the supervisors' screen lives in screen_stats.c (issue 6) ---- */
+/* ---- stats: the supervisors' screen lives in screen_stats.c ---- */
 
 void lay_stats(const struct view *v, struct lay *L)
 {

@@ -102,7 +102,8 @@ install: all
 	install -D -m 0755 $(BUILD)/triage $(DESTDIR)$(PREFIX)/bin/triage
 	install -D -m 0644 packaging/70-triage-scanners.rules $(DESTDIR)/etc/udev/rules.d/70-triage-scanners.rules
 	install -D -m 0644 packaging/71-triage-printers.rules $(DESTDIR)/etc/udev/rules.d/71-triage-printers.rules
-	install -D -m 0644 packaging/triage.service $(DESTDIR)/etc/systemd/system/triage.service
+	install -d $(DESTDIR)/etc/systemd/system
+	sed 's|/usr/local/bin/triage|$(PREFIX)/bin/triage|' packaging/triage.service > $(DESTDIR)/etc/systemd/system/triage.service
 	install -D -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf.example
 
 format:

@@ -665,7 +665,7 @@ static void *worker(void *arg)
                              " waiting",
                      (long long)st.pushed, (long long)st.resent, st.manifests,
                      (long long)st.waiting);
-        else if (!atomic_load(&s->stop))
+        else if (rc != 0 && !atomic_load(&s->stop))
             log_error("E730", "sync round failed (%d in a row): %s", st.failures, err);
         publish(s, &st);
 

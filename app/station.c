@@ -161,6 +161,14 @@ static void say(struct station *st, enum msg m, const char *arg, int num)
     st->msg_num = num;
 }
 
+/* Print a saved inspection's label again; the reprint is audited. */
+static void reprint(struct station *st, const struct inspection *insp, struct effects *fx)
+{
+    emit(fx, FX_PRINT_LABEL, insp, NULL, NULL);
+    emit(fx, FX_AUDIT, NULL, "reprint", insp->plate);
+    say(st, MSG_REPRINTED, insp->plate, 0);
+}
+
 static void clear_input(struct station *st)
 {
     st->input_len = 0;
@@ -613,9 +621,7 @@ static bool item_run(struct station *st, const struct event *ev, struct effects 
     size_t len;
     if (st->has_existing) {
         if (ev->type == EV_KEY && ev->key == KEY_REPRINT) {
-            emit(fx, FX_PRINT_LABEL, &st->existing, NULL, NULL);
-            emit(fx, FX_AUDIT, NULL, "reprint", st->existing.plate);
-            say(st, MSG_REPRINTED, st->existing.plate, 0);
+            reprint(st, &st->existing, fx);
             return true;
         }
         if (ev->type == EV_KEY && ev->key == KEY_ENTER) {
@@ -916,9 +922,7 @@ static bool stats_run(struct station *st, const struct event *ev, struct effects
     /* One inspection of a list: its answers, and its label again. */
     if (st->has_stats_detail) {
         if (ev->type == EV_KEY && ev->key == KEY_REPRINT) {
-            emit(fx, FX_PRINT_LABEL, &st->stats_detail, NULL, NULL);
-            emit(fx, FX_AUDIT, NULL, "reprint", st->stats_detail.plate);
-            say(st, MSG_REPRINTED, st->stats_detail.plate, 0);
+            reprint(st, &st->stats_detail, fx);
             return true;
         }
         if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {

@@ -518,20 +518,30 @@ static void fd_close(struct scanner *s, const char *why)
     set_state(s, "offline", why);
 }
 
+/* Open a path scanner's device. A missing device is "offline" (unplugged);
+ * any other failure is an "error" logged with `id`. Returns the fd or -1. */
+static int open_device(struct scanner *s, int flags, const char *id)
+{
+    int fd = open(s->cfg.device, flags);
+    if (fd >= 0)
+        return fd;
+    int e = errno;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s%s%.60s: %.24s", e == ENOENT ? "" : id,
+             e == ENOENT ? "" : " ", s->cfg.device, strerror(e));
+    if (e != ENOENT)
+        log_error(id, "scanner %s: cannot open %s", s->cfg.name, detail + 5);
+    set_state(s, e == ENOENT ? "offline" : "error", detail);
+    return -1;
+}
+
 static void serial_open(struct scanner *s)
 {
     char detail[96];
     unsigned speed = serial_speed(s->cfg.baud);
-    int fd = open(s->cfg.device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(detail, sizeof detail, "%s%.60s: %.24s", e == ENOENT ? "" : "E584 ", s->cfg.device,
-                 strerror(e));
-        if (e != ENOENT)
-            log_error("E584", "scanner %s: cannot open %s", s->cfg.name, detail + 5);
-        set_state(s, e == ENOENT ? "offline" : "error", detail);
+    int fd = open_device(s, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, "E584");
+    if (fd < 0)
         return;
-    }
     /* Raw bytes at the configured speed, 8N1, no flow control, no echo. */
     struct termios tio;
     if (tcgetattr(fd, &tio) == 0) {
@@ -564,16 +574,9 @@ static void serial_open(struct scanner *s)
 static void evdev_open(struct scanner *s)
 {
     char detail[96];
-    int fd = open(s->cfg.device, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(detail, sizeof detail, "%s%.60s: %.24s", e == ENOENT ? "" : "E586 ", s->cfg.device,
-                 strerror(e));
-        if (e != ENOENT)
-            log_error("E586", "scanner %s: cannot open %s", s->cfg.name, detail + 5);
-        set_state(s, e == ENOENT ? "offline" : "error", detail);
+    int fd = open_device(s, O_RDONLY | O_NONBLOCK | O_CLOEXEC, "E586");
+    if (fd < 0)
         return;
-    }
     /* Grab: the scanner's keys then reach us only, not the console or the
      * UI as typing (the kmsdrm video driver reads every input device). */
     if (ioctl(fd, EVIOCGRAB, 1) != 0)

@@ -257,6 +257,37 @@ static void lay_pick_category(const struct view *v, struct lay *L)
     back_button(L, lang);
 }
 
+/* The three sub-grade tiles (cosmetic, functional, completeness) in a row
+ * at x0, y0, w0 wide and h0 high: the aspect's name at pad/2 from the top,
+ * label_h high, and its grade letter at letter_dy, letter_h high, in letter_fs. */
+static void sub_grade_tiles(struct lay *L, const struct inspection *in, enum lang lang, int x0,
+                            int y0, int w0, int h0, int pad, int label_h, int letter_dy,
+                            int letter_h, int letter_fs)
+{
+    for (int a = 0; a < ASPECT_COUNT; a++) {
+        int x, y, w, h;
+        lay_grid_cell(x0, y0, w0, h0, 3, 1, GAP, a, &x, &y, &w, &h);
+        enum grade g = in->aspect_grade[a];
+        lay_panel(L, x, y, w, h, lay_grade_soft(g), 0, R_BUTTON);
+        lay_text(L, x + pad, y + pad / 2, w - 2 * pad, label_h, i18n_aspect(lang, (enum aspect)a),
+                 FS_SMALL, C_TEXT, AL_LEFT, false)
+            ->max_lines = 1;
+        lay_text(L, x + pad, y + letter_dy, w - 2 * pad, letter_h,
+                 g ? grade_name(g) : tr(lang, S_GRADE_NONE), letter_fs, lay_grade_color(g), AL_LEFT,
+                 true);
+    }
+}
+
+/* The inspection's defect codes joined by `sep` into out ("" when none). */
+static void join_defects(const struct inspection *in, const char *sep, char *out, size_t outlen)
+{
+    out[0] = 0;
+    for (int i = 0; i < in->ndefects && i < INSP_MAX_DEFECTS; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, outlen - len, "%s%s", i ? sep : "", in->defects[i]);
+    }
+}
+
 static void lay_existing(const struct view *v, struct lay *L)
 {
     enum lang lang = v->lang;
@@ -278,22 +309,8 @@ static void lay_existing(const struct view *v, struct lay *L)
     lay_text(L, ix, cy + 140, iw, 34, buf, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
 
     /* Sub-grades. */
-    for (int a = 0; a < ASPECT_COUNT; a++) {
-        int x, y, w, h;
-        lay_grid_cell(ix, cy + 190, iw, 100, 3, 1, GAP, a, &x, &y, &w, &h);
-        enum grade g = in->aspect_grade[a];
-        lay_panel(L, x, y, w, h, lay_grade_soft(g), 0, R_BUTTON);
-        lay_text(L, x + 16, y + 8, w - 32, 34, i18n_aspect(lang, (enum aspect)a), FS_SMALL, C_TEXT,
-                 AL_LEFT, false)
-            ->max_lines = 1;
-        lay_text(L, x + 16, y + 44, w - 32, 48, g ? grade_name(g) : tr(lang, S_GRADE_NONE),
-                 FS_LARGE, lay_grade_color(g), AL_LEFT, true);
-    }
-    buf[0] = 0;
-    for (int i = 0; i < in->ndefects && i < INSP_MAX_DEFECTS; i++) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", in->defects[i]);
-    }
+    sub_grade_tiles(L, in, lang, ix, cy + 190, iw, 100, 16, 34, 44, 48, FS_LARGE);
+    join_defects(in, ", ", buf, sizeof buf);
     fact(L, ix, cy + 310, iw / 2 - 8, tr(lang, S_DEFECTS), buf[0] ? buf : tr(lang, S_NO_DEFECTS),
          FS_BODY, 2);
     fact(L, ix + iw / 2 + 8, cy + 310, iw / 2 - 8, tr(lang, S_RESPONSIBILITY),
@@ -499,22 +516,8 @@ void lay_summary(const struct view *v, struct lay *L)
     /* Sub-grades, defects, responsibility. */
     const int rx = lx + lw + 24, rw = CONTENT_X1 - rx, ix = rx + 32, iw = rw - 64;
     lay_card(L, rx, cy, rw, ch);
-    for (int a = 0; a < ASPECT_COUNT; a++) {
-        int x, y, w, h;
-        lay_grid_cell(ix, cy + 28, iw, 116, 3, 1, GAP, a, &x, &y, &w, &h);
-        enum grade sg = in->aspect_grade[a];
-        lay_panel(L, x, y, w, h, lay_grade_soft(sg), 0, R_BUTTON);
-        lay_text(L, x + 20, y + 10, w - 40, 36, i18n_aspect(lang, (enum aspect)a), FS_SMALL, C_TEXT,
-                 AL_LEFT, false)
-            ->max_lines = 1;
-        lay_text(L, x + 20, y + 52, w - 40, 56, sg ? grade_name(sg) : tr(lang, S_GRADE_NONE),
-                 FS_TITLE, lay_grade_color(sg), AL_LEFT, true);
-    }
-    buf[0] = 0;
-    for (int i = 0; i < in->ndefects && i < INSP_MAX_DEFECTS; i++) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, sizeof buf - len, "%s%s", i ? "  ·  " : "", in->defects[i]);
-    }
+    sub_grade_tiles(L, in, lang, ix, cy + 28, iw, 116, 20, 36, 52, 56, FS_TITLE);
+    join_defects(in, "  ·  ", buf, sizeof buf);
     lay_text(L, ix, cy + 166, iw, 34, tr(lang, S_DEFECTS), FS_SMALL, C_MUTED, AL_LEFT, false);
     struct lay_item *df = lay_text(L, ix, cy + 200, iw, 84, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
                                    FS_BODY, C_TEXT, AL_LEFT, true);

@@ -13,36 +13,79 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 VAR     ?= var
 
-PKGS    := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium inih libcjson libusb-1.0 libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -Iapp -Idrivers -Iui -Isync
-LDLIBS  :=
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
 ifneq ($(SAN),)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-# pkg-config answers once the packages are there (packaging/deps.sh puts them there).
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lzint -lcsv -lcups -lpthread -lm
+# ---- layers ---------------------------------------------------------------
+# One static library per layer. Each layer compiles with the include paths of
+# the layers it may use and the packages it may use, and nothing else, so a
+# wrong tie fails the build; tests/layers.sh also refuses system headers that
+# sit in /usr/include for everybody (sqlite3.h, zint.h, pthread.h, …).
+#
+#   base     app/base       libc and pthread: text, log, buffers, files, workers
+#   core     app/core       base + cJSON: the station's decisions, pure C
+#   store    app/store      core + SQLite, libsodium, libcsv: the only SQL
+#   drivers  drivers/*      core + libusb, zint, SDL2_ttf, CUPS: scanners, printers, labels
+#   ui       ui             core + SDL2: screens drawn from the core's view model
+#   sync     sync           store + libpq, libsodium: outcomes to head office
+#   app      app            everything: command line, main loop, config, workers
+pc = $(shell pkg-config --$(1) $(2) 2>/dev/null)
 
-LIB_SRC  := $(sort $(filter-out app/main.c,$(wildcard app/*.c)) $(wildcard drivers/*.c) \
-            $(wildcard ui/*.c) $(wildcard sync/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-GEN_OBJ  := $(BUILD)/gen/builtin_rules.o
-TEST_SRC := $(wildcard tests/test_*.c)
-TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+INC_base    := -Iapp/base
+INC_core    := $(INC_base) -Iapp/core
+INC_store   := $(INC_core) -Iapp/store
+INC_drivers := $(INC_core) -Idrivers/scanner -Idrivers/printer -Idrivers/label
+INC_ui      := $(INC_core) -Iui
+INC_sync    := $(INC_store) -Isync
+INC_app     := $(INC_store) -Idrivers/scanner -Idrivers/printer -Idrivers/label -Iui -Isync -Iapp
+
+PKG_base    :=
+PKG_core    := libcjson
+PKG_store   := $(PKG_core) sqlite3 libsodium
+PKG_drivers := $(PKG_core) libusb-1.0 sdl2 SDL2_ttf SDL2_image
+PKG_ui      := $(PKG_core) sdl2 SDL2_ttf SDL2_image
+PKG_sync    := $(PKG_store) libpq
+PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih)
+
+LIBS_base    := -lpthread
+LIBS_core    := $(call pc,libs,$(PKG_core)) -lm $(LIBS_base)
+LIBS_app     := $(call pc,libs,$(PKG_app)) -lzint -lcsv -lcups -lpthread -lm
+
+LAYERS := base core store drivers ui sync
+SRC_base    := $(wildcard app/base/*.c)
+SRC_core    := $(wildcard app/core/*.c)
+SRC_store   := $(wildcard app/store/*.c)
+SRC_drivers := $(wildcard drivers/*/*.c)
+SRC_ui      := $(wildcard ui/*.c)
+SRC_sync    := $(wildcard sync/*.c)
+SRC_app     := $(filter-out app/main.c,$(wildcard app/*.c))
+
+layer_of = $(firstword $(foreach l,$(LAYERS) app,$(if $(filter $(1),$(SRC_$(l)) app/main.c),$(l))))
+
+# Libraries in link order: a layer before the ones it uses.
+LIB_ORDER := app sync ui drivers store core base
+LIB_A = $(foreach l,$(LIB_ORDER),$(BUILD)/lib/libtriage_$(l).a)
+CORE_A = $(BUILD)/lib/libtriage_core.a $(BUILD)/lib/libtriage_base.a
+
+TEST_SRC  := $(wildcard tests/test_*.c)
+# The core's table tests link the core alone: no SQLite, no SDL, no drivers.
+CORE_TESTS := test_codes test_rules test_station test_stats_core
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/harness.o
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test check bench fuzz install deps deps-test clean format
+.PHONY: all run test check bench fuzz install deps deps-test clean format layers
 
 # Keep object files of tests: they are not throwaway intermediates.
 .SECONDARY:
 
-all: deps $(BUILD)/triage
+all: deps layers $(BUILD)/triage
 
 deps:
 	@sh packaging/deps.sh run
@@ -50,9 +93,23 @@ deps:
 deps-test:
 	@sh packaging/deps.sh test
 
-$(BUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+layers:
+	@sh tests/layers.sh
+
+define layer_rules
+$(BUILD)/$(1)/%.o: $(1)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(INC_$(2)) $$(call pc,cflags,$$(PKG_$(2))) -c $$< -o $$@
+endef
+$(eval $(call layer_rules,app/base,base))
+$(eval $(call layer_rules,app/core,core))
+$(eval $(call layer_rules,app/store,store))
+$(eval $(call layer_rules,drivers,drivers))
+$(eval $(call layer_rules,ui,ui))
+$(eval $(call layer_rules,sync,sync))
+$(eval $(call layer_rules,app,app))
+
+$(foreach l,$(LAYERS) app,$(eval OBJ_$(l) := $(SRC_$(l):%.c=$(BUILD)/%.o)))
 
 # The demo rules, compiled in: the station runs with no file at all.
 $(BUILD)/gen/builtin_rules.c: demo/rules.json
@@ -63,30 +120,43 @@ $(BUILD)/gen/builtin_rules.c: demo/rules.json
 $(BUILD)/gen/builtin_rules.o: $(BUILD)/gen/builtin_rules.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libtriage.a: $(LIB_OBJ) $(GEN_OBJ)
+$(BUILD)/lib/libtriage_core.a: $(OBJ_core) $(BUILD)/gen/builtin_rules.o
+$(foreach l,base store drivers ui sync app,$(eval $(BUILD)/lib/libtriage_$(l).a: $(OBJ_$(l))))
+$(BUILD)/lib/%.a:
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/triage: $(BUILD)/app/main.o $(BUILD)/libtriage.a
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+$(BUILD)/triage: $(BUILD)/app/main.o $(LIB_A)
+	$(CC) $(LDFLAGS) $^ $(LIBS_app) -o $@
 	@ln -sf $(BUILD)/triage triage 2>/dev/null || true
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(BUILD)/libtriage.a
-	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) $(shell pkg-config --libs umockdev-1.0 2>/dev/null) -o $@
+TEST_INC := $(INC_app) -Itests
+TEST_PKG := $(call pc,cflags,$(PKG_app) umockdev-1.0)
 
+$(BUILD)/tests/harness.o: tests/harness.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -c $< -o $@
+
+$(foreach t,$(CORE_TESTS),$(eval $(BUILD)/tests/$(t).o: CORE_ONLY := 1))
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(PKG_CFLAGS) $(shell pkg-config --cflags umockdev-1.0 2>/dev/null) -c $< -o $@
+	$(CC) $(CFLAGS) $(if $(CORE_ONLY),$(INC_core) -Itests $(call pc,cflags,$(PKG_core)),$(TEST_INC) $(TEST_PKG)) -c $< -o $@
 
-$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPER_OBJ) $(BUILD)/libtriage.a
+$(foreach t,$(CORE_TESTS),$(eval $(BUILD)/tests/$(t): $(BUILD)/tests/$(t).o $(TEST_HELPER_OBJ) $(CORE_A) ; \
+	$$(CC) $$(LDFLAGS) $$^ $$(LIBS_core) -o $$@))
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB_A)
+	$(CC) $(LDFLAGS) $^ $(LIBS_app) $(call pc,libs,umockdev-1.0) -o $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPER_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(PKG_CFLAGS) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+	$(CC) $(CFLAGS) $(TEST_INC) $(TEST_PKG) $(LDFLAGS) $^ $(LIBS_app) -o $@
 
 run: all
 	@sh packaging/seed-demo.sh $(BUILD)/triage $(VAR)
 	$(BUILD)/triage --data $(VAR) $(if $(CONFIG),--config $(CONFIG),--windowed 1280x800) $(ARGS)
 
-test: deps-test $(BUILD)/triage $(TEST_BIN)
+test: deps-test layers $(BUILD)/triage $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 check:
@@ -107,7 +177,7 @@ install: all
 	install -D -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf.example
 
 format:
-	clang-format -i app/*.[ch] drivers/*.[ch] ui/*.[ch] sync/*.[ch] tests/*.[ch]
+	clang-format -i app/*.[ch] app/*/*.[ch] drivers/*/*.[ch] ui/*.[ch] sync/*.[ch] tests/*.[ch]
 
 clean:
 	rm -rf build triage

@@ -65,8 +65,8 @@ struct parse {
     int line;                       /* line the reader handed out last */
     int err_line;                   /* line of the first error, 0 when none */
     char err[256];                  /* its message, "E1NN: FILE:LINE: …" */
-    struct scanner_config *scanner; /* the [scanner.NAME] being read */
-    bool seen[CONFIG_MAX_SCANNERS]; /* scanner sections met in this file */
+    struct scanner_opts *scanner; /* the [scanner.NAME] being read */
+    bool seen[SCANNERS_MAX]; /* scanner sections met in this file */
 };
 
 __attribute__((format(printf, 3, 4))) static int fail(struct parse *p, int id, const char *fmt, ...)
@@ -155,36 +155,36 @@ static const struct key_spec station_keys[] = {
 };
 
 static const struct key_spec scanner_keys[] = {
-    {"type", CHOICE(struct scanner_config, type, "usb-hid|hid-pos|serial|evdev|wedge", 112)},
-    {"device", TEXT(struct scanner_config, device)},
-    {"layout", CHOICE(struct scanner_config, layout, "us|de|fr", 113)},
-    {"suffix", CHOICE(struct scanner_config, suffix, "enter|tab", 114)},
-    {"baud", INT(struct scanner_config, baud, 1, 4000000)},
+    {"type", CHOICE(struct scanner_opts, type, "usb-hid|hid-pos|serial|evdev|wedge", 112)},
+    {"device", TEXT(struct scanner_opts, device)},
+    {"layout", CHOICE(struct scanner_opts, layout, "us|de|fr", 113)},
+    {"suffix", CHOICE(struct scanner_opts, suffix, "enter|tab", 114)},
+    {"baud", INT(struct scanner_opts, baud, 1, 4000000)},
     {NULL},
 };
 
 static const struct key_spec printer_keys[] = {
-    {"type", CHOICE(struct printer_config, type, "zpl-tcp|zpl-usb|cups|folder", 118)},
-    {"address", TEXT(struct printer_config, address)},
-    {"device", TEXT(struct printer_config, device)},
-    {"queue", TEXT(struct printer_config, queue)},
-    {"size", CHOICE(struct printer_config, size, "4x6|4x3|2x1", 119)},
-    {"dpi", V_INT, offsetof(struct printer_config, dpi), 0, 203, 300, "203|300", 120},
+    {"type", CHOICE(struct printer_opts, type, "zpl-tcp|zpl-usb|cups|folder", 118)},
+    {"address", TEXT(struct printer_opts, address)},
+    {"device", TEXT(struct printer_opts, device)},
+    {"queue", TEXT(struct printer_opts, queue)},
+    {"size", CHOICE(struct printer_opts, size, "4x6|4x3|2x1", 119)},
+    {"dpi", V_INT, offsetof(struct printer_opts, dpi), 0, 203, 300, "203|300", 120},
     {NULL},
 };
 
 static const struct key_spec sync_keys[] = {
-    {"target", V_TARGET, offsetof(struct sync_config, target),
-     sizeof(((struct sync_config *)0)->target)},
-    {"batch_size", INT(struct sync_config, batch_size, 1, 10000)},
-    {"interval_s", INT(struct sync_config, interval_s, 1, 86400)},
-    {"credentials", TEXT(struct sync_config, credentials)},
+    {"target", V_TARGET, offsetof(struct sync_opts, target),
+     sizeof(((struct sync_opts *)0)->target)},
+    {"batch_size", INT(struct sync_opts, batch_size, 1, 10000)},
+    {"interval_s", INT(struct sync_opts, interval_s, 1, 86400)},
+    {"credentials", TEXT(struct sync_opts, credentials)},
     /* E745: a bad sslmode (the id is sync's, E700–E749). */
-    {"sslmode", CHOICE(struct sync_config, sslmode,
+    {"sslmode", CHOICE(struct sync_opts, sslmode,
                        "disable|allow|prefer|require|verify-ca|verify-full", 745)},
-    {"sslrootcert", TEXT(struct sync_config, sslrootcert)},
-    {"sslcert", TEXT(struct sync_config, sslcert)},
-    {"sslkey", TEXT(struct sync_config, sslkey)},
+    {"sslrootcert", TEXT(struct sync_opts, sslrootcert)},
+    {"sslcert", TEXT(struct sync_opts, sslcert)},
+    {"sslkey", TEXT(struct sync_opts, sslkey)},
     {NULL},
 };
 
@@ -288,9 +288,9 @@ static int begin_scanner(struct parse *p, const char *name)
             return 1;
         }
     }
-    if (p->cfg.nscanners >= CONFIG_MAX_SCANNERS)
-        return fail(p, 115, "[scanner.%s]: at most %d scanners", name, CONFIG_MAX_SCANNERS);
-    struct scanner_config *s = &p->cfg.scanners[p->cfg.nscanners];
+    if (p->cfg.nscanners >= SCANNERS_MAX)
+        return fail(p, 115, "[scanner.%s]: at most %d scanners", name, SCANNERS_MAX);
+    struct scanner_opts *s = &p->cfg.scanners[p->cfg.nscanners];
     memset(s, 0, sizeof *s);
     memcpy(s->name, name, n + 1); /* n < sizeof s->name, checked above */
     snprintf(s->type, sizeof s->type, "wedge");

@@ -19,37 +19,11 @@
 #include <stddef.h>
 
 #include "lang.h"
+#include "printer.h"
+#include "scanner.h"
+#include "sync.h"
 
-#define CONFIG_MAX_SCANNERS 8
 
-struct scanner_config {
-    char name[32];
-    char type[16];    /* usb-hid | hid-pos | serial | evdev | wedge */
-    char device[256]; /* VID:PID, "any", or a device path */
-    char layout[8];   /* us | de | fr */
-    char suffix[8];   /* "enter" | "tab" */
-    int baud;
-};
-
-struct printer_config {
-    char type[16];     /* zpl-tcp | zpl-usb | cups | folder */
-    char address[256]; /* host:port for zpl-tcp */
-    char device[256];  /* VID:PID or path for zpl-usb */
-    char queue[64];    /* CUPS queue */
-    char size[8];      /* 4x6 | 4x3 | 2x1 */
-    int dpi;           /* 203 | 300 */
-};
-
-struct sync_config {
-    char target[512];      /* "spool:DIR" or "postgresql://…"; "" = spool under DATA */
-    int batch_size;        /* default 500 */
-    int interval_s;        /* seconds between rounds, default 60 */
-    char credentials[256]; /* file with the connection password; not world-readable */
-    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = libpq's default */
-    char sslrootcert[256]; /* CA certificate file for verify-ca / verify-full */
-    char sslcert[256];     /* this station's client certificate */
-    char sslkey[256];      /* its private key (libpq refuses one others may read) */
-};
 
 struct config {
     char station_id[32];
@@ -61,9 +35,9 @@ struct config {
     char font_path[512];  /* "" = look in the usual places */
     int calibration_pct;  /* share of inspections queued for a blind re-grade */
     int nscanners;
-    struct scanner_config scanners[CONFIG_MAX_SCANNERS];
-    struct printer_config printer;
-    struct sync_config sync;
+    struct scanner_opts scanners[SCANNERS_MAX];
+    struct printer_opts printer;
+    struct sync_opts sync;
 };
 
 /* Fill `cfg` with the built-in defaults. */

@@ -26,7 +26,7 @@
 #include "rules.h"
 #include "run.h"
 #include "script.h"
-#include "stats.h"
+#include "stats_query.h"
 #include "store.h"
 #include "sync.h"
 

@@ -281,10 +281,10 @@ static void refresh_scanner_status(struct app *app)
     if (gen == app->scanners_gen)
         return;
     app->scanners_gen = gen;
-    struct scanner_state st[CONFIG_MAX_SCANNERS];
-    int n = scanners_states(app->scanners, st, CONFIG_MAX_SCANNERS);
+    struct scanner_state st[SCANNERS_MAX];
+    int n = scanners_states(app->scanners, st, SCANNERS_MAX);
     struct ui_status *s = &app->status;
-    for (int k = 0; k < n && k < CONFIG_MAX_SCANNERS; k++) {
+    for (int k = 0; k < n && k < SCANNERS_MAX; k++) {
         int i = 0;
         while (i < s->ndevices && strcmp(s->devices[i].name, st[k].name) != 0)
             i++;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "station.h"
 #include "store.h"
+#include "stats_query.h"
 
 struct sworker {
     pthread_t thread;

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "stats.h"
+#include "stats_report.h"
 
 struct sworker;
 struct view;

@@ -597,7 +597,7 @@ int sync_run_once(const struct sync_options *opt, struct sync_status *out, char 
 
 struct sync {
     struct sync_options opt;
-    struct sync_config cfg;
+    struct sync_opts cfg;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;

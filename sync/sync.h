@@ -31,7 +31,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+/* Where and how outcomes go, as the [sync] section of the configuration says. */
+struct sync_opts {
+    char target[512];      /* "spool:DIR" or "postgresql://…"; "" = spool under DATA */
+    int batch_size;        /* default 500 */
+    int interval_s;        /* seconds between rounds, default 60 */
+    char credentials[256]; /* file with the connection password; not world-readable */
+    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = libpq's default */
+    char sslrootcert[256]; /* CA certificate file for verify-ca / verify-full */
+    char sslcert[256];     /* this station's client certificate */
+    char sslkey[256];      /* its private key (libpq refuses one others may read) */
+};
+
 
 /* What a round (or the worker so far) has seen. */
 struct sync_status {
@@ -51,7 +62,7 @@ struct sync_options {
     const char *station;   /* configured station id */
     const char *site;      /* configured site */
     const char *data_dir;  /* for the default target spool:DATA/spool */
-    const struct sync_config *cfg;
+    const struct sync_opts *cfg;
     /* Called from the worker thread after its status changed (may be NULL). */
     void (*on_status)(void *arg);
     void *arg;

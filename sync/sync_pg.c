@@ -114,7 +114,7 @@ static int read_credentials(const char *path, char *out, size_t outlen, char *er
 static int pg_open(const struct sync_options *opt, const char *target, void **state, char *err,
                    size_t errlen)
 {
-    const struct sync_config *c = opt->cfg;
+    const struct sync_opts *c = opt->cfg;
     char password[512] = "", appname[64], msg[300];
     if (c && c->credentials[0] &&
         read_credentials(c->credentials, password, sizeof password, err, errlen) < 0)

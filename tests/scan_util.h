@@ -88,9 +88,9 @@ static inline int wait_codes(struct scanners *m, struct got *g, int want, int ms
 /* The state of scanner `name`, "" when unknown (valid until the next call). */
 static inline const char *state_of(struct scanners *m, const char *name, struct scanner_state *st)
 {
-    static struct scanner_state all[CONFIG_MAX_SCANNERS];
-    int n = scanners_states(m, all, CONFIG_MAX_SCANNERS);
-    for (int i = 0; i < n && i < CONFIG_MAX_SCANNERS; i++)
+    static struct scanner_state all[SCANNERS_MAX];
+    int n = scanners_states(m, all, SCANNERS_MAX);
+    for (int i = 0; i < n && i < SCANNERS_MAX; i++)
         if (strcmp(all[i].name, name) == 0) {
             if (st)
                 *st = all[i];
@@ -111,10 +111,10 @@ static inline bool wait_state(struct scanners *m, const char *name, const char *
     return false;
 }
 
-static inline struct scanner_config scfg(const char *name, const char *type, const char *device,
+static inline struct scanner_opts scfg(const char *name, const char *type, const char *device,
                                          const char *layout)
 {
-    struct scanner_config c;
+    struct scanner_opts c;
     memset(&c, 0, sizeof c);
     snprintf(c.name, sizeof c.name, "%s", name);
     snprintf(c.type, sizeof c.type, "%s", type);

@@ -505,7 +505,7 @@ static void test_station_printer(void)
 {
     char data[600], err[256] = "";
     snprintf(data, sizeof data, "%s/station-data", harness_tmpdir());
-    struct printer_config cfg;
+    struct printer_opts cfg;
     memset(&cfg, 0, sizeof cfg);
     snprintf(cfg.type, sizeof cfg.type, "folder");
     snprintf(cfg.size, sizeof cfg.size, "4x6");

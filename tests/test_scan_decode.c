@@ -383,7 +383,7 @@ static void test_manager(void)
 {
     struct scanners *m = (struct scanners *)1;
     char err[256];
-    struct scanner_config c[2] = {scfg("w", "wedge", "", "us"), scfg("x", "usb-hid", "zz", "us")};
+    struct scanner_opts c[2] = {scfg("w", "wedge", "", "us"), scfg("x", "usb-hid", "zz", "us")};
     /* only a wedge: nothing to run */
     CHECK_INT(scanners_open(c, 1, NULL, NULL, &m, err, sizeof err), 0);
     CHECK(m == NULL);

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
                           "/dev/input/event9=tests/devices/evdev-kbd.events", NULL};
     under_umockdev_run(argv, args);
 
-    struct scanner_config cfg = scfg("wedge", "evdev", "/dev/input/event9", "us");
+    struct scanner_opts cfg = scfg("wedge", "evdev", "/dev/input/event9", "us");
     struct scanners *m = NULL;
     char err[256] = "";
     CHECK_INT(scanners_open(&cfg, 1, NULL, NULL, &m, err, sizeof err), 0);

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     vusb_init(&kbd, tb, 2, VUSB_BOOT_KBD_DESC("0012"), 8);
     vusb_init(&pos, tb, 3, VUSB_HIDPOS_DESC, 64);
 
-    struct scanner_config cfg[2] = {scfg("kbd", "usb-hid", "05e0:1200", "us"),
+    struct scanner_opts cfg[2] = {scfg("kbd", "usb-hid", "05e0:1200", "us"),
                                     scfg("pos", "hid-pos", "0c2e:0b61", "us")};
     struct scanners *m = NULL;
     char err[256] = "";

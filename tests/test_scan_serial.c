@@ -15,7 +15,7 @@ int main(int argc, char **argv)
                           "/dev/ttyACM0=tests/devices/acm.script", NULL};
     under_umockdev_run(argv, args);
 
-    struct scanner_config cfg = scfg("acm", "serial", "/dev/ttyACM0", "us");
+    struct scanner_opts cfg = scfg("acm", "serial", "/dev/ttyACM0", "us");
     cfg.baud = 115200;
     struct scanners *m = NULL;
     char err[256] = "";

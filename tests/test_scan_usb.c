@@ -53,7 +53,7 @@ static const struct phase phases[] = {
 
 static void run_phase(const struct phase *p)
 {
-    struct scanner_config cfg = scfg(p->name, p->type, p->id, p->layout);
+    struct scanner_opts cfg = scfg(p->name, p->type, p->id, p->layout);
     struct scanners *m = NULL;
     char err[256] = "";
     CHECK_INT(scanners_open(&cfg, 1, NULL, NULL, &m, err, sizeof err), 0);

@@ -8,7 +8,7 @@
  * inspections over 40 days by 5 graders with known random facts, 6% chosen
  * for a blind re-grade, most of those re-graded by another grader. The test
  * keeps every generated row and computes what the report must say from them
- * here (counting, sorting, its own kappa), never through app/stats.c.
+ * here (counting, sorting, its own kappa), never through the store's stats_query.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 
 #include "harness.h"
 #include "log.h"
-#include "stats.h"
+#include "stats_query.h"
 #include "store.h"
 
 #define N 2400

@@ -14,7 +14,7 @@
 #include <math.h>
 
 #include "sync_fixture.h"
-#include "stats.h"
+#include "stats_query.h"
 
 static struct pgc cluster;
 static PGconn *admin;

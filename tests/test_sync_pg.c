@@ -168,7 +168,7 @@ struct station {
     const char *id, *site, *role;
     char dir[600], db[700], creds[700], conf[700];
     char target[300];
-    struct sync_config cfg;
+    struct sync_opts cfg;
     int count; /* inspections made */
 };
 
@@ -684,7 +684,7 @@ static void test_stop_while_waiting(struct station *a)
     socklen_t len = sizeof sa;
     CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(fd, 4) == 0 &&
           getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
-    struct sync_config silent = a->cfg;
+    struct sync_opts silent = a->cfg;
     snprintf(silent.target, sizeof silent.target, "postgresql://%s@127.0.0.1:%d/postgres",
              a->role, ntohs(sa.sin_port));
     struct sync_options o = station_opts(a);

@@ -31,7 +31,7 @@ static void msleep(int ms)
 struct station {
     const char *id;
     char dir[600], db[700];
-    struct sync_config cfg;
+    struct sync_opts cfg;
     int count;
 };
 
@@ -391,7 +391,7 @@ static void test_worker(struct station *a, const char *spool)
 
     /* A target that cannot work: errors with their id, failures counted,
      * retried after a backoff (1 s, then 2 s) rather than at the interval. */
-    struct sync_config bad = a->cfg;
+    struct sync_opts bad = a->cfg;
     snprintf(bad.target, sizeof bad.target, "spool:/proc/no-such-place");
     o.cfg = &bad;
     CHECK(sync_start(&o, &w, err, sizeof err) == 0);

@@ -72,7 +72,7 @@ int main(void)
         return 1;
     }
     /* A USB scanner that is not plugged in: its decoder is fed directly. */
-    struct scanner_config c;
+    struct scanner_opts c;
     memset(&c, 0, sizeof c);
     snprintf(c.name, sizeof c.name, "usb");
     snprintf(c.type, sizeof c.type, "usb-hid");

@@ -24,7 +24,7 @@
 #include "harness.h"
 #include "log.h"
 #include "station.h"
-#include "stats.h"
+#include "stats_query.h"
 #include "stats_worker.h"
 #include "store.h"
 

@@ -99,7 +99,7 @@ int main(void)
     if (fixture_add_inspections(db, "SH01-S01", N, 1) != 0)
         return 1;
 
-    struct sync_config cfg = {.batch_size = 500, .interval_s = 60};
+    struct sync_opts cfg = {.batch_size = 500, .interval_s = 60};
     snprintf(cfg.target, sizeof cfg.target, "postgresql://st_bench@127.0.0.1:%d/postgres", c.port);
     snprintf(cfg.credentials, sizeof cfg.credentials, "%.255s", creds);
     struct sync_options o = {.db_path = db, .station = "SH01-S01", .site = "SH01",

@@ -13,12 +13,12 @@ if ! command -v clang >/dev/null 2>&1; then
     exit 77
 fi
 mkdir -p "$build"
-flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iapp -Idrivers -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iapp/base -Iapp/core -Idrivers/scanner -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 status=0
 for t in hid serial; do
     case $t in
-    hid) srcs="drivers/scan_usbhid.c drivers/scan_hidpos.c drivers/hid_keymap.c drivers/scan_serial.c app/text.c" ;;
-    serial) srcs="drivers/scan_serial.c app/text.c" ;;
+    hid) srcs="drivers/scanner/scan_usbhid.c drivers/scanner/scan_hidpos.c drivers/scanner/hid_keymap.c drivers/scanner/scan_serial.c app/base/text.c" ;;
+    serial) srcs="drivers/scanner/scan_serial.c app/base/text.c" ;;
     esac
     if ! clang $flags "$here/fuzz_$t.c" $srcs -o "$build/fuzz_$t" 2>"$build/fuzz_$t.build.log"; then
         if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$build/fuzz_$t.build.log"; then

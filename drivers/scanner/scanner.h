@@ -25,7 +25,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#define SCANNERS_MAX 8 /* scanners one station runs at most */
+
+/* One scanner, as the [scanner.NAME] section of the configuration says. */
+struct scanner_opts {
+    char name[32];
+    char type[16];    /* usb-hid | hid-pos | serial | evdev | wedge */
+    char device[256]; /* VID:PID, "any", or a device path */
+    char layout[8];   /* us | de | fr */
+    char suffix[8];   /* "enter" | "tab" */
+    int baud;
+};
+
 
 /* No barcode a station reads is longer: a code that grows past this is
  * rejected (E573). Fits struct event's text with room to spare. */
@@ -169,7 +180,7 @@ struct scanner_state {
 struct scanners;
 
 /* Whether a configured scanner is hardware this module runs (not "wedge"). */
-bool scanner_is_hardware(const struct scanner_config *c);
+bool scanner_is_hardware(const struct scanner_opts *c);
 
 /*
  * Start the scanners of cfgs[0..n) that are hardware (wedge ones are left to
@@ -179,7 +190,7 @@ bool scanner_is_hardware(const struct scanner_config *c);
  * A scanner that is not there yet is not an error: it shows "offline" and is
  * picked up when it appears.
  */
-int scanners_open(const struct scanner_config *cfgs, int n, void (*wake)(void *ctx), void *wake_ctx,
+int scanners_open(const struct scanner_opts *cfgs, int n, void (*wake)(void *ctx), void *wake_ctx,
                   struct scanners **out, char *err, size_t errlen);
 
 /* Stop the thread, release every device. NULL is fine. */

@@ -19,8 +19,6 @@ struct store;
 #define OPERATORS_MAX_FAILURES 5
 #define OPERATORS_LOCK_MS (5 * 60 * 1000)
 
-enum login_result { LOGIN_OK, LOGIN_UNKNOWN_BADGE, LOGIN_BAD_PIN, LOGIN_LOCKED, LOGIN_ERROR };
-
 /* Add or replace an operator. The PIN must be 4 to 12 digits. Returns 0 or -1
  * with "E1xx: …" in err. */
 int operators_add(struct store *st, const struct operator_info *op, const char *pin, char *err,

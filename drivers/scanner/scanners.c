@@ -49,7 +49,7 @@ struct scanners;
 struct scanner {
     struct scanners *m;
     int index;
-    struct scanner_config cfg;
+    struct scanner_opts cfg;
     enum kind kind;
     int layout;
     enum scan_suffix suffix;
@@ -88,7 +88,7 @@ struct scanner {
 
 struct scanners {
     int n;
-    struct scanner s[CONFIG_MAX_SCANNERS];
+    struct scanner s[SCANNERS_MAX];
     void (*wake)(void *ctx);
     void *wake_ctx;
 
@@ -111,7 +111,7 @@ struct scanners {
     unsigned gen;
 };
 
-bool scanner_is_hardware(const struct scanner_config *c)
+bool scanner_is_hardware(const struct scanner_opts *c)
 {
     return strcmp(c->type, "wedge") != 0;
 }
@@ -748,7 +748,7 @@ static int parse_usb_id(const char *dev, int *vid, int *pid)
     return 0;
 }
 
-int scanners_open(const struct scanner_config *cfgs, int n, void (*wake_fn)(void *ctx),
+int scanners_open(const struct scanner_opts *cfgs, int n, void (*wake_fn)(void *ctx),
                   void *wake_ctx, struct scanners **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -767,7 +767,7 @@ int scanners_open(const struct scanner_config *cfgs, int n, void (*wake_fn)(void
     m->wake = wake_fn;
     m->wake_ctx = wake_ctx;
     bool need_usb = false;
-    for (int i = 0; i < n && m->n < CONFIG_MAX_SCANNERS; i++) {
+    for (int i = 0; i < n && m->n < SCANNERS_MAX; i++) {
         if (!scanner_is_hardware(&cfgs[i]))
             continue;
         struct scanner *s = &m->s[m->n];

@@ -48,8 +48,17 @@
 
 #include <stddef.h>
 
-#include "config.h"
 #include "inspection.h"
+
+/* The printer, as the [printer] section of the configuration says. */
+struct printer_opts {
+    char type[16];     /* zpl-tcp | zpl-usb | cups | folder */
+    char address[256]; /* host:port for zpl-tcp */
+    char device[256];  /* VID:PID or path for zpl-usb */
+    char queue[64];    /* CUPS queue */
+    char size[8];      /* 4x6 | 4x3 | 2x1 */
+    int dpi;           /* 203 | 300 */
+};
 
 /* ---------------------------------------------------------------- station */
 
@@ -80,11 +89,11 @@ struct printer_status {
  * Returns 0 and *out, or a negative errno code with "E6NN: …" in err (E602
  * for a size without a layout yet, E643 for an unknown type).
  */
-int printer_open(const struct printer_config *cfg, const char *data_dir, struct printer **out,
+int printer_open(const struct printer_opts *cfg, const char *data_dir, struct printer **out,
                  char *err, size_t errlen);
 
 /* The same with a transport timeout of its own (ms; <= 0 = PRINTER_TIMEOUT_MS). */
-int printer_open_timeout(const struct printer_config *cfg, const char *data_dir, int timeout_ms,
+int printer_open_timeout(const struct printer_opts *cfg, const char *data_dir, int timeout_ms,
                          struct printer **out, char *err, size_t errlen);
 
 /* "folder", "zpl-tcp", "zpl-usb" or "cups". */

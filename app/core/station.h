@@ -27,9 +27,8 @@
 
 #include "inspection.h"
 #include "lang.h"
-#include "operators.h"
 #include "rules.h"
-#include "stats.h"
+#include "stats_report.h"
 
 #define STATION_SAVE_RETRY_MS 3000
 #define STATION_INPUT_MAX 128

@@ -1,5 +1,5 @@
 /*
- * stats.h — grading statistics for supervisors: the numbers behind the
+  * stats_report.h — grading statistics for supervisors: the numbers behind the
  * station's stats screen, `triage stats`, and (as SQL) head office's views.
  *
  * One function computes a date range's report (stats_compute); the screen and
@@ -26,11 +26,11 @@
  *    (every function check passed); "function fault" = worse than A; "no
  *    function checks" = the category has none.
  *
- * This header includes no SQLite: the station core includes it for the
- * query types. Error ids E750–E799.
+ * The report types and the pure maths live here, in the core; the queries
+ * that fill a report are the store's (stats_query.h). Error ids E750–E799.
  */
-#ifndef TRIAGE_STATS_H
-#define TRIAGE_STATS_H
+#ifndef TRIAGE_STATS_REPORT_H
+#define TRIAGE_STATS_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -151,8 +151,6 @@ struct stats_list {
     struct stats_row rows[STATS_LIST_MAX];
 };
 
-struct store;
-
 /*
  * Make a range from the command line's --from and --to (either may be NULL:
  * from defaults to 29 days before `to`, to defaults to `today`). Dates are
@@ -168,18 +166,8 @@ int stats_range_check(const struct stats_range *r, char *err, size_t errlen);
 /* "YYYY-MM-DD" of a day number into out (at least 11 bytes). Returns out. */
 char *stats_day_text(int64_t day, char *out, size_t outlen);
 
-/*
- * Compute the report of a range. Reads only (one read transaction, so the
- * numbers are one consistent snapshot); safe on its own connection in a
- * worker thread. Returns 0, or -1 with "E75x: …" in err. An empty range is
- * not an error: total is 0.
- */
-int stats_compute(struct store *st, const struct stats_range *range, struct stats_report *out,
-                  char *err, size_t errlen);
-
-/* The inspections behind one bar, newest first. Returns 0 or -1 with err. */
-int stats_list_query(struct store *st, const struct stats_range *range, enum stats_dim dim,
-                     const char *key, struct stats_list *out, char *err, size_t errlen);
+/* Median in seconds of n durations in ms (reordered in place); 0 for none. */
+double stats_median_s(int32_t *v, size_t n);
 
 /* Cohen's kappa of a k x k agreement table (row: one rater, column: the
  * other); NAN when undefined (no pairs, or chance agreement is 1). */

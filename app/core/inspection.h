@@ -105,6 +105,9 @@ struct operator_info {
     enum role role;
 };
 
+/* How a badge and PIN fared (the store checks them; the core acts on it). */
+enum login_result { LOGIN_OK, LOGIN_UNKNOWN_BADGE, LOGIN_BAD_PIN, LOGIN_LOCKED, LOGIN_ERROR };
+
 /* "A", "B", "C", "X", or "" for GRADE_NONE. */
 const char *grade_name(enum grade g);
 /* 'A'..'X' → grade; anything else → GRADE_NONE. */

@@ -40,7 +40,7 @@ const char *printer_state_name(enum printer_state s)
 }
 
 /* The transport the config names; NULL with err. */
-static struct prn *open_transport(const struct printer_config *cfg, const char *data_dir,
+static struct prn *open_transport(const struct printer_opts *cfg, const char *data_dir,
                                   int timeout_ms, char *err, size_t errlen)
 {
     const char *type = cfg->type[0] ? cfg->type : "folder";
@@ -63,7 +63,7 @@ static struct prn *open_transport(const struct printer_config *cfg, const char *
     return NULL;
 }
 
-int printer_open_timeout(const struct printer_config *cfg, const char *data_dir, int timeout_ms,
+int printer_open_timeout(const struct printer_opts *cfg, const char *data_dir, int timeout_ms,
                          struct printer **out, char *err, size_t errlen)
 {
     char scratch[8];
@@ -97,7 +97,7 @@ int printer_open_timeout(const struct printer_config *cfg, const char *data_dir,
     return 0;
 }
 
-int printer_open(const struct printer_config *cfg, const char *data_dir, struct printer **out,
+int printer_open(const struct printer_opts *cfg, const char *data_dir, struct printer **out,
                  char *err, size_t errlen)
 {
     return printer_open_timeout(cfg, data_dir, 0, out, err, errlen);

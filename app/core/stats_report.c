@@ -1,0 +1,418 @@
+/*
+ * stats_report.c — the pure half of the statistics (definitions in
+ * stats_report.h): date ranges, Cohen's kappa, medians, and printing a
+ * report as a table, CSV or JSON. The SQL that fills a report lives in the
+ * store (stats_query.c).
+ */
+#include "stats_report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "text.h"
+
+static const char *const dim_names[SD_COUNT] = {
+    "none", "day", "grade", "disposition", "responsibility", "defect", "reason", "grader",
+    "late", "mismatch"};
+
+const char *stats_dim_name(enum stats_dim d)
+{
+    return (unsigned)d < SD_COUNT ? dim_names[d] : "?";
+}
+
+/* ---- ranges -------------------------------------------------------------- */
+
+char *stats_day_text(int64_t day, char *out, size_t outlen)
+{
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        snprintf(out, outlen, "?");
+    else
+        strftime(out, outlen, "%Y-%m-%d", &tm);
+    return out;
+}
+
+int stats_range_check(const struct stats_range *r, char *err, size_t errlen)
+{
+    char a[16], b[16];
+    if (r->from_day > r->to_day) {
+        set_err(err, errlen, "E751: the range is reversed: %s is after %s",
+                stats_day_text(r->from_day, a, sizeof a), stats_day_text(r->to_day, b, sizeof b));
+        return -1;
+    }
+    if (r->to_day - r->from_day + 1 > STATS_MAX_DAYS) {
+        set_err(err, errlen, "E752: the range %s to %s is longer than %d days",
+                stats_day_text(r->from_day, a, sizeof a), stats_day_text(r->to_day, b, sizeof b),
+                STATS_MAX_DAYS);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_day(const char *what, const char *text, int64_t *day, char *err, size_t errlen)
+{
+    int64_t ms;
+    if (strlen(text) != 10 || time_parse_date(text, &ms) != 0) {
+        set_err(err, errlen, "E750: %s \"%s\" is not a date (YYYY-MM-DD)", what, text);
+        return -1;
+    }
+    *day = time_day(ms);
+    return 0;
+}
+
+int stats_range_parse(const char *from, const char *to, int64_t today, struct stats_range *out,
+                      char *err, size_t errlen)
+{
+    out->to_day = today;
+    if (to && parse_day("--to", to, &out->to_day, err, errlen) < 0)
+        return -1;
+    out->from_day = out->to_day - 29;
+    if (from && parse_day("--from", from, &out->from_day, err, errlen) < 0)
+        return -1;
+    return stats_range_check(out, err, errlen);
+}
+
+/* ---- kappa, medians ------------------------------------------------------ */
+
+double stats_kappa(const int64_t *m, int k)
+{
+    double n = 0, diag = 0;
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++) {
+            n += (double)m[i * k + j];
+            if (i == j)
+                diag += (double)m[i * k + j];
+        }
+    if (n <= 0)
+        return NAN;
+    double pe = 0;
+    for (int c = 0; c < k; c++) {
+        double row = 0, col = 0;
+        for (int j = 0; j < k; j++) {
+            row += (double)m[c * k + j];
+            col += (double)m[j * k + c];
+        }
+        pe += (row / n) * (col / n);
+    }
+    double po = diag / n;
+    if (pe >= 1.0 - 1e-12)
+        return NAN;
+    return (po - pe) / (1.0 - pe);
+}
+
+/* Hoare's selection: afterwards v[k] holds the k-th smallest, everything
+ * before it is <= it and everything after >= it. Average O(n), no sort. */
+static void select_kth(int32_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int32_t pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                int32_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+/* Median in seconds of n values in ms (reordered in place); 0 for none. */
+double stats_median_s(int32_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t lo = (n - 1) / 2, hi = n / 2;
+    select_kth(v, n, lo);
+    double a = v[lo], b = a;
+    if (hi != lo) {
+        int32_t m = v[hi];
+        for (size_t i = hi + 1; i < n; i++)
+            if (v[i] < m)
+                m = v[i];
+        b = m;
+    }
+    return (a + b) / 2.0 / 1000.0;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static cJSON *num_or_null(double v)
+{
+    return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(round(v * 1000) / 1000);
+}
+
+static cJSON *steps_json(const struct stats_step *steps, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "check", steps[i].check);
+        cJSON_AddNumberToObject(o, "n", (double)steps[i].n);
+        cJSON_AddItemToObject(o, "median_s", num_or_null(steps[i].median_s));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *report_json(const struct stats_report *r)
+{
+    char day[16];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "from", stats_day_text(r->range.from_day, day, sizeof day));
+    cJSON_AddStringToObject(o, "to", stats_day_text(r->range.to_day, day, sizeof day));
+    cJSON_AddNumberToObject(o, "inspections", (double)r->total);
+    cJSON *pd = cJSON_AddArrayToObject(o, "per_day");
+    for (int i = 0; i < r->ndays; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "day", stats_day_text(r->range.from_day + i, day, sizeof day));
+        cJSON_AddNumberToObject(d, "n", (double)r->per_day[i]);
+        cJSON_AddItemToArray(pd, d);
+    }
+    cJSON *gr = cJSON_AddObjectToObject(o, "grades");
+    for (int g = GRADE_A; g <= GRADE_X; g++)
+        cJSON_AddNumberToObject(gr, grade_name((enum grade)g), (double)r->grades[g]);
+    cJSON *dp = cJSON_AddObjectToObject(o, "dispositions");
+    for (int i = 0; i < r->ndisp; i++)
+        cJSON_AddNumberToObject(dp, r->disp[i].key[0] ? r->disp[i].key : "none",
+                                (double)r->disp[i].n);
+    cJSON *rs = cJSON_AddObjectToObject(o, "responsibility");
+    for (int i = 0; i < RESP_COUNT; i++)
+        cJSON_AddNumberToObject(rs, i ? responsibility_name((enum responsibility)i) : "none",
+                                (double)r->resp[i]);
+    cJSON *df = cJSON_AddArrayToObject(o, "top_defects");
+    for (int i = 0; i < r->ndefects; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "code", r->defects[i].key);
+        cJSON_AddNumberToObject(d, "n", (double)r->defects[i].n);
+        cJSON_AddItemToArray(df, d);
+    }
+    cJSON_AddNumberToObject(o, "with_defects", (double)r->with_defects);
+    cJSON *re = cJSON_AddArrayToObject(o, "reasons");
+    for (int i = 0; i < r->nreasons; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "reason", x->reason);
+        cJSON_AddNumberToObject(d, "n", (double)x->n);
+        cJSON_AddNumberToObject(d, "functions_ok", (double)x->functions_ok);
+        cJSON_AddNumberToObject(d, "function_fault", (double)x->function_fault);
+        cJSON_AddNumberToObject(d, "no_function_checks", (double)x->no_function);
+        cJSON_AddNumberToObject(d, "no_fault", (double)x->no_fault);
+        cJSON_AddItemToArray(re, d);
+    }
+    cJSON_AddNumberToObject(o, "declared_defective_functions_ok", (double)r->defective_functions_ok);
+    cJSON_AddNumberToObject(o, "late", (double)r->late);
+    cJSON_AddNumberToObject(o, "mismatch", (double)r->mismatch);
+    cJSON_AddItemToObject(o, "late_rate", num_or_null(r->late_rate));
+    cJSON_AddItemToObject(o, "mismatch_rate", num_or_null(r->mismatch_rate));
+    cJSON_AddItemToObject(o, "steps", steps_json(r->steps, r->nsteps));
+    cJSON *ga = cJSON_AddArrayToObject(o, "graders");
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "badge", g->badge);
+        cJSON_AddStringToObject(d, "name", g->name);
+        cJSON_AddNumberToObject(d, "inspections", (double)g->n);
+        cJSON_AddNumberToObject(d, "active_hours", (double)g->active_hours);
+        cJSON_AddItemToObject(d, "items_per_hour", num_or_null(g->items_per_hour));
+        cJSON_AddItemToObject(d, "median_s", num_or_null(g->median_s));
+        cJSON *gg = cJSON_AddObjectToObject(d, "grades");
+        for (int k = GRADE_A; k <= GRADE_X; k++)
+            cJSON_AddNumberToObject(gg, grade_name((enum grade)k), (double)g->grades[k]);
+        cJSON_AddItemToObject(d, "steps", steps_json(g->steps, g->nsteps));
+        cJSON_AddNumberToObject(d, "calibration_pairs", (double)g->cal_pairs);
+        cJSON_AddItemToObject(d, "agreement",
+                              g->cal_pairs ? num_or_null((double)g->cal_agree / (double)g->cal_pairs)
+                                           : cJSON_CreateNull());
+        cJSON_AddItemToObject(d, "kappa", num_or_null(g->kappa));
+        cJSON_AddItemToArray(ga, d);
+    }
+    cJSON *ca = cJSON_AddObjectToObject(o, "calibration");
+    cJSON_AddNumberToObject(ca, "due", (double)r->cal_due);
+    cJSON_AddNumberToObject(ca, "pending", (double)r->cal_pending);
+    cJSON_AddNumberToObject(ca, "pairs", (double)r->cal_pairs);
+    cJSON_AddItemToObject(ca, "agreement",
+                          r->cal_pairs ? num_or_null((double)r->cal_agree / (double)r->cal_pairs)
+                                       : cJSON_CreateNull());
+    cJSON_AddItemToObject(ca, "kappa", num_or_null(r->kappa));
+    return o;
+}
+
+static void csv_row(FILE *f, const char *section, const char *key, const char *sub, double v)
+{
+    if (isnan(v))
+        fprintf(f, "%s,%s,%s,\r\n", section, key, sub);
+    else
+        fprintf(f, "%s,%s,%s,%.10g\r\n", section, key, sub, round(v * 1000) / 1000);
+}
+
+static void print_csv(const struct stats_report *r, FILE *f)
+{
+    char day[16];
+    fputs("section,key,sub,value\r\n", f);
+    fprintf(f, "range,from,,%s\r\n", stats_day_text(r->range.from_day, day, sizeof day));
+    fprintf(f, "range,to,,%s\r\n", stats_day_text(r->range.to_day, day, sizeof day));
+    csv_row(f, "total", "inspections", "", (double)r->total);
+    for (int i = 0; i < r->ndays; i++)
+        csv_row(f, "per_day", stats_day_text(r->range.from_day + i, day, sizeof day), "",
+                (double)r->per_day[i]);
+    for (int g = GRADE_A; g <= GRADE_X; g++)
+        csv_row(f, "grade", grade_name((enum grade)g), "", (double)r->grades[g]);
+    for (int i = 0; i < r->ndisp; i++)
+        csv_row(f, "disposition", r->disp[i].key[0] ? r->disp[i].key : "none", "",
+                (double)r->disp[i].n);
+    for (int i = 0; i < RESP_COUNT; i++)
+        csv_row(f, "responsibility", i ? responsibility_name((enum responsibility)i) : "none", "",
+                (double)r->resp[i]);
+    for (int i = 0; i < r->ndefects; i++)
+        csv_row(f, "defect", r->defects[i].key, "", (double)r->defects[i].n);
+    for (int i = 0; i < r->nreasons; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        csv_row(f, "reason", x->reason, "n", (double)x->n);
+        csv_row(f, "reason", x->reason, "functions_ok", (double)x->functions_ok);
+        csv_row(f, "reason", x->reason, "function_fault", (double)x->function_fault);
+        csv_row(f, "reason", x->reason, "no_function_checks", (double)x->no_function);
+        csv_row(f, "reason", x->reason, "no_fault", (double)x->no_fault);
+    }
+    csv_row(f, "total", "declared_defective_functions_ok", "", (double)r->defective_functions_ok);
+    csv_row(f, "total", "late", "", (double)r->late);
+    csv_row(f, "total", "mismatch", "", (double)r->mismatch);
+    csv_row(f, "total", "late_rate", "", r->late_rate);
+    csv_row(f, "total", "mismatch_rate", "", r->mismatch_rate);
+    for (int i = 0; i < r->nsteps; i++)
+        csv_row(f, "step_median_s", r->steps[i].check, "", r->steps[i].median_s);
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        csv_row(f, "grader", g->badge, "inspections", (double)g->n);
+        csv_row(f, "grader", g->badge, "items_per_hour", g->items_per_hour);
+        csv_row(f, "grader", g->badge, "median_s", g->median_s);
+        for (int k = GRADE_A; k <= GRADE_X; k++) {
+            char sub[16];
+            snprintf(sub, sizeof sub, "grade_%s", grade_name((enum grade)k));
+            csv_row(f, "grader", g->badge, sub, (double)g->grades[k]);
+        }
+        for (int k = 0; k < g->nsteps; k++) {
+            char sub[48];
+            snprintf(sub, sizeof sub, "step_%s_median_s", g->steps[k].check);
+            csv_row(f, "grader", g->badge, sub, g->steps[k].median_s);
+        }
+        csv_row(f, "grader", g->badge, "calibration_pairs", (double)g->cal_pairs);
+        csv_row(f, "grader", g->badge, "agreement",
+                g->cal_pairs ? (double)g->cal_agree / (double)g->cal_pairs : NAN);
+        csv_row(f, "grader", g->badge, "kappa", g->kappa);
+    }
+    csv_row(f, "calibration", "due", "", (double)r->cal_due);
+    csv_row(f, "calibration", "pending", "", (double)r->cal_pending);
+    csv_row(f, "calibration", "pairs", "", (double)r->cal_pairs);
+    csv_row(f, "calibration", "agreement", "",
+            r->cal_pairs ? (double)r->cal_agree / (double)r->cal_pairs : NAN);
+    csv_row(f, "calibration", "kappa", "", r->kappa);
+}
+
+static double pct(int64_t n, int64_t total) { return total ? 100.0 * (double)n / (double)total : 0; }
+
+static void print_table(const struct stats_report *r, FILE *f)
+{
+    char a[16], b[16];
+    fprintf(f, "Statistics %s to %s (UTC days)\n\n", stats_day_text(r->range.from_day, a, sizeof a),
+            stats_day_text(r->range.to_day, b, sizeof b));
+    fprintf(f, "Inspections            %lld\n", (long long)r->total);
+    fprintf(f, "Late returns           %lld (%.1f%%)\n", (long long)r->late, 100 * r->late_rate);
+    fprintf(f, "Item mismatches        %lld (%.1f%%)\n", (long long)r->mismatch,
+            100 * r->mismatch_rate);
+    fprintf(f, "Declared defective, every function check passed: %lld\n\n",
+            (long long)r->defective_functions_ok);
+    fprintf(f, "Per day\n");
+    for (int i = 0; i < r->ndays; i++)
+        fprintf(f, "  %s  %6lld\n", stats_day_text(r->range.from_day + i, a, sizeof a),
+                (long long)r->per_day[i]);
+    fprintf(f, "\nGrades\n");
+    for (int g = GRADE_A; g <= GRADE_X; g++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n", grade_name((enum grade)g), (long long)r->grades[g],
+                pct(r->grades[g], r->total));
+    fprintf(f, "\nDispositions\n");
+    for (int i = 0; i < r->ndisp; i++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n", r->disp[i].key[0] ? r->disp[i].key : "none",
+                (long long)r->disp[i].n, pct(r->disp[i].n, r->total));
+    fprintf(f, "\nResponsibility\n");
+    for (int i = 0; i < RESP_COUNT; i++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n",
+                i ? responsibility_name((enum responsibility)i) : "none", (long long)r->resp[i],
+                pct(r->resp[i], r->total));
+    fprintf(f, "\nTop defect codes\n");
+    for (int i = 0; i < r->ndefects; i++)
+        fprintf(f, "  %-18s %8lld\n", r->defects[i].key, (long long)r->defects[i].n);
+    fprintf(f, "\nDeclared reason      n   functions OK  function fault  no function checks  "
+               "grade A\n");
+    for (int i = 0; i < r->nreasons; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        fprintf(f, "  %-16s %6lld %12lld %15lld %19lld %8lld\n", x->reason, (long long)x->n,
+                (long long)x->functions_ok, (long long)x->function_fault,
+                (long long)x->no_function, (long long)x->no_fault);
+    }
+    fprintf(f, "\nMedian seconds per checklist step\n");
+    for (int i = 0; i < r->nsteps; i++)
+        fprintf(f, "  %-18s %8.1f  (%lld)\n", r->steps[i].check, r->steps[i].median_s,
+                (long long)r->steps[i].n);
+    fprintf(f, "\nGrader            items  items/h  median s     A     B     C     X  "
+               "re-graded  agree  kappa\n");
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        char agree[16] = "-", kappa[16] = "-";
+        if (g->cal_pairs)
+            snprintf(agree, sizeof agree, "%.0f%%", pct(g->cal_agree, g->cal_pairs));
+        if (!isnan(g->kappa))
+            snprintf(kappa, sizeof kappa, "%.2f", g->kappa);
+        fprintf(f, "  %-14s %7lld %8.1f %9.1f %5lld %5lld %5lld %5lld %10lld %6s %6s\n", g->badge,
+                (long long)g->n, g->items_per_hour, g->median_s, (long long)g->grades[GRADE_A],
+                (long long)g->grades[GRADE_B], (long long)g->grades[GRADE_C],
+                (long long)g->grades[GRADE_X], (long long)g->cal_pairs, agree, kappa);
+    }
+    fprintf(f, "\nCalibration: %lld chosen for a blind re-grade, %lld still pending, %lld pairs",
+            (long long)r->cal_due, (long long)r->cal_pending, (long long)r->cal_pairs);
+    if (r->cal_pairs)
+        fprintf(f, ", %.0f%% identical", pct(r->cal_agree, r->cal_pairs));
+    if (!isnan(r->kappa))
+        fprintf(f, ", kappa %.2f", r->kappa);
+    fprintf(f, "\n");
+}
+
+int stats_print(const struct stats_report *r, enum stats_format fmt, FILE *out)
+{
+    if (fmt == STATS_JSON) {
+        cJSON *o = report_json(r);
+        char *text = o ? cJSON_Print(o) : NULL;
+        cJSON_Delete(o);
+        if (!text)
+            return -1;
+        fputs(text, out);
+        fputc('\n', out);
+        free(text);
+    } else if (fmt == STATS_CSV) {
+        print_csv(r, out);
+    } else {
+        print_table(r, out);
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

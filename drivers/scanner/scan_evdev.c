@@ -1,11 +1,40 @@
 /*
- * scan_evdev.c — keyboard-wedge scanners seen as Linux input devices: key
- * codes (linux/input-event-codes.h) to HID usages, so the same layout tables
- * and hidkeys_ code framing serve both. The reverse of the kernel's own
- * hid_keyboard[] table (drivers/hid/hid-input.c) for the keys scanners type.
+ * scan_evdev.c — the evdev kind: keyboard-wedge scanners seen as Linux
+ * input devices, grabbed with EVIOCGRAB, and their decoder (prefix evdev_).
+ *
+ * Hardware: any scanner the kernel's HID driver already turned into an
+ * input device (/dev/input/eventN, better by its stable name under
+ * /dev/input/by-id/), for when libusb may not take it (usb-hid) or the
+ * scanner is not USB (Bluetooth, PS/2). [scanner.NAME] device is the path;
+ * layout and suffix as for usb-hid. The station's user needs the `input`
+ * group.
+ *
+ * Protocol: struct input_event records (linux/input.h). EVIOCGRAB makes the
+ * scanner's keys reach the station only, not the console or the UI as
+ * typing (the kmsdrm video driver reads every input device); the grab is
+ * let go when the station closes. Key codes
+ * (linux/input-event-codes.h) become HID usages by the reverse of the
+ * kernel's own hid_keyboard[] table (drivers/hid/hid-input.c), so the same
+ * layout tables and hidkeys_ code framing as usb-hid (scan_usbhid.c) serve
+ * both. Shift, Ctrl and Alt are tracked from their own key events; releases,
+ * autorepeat and the lock keys type nothing. A missing device is "offline"
+ * and looked for every second; a read error is a disconnection (E587).
+ *
+ * Tested: the key tables and the decoder by table in
+ * tests/test_scan_decode.c; the device against an input device that
+ * umockdev emulates from an evemu event file, EVIOCGRAB included
+ * (tests/test_scan_evdev.c, tests/devices/evdev-kbd.*).
  */
-#include <linux/input-event-codes.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "log.h"
+#include "scan_kind.h"
 #include "scanner.h"
 
 uint8_t evdev_key_to_usage(unsigned code)
@@ -56,3 +85,136 @@ uint8_t evdev_key_to_mod(unsigned code)
     default: return 0;
     }
 }
+
+/* ---- the decoder ----------------------------------------------------------- */
+
+void evdev_keys_init(struct evdev_keys *k, int layout, enum scan_suffix suffix)
+{
+    memset(k, 0, sizeof *k);
+    hidkeys_init(&k->keys, layout, suffix);
+}
+
+bool evdev_keys_pending(const struct evdev_keys *k)
+{
+    return hidkeys_pending(&k->keys);
+}
+
+void evdev_keys_abort(struct evdev_keys *k, const char *id, const char *why,
+                      const struct scan_sink *s)
+{
+    hidkeys_abort(&k->keys, id, why, s);
+}
+
+void evdev_keys_feed(struct evdev_keys *k, const void *events, size_t len,
+                     const struct scan_sink *s)
+{
+    const unsigned char *p = events;
+    for (size_t off = 0; off + sizeof(struct input_event) <= len;
+         off += sizeof(struct input_event)) {
+        struct input_event ev;
+        memcpy(&ev, p + off, sizeof ev);
+        if (ev.type != EV_KEY)
+            continue;
+        uint8_t mod = evdev_key_to_mod(ev.code);
+        if (mod) {
+            k->mods = ev.value ? (uint8_t)(k->mods | mod) : (uint8_t)(k->mods & ~mod);
+            continue;
+        }
+        if (ev.value != 1) /* releases and autorepeat */
+            continue;
+        if (ev.code == KEY_NUMLOCK || ev.code == KEY_CAPSLOCK || ev.code == KEY_SCROLLLOCK)
+            continue;
+        hidkeys_press(&k->keys, evdev_key_to_usage(ev.code), k->mods, s);
+    }
+}
+
+/* ---- the kind ------------------------------------------------------------ */
+
+struct evdev_dev {
+    struct scan_dev base;
+    struct evdev_keys dec;
+};
+
+static void ev_reset(struct scan_dev *d)
+{
+    evdev_keys_init(&((struct evdev_dev *)d)->dec, scan_dev_layout(d), scan_dev_suffix(d));
+}
+
+static int ev_init(struct scan_dev *d, char *err, size_t errlen)
+{
+    ev_reset(d);
+    return scan_dev_check_path(d, err, errlen);
+}
+
+static void ev_feed(struct scan_dev *d, const uint8_t *data, size_t len)
+{
+    evdev_keys_feed(&((struct evdev_dev *)d)->dec, data, len, &d->sink);
+}
+
+static void ev_abort(struct scan_dev *d, const char *id, const char *why)
+{
+    evdev_keys_abort(&((struct evdev_dev *)d)->dec, id, why, &d->sink);
+}
+
+static bool ev_pending(struct scan_dev *d)
+{
+    return evdev_keys_pending(&((struct evdev_dev *)d)->dec);
+}
+
+static void ev_open(struct scan_dev *d)
+{
+    char detail[96];
+    int fd = scan_dev_open_path(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC, "E586");
+    if (fd < 0)
+        return;
+    /* Grab: the scanner's keys then reach us only, not the console or the
+     * UI as typing (the kmsdrm video driver reads every input device). */
+    if (ioctl(fd, EVIOCGRAB, 1) != 0)
+        log_error("E586",
+                  "scanner %s: cannot grab %s (%s); its scans may also arrive as "
+                  "typing",
+                  d->cfg.name, d->cfg.device, strerror(errno));
+    d->fd = fd;
+    scan_dev_reset(d);
+    snprintf(detail, sizeof detail, "%.90s", d->cfg.device);
+    scan_dev_state(d, "ready", detail);
+}
+
+static void ev_input(struct scan_dev *d)
+{
+    struct input_event ev[64];
+    for (;;) {
+        ssize_t n = read(d->fd, ev, sizeof ev);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (n <= 0) {
+            log_error("E587", "scanner %s: %s: %s", d->cfg.name, d->cfg.device,
+                      n == 0 ? "disconnected" : strerror(errno));
+            scan_dev_lost(d, "disconnected");
+            return;
+        }
+        scan_dev_feed(d, (const uint8_t *)ev, (size_t)n);
+    }
+}
+
+static void ev_release(struct scan_dev *d)
+{
+    if (d->fd < 0)
+        return;
+    ioctl(d->fd, EVIOCGRAB, 0);
+    close(d->fd);
+    d->fd = -1;
+}
+
+const struct scan_kind_ops scan_evdev_kind = {
+    .type = "evdev",
+    .size = sizeof(struct evdev_dev),
+    .init = ev_init,
+    .reset = ev_reset,
+    .feed = ev_feed,
+    .abort = ev_abort,
+    .pending = ev_pending,
+    .open = ev_open,
+    .input = ev_input,
+    .release = ev_release,
+};

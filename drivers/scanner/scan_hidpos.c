@@ -1,18 +1,35 @@
 /*
- * scan_hidpos.c — HID POS scanned-data reports to codes (prefix hidpos_).
+ * scan_hidpos.c — the hid-pos kind: USB scanners in HID Point of Sale mode,
+ * read through libusb, and their decoder (prefix hidpos_).
  *
- * HID Point of Sale Usage Tables 1.02: usage page 0x8C, Bar Code Scanner
- * (0x02) collection, Scanned Data Report (0x12). Honeywell and Access-IS
- * scanners send it as report id 2 (layout in scanner.h); a message longer
- * than one report continues in the next ones, each with the "more follows"
- * flag set but the last. The AIM symbology identifier (ISO/IEC 15424:
- * "]C1" GS1-128, "]d2" GS1 DataMatrix, "]Q3" GS1 QR…) is kept at the front
- * of the code so the code parser knows GS1 data from plain text; in GS1
- * data FNC1 arrives as GS (0x1D) and is kept.
+ * Hardware: Honeywell (e.g. VID 0c2e PID 0b61) and Access-IS scanners set
+ * to "HID POS" instead of keyboard emulation. [scanner.NAME] device is the
+ * VID:PID, or "any" for the first HID interface that is not a boot
+ * keyboard. Unlike a keyboard, the scanner sends the code's bytes as they
+ * are (GS1 separators included) and says which symbology it read.
+ *
+ * Protocol: HID Point of Sale Usage Tables 1.02: usage page 0x8C, Bar Code
+ * Scanner (0x02) collection, Scanned Data Report (0x12). After the claim,
+ * SET_IDLE(0) (HID 1.11 §7.2.4); then one interrupt IN transfer at a time
+ * (scan_usb.c) of up to 64 bytes. The scanners send the report as report
+ * id 2 (layout in scanner.h); a message longer than one report continues in
+ * the next ones, each with the "more follows" flag set but the last. The
+ * AIM symbology identifier (ISO/IEC 15424: "]C1" GS1-128, "]d2" GS1
+ * DataMatrix, "]Q3" GS1 QR…) is kept at the front of the code so the code
+ * parser knows GS1 data from plain text; in GS1 data FNC1 arrives as GS
+ * (0x1D) and is kept.
+ *
+ * Tested: the decoder by table in tests/test_scan_decode.c and by
+ * libFuzzer (tests/fuzz/fuzz_hid.c); the device against emulated scanners:
+ * a umockdev replay of a GS1-128 message across three reports
+ * (tests/test_scan_usb.c, tests/devices/pos.*) and an interactive virtual
+ * scanner plugged in beside a keyboard one (tests/test_scan_hotplug.c).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "scan_kind.h"
+#include "scan_usb.h"
 #include "scanner.h"
 
 void hidpos_init(struct hidpos *d)
@@ -118,3 +135,63 @@ malformed:
     else
         reject(s, "E576", why);
 }
+
+/* ---- the kind ------------------------------------------------------------ */
+
+struct hidpos_dev {
+    struct scan_usb_dev usb;
+    struct hidpos dec;
+};
+
+/* With device = any: a HID interface that is not a boot keyboard. */
+static bool hidpos_claims(const struct scan_usb_iface *i)
+{
+    return !(i->subclass == 1 && i->protocol == 1);
+}
+
+static void hidpos_setup(struct libusb_device_handle *h, const struct scan_usb_iface *i)
+{
+    scan_usb_hid_request(h, i, SCAN_HID_SET_IDLE, 0);
+}
+
+static const struct scan_usb_kind hidpos_usb = {.claims = hidpos_claims, .setup = hidpos_setup};
+
+static void pos_reset(struct scan_dev *d)
+{
+    hidpos_init(&((struct hidpos_dev *)d)->dec);
+}
+
+static int pos_init(struct scan_dev *d, char *err, size_t errlen)
+{
+    pos_reset(d);
+    return scan_usb_dev_init(&((struct hidpos_dev *)d)->usb, &hidpos_usb, err, errlen);
+}
+
+static void pos_feed(struct scan_dev *d, const uint8_t *data, size_t len)
+{
+    hidpos_feed(&((struct hidpos_dev *)d)->dec, data, len, &d->sink);
+}
+
+static void pos_abort(struct scan_dev *d, const char *id, const char *why)
+{
+    hidpos_abort(&((struct hidpos_dev *)d)->dec, id, why, &d->sink);
+}
+
+static bool pos_pending(struct scan_dev *d)
+{
+    return hidpos_pending(&((struct hidpos_dev *)d)->dec);
+}
+
+const struct scan_kind_ops scan_hidpos_kind = {
+    .type = "hid-pos",
+    .size = sizeof(struct hidpos_dev),
+    .init = pos_init,
+    .reset = pos_reset,
+    .feed = pos_feed,
+    .abort = pos_abort,
+    .pending = pos_pending,
+    .attach = scan_usb_attach,
+    .detach = scan_usb_detach,
+    .tick = scan_usb_tick,
+    .release = scan_usb_release,
+};

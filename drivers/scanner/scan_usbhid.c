@@ -1,6 +1,18 @@
 /*
- * scan_usbhid.c — HID boot keyboard reports to codes (prefixes hidkeys_,
- * hidboot_).
+ * scan_usbhid.c — the usb-hid kind: barcode scanners that are USB HID boot
+ * keyboards (most handheld scanners out of the box), read through libusb,
+ * and their decoder (prefixes hidkeys_, hidboot_).
+ *
+ * Hardware: any USB scanner whose HID interface has subclass 1, protocol 1
+ * (HID 1.11 §4.2–4.3), e.g. VID 05e0 PID 1200. [scanner.NAME] device is its
+ * VID:PID, or "any" for the first boot-keyboard interface. The interface is
+ * taken from the kernel's keyboard driver while the station runs (and given
+ * back at the end), so its scans do not also arrive as typing.
+ *
+ * Protocol: after the claim, SET_PROTOCOL(0) (HID 1.11 §7.2.6) selects the
+ * 8-byte boot report whatever the report descriptor says, and SET_IDLE(0)
+ * (§7.2.4) asks for reports only on change; then one interrupt IN transfer
+ * at a time (scan_usb.c).
  *
  * Boot keyboard input report (HID 1.11, appendix B.1): byte 0 modifier
  * bits, byte 1 reserved, bytes 2–7 the usages of the keys held down. A key
@@ -10,15 +22,24 @@
  * error state (HID Usage Tables 1.4, table 12): the code being typed cannot
  * be trusted and is dropped.
  *
- * hidkeys_ turns presses into a code: characters by layout, the code ends at
- * the configured suffix (Enter, keypad Enter, or Tab). A key with no
- * character, a code past SCAN_MAX_CODE or an abort (stall, unplug) rejects
- * the whole code: a half code is never delivered.
+ * hidkeys_ turns presses into a code: characters by layout (hid_keymap.c),
+ * the code ends at the configured suffix (Enter, keypad Enter, or Tab). A
+ * key with no character, a code past SCAN_MAX_CODE or an abort (stall,
+ * unplug) rejects the whole code: a half code is never delivered. The evdev
+ * kind types through hidkeys_ too.
+ *
+ * Tested: the decoder by table in tests/test_scan_decode.c and by
+ * libFuzzer (tests/fuzz/fuzz_hid.c); the device against emulated scanners:
+ * umockdev replays of US and German layouts (tests/test_scan_usb.c,
+ * tests/devices/kbd-*), interactive virtual devices plugged and pulled
+ * (tests/test_scan_hotplug.c) and the whole station (tests/test_scan_e2e.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "hid_keymap.h"
+#include "scan_kind.h"
+#include "scan_usb.h"
 #include "scanner.h"
 
 static void reset(struct hidkeys *k)
@@ -174,3 +195,67 @@ void hidboot_feed(struct hidboot *d, const uint8_t *r, size_t len, const struct 
     }
     memcpy(d->prev, keys, 6);
 }
+
+/* ---- the kind ------------------------------------------------------------ */
+
+struct usbhid {
+    struct scan_usb_dev usb;
+    struct hidboot dec;
+};
+
+/* With device = any: a boot keyboard (HID 1.11 §4.2–4.3). */
+static bool usbhid_claims(const struct scan_usb_iface *i)
+{
+    return i->subclass == 1 && i->protocol == 1;
+}
+
+static void usbhid_setup(struct libusb_device_handle *h, const struct scan_usb_iface *i)
+{
+    /* A boot-subclass interface read as a keyboard: SET_PROTOCOL(0), the
+     * boot protocol, gives the 8-byte report whatever its descriptor says. */
+    if (i->subclass == 1)
+        scan_usb_hid_request(h, i, SCAN_HID_SET_PROTOCOL, 0);
+    scan_usb_hid_request(h, i, SCAN_HID_SET_IDLE, 0);
+}
+
+static const struct scan_usb_kind usbhid_usb = {.claims = usbhid_claims, .setup = usbhid_setup};
+
+static void usbhid_reset(struct scan_dev *d)
+{
+    hidboot_init(&((struct usbhid *)d)->dec, scan_dev_layout(d), scan_dev_suffix(d));
+}
+
+static int usbhid_init(struct scan_dev *d, char *err, size_t errlen)
+{
+    usbhid_reset(d);
+    return scan_usb_dev_init(&((struct usbhid *)d)->usb, &usbhid_usb, err, errlen);
+}
+
+static void usbhid_feed(struct scan_dev *d, const uint8_t *data, size_t len)
+{
+    hidboot_feed(&((struct usbhid *)d)->dec, data, len, &d->sink);
+}
+
+static void usbhid_abort(struct scan_dev *d, const char *id, const char *why)
+{
+    hidboot_abort(&((struct usbhid *)d)->dec, id, why, &d->sink);
+}
+
+static bool usbhid_pending(struct scan_dev *d)
+{
+    return hidboot_pending(&((struct usbhid *)d)->dec);
+}
+
+const struct scan_kind_ops scan_usbhid_kind = {
+    .type = "usb-hid",
+    .size = sizeof(struct usbhid),
+    .init = usbhid_init,
+    .reset = usbhid_reset,
+    .feed = usbhid_feed,
+    .abort = usbhid_abort,
+    .pending = usbhid_pending,
+    .attach = scan_usb_attach,
+    .detach = scan_usb_detach,
+    .tick = scan_usb_tick,
+    .release = scan_usb_release,
+};

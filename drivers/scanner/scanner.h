@@ -2,19 +2,23 @@
  * scanner.h — barcode scanners: decoders for what scanners send, and the
  * scanner manager that runs them in a thread of their own.
  *
+ * One file per kind of scanner holds that kind's device I/O and its
+ * decoder, behind one interface (scan_kind.h, private):
+ *   scan_usbhid.c  usb-hid  hidkeys_ / hidboot_  USB HID boot keyboard reports (libusb)
+ *   scan_hidpos.c  hid-pos  hidpos_              USB HID POS (usage page 0x8C) reports (libusb)
+ *   scan_serial.c  serial   serframe_            tty bytes framed by CR / LF (termios)
+ *   scan_evdev.c   evdev    evdev_               Linux input key events (EVIOCGRAB)
+ * with scan_usb.c (libusb context, hotplug, transfers for both USB kinds)
+ * and hid_keymap.c (keyboard layouts). README.md in this folder lists the
+ * hardware, protocols and tests of each kind.
+ *
  * Decoders are pure: bytes in, whole codes (or rejections) out through a
- * `struct scan_sink`. They never deliver half a code. Each kind lives in its
- * own file with its own prefix:
- *   scan_usbhid.c  hidkeys_ / hidboot_   USB HID boot keyboard reports
- *   scan_hidpos.c  hidpos_               USB HID POS (usage page 0x8C) reports
- *   scan_serial.c  serframe_             serial bytes framed by CR / LF
- *   scan_evdev.c   evdev_                Linux input key codes
+ * `struct scan_sink`. They never deliver half a code.
  *
  * The manager (scanners.c, prefix scanners_) opens what the configuration
- * names — libusb with hotplug for usb-hid and hid-pos, termios for serial,
- * EVIOCGRAB'ed evdev devices — in one thread, and hands completed codes to
- * the main loop through a locked queue plus a wake-up callback. It never
- * calls SDL: the caller's `wake` does (ui_wakeup).
+ * names in one thread, and hands completed codes to the main loop through a
+ * locked queue plus a wake-up callback. It never calls SDL: the caller's
+ * `wake` does (ui_wakeup).
  *
  * Error ids E570–E599 (ERRORS.md).
  */
@@ -157,6 +161,23 @@ unsigned serial_speed(int baud);
 uint8_t evdev_key_to_usage(unsigned code);
 /* Modifier bit (HID_MOD_*) of a Linux key code, 0 when not a modifier. */
 uint8_t evdev_key_to_mod(unsigned code);
+
+/* Key events to codes: struct input_event records (linux/input.h) in,
+ * modifiers tracked from their own key events, presses typed through
+ * hidkeys_ (releases, autorepeat and lock keys type nothing). */
+struct evdev_keys {
+    struct hidkeys keys;
+    uint8_t mods; /* HID_MOD_* held down */
+};
+
+void evdev_keys_init(struct evdev_keys *k, int layout, enum scan_suffix suffix);
+/* len bytes of whole input_event records, as read(2) gives them from an
+ * event device; a trailing part of a record is ignored. */
+void evdev_keys_feed(struct evdev_keys *k, const void *events, size_t len,
+                     const struct scan_sink *s);
+void evdev_keys_abort(struct evdev_keys *k, const char *id, const char *why,
+                      const struct scan_sink *s);
+bool evdev_keys_pending(const struct evdev_keys *k);
 
 /* ---- the manager (scanners.c) ------------------------------------------- */
 

@@ -1,10 +1,10 @@
 /*
  * test_scan_decode.c — the scanner decoders without hardware, table-driven:
  * keyboard layouts (HID Usage Tables page 0x07 → characters for us/de/fr),
- * boot-keyboard reports, HID POS reports, serial framing, evdev key codes,
- * and the manager's configuration checks and queue.
+ * boot-keyboard reports, HID POS reports, serial framing, evdev key codes
+ * and events, and the manager's configuration checks and queue.
  */
-#include <linux/input-event-codes.h>
+#include <linux/input.h>
 
 #include "hid_keymap.h"
 #include "scan_util.h"
@@ -368,6 +368,46 @@ static void test_evdev(void)
     hidkeys_press(&k, evdev_key_to_usage(KEY_SLASH), 0, &SINK);          /* '-' */
     hidkeys_press(&k, evdev_key_to_usage(KEY_ENTER), 0, &SINK);
     CHECK_STR(R.codes[0], "Z-");
+
+    /* input events as read(2) gives them: Shift held for R, autorepeat and
+     * lock keys type nothing, SYN and MSC events are not keys */
+    static const struct {
+        unsigned short type, code;
+        int value;
+    } evs[] = {
+        {EV_MSC, MSC_SCAN, 0x700e1}, {EV_KEY, KEY_LEFTSHIFT, 1}, {EV_KEY, KEY_R, 1},
+        {EV_SYN, SYN_REPORT, 0},     {EV_KEY, KEY_R, 0},         {EV_KEY, KEY_LEFTSHIFT, 0},
+        {EV_KEY, KEY_M, 1},          {EV_KEY, KEY_M, 2},         {EV_KEY, KEY_M, 0},
+        {EV_KEY, KEY_CAPSLOCK, 1},   {EV_KEY, KEY_CAPSLOCK, 0},  {EV_KEY, KEY_A, 1},
+        {EV_KEY, KEY_A, 0},          {EV_KEY, KEY_ENTER, 1},     {EV_KEY, KEY_ENTER, 0},
+    };
+    struct input_event buf[sizeof evs / sizeof *evs];
+    memset(buf, 0, sizeof buf);
+    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++) {
+        buf[i].type = evs[i].type;
+        buf[i].code = evs[i].code;
+        buf[i].value = evs[i].value;
+    }
+    struct evdev_keys ek;
+    evdev_keys_init(&ek, HID_LAYOUT_US, SCAN_SUFFIX_ENTER);
+    rec_reset();
+    /* in two reads, split after the first event of "m" */
+    evdev_keys_feed(&ek, buf, 7 * sizeof *buf, &SINK);
+    CHECK(evdev_keys_pending(&ek));
+    evdev_keys_feed(&ek, buf + 7, sizeof buf - 7 * sizeof *buf, &SINK);
+    CHECK_INT(R.ncodes, 1);
+    CHECK_STR(R.codes[0], "Rma");
+    CHECK_INT(R.nrejects, 0);
+    CHECK(!evdev_keys_pending(&ek));
+    /* a trailing part of a record is not a key; a half code is dropped by abort */
+    rec_reset();
+    evdev_keys_feed(&ek, buf + 11, sizeof *buf + 5, &SINK); /* 'a' down, then 5 bytes */
+    CHECK(evdev_keys_pending(&ek));
+    evdev_keys_abort(&ek, "E574", "stalled", &SINK);
+    CHECK_INT(R.ncodes, 0);
+    CHECK_INT(R.nrejects, 1);
+    CHECK_STR(R.last_id, "E574");
+    CHECK(!evdev_keys_pending(&ek));
 }
 
 /* ---- the manager without devices ----------------------------------------- */
@@ -397,6 +437,10 @@ static void test_manager(void)
     c[1].baud = 12345;
     CHECK_INT(scanners_open(c, 2, NULL, NULL, &m, err, sizeof err), -1);
     CHECK(strncmp(err, "E592", 4) == 0);
+    /* a type no kind has */
+    c[1] = scfg("k", "keyboard", "/dev/input/event0", "us");
+    CHECK_INT(scanners_open(c, 2, NULL, NULL, &m, err, sizeof err), -1);
+    CHECK(strncmp(err, "E593", 4) == 0);
 
     /* a scanner that is not there shows offline; its decoder still feeds
      * the queue (the path a completed transfer takes) and wakes the loop */
@@ -418,6 +462,26 @@ static void test_manager(void)
     CHECK_INT(scanners_take(m, &code), 0);
     scanners_close(m);
     scanners_close(NULL);
+
+    /* an evdev scanner's decoder takes input events the same way */
+    c[1] = scfg("ev", "evdev", "/dev/nonexistent-event", "de");
+    CHECK_INT(scanners_open(&c[1], 1, NULL, NULL, &m, err, sizeof err), 0);
+    if (CHECK(m != NULL)) {
+        struct input_event ev[4];
+        memset(ev, 0, sizeof ev);
+        unsigned short keys[4] = {KEY_Y, KEY_Y, KEY_ENTER, KEY_ENTER};
+        for (int i = 0; i < 4; i++) {
+            ev[i].type = EV_KEY;
+            ev[i].code = keys[i];
+            ev[i].value = i % 2 == 0;
+        }
+        scanners_inject_report(m, 0, (const uint8_t *)ev, sizeof ev);
+        CHECK_INT(scanners_take(m, &code), 1);
+        CHECK_STR(code.text, "z"); /* QWERTZ */
+        CHECK_STR(code.source, "ev");
+        CHECK(wait_state(m, "ev", "offline", 3000));
+    }
+    scanners_close(m);
 
     /* a serial scanner that cannot be opened: "error", its id first for the screen */
     c[1] = scfg("dir", "serial", "/", "us");

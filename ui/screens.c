@@ -134,7 +134,7 @@ void lay_scan(const struct view *v, struct lay *L)
     /* The field and its Continue button, centred as a pair; Continue is
      * greyed out (and not a target) until something is typed. */
     const int fw = 640, bw = 232, gx = (UI_W - fw - GAP - bw) / 2, fy = top + 160;
-    lay_field(L, gx, fy, fw, 104, v->input, tr(lang, S_SCAN_WAITING), FS_TITLE);
+    lay_field(L, gx, fy, fw, 104, v->input, tr(lang, S_WAITING_SCANNER), FS_TITLE);
     if (v->input && v->input[0]) {
         lay_button_key(L, gx + fw + GAP, fy, bw, 104, ST_PRIMARY, tr(lang, S_CONTINUE), "↵",
                        KEY_ENTER);
@@ -273,7 +273,7 @@ static void sub_grade_tiles(struct lay *L, const struct inspection *in, enum lan
                  FS_SMALL, C_TEXT, AL_LEFT, false)
             ->max_lines = 1;
         lay_text(L, x + pad, y + letter_dy, w - 2 * pad, letter_h,
-                 g ? grade_name(g) : tr(lang, S_GRADE_NONE), letter_fs, lay_grade_color(g), AL_LEFT,
+                 g ? grade_name(g) : tr(lang, S_DASH), letter_fs, lay_grade_color(g), AL_LEFT,
                  true);
     }
 }
@@ -305,7 +305,7 @@ static void lay_existing(const struct view *v, struct lay *L)
         ->max_lines = 1;
     char when[40];
     format_time(in->finished_at, when, sizeof when);
-    trf(buf, sizeof buf, lang, S_EXISTING_WHEN, when, in->operator_badge);
+    trf(buf, sizeof buf, lang, S_WHEN_BY, when, in->operator_badge);
     lay_text(L, ix, cy + 140, iw, 34, buf, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
 
     /* Sub-grades. */
@@ -397,7 +397,7 @@ void lay_item(const struct view *v, struct lay *L)
                                   C_TEXT, AL_LEFT, true);
     t->max_lines = 2;
     t->valign = VA_TOP;
-    lay_field(L, rix, cy + 140, riw, 96, v->input, tr(lang, S_ITEM_SCAN_WAITING), FS_LARGE);
+    lay_field(L, rix, cy + 140, riw, 96, v->input, tr(lang, S_WAITING_SCANNER), FS_LARGE);
     if (v->item_scanned) {
         bool bad = in && in->mismatch;
         uint32_t fg = bad ? C_ERR_TEXT : C_OK_TEXT, bg = bad ? C_ERR_SOFT : C_OK_SOFT;

@@ -13,10 +13,12 @@
 #include <SDL_ttf.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "i18n.h"
@@ -790,6 +792,13 @@ static void tap_center(struct ui *ui, const struct ui_widget *w)
     ui_inject_tap(ui, w->x + w->w / 2, w->y + w->h / 2);
 }
 
+static void *wake_later(void *ui)
+{
+    usleep(50 * 1000);
+    ui_wake(ui);
+    return NULL;
+}
+
 static void test_input(struct ui *ui)
 {
     struct event evs[16];
@@ -952,6 +961,18 @@ static void test_input(struct ui *ui)
     CHECK_INT(ui_poll(ui, 50, 0, evs, 16, &quit), 0);
     int64_t waited = clock_mono_ms() - t0;
     CHECK(waited >= 45 && waited < 500);
+
+    /* A wake-up from another thread ends a long wait at once, with no events. */
+    pthread_t waker;
+    CHECK_INT(pthread_create(&waker, NULL, wake_later, ui), 0);
+    t0 = clock_mono_ms();
+    CHECK_INT(ui_poll(ui, 5000, 0, evs, 16, &quit), 0);
+    waited = clock_mono_ms() - t0;
+    pthread_join(waker, NULL);
+    if (!CHECK(waited < 2000))
+        fprintf(stderr, "  woken after %lld ms\n", (long long)waited);
+    CHECK(!quit);
+    ui_wake(NULL);
 
     /* A closed window asks to quit. */
     SDL_Event q;

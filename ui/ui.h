@@ -69,10 +69,11 @@ const char *ui_driver(const struct ui *ui);
  */
 int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int max, bool *quit);
 
-/* Make a waiting ui_poll return soon (with no events), so the main loop looks
- * at what changed elsewhere (printer, queues). Callable from any thread, at
- * any time: before ui_open and after ui_close it does nothing. */
-void ui_wakeup(void);
+/* Make a waiting ui_poll of this ui return soon (with no events), so the
+ * main loop looks at what changed elsewhere (a scan, the printer, queues).
+ * Callable from any thread while the ui is open: stop every thread that may
+ * call it before ui_close. NULL does nothing. */
+void ui_wake(struct ui *ui);
 
 /* Draw the view and present it. `status` may be NULL. */
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status);

@@ -14,7 +14,7 @@
  * names — libusb with hotplug for usb-hid and hid-pos, termios for serial,
  * EVIOCGRAB'ed evdev devices — in one thread, and hands completed codes to
  * the main loop through a locked queue plus a wake-up callback. It never
- * calls SDL: the caller's `wake` does (ui_wakeup).
+ * calls SDL: the caller's `wake` does (ui_wake).
  *
  * Error ids E570–E599 (ERRORS.md).
  */

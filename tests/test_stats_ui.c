@@ -137,15 +137,20 @@ static void check_layout(const struct view *v, const char *name)
         for (int j = i + 1; j < n; j++)
             if (w[j].kind == W_BUTTON && w[j].has_event && !CHECK(!overlap(a, &w[j])))
                 fprintf(stderr, "  %s: buttons %d and %d overlap\n", name, i, j);
-        if (a->ev.type == EV_PICK && a->ev.pick >= STATS_PICK_BAR &&
-            a->ev.pick < STATS_PICK_BAR + SD_COUNT) {
+        struct event ev; /* what a touch sends */
+        ui_action_event(&a->act, 7, &ev);
+        CHECK_INT(ev.now, 7);
+        CHECK_INT(ev.len, strlen(ev.text));
+        if (ev.type == EV_PICK && ev.pick >= STATS_PICK_BAR && ev.pick < STATS_PICK_BAR + SD_COUNT) {
             bars++;
-            int dim = a->ev.pick - STATS_PICK_BAR;
-            CHECK(dim == SD_LATE || dim == SD_MISMATCH || dim == SD_RESPONSIBILITY || a->ev.text[0]);
+            int dim = ev.pick - STATS_PICK_BAR;
+            CHECK(dim == SD_LATE || dim == SD_MISMATCH || dim == SD_RESPONSIBILITY || ev.text[0]);
+            if (dim == SD_REASON)
+                CHECK(ev.text[0]);
         }
-        if (a->ev.type == EV_PICK && a->ev.pick == STATS_PICK_ROW) {
+        if (ev.type == EV_PICK && ev.pick == STATS_PICK_ROW) {
             rows++;
-            CHECK(strncmp(a->ev.text, "SH01-S01-", 9) == 0);
+            CHECK(strncmp(ev.text, "SH01-S01-", 9) == 0);
         }
     }
     for (int i = 0; i < lay.n; i++) {
@@ -154,8 +159,8 @@ static void check_layout(const struct view *v, const char *name)
             it->icon == ICON_NONE && it->text[0] &&
             !CHECK(it->size >= FS_SMALL && it->min_size >= FS_SMALL))
             fprintf(stderr, "  %s: text \"%s\" at %d px\n", name, it->text, it->size);
-        if (it->kind == LK_CHART)
-            CHECK(it->ref != NULL);
+        if (it->kind == LK_CHART) /* a chart of its own list */
+            CHECK(it->num >= 0 && it->num < lay.ncharts);
     }
 }
 

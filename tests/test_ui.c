@@ -348,17 +348,21 @@ static void check_layout(const char *name, const struct view *v)
     }
 }
 
-/* The first widget whose event matches; NULL when none. */
+/* The first widget whose touch sends a matching event; NULL when none. */
 static const struct ui_widget *find(const struct view *v, enum event_type type, int pick,
                                     enum key key, const char *text)
 {
     static struct ui_widget w[LAY_MAX];
     int n = ui_layout(v, w, LAY_MAX);
     for (int i = 0; i < n; i++) {
-        if (!w[i].has_event || w[i].ev.type != type)
+        if (!w[i].has_event)
             continue;
-        if ((type == EV_PICK && w[i].ev.pick == pick) || (type == EV_KEY && w[i].ev.key == key) ||
-            (type == EV_TEXT && strcmp(w[i].ev.text, text) == 0))
+        struct event ev;
+        ui_action_event(&w[i].act, 0, &ev);
+        if (ev.type != type)
+            continue;
+        if ((type == EV_PICK && ev.pick == pick) || (type == EV_KEY && ev.key == key) ||
+            (type == EV_TEXT && strcmp(ev.text, text) == 0 && ev.len == strlen(text)))
             return &w[i];
     }
     return NULL;
@@ -366,6 +370,23 @@ static const struct ui_widget *find(const struct view *v, enum event_type type, 
 
 static void test_layouts(void)
 {
+    /* A widget carries a small action, not a whole event: the list stays small. */
+    CHECK(sizeof(struct ui_widget) <= 128);
+    CHECK(sizeof(struct lay_item) <= 640);
+    static struct lay keyed;
+    keyed.n = 0;
+    char key[UI_ACTION_TEXT + 8];
+    memset(key, 'k', sizeof key - 1);
+    key[UI_ACTION_TEXT - 1] = 0; /* the longest key an action holds: a badge */
+    struct lay_item *it = lay_button_pick_key(&keyed, 0, 0, 64, 64, ST_GHOST, "", 1234, key);
+    struct event ev;
+    ui_action_event(&it->w.act, 99, &ev);
+    CHECK_INT(ev.type, EV_PICK);
+    CHECK_INT(ev.pick, 1234);
+    CHECK_INT(ev.now, 99);
+    CHECK_STR(ev.text, key);
+    CHECK_INT(ev.len, UI_ACTION_TEXT - 1);
+
     struct named_view views[NVIEWS];
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         int n = all_views((enum lang)lang, views);
@@ -618,7 +639,7 @@ static bool has_identifier(const char *s, const char *word)
  * product's name, a data key, and number notations. */
 static bool allowed_literal(const char *lit)
 {
-    static const char *const ok[] = {"Esc", "F1",       "F2",     "F5",    "F12",
+    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F5",    "F12",
                                      "triage", "defective", "n=%lld", "%.0fk", "%.1fk"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strcmp(lit, ok[i]) == 0)
@@ -730,8 +751,7 @@ static void test_sources(void)
         for (int i = 0; i < n && !used; i++)
             used = has_identifier(src[i].text, i18n_key((enum str)id));
         if (!CHECK(used))
-            fprintf(stderr, "  %s is in the table but no screen uses it\n",
-                    i18n_key((enum str)id));
+            fprintf(stderr, "  %s is in the table but no screen uses it\n", i18n_key((enum str)id));
     }
     int literals = 0;
     for (int i = 0; i < n; i++) {

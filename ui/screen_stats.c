@@ -14,8 +14,8 @@
  *         inspections carry ST_GHOST touch targets: a touch lists them, a
  *         touch on a listed one opens it (answers, time per step, reprint).
  *
- * Charts are LK_CHART items pointing at struct charts kept here (one UI
- * thread; they are rebuilt by every layout and painted right after it).
+ * Charts live in the display list beside the items that place them
+ * (lay_chart, lay_place_chart), so a laid-out frame holds all it draws.
  */
 #include <math.h>
 #include <stdio.h>
@@ -64,34 +64,15 @@ static const char *answer_words(const struct view *v, const char *category, cons
 #define ROW_H 64
 #define TITLE_H 40
 
-static struct chart charts[6];
-static int ncharts;
-
-static struct chart *new_chart(enum chart_kind kind)
-{
-    struct chart *c = &charts[ncharts < 5 ? ncharts++ : 5];
-    memset(c, 0, sizeof *c);
-    c->kind = kind;
-    c->values = true;
-    return c;
-}
-
-static void place_chart(struct lay *L, struct chart *c, int x, int y, int w, int h)
-{
-    struct lay_item *it = lay_add(L, LK_CHART, x, y, w, h);
-    it->ref = c;
-}
-
 static void title(struct lay *L, int x, int y, int w, const char *text)
 {
     lay_text(L, x, y, w, TITLE_H, text, FS_BODY, C_TEXT, AL_LEFT, true)->max_lines = 1;
 }
 
+/* A touch target over something drawn (a bar, a row, a tile). */
 static void ghost(struct lay *L, int x, int y, int w, int h, int pick, const char *key)
 {
-    struct lay_item *it = lay_button_pick(L, x, y, w, h, ST_GHOST, "", NULL, pick);
-    snprintf(it->w.ev.text, sizeof it->w.ev.text, "%s", key ? key : "");
-    it->w.ev.len = strlen(it->w.ev.text);
+    lay_button_pick_key(L, x, y, w, h, ST_GHOST, "", pick, key);
 }
 
 static void fmt_pct(double share, char *out, size_t outlen)
@@ -110,8 +91,9 @@ static void sidebar(const struct view *v, struct lay *L, bool nav)
 {
     enum lang l = v->lang;
     if (nav) {
-        static const enum str names[PAGE_COUNT] = {S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES, S_STATS_PAGE_DEFECTS, S_STATS_PAGE_GRADERS,
-                                                 S_STATS_PAGE_STEPS};
+        static const enum str names[PAGE_COUNT] = {S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES,
+                                                   S_STATS_PAGE_DEFECTS, S_STATS_PAGE_GRADERS,
+                                                   S_STATS_PAGE_STEPS};
         for (int i = 0; i < PAGE_COUNT; i++) {
             bool on = v->stats_page == (enum stats_page)i;
             lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * (ROW_H + 8), SIDE_W, ROW_H,
@@ -132,15 +114,16 @@ static void sidebar(const struct view *v, struct lay *L, bool nav)
     if (v->stats_range_ok)
         lay_text(L, SIDE_X, y + 68, SIDE_W, 34, days, FS_SMALL, C_MUTED, AL_LEFT, false)
             ->max_lines = 1;
-    lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY,
-                   tr(l, S_BACK), "Esc", KEY_ESCAPE);
+    lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY, tr(l, S_BACK),
+                   "Esc", KEY_ESCAPE);
 }
 
 /* The period toggles, and for Custom the dates. Returns the y below. */
 static int period_bar(const struct view *v, struct lay *L)
 {
     enum lang l = v->lang;
-    static const enum str names[PERIOD_COUNT] = {S_STATS_TODAY, S_STATS_7D, S_STATS_30D, S_STATS_CUSTOM};
+    static const enum str names[PERIOD_COUNT] = {S_STATS_TODAY, S_STATS_7D, S_STATS_30D,
+                                                 S_STATS_CUSTOM};
     const int w = 150;
     for (int i = 0; i < PERIOD_COUNT; i++) {
         char hint[12];
@@ -174,34 +157,38 @@ static int period_bar(const struct view *v, struct lay *L)
     stats_day_text(v->stats_range.from_day, a, sizeof a);
     stats_day_text(v->stats_range.to_day, b, sizeof b);
     int x = MAIN_X;
-    lay_text(L, x, y, 64, ROW_H, tr(l, S_STATS_FROM), FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    lay_text(L, x, y, 64, ROW_H, tr(l, S_STATS_FROM), FS_SMALL, C_MUTED, AL_LEFT, false)
+        ->max_lines = 1;
     x += 64;
     lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 0);
     lay_text(L, x + 64, y, 150, ROW_H, a, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
     lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 1);
     x += 278 + 12;
-    lay_text(L, x, y, 40, ROW_H, tr(l, S_STATS_TO), FS_SMALL, C_MUTED, AL_CENTER, false)->max_lines = 1;
+    lay_text(L, x, y, 40, ROW_H, tr(l, S_STATS_TO), FS_SMALL, C_MUTED, AL_CENTER, false)
+        ->max_lines = 1;
     x += 44;
     lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 2);
     lay_text(L, x + 64, y, 150, ROW_H, b, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
     lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 3);
     x += 278 + 12;
-    struct lay_item *f = lay_field(L, x, y, CONTENT_X1 - x, ROW_H, v->input, tr(l, S_STATS_TYPE_RANGE),
-                                   FS_SMALL);
+    struct lay_item *f =
+        lay_field(L, x, y, CONTENT_X1 - x, ROW_H, v->input, tr(l, S_STATS_TYPE_RANGE), FS_SMALL);
     f->size = FS_SMALL;
     return y + ROW_H + 12;
 }
 
 /* ---- pages --------------------------------------------------------------- */
 
+/* A figure on a card; with pick, touching it lists the inspections behind
+ * it (the bar of dimension pick - STATS_PICK_BAR with `key`). */
 static void kpi(struct lay *L, int x, int y, int w, int h, const char *label, const char *value,
-                uint32_t color, int pick)
+                uint32_t color, int pick, const char *key)
 {
     lay_card(L, x, y, w, h);
     lay_text(L, x + 16, y + 8, w - 32, 32, label, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     lay_text(L, x + 16, y + 42, w - 32, 48, value, FS_LARGE, color, AL_LEFT, true)->max_lines = 1;
     if (pick)
-        ghost(L, x, y, w, h, pick, "");
+        ghost(L, x, y, w, h, pick, key);
 }
 
 static void page_overview(const struct view *v, struct lay *L, int y)
@@ -211,26 +198,25 @@ static void page_overview(const struct view *v, struct lay *L, int y)
     char buf[32], buf2[128];
     const int kh = 96, kw = (MAIN_W - 3 * 12) / 4;
     snprintf(buf, sizeof buf, "%lld", (long long)r->total);
-    kpi(L, MAIN_X, y, kw, kh, tr(l, S_STATS_INSPECTIONS), buf, C_TEXT, 0);
+    kpi(L, MAIN_X, y, kw, kh, tr(l, S_STATS_INSPECTIONS), buf, C_TEXT, 0, "");
     fmt_pct(r->late_rate, buf, sizeof buf);
     snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->late);
     kpi(L, MAIN_X + (kw + 12), y, kw, kh, tr(l, S_STATS_LATE), buf2, r->late ? C_WARN_TEXT : C_TEXT,
-        r->late ? STATS_PICK_BAR + SD_LATE : 0);
+        r->late ? STATS_PICK_BAR + SD_LATE : 0, "");
     fmt_pct(r->mismatch_rate, buf, sizeof buf);
     snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->mismatch);
     kpi(L, MAIN_X + 2 * (kw + 12), y, kw, kh, tr(l, S_STATS_MISMATCH), buf2,
-        r->mismatch ? C_ERR_TEXT : C_TEXT, r->mismatch ? STATS_PICK_BAR + SD_MISMATCH : 0);
+        r->mismatch ? C_ERR_TEXT : C_TEXT, r->mismatch ? STATS_PICK_BAR + SD_MISMATCH : 0, "");
     snprintf(buf, sizeof buf, "%lld", (long long)r->defective_functions_ok);
     kpi(L, MAIN_X + 3 * (kw + 12), y, kw, kh, tr(l, S_STATS_DEFECTIVE_OK), buf, C_TEXT,
-        r->defective_functions_ok ? STATS_PICK_BAR + SD_REASON : 0);
-    if (r->defective_functions_ok) /* the tile lists every "defective" return */
-        snprintf(L->items[L->n - 1].w.ev.text, sizeof L->items[0].w.ev.text, "defective");
+        r->defective_functions_ok ? STATS_PICK_BAR + SD_REASON : 0,
+        "defective"); /* the tile lists every "defective" return */
 
     y += kh + 16;
     const int lw = 580, gx = MAIN_X + lw + 24, gw = CONTENT_X1 - gx;
     const int ch = CONTENT_Y1 - y - TITLE_H;
     title(L, MAIN_X, y, lw, tr(l, S_STATS_PER_DAY));
-    struct chart *c = new_chart(CH_LINE);
+    struct chart *c = lay_chart(L, CH_LINE);
     c->n = r->ndays < CHART_MAX ? r->ndays : CHART_MAX;
     int first = r->ndays - c->n; /* a longer custom range shows its last CHART_MAX days */
     for (int i = 0; i < c->n; i++) {
@@ -239,7 +225,7 @@ static void page_overview(const struct view *v, struct lay *L, int y)
         snprintf(c->label[i], sizeof c->label[i], "%s", day + 5); /* MM-DD */
         c->v[i][0] = (double)r->per_day[first + i];
     }
-    place_chart(L, c, MAIN_X, y + TITLE_H, lw, ch);
+    lay_place_chart(L, c, MAIN_X, y + TITLE_H, lw, ch);
     if (c->n <= 10)
         for (int i = 0; i < c->n; i++) {
             int sx, sy, sw, sh;
@@ -250,14 +236,14 @@ static void page_overview(const struct view *v, struct lay *L, int y)
         }
 
     title(L, gx, y, gw, tr(l, S_STATS_GRADES));
-    c = new_chart(CH_BARS);
+    c = lay_chart(L, CH_BARS);
     c->n = 4;
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         snprintf(c->label[g - 1], sizeof c->label[0], "%s", grade_name((enum grade)g));
         c->v[g - 1][0] = (double)r->grades[g];
         c->color[g - 1] = lay_grade_color((enum grade)g);
     }
-    place_chart(L, c, gx, y + TITLE_H, gw, ch);
+    lay_place_chart(L, c, gx, y + TITLE_H, gw, ch);
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         int sx, sy, sw, sh;
         chart_bar_slot(c, gx, y + TITLE_H, gw, ch, g - 1, &sx, &sy, &sw, &sh);
@@ -268,14 +254,14 @@ static void page_overview(const struct view *v, struct lay *L, int y)
 
 /* Horizontal bars with their share; ghost rows for those with inspections. */
 static void hbars(struct lay *L, struct chart *c, int x, int y, int w, int h, enum stats_dim dim,
-                  char keys[][32], int64_t total)
+                  char keys[][UI_ACTION_TEXT], int64_t total)
 {
     for (int i = 0; i < c->n; i++) {
         char pct[16];
         fmt_pct(total ? c->v[i][0] / (double)total : 0, pct, sizeof pct);
         snprintf(c->value_text[i], sizeof c->value_text[i], "%.0f · %s", c->v[i][0], pct);
     }
-    place_chart(L, c, x, y, w, h);
+    lay_place_chart(L, c, x, y, w, h);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, x, y, w, h, i, &sx, &sy, &sw, &sh);
@@ -288,11 +274,11 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
-    static char keys[CHART_MAX][32];
+    char keys[CHART_MAX][UI_ACTION_TEXT], rkeys[CHART_MAX][UI_ACTION_TEXT];
     const int half = (MAIN_W - 24) / 2, h = (CONTENT_Y1 - y - TITLE_H) / 2 - 8;
     /* Dispositions (left, top), responsibility (left, bottom); defects right. */
     title(L, MAIN_X, y, half, tr(l, S_STATS_DISPOSITIONS));
-    struct chart *c = new_chart(CH_HBARS);
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 210;
     c->n = r->ndisp < 6 ? r->ndisp : 6;
     for (int i = 0; i < c->n; i++) {
@@ -307,9 +293,8 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
 
     int rx = MAIN_X + half + 24;
     title(L, rx, y, half, tr(l, S_STATS_RESPONSIBILITY));
-    c = new_chart(CH_HBARS);
+    c = lay_chart(L, CH_HBARS);
     c->label_w = 170;
-    static char rkeys[CHART_MAX][32];
     static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
                                                           RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
     static const uint32_t colors[RESP_COUNT] = {0x7C3AEDu, 0x0E7490u, 0xB45309u, 0x1D4ED8u,
@@ -328,11 +313,11 @@ static void page_defects(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
-    static char keys[CHART_MAX][32];
+    char keys[CHART_MAX][UI_ACTION_TEXT], rkeys[CHART_MAX][UI_ACTION_TEXT];
     const int lw = 470, rx = MAIN_X + lw + 24, rw = CONTENT_X1 - rx;
     const int h = CONTENT_Y1 - y - TITLE_H;
     title(L, MAIN_X, y, lw, tr(l, S_STATS_TOP_DEFECTS));
-    struct chart *c = new_chart(CH_HBARS);
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 120;
     c->value_w = 160;
     c->n = r->ndefects < 7 ? r->ndefects : 7;
@@ -346,7 +331,7 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     hbars(L, c, MAIN_X, y + TITLE_H, lw, h, SD_DEFECT, keys, r->total);
 
     title(L, rx, y, rw, tr(l, S_STATS_REASONS));
-    c = new_chart(CH_HBARS);
+    c = lay_chart(L, CH_HBARS);
     c->label_w = 180;
     c->value_w = 96;
     c->nseries = 3;
@@ -356,7 +341,6 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     c->series_color[0] = C_OK;
     c->series_color[1] = C_ERR;
     c->series_color[2] = 0x64748Bu;
-    static char rkeys[CHART_MAX][32];
     c->n = r->nreasons < 6 ? r->nreasons : 6;
     for (int i = 0; i < c->n; i++) {
         const struct stats_reason *x = &r->reasons[i];
@@ -367,7 +351,7 @@ static void page_defects(const struct view *v, struct lay *L, int y)
         snprintf(c->value_text[i], sizeof c->value_text[i], "n=%lld", (long long)x->n);
         snprintf(rkeys[i], sizeof rkeys[i], "%s", x->reason);
     }
-    place_chart(L, c, rx, y + TITLE_H, rw, h);
+    lay_place_chart(L, c, rx, y + TITLE_H, rw, h);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, rx, y + TITLE_H, rw, h, i, &sx, &sy, &sw, &sh);
@@ -384,9 +368,9 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{S_ROLE_GRADER, 210, AL_LEFT},   {S_STATS_COL_ITEMS, 90, AL_RIGHT},
+    } cols[] = {{S_ROLE_GRADER, 210, AL_LEFT},         {S_STATS_COL_ITEMS, 90, AL_RIGHT},
                 {S_STATS_COL_PER_HOUR, 110, AL_RIGHT}, {S_STATS_COL_MEDIAN, 120, AL_RIGHT},
-                {S_STATS_COL_AGREE, 100, AL_RIGHT}, {S_STATS_COL_KAPPA, 90, AL_RIGHT}};
+                {S_STATS_COL_AGREE, 100, AL_RIGHT},    {S_STATS_COL_KAPPA, 90, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
@@ -395,7 +379,8 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         x += cols[k].w + 12;
     }
     const int mixx = x + 8, mixw = CONTENT_X1 - mixx;
-    lay_text(L, mixx, y, mixw - 4 * 22, 36, tr(l, S_STATS_COL_GRADES), FS_SMALL, C_MUTED, AL_LEFT, false)
+    lay_text(L, mixx, y, mixw - 4 * 22, 36, tr(l, S_STATS_COL_GRADES), FS_SMALL, C_MUTED, AL_LEFT,
+             false)
         ->max_lines = 1;
     for (int g = GRADE_A; g <= GRADE_X; g++) /* the legend: each letter in its colour */
         lay_text(L, CONTENT_X1 - (GRADE_X - g + 1) * 22, y, 22, 36, grade_name((enum grade)g),
@@ -409,7 +394,7 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         nrows = fit;
     if (nrows > 6)
         nrows = 6;
-    struct chart *mix = new_chart(CH_MIX);
+    struct chart *mix = lay_chart(L, CH_MIX);
     mix->n = nrows;
     mix->nseries = 4;
     for (int g = GRADE_A; g <= GRADE_X; g++)
@@ -455,19 +440,20 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
         x = MAIN_X;
         for (int k = 0; k < ncols; k++) {
-            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT,
-                     cols[k].al, k == 0 || row == 0)
+            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT, cols[k].al,
+                     k == 0 || row == 0)
                 ->max_lines = 1;
             x += cols[k].w + 12;
         }
         if (g && g->n)
             ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + SD_GRADER, g->badge);
     }
-    place_chart(L, mix, mixx, y, mixw, nrows * rh);
+    lay_place_chart(L, mix, mixx, y, mixw, nrows * rh);
     y += nrows * rh + 8;
     char line[256], agree[16], kappa[16];
     if (r->cal_pairs) {
-        snprintf(agree, sizeof agree, "%.0f%%", 100.0 * (double)r->cal_agree / (double)r->cal_pairs);
+        snprintf(agree, sizeof agree, "%.0f%%",
+                 100.0 * (double)r->cal_agree / (double)r->cal_pairs);
         if (isnan(r->kappa))
             snprintf(kappa, sizeof kappa, "%s", tr(l, S_DASH));
         else
@@ -496,7 +482,7 @@ static void page_steps(const struct view *v, struct lay *L, int y)
                  gr->name[0] ? gr->name : gr->badge, FS_SMALL, C_MUTED, AL_RIGHT, false)
             ->max_lines = 1;
     }
-    struct chart *c = new_chart(CH_HBARS);
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 250;
     c->value_w = 110;
     c->n = r->nsteps < 7 ? r->nsteps : 7;
@@ -504,10 +490,11 @@ static void page_steps(const struct view *v, struct lay *L, int y)
         snprintf(c->label[i], sizeof c->label[i], "%s", check_words(v, NULL, r->steps[i].check));
         c->v[i][0] = r->steps[i].median_s;
         c->color[i] = C_PRIMARY;
-        snprintf(c->value_text[i], sizeof c->value_text[i], tr(l, S_STATS_SECONDS), r->steps[i].median_s);
+        snprintf(c->value_text[i], sizeof c->value_text[i], tr(l, S_STATS_SECONDS),
+                 r->steps[i].median_s);
     }
     const int ch = CONTENT_Y1 - y - TITLE_H;
-    place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
+    lay_place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, MAIN_X, y + TITLE_H, cw, ch, i, &sx, &sy, &sw, &sh);
@@ -613,8 +600,8 @@ static void page_detail(const struct view *v, struct lay *L, int y)
         strncat(defects, in->defects[i], sizeof defects - strlen(defects) - 1);
     }
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
-             disposition_words(l, in->disposition),
-             i18n_responsibility(l, in->responsibility), defects[0] ? " · " : "", defects);
+             disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
+             defects[0] ? " · " : "", defects);
     lay_text(L, MAIN_X + 140, y + 48, MAIN_W - 140, 36, facts, FS_SMALL, C_MUTED, AL_LEFT, false)
         ->max_lines = 1;
     if (in->reason[0]) {
@@ -637,8 +624,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
                  answer_words(v, in->category, in->answers[i].check, in->answers[i].answer));
         lay_text(L, MAIN_X, y + i * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
             ->max_lines = 1;
-        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT,
-                 false)
+        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT, false)
             ->max_lines = 1;
     }
     lay_button_key(L, CONTENT_X1 - 320, CONTENT_Y1 - BUTTON_H, 320, BUTTON_H, ST_PRIMARY,
@@ -650,7 +636,6 @@ static void page_detail(const struct view *v, struct lay *L, int y)
 void lay_stats_screen(const struct view *v, struct lay *L)
 {
     enum lang l = v->lang;
-    ncharts = 0;
     bool nav = v->stats_dim == SD_NONE && !v->stats_detail;
     sidebar(v, L, nav);
     int y = CONTENT_Y0;
@@ -670,11 +655,12 @@ void lay_stats_screen(const struct view *v, struct lay *L)
         return; /* computing, or the range is not valid: the bar and message say */
     if (r->total == 0 && r->cal_pairs == 0) {
         char a[16], b[16], msg[160];
-        snprintf(msg, sizeof msg, tr(l, S_STATS_NO_DATA), stats_day_text(r->range.from_day, a, sizeof a),
+        snprintf(msg, sizeof msg, tr(l, S_STATS_NO_DATA),
+                 stats_day_text(r->range.from_day, a, sizeof a),
                  stats_day_text(r->range.to_day, b, sizeof b));
         lay_card(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y);
-        lay_text(L, MAIN_X + 32, y, MAIN_W - 64, CONTENT_Y1 - y, msg, FS_LARGE, C_MUTED,
-                 AL_CENTER, false);
+        lay_text(L, MAIN_X + 32, y, MAIN_W - 64, CONTENT_Y1 - y, msg, FS_LARGE, C_MUTED, AL_CENTER,
+                 false);
         return;
     }
     switch (v->stats_page) {

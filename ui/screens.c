@@ -53,7 +53,7 @@ static void fact(struct lay *L, int x, int y, int w, const char *label, const ch
 
 static void number_pad(struct lay *L, enum lang lang, int x, int y, int w, int h)
 {
-    static const char *keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+    static const char keys[12][2] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
     for (int i = 0; i < 12; i++) {
         int cx, cy, cw, ch;
         lay_grid_cell(x, y, w, h, 3, 4, GAP, i, &cx, &cy, &cw, &ch);

@@ -74,8 +74,8 @@ struct ui {
     bool sdl_inited;
     Uint64 last_input; /* SDL ticks of the last input, for the poll back-off */
     /* Set by ui_open, read by ui_wake from any thread, changed by nobody. */
-    Uint32 wake_type;  /* the SDL user event of this ui's wake-ups; 0: none */
-    int wake_pipe[2];  /* [0] polled by the sleeps below, [1] written by ui_wake */
+    Uint32 wake_type; /* the SDL user event of this ui's wake-ups; 0: none */
+    int wake_pipe[2]; /* [0] polled by the sleeps below, [1] written by ui_wake */
 };
 
 /* ---- open / close ------------------------------------------------------- */
@@ -350,8 +350,7 @@ static bool hit(struct ui *ui, int x, int y, int64_t now, struct event *out)
     const struct lay_item *it = lay_hit(&ui->lay, x, y);
     if (!it)
         return false;
-    *out = it->w.ev;
-    out->now = now;
+    ui_action_event(&it->w.act, now, out);
     return true;
 }
 

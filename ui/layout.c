@@ -1,6 +1,7 @@
 /*
- * layout.c — the parts every screen shares (top bar, message bar), the
- * building blocks of a display list, hit testing, and ui_layout().
+ * layout.c — the building blocks of a display list, the parts every screen
+ * shares (top bar, message bar), lay_build (which calls the screen's own
+ * layout, screens.h), hit testing, and ui_layout().
  */
 #include "layout.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "screens.h"
 #include "theme.h"
 
 /* ---- building blocks --------------------------------------------------- */

@@ -90,7 +90,7 @@ void lay_build(const struct view *view, struct lay *out);
 /* The topmost item with an event that contains (x, y), or NULL. */
 const struct lay_item *lay_hit(const struct lay *lay, int x, int y);
 
-/* ---- building blocks (layout.c), used by the screens (screens.c) ---- */
+/* ---- building blocks (layout.c), used by the screens (screens.h) ---- */
 
 /* A new item, cleared, with the defaults (FS_BODY text, C_TEXT, left,
  * centred); a spare one when the list is full (and L->overflow set). */
@@ -131,15 +131,6 @@ void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int 
 /* Colours of a grade: the letter's and its tile's. */
 uint32_t lay_grade_color(enum grade g);
 uint32_t lay_grade_soft(enum grade g);
-
-/* The screens (screens.c). Each lays out the content area. */
-void lay_login(const struct view *v, struct lay *L);
-void lay_scan(const struct view *v, struct lay *L);
-void lay_item(const struct view *v, struct lay *L);
-void lay_check(const struct view *v, struct lay *L);
-void lay_summary(const struct view *v, struct lay *L);
-void lay_stats(const struct view *v, struct lay *L);
-void lay_stats_screen(const struct view *v, struct lay *L); /* screen_stats.c */
 
 /* ---- painting (paint.c) ---- */
 struct draw;

@@ -20,11 +20,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "chart.h"
 #include "i18n.h"
-#include "layout.h"
+#include "screens.h"
 #include "theme.h"
 
 /* A check id in words, from the first category of the rules that has it. */
@@ -536,16 +535,6 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     }
 }
 
-static void format_when(int64_t ms, char *out, size_t outlen)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    if (ms <= 0 || !localtime_r(&secs, &tm))
-        snprintf(out, outlen, "—");
-    else
-        strftime(out, outlen, "%m-%d %H:%M", &tm);
-}
-
 static void page_list(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
@@ -572,7 +561,7 @@ static void page_list(const struct view *v, struct lay *L, int y)
         struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X + 8, ry + 8, rh - 16, rh - 16);
         g->num = row->grade;
         char when[32], line[256];
-        format_when(row->finished_at, when, sizeof when);
+        part_time(row->finished_at, "%m-%d %H:%M", when, sizeof when);
         snprintf(line, sizeof line, "%s   %s   %s   %s   %s", row->plate, when, row->operator_badge,
                  row->sku, disposition_words(l, row->disposition));
         lay_text(L, MAIN_X + rh + 8, ry, MAIN_W - rh - 16, rh, line, FS_SMALL, C_TEXT, AL_LEFT,
@@ -587,18 +576,15 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     enum lang l = v->lang;
     const struct inspection *in = v->stats_detail;
     char when[32], head[260], by[160];
-    format_when(in->finished_at, when, sizeof when);
+    part_time(in->finished_at, "%m-%d %H:%M", when, sizeof when);
     snprintf(by, sizeof by, tr(l, S_WHEN_BY), when, in->operator_badge);
     snprintf(head, sizeof head, "%s · %s", in->plate, by);
     struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);
     g->num = in->grade;
     lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
         ->max_lines = 1;
-    char facts[300], defects[160] = "";
-    for (int i = 0; i < in->ndefects; i++) {
-        strncat(defects, i ? ", " : "", sizeof defects - strlen(defects) - 1);
-        strncat(defects, in->defects[i], sizeof defects - strlen(defects) - 1);
-    }
+    char facts[300], defects[160];
+    part_join_defects(in, ", ", defects, sizeof defects);
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
              disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
              defects[0] ? " · " : "", defects);
@@ -633,7 +619,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
 
 /* ---- the screen ------------------------------------------------------------ */
 
-void lay_stats_screen(const struct view *v, struct lay *L)
+void lay_stats(const struct view *v, struct lay *L)
 {
     enum lang l = v->lang;
     bool nav = v->stats_dim == SD_NONE && !v->stats_detail;

@@ -488,25 +488,28 @@ static void conversions(const char *fmt, char *out, size_t outlen)
     out[n] = 0;
 }
 
+/* The code point that starts at *u, moving *u past it (never past the end). */
+static Uint32 next_cp(const unsigned char **u)
+{
+    const unsigned char *p = *u;
+    int len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+    Uint32 cp = len == 1 ? *p : *p & (0x7Fu >> len);
+    int i = 1;
+    for (; i < len && p[i]; i++)
+        cp = (cp << 6) | (p[i] & 0x3F);
+    *u = p + i;
+    return cp;
+}
+
 static void check_glyphs(TTF_Font *font, const char *s, const char *where)
 {
     const unsigned char *u = (const unsigned char *)s;
     while (*u) {
-        Uint32 cp = *u;
-        int len = 1;
-        if (*u >= 0xF0)
-            cp = *u & 0x07, len = 4;
-        else if (*u >= 0xE0)
-            cp = *u & 0x0F, len = 3;
-        else if (*u >= 0xC0)
-            cp = *u & 0x1F, len = 2;
-        for (int i = 1; i < len && u[i]; i++)
-            cp = (cp << 6) | (u[i] & 0x3F);
+        Uint32 cp = next_cp(&u);
         if (cp >= 0x20 && !TTF_GlyphIsProvided32(font, cp)) {
             harness_check(false, "the font has every character", __FILE__, __LINE__);
             fprintf(stderr, "  no glyph U+%04X in \"%s\" (%s)\n", (unsigned)cp, s, where);
         }
-        u += len;
     }
 }
 
@@ -673,17 +676,12 @@ static bool holds_words(const char *lit)
             u++;
             continue;
         }
-        Uint32 cp = 0;
-        int len = *u >= 0xF0 ? 4 : *u >= 0xE0 ? 3 : 2;
-        cp = *u & (0xFF >> (len + 1));
-        for (int i = 1; i < len && u[i]; i++)
-            cp = (cp << 6) | (u[i] & 0x3F);
+        Uint32 cp = next_cp(&u);
         bool symbol = false;
         for (size_t i = 0; i < sizeof symbols / sizeof *symbols; i++)
             symbol |= cp == symbols[i];
         if (!symbol)
             return true;
-        u += len;
     }
     return false;
 }

@@ -598,7 +598,7 @@ static void test_table(void)
 
 /* A source file of the UI (ui/NAME.c) and its text. */
 struct source {
-    char name[64];
+    char name[256]; /* as long as a d_name */
     char *text;
 };
 

@@ -4,18 +4,17 @@
  *
  * A chart is a plain description (struct chart) that a screen fills in the
  * display list's own charts (struct lay, layout.h) and places with an
- * LK_CHART item; paint.c calls chart_paint with the item's rectangle. Axes have "nice" steps (1, 2, 5 × 10^k) with
- * gridlines and labels; every text is at least FS_SMALL (24 px). Touching a
- * bar is not the chart's business: the screen lays ST_GHOST buttons over the
- * bars (chart_bar_slot gives their rectangles), so what is touched is what
- * the chart drew.
+ * LK_CHART item; paint.c calls chart_paint with the item's rectangle. Axes
+ * have "nice" steps (1, 2, 5 × 10^k) with gridlines and labels; every text
+ * is at least FS_SMALL (24 px). Touching a bar is not the chart's business:
+ * the screen lays ST_GHOST buttons over the bars (chart_bar_slot gives their
+ * rectangles), so what is touched is what the chart drew.
  */
 #ifndef TRIAGE_UI_CHART_H
 #define TRIAGE_UI_CHART_H
 
 #include <stdbool.h>
 #include <stdint.h>
-
 
 #define CHART_MAX 32
 #define CHART_SERIES 4

@@ -13,7 +13,7 @@
  *
  * The main thread wakes it with pworker_kick after queuing a job, and reads
  * its state with pworker_status. When that state changes the worker calls
- * options.notify from its own thread (the station passes ui_wakeup).
+ * options.notify from its own thread (the station passes ui_wake).
  *
  * Error ids: E694 the worker cannot start, E695 a job's inspection cannot be
  * read; E650–E689 come from the transports.

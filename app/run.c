@@ -172,7 +172,7 @@ static void do_stats(struct app *app, const struct effect *e)
 {
     char err[512];
     if (!app->stats &&
-        sworker_start(app->db_path, notify_ui, NULL, &app->stats, err, sizeof err) != 0) {
+        sworker_start(app->db_path, notify_ui, app->ui, &app->stats, err, sizeof err) != 0) {
         log_error("E939", "%s", err);
         return;
     }
@@ -483,10 +483,10 @@ static int run_script(struct app *app)
 
 /* ---- wiring ------------------------------------------------------------ */
 
+/* Workers, scanners and sync wake the main loop's wait: ctx is the ui. */
 static void notify_ui(void *ctx)
 {
-    (void)ctx;
-    ui_wakeup();
+    ui_wake(ctx);
 }
 
 static bool have_display(void)
@@ -532,14 +532,14 @@ int run_station(const struct run_options *opt)
     }
     /* Started after ui_open, so the UI's fonts are open before the worker
      * draws labels with its own. The worker owns the printer from here. */
-    struct pworker_options po = {.notify = notify_ui};
+    struct pworker_options po = {.notify = notify_ui, .notify_ctx = app.ui};
     if (pworker_start(path, printer, &po, &app.printer, err, sizeof err) != 0) {
         log_error("E937", "%s", err);
         goto out;
     }
     refresh_printer_status(&app);
     /* Hardware scanners run in their own thread and wake the UI's wait. */
-    if (scanners_open(opt->cfg->scanners, opt->cfg->nscanners, notify_ui, NULL, &app.scanners,
+    if (scanners_open(opt->cfg->scanners, opt->cfg->nscanners, notify_ui, app.ui, &app.scanners,
                       err, sizeof err) != 0) {
         log_error("E938", "%s", err);
         goto out;
@@ -555,7 +555,8 @@ int run_station(const struct run_options *opt)
                                   .site = opt->cfg->site,
                                   .data_dir = opt->data_dir,
                                   .cfg = &opt->cfg->sync,
-                                  .on_status = notify_ui};
+                                  .on_status = notify_ui,
+                                  .arg = app.ui};
         if (sync_start(&so, &app.sync, err, sizeof err) != 0) {
             log_error("E728", "%s", err);
             goto out;

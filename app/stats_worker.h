@@ -6,7 +6,7 @@
  * is a thread with its own database connection (WAL lets it read while the
  * UI writes). The main loop asks (sworker_query, sworker_list: the newest
  * request replaces one not yet started), the worker computes and calls
- * `notify` (ui_wakeup), and the main loop takes the results (sworker_poll)
+ * `notify` (ui_wake), and the main loop takes the results (sworker_poll)
  * into buffers that only the main thread reads, so the view may point at
  * them until the next sworker_poll.
  */

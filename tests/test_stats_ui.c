@@ -28,8 +28,8 @@ static void fill(void)
     report.total = 1804;
     report.grades[GRADE_A] = 600, report.grades[GRADE_B] = 500;
     report.grades[GRADE_C] = 400, report.grades[GRADE_X] = 304;
-    static const char *const disp[] = {"restock", "open_box", "refurbish", "return_to_vendor",
-                                       "liquidate", "scrap", "other_thing"};
+    static const char *const disp[] = {"restock",   "open_box", "refurbish",  "return_to_vendor",
+                                       "liquidate", "scrap",    "other_thing"};
     report.ndisp = 7;
     for (int i = 0; i < 7; i++) {
         snprintf(report.disp[i].key, sizeof report.disp[i].key, "%s", disp[i]);
@@ -42,9 +42,14 @@ static void fill(void)
         snprintf(report.defects[i].key, sizeof report.defects[i].key, "DEF-%d", i);
         report.defects[i].n = 200 - i * 10;
     }
-    static const char *const reasons[] = {"defective", "not_as_described", "changed_mind",
-                                          "damaged_in_transit", "wrong_item",
-                                          "a_reason_nobody_translated_yet", "x", "y"};
+    static const char *const reasons[] = {"defective",
+                                          "not_as_described",
+                                          "changed_mind",
+                                          "damaged_in_transit",
+                                          "wrong_item",
+                                          "a_reason_nobody_translated_yet",
+                                          "x",
+                                          "y"};
     report.nreasons = STATS_MAX_REASONS;
     for (int i = 0; i < STATS_MAX_REASONS; i++) {
         struct stats_reason *x = &report.reasons[i];
@@ -54,8 +59,8 @@ static void fill(void)
     }
     report.late = 162, report.mismatch = 122, report.defective_functions_ok = 17;
     report.late_rate = 0.09, report.mismatch_rate = 0.068;
-    static const char *const steps[] = {"screen", "body", "power", "touch", "box", "stains",
-                                        "seams", "tags", "heats"};
+    static const char *const steps[] = {"screen", "body",  "power", "touch", "box",
+                                        "stains", "seams", "tags",  "heats"};
     report.nsteps = 9;
     for (int i = 0; i < 9; i++) {
         snprintf(report.steps[i].check, sizeof report.steps[i].check, "%s", steps[i]);
@@ -137,15 +142,21 @@ static void check_layout(const struct view *v, const char *name)
         for (int j = i + 1; j < n; j++)
             if (w[j].kind == W_BUTTON && w[j].has_event && !CHECK(!overlap(a, &w[j])))
                 fprintf(stderr, "  %s: buttons %d and %d overlap\n", name, i, j);
-        if (a->ev.type == EV_PICK && a->ev.pick >= STATS_PICK_BAR &&
-            a->ev.pick < STATS_PICK_BAR + SD_COUNT) {
+        struct event ev; /* what a touch sends */
+        ui_action_event(&a->act, 7, &ev);
+        CHECK_INT(ev.now, 7);
+        CHECK_INT(ev.len, strlen(ev.text));
+        if (ev.type == EV_PICK && ev.pick >= STATS_PICK_BAR &&
+            ev.pick < STATS_PICK_BAR + SD_COUNT) {
             bars++;
-            int dim = a->ev.pick - STATS_PICK_BAR;
-            CHECK(dim == SD_LATE || dim == SD_MISMATCH || dim == SD_RESPONSIBILITY || a->ev.text[0]);
+            int dim = ev.pick - STATS_PICK_BAR;
+            CHECK(dim == SD_LATE || dim == SD_MISMATCH || dim == SD_RESPONSIBILITY || ev.text[0]);
+            if (dim == SD_REASON)
+                CHECK(ev.text[0]);
         }
-        if (a->ev.type == EV_PICK && a->ev.pick == STATS_PICK_ROW) {
+        if (ev.type == EV_PICK && ev.pick == STATS_PICK_ROW) {
             rows++;
-            CHECK(strncmp(a->ev.text, "SH01-S01-", 9) == 0);
+            CHECK(strncmp(ev.text, "SH01-S01-", 9) == 0);
         }
     }
     for (int i = 0; i < lay.n; i++) {
@@ -154,8 +165,8 @@ static void check_layout(const struct view *v, const char *name)
             it->icon == ICON_NONE && it->text[0] &&
             !CHECK(it->size >= FS_SMALL && it->min_size >= FS_SMALL))
             fprintf(stderr, "  %s: text \"%s\" at %d px\n", name, it->text, it->size);
-        if (it->kind == LK_CHART)
-            CHECK(it->ref != NULL);
+        if (it->kind == LK_CHART) /* a chart of its own list */
+            CHECK(it->num >= 0 && it->num < lay.ncharts);
     }
 }
 

@@ -4,39 +4,30 @@
  * keys through SDL's own event queue, screenshots, the string table, and how
  * long a frame takes to draw.
  *
- * Views are built by hand, so this test needs nothing of the station core.
+ * Views are built by hand; of the station core it uses only the view model
+ * and the core's own message ids (msg_error_id).
  * Set UI_SHOTS_DIR to also keep the screenshots there.
  */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "i18n.h"
 #include "layout.h"
 #include "log.h"
+#include "station.h"
+#include "text.h"
 #include "theme.h"
 #include "ui.h"
-
-/* The core's error ids, when the core is not linked in (station.c's wins when it is). */
-__attribute__((weak)) const char *msg_error_id(enum msg m)
-{
-    switch (m) {
-    case MSG_UNKNOWN_CODE: return "E560";
-    case MSG_UNKNOWN_BADGE: return "E561";
-    case MSG_BAD_PIN: return "E562";
-    case MSG_LOCKED: return "E563";
-    case MSG_SAVE_FAILED: return "E564";
-    case MSG_NOT_ALLOWED: return "E565";
-    case MSG_ITEM_MISMATCH: return "E566";
-    case MSG_STORE_ERROR: return "E567";
-    default: return "";
-    }
-}
 
 /* ---- a small rule set, in both languages -------------------------------- */
 
@@ -357,17 +348,21 @@ static void check_layout(const char *name, const struct view *v)
     }
 }
 
-/* The first widget whose event matches; NULL when none. */
+/* The first widget whose touch sends a matching event; NULL when none. */
 static const struct ui_widget *find(const struct view *v, enum event_type type, int pick,
                                     enum key key, const char *text)
 {
     static struct ui_widget w[LAY_MAX];
     int n = ui_layout(v, w, LAY_MAX);
     for (int i = 0; i < n; i++) {
-        if (!w[i].has_event || w[i].ev.type != type)
+        if (!w[i].has_event)
             continue;
-        if ((type == EV_PICK && w[i].ev.pick == pick) || (type == EV_KEY && w[i].ev.key == key) ||
-            (type == EV_TEXT && strcmp(w[i].ev.text, text) == 0))
+        struct event ev;
+        ui_action_event(&w[i].act, 0, &ev);
+        if (ev.type != type)
+            continue;
+        if ((type == EV_PICK && ev.pick == pick) || (type == EV_KEY && ev.key == key) ||
+            (type == EV_TEXT && strcmp(ev.text, text) == 0 && ev.len == strlen(text)))
             return &w[i];
     }
     return NULL;
@@ -375,6 +370,23 @@ static const struct ui_widget *find(const struct view *v, enum event_type type, 
 
 static void test_layouts(void)
 {
+    /* A widget carries a small action, not a whole event: the list stays small. */
+    CHECK(sizeof(struct ui_widget) <= 128);
+    CHECK(sizeof(struct lay_item) <= 640);
+    static struct lay keyed;
+    keyed.n = 0;
+    char key[UI_ACTION_TEXT + 8];
+    memset(key, 'k', sizeof key - 1);
+    key[UI_ACTION_TEXT - 1] = 0; /* the longest key an action holds: a badge */
+    struct lay_item *it = lay_button_pick_key(&keyed, 0, 0, 64, 64, ST_GHOST, "", 1234, key);
+    struct event ev;
+    ui_action_event(&it->w.act, 99, &ev);
+    CHECK_INT(ev.type, EV_PICK);
+    CHECK_INT(ev.pick, 1234);
+    CHECK_INT(ev.now, 99);
+    CHECK_STR(ev.text, key);
+    CHECK_INT(ev.len, UI_ACTION_TEXT - 1);
+
     struct named_view views[NVIEWS];
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         int n = all_views((enum lang)lang, views);
@@ -442,6 +454,18 @@ static void test_layouts(void)
 
     v = base(SCREEN_STATS, LANG_EN, &supervisor);
     CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
+
+    /* An error message shows the core's error id beside its words. */
+    say(&v, MSG_STATS_REVERSED, NULL, 0);
+    CHECK(v.msg_is_error);
+    CHECK_STR(msg_error_id(MSG_STATS_REVERSED), "E751");
+    static struct lay lay;
+    lay_build(&v, &lay);
+    bool id_shown = false;
+    for (int i = 0; i < lay.n; i++)
+        if (lay.items[i].kind == LK_TEXT && strcmp(lay.items[i].text, "E751") == 0)
+            id_shown = true;
+    CHECK(id_shown);
 }
 
 /* ---- strings ------------------------------------------------------------ */
@@ -464,79 +488,300 @@ static void conversions(const char *fmt, char *out, size_t outlen)
     out[n] = 0;
 }
 
+/* The code point that starts at *u, moving *u past it (never past the end). */
+static Uint32 next_cp(const unsigned char **u)
+{
+    const unsigned char *p = *u;
+    int len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+    Uint32 cp = len == 1 ? *p : *p & (0x7Fu >> len);
+    int i = 1;
+    for (; i < len && p[i]; i++)
+        cp = (cp << 6) | (p[i] & 0x3F);
+    *u = p + i;
+    return cp;
+}
+
 static void check_glyphs(TTF_Font *font, const char *s, const char *where)
 {
     const unsigned char *u = (const unsigned char *)s;
     while (*u) {
-        Uint32 cp = *u;
-        int len = 1;
-        if (*u >= 0xF0)
-            cp = *u & 0x07, len = 4;
-        else if (*u >= 0xE0)
-            cp = *u & 0x0F, len = 3;
-        else if (*u >= 0xC0)
-            cp = *u & 0x1F, len = 2;
-        for (int i = 1; i < len && u[i]; i++)
-            cp = (cp << 6) | (u[i] & 0x3F);
+        Uint32 cp = next_cp(&u);
         if (cp >= 0x20 && !TTF_GlyphIsProvided32(font, cp)) {
             harness_check(false, "the font has every character", __FILE__, __LINE__);
             fprintf(stderr, "  no glyph U+%04X in \"%s\" (%s)\n", (unsigned)cp, s, where);
         }
-        u += len;
     }
 }
 
-static void test_strings(void)
+/* Every row of the table: both languages, well-formed, the same arguments,
+ * no two rows alike, and the core's messages each with its row. */
+static void test_table(void)
 {
     for (int id = 0; id < S_COUNT; id++) {
+        const char *key = i18n_key((enum str)id);
         const char *en = i18n_raw((enum str)id, LANG_EN), *zh = i18n_raw((enum str)id, LANG_ZH);
-        if (!CHECK(en && en[0] && zh && zh[0]))
-            fprintf(stderr, "  string %d is missing a language\n", id);
+        if (!CHECK(en && en[0] && zh && zh[0])) {
+            fprintf(stderr, "  %s is missing a language\n", key);
+            continue;
+        }
+        if (!CHECK(strncmp(key, "S_", 2) == 0 && key[2]))
+            fprintf(stderr, "  string %d has the key \"%s\"\n", id, key);
+        if (!CHECK(utf8_valid(en, strlen(en)) && utf8_valid(zh, strlen(zh))))
+            fprintf(stderr, "  %s is not valid UTF-8\n", key);
+        CHECK_STR(tr(LANG_EN, (enum str)id), en);
+        CHECK_STR(tr(LANG_ZH, (enum str)id), zh);
         char ce[16], cz[16];
         conversions(en, ce, sizeof ce);
         conversions(zh, cz, sizeof cz);
         if (!CHECK(strcmp(ce, cz) == 0))
-            fprintf(stderr, "  string %d: \"%s\" and \"%s\" take different arguments\n", id, en,
-                    zh);
+            fprintf(stderr, "  %s: \"%s\" and \"%s\" take different arguments\n", key, en, zh);
+        for (int other = 0; other < id; other++) {
+            if (!CHECK(strcmp(key, i18n_key((enum str)other)) != 0))
+                fprintf(stderr, "  the key %s is there twice\n", key);
+            if (!CHECK(strcmp(en, i18n_raw((enum str)other, LANG_EN)) != 0 ||
+                       strcmp(zh, i18n_raw((enum str)other, LANG_ZH)) != 0))
+                fprintf(stderr, "  %s and %s say the same in both languages\n", key,
+                        i18n_key((enum str)other));
+        }
     }
-    for (int m = 1; m < MSG_COUNT; m++) {
-        const char *en = i18n_msg_raw((enum msg)m, LANG_EN),
-                   *zh = i18n_msg_raw((enum msg)m, LANG_ZH);
-        if (!CHECK(en && en[0] && zh && zh[0]))
-            fprintf(stderr, "  message %d is missing a language\n", m);
-        char ce[16], cz[16];
-        conversions(en, ce, sizeof ce);
-        conversions(zh, cz, sizeof cz);
-        CHECK(strcmp(ce, cz) == 0);
-    }
+    CHECK(i18n_raw(S_COUNT, LANG_EN) == NULL);
+    CHECK(i18n_raw(S_OK, LANG_COUNT) == NULL);
+    CHECK_STR(tr(LANG_EN, S_COUNT), "");
+    CHECK_STR(tr(LANG_COUNT, S_OK), "OK"); /* an unknown language: English */
+    CHECK_STR(i18n_key(S_OK), "S_OK");
+
+    /* Each message has a row, and fills in the argument its text takes. */
     char buf[256];
+    CHECK_INT(i18n_msg_str(MSG_NONE), S_COUNT);
+    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_NONE, "x", 1), "");
+    for (int m = 1; m < MSG_COUNT; m++) {
+        enum str id = i18n_msg_str((enum msg)m);
+        if (!CHECK(id < S_COUNT)) {
+            fprintf(stderr, "  message %d has no row in the table\n", m);
+            continue;
+        }
+        for (int l = 0; l < LANG_COUNT; l++) {
+            char conv[16];
+            conversions(i18n_raw(id, (enum lang)l), conv, sizeof conv);
+            i18n_msg(buf, sizeof buf, (enum lang)l, (enum msg)m, "ARG", 4242);
+            bool ok = strcmp(conv, "s") == 0   ? strstr(buf, "ARG") != NULL
+                      : strcmp(conv, "d") == 0 ? strstr(buf, "4242") != NULL
+                                               : conv[0] == 0 && strchr(buf, '%') == NULL;
+            if (!CHECK(ok))
+                fprintf(stderr, "  message %d (%s) reads \"%s\"\n", m, i18n_key(id), buf);
+        }
+    }
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_SAVED, "SH01-S03-000042", 0),
               "Saved SH01-S03-000042");
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_BAD_PIN, NULL, 3),
               "PIN 码错误，还可再试 3 次");
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_STORE_ERROR, "", 0), "Lookup failed");
+    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_STORE_ERROR, "E201: busy", 0),
+              "Lookup failed: E201: busy");
+    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_STORE_ERROR, "E201: busy", 0),
+              "查询失败：E201: busy");
     CHECK_STR(i18n_disposition(LANG_ZH, "return_to_vendor"), "退回供应商");
     CHECK_STR(i18n_disposition(LANG_EN, "open_box"), "Open box");
     CHECK_STR(i18n_disposition(LANG_EN, "donate"), "donate"); /* unknown: the id itself */
+    CHECK_STR(i18n_reason(LANG_ZH, "damaged_in_transit"), "运输损坏");
+    CHECK_STR(i18n_reason(LANG_EN, "defective"), "Defective");
+    CHECK_STR(i18n_reason(LANG_EN, "a_new_reason"), "a_new_reason");
+    CHECK_STR(i18n_device_state(LANG_ZH, "paper out"), "缺纸");
+    CHECK_STR(i18n_device_state(LANG_EN, "warming up"), "warming up");
     CHECK_STR(i18n_responsibility(LANG_ZH, RESP_LOGISTICS), "物流");
     CHECK_STR(i18n_responsibility(LANG_EN, RESP_NONE), "None");
+    CHECK_STR(i18n_role(LANG_ZH, ROLE_SUPERVISOR), "主管");
+    CHECK_STR(i18n_aspect(LANG_EN, ASPECT_COMPLETENESS), "Completeness");
+}
 
-    /* Every character the screen can show is in the font: no boxes. */
+/* ---- the screens' sources ----------------------------------------------- */
+
+/* A source file of the UI (ui/NAME.c) and its text. */
+struct source {
+    char name[256]; /* as long as a d_name */
+    char *text;
+};
+
+static int read_sources(struct source *out, int max)
+{
+    DIR *dir = opendir("ui");
+    if (!CHECK(dir != NULL))
+        return 0;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) && n < max) {
+        size_t len = strlen(de->d_name);
+        if (len < 3 || strcmp(de->d_name + len - 2, ".c") != 0)
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "ui/%s", de->d_name);
+        out[n].text = harness_read_file(path, NULL);
+        if (!CHECK(out[n].text != NULL))
+            continue;
+        snprintf(out[n].name, sizeof out[n].name, "%s", de->d_name);
+        n++;
+    }
+    closedir(dir);
+    return n;
+}
+
+/* Whether `word` occurs in s as a whole identifier. */
+static bool has_identifier(const char *s, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+        bool start = p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool end = !(isalnum((unsigned char)p[len]) || p[len] == '_');
+        if (start && end)
+            return true;
+    }
+    return false;
+}
+
+/* Literals a screen may show that are not words: key names on buttons, the
+ * product's name, a data key, and number notations. */
+static bool allowed_literal(const char *lit)
+{
+    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F5",    "F12",
+                                     "triage", "defective", "n=%lld", "%.0fk", "%.1fk"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (strcmp(lit, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a string literal holds words: letters or characters other than a
+ * few symbols, once its printf and strftime conversions are taken out. */
+static bool holds_words(const char *lit)
+{
+    static const Uint32 symbols[] = {0x2014 /* — */, 0x2026 /* … */, 0x00B7 /* · */,
+                                     0x2192 /* → */, 0x21B5 /* ↵ */, 0x2212 /* − */};
+    const unsigned char *u = (const unsigned char *)lit;
+    while (*u) {
+        if (*u == '%') {
+            u++;
+            while (*u && strchr("-+ #0123456789.*hlzjt", *u))
+                u++;
+            if (*u)
+                u++;
+            continue;
+        }
+        if (*u == '\\') { /* an escape: \n, \", \x1d… */
+            u += u[1] ? 2 : 1;
+            continue;
+        }
+        if (*u < 0x80) {
+            if (isalpha(*u))
+                return true;
+            u++;
+            continue;
+        }
+        Uint32 cp = next_cp(&u);
+        bool symbol = false;
+        for (size_t i = 0; i < sizeof symbols / sizeof *symbols; i++)
+            symbol |= cp == symbols[i];
+        if (!symbol)
+            return true;
+    }
+    return false;
+}
+
+/* The string literals of C source `s` (comments, characters and #include
+ * lines skipped), each checked by holds_words. Returns how many were found. */
+static int check_literals(const char *name, const char *s)
+{
+    int found = 0;
+    bool line_start = true;
+    for (const char *p = s; *p;) {
+        if (p[0] == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+            continue;
+        }
+        if (p[0] == '/' && p[1] == '/') {
+            p += strcspn(p, "\n");
+            continue;
+        }
+        if (line_start && *p == '#') {
+            p += strcspn(p, "\n");
+            continue;
+        }
+        if (*p == '\'') {
+            for (p++; *p && *p != '\''; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+            continue;
+        }
+        if (*p == '"') {
+            const char *start = ++p;
+            for (; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            char lit[512];
+            snprintf(lit, sizeof lit, "%.*s", (int)(p - start), start);
+            if (*p)
+                p++;
+            found++;
+            if (!CHECK(allowed_literal(lit) || !holds_words(lit)))
+                fprintf(stderr, "  ui/%s: \"%s\" is not in the table (i18n.h)\n", name, lit);
+            continue;
+        }
+        if (*p == '\n')
+            line_start = true;
+        else if (*p != ' ' && *p != '\t')
+            line_start = false;
+        p++;
+    }
+    return found;
+}
+
+/* Every string the screens show comes from the table, and every row of the
+ * table is used by some screen. */
+static void test_sources(void)
+{
+    struct source src[32];
+    int n = read_sources(src, 32);
+    CHECK(n >= 8);
+    for (int id = 0; id < S_COUNT; id++) {
+        bool used = false;
+        for (int i = 0; i < n && !used; i++)
+            used = has_identifier(src[i].text, i18n_key((enum str)id));
+        if (!CHECK(used))
+            fprintf(stderr, "  %s is in the table but no screen uses it\n", i18n_key((enum str)id));
+    }
+    int literals = 0;
+    for (int i = 0; i < n; i++) {
+        /* The table itself, and the window's and fonts' log lines and errors. */
+        if (!strcmp(src[i].name, "i18n.c") || !strcmp(src[i].name, "ui.c") ||
+            !strcmp(src[i].name, "draw.c"))
+            continue;
+        literals += check_literals(src[i].name, src[i].text);
+    }
+    CHECK(literals > 50);
+    /* The checker itself finds words. */
+    CHECK(holds_words("Today") && holds_words("今天") && holds_words("%s days"));
+    CHECK(!holds_words("%s · %s") && !holds_words("→ %s") && !holds_words("%Y-%m-%d %H:%M"));
+    for (int i = 0; i < n; i++)
+        free(src[i].text);
+}
+
+/* Every character the screen can show is in the font: no boxes. */
+static void test_glyphs(void)
+{
     if (TTF_Init() != 0)
         return;
     TTF_Font *font = TTF_OpenFont("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 24);
     if (CHECK(font != NULL)) {
         for (int id = 0; id < S_COUNT; id++)
             for (int l = 0; l < LANG_COUNT; l++)
-                check_glyphs(font, tr((enum lang)l, (enum str)id), "i18n.c");
-        for (int m = 1; m < MSG_COUNT; m++)
-            for (int l = 0; l < LANG_COUNT; l++)
-                check_glyphs(font, i18n_msg_raw((enum msg)m, (enum lang)l), "i18n.c");
+                check_glyphs(font, tr((enum lang)l, (enum str)id), i18n_key((enum str)id));
         char *demo = harness_read_file("demo/rules.json", NULL);
         if (demo)
             check_glyphs(font, demo, "demo/rules.json");
         free(demo);
-        check_glyphs(font, "… ↵ ·", "ellipsis, Return, separator");
+        check_glyphs(font, "… ↵ · → − —", "symbols the screens use");
         TTF_CloseFont(font);
     }
     TTF_Quit();
@@ -563,6 +808,13 @@ static Uint32 find_window_id(void)
 static void tap_center(struct ui *ui, const struct ui_widget *w)
 {
     ui_inject_tap(ui, w->x + w->w / 2, w->y + w->h / 2);
+}
+
+static void *wake_later(void *ui)
+{
+    usleep(50 * 1000);
+    ui_wake(ui);
+    return NULL;
 }
 
 static void test_input(struct ui *ui)
@@ -728,6 +980,18 @@ static void test_input(struct ui *ui)
     int64_t waited = clock_mono_ms() - t0;
     CHECK(waited >= 45 && waited < 500);
 
+    /* A wake-up from another thread ends a long wait at once, with no events. */
+    pthread_t waker;
+    CHECK_INT(pthread_create(&waker, NULL, wake_later, ui), 0);
+    t0 = clock_mono_ms();
+    CHECK_INT(ui_poll(ui, 5000, 0, evs, 16, &quit), 0);
+    waited = clock_mono_ms() - t0;
+    pthread_join(waker, NULL);
+    if (!CHECK(waited < 2000))
+        fprintf(stderr, "  woken after %lld ms\n", (long long)waited);
+    CHECK(!quit);
+    ui_wake(NULL);
+
     /* A closed window asks to quit. */
     SDL_Event q;
     memset(&q, 0, sizeof q);
@@ -890,7 +1154,9 @@ int main(void)
 {
     fixtures();
     test_layouts();
-    test_strings();
+    test_table();
+    test_sources();
+    test_glyphs();
 
     struct ui *ui = NULL;
     char err[512];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "layout.h"
 #include "theme.h"
 
 #define AXIS_W 76   /* y labels */
@@ -298,13 +299,8 @@ static void paint_hbars(struct draw *d, const struct chart *c, int x, int y, int
     }
 }
 
-void chart_paint(struct draw *d, const struct lay_item *it, enum lang lang)
+void chart_paint(struct draw *d, const struct chart *c, int x, int y, int w, int h)
 {
-    (void)lang;
-    const struct chart *c = it->ref;
-    if (!c)
-        return;
-    int x = it->w.x, y = it->w.y, w = it->w.w, h = it->w.h;
     bool any = false;
     for (int i = 0; i < c->n && !any; i++)
         any = total_of(c, i) > 0;

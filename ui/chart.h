@@ -2,22 +2,19 @@
  * chart.h — charts drawn with SDL itself (through draw.h): a line over days,
  * vertical bars, stacked bars with a legend, and 100% mix bars.
  *
- * A chart is a plain description (struct chart) that a screen fills and
- * points an LK_CHART display-list item at; paint.c calls chart_paint with
- * the item's rectangle. Axes have "nice" steps (1, 2, 5 × 10^k) with
- * gridlines and labels; every text is at least FS_SMALL (24 px). Touching a
- * bar is not the chart's business: the screen lays ST_GHOST buttons over the
- * bars (chart_bar_slot gives their rectangles), so what is touched is what
- * the chart drew.
+ * A chart is a plain description (struct chart) that a screen fills in the
+ * display list's own charts (struct lay, layout.h) and places with an
+ * LK_CHART item; paint.c calls chart_paint with the item's rectangle. Axes
+ * have "nice" steps (1, 2, 5 × 10^k) with gridlines and labels; every text
+ * is at least FS_SMALL (24 px). Touching a bar is not the chart's business:
+ * the screen lays ST_GHOST buttons over the bars (chart_bar_slot gives their
+ * rectangles), so what is touched is what the chart drew.
  */
 #ifndef TRIAGE_UI_CHART_H
 #define TRIAGE_UI_CHART_H
 
 #include <stdbool.h>
 #include <stdint.h>
-
-#include "lang.h"
-#include "layout.h"
 
 #define CHART_MAX 32
 #define CHART_SERIES 4
@@ -47,8 +44,10 @@ struct chart {
     int value_w;                         /* CH_HBARS: width of the value column (0: 170) */
 };
 
-/* Paint `it` (an LK_CHART whose ref is a struct chart) into its rectangle. */
-void chart_paint(struct draw *d, const struct lay_item *it, enum lang lang);
+struct draw;
+
+/* Paint the chart into the rectangle (x, y, w, h). */
+void chart_paint(struct draw *d, const struct chart *c, int x, int y, int w, int h);
 
 /* The rectangle of category i's column (bar and label) inside a chart of
  * kind CH_BARS, CH_STACKED or CH_LINE laid out at (x, y, w, h): for touch

@@ -31,7 +31,7 @@
 #define WORK_MAX 1024
 
 /* The CJK fonts this station may have, best first. */
-static const char *const font_candidates[] = {
+static const char font_candidates[][64] = {
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

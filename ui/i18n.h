@@ -1,10 +1,19 @@
 /*
- * i18n.h — every text the screen shows, in English and Simplified Chinese.
+ * i18n.h — every text the screens show, statistics included, in English and
+ * Simplified Chinese: one table (I18N_TABLE below), one lookup (tr()).
  *
- * One table indexed by string id and language (i18n.c). Texts with
- * arguments are printf formats; both languages of an id take the same
- * conversions in the same order (tests/test_ui.c checks it). Texts that come
- * from the rules file (categories, checks, answers) are not here: they carry
+ * Each row of the table is a string id with its English and its Chinese
+ * text. The table makes both the ids (enum str, here) and the texts
+ * (i18n.c), so a row cannot lose a language and an id cannot be given twice:
+ * either fails to compile. Texts with arguments are printf formats; both
+ * languages of an id take the same conversions in the same order.
+ * tests/test_ui.c checks every row (both texts non-empty, valid UTF-8, the
+ * same conversions, every character in the font, no two rows alike, every
+ * id used) and that the screens' sources hold no words of their own.
+ *
+ * The core's messages (enum msg) are rows here too (S_MSG_…); i18n_msg()
+ * finds a message's row and fills in its argument. Texts that come from the
+ * rules file (categories, checks, answers, defects) are not here: they carry
  * their own languages (text_get()).
  */
 #ifndef TRIAGE_UI_I18N_H
@@ -16,131 +25,233 @@
 #include "lang.h"
 #include "station.h"
 
+/* clang-format off */
+#define I18N_TABLE(X) \
+    /* ---- every screen ---- */ \
+    X(S_NOT_LOGGED_IN,       "Not logged in", "未登录") \
+    X(S_LANG_NAME,           "English", "中文") /* this language's own name */ \
+    X(S_LANG_SHORT,          "EN", "中文") \
+    X(S_OK,                  "OK", "确定") \
+    X(S_BACK,                "Back", "返回") \
+    X(S_CONTINUE,            "Continue", "继续") \
+    X(S_CONFIRM,             "Confirm", "确认") \
+    X(S_RETRY,               "Retry now", "立即重试") \
+    X(S_TYPE_HINT,           "Typed by hand? Press Enter when done", "手动输入后按回车键") \
+    X(S_WAITING_SCANNER,     "Waiting for scanner...", "等待扫描…") /* an empty scan field */ \
+    X(S_DASH,                "—", "—") /* nothing to show: no grade, no value */ \
+    X(S_WHEN_BY,             "%s by %s", "%s，质检员 %s") /* %s: time, %s: badge */ \
+    X(S_DETAIL_SEP,          ": ", "：") /* between a message and its detail */ \
+    \
+    /* ---- login ---- */ \
+    X(S_LOGIN_BADGE_TITLE,   "Scan your badge", "请扫描工牌") \
+    X(S_LOGIN_BADGE_SUB,     "or type its number and tap OK", "或输入工牌号后点“确定”") \
+    X(S_LOGIN_BADGE_WAIT,    "Waiting for badge...", "等待扫描工牌…") \
+    X(S_LOGIN_HELLO,         "Hello, %s", "%s，您好") /* %s: the badge's name */ \
+    X(S_LOGIN_PIN_TITLE,     "Enter your PIN", "请输入 PIN 码") \
+    X(S_LOGIN_PIN_SUB,       "Then tap OK", "输入后点“确定”") \
+    X(S_LOGIN_PIN_EMPTY,     "PIN", "PIN 码") \
+    \
+    /* ---- scan ---- */ \
+    X(S_SCAN_TITLE,          "Scan the return label", "请扫描退货标签") \
+    X(S_SCAN_SUB,            "RMA barcode, QR code or GS1 label", "RMA 条码、二维码或 GS1 标签") \
+    X(S_SCAN_LAST,           "Last saved", "上一件已保存") \
+    X(S_SCAN_NONE_YET,       "Nothing saved yet", "尚未保存任何商品") \
+    X(S_SCAN_COUNT,          "%d saved this session", "本次登录已保存 %d 件") \
+    X(S_LOGOUT,              "Log out", "退出登录") \
+    X(S_STATS,               "Statistics", "统计") \
+    \
+    /* ---- item ---- */ \
+    X(S_ITEM_EXPECTED,       "Expected item", "预期商品") \
+    X(S_ITEM_SKU,            "SKU", "SKU") \
+    X(S_ITEM_RMA,            "RMA", "RMA") \
+    X(S_ITEM_ORDER,          "Order", "订单号") \
+    X(S_ITEM_REASON,         "Declared reason", "申报退货原因") \
+    X(S_ITEM_DELIVERED,      "Delivered", "签收日期") \
+    X(S_ITEM_CATEGORY,       "Category", "品类") \
+    X(S_ITEM_NO_CATEGORY,    "No category yet", "尚未选择品类") \
+    X(S_BADGE_LATE,          "LATE", "逾期") \
+    X(S_BADGE_MISMATCH,      "MISMATCH", "不符") \
+    X(S_BADGE_BLIND,         "BLIND", "盲收") \
+    X(S_BADGE_REGRADE,       "RE-GRADE", "盲评复检") /* a blind re-grade (calibration) */ \
+    X(S_ITEM_SCAN_TITLE,     "Scan the item's barcode or serial", "请扫描商品条码或序列号") \
+    X(S_ITEM_SCANNED,        "Item scanned", "商品已扫描") \
+    X(S_ITEM_BLIND_TITLE,    "Blind receipt", "盲收") \
+    X(S_ITEM_BLIND_SUB,      "%s is not in the manifest", "%s 不在退货清单中") /* %s: the RMA */ \
+    X(S_PICK_TITLE,          "Choose the category", "请选择品类") \
+    X(S_PICK_SUB,            "%s: no checklist matches this item", "%s：没有与此商品匹配的检查单") \
+    X(S_EXISTING_TITLE,      "Already graded", "已质检") \
+    X(S_REGRADE,             "Re-grade", "重新质检") \
+    X(S_REPRINT,             "Reprint label", "重印标签") \
+    \
+    /* ---- check ---- */ \
+    X(S_QUESTION_OF,         "Question %d of %d", "第 %d 题，共 %d 题") \
+    \
+    /* ---- summary ---- */ \
+    X(S_GRADE,               "Overall grade", "总评等级") \
+    X(S_DISPOSITION,         "Goes to", "去向") \
+    X(S_DEFECTS,             "Defects", "缺陷") \
+    X(S_NO_DEFECTS,          "No defects", "无缺陷") \
+    X(S_RESPONSIBILITY,      "Responsibility", "责任方") \
+    X(S_SUGGESTED,           "Suggested: %s", "建议：%s") /* %s: the responsibility */ \
+    X(S_SAVING,              "Saving...", "正在保存…") \
+    X(S_NOT_SAVED,           "Not saved yet — retrying", "尚未保存 — 正在重试") \
+    X(S_NOT_SAVED_HINT,      "The inspection is kept on this screen until it is saved.", \
+                             "保存成功之前，本次质检会一直保留在此界面。") \
+    \
+    /* ---- words for the core's enums and ids ---- */ \
+    X(S_ASPECT_COSMETIC,     "Cosmetic", "外观") \
+    X(S_ASPECT_FUNCTIONAL,   "Functional", "功能") \
+    X(S_ASPECT_COMPLETENESS, "Completeness", "完整性") \
+    X(S_RESP_NONE,           "None", "无") \
+    X(S_RESP_MERCHANT,       "Merchant", "商家") \
+    X(S_RESP_LOGISTICS,      "Logistics", "物流") \
+    X(S_RESP_CUSTOMER,       "Customer", "顾客") \
+    X(S_RESP_PLATFORM,       "Platform", "平台") \
+    X(S_ROLE_GRADER,         "Grader", "质检员") \
+    X(S_ROLE_SUPERVISOR,     "Supervisor", "主管") \
+    X(S_ROLE_ADMIN,          "Admin", "管理员") \
+    X(S_DISP_RESTOCK,        "Restock", "重新上架") \
+    X(S_DISP_OPEN_BOX,       "Open box", "开箱特价") \
+    X(S_DISP_REFURBISH,      "Refurbish", "翻新") \
+    X(S_DISP_RETURN_TO_VENDOR, "Return to vendor", "退回供应商") \
+    X(S_DISP_LIQUIDATE,      "Liquidate", "清仓处理") \
+    X(S_DISP_SCRAP,          "Scrap", "报废") \
+    /* declared return reasons of the manifest */ \
+    X(S_REASON_DEFECTIVE,    "Defective", "故障") \
+    X(S_REASON_NOT_AS_DESCRIBED, "Not as described", "与描述不符") \
+    X(S_REASON_CHANGED_MIND, "Changed mind", "不想要了") \
+    X(S_REASON_DAMAGED_IN_TRANSIT, "Damaged in transit", "运输损坏") \
+    X(S_REASON_DAMAGED,      "Damaged", "损坏") \
+    X(S_REASON_WRONG_ITEM,   "Wrong item sent", "发错商品") \
+    X(S_REASON_WRONG_SIZE,   "Wrong size", "尺码不合适") \
+    \
+    /* ---- the top bar: devices and queues ---- */ \
+    X(S_STATUS_LABELS,       "Labels %d", "待打印 %d") \
+    X(S_STATUS_OUTBOX,       "Outbox %d", "待上传 %d") \
+    X(S_STATUS_SYNC_ERROR,   "Sync error", "同步出错") \
+    X(S_STATUS_SYNCED,       "Sent %s", "已上传 %s") /* %s: time of the last finished sync */ \
+    X(S_STATE_READY,         "ready", "就绪") \
+    X(S_STATE_OFFLINE,       "offline", "离线") \
+    X(S_STATE_ERROR,         "error", "错误") \
+    X(S_STATE_BUSY,          "busy", "忙碌") \
+    X(S_STATE_PAPER_OUT,     "out of labels", "缺纸") /* out of labels or ribbon */ \
+    X(S_STATE_PAUSED,        "paused", "已暂停") /* paused or with its head open */ \
+    \
+    /* ---- the core's messages (enum msg), in the message bar ---- */ \
+    X(S_MSG_SAVED,           "Saved %s", "已保存 %s") \
+    X(S_MSG_UNKNOWN_CODE,    "Unknown code: %s", "无法识别的条码：%s") \
+    X(S_MSG_UNKNOWN_BADGE,   "Unknown badge: %s", "未知工牌：%s") \
+    X(S_MSG_BAD_PIN,         "Wrong PIN — %d tries left", "PIN 码错误，还可再试 %d 次") \
+    X(S_MSG_LOCKED,          "Badge locked — try again in %d min", "工牌已锁定，请 %d 分钟后再试") \
+    X(S_MSG_SAVE_FAILED,     "Not saved: %s", "未保存：%s") \
+    X(S_MSG_NOT_ALLOWED,     "Statistics need a supervisor login", "查看统计需要主管登录") \
+    X(S_MSG_ITEM_OK,         "Item matches the manifest", "商品与退货清单一致") \
+    X(S_MSG_ITEM_MISMATCH,   "Not the expected item: %s", "与预期商品不符：%s") \
+    X(S_MSG_PICK_CATEGORY,   "No checklist for this item: choose the category", \
+                             "此商品没有对应的检查单：请选择品类") \
+    X(S_MSG_LOGGED_OUT,      "Logged out after being idle", "长时间未操作，已自动退出") \
+    X(S_MSG_STORE_ERROR,     "Lookup failed", "查询失败") /* ": detail" is appended */ \
+    X(S_MSG_REPRINTED,       "Label printed again: %s", "已重新打印标签：%s") \
+    X(S_MSG_CALIBRATION,     "Blind re-grade of %s: grade it as you find it", \
+                             "%s 盲评复检：请按实际情况评级") \
+    X(S_MSG_CALIBRATION_SAVED, "Re-grade of %s saved (calibration)", "已保存 %s 的复检（校准记录）") \
+    X(S_MSG_STATS_BAD_DATE,  "Not a date: %s (type YYYY-MM-DD YYYY-MM-DD)", \
+                             "日期无效：%s（请输入 YYYY-MM-DD YYYY-MM-DD）") \
+    X(S_MSG_STATS_REVERSED,  "The range is reversed: its start is after its end", \
+                             "日期范围颠倒：开始日期晚于结束日期") \
+    X(S_MSG_STATS_TOO_LONG,  "The range is longer than %d days", "日期范围超过 %d 天") \
+    \
+    /* ---- statistics (supervisors) ---- */ \
+    X(S_STATS_TODAY,         "Today", "今天") \
+    X(S_STATS_7D,            "7 days", "近 7 天") \
+    X(S_STATS_30D,           "30 days", "近 30 天") \
+    X(S_STATS_CUSTOM,        "Custom", "自定义") \
+    X(S_STATS_PAGE_OVERVIEW, "Overview", "概览") \
+    X(S_STATS_PAGE_OUTCOMES, "Outcomes", "去向与责任") \
+    X(S_STATS_PAGE_DEFECTS,  "Defects", "缺陷与原因") \
+    X(S_STATS_PAGE_GRADERS,  "Graders", "质检员") \
+    X(S_STATS_PAGE_STEPS,    "Steps", "步骤用时") \
+    X(S_STATS_INSPECTIONS,   "Inspections", "质检件数") \
+    X(S_STATS_LATE,          "Late returns", "逾期退货") \
+    X(S_STATS_MISMATCH,      "Wrong item", "商品不符") \
+    X(S_STATS_DEFECTIVE_OK,  "\"Defective\", works", "申报故障实测正常") \
+    X(S_STATS_PER_DAY,       "Inspections per day", "每日质检件数") \
+    X(S_STATS_GRADES,        "Grades", "等级分布") \
+    X(S_STATS_DISPOSITIONS,  "Where items go", "商品去向") \
+    X(S_STATS_RESPONSIBILITY, "Who is responsible", "责任方") \
+    X(S_STATS_TOP_DEFECTS,   "Top defect codes", "最常见缺陷代码") \
+    X(S_STATS_REASONS,       "Declared reason against what was found", "申报退货原因与实际检查结果") \
+    X(S_STATS_FUNC_OK,       "Functions OK", "功能正常") \
+    X(S_STATS_FUNC_FAULT,    "Function fault", "功能故障") \
+    X(S_STATS_NO_FUNC,       "No function check", "无功能检查") \
+    X(S_STATS_NO_DATA,       "W759: no inspections from %s to %s", "W759：%s 至 %s 没有质检记录") \
+    X(S_STATS_COMPUTING,     "Counting...", "正在统计…") \
+    X(S_STATS_FROM,          "From", "从") \
+    X(S_STATS_TO,            "to", "到") \
+    X(S_STATS_TYPE_RANGE,    "or type dates, Enter", "或输入日期后回车") \
+    X(S_STATS_RANGE_DAYS,    "%d days", "共 %d 天") \
+    X(S_STATS_COL_ITEMS,     "Items", "件数") \
+    X(S_STATS_COL_PER_HOUR,  "Per hour", "每小时") \
+    X(S_STATS_COL_MEDIAN,    "Median", "中位用时") \
+    X(S_STATS_COL_AGREE,     "Agree", "一致率") \
+    X(S_STATS_COL_KAPPA,     "Kappa", "Kappa") \
+    X(S_STATS_COL_GRADES,    "Grades", "等级") \
+    X(S_STATS_STATION,       "Whole station", "全站") \
+    X(S_STATS_CAL_LINE,      "Blind re-grades: %lld pairs, %s identical, kappa %s; %lld still to re-grade", \
+                             "盲评复检：%lld 对，一致 %s，kappa %s；待复检 %lld 件") \
+    X(S_STATS_CAL_NONE,      "No blind re-grades in this range yet; %lld waiting", \
+                             "此时间范围内尚无盲评复检；待复检 %lld 件") \
+    X(S_STATS_STEPS_TITLE,   "Median seconds per checklist step", "每个检查步骤的中位用时") \
+    X(S_STATS_SECONDS,       "%.1f s", "%.1f 秒") \
+    X(S_STATS_LIST_TITLE,    "%s: %lld inspections", "%s：共 %lld 件") \
+    X(S_STATS_LIST_SHOWING,  "The newest %d; tap one to open it", "显示最新 %d 件，点击查看详情") \
+    X(S_STATS_TAP_HINT,      "Tap a bar to list its inspections", "点击柱形可查看对应的质检记录") \
+    X(S_STATS_DIM_DAY,       "Day %s", "%s 当天") \
+    X(S_STATS_DIM_GRADE,     "Grade %s", "等级 %s") \
+    X(S_STATS_DIM_DEFECT,    "Defect %s", "缺陷 %s") \
+    X(S_STATS_DIM_REASON,    "Declared: %s", "申报原因：%s") \
+    X(S_STATS_DIM_GRADER,    "Grader %s", "质检员 %s") \
+    X(S_STATS_ANSWERS,       "Answers", "检查结果")
+/* clang-format on */
+
 enum str {
-    S_NOT_LOGGED_IN,
-    S_LANG_NAME,  /* this language's own name: "English", "中文" */
-    S_LANG_SHORT, /* "EN", "中文" */
-    S_OK,
-    S_BACK,
-    S_CONTINUE,
-    S_CONFIRM,
-    S_RETRY,
-    S_TYPE_HINT, /* under an input field: "Type, then press Enter" */
-
-    S_LOGIN_BADGE_TITLE,
-    S_LOGIN_BADGE_SUB,
-    S_LOGIN_BADGE_WAIT,
-    S_LOGIN_HELLO, /* %s: the badge's name */
-    S_LOGIN_PIN_TITLE,
-    S_LOGIN_PIN_SUB,
-    S_LOGIN_PIN_EMPTY,
-
-    S_SCAN_TITLE,
-    S_SCAN_SUB,
-    S_SCAN_WAITING,
-    S_SCAN_LAST,
-    S_SCAN_NONE_YET,
-    S_SCAN_COUNT, /* %d: saved this session */
-    S_LOGOUT,
-    S_STATS,
-
-    S_ITEM_EXPECTED,
-    S_ITEM_SKU,
-    S_ITEM_RMA,
-    S_ITEM_ORDER,
-    S_ITEM_REASON,
-    S_ITEM_DELIVERED,
-    S_ITEM_CATEGORY,
-    S_ITEM_NO_CATEGORY,
-    S_BADGE_LATE,
-    S_BADGE_MISMATCH,
-    S_BADGE_BLIND,
-    S_BADGE_REGRADE, /* a blind re-grade (calibration) */
-    S_ITEM_SCAN_TITLE,
-    S_ITEM_SCAN_WAITING,
-    S_ITEM_SCANNED,
-    S_ITEM_BLIND_TITLE,
-    S_ITEM_BLIND_SUB, /* %s: the RMA */
-    S_PICK_TITLE,
-    S_PICK_SUB, /* %s: the RMA */
-    S_EXISTING_TITLE,
-    S_EXISTING_WHEN, /* %s: time, %s: badge */
-    S_REGRADE,
-    S_REPRINT,
-
-    S_QUESTION_OF, /* %d of %d */
-
-    S_GRADE,
-    S_DISPOSITION,
-    S_DEFECTS,
-    S_NO_DEFECTS,
-    S_RESPONSIBILITY,
-    S_SUGGESTED, /* %s: the suggested responsibility */
-    S_SAVING,
-    S_NOT_SAVED,
-    S_NOT_SAVED_HINT,
-    S_GRADE_NONE, /* an aspect without checks */
-
-    S_ASPECT_COSMETIC,
-    S_ASPECT_FUNCTIONAL,
-    S_ASPECT_COMPLETENESS,
-
-    S_RESP_NONE,
-    S_RESP_MERCHANT,
-    S_RESP_LOGISTICS,
-    S_RESP_CUSTOMER,
-    S_RESP_PLATFORM,
-
-    S_ROLE_GRADER,
-    S_ROLE_SUPERVISOR,
-    S_ROLE_ADMIN,
-
-    S_DISP_RESTOCK,
-    S_DISP_OPEN_BOX,
-    S_DISP_REFURBISH,
-    S_DISP_RETURN_TO_VENDOR,
-    S_DISP_LIQUIDATE,
-    S_DISP_SCRAP,
-
-    S_STATS_TITLE,
-    S_STATS_SOON,
-
-    S_STATUS_LABELS, /* %d */
-    S_STATUS_OUTBOX, /* %d */
-    S_STATUS_SYNC_ERROR,
-    S_STATUS_SYNCED, /* %s: time of the last finished sync */
-    S_STATE_READY,
-    S_STATE_OFFLINE,
-    S_STATE_ERROR,
-    S_STATE_BUSY,
-    S_STATE_PAPER_OUT, /* a printer out of labels or ribbon */
-    S_STATE_PAUSED,    /* a printer paused or with its head open */
-
+#define I18N_ID(id, en, zh) id,
+    I18N_TABLE(I18N_ID)
+#undef I18N_ID
     S_COUNT
 };
 
-/* The text of `id` in `lang`. Never NULL. */
+/* The text of `id` in `lang` (English for an unknown language, "" for an
+ * unknown id). Never NULL. */
 const char *tr(enum lang lang, enum str id);
 
 /* The text of `id` formatted with printf arguments into out. Returns out. */
 char *trf(char *out, size_t outlen, enum lang lang, enum str id, ...);
 
 /* The words of a core message with its argument and number, without the
- * error id (the caller shows msg_error_id() beside it). Returns out. */
+ * error id (the caller shows msg_error_id() beside it); "" for MSG_NONE.
+ * Returns out. */
 char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char *arg, int num);
+
+/* The row of a core message; S_COUNT for MSG_NONE and for a message the
+ * table lacks. */
+enum str i18n_msg_str(enum msg m);
 
 /* A disposition id from the rules ("open_box") in words; the id itself when
  * it is not one the station knows. */
 const char *i18n_disposition(enum lang lang, const char *id);
+/* A declared return reason from the manifest ("defective") in words; the id
+ * itself when unknown. */
+const char *i18n_reason(enum lang lang, const char *id);
 const char *i18n_responsibility(enum lang lang, enum responsibility r);
 const char *i18n_role(enum lang lang, enum role r);
 const char *i18n_aspect(enum lang lang, enum aspect a);
 /* A device state word from a driver ("ready", "offline", …); itself when unknown. */
 const char *i18n_device_state(enum lang lang, const char *state);
 
-/* The raw table entries, for tests: the format of a string id or a message
- * (NULL when missing). */
+/* The table itself, for tests: a row's text (NULL for an id or language out
+ * of range) and its id's name ("S_OK"). */
 const char *i18n_raw(enum str id, enum lang lang);
-const char *i18n_msg_raw(enum msg m, enum lang lang);
+const char *i18n_key(enum str id);
 
 #endif

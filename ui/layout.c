@@ -1,6 +1,7 @@
 /*
- * layout.c — the parts every screen shares (top bar, message bar), the
- * building blocks of a display list, hit testing, and ui_layout().
+ * layout.c — the building blocks of a display list, the parts every screen
+ * shares (top bar, message bar), lay_build (which calls the screen's own
+ * layout, screens.h), hit testing, and ui_layout().
  */
 #include "layout.h"
 
@@ -9,17 +10,17 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "screens.h"
 #include "theme.h"
 
 /* ---- building blocks --------------------------------------------------- */
 
 struct lay_item *lay_add(struct lay *L, enum lay_kind kind, int x, int y, int w, int h)
 {
-    static _Thread_local struct lay_item scratch; /* absorbs writes when full */
     struct lay_item *it;
     if (L->n >= LAY_MAX) {
         L->overflow = true;
-        it = &scratch;
+        it = &L->spare;
     } else {
         it = &L->items[L->n++];
     }
@@ -114,12 +115,17 @@ static struct lay_item *button(struct lay *L, int x, int y, int w, int h, enum l
     return it;
 }
 
+static void set_action_text(struct lay_item *it, const char *text)
+{
+    snprintf(it->w.act.text, sizeof it->w.act.text, "%s", text ? text : "");
+}
+
 struct lay_item *lay_button_key(struct lay *L, int x, int y, int w, int h, enum lay_style style,
                                 const char *label, const char *hint, enum key key)
 {
     struct lay_item *it = button(L, x, y, w, h, style, label, hint);
-    it->w.ev.type = EV_KEY;
-    it->w.ev.key = key;
+    it->w.act.type = EV_KEY;
+    it->w.act.key = key;
     return it;
 }
 
@@ -127,9 +133,8 @@ struct lay_item *lay_button_text(struct lay *L, int x, int y, int w, int h, enum
                                  const char *label, const char *send)
 {
     struct lay_item *it = button(L, x, y, w, h, style, label, NULL);
-    it->w.ev.type = EV_TEXT;
-    snprintf(it->w.ev.text, sizeof it->w.ev.text, "%s", send);
-    it->w.ev.len = strlen(it->w.ev.text);
+    it->w.act.type = EV_TEXT;
+    set_action_text(it, send);
     return it;
 }
 
@@ -137,8 +142,39 @@ struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum
                                  const char *label, const char *hint, int pick)
 {
     struct lay_item *it = button(L, x, y, w, h, style, label, hint);
-    it->w.ev.type = EV_PICK;
-    it->w.ev.pick = pick;
+    it->w.act.type = EV_PICK;
+    it->w.act.pick = pick;
+    return it;
+}
+
+struct lay_item *lay_button_pick_key(struct lay *L, int x, int y, int w, int h,
+                                     enum lay_style style, const char *label, int pick,
+                                     const char *key)
+{
+    struct lay_item *it = lay_button_pick(L, x, y, w, h, style, label, NULL, pick);
+    set_action_text(it, key);
+    return it;
+}
+
+struct chart *lay_chart(struct lay *L, enum chart_kind kind)
+{
+    struct chart *c;
+    if (L->ncharts >= LAY_CHARTS) {
+        L->overflow = true;
+        c = &L->charts[LAY_CHARTS - 1];
+    } else {
+        c = &L->charts[L->ncharts++];
+    }
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->values = true;
+    return c;
+}
+
+struct lay_item *lay_place_chart(struct lay *L, const struct chart *c, int x, int y, int w, int h)
+{
+    struct lay_item *it = lay_add(L, LK_CHART, x, y, w, h);
+    it->num = (int)(c - L->charts);
     return it;
 }
 
@@ -248,6 +284,7 @@ static void lay_msgbar(const struct view *v, struct lay *L)
 void lay_build(const struct view *v, struct lay *L)
 {
     L->n = 0;
+    L->ncharts = 0;
     L->overflow = false;
     L->lang = v->lang;
     lay_panel(L, 0, 0, UI_W, UI_H, C_BG, 0, 0);
@@ -277,7 +314,7 @@ const struct lay_item *lay_hit(const struct lay *lay, int x, int y)
 
 int ui_layout(const struct view *view, struct ui_widget *widgets, int max)
 {
-    struct lay *lay = malloc(sizeof *lay); /* ~45 KB: kept off the stack */
+    struct lay *lay = malloc(sizeof *lay); /* ~90 KB: kept off the stack */
     if (!lay)
         return 0;
     lay_build(view, lay);
@@ -286,4 +323,17 @@ int ui_layout(const struct view *view, struct ui_widget *widgets, int max)
         widgets[n++] = lay->items[i].w;
     free(lay);
     return n;
+}
+
+void ui_action_event(const struct ui_action *act, int64_t now, struct event *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = act->type;
+    out->now = now;
+    out->key = act->key;
+    out->pick = act->pick;
+    size_t len = strnlen(act->text, sizeof act->text - 1);
+    memcpy(out->text, act->text, len);
+    out->text[len] = 0;
+    out->len = len;
 }

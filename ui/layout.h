@@ -2,8 +2,10 @@
  * layout.h — a view laid out as a display list (inside ui/ only).
  *
  * lay_build() turns the core's view into a list of items in drawing order:
- * panels, texts, buttons and a few special shapes, each with its rectangle
- * and, for buttons, the event a touch sends. It is pure (no SDL, no fonts):
+ * panels, texts, buttons, charts and a few special shapes, each with its
+ * rectangle and, for buttons, the small action a touch sends (ui.h
+ * struct ui_action). The list holds everything it draws: its texts, and
+ * the charts its LK_CHART items stand for. It is pure (no SDL, no fonts):
  * the same list is painted by paint.c and hit-tested by ui.c, so what is
  * drawn is exactly what can be touched. Texts are fitted into their boxes at
  * paint time (wrapped, shrunk down to min_size, then cut with "…").
@@ -18,9 +20,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chart.h"
 #include "ui.h"
 
 #define LAY_MAX 128
+#define LAY_CHARTS 6
 #define LAY_TEXT_MAX 320
 #define LAY_HINT_MAX 16
 
@@ -33,7 +37,7 @@ enum lay_kind {
     LK_PROGRESS, /* total segments, num of them done, the next one current */
     LK_GRADE,    /* a grade letter on its coloured tile: num = enum grade */
     LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
-    LK_CHART,    /* a chart (chart.h): `ref` points at its struct chart */
+    LK_CHART,    /* a chart (chart.h): num = its index in struct lay's charts */
 };
 
 enum lay_style {
@@ -52,7 +56,7 @@ enum lay_valign { VA_CENTER, VA_TOP };
 enum lay_icon { ICON_NONE, ICON_BACKSPACE, ICON_CHECK };
 
 struct lay_item {
-    struct ui_widget w; /* rectangle, public kind, event */
+    struct ui_widget w; /* rectangle, public kind, action */
     enum lay_kind kind;
     enum lay_style style;
     enum lay_align align;
@@ -68,14 +72,16 @@ struct lay_item {
     int num, total;
     char hint[LAY_HINT_MAX]; /* key hint on a button: "1", "Esc", "F2" */
     char text[LAY_TEXT_MAX];
-    const void *ref; /* LK_CHART: its struct chart, valid while the view is */
 };
 
 struct lay {
     int n;
-    bool overflow; /* more items were added than fit: a layout bug */
+    bool overflow; /* more items or charts were added than fit: a layout bug */
     enum lang lang;
     struct lay_item items[LAY_MAX];
+    struct lay_item spare; /* takes the writes to items past LAY_MAX */
+    int ncharts;
+    struct chart charts[LAY_CHARTS];
 };
 
 /* Lay out `view` into *out (cleared first). Pure. */
@@ -84,8 +90,10 @@ void lay_build(const struct view *view, struct lay *out);
 /* The topmost item with an event that contains (x, y), or NULL. */
 const struct lay_item *lay_hit(const struct lay *lay, int x, int y);
 
-/* ---- building blocks (layout.c), used by the screens (screens.c) ---- */
+/* ---- building blocks (layout.c), used by the screens (screens.h) ---- */
 
+/* A new item, cleared, with the defaults (FS_BODY text, C_TEXT, left,
+ * centred); a spare one when the list is full (and L->overflow set). */
 struct lay_item *lay_add(struct lay *L, enum lay_kind kind, int x, int y, int w, int h);
 struct lay_item *lay_panel(struct lay *L, int x, int y, int w, int h, uint32_t bg, uint32_t border,
                            int radius);
@@ -104,6 +112,17 @@ struct lay_item *lay_button_text(struct lay *L, int x, int y, int w, int h, enum
                                  const char *label, const char *send);
 struct lay_item *lay_button_pick(struct lay *L, int x, int y, int w, int h, enum lay_style style,
                                  const char *label, const char *hint, int pick);
+/* A choice whose pick carries a key too (a statistics bar's day, grade,
+ * defect…; a listed row's plate): at most UI_ACTION_TEXT - 1 bytes. */
+struct lay_item *lay_button_pick_key(struct lay *L, int x, int y, int w, int h,
+                                     enum lay_style style, const char *label, int pick,
+                                     const char *key);
+
+/* A new chart of `kind` in the list's own charts, cleared, values shown
+ * (when all LAY_CHARTS are taken: the last one again, and L->overflow set);
+ * and the LK_CHART item that draws chart c of L at (x, y, w, h). */
+struct chart *lay_chart(struct lay *L, enum chart_kind kind);
+struct lay_item *lay_place_chart(struct lay *L, const struct chart *c, int x, int y, int w, int h);
 
 /* A grid of n equal cells in the rectangle, cols columns, gap between. */
 void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int i, int *cx, int *cy,
@@ -112,15 +131,6 @@ void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int 
 /* Colours of a grade: the letter's and its tile's. */
 uint32_t lay_grade_color(enum grade g);
 uint32_t lay_grade_soft(enum grade g);
-
-/* The screens (screens.c). Each lays out the content area. */
-void lay_login(const struct view *v, struct lay *L);
-void lay_scan(const struct view *v, struct lay *L);
-void lay_item(const struct view *v, struct lay *L);
-void lay_check(const struct view *v, struct lay *L);
-void lay_summary(const struct view *v, struct lay *L);
-void lay_stats(const struct view *v, struct lay *L);
-void lay_stats_screen(const struct view *v, struct lay *L); /* screen_stats.c */
 
 /* ---- painting (paint.c) ---- */
 struct draw;

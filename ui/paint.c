@@ -233,8 +233,8 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
             snprintf(c->text, sizeof c->text, "%s", s->devices[i].name);
         else
             snprintf(c->text, sizeof c->text, "%s %s%s%s", s->devices[i].name,
-                     i18n_device_state(lang, s->devices[i].state),
-                     s->devices[i].code[0] ? " " : "", s->devices[i].code);
+                     i18n_device_state(lang, s->devices[i].state), s->devices[i].code[0] ? " " : "",
+                     s->devices[i].code);
         c->dot = ok ? 0x4ADE80u : 0xF87171u;
         c->fg = ok ? C_TOPBAR_MUTED : 0xFECACAu;
         c->urgency = ok ? 0 : 2;
@@ -319,7 +319,10 @@ void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *st
         case LK_PROGRESS: paint_progress(d, it); break;
         case LK_GRADE: paint_grade(d, it); break;
         case LK_STATUS: paint_status(d, it, lay->lang, status); break;
-        case LK_CHART: chart_paint(d, it, lay->lang); break;
+        case LK_CHART:
+            if (it->num >= 0 && it->num < lay->ncharts)
+                chart_paint(d, &lay->charts[it->num], it->w.x, it->w.y, it->w.w, it->w.h);
+            break;
         }
     }
 }

@@ -14,116 +14,17 @@
  *         inspections carry ST_GHOST touch targets: a touch lists them, a
  *         touch on a listed one opens it (answers, time per step, reprint).
  *
- * Charts are LK_CHART items pointing at struct charts kept here (one UI
- * thread; they are rebuilt by every layout and painted right after it).
+ * Charts live in the display list beside the items that place them
+ * (lay_chart, lay_place_chart), so a laid-out frame holds all it draws.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "chart.h"
 #include "i18n.h"
-#include "layout.h"
+#include "screens.h"
 #include "theme.h"
-
-enum t {
-    T_TODAY, T_7D, T_30D, T_CUSTOM,
-    T_OVERVIEW, T_SPLITS, T_DEFECTS, T_GRADERS, T_STEPS,
-    T_INSPECTIONS, T_LATE, T_MISMATCH, T_DEFECTIVE_OK, T_AGREEMENT,
-    T_PER_DAY, T_GRADES, T_DISPOSITIONS, T_RESPONSIBILITY, T_TOP_DEFECTS, T_REASONS,
-    T_FUNC_OK, T_FUNC_FAULT, T_NO_FUNC,
-    T_NO_DATA, T_COMPUTING, T_FROM, T_TO, T_TYPE_RANGE, T_RANGE_DAYS,
-    T_G_NAME, T_G_ITEMS, T_G_PER_H, T_G_MEDIAN, T_G_AGREE, T_G_KAPPA, T_G_MIX, T_STATION,
-    T_CAL_LINE, T_CAL_NONE, T_STEPS_TITLE, T_SECONDS,
-    T_LIST_TITLE, T_LIST_SHOWING, T_TAP_HINT,
-    T_DIM_DAY, T_DIM_GRADE, T_DIM_DEFECT, T_DIM_REASON, T_DIM_GRADER,
-    T_ANSWERS, T_BY, T_NONE_SHORT,
-    T_COUNT_
-};
-
-static const char *const T[T_COUNT_][LANG_COUNT] = {
-    [T_TODAY] = {"Today", "今天"},
-    [T_7D] = {"7 days", "近 7 天"},
-    [T_30D] = {"30 days", "近 30 天"},
-    [T_CUSTOM] = {"Custom", "自定义"},
-    [T_OVERVIEW] = {"Overview", "概览"},
-    [T_SPLITS] = {"Outcomes", "去向与责任"},
-    [T_DEFECTS] = {"Defects", "缺陷与原因"},
-    [T_GRADERS] = {"Graders", "质检员"},
-    [T_STEPS] = {"Steps", "步骤用时"},
-    [T_INSPECTIONS] = {"Inspections", "质检件数"},
-    [T_LATE] = {"Late returns", "逾期退货"},
-    [T_MISMATCH] = {"Wrong item", "商品不符"},
-    [T_DEFECTIVE_OK] = {"\"Defective\", works", "申报故障实测正常"},
-    [T_AGREEMENT] = {"Re-grade agreement", "复检一致率"},
-    [T_PER_DAY] = {"Inspections per day", "每日质检件数"},
-    [T_GRADES] = {"Grades", "等级分布"},
-    [T_DISPOSITIONS] = {"Where items go", "商品去向"},
-    [T_RESPONSIBILITY] = {"Who is responsible", "责任方"},
-    [T_TOP_DEFECTS] = {"Top defect codes", "最常见缺陷代码"},
-    [T_REASONS] = {"Declared reason against what was found", "申报退货原因与实际检查结果"},
-    [T_FUNC_OK] = {"Functions OK", "功能正常"},
-    [T_FUNC_FAULT] = {"Function fault", "功能故障"},
-    [T_NO_FUNC] = {"No function check", "无功能检查"},
-    [T_NO_DATA] = {"W759: no inspections from %s to %s", "W759：%s 至 %s 没有质检记录"},
-    [T_COMPUTING] = {"Counting...", "正在统计…"},
-    [T_FROM] = {"From", "从"},
-    [T_TO] = {"to", "到"},
-    [T_TYPE_RANGE] = {"or type dates, Enter", "或输入日期后回车"},
-    [T_RANGE_DAYS] = {"%d days", "共 %d 天"},
-    [T_G_NAME] = {"Grader", "质检员"},
-    [T_G_ITEMS] = {"Items", "件数"},
-    [T_G_PER_H] = {"Per hour", "每小时"},
-    [T_G_MEDIAN] = {"Median", "中位用时"},
-    [T_G_AGREE] = {"Agree", "一致率"},
-    [T_G_KAPPA] = {"Kappa", "Kappa"},
-    [T_G_MIX] = {"Grades", "等级"},
-    [T_STATION] = {"Whole station", "全站"},
-    [T_CAL_LINE] = {"Blind re-grades: %lld pairs, %s identical, kappa %s; %lld still to re-grade",
-                    "盲评复检：%lld 对，一致 %s，kappa %s；待复检 %lld 件"},
-    [T_CAL_NONE] = {"No blind re-grades in this range yet; %lld waiting",
-                    "此时间范围内尚无盲评复检；待复检 %lld 件"},
-    [T_STEPS_TITLE] = {"Median seconds per checklist step", "每个检查步骤的中位用时"},
-    [T_SECONDS] = {"%.1f s", "%.1f 秒"},
-    [T_LIST_TITLE] = {"%s: %lld inspections", "%s：共 %lld 件"},
-    [T_LIST_SHOWING] = {"The newest %d; tap one to open it", "显示最新 %d 件，点击查看详情"},
-    [T_TAP_HINT] = {"Tap a bar to list its inspections", "点击柱形可查看对应的质检记录"},
-    [T_DIM_DAY] = {"Day %s", "%s 当天"},
-    [T_DIM_GRADE] = {"Grade %s", "等级 %s"},
-    [T_DIM_DEFECT] = {"Defect %s", "缺陷 %s"},
-    [T_DIM_REASON] = {"Declared: %s", "申报原因：%s"},
-    [T_DIM_GRADER] = {"Grader %s", "质检员 %s"},
-    [T_ANSWERS] = {"Answers", "检查结果"},
-    [T_BY] = {"%s by %s", "%s，质检员 %s"},
-    [T_NONE_SHORT] = {"—", "—"},
-};
-
-static const char *t(enum lang l, enum t id)
-{
-    const char *s = T[id][(unsigned)l < LANG_COUNT ? l : LANG_EN];
-    return s ? s : T[id][LANG_EN];
-}
-
-/* Declared reasons from manifests, in words; the id itself when unknown. */
-static const char *reason_words(enum lang l, const char *id)
-{
-    static const struct {
-        const char *id, *text[LANG_COUNT];
-    } known[] = {
-        {"defective", {"Defective", "故障"}},
-        {"not_as_described", {"Not as described", "与描述不符"}},
-        {"changed_mind", {"Changed mind", "不想要了"}},
-        {"damaged_in_transit", {"Damaged in transit", "运输损坏"}},
-        {"damaged", {"Damaged", "损坏"}},
-        {"wrong_item", {"Wrong item sent", "发错商品"}},
-        {"wrong_size", {"Wrong size", "尺码不合适"}},
-    };
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strcmp(id, known[i].id) == 0)
-            return known[i].text[(unsigned)l < LANG_COUNT ? l : LANG_EN];
-    return id;
-}
 
 /* A check id in words, from the first category of the rules that has it. */
 static const char *check_words(const struct view *v, const char *category, const char *id)
@@ -162,34 +63,15 @@ static const char *answer_words(const struct view *v, const char *category, cons
 #define ROW_H 64
 #define TITLE_H 40
 
-static struct chart charts[6];
-static int ncharts;
-
-static struct chart *new_chart(enum chart_kind kind)
-{
-    struct chart *c = &charts[ncharts < 5 ? ncharts++ : 5];
-    memset(c, 0, sizeof *c);
-    c->kind = kind;
-    c->values = true;
-    return c;
-}
-
-static void place_chart(struct lay *L, struct chart *c, int x, int y, int w, int h)
-{
-    struct lay_item *it = lay_add(L, LK_CHART, x, y, w, h);
-    it->ref = c;
-}
-
 static void title(struct lay *L, int x, int y, int w, const char *text)
 {
     lay_text(L, x, y, w, TITLE_H, text, FS_BODY, C_TEXT, AL_LEFT, true)->max_lines = 1;
 }
 
+/* A touch target over something drawn (a bar, a row, a tile). */
 static void ghost(struct lay *L, int x, int y, int w, int h, int pick, const char *key)
 {
-    struct lay_item *it = lay_button_pick(L, x, y, w, h, ST_GHOST, "", NULL, pick);
-    snprintf(it->w.ev.text, sizeof it->w.ev.text, "%s", key ? key : "");
-    it->w.ev.len = strlen(it->w.ev.text);
+    lay_button_pick_key(L, x, y, w, h, ST_GHOST, "", pick, key);
 }
 
 static void fmt_pct(double share, char *out, size_t outlen)
@@ -199,7 +81,7 @@ static void fmt_pct(double share, char *out, size_t outlen)
 
 static const char *disposition_words(enum lang l, const char *id)
 {
-    return id[0] ? i18n_disposition(l, id) : t(l, T_NONE_SHORT);
+    return id[0] ? i18n_disposition(l, id) : tr(l, S_DASH);
 }
 
 /* ---- the frame: pages, period, range ------------------------------------- */
@@ -208,12 +90,13 @@ static void sidebar(const struct view *v, struct lay *L, bool nav)
 {
     enum lang l = v->lang;
     if (nav) {
-        static const enum t names[PAGE_COUNT] = {T_OVERVIEW, T_SPLITS, T_DEFECTS, T_GRADERS,
-                                                 T_STEPS};
+        static const enum str names[PAGE_COUNT] = {S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES,
+                                                   S_STATS_PAGE_DEFECTS, S_STATS_PAGE_GRADERS,
+                                                   S_STATS_PAGE_STEPS};
         for (int i = 0; i < PAGE_COUNT; i++) {
             bool on = v->stats_page == (enum stats_page)i;
             lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * (ROW_H + 8), SIDE_W, ROW_H,
-                            on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, t(l, names[i]), NULL,
+                            on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, tr(l, names[i]), NULL,
                             STATS_PICK_PAGE + i);
         }
     }
@@ -225,27 +108,28 @@ static void sidebar(const struct view *v, struct lay *L, bool nav)
     char to[24];
     snprintf(to, sizeof to, "→ %s", b);
     lay_text(L, SIDE_X, y + 34, SIDE_W, 34, to, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
-    snprintf(days, sizeof days, t(l, T_RANGE_DAYS),
+    snprintf(days, sizeof days, tr(l, S_STATS_RANGE_DAYS),
              (int)(v->stats_range.to_day - v->stats_range.from_day + 1));
     if (v->stats_range_ok)
         lay_text(L, SIDE_X, y + 68, SIDE_W, 34, days, FS_SMALL, C_MUTED, AL_LEFT, false)
             ->max_lines = 1;
-    lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY,
-                   tr(l, S_BACK), "Esc", KEY_ESCAPE);
+    lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY, tr(l, S_BACK),
+                   "Esc", KEY_ESCAPE);
 }
 
 /* The period toggles, and for Custom the dates. Returns the y below. */
 static int period_bar(const struct view *v, struct lay *L)
 {
     enum lang l = v->lang;
-    static const enum t names[PERIOD_COUNT] = {T_TODAY, T_7D, T_30D, T_CUSTOM};
+    static const enum str names[PERIOD_COUNT] = {S_STATS_TODAY, S_STATS_7D, S_STATS_30D,
+                                                 S_STATS_CUSTOM};
     const int w = 150;
     for (int i = 0; i < PERIOD_COUNT; i++) {
         char hint[12];
         snprintf(hint, sizeof hint, "%d", i + 1);
         bool on = v->stats_period == (enum stats_period)i;
         lay_button_pick(L, MAIN_X + i * (w + 10), CONTENT_Y0, w, ROW_H,
-                        on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, t(l, names[i]), NULL,
+                        on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, tr(l, names[i]), NULL,
                         STATS_PICK_PERIOD + i);
     }
     int sx = MAIN_X + PERIOD_COUNT * (w + 10) + 8;
@@ -254,11 +138,11 @@ static int period_bar(const struct view *v, struct lay *L)
     if (v->stats_error)
         status = v->stats_error;
     else if (v->stats_busy)
-        status = t(l, T_COMPUTING);
+        status = tr(l, S_STATS_COMPUTING);
     else if (v->stats && v->stats_dim == SD_NONE && v->stats_range_ok && v->stats->total > 0 &&
              v->stats->range.from_day == v->stats_range.from_day &&
              v->stats->range.to_day == v->stats_range.to_day) {
-        snprintf(buf, sizeof buf, "%s", t(l, T_TAP_HINT));
+        snprintf(buf, sizeof buf, "%s", tr(l, S_STATS_TAP_HINT));
         status = buf;
     }
     if (status)
@@ -272,34 +156,38 @@ static int period_bar(const struct view *v, struct lay *L)
     stats_day_text(v->stats_range.from_day, a, sizeof a);
     stats_day_text(v->stats_range.to_day, b, sizeof b);
     int x = MAIN_X;
-    lay_text(L, x, y, 64, ROW_H, t(l, T_FROM), FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    lay_text(L, x, y, 64, ROW_H, tr(l, S_STATS_FROM), FS_SMALL, C_MUTED, AL_LEFT, false)
+        ->max_lines = 1;
     x += 64;
     lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 0);
     lay_text(L, x + 64, y, 150, ROW_H, a, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
     lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 1);
     x += 278 + 12;
-    lay_text(L, x, y, 40, ROW_H, t(l, T_TO), FS_SMALL, C_MUTED, AL_CENTER, false)->max_lines = 1;
+    lay_text(L, x, y, 40, ROW_H, tr(l, S_STATS_TO), FS_SMALL, C_MUTED, AL_CENTER, false)
+        ->max_lines = 1;
     x += 44;
     lay_button_pick(L, x, y, 64, ROW_H, ST_SECONDARY, "−", NULL, STATS_PICK_DAY + 2);
     lay_text(L, x + 64, y, 150, ROW_H, b, FS_SMALL, C_TEXT, AL_CENTER, true)->max_lines = 1;
     lay_button_pick(L, x + 214, y, 64, ROW_H, ST_SECONDARY, "+", NULL, STATS_PICK_DAY + 3);
     x += 278 + 12;
-    struct lay_item *f = lay_field(L, x, y, CONTENT_X1 - x, ROW_H, v->input, t(l, T_TYPE_RANGE),
-                                   FS_SMALL);
+    struct lay_item *f =
+        lay_field(L, x, y, CONTENT_X1 - x, ROW_H, v->input, tr(l, S_STATS_TYPE_RANGE), FS_SMALL);
     f->size = FS_SMALL;
     return y + ROW_H + 12;
 }
 
 /* ---- pages --------------------------------------------------------------- */
 
+/* A figure on a card; with pick, touching it lists the inspections behind
+ * it (the bar of dimension pick - STATS_PICK_BAR with `key`). */
 static void kpi(struct lay *L, int x, int y, int w, int h, const char *label, const char *value,
-                uint32_t color, int pick)
+                uint32_t color, int pick, const char *key)
 {
     lay_card(L, x, y, w, h);
     lay_text(L, x + 16, y + 8, w - 32, 32, label, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     lay_text(L, x + 16, y + 42, w - 32, 48, value, FS_LARGE, color, AL_LEFT, true)->max_lines = 1;
     if (pick)
-        ghost(L, x, y, w, h, pick, "");
+        ghost(L, x, y, w, h, pick, key);
 }
 
 static void page_overview(const struct view *v, struct lay *L, int y)
@@ -309,26 +197,25 @@ static void page_overview(const struct view *v, struct lay *L, int y)
     char buf[32], buf2[128];
     const int kh = 96, kw = (MAIN_W - 3 * 12) / 4;
     snprintf(buf, sizeof buf, "%lld", (long long)r->total);
-    kpi(L, MAIN_X, y, kw, kh, t(l, T_INSPECTIONS), buf, C_TEXT, 0);
+    kpi(L, MAIN_X, y, kw, kh, tr(l, S_STATS_INSPECTIONS), buf, C_TEXT, 0, "");
     fmt_pct(r->late_rate, buf, sizeof buf);
     snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->late);
-    kpi(L, MAIN_X + (kw + 12), y, kw, kh, t(l, T_LATE), buf2, r->late ? C_WARN_TEXT : C_TEXT,
-        r->late ? STATS_PICK_BAR + SD_LATE : 0);
+    kpi(L, MAIN_X + (kw + 12), y, kw, kh, tr(l, S_STATS_LATE), buf2, r->late ? C_WARN_TEXT : C_TEXT,
+        r->late ? STATS_PICK_BAR + SD_LATE : 0, "");
     fmt_pct(r->mismatch_rate, buf, sizeof buf);
     snprintf(buf2, sizeof buf2, "%s · %lld", buf, (long long)r->mismatch);
-    kpi(L, MAIN_X + 2 * (kw + 12), y, kw, kh, t(l, T_MISMATCH), buf2,
-        r->mismatch ? C_ERR_TEXT : C_TEXT, r->mismatch ? STATS_PICK_BAR + SD_MISMATCH : 0);
+    kpi(L, MAIN_X + 2 * (kw + 12), y, kw, kh, tr(l, S_STATS_MISMATCH), buf2,
+        r->mismatch ? C_ERR_TEXT : C_TEXT, r->mismatch ? STATS_PICK_BAR + SD_MISMATCH : 0, "");
     snprintf(buf, sizeof buf, "%lld", (long long)r->defective_functions_ok);
-    kpi(L, MAIN_X + 3 * (kw + 12), y, kw, kh, t(l, T_DEFECTIVE_OK), buf, C_TEXT,
-        r->defective_functions_ok ? STATS_PICK_BAR + SD_REASON : 0);
-    if (r->defective_functions_ok) /* the tile lists every "defective" return */
-        snprintf(L->items[L->n - 1].w.ev.text, sizeof L->items[0].w.ev.text, "defective");
+    kpi(L, MAIN_X + 3 * (kw + 12), y, kw, kh, tr(l, S_STATS_DEFECTIVE_OK), buf, C_TEXT,
+        r->defective_functions_ok ? STATS_PICK_BAR + SD_REASON : 0,
+        "defective"); /* the tile lists every "defective" return */
 
     y += kh + 16;
     const int lw = 580, gx = MAIN_X + lw + 24, gw = CONTENT_X1 - gx;
     const int ch = CONTENT_Y1 - y - TITLE_H;
-    title(L, MAIN_X, y, lw, t(l, T_PER_DAY));
-    struct chart *c = new_chart(CH_LINE);
+    title(L, MAIN_X, y, lw, tr(l, S_STATS_PER_DAY));
+    struct chart *c = lay_chart(L, CH_LINE);
     c->n = r->ndays < CHART_MAX ? r->ndays : CHART_MAX;
     int first = r->ndays - c->n; /* a longer custom range shows its last CHART_MAX days */
     for (int i = 0; i < c->n; i++) {
@@ -337,7 +224,7 @@ static void page_overview(const struct view *v, struct lay *L, int y)
         snprintf(c->label[i], sizeof c->label[i], "%s", day + 5); /* MM-DD */
         c->v[i][0] = (double)r->per_day[first + i];
     }
-    place_chart(L, c, MAIN_X, y + TITLE_H, lw, ch);
+    lay_place_chart(L, c, MAIN_X, y + TITLE_H, lw, ch);
     if (c->n <= 10)
         for (int i = 0; i < c->n; i++) {
             int sx, sy, sw, sh;
@@ -347,15 +234,15 @@ static void page_overview(const struct view *v, struct lay *L, int y)
                   stats_day_text(r->range.from_day + first + i, day, sizeof day));
         }
 
-    title(L, gx, y, gw, t(l, T_GRADES));
-    c = new_chart(CH_BARS);
+    title(L, gx, y, gw, tr(l, S_STATS_GRADES));
+    c = lay_chart(L, CH_BARS);
     c->n = 4;
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         snprintf(c->label[g - 1], sizeof c->label[0], "%s", grade_name((enum grade)g));
         c->v[g - 1][0] = (double)r->grades[g];
         c->color[g - 1] = lay_grade_color((enum grade)g);
     }
-    place_chart(L, c, gx, y + TITLE_H, gw, ch);
+    lay_place_chart(L, c, gx, y + TITLE_H, gw, ch);
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         int sx, sy, sw, sh;
         chart_bar_slot(c, gx, y + TITLE_H, gw, ch, g - 1, &sx, &sy, &sw, &sh);
@@ -366,14 +253,14 @@ static void page_overview(const struct view *v, struct lay *L, int y)
 
 /* Horizontal bars with their share; ghost rows for those with inspections. */
 static void hbars(struct lay *L, struct chart *c, int x, int y, int w, int h, enum stats_dim dim,
-                  char keys[][32], int64_t total)
+                  char keys[][UI_ACTION_TEXT], int64_t total)
 {
     for (int i = 0; i < c->n; i++) {
         char pct[16];
         fmt_pct(total ? c->v[i][0] / (double)total : 0, pct, sizeof pct);
         snprintf(c->value_text[i], sizeof c->value_text[i], "%.0f · %s", c->v[i][0], pct);
     }
-    place_chart(L, c, x, y, w, h);
+    lay_place_chart(L, c, x, y, w, h);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, x, y, w, h, i, &sx, &sy, &sw, &sh);
@@ -386,11 +273,11 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
-    static char keys[CHART_MAX][32];
+    char keys[CHART_MAX][UI_ACTION_TEXT], rkeys[CHART_MAX][UI_ACTION_TEXT];
     const int half = (MAIN_W - 24) / 2, h = (CONTENT_Y1 - y - TITLE_H) / 2 - 8;
     /* Dispositions (left, top), responsibility (left, bottom); defects right. */
-    title(L, MAIN_X, y, half, t(l, T_DISPOSITIONS));
-    struct chart *c = new_chart(CH_HBARS);
+    title(L, MAIN_X, y, half, tr(l, S_STATS_DISPOSITIONS));
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 210;
     c->n = r->ndisp < 6 ? r->ndisp : 6;
     for (int i = 0; i < c->n; i++) {
@@ -404,10 +291,9 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
     (void)h;
 
     int rx = MAIN_X + half + 24;
-    title(L, rx, y, half, t(l, T_RESPONSIBILITY));
-    c = new_chart(CH_HBARS);
+    title(L, rx, y, half, tr(l, S_STATS_RESPONSIBILITY));
+    c = lay_chart(L, CH_HBARS);
     c->label_w = 170;
-    static char rkeys[CHART_MAX][32];
     static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
                                                           RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
     static const uint32_t colors[RESP_COUNT] = {0x7C3AEDu, 0x0E7490u, 0xB45309u, 0x1D4ED8u,
@@ -426,11 +312,11 @@ static void page_defects(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
-    static char keys[CHART_MAX][32];
+    char keys[CHART_MAX][UI_ACTION_TEXT], rkeys[CHART_MAX][UI_ACTION_TEXT];
     const int lw = 470, rx = MAIN_X + lw + 24, rw = CONTENT_X1 - rx;
     const int h = CONTENT_Y1 - y - TITLE_H;
-    title(L, MAIN_X, y, lw, t(l, T_TOP_DEFECTS));
-    struct chart *c = new_chart(CH_HBARS);
+    title(L, MAIN_X, y, lw, tr(l, S_STATS_TOP_DEFECTS));
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 120;
     c->value_w = 160;
     c->n = r->ndefects < 7 ? r->ndefects : 7;
@@ -440,32 +326,31 @@ static void page_defects(const struct view *v, struct lay *L, int y)
         c->color[i] = C_GRADE_X;
         snprintf(keys[i], sizeof keys[i], "%s", r->defects[i].key);
     }
-    snprintf(c->empty, sizeof c->empty, "%s", t(l, T_NONE_SHORT));
+    snprintf(c->empty, sizeof c->empty, "%s", tr(l, S_DASH));
     hbars(L, c, MAIN_X, y + TITLE_H, lw, h, SD_DEFECT, keys, r->total);
 
-    title(L, rx, y, rw, t(l, T_REASONS));
-    c = new_chart(CH_HBARS);
+    title(L, rx, y, rw, tr(l, S_STATS_REASONS));
+    c = lay_chart(L, CH_HBARS);
     c->label_w = 180;
     c->value_w = 96;
     c->nseries = 3;
-    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", t(l, T_FUNC_OK));
-    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", t(l, T_FUNC_FAULT));
-    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", t(l, T_NO_FUNC));
+    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", tr(l, S_STATS_FUNC_OK));
+    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", tr(l, S_STATS_FUNC_FAULT));
+    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", tr(l, S_STATS_NO_FUNC));
     c->series_color[0] = C_OK;
     c->series_color[1] = C_ERR;
     c->series_color[2] = 0x64748Bu;
-    static char rkeys[CHART_MAX][32];
     c->n = r->nreasons < 6 ? r->nreasons : 6;
     for (int i = 0; i < c->n; i++) {
         const struct stats_reason *x = &r->reasons[i];
-        snprintf(c->label[i], sizeof c->label[i], "%s", reason_words(l, x->reason));
+        snprintf(c->label[i], sizeof c->label[i], "%s", i18n_reason(l, x->reason));
         c->v[i][0] = (double)x->functions_ok;
         c->v[i][1] = (double)x->function_fault;
         c->v[i][2] = (double)x->no_function;
         snprintf(c->value_text[i], sizeof c->value_text[i], "n=%lld", (long long)x->n);
         snprintf(rkeys[i], sizeof rkeys[i], "%s", x->reason);
     }
-    place_chart(L, c, rx, y + TITLE_H, rw, h);
+    lay_place_chart(L, c, rx, y + TITLE_H, rw, h);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, rx, y + TITLE_H, rw, h, i, &sx, &sy, &sw, &sh);
@@ -479,21 +364,22 @@ static void page_graders(const struct view *v, struct lay *L, int y)
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
     static const struct {
-        enum t head;
+        enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{T_G_NAME, 210, AL_LEFT},   {T_G_ITEMS, 90, AL_RIGHT},
-                {T_G_PER_H, 110, AL_RIGHT}, {T_G_MEDIAN, 120, AL_RIGHT},
-                {T_G_AGREE, 100, AL_RIGHT}, {T_G_KAPPA, 90, AL_RIGHT}};
+    } cols[] = {{S_ROLE_GRADER, 210, AL_LEFT},         {S_STATS_COL_ITEMS, 90, AL_RIGHT},
+                {S_STATS_COL_PER_HOUR, 110, AL_RIGHT}, {S_STATS_COL_MEDIAN, 120, AL_RIGHT},
+                {S_STATS_COL_AGREE, 100, AL_RIGHT},    {S_STATS_COL_KAPPA, 90, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
-        lay_text(L, x, y, cols[k].w, 36, t(l, cols[k].head), FS_SMALL, C_MUTED, cols[k].al, false)
+        lay_text(L, x, y, cols[k].w, 36, tr(l, cols[k].head), FS_SMALL, C_MUTED, cols[k].al, false)
             ->max_lines = 1;
         x += cols[k].w + 12;
     }
     const int mixx = x + 8, mixw = CONTENT_X1 - mixx;
-    lay_text(L, mixx, y, mixw - 4 * 22, 36, t(l, T_G_MIX), FS_SMALL, C_MUTED, AL_LEFT, false)
+    lay_text(L, mixx, y, mixw - 4 * 22, 36, tr(l, S_STATS_COL_GRADES), FS_SMALL, C_MUTED, AL_LEFT,
+             false)
         ->max_lines = 1;
     for (int g = GRADE_A; g <= GRADE_X; g++) /* the legend: each letter in its colour */
         lay_text(L, CONTENT_X1 - (GRADE_X - g + 1) * 22, y, 22, 36, grade_name((enum grade)g),
@@ -507,7 +393,7 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         nrows = fit;
     if (nrows > 6)
         nrows = 6;
-    struct chart *mix = new_chart(CH_MIX);
+    struct chart *mix = lay_chart(L, CH_MIX);
     mix->n = nrows;
     mix->nseries = 4;
     for (int g = GRADE_A; g <= GRADE_X; g++)
@@ -517,17 +403,17 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         char c[ncols][48];
         const struct stats_grader *g = row ? &r->graders[row - 1] : NULL;
         if (!g) {
-            snprintf(c[0], sizeof c[0], "%s", t(l, T_STATION));
+            snprintf(c[0], sizeof c[0], "%s", tr(l, S_STATS_STATION));
             snprintf(c[1], sizeof c[1], "%lld", (long long)r->total);
-            snprintf(c[2], sizeof c[2], "%s", t(l, T_NONE_SHORT));
-            snprintf(c[3], sizeof c[3], "%s", t(l, T_NONE_SHORT));
+            snprintf(c[2], sizeof c[2], "%s", tr(l, S_DASH));
+            snprintf(c[3], sizeof c[3], "%s", tr(l, S_DASH));
             if (r->cal_pairs)
                 snprintf(c[4], sizeof c[4], "%.0f%%",
                          100.0 * (double)r->cal_agree / (double)r->cal_pairs);
             else
-                snprintf(c[4], sizeof c[4], "%s", t(l, T_NONE_SHORT));
+                snprintf(c[4], sizeof c[4], "%s", tr(l, S_DASH));
             if (isnan(r->kappa))
-                snprintf(c[5], sizeof c[5], "%s", t(l, T_NONE_SHORT));
+                snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", r->kappa);
             for (int k = 0; k < 4; k++)
@@ -536,14 +422,14 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             snprintf(c[0], sizeof c[0], "%s", g->name[0] ? g->name : g->badge);
             snprintf(c[1], sizeof c[1], "%lld", (long long)g->n);
             snprintf(c[2], sizeof c[2], "%.1f", g->items_per_hour);
-            snprintf(c[3], sizeof c[3], t(l, T_SECONDS), g->median_s);
+            snprintf(c[3], sizeof c[3], tr(l, S_STATS_SECONDS), g->median_s);
             if (g->cal_pairs)
                 snprintf(c[4], sizeof c[4], "%.0f%%",
                          100.0 * (double)g->cal_agree / (double)g->cal_pairs);
             else
-                snprintf(c[4], sizeof c[4], "%s", t(l, T_NONE_SHORT));
+                snprintf(c[4], sizeof c[4], "%s", tr(l, S_DASH));
             if (isnan(g->kappa))
-                snprintf(c[5], sizeof c[5], "%s", t(l, T_NONE_SHORT));
+                snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", g->kappa);
             for (int k = 0; k < 4; k++)
@@ -553,27 +439,28 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
         x = MAIN_X;
         for (int k = 0; k < ncols; k++) {
-            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT,
-                     cols[k].al, k == 0 || row == 0)
+            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT, cols[k].al,
+                     k == 0 || row == 0)
                 ->max_lines = 1;
             x += cols[k].w + 12;
         }
         if (g && g->n)
             ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + SD_GRADER, g->badge);
     }
-    place_chart(L, mix, mixx, y, mixw, nrows * rh);
+    lay_place_chart(L, mix, mixx, y, mixw, nrows * rh);
     y += nrows * rh + 8;
     char line[256], agree[16], kappa[16];
     if (r->cal_pairs) {
-        snprintf(agree, sizeof agree, "%.0f%%", 100.0 * (double)r->cal_agree / (double)r->cal_pairs);
+        snprintf(agree, sizeof agree, "%.0f%%",
+                 100.0 * (double)r->cal_agree / (double)r->cal_pairs);
         if (isnan(r->kappa))
-            snprintf(kappa, sizeof kappa, "%s", t(l, T_NONE_SHORT));
+            snprintf(kappa, sizeof kappa, "%s", tr(l, S_DASH));
         else
             snprintf(kappa, sizeof kappa, "%.2f", r->kappa);
-        snprintf(line, sizeof line, t(l, T_CAL_LINE), (long long)r->cal_pairs, agree, kappa,
+        snprintf(line, sizeof line, tr(l, S_STATS_CAL_LINE), (long long)r->cal_pairs, agree, kappa,
                  (long long)r->cal_pending);
     } else {
-        snprintf(line, sizeof line, t(l, T_CAL_NONE), (long long)r->cal_pending);
+        snprintf(line, sizeof line, tr(l, S_STATS_CAL_NONE), (long long)r->cal_pending);
     }
     lay_text(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y > 72 ? 72 : CONTENT_Y1 - y, line, FS_SMALL,
              C_TEXT, AL_LEFT, false)
@@ -587,14 +474,14 @@ static void page_steps(const struct view *v, struct lay *L, int y)
     const struct stats_report *r = v->stats;
     const int ng = r->ngraders < 4 ? r->ngraders : 4, colw = 104;
     const int cw = MAIN_W - ng * colw;
-    title(L, MAIN_X, y, cw, t(l, T_STEPS_TITLE));
+    title(L, MAIN_X, y, cw, tr(l, S_STATS_STEPS_TITLE));
     for (int g = 0; g < ng; g++) {
         const struct stats_grader *gr = &r->graders[g];
         lay_text(L, MAIN_X + cw + g * colw, y, colw - 8, TITLE_H,
                  gr->name[0] ? gr->name : gr->badge, FS_SMALL, C_MUTED, AL_RIGHT, false)
             ->max_lines = 1;
     }
-    struct chart *c = new_chart(CH_HBARS);
+    struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 250;
     c->value_w = 110;
     c->n = r->nsteps < 7 ? r->nsteps : 7;
@@ -602,17 +489,18 @@ static void page_steps(const struct view *v, struct lay *L, int y)
         snprintf(c->label[i], sizeof c->label[i], "%s", check_words(v, NULL, r->steps[i].check));
         c->v[i][0] = r->steps[i].median_s;
         c->color[i] = C_PRIMARY;
-        snprintf(c->value_text[i], sizeof c->value_text[i], t(l, T_SECONDS), r->steps[i].median_s);
+        snprintf(c->value_text[i], sizeof c->value_text[i], tr(l, S_STATS_SECONDS),
+                 r->steps[i].median_s);
     }
     const int ch = CONTENT_Y1 - y - TITLE_H;
-    place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
+    lay_place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_row_slot(c, MAIN_X, y + TITLE_H, cw, ch, i, &sx, &sy, &sw, &sh);
         for (int g = 0; g < ng; g++) {
             const struct stats_grader *gr = &r->graders[g];
             char buf[32];
-            snprintf(buf, sizeof buf, "%s", t(l, T_NONE_SHORT));
+            snprintf(buf, sizeof buf, "%s", tr(l, S_DASH));
             for (int k = 0; k < gr->nsteps; k++)
                 if (!strcmp(gr->steps[k].check, r->steps[i].check))
                     snprintf(buf, sizeof buf, "%.1f", gr->steps[k].median_s);
@@ -630,31 +518,21 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     enum lang l = v->lang;
     const char *key = v->stats_key ? v->stats_key : "";
     switch (v->stats_dim) {
-    case SD_DAY: snprintf(out, outlen, t(l, T_DIM_DAY), key); break;
-    case SD_GRADE: snprintf(out, outlen, t(l, T_DIM_GRADE), key); break;
-    case SD_DEFECT: snprintf(out, outlen, t(l, T_DIM_DEFECT), key); break;
-    case SD_REASON: snprintf(out, outlen, t(l, T_DIM_REASON), reason_words(l, key)); break;
-    case SD_GRADER: snprintf(out, outlen, t(l, T_DIM_GRADER), key); break;
+    case SD_DAY: snprintf(out, outlen, tr(l, S_STATS_DIM_DAY), key); break;
+    case SD_GRADE: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADE), key); break;
+    case SD_DEFECT: snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), key); break;
+    case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), i18n_reason(l, key)); break;
+    case SD_GRADER: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADER), key); break;
     case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;
     case SD_RESPONSIBILITY: {
         int r = responsibility_from_name(key);
         snprintf(out, outlen, "%s", i18n_responsibility(l, r < 0 ? RESP_NONE : r));
         break;
     }
-    case SD_LATE: snprintf(out, outlen, "%s", t(l, T_LATE)); break;
-    case SD_MISMATCH: snprintf(out, outlen, "%s", t(l, T_MISMATCH)); break;
+    case SD_LATE: snprintf(out, outlen, "%s", tr(l, S_STATS_LATE)); break;
+    case SD_MISMATCH: snprintf(out, outlen, "%s", tr(l, S_STATS_MISMATCH)); break;
     default: snprintf(out, outlen, "%s", key); break;
     }
-}
-
-static void format_when(int64_t ms, char *out, size_t outlen)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    if (ms <= 0 || !localtime_r(&secs, &tm))
-        snprintf(out, outlen, "—");
-    else
-        strftime(out, outlen, "%m-%d %H:%M", &tm);
 }
 
 static void page_list(const struct view *v, struct lay *L, int y)
@@ -663,7 +541,7 @@ static void page_list(const struct view *v, struct lay *L, int y)
     char what[128], head[200];
     list_title(v, what, sizeof what);
     const struct stats_list *s = v->stats_list;
-    snprintf(head, sizeof head, t(l, T_LIST_TITLE), what, (long long)(s ? s->total : 0));
+    snprintf(head, sizeof head, tr(l, S_STATS_LIST_TITLE), what, (long long)(s ? s->total : 0));
     title(L, MAIN_X, y, MAIN_W, head);
     y += TITLE_H;
     if (!s)
@@ -673,7 +551,7 @@ static void page_list(const struct view *v, struct lay *L, int y)
     if (fit > s->nrows)
         fit = s->nrows;
     char hint[96];
-    snprintf(hint, sizeof hint, t(l, T_LIST_SHOWING), fit);
+    snprintf(hint, sizeof hint, tr(l, S_STATS_LIST_SHOWING), fit);
     lay_text(L, MAIN_X, y, MAIN_W, 32, hint, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     y += 36;
     for (int i = 0; i < fit; i++) {
@@ -683,7 +561,7 @@ static void page_list(const struct view *v, struct lay *L, int y)
         struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X + 8, ry + 8, rh - 16, rh - 16);
         g->num = row->grade;
         char when[32], line[256];
-        format_when(row->finished_at, when, sizeof when);
+        part_time(row->finished_at, "%m-%d %H:%M", when, sizeof when);
         snprintf(line, sizeof line, "%s   %s   %s   %s   %s", row->plate, when, row->operator_badge,
                  row->sku, disposition_words(l, row->disposition));
         lay_text(L, MAIN_X + rh + 8, ry, MAIN_W - rh - 16, rh, line, FS_SMALL, C_TEXT, AL_LEFT,
@@ -698,45 +576,41 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     enum lang l = v->lang;
     const struct inspection *in = v->stats_detail;
     char when[32], head[260], by[160];
-    format_when(in->finished_at, when, sizeof when);
-    snprintf(by, sizeof by, t(l, T_BY), when, in->operator_badge);
+    part_time(in->finished_at, "%m-%d %H:%M", when, sizeof when);
+    snprintf(by, sizeof by, tr(l, S_WHEN_BY), when, in->operator_badge);
     snprintf(head, sizeof head, "%s · %s", in->plate, by);
     struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);
     g->num = in->grade;
     lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
         ->max_lines = 1;
-    char facts[300], defects[160] = "";
-    for (int i = 0; i < in->ndefects; i++) {
-        strncat(defects, i ? ", " : "", sizeof defects - strlen(defects) - 1);
-        strncat(defects, in->defects[i], sizeof defects - strlen(defects) - 1);
-    }
+    char facts[300], defects[160];
+    part_join_defects(in, ", ", defects, sizeof defects);
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
-             disposition_words(l, in->disposition),
-             i18n_responsibility(l, in->responsibility), defects[0] ? " · " : "", defects);
+             disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
+             defects[0] ? " · " : "", defects);
     lay_text(L, MAIN_X + 140, y + 48, MAIN_W - 140, 36, facts, FS_SMALL, C_MUTED, AL_LEFT, false)
         ->max_lines = 1;
     if (in->reason[0]) {
         char reason[128];
-        snprintf(reason, sizeof reason, t(l, T_DIM_REASON), reason_words(l, in->reason));
+        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON), i18n_reason(l, in->reason));
         lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
                  false)
             ->max_lines = 1;
     }
     y += 132;
-    title(L, MAIN_X, y, MAIN_W, t(l, T_ANSWERS));
+    title(L, MAIN_X, y, MAIN_W, tr(l, S_STATS_ANSWERS));
     y += TITLE_H;
     const int rh = 44;
     int fit = (CONTENT_Y1 - BUTTON_H - 12 - y) / rh;
     for (int i = 0; i < in->nanswers && i < fit; i++) {
         char line[256], secs[32] = "";
         if (in->step_ms[i] > 0)
-            snprintf(secs, sizeof secs, t(l, T_SECONDS), in->step_ms[i] / 1000.0);
+            snprintf(secs, sizeof secs, tr(l, S_STATS_SECONDS), in->step_ms[i] / 1000.0);
         snprintf(line, sizeof line, "%s: %s", check_words(v, in->category, in->answers[i].check),
                  answer_words(v, in->category, in->answers[i].check, in->answers[i].answer));
         lay_text(L, MAIN_X, y + i * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
             ->max_lines = 1;
-        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT,
-                 false)
+        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT, false)
             ->max_lines = 1;
     }
     lay_button_key(L, CONTENT_X1 - 320, CONTENT_Y1 - BUTTON_H, 320, BUTTON_H, ST_PRIMARY,
@@ -745,10 +619,9 @@ static void page_detail(const struct view *v, struct lay *L, int y)
 
 /* ---- the screen ------------------------------------------------------------ */
 
-void lay_stats_screen(const struct view *v, struct lay *L)
+void lay_stats(const struct view *v, struct lay *L)
 {
     enum lang l = v->lang;
-    ncharts = 0;
     bool nav = v->stats_dim == SD_NONE && !v->stats_detail;
     sidebar(v, L, nav);
     int y = CONTENT_Y0;
@@ -768,11 +641,12 @@ void lay_stats_screen(const struct view *v, struct lay *L)
         return; /* computing, or the range is not valid: the bar and message say */
     if (r->total == 0 && r->cal_pairs == 0) {
         char a[16], b[16], msg[160];
-        snprintf(msg, sizeof msg, t(l, T_NO_DATA), stats_day_text(r->range.from_day, a, sizeof a),
+        snprintf(msg, sizeof msg, tr(l, S_STATS_NO_DATA),
+                 stats_day_text(r->range.from_day, a, sizeof a),
                  stats_day_text(r->range.to_day, b, sizeof b));
         lay_card(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y);
-        lay_text(L, MAIN_X + 32, y, MAIN_W - 64, CONTENT_Y1 - y, msg, FS_LARGE, C_MUTED,
-                 AL_CENTER, false);
+        lay_text(L, MAIN_X + 32, y, MAIN_W - 64, CONTENT_Y1 - y, msg, FS_LARGE, C_MUTED, AL_CENTER,
+                 false);
         return;
     }
     switch (v->stats_page) {

@@ -85,6 +85,7 @@
 #define CONTENT_Y1 (800 - 24)
 #define CONTENT_W (CONTENT_X1 - CONTENT_X0)
 #define BUTTON_H 88   /* a bottom-row button */
+#define BOTTOM_Y (CONTENT_Y1 - BUTTON_H) /* the top of the bottom row */
 #define MIN_TARGET 64 /* the smallest touch target, either side */
 
 #endif

@@ -28,6 +28,10 @@
  *   - dummy, offscreen (headless): nothing arrives but injected events, which
  *     are queued before ui_poll is called, wake-ups and signals, which end a
  *     poll(2) at once: sleep in 1 s steps.
+ *
+ * Wake-ups: ui_wake, from any thread, pushes this ui's own SDL user event
+ * (its type registered by ui_open) and writes a byte into this ui's pipe, so
+ * whichever way ui_poll sleeps it returns at once.
  *   - anything else, or no access to /dev/input: poll with a back-off, 2 ms
  *     while someone is working, up to 50 ms after ten idle seconds.
  */
@@ -69,6 +73,9 @@ struct ui {
     bool headless;
     bool sdl_inited;
     Uint64 last_input; /* SDL ticks of the last input, for the poll back-off */
+    /* Set by ui_open, read by ui_wake from any thread, changed by nobody. */
+    Uint32 wake_type; /* the SDL user event of this ui's wake-ups; 0: none */
+    int wake_pipe[2]; /* [0] polled by the sleeps below, [1] written by ui_wake */
 };
 
 /* ---- open / close ------------------------------------------------------- */
@@ -102,7 +109,17 @@ static void no_display(char *err, size_t errlen, const char *why)
              input);
 }
 
-static void wakeup_register(void);
+/* This ui's wake-ups: its own SDL user event type and pipe. Without
+ * either, ui_wake does what the other can. */
+static void wake_open(struct ui *ui)
+{
+#ifdef __linux__
+    if (pipe2(ui->wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+        ui->wake_pipe[0] = ui->wake_pipe[1] = -1;
+#endif
+    Uint32 type = SDL_RegisterEvents(1);
+    ui->wake_type = type != (Uint32)-1 ? type : 0;
+}
 
 int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t errlen)
 {
@@ -113,6 +130,7 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
         return -1;
     }
     ui->headless = opt->headless;
+    ui->wake_pipe[0] = ui->wake_pipe[1] = -1;
     if (opt->headless) {
         /* The environment's SDL_VIDEODRIVER beats a plain hint; this beats both. */
         SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
@@ -136,7 +154,7 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
         return -1;
     }
     ui->sdl_inited = true;
-    wakeup_register();
+    wake_open(ui);
     const char *drv = SDL_GetCurrentVideoDriver();
     snprintf(ui->driver, sizeof ui->driver, "%s", drv ? drv : "?");
     /* SDL 2.26 falls back to an invisible offscreen window when it finds no
@@ -211,6 +229,9 @@ void ui_close(struct ui *ui)
     if (!ui)
         return;
     evdev_close(ui);
+    for (int i = 0; i < 2; i++)
+        if (ui->wake_pipe[i] >= 0)
+            close(ui->wake_pipe[i]);
     draw_close(ui->draw);
     if (ui->frame)
         SDL_DestroyTexture(ui->frame);
@@ -329,8 +350,7 @@ static bool hit(struct ui *ui, int x, int y, int64_t now, struct event *out)
     const struct lay_item *it = lay_hit(&ui->lay, x, y);
     if (!it)
         return false;
-    *out = it->w.ev;
-    out->now = now;
+    ui_action_event(&it->w.act, now, out);
     return true;
 }
 
@@ -428,25 +448,21 @@ static void evdev_scan(struct ui *ui)
 #endif
 }
 
-/* ui_wakeup also writes a byte here, so the sleeps below (poll(2), not
- * SDL's wait) end at once when another thread has news, e.g. a USB scan. */
-static int wake_pipe[2] = {-1, -1};
-
-static void wake_drain(void)
+static void wake_drain(struct ui *ui)
 {
     char b[64];
-    while (read(wake_pipe[0], b, sizeof b) > 0)
+    while (read(ui->wake_pipe[0], b, sizeof b) > 0)
         ;
 }
 
-/* Sleep up to ms, or until ui_wakeup. */
-static void wake_sleep(Uint32 ms)
+/* Sleep up to ms, or until ui_wake. */
+static void wake_sleep(struct ui *ui, Uint32 ms)
 {
 #ifdef __linux__
-    if (wake_pipe[0] >= 0) {
-        struct pollfd p = {.fd = wake_pipe[0], .events = POLLIN};
+    if (ui->wake_pipe[0] >= 0) {
+        struct pollfd p = {.fd = ui->wake_pipe[0], .events = POLLIN};
         if (poll(&p, 1, (int)ms) > 0)
-            wake_drain();
+            wake_drain(ui);
         return;
     }
 #endif
@@ -468,11 +484,11 @@ static bool evdev_sleep(struct ui *ui, Uint32 ms)
     for (int i = 0; i < ui->nevfd; i++)
         p[i] = (struct pollfd){.fd = ui->evfd[i], .events = POLLIN};
     nfds_t np = (nfds_t)ui->nevfd;
-    if (wake_pipe[0] >= 0)
-        p[np++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
+    if (ui->wake_pipe[0] >= 0)
+        p[np++] = (struct pollfd){.fd = ui->wake_pipe[0], .events = POLLIN};
     int r = poll(p, np, (int)ms);
     if (r > 0 && np > (nfds_t)ui->nevfd && (p[ui->nevfd].revents & POLLIN))
-        wake_drain();
+        wake_drain(ui);
     bool gone = false;
     for (int i = 0; r > 0 && i < ui->nevfd; i++) {
         if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL))
@@ -517,38 +533,22 @@ static bool wait_event(struct ui *ui, int timeout_ms, SDL_Event *e)
         }
         /* kmsdrm without a device we may watch: poll like the others. */
         if (!evdev_sleep(ui, step))
-            wake_sleep(ui->evdev_wait && step > backoff ? backoff : step);
+            wake_sleep(ui, ui->evdev_wait && step > backoff ? backoff : step);
     }
 }
 
-/* The user event ui_wakeup pushes; 0 until registered (SDL counts from
- * SDL_USEREVENT, which is never 0). */
-static SDL_atomic_t wakeup_type;
-
-static void wakeup_register(void)
+void ui_wake(struct ui *ui)
 {
-#ifdef __linux__
-    if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
-        wake_pipe[0] = wake_pipe[1] = -1;
-#endif
-    if (SDL_AtomicGet(&wakeup_type))
+    if (!ui)
         return;
-    Uint32 type = SDL_RegisterEvents(1);
-    if (type != (Uint32)-1)
-        SDL_AtomicSet(&wakeup_type, (int)type);
-}
-
-void ui_wakeup(void)
-{
-    Uint32 type = (Uint32)SDL_AtomicGet(&wakeup_type);
-    if (!type)
-        return;
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = type;
-    SDL_PushEvent(&e); /* thread-safe; a full queue just drops it */
-    if (wake_pipe[1] >= 0) { /* and end a poll(2) sleep at once */
-        ssize_t w = write(wake_pipe[1], "", 1);
+    if (ui->wake_type) {
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = ui->wake_type;
+        SDL_PushEvent(&e); /* thread-safe; a full queue just drops it */
+    }
+    if (ui->wake_pipe[1] >= 0) { /* and end a poll(2) sleep at once */
+        ssize_t w = write(ui->wake_pipe[1], "", 1);
         (void)w;
     }
 }
@@ -565,8 +565,8 @@ int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int m
         bool got = wait_event(ui, left, &e);
         bool woken = false;
         while (got) {
-            if (e.type != 0 && e.type == (Uint32)SDL_AtomicGet(&wakeup_type)) {
-                woken = true; /* ui_wakeup: return to the caller */
+            if (ui->wake_type && e.type == ui->wake_type) {
+                woken = true; /* ui_wake: return to the caller */
                 got = SDL_PollEvent(&e) == 1;
                 continue;
             }

@@ -45,12 +45,23 @@ struct ui_status {
     char sync_error[128];
 };
 
-/* What a widget does when touched. */
+/* What a touch on a widget sends, kept small (a frame lays out up to 128
+ * widgets): ui_action_event makes the station's event of it. */
+#define UI_ACTION_TEXT 64
+struct ui_action {
+    enum event_type type;      /* EV_KEY, EV_TEXT or EV_PICK */
+    enum key key;              /* EV_KEY */
+    int pick;                  /* EV_PICK */
+    char text[UI_ACTION_TEXT]; /* EV_TEXT: the text it types; EV_PICK: the key of a
+                                  statistics bar or the plate of a listed row, or "" */
+};
+
+/* A rectangle of the screen and what touching it does. */
 struct ui_widget {
     int x, y, w, h;
     enum { W_BUTTON, W_LABEL, W_PANEL } kind;
-    struct event ev; /* the event a touch sends (type EV_KEY, EV_TEXT or EV_PICK) */
-    bool has_event;
+    bool has_event; /* a touch sends act */
+    struct ui_action act;
 };
 
 struct ui;
@@ -69,10 +80,11 @@ const char *ui_driver(const struct ui *ui);
  */
 int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int max, bool *quit);
 
-/* Make a waiting ui_poll return soon (with no events), so the main loop looks
- * at what changed elsewhere (printer, queues). Callable from any thread, at
- * any time: before ui_open and after ui_close it does nothing. */
-void ui_wakeup(void);
+/* Make a waiting ui_poll of this ui return soon (with no events), so the
+ * main loop looks at what changed elsewhere (a scan, the printer, queues).
+ * Callable from any thread while the ui is open: stop every thread that may
+ * call it before ui_close. NULL does nothing. */
+void ui_wake(struct ui *ui);
 
 /* Draw the view and present it. `status` may be NULL. */
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status);
@@ -82,6 +94,10 @@ int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen);
 
 /* Lay out a view: fills widgets (at most max) and returns how many. Pure. */
 int ui_layout(const struct view *view, struct ui_widget *widgets, int max);
+
+/* The event a touch on a widget with action `act` sends at `now`: its type,
+ * key, pick and text (with len). Pure. */
+void ui_action_event(const struct ui_action *act, int64_t now, struct event *out);
 
 /* Input as a device would give it, through SDL's own event queue (scripts, tests):
  * a key by SDL key name ("Return", "F2", "1"), typed text, and a touch as

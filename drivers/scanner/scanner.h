@@ -18,7 +18,7 @@
  * The manager (scanners.c, prefix scanners_) opens what the configuration
  * names in one thread, and hands completed codes to the main loop through a
  * locked queue plus a wake-up callback. It never calls SDL: the caller's
- * `wake` does (ui_wakeup).
+ * `wake` does (ui_wake).
  *
  * Error ids E570–E599 (ERRORS.md).
  */

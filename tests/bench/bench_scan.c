@@ -3,7 +3,7 @@
  * reaching the USB driver to the scan event in the main loop.
  *
  * The real pieces: the scanner manager (its thread running, libusb started),
- * the boot-keyboard decoder, the locked queue, ui_wakeup and ui_poll of a
+ * the boot-keyboard decoder, the locked queue, ui_wake and ui_poll of a
  * headless UI sleeping as the station's main loop does between events.
  * Reports enter through scanners_inject_report, the function a completed
  * interrupt transfer calls; the clock starts just before the report that
@@ -29,8 +29,7 @@ static _Atomic int64_t sent_ns[CODES];
 
 static void wake(void *ctx)
 {
-    (void)ctx;
-    ui_wakeup();
+    ui_wake(ctx);
 }
 
 static void *scanner_side(void *arg)
@@ -79,7 +78,7 @@ int main(void)
     snprintf(c.device, sizeof c.device, "ffff:fffe");
     snprintf(c.layout, sizeof c.layout, "us");
     snprintf(c.suffix, sizeof c.suffix, "enter");
-    if (scanners_open(&c, 1, wake, NULL, &mgr, err, sizeof err) != 0 || !mgr) {
+    if (scanners_open(&c, 1, wake, ui, &mgr, err, sizeof err) != 0 || !mgr) {
         fprintf(stderr, "bench_scan: %s\n", err);
         return 1;
     }

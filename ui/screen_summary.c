@@ -1,0 +1,99 @@
+/*
+ * screen_summary.c — the summary: overall grade and where the item goes,
+ * sub-grades, defects, the responsibility to confirm, and saving.
+ */
+#include "i18n.h"
+#include "screens.h"
+#include "theme.h"
+
+void lay_summary(const struct view *v, struct lay *L)
+{
+    enum lang lang = v->lang;
+    const struct inspection *in = v->insp;
+    const struct grade_result *res = v->result;
+    if (!in) {
+        part_back(L, lang);
+        return;
+    }
+    const int cy = CONTENT_Y0, ch = BOTTOM_Y - 24 - cy;
+    char buf[LAY_TEXT_MAX];
+
+    /* The overall grade and where the item goes. */
+    const int lx = CONTENT_X0, lw = 400;
+    lay_card(L, lx, cy, lw, ch);
+    lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
+    struct lay_item *g = lay_add(L, LK_GRADE, lx + (lw - 232) / 2, cy + 68, 232, 232);
+    g->num = in->grade;
+    lay_text(L, lx, cy + 320, lw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER, false);
+    struct lay_item *d =
+        lay_text(L, lx + 20, cy + 356, lw - 40, 100, i18n_disposition(lang, in->disposition),
+                 FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
+    d->max_lines = 2;
+    d->min_size = FS_BODY;
+    d->valign = VA_TOP;
+
+    /* Sub-grades, defects, responsibility. */
+    const int rx = lx + lw + 24, rw = CONTENT_X1 - rx, ix = rx + 32, iw = rw - 64;
+    lay_card(L, rx, cy, rw, ch);
+    part_sub_grades(L, in, lang, ix, cy + 28, iw, 116, 20, 36, 52, 56, FS_TITLE);
+    part_join_defects(in, "  ·  ", buf, sizeof buf);
+    lay_text(L, ix, cy + 166, iw, 34, tr(lang, S_DEFECTS), FS_SMALL, C_MUTED, AL_LEFT, false);
+    struct lay_item *df = lay_text(L, ix, cy + 200, iw, 84, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
+                                   FS_BODY, C_TEXT, AL_LEFT, true);
+    df->max_lines = 2;
+    df->valign = VA_TOP;
+
+    lay_text(L, ix, cy + 306, iw / 2, 34, tr(lang, S_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
+             false);
+    if (res && res->responsibility != RESP_NONE && res->responsibility != in->responsibility) {
+        trf(buf, sizeof buf, lang, S_SUGGESTED, i18n_responsibility(lang, res->responsibility));
+        lay_text(L, ix + iw / 2, cy + 306, iw / 2, 34, buf, FS_SMALL, C_MUTED, AL_RIGHT, false);
+    }
+    /* Shown merchant … platform, then none; pick = enum responsibility. */
+    static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
+                                                          RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
+    bool editable = v->save_state == SAVE_IDLE;
+    for (int i = 0; i < RESP_COUNT; i++) {
+        int x, y, w, h;
+        lay_grid_cell(ix, cy + 346, iw, 112, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
+        enum responsibility r = order[i];
+        bool on = in->responsibility == r;
+        struct lay_item *b = lay_button_pick(L, x, y, w, h, on ? ST_TOGGLE_ON : ST_TOGGLE_OFF,
+                                             i18n_responsibility(lang, r), NULL, (int)r);
+        b->icon = on ? ICON_CHECK : ICON_NONE;
+        b->max_lines = 2;
+        if (!editable) {
+            b->w.has_event = false; /* the inspection is on its way to the store */
+            b->w.kind = W_LABEL;
+        }
+    }
+
+    switch (v->save_state) {
+    case SAVE_IDLE:
+        part_back(L, lang);
+        lay_button_key(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, ST_PRIMARY,
+                       tr(lang, S_CONFIRM), "↵", KEY_ENTER)
+            ->size = FS_LARGE;
+        break;
+    case SAVE_PENDING: {
+        lay_panel(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, C_PRIMARY_SOFT, 0, R_BUTTON);
+        lay_text(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, tr(lang, S_SAVING), FS_LARGE,
+                 C_INFO_TEXT, AL_CENTER, true);
+        break;
+    }
+    case SAVE_FAILED: {
+        const int py = BOTTOM_Y - 12, ph = CONTENT_Y1 - py;
+        lay_panel(L, CONTENT_X0, py, CONTENT_W, ph, C_ERR_SOFT, C_ERR, R_BUTTON);
+        lay_text(L, CONTENT_X0 + 24, py + 6, 860, 44, tr(lang, S_NOT_SAVED), FS_BODY, C_ERR_TEXT,
+                 AL_LEFT, true)
+            ->max_lines = 1;
+        const char *why =
+            v->msg == MSG_SAVE_FAILED && v->msg_arg[0] ? v->msg_arg : tr(lang, S_NOT_SAVED_HINT);
+        lay_text(L, CONTENT_X0 + 24, py + 50, 860, 44, why, FS_SMALL, C_ERR_TEXT, AL_LEFT, false)
+            ->max_lines = 1;
+        lay_button_key(L, CONTENT_X1 - 280 - 12, py + 12, 280, ph - 24, ST_DANGER,
+                       tr(lang, S_RETRY), "↵", KEY_ENTER);
+        break;
+    }
+    }
+}

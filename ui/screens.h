@@ -1,0 +1,79 @@
+/*
+ * screens.h — every screen of the station, in one place (inside ui/ only).
+ *
+ * A frame is laid out, then painted. Laying out is per screen: each screen
+ * of the core's view (enum screen) has one function here that turns the
+ * view into display-list items (layout.h) for the content area. It is pure:
+ * no SDL, no fonts. lay_build (layout.c) lays out the top bar and the
+ * message bar that every screen shares and calls the screen's function;
+ * painting is the same for every screen (paint.c draws any list, chart.c
+ * its charts), and touches are hit-tested against the same list (ui.c).
+ *
+ *   screen          layout        file              what it shows
+ *   SCREEN_LOGIN    lay_login     screen_login.c    badge, then PIN on a number pad
+ *   SCREEN_SCAN     lay_scan      screen_scan.c     waiting for a return label
+ *   SCREEN_ITEM     lay_item      screen_item.c     expected and scanned item;
+ *                                                   categories to pick; already graded
+ *   SCREEN_CHECK    lay_check     screen_check.c    one checklist question, its answers
+ *   SCREEN_SUMMARY  lay_summary   screen_summary.c  grade, disposition, responsibility, save
+ *   SCREEN_STATS    lay_stats     screen_stats.c    supervisors' statistics, list, detail
+ *
+ * Content runs from CONTENT_Y0 (below the top bar and the message bar) to
+ * CONTENT_Y1, MARGIN from each side (theme.h). One primary (blue) action per
+ * screen, bottom right; Back bottom left. Choices made by touch send
+ * EV_PICK with these meanings:
+ *   item, picking a category: pick = index into view->rules->categories
+ *   check: pick = index of the answer in the current check (keys 1..n too)
+ *   summary: pick = enum responsibility (0 none, 1 merchant, 2 logistics,
+ *            3 customer, 4 platform); shown merchant…platform, then none
+ *   stats: STATS_PICK_* + index (station.h), a bar's key or a row's plate
+ *          in the action's text.
+ * Every text a screen shows comes from the string table (i18n.h) or from
+ * the view's data.
+ */
+#ifndef TRIAGE_UI_SCREENS_H
+#define TRIAGE_UI_SCREENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+/* ---- the screens: lay out the content area of `v` into L ---- */
+
+void lay_login(const struct view *v, struct lay *L);
+void lay_scan(const struct view *v, struct lay *L);
+void lay_item(const struct view *v, struct lay *L);
+void lay_check(const struct view *v, struct lay *L);
+void lay_summary(const struct view *v, struct lay *L);
+void lay_stats(const struct view *v, struct lay *L);
+
+/* ---- parts several screens share (screen_parts.c) ---- */
+
+/* Back (Esc), bottom left. */
+void part_back(struct lay *L, enum lang lang);
+
+/* A small label above a value (up to `lines` lines), left-aligned in one
+ * column w wide; "—" for an empty value. */
+void part_fact(struct lay *L, int x, int y, int w, const char *label, const char *value,
+               int value_size, int lines);
+
+/* The key hint of choice i: "1".."9", "" from the tenth on. Returns buf. */
+const char *part_hint_digit(int i, char buf[4]);
+
+/* The three sub-grade tiles (cosmetic, functional, completeness) in a row
+ * at x0, y0, w0 wide and h0 high: the aspect's name at pad/2 from the top,
+ * label_h high, and its grade letter at letter_dy, letter_h high, in
+ * letter_fs. */
+void part_sub_grades(struct lay *L, const struct inspection *in, enum lang lang, int x0, int y0,
+                     int w0, int h0, int pad, int label_h, int letter_dy, int letter_h,
+                     int letter_fs);
+
+/* The inspection's defect codes joined by `sep` into out ("" when none).
+ * Returns out. */
+char *part_join_defects(const struct inspection *in, const char *sep, char *out, size_t outlen);
+
+/* Unix ms as local time with a strftime format; "—" for none. Returns out. */
+char *part_time(int64_t ms, const char *fmt, char *out, size_t outlen);
+
+#endif

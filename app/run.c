@@ -4,9 +4,10 @@
  * Events come from the UI (keys, text, touches), the scanners and the clock
  * — or from a script, which is just another event source. Each goes to the
  * core; the core's effects are carried out here, in order: a save commits to
- * the store and answers the core with EV_SAVED or EV_SAVE_FAILED, and only
- * the core's FX_PRINT_LABEL after EV_SAVED produces the label. The screen is
- * drawn only when something changed.
+ * the store (which queues the label in the same transaction), wakes the
+ * print worker and answers the core with EV_SAVED or EV_SAVE_FAILED; a
+ * reprint queues a reprint job; a PIN check answers with EV_LOGIN_RESULT.
+ * The screen is drawn only when something changed.
  */
 #include "run.h"
 
@@ -40,7 +41,6 @@ struct app {
     struct station *station;
     struct ui *ui;
     struct pworker *printer;   /* the print worker thread; owns the printer */
-    char just_saved[48];       /* plate of the last commit: its label job is queued */
     struct ui_status status;
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
@@ -74,8 +74,8 @@ static void do_save(struct app *app, const struct inspection *insp)
     struct event ev = {.now = app->now};
     if (store_commit_inspection(app->store, &rec, err, sizeof err) == 0) {
         log_info("I201", "saved %s", rec.plate);
-        snprintf(app->just_saved, sizeof app->just_saved, "%s", rec.plate);
-        sync_recount(app->sync); /* one more waiting: the screen says so */
+        pworker_kick(app->printer); /* the commit queued its label */
+        sync_recount(app->sync);    /* one more waiting: the screen says so */
         ev.type = EV_SAVED;
         ev.seq = rec.seq;
         snprintf(ev.plate, sizeof ev.plate, "%s", rec.plate);
@@ -88,22 +88,24 @@ static void do_save(struct app *app, const struct inspection *insp)
     enqueue(app, &ev);
 }
 
-/* The label job of a fresh inspection is already queued (its commit wrote
- * it); any other FX_PRINT_LABEL is a reprint, queued here. The worker sends. */
-static void do_print(struct app *app, const struct inspection *insp)
+/* A grader asked for a saved label again: a reprint job. The worker sends. */
+static void do_reprint(struct app *app, const struct effect *e)
 {
     char err[256];
-    bool fresh = strcmp(insp->plate, app->just_saved) == 0 &&
-                 printq_has_label(app->store, insp->plate) == 1;
-    app->just_saved[0] = 0;
-    if (!fresh) {
-        if (printq_add(app->store, insp->plate, "reprint", app->now, NULL, err, sizeof err) != 0) {
-            log_error("E922", "label %s not queued: %s", insp->plate, err);
-            return;
-        }
-        log_info("I202", "label %s queued again (reprint)", insp->plate);
+    if (printq_add(app->store, e->subject, "reprint", app->now, NULL, err, sizeof err) != 0) {
+        log_error("E922", "label %s not queued: %s", e->subject, err);
+        return;
     }
+    log_info("I202", "label %s queued again (reprint) for %s", e->subject, e->actor);
     pworker_kick(app->printer);
+}
+
+/* Check a PIN and answer the core. */
+static void do_check_pin(struct app *app, struct effect *e)
+{
+    struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+    explicit_bzero(e->pin, sizeof e->pin);
+    enqueue(app, &ev);
 }
 
 /* Bring the screen's printer line and label count up to the worker's view. */
@@ -182,21 +184,25 @@ static void do_stats(struct app *app, const struct effect *e)
         sworker_list(app->stats, &e->range, e->dim, e->key);
 }
 
-static void carry_out(struct app *app, const struct effects *fx)
+static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
-        const struct effect *e = &fx->fx[i];
+        struct effect *e = &fx->fx[i];
         switch (e->type) {
+        case FX_CHECK_PIN:
+            do_check_pin(app, e);
+            break;
         case FX_SAVE:
             do_save(app, e->insp);
             break;
-        case FX_PRINT_LABEL:
-            do_print(app, e->insp);
+        case FX_REPRINT:
+            do_reprint(app, e);
             break;
         case FX_AUDIT:
-            if (store_audit(app->store, app->now, e->detail, e->text, "") != 0)
-                log_error("E923", "audit entry \"%s\" not written", e->text);
-            log_info("I203", "%s %s", e->text, e->detail);
+            if (store_audit(app->store, app->now, e->actor, e->action, e->subject) != 0)
+                log_error("E923", "audit entry \"%s\" not written", e->action);
+            log_info("I203", "%s%s%s by %s", e->action, e->subject[0] ? " " : "", e->subject,
+                     e->actor);
             break;
         case FX_BEEP_OK:
         case FX_BEEP_ERROR:

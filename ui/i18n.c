@@ -29,6 +29,7 @@ static const char *const table[S_COUNT][LANG_COUNT] = {
     [S_LOGIN_PIN_TITLE] = {"Enter your PIN", "请输入 PIN 码"},
     [S_LOGIN_PIN_SUB] = {"Then tap OK", "输入后点“确定”"},
     [S_LOGIN_PIN_EMPTY] = {"PIN", "PIN 码"},
+    [S_LOGIN_CHECKING] = {"Checking your PIN...", "正在核对 PIN 码…"},
 
     [S_SCAN_TITLE] = {"Scan the return label", "请扫描退货标签"},
     [S_SCAN_SUB] = {"RMA barcode, QR code or GS1 label", "RMA 条码、二维码或 GS1 标签"},

@@ -34,6 +34,7 @@ enum str {
     S_LOGIN_PIN_TITLE,
     S_LOGIN_PIN_SUB,
     S_LOGIN_PIN_EMPTY,
+    S_LOGIN_CHECKING,
 
     S_SCAN_TITLE,
     S_SCAN_SUB,

@@ -199,7 +199,7 @@ static void carry_out(struct app *app, struct effects *fx)
             do_reprint(app, e);
             break;
         case FX_AUDIT:
-            if (store_audit(app->store, app->now, e->actor, e->action, e->subject) != 0)
+            if (store_audit(app->store, app->now, e->actor, e->action, e->subject, e->detail) != 0)
                 log_error("E923", "audit entry \"%s\" not written", e->action);
             log_info("I203", "%s%s%s by %s", e->action, e->subject[0] ? " " : "", e->subject,
                      e->actor);

@@ -6,8 +6,10 @@
  * core; the core's effects are carried out here, in order: a save commits to
  * the store (which queues the label in the same transaction), wakes the
  * print worker and answers the core with EV_SAVED or EV_SAVE_FAILED; a
- * reprint queues a reprint job; a PIN check answers with EV_LOGIN_RESULT.
- * The screen is drawn only when something changed.
+ * reprint queues a reprint job; a PIN check goes to its own thread
+ * (pin_worker.h), whose answer comes back as EV_LOGIN_RESULT — at once in
+ * script mode, which waits for it, so scripts stay deterministic. The screen
+ * is drawn only when something changed.
  */
 #include "run.h"
 
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pin_worker.h"
 #include "ports.h"
 #include "print_worker.h"
 #include "printer.h"
@@ -45,6 +48,8 @@ struct app {
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
+    struct pinworker *pins;    /* PIN check thread; started on first use */
+    bool pins_failed;          /* it could not start: PINs are checked here */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
@@ -100,12 +105,31 @@ static void do_reprint(struct app *app, const struct effect *e)
     pworker_kick(app->printer);
 }
 
-/* Check a PIN and answer the core. */
+static void notify_ui(void *ctx);
+
+/* Check a PIN on its thread; the answer is enqueued when it is there (in
+ * script mode at once). */
 static void do_check_pin(struct app *app, struct effect *e)
 {
-    struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+    char err[512];
+    if (!app->pins && !app->pins_failed &&
+        pinworker_start(app->db_path, notify_ui, NULL, &app->pins, err, sizeof err) != 0) {
+        log_error("E940", "%s; PINs are checked on the main thread", err);
+        app->pins_failed = true;
+    }
+    if (!app->pins) {
+        struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+        enqueue(app, &ev);
+    } else {
+        pinworker_check(app->pins, e->actor, e->pin, app->now);
+        if (app->script_mode) {
+            struct event ev;
+            pinworker_wait_idle(app->pins);
+            if (pinworker_take(app->pins, &ev))
+                enqueue(app, &ev);
+        }
+    }
     explicit_bzero(e->pin, sizeof e->pin);
-    enqueue(app, &ev);
 }
 
 /* Bring the screen's printer line and label count up to the worker's view. */
@@ -139,8 +163,6 @@ static void refresh_printer_status(struct app *app)
         app->dirty = true;
     }
 }
-
-static void notify_ui(void *ctx);
 
 /* Bring the screen's sync chip (waiting, last success, last error with its
  * id) up to the sync worker's status. */
@@ -328,6 +350,9 @@ static int run_interactive(struct app *app)
             timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         }
         quit = pump_ui(app, timeout);
+        struct event answer;
+        if (pinworker_take(app->pins, &answer))
+            dispatch(app, &answer);
         if (sworker_poll(app->stats))
             app->dirty = true;
         pump_scanners(app, INT_MAX);
@@ -588,6 +613,7 @@ int run_station(const struct run_options *opt)
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
     sync_stop(app.sync);
+    pinworker_stop(app.pins);
     sworker_stop(app.stats);
     scanners_close(app.scanners);
     station_free(app.station);

@@ -1,7 +1,8 @@
 /*
  * test_operators.c — adding operators, logging in, counting wrong PINs, the
- * lock after 5 and its lifting after 5 minutes, how PINs are stored, and the
- * one audit row of each attempt.
+ * lock after 5 and its lifting after 5 minutes, how PINs are stored, the
+ * one audit row of each attempt, and the thread that checks PINs for the
+ * station (pin_worker.h).
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include "harness.h"
 #include "log.h"
 #include "operators.h"
+#include "pin_worker.h"
+#include "station.h"
 #include "store.h"
 
 static struct store *st;
@@ -208,6 +211,66 @@ static void test_replace(void)
     CHECK_INT(op.role, ROLE_SUPERVISOR);
 }
 
+static int notified;
+
+static void on_notify(void *ctx)
+{
+    (void)ctx;
+    __atomic_add_fetch(&notified, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_worker(void)
+{
+    char err[512];
+    struct pinworker *w = NULL;
+    if (!CHECK_INT(pinworker_start(db_path, on_notify, NULL, &w, err, sizeof err), 0)) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    struct event ev;
+    CHECK(!pinworker_take(w, &ev));
+    int rows = audit_rows("1");
+    pinworker_check(w, "G1002", "864200", T0 + 10);
+    /* Handing a check over does not wait for it (Argon2id takes tens of ms). */
+    CHECK(!pinworker_take(w, &ev));
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.type, EV_LOGIN_RESULT);
+    CHECK_INT(ev.login, LOGIN_OK);
+    CHECK_INT(ev.now, T0 + 10);
+    CHECK_STR(ev.op.badge, "G1002");
+    CHECK_STR(ev.op.name, "Ana Costa");
+    CHECK_INT(ev.op.role, ROLE_SUPERVISOR);
+    CHECK(!pinworker_take(w, &ev)); /* once */
+    CHECK_INT(audit_rows("1"), rows + 1); /* its connection wrote the one row */
+
+    /* A wrong PIN; a badge nobody has (still named in the answer). */
+    pinworker_check(w, "S2001", "000000", T0 + 20);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.login, LOGIN_BAD_PIN);
+    CHECK_INT(ev.tries_left, OPERATORS_MAX_FAILURES - 1);
+    CHECK_STR(ev.op.badge, "S2001");
+    pinworker_check(w, "NOBODY", "1234", T0 + 30);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.login, LOGIN_UNKNOWN_BADGE);
+    CHECK_STR(ev.op.badge, "NOBODY");
+
+    /* A newer question replaces an older one: only its answer comes back. */
+    pinworker_check(w, "G1002", "864200", T0 + 40);
+    pinworker_check(w, "S2001", "135790", T0 + 41);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_STR(ev.op.badge, "S2001");
+    CHECK_INT(ev.login, LOGIN_OK);
+    CHECK(!pinworker_take(w, &ev));
+    pinworker_stop(w);
+    pinworker_stop(NULL);
+    /* Each check woke the main loop (the replaced one too, if it had started). */
+    CHECK(__atomic_load_n(&notified, __ATOMIC_SEQ_CST) >= 4);
+}
+
 int main(void)
 {
     char err[512];
@@ -221,6 +284,7 @@ int main(void)
     test_login();
     test_lock();
     test_replace();
+    test_worker();
     store_close(st);
     return harness_done();
 }

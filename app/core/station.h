@@ -248,7 +248,7 @@ struct view {
     enum save_state save_state;
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */
-    bool calibrating;    /* check, summary: a blind re-grade (never show the first grade) */
+    bool calibrating;    /* item, check, summary: a blind re-grade (never show the first grade) */
 
     /* stats: what the core owns (navigation) */
     enum stats_period stats_period;

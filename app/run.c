@@ -49,7 +49,7 @@ struct app {
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
     struct pinworker *pins;    /* PIN check thread; started on first use */
-    bool pins_failed;          /* it could not start: PINs are checked here */
+    bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */

@@ -28,7 +28,7 @@ enum item_step {
     ITEM_EXISTING,      /* a saved plate is shown: F5 reprint, Return re-grade */
 };
 
-/* The stats screen's steps. */
+/* The stats screen's drill-down levels. */
 enum stats_level {
     STATS_CHARTS, /* the charts of a period, page by page */
     STATS_LIST,   /* the inspections behind one bar (stats_dim, stats_key) */

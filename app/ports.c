@@ -1,17 +1,13 @@
 /*
- * ports.c — the station core's look-ups, answered by the store.
+ * ports.c — the station core's look-ups, answered by the store, and the
+ * PIN check that answers the core's FX_CHECK_PIN.
  */
 #include "ports.h"
 
+#include <stdio.h>
+
 #include "operators.h"
 #include "store.h"
-
-static enum login_result port_login(void *ctx, const char *badge, const char *pin, int64_t now,
-                                    struct operator_info *op, int *tries_left,
-                                    int64_t *locked_until)
-{
-    return operators_login(ctx, badge, pin, now, op, tries_left, locked_until);
-}
 
 static int port_find_operator(void *ctx, const char *badge, struct operator_info *op)
 {
@@ -37,10 +33,18 @@ struct station_ports ports_over_store(struct store *st)
 {
     return (struct station_ports){
         .ctx = st,
-        .login = port_login,
         .find_operator = port_find_operator,
         .find_manifest = port_find_manifest,
         .find_inspection = port_find_inspection,
         .find_calibration = port_find_calibration,
     };
+}
+
+struct event ports_check_pin(struct store *st, const char *badge, const char *pin, int64_t now)
+{
+    struct event ev = {.type = EV_LOGIN_RESULT, .now = now};
+    ev.login = operators_login(st, badge, pin, now, &ev.op, &ev.tries_left, &ev.locked_until);
+    /* The core matches the answer to the badge it asked about. */
+    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
+    return ev;
 }

@@ -1,8 +1,11 @@
 /*
- * ports.h — the station core's look-ups, answered by the store.
+ * ports.h — the station core's look-ups, answered by the store, and the
+ * PIN check that answers the core's FX_CHECK_PIN.
  */
 #ifndef TRIAGE_PORTS_H
 #define TRIAGE_PORTS_H
+
+#include <stdint.h>
 
 #include "station.h"
 
@@ -10,5 +13,14 @@ struct store;
 
 /* Ports whose ctx is `st`; the store must outlive the station using them. */
 struct station_ports ports_over_store(struct store *st);
+
+/*
+ * Check `badge`'s PIN at time `now` (Unix ms) against the store: Argon2id,
+ * about 100 ms, so never on the UI thread of a running station. Counts a
+ * wrong PIN and locks the badge as operators_login does, and audits the
+ * outcome (the only audit of a login). Returns the EV_LOGIN_RESULT event
+ * that answers the core's FX_CHECK_PIN (its `now` is `now`).
+ */
+struct event ports_check_pin(struct store *st, const char *badge, const char *pin, int64_t now);
 
 #endif

@@ -4,9 +4,12 @@
  * Events come from the UI (keys, text, touches), the scanners and the clock
  * — or from a script, which is just another event source. Each goes to the
  * core; the core's effects are carried out here, in order: a save commits to
- * the store and answers the core with EV_SAVED or EV_SAVE_FAILED, and only
- * the core's FX_PRINT_LABEL after EV_SAVED produces the label. The screen is
- * drawn only when something changed.
+ * the store (which queues the label in the same transaction), wakes the
+ * print worker and answers the core with EV_SAVED or EV_SAVE_FAILED; a
+ * reprint queues a reprint job; a PIN check goes to its own thread
+ * (pin_worker.h), whose answer comes back as EV_LOGIN_RESULT — at once in
+ * script mode, which waits for it, so scripts stay deterministic. The screen
+ * is drawn only when something changed.
  */
 #include "run.h"
 
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pin_worker.h"
 #include "ports.h"
 #include "print_worker.h"
 #include "printer.h"
@@ -40,11 +44,12 @@ struct app {
     struct station *station;
     struct ui *ui;
     struct pworker *printer;   /* the print worker thread; owns the printer */
-    char just_saved[48];       /* plate of the last commit: its label job is queued */
     struct ui_status status;
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
+    struct pinworker *pins;    /* PIN check thread; started on first use */
+    bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
@@ -74,8 +79,8 @@ static void do_save(struct app *app, const struct inspection *insp)
     struct event ev = {.now = app->now};
     if (store_commit_inspection(app->store, &rec, err, sizeof err) == 0) {
         log_info("I201", "saved %s", rec.plate);
-        snprintf(app->just_saved, sizeof app->just_saved, "%s", rec.plate);
-        sync_recount(app->sync); /* one more waiting: the screen says so */
+        pworker_kick(app->printer); /* the commit queued its label */
+        sync_recount(app->sync);    /* one more waiting: the screen says so */
         ev.type = EV_SAVED;
         ev.seq = rec.seq;
         snprintf(ev.plate, sizeof ev.plate, "%s", rec.plate);
@@ -88,22 +93,43 @@ static void do_save(struct app *app, const struct inspection *insp)
     enqueue(app, &ev);
 }
 
-/* The label job of a fresh inspection is already queued (its commit wrote
- * it); any other FX_PRINT_LABEL is a reprint, queued here. The worker sends. */
-static void do_print(struct app *app, const struct inspection *insp)
+/* A grader asked for a saved label again: a reprint job. The worker sends. */
+static void do_reprint(struct app *app, const struct effect *e)
 {
     char err[256];
-    bool fresh = strcmp(insp->plate, app->just_saved) == 0 &&
-                 printq_has_label(app->store, insp->plate) == 1;
-    app->just_saved[0] = 0;
-    if (!fresh) {
-        if (printq_add(app->store, insp->plate, "reprint", app->now, NULL, err, sizeof err) != 0) {
-            log_error("E922", "label %s not queued: %s", insp->plate, err);
-            return;
-        }
-        log_info("I202", "label %s queued again (reprint)", insp->plate);
+    if (printq_add(app->store, e->subject, "reprint", app->now, NULL, err, sizeof err) != 0) {
+        log_error("E922", "label %s not queued: %s", e->subject, err);
+        return;
     }
+    log_info("I202", "label %s queued again (reprint) for %s", e->subject, e->actor);
     pworker_kick(app->printer);
+}
+
+static void notify_ui(void *ctx);
+
+/* Check a PIN on its thread; the answer is enqueued when it is there (in
+ * script mode at once). */
+static void do_check_pin(struct app *app, struct effect *e)
+{
+    char err[512];
+    if (!app->pins && !app->pins_failed &&
+        pinworker_start(app->db_path, notify_ui, NULL, &app->pins, err, sizeof err) != 0) {
+        log_error("E940", "%s; PINs are checked on the main thread", err);
+        app->pins_failed = true;
+    }
+    if (!app->pins) {
+        struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+        enqueue(app, &ev);
+    } else {
+        pinworker_check(app->pins, e->actor, e->pin, app->now);
+        if (app->script_mode) {
+            struct event ev;
+            pinworker_wait_idle(app->pins);
+            if (pinworker_take(app->pins, &ev))
+                enqueue(app, &ev);
+        }
+    }
+    explicit_bzero(e->pin, sizeof e->pin);
 }
 
 /* Bring the screen's printer line and label count up to the worker's view. */
@@ -137,8 +163,6 @@ static void refresh_printer_status(struct app *app)
         app->dirty = true;
     }
 }
-
-static void notify_ui(void *ctx);
 
 /* Bring the screen's sync chip (waiting, last success, last error with its
  * id) up to the sync worker's status. */
@@ -182,21 +206,25 @@ static void do_stats(struct app *app, const struct effect *e)
         sworker_list(app->stats, &e->range, e->dim, e->key);
 }
 
-static void carry_out(struct app *app, const struct effects *fx)
+static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
-        const struct effect *e = &fx->fx[i];
+        struct effect *e = &fx->fx[i];
         switch (e->type) {
+        case FX_CHECK_PIN:
+            do_check_pin(app, e);
+            break;
         case FX_SAVE:
             do_save(app, e->insp);
             break;
-        case FX_PRINT_LABEL:
-            do_print(app, e->insp);
+        case FX_REPRINT:
+            do_reprint(app, e);
             break;
         case FX_AUDIT:
-            if (store_audit(app->store, app->now, e->detail, e->text, "") != 0)
-                log_error("E923", "audit entry \"%s\" not written", e->text);
-            log_info("I203", "%s %s", e->text, e->detail);
+            if (store_audit(app->store, app->now, e->actor, e->action, e->subject, e->detail) != 0)
+                log_error("E923", "audit entry \"%s\" not written", e->action);
+            log_info("I203", "%s%s%s by %s", e->action, e->subject[0] ? " " : "", e->subject,
+                     e->actor);
             break;
         case FX_BEEP_OK:
         case FX_BEEP_ERROR:
@@ -322,6 +350,9 @@ static int run_interactive(struct app *app)
             timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         }
         quit = pump_ui(app, timeout);
+        struct event answer;
+        if (pinworker_take(app->pins, &answer))
+            dispatch(app, &answer);
         if (sworker_poll(app->stats))
             app->dirty = true;
         pump_scanners(app, INT_MAX);
@@ -583,6 +614,7 @@ int run_station(const struct run_options *opt)
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
     sync_stop(app.sync);
+    pinworker_stop(app.pins);
     sworker_stop(app.stats);
     scanners_close(app.scanners);
     station_free(app.station);

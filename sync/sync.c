@@ -336,7 +336,7 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
                                             " with other content",
                      (long long)b.first, (long long)b.last, (long long)res.conflicts);
             log_error("E706", "alert: %s (kept there, see triage.sync_alerts)", detail);
-            store_audit(r->store, clock_wall_ms(), NULL, "sync_conflict", detail);
+            store_audit(r->store, clock_wall_ms(), NULL, "sync_conflict", NULL, detail);
         }
         start = last;
         forced = 0;
@@ -366,7 +366,7 @@ static void reject_row(void *arg, const char *where, const char *msg)
     log_error("E707", "manifest row %s rejected: %s", where, msg);
     char detail[400];
     snprintf(detail, sizeof detail, "%s: %s", where, msg);
-    store_audit(r->store, clock_wall_ms(), NULL, "manifest_reject", detail);
+    store_audit(r->store, clock_wall_ms(), NULL, "manifest_reject", NULL, detail);
 }
 
 static void take_row(void *arg, const char *const f[8], const char *where)

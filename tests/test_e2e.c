@@ -1,7 +1,8 @@
 /*
  * test_e2e.c — the real binary, end to end, headless: operators and a
  * manifest added through the command line, three returns graded by a script,
- * the export read back, and every label PNG decoded to its plate by zbarimg.
+ * the export read back, a reprint and the audit rows of it all, and every
+ * label PNG decoded to its plate by zbarimg.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -34,6 +36,22 @@ static int count(const char *hay, const char *needle)
     int n = 0;
     for (const char *p = hay; p && (p = strstr(p, needle)); p++)
         n++;
+    return n;
+}
+
+/* One number from the station's database, or -1. */
+static int db_int(const char *sql)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/triage.db", data);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int n = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
     return n;
 }
 
@@ -134,6 +152,37 @@ int main(void)
             CHECK_STR(str(export_lines[i], "plate"), want);
         }
     }
+
+    /* One login, one audit row: the PIN check's, with the grader as actor. */
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event LIKE 'login%'"), 1);
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event = 'login' AND badge = '1001'"), 1);
+    /* Three saves queued three labels, in their commits; none twice. */
+    CHECK_INT(db_int("SELECT count(*) FROM print_jobs WHERE kind = 'label'"), 3);
+    CHECK_INT(db_int("SELECT count(*) FROM print_jobs WHERE kind = 'reprint'"), 0);
+
+    /* A reprint: its own job, and an audit row naming the grader as the
+     * actor and the plate as the subject. */
+    char again[700];
+    snprintf(again, sizeof again, "%s/reprint.script", tmp);
+    harness_write_file(again, "scan 1001\ntext 123456\nkey Return\nexpect scan\n"
+                              "scan SH01-S01-000002\nexpect item\nkey F5\nexpect item\n"
+                              "key Escape\nexpect scan\nkey F12\nexpect login\nquit\n");
+    snprintf(text, sizeof text, "--script '%s'", again);
+    free(err);
+    err = NULL;
+    rc = triage(text, NULL, NULL, &err);
+    if (!CHECK_INT(rc, 0))
+        fprintf(stderr, "%s", err ? err : "");
+    CHECK(err && strstr(err, "label SH01-S01-000002 queued again (reprint)"));
+    CHECK_INT(db_int("SELECT count(*) FROM print_jobs WHERE kind = 'reprint' AND"
+                     " plate = 'SH01-S01-000002'"),
+              1);
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event = 'reprint'"), 1);
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event = 'reprint' AND badge = '1001'"
+                     " AND subject = 'SH01-S01-000002'"),
+              1);
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event = 'logout' AND badge = '1001'"), 1);
+    CHECK_INT(db_int("SELECT count(*) FROM audit WHERE event = 'login'"), 2);
 
     /* Every label decodes back to its plate. */
     if (!harness_have("zbarimg"))

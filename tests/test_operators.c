@@ -1,6 +1,8 @@
 /*
  * test_operators.c — adding operators, logging in, counting wrong PINs, the
- * lock after 5 and its lifting after 5 minutes, and how PINs are stored.
+ * lock after 5 and its lifting after 5 minutes, how PINs are stored, the
+ * one audit row of each attempt, and the thread that checks PINs for the
+ * station (pin_worker.h).
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include "harness.h"
 #include "log.h"
 #include "operators.h"
+#include "pin_worker.h"
+#include "station.h"
 #include "store.h"
 
 static struct store *st;
@@ -25,6 +29,20 @@ static int add(const char *badge, const char *name, enum role role, const char *
     snprintf(op.badge, sizeof op.badge, "%s", badge);
     snprintf(op.name, sizeof op.name, "%s", name);
     return operators_add(st, &op, pin, err, errlen);
+}
+
+/* Audit rows matching `where` (SQL over the audit table). */
+static int audit_rows(const char *where)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE %s", where);
+    sqlite3_stmt *s = NULL;
+    int n = -1;
+    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n;
 }
 
 static enum login_result login(const char *badge, const char *pin, int64_t now, int *tries,
@@ -90,6 +108,11 @@ static void test_add(void)
     CHECK_STR(found.name, "王芳");
     CHECK_INT(found.role, ROLE_SUPERVISOR);
     CHECK_INT(operators_find(st, "NOPE", &found), 1);
+
+    /* Added from the command line: no operator acted; the badge is the subject. */
+    CHECK_INT(audit_rows("event = 'operator_add' AND badge IS NULL AND subject = 'S2001'"
+                         " AND detail = 'supervisor'"),
+              1);
 }
 
 static void test_login(void)
@@ -97,7 +120,11 @@ static void test_login(void)
     struct operator_info op = {0};
     int tries = -1;
     int64_t until = -1;
+    /* One login, one audit row, with the badge as its actor. */
+    int rows = audit_rows("1");
     CHECK_INT(operators_login(st, "G1001", "246810", T0, &op, &tries, &until), LOGIN_OK);
+    CHECK_INT(audit_rows("1"), rows + 1);
+    CHECK_INT(audit_rows("event = 'login' AND badge = 'G1001' AND subject IS NULL"), 1);
     CHECK_STR(op.badge, "G1001");
     CHECK_STR(op.name, "Li Wei");
     CHECK_INT(op.role, ROLE_GRADER);
@@ -105,8 +132,13 @@ static void test_login(void)
     CHECK_INT(login("", "246810", T0, NULL, NULL), LOGIN_UNKNOWN_BADGE);
 
     /* Wrong PINs count down; a right one resets the count. */
+    rows = audit_rows("1");
     CHECK_INT(login("G1001", "111111", T0, &tries, NULL), LOGIN_BAD_PIN);
     CHECK_INT(tries, 4);
+    CHECK_INT(audit_rows("1"), rows + 1);
+    CHECK_INT(audit_rows("event = 'bad_pin' AND badge = 'G1001'"), 1);
+    /* An unknown badge names nobody: no row. */
+    CHECK_INT(audit_rows("badge = 'NOBODY'"), 0);
     CHECK_INT(login("G1001", "222222", T0, &tries, NULL), LOGIN_BAD_PIN);
     CHECK_INT(tries, 3);
     CHECK_INT(login("G1001", "246810", T0, NULL, NULL), LOGIN_OK);
@@ -159,14 +191,10 @@ static void test_lock(void)
     CHECK_INT(tries, 2);
     CHECK_INT(login("G1001", "246810", later + 5, NULL, NULL), LOGIN_OK);
 
-    /* The audit log saw it. */
-    sqlite3_stmt *s;
-    sqlite3_prepare_v2(store_db(st),
-                       "SELECT count(*) FROM audit WHERE badge = 'G1001' AND event = 'locked'",
-                       -1, &s, NULL);
-    sqlite3_step(s);
-    CHECK_INT(sqlite3_column_int(s, 0), 1);
-    sqlite3_finalize(s);
+    /* The audit log saw it: the attempt that locked, and each one refused
+     * while locked (t5 + 1 s, just before the lift, after the restart). */
+    CHECK_INT(audit_rows("badge = 'G1001' AND event = 'locked'"), 1);
+    CHECK_INT(audit_rows("badge = 'G1001' AND event = 'login_locked'"), 3);
 }
 
 static void test_replace(void)
@@ -183,6 +211,66 @@ static void test_replace(void)
     CHECK_INT(op.role, ROLE_SUPERVISOR);
 }
 
+static int notified;
+
+static void on_notify(void *ctx)
+{
+    (void)ctx;
+    __atomic_add_fetch(&notified, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_worker(void)
+{
+    char err[512];
+    struct pinworker *w = NULL;
+    if (!CHECK_INT(pinworker_start(db_path, on_notify, NULL, &w, err, sizeof err), 0)) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    struct event ev;
+    CHECK(!pinworker_take(w, &ev));
+    int rows = audit_rows("1");
+    pinworker_check(w, "G1002", "864200", T0 + 10);
+    /* Handing a check over does not wait for it (Argon2id takes tens of ms). */
+    CHECK(!pinworker_take(w, &ev));
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.type, EV_LOGIN_RESULT);
+    CHECK_INT(ev.login, LOGIN_OK);
+    CHECK_INT(ev.now, T0 + 10);
+    CHECK_STR(ev.op.badge, "G1002");
+    CHECK_STR(ev.op.name, "Ana Costa");
+    CHECK_INT(ev.op.role, ROLE_SUPERVISOR);
+    CHECK(!pinworker_take(w, &ev)); /* once */
+    CHECK_INT(audit_rows("1"), rows + 1); /* its connection wrote the one row */
+
+    /* A wrong PIN; a badge nobody has (still named in the answer). */
+    pinworker_check(w, "S2001", "000000", T0 + 20);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.login, LOGIN_BAD_PIN);
+    CHECK_INT(ev.tries_left, OPERATORS_MAX_FAILURES - 1);
+    CHECK_STR(ev.op.badge, "S2001");
+    pinworker_check(w, "NOBODY", "1234", T0 + 30);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_INT(ev.login, LOGIN_UNKNOWN_BADGE);
+    CHECK_STR(ev.op.badge, "NOBODY");
+
+    /* A newer question replaces an older one: only its answer comes back. */
+    pinworker_check(w, "G1002", "864200", T0 + 40);
+    pinworker_check(w, "S2001", "135790", T0 + 41);
+    pinworker_wait_idle(w);
+    CHECK(pinworker_take(w, &ev));
+    CHECK_STR(ev.op.badge, "S2001");
+    CHECK_INT(ev.login, LOGIN_OK);
+    CHECK(!pinworker_take(w, &ev));
+    pinworker_stop(w);
+    pinworker_stop(NULL);
+    /* Each check woke the main loop (the replaced one too, if it had started). */
+    CHECK(__atomic_load_n(&notified, __ATOMIC_SEQ_CST) >= 4);
+}
+
 int main(void)
 {
     char err[512];
@@ -196,6 +284,7 @@ int main(void)
     test_login();
     test_lock();
     test_replace();
+    test_worker();
     store_close(st);
     return harness_done();
 }

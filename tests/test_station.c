@@ -24,23 +24,24 @@ static const struct manifest_row manifest[] = {
 static struct inspection saved[16];
 static int nsaved;
 
-static enum login_result fake_login(void *ctx, const char *badge, const char *pin, int64_t now,
-                                    struct operator_info *op, int *tries_left,
-                                    int64_t *locked_until)
+/* What the store's PIN check would answer (FX_CHECK_PIN → EV_LOGIN_RESULT). */
+static struct event fake_check_pin(const char *badge, const char *pin)
 {
-    (void)ctx;
-    (void)now;
-    (void)locked_until;
-    if (strcmp(badge, "1001") && strcmp(badge, "2001"))
-        return LOGIN_UNKNOWN_BADGE;
-    if (strcmp(pin, "123456")) {
-        *tries_left = 4;
-        return LOGIN_BAD_PIN;
+    struct event ev = {.type = EV_LOGIN_RESULT};
+    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
+    if (strcmp(badge, "1001") && strcmp(badge, "2001")) {
+        ev.login = LOGIN_UNKNOWN_BADGE;
+        return ev;
     }
-    snprintf(op->badge, sizeof op->badge, "%s", badge);
-    snprintf(op->name, sizeof op->name, "%s", badge[0] == '1' ? "Ana" : "Sam");
-    op->role = badge[0] == '1' ? ROLE_GRADER : ROLE_SUPERVISOR;
-    return LOGIN_OK;
+    if (strcmp(pin, "123456")) {
+        ev.login = LOGIN_BAD_PIN;
+        ev.tries_left = 4;
+        return ev;
+    }
+    ev.login = LOGIN_OK;
+    snprintf(ev.op.name, sizeof ev.op.name, "%s", badge[0] == '1' ? "Ana" : "Sam");
+    ev.op.role = badge[0] == '1' ? ROLE_GRADER : ROLE_SUPERVISOR;
+    return ev;
 }
 
 static int fake_find_operator(void *ctx, const char *badge, struct operator_info *op)
@@ -135,11 +136,21 @@ static void confirm_and_save(void)
     send(ev);
 }
 
+/* Answer the PIN check the last event asked for, as the store would. */
+static void answer_pin(void)
+{
+    const struct effect *c = find_fx(FX_CHECK_PIN);
+    if (!CHECK(c != NULL))
+        return;
+    send(fake_check_pin(c->actor, c->pin));
+}
+
 static void login_as(const char *badge)
 {
     scan(badge);
     text("123456");
     key(KEY_ENTER);
+    answer_pin();
 }
 
 static void test_login(void)
@@ -160,14 +171,29 @@ static void test_login(void)
     key(KEY_BACKSPACE);
     CHECK_INT(view().pin_len, 1);
     key(KEY_ENTER);
+    /* The PIN goes out to be checked; the screen waits, ignoring input. */
+    const struct effect *c = find_fx(FX_CHECK_PIN);
+    CHECK(c && !strcmp(c->actor, "1001") && !strcmp(c->pin, "1"));
+    CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
+    CHECK_INT(view().pin_len, 0);
+    struct event answer = fake_check_pin("1001", "1");
+    text("7");
+    key(KEY_ENTER);
+    CHECK_INT(view().pin_len, 0);
+    CHECK(find_fx(FX_CHECK_PIN) == NULL);
+    send(answer);
     CHECK_INT(view().msg, MSG_BAD_PIN);
     CHECK_INT(view().msg_num, 4);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
     CHECK_INT(screen(), SCREEN_LOGIN);
-    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "login_failed"));
+    CHECK(find_fx(FX_BEEP_ERROR) != NULL);
+    CHECK(find_fx(FX_AUDIT) == NULL); /* the check audits its own outcome */
     text("123456");
     key(KEY_ENTER);
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    answer_pin();
     CHECK_INT(screen(), SCREEN_SCAN);
-    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "login"));
+    CHECK(find_fx(FX_AUDIT) == NULL); /* one row per login: the check's */
     CHECK_STR(view().op->name, "Ana");
 }
 
@@ -217,7 +243,7 @@ static void test_grade_phone(void)
     CHECK_INT(view().insp->responsibility, RESP_NONE);
     key(KEY_ENTER);
     CHECK_INT(view().save_state, SAVE_PENDING);
-    CHECK(find_fx(FX_PRINT_LABEL) == NULL); /* no label before the commit */
+    CHECK(find_fx(FX_REPRINT) == NULL); /* no label asked for: the commit queues it */
     CHECK_INT(screen(), SCREEN_SUMMARY);
     struct inspection rec = *find_fx(FX_SAVE)->insp;
     CHECK_STR(rec.rma, "RMA-1001");
@@ -231,8 +257,10 @@ static void test_grade_phone(void)
     CHECK_INT(screen(), SCREEN_SCAN);
     CHECK_INT(view().msg, MSG_SAVED);
     CHECK_STR(view().msg_arg, "SH01-S01-000001");
-    const struct effect *p = find_fx(FX_PRINT_LABEL);
-    CHECK(p && !strcmp(p->insp->plate, "SH01-S01-000001"));
+    /* The commit queued the label: a save asks for no print of its own. */
+    CHECK_INT(fx.n, 1);
+    CHECK(find_fx(FX_BEEP_OK) != NULL);
+    CHECK(find_fx(FX_REPRINT) == NULL);
 }
 
 static void test_late_mismatch_apparel(void)
@@ -300,7 +328,7 @@ static void test_save_failure_retry(void)
     send((struct event){.type = EV_SAVE_FAILED, .text = "E201: disk full", .len = 15});
     CHECK_INT(view().save_state, SAVE_FAILED);
     CHECK_INT(view().msg, MSG_SAVE_FAILED);
-    CHECK(find_fx(FX_PRINT_LABEL) == NULL);
+    CHECK(find_fx(FX_REPRINT) == NULL);
     key(KEY_ESCAPE); /* cannot walk away from an unsaved inspection */
     key(KEY_LOGOUT);
     CHECK_INT(screen(), SCREEN_SUMMARY);
@@ -326,10 +354,17 @@ static void test_plate_reprint_regrade(void)
     CHECK_INT(screen(), SCREEN_ITEM);
     CHECK(view().existing && !strcmp(view().existing->plate, saved[0].plate));
     key(KEY_REPRINT);
-    const struct effect *p = find_fx(FX_PRINT_LABEL);
-    CHECK(p && !strcmp(p->insp->plate, saved[0].plate));
-    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "reprint"));
+    const struct effect *p = find_fx(FX_REPRINT);
+    CHECK(p && !strcmp(p->subject, saved[0].plate) && !strcmp(p->actor, "1001"));
+    /* Audited with the grader as the actor and the plate as the subject. */
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "reprint"));
+    CHECK(a && !strcmp(a->actor, "1001") && !strcmp(a->subject, saved[0].plate));
+    CHECK_INT(view().msg, MSG_REPRINTED);
     key(KEY_ENTER); /* re-grade */
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "regrade"));
+    CHECK(a && !strcmp(a->actor, "1001") && !strcmp(a->subject, saved[0].plate));
     CHECK_INT(screen(), SCREEN_CHECK);
     CHECK_STR(view().insp->supersedes, saved[0].plate);
     for (int i = 0; i < 5; i++)
@@ -344,9 +379,12 @@ static void test_stats_role_and_idle(void)
     key(KEY_STATS);
     CHECK_INT(screen(), SCREEN_SCAN);
     CHECK_INT(view().msg, MSG_NOT_ALLOWED);
-    CHECK(find_fx(FX_AUDIT) && !strcmp(find_fx(FX_AUDIT)->text, "stats_denied"));
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "stats_denied") && !strcmp(a->actor, "1001"));
     key(KEY_LOGOUT);
     CHECK_INT(screen(), SCREEN_LOGIN);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "logout") && !strcmp(a->actor, "1001"));
     login_as("2001");
     CHECK_INT(screen(), SCREEN_SCAN);
     key(KEY_STATS);
@@ -364,6 +402,8 @@ static void test_stats_role_and_idle(void)
     CHECK_INT(screen(), SCREEN_LOGIN);
     CHECK_INT(view().msg, MSG_LOGGED_OUT);
     CHECK(view().op == NULL);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "idle_logout") && !strcmp(a->actor, "2001"));
 }
 
 int main(void)
@@ -378,8 +418,9 @@ int main(void)
         return harness_done();
     }
     struct station_settings set = {"SH01-S01", 10, LANG_EN, rules};
-    struct station_ports ports = {NULL, fake_login, fake_find_operator, fake_find_manifest,
-                                  fake_find_inspection};
+    struct station_ports ports = {.find_operator = fake_find_operator,
+                                  .find_manifest = fake_find_manifest,
+                                  .find_inspection = fake_find_inspection};
     st = station_new(&set, &ports);
     test_login();
     test_unknown_code();

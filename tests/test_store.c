@@ -587,8 +587,50 @@ static void test_manifest_operators_audit(void)
     CHECK_INT(until, 1234);
     CHECK_INT(store_get_operator(st, "nobody", &op2, NULL, 0, NULL, NULL), 1);
 
-    CHECK_INT(store_audit(st, 42, "G1", "login", NULL), 0);
+    CHECK_INT(store_audit(st, 42, "G1", "login", NULL, NULL), 0);
     CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE event = 'login' AND at = 42"), 1);
+    /* Who, what, to what, apart. */
+    CHECK_INT(store_audit(st, 43, "G1", "reprint", "SH01-S03-000007", "again"), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE at = 43 AND badge = 'G1' AND"
+                          " event = 'reprint' AND subject = 'SH01-S03-000007' AND"
+                          " detail = 'again'"),
+              1);
+    /* No actor (the station itself) and no subject are NULL. */
+    CHECK_INT(store_audit(st, 44, NULL, "manifest_import", "", "m.csv: 2 rows"), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE at = 44 AND badge IS NULL AND"
+                          " subject IS NULL"),
+              1);
+    store_close(st);
+}
+
+/* Audit rows written before the subject column held a plate as the badge:
+ * the migration moves it to the subject and leaves the actor unknown. */
+static void test_audit_migration(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/audit-old.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
+    int64_t version = sql_int(st, "PRAGMA user_version");
+    sqlite3 *db = store_db(st);
+    char sql[256];
+    snprintf(sql, sizeof sql, "ALTER TABLE audit DROP COLUMN subject; PRAGMA user_version = %lld;",
+             (long long)version - 1);
+    CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db,
+                           "INSERT INTO audit (at, badge, event) VALUES"
+                           " (1, 'SH01-S03-000001', 'reprint'), (2, 'SH01-S03-000002', 'regrade'),"
+                           " (3, 'SH01-S03-000003', 'calibration_start'), (4, 'G1', 'logout')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    store_close(st);
+    CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), version);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE badge IS NULL AND subject ="
+                          " 'SH01-S03-00000' || at"),
+              3);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE badge = 'G1' AND subject IS NULL"),
+              1);
     store_close(st);
 }
 
@@ -735,6 +777,7 @@ int main(void)
     test_outbox_fault();
     test_export();
     test_manifest_operators_audit();
+    test_audit_migration();
     test_commit_speed();
     test_kill9();
     return harness_done();

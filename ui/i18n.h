@@ -50,6 +50,7 @@
     X(S_LOGIN_PIN_TITLE,     "Enter your PIN", "请输入 PIN 码") \
     X(S_LOGIN_PIN_SUB,       "Then tap OK", "输入后点“确定”") \
     X(S_LOGIN_PIN_EMPTY,     "PIN", "PIN 码") \
+    X(S_LOGIN_CHECKING,      "Checking your PIN...", "正在核对 PIN 码…") \
     \
     /* ---- scan ---- */ \
     X(S_SCAN_TITLE,          "Scan the return label", "请扫描退货标签") \

@@ -33,7 +33,8 @@ void lay_login(const struct view *v, struct lay *L)
     lay_card(L, cx, cy, cw, ch);
 
     char buf[LAY_TEXT_MAX];
-    if (v->login_step == LOGIN_STEP_PIN) {
+    bool checking = v->login_step == LOGIN_STEP_CHECKING;
+    if (v->login_step == LOGIN_STEP_PIN || checking) {
         if (v->badge_name && v->badge_name[0]) {
             trf(buf, sizeof buf, lang, S_LOGIN_HELLO, v->badge_name);
             lay_text(L, ix, cy + 36, iw, 48, buf, FS_LARGE, C_MUTED, AL_LEFT, false)->max_lines = 1;
@@ -51,8 +52,8 @@ void lay_login(const struct view *v, struct lay *L)
             d->total = v->pin_len;
             d->fg = C_TEXT;
         }
-        lay_text(L, ix, cy + 300, iw, 40, tr(lang, S_LOGIN_PIN_SUB), FS_BODY, C_MUTED, AL_LEFT,
-                 false);
+        lay_text(L, ix, cy + 300, iw, 40, tr(lang, checking ? S_LOGIN_CHECKING : S_LOGIN_PIN_SUB),
+                 FS_BODY, C_MUTED, AL_LEFT, false);
         lay_button_key(L, ix, cy + ch - 40 - BUTTON_H, 220, BUTTON_H, ST_SECONDARY,
                        tr(lang, S_BACK), "Esc", KEY_ESCAPE);
     } else {
@@ -65,7 +66,7 @@ void lay_login(const struct view *v, struct lay *L)
     }
     /* The language button shows the other language, in that language. */
     enum lang other = lang == LANG_EN ? LANG_ZH : LANG_EN;
-    int lx = v->login_step == LOGIN_STEP_PIN ? ix + 236 : ix;
+    int lx = v->login_step != LOGIN_STEP_BADGE ? ix + 236 : ix;
     lay_button_key(L, lx, cy + ch - 40 - BUTTON_H, 220, BUTTON_H, ST_SECONDARY,
                    tr(other, S_LANG_NAME), "F1", KEY_LANG);
 

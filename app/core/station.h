@@ -2,21 +2,35 @@
  * station.h — the station core: a state machine, pure C.
  *
  * The core takes one event at a time (a scan, a key, a touch on a choice, a
- * tick of the clock, the result of a save) and answers with effects for the
- * outside to carry out (save this inspection, print this label, beep, write
- * to the audit log) and a view model for the UI to draw. It never calls SDL,
- * libusb, SQLite or zint: what it needs to look up comes through
- * `struct station_ports`, so every decision can be tested without hardware.
+ * tick of the clock, the answer to a PIN check, the result of a save) and
+ * answers with effects for the outside to carry out (check this PIN, save
+ * this inspection, reprint this label, beep, write to the audit log) and a
+ * view model for the UI to draw. It never calls SDL, libusb, SQLite or zint:
+ * what it needs to look up comes through `struct station_ports`, so every
+ * decision can be tested without hardware.
  *
  * Screens (DESIGN.md names): login → scan → item → check … → summary → scan.
- * States are a const table of {entry, event} handlers indexed by enum
- * screen; transitions happen only through station_goto().
+ * Each screen is a state {entry, run, exit} in one const table indexed by
+ * enum screen (station.c; one file per screen, station_<screen>.c). Only a
+ * run moves to another screen; every move runs the old screen's exit, then
+ * the new one's entry.
+ *
+ * Slow work is never done inside station_handle. Checking a PIN (Argon2id,
+ * about 100 ms) is an effect, FX_CHECK_PIN; the login screen shows
+ * "checking" until the caller sends the answer back as EV_LOGIN_RESULT.
  *
  * Durability: on confirm the core emits FX_SAVE and waits in the summary
  * screen, "saving". Only EV_SAVED (sent by the caller after COMMIT returned)
- * makes it say "saved <plate>" and emit FX_PRINT_LABEL. EV_SAVE_FAILED keeps
- * the inspection and retries every STATION_SAVE_RETRY_MS (or on Return); it
- * is never dropped, not by Escape nor by the idle logout.
+ * makes it say "saved <plate>". The commit itself queued the label, so a
+ * save asks for no print; FX_REPRINT is only ever a grader asking for a
+ * saved label again. EV_SAVE_FAILED keeps the inspection and retries every
+ * STATION_SAVE_RETRY_MS (or on Return); it is never dropped, not by Escape
+ * nor by the idle logout.
+ *
+ * Audit: every FX_AUDIT names its actor (the badge of the operator who did
+ * it), its action and its subject (the plate or badge it was done to) apart.
+ * The outcome of a PIN check is audited by whoever checks it (the store's
+ * operators module), never by the core as well.
  */
 #ifndef TRIAGE_STATION_H
 #define TRIAGE_STATION_H
@@ -74,6 +88,7 @@ enum event_type {
     EV_PICK,        /* a touch on choice `pick` (0-based) of the current screen */
     EV_SAVED,       /* the pending inspection is committed: seq, plate */
     EV_SAVE_FAILED, /* the commit failed: text holds "E2xx: …" */
+    EV_LOGIN_RESULT, /* the answer to FX_CHECK_PIN: login, op, tries_left, locked_until */
 };
 
 struct event {
@@ -86,23 +101,39 @@ struct event {
     size_t len;
     char text[512];
     char source[32]; /* which scanner, for EV_SCAN; "" when unknown */
+
+    /* EV_LOGIN_RESULT. op.badge is the badge checked, whatever the result;
+     * the rest of op is filled on LOGIN_OK. tries_left: LOGIN_BAD_PIN, how
+     * many wrong PINs remain before the lock; locked_until: LOGIN_LOCKED,
+     * when the lock lifts (Unix ms). */
+    enum login_result login;
+    struct operator_info op;
+    int tries_left;
+    int64_t locked_until;
 };
 
 enum effect_type {
-    FX_SAVE,        /* commit fx.insp durably, then send EV_SAVED or EV_SAVE_FAILED */
-    FX_PRINT_LABEL, /* print fx.insp's label (it has its plate) */
+    FX_CHECK_PIN,   /* check PIN fx.pin of badge fx.actor (off the UI thread), then
+                       send EV_LOGIN_RESULT; the check audits its own outcome */
+    FX_SAVE,        /* commit fx.insp durably (which queues its label), then send
+                       EV_SAVED or EV_SAVE_FAILED */
+    FX_REPRINT,     /* queue the label of saved plate fx.subject again, for fx.actor */
     FX_BEEP_OK,
     FX_BEEP_ERROR,
-    FX_AUDIT,       /* audit log: fx.text is the event name, fx.detail the detail */
+    FX_AUDIT,       /* audit log: fx.actor did fx.action to fx.subject; fx.detail */
     FX_STATS_QUERY, /* compute the statistics of fx.range (off the UI thread) */
     FX_STATS_LIST,  /* list the inspections of fx.range behind bar (fx.dim, fx.key) */
 };
 
 struct effect {
     enum effect_type type;
-    const struct inspection *insp; /* valid until the next station_handle */
-    char text[32];
-    char detail[256];
+    const struct inspection *insp; /* FX_SAVE; valid until the next station_handle */
+    char actor[64];   /* FX_AUDIT, FX_REPRINT: who (a badge); FX_CHECK_PIN: the badge */
+    char action[32];  /* FX_AUDIT: what, e.g. "reprint", "logout" */
+    char subject[64]; /* FX_AUDIT: to what (a plate, a badge), or "" when only to the
+                         actor; FX_REPRINT: the plate */
+    char detail[256]; /* FX_AUDIT */
+    char pin[16];     /* FX_CHECK_PIN: digits; wipe it once handed over */
     struct stats_range range; /* FX_STATS_QUERY, FX_STATS_LIST */
     enum stats_dim dim;       /* FX_STATS_LIST */
     char key[64];             /* FX_STATS_LIST */
@@ -113,13 +144,11 @@ struct effects {
     struct effect fx[STATION_MAX_FX];
 };
 
-/* What the station looks up; implemented over the store in main, by tables
- * in tests. Return 0 found, 1 not found, -1 error. */
+/* What the station looks up (quick look-ups only: anything slow is an
+ * effect); implemented over the store in main, by tables in tests.
+ * Return 0 found, 1 not found, -1 error. */
 struct station_ports {
     void *ctx;
-    enum login_result (*login)(void *ctx, const char *badge, const char *pin, int64_t now,
-                               struct operator_info *op, int *tries_left,
-                               int64_t *locked_until);
     int (*find_operator)(void *ctx, const char *badge, struct operator_info *op);
     int (*find_manifest)(void *ctx, const char *rma, struct manifest_row *out);
     int (*find_inspection)(void *ctx, const char *plate, struct inspection *out);
@@ -163,7 +192,9 @@ enum msg {
 /* Error ids of the messages that are errors (E56x), "" for the others. */
 const char *msg_error_id(enum msg m);
 
-enum login_step { LOGIN_STEP_BADGE, LOGIN_STEP_PIN };
+/* The login screen's steps: the badge, its PIN, then waiting for the PIN's
+ * check (FX_CHECK_PIN … EV_LOGIN_RESULT; input is ignored meanwhile). */
+enum login_step { LOGIN_STEP_BADGE, LOGIN_STEP_PIN, LOGIN_STEP_CHECKING };
 
 /* The stats screen (supervisors). Periods end today (UTC days). */
 enum stats_period { PERIOD_TODAY, PERIOD_7D, PERIOD_30D, PERIOD_CUSTOM, PERIOD_COUNT };
@@ -217,7 +248,7 @@ struct view {
     enum save_state save_state;
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */
-    bool calibrating;    /* check, summary: a blind re-grade (never show the first grade) */
+    bool calibrating;    /* item, check, summary: a blind re-grade (never show the first grade) */
 
     /* stats: what the core owns (navigation) */
     enum stats_period stats_period;
@@ -257,5 +288,15 @@ int64_t station_next_deadline(const struct station *st);
 
 /* Whether an inspection is waiting to be saved (main must not quit). */
 bool station_has_unsaved(const struct station *st);
+
+/* The phases of a state, for station_set_trace. */
+enum station_phase { PHASE_ENTRY, PHASE_RUN, PHASE_EXIT };
+
+/* Observe the machine: trace(ctx, screen, phase) is called at every entry,
+ * run and exit, in order (a run only when the event reaches the screen's
+ * own handler). NULL stops tracing. For tests and debugging. */
+void station_set_trace(struct station *st,
+                       void (*trace)(void *ctx, enum screen s, enum station_phase p),
+                       void *ctx);
 
 #endif

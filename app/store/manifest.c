@@ -403,6 +403,6 @@ int manifest_import(struct store *st, const char *path, char *err, size_t errlen
         return -1;
     char detail[600];
     snprintf(detail, sizeof detail, "%s: %d rows", path, nrows);
-    store_audit(st, clock_wall_ms(), NULL, "manifest_import", detail);
+    store_audit(st, clock_wall_ms(), NULL, "manifest_import", NULL, detail);
     return nrows;
 }

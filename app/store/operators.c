@@ -4,6 +4,7 @@
  * PIN hashes are libsodium crypto_pwhash_str strings (Argon2id at the
  * INTERACTIVE limits, about 50 ms a verify here). The failure count and the
  * lock live in the store, so restarting the station does not reset them.
+ * Each login attempt's outcome is audited here, once; nothing else audits it.
  *
  * Error ids E150–E179 are this module's.
  */
@@ -98,8 +99,16 @@ int operators_add(struct store *st, const struct operator_info *op, const char *
         set_err(err, errlen, "E156: cannot add operator %s: %s", op->badge, store_err);
         return -1;
     }
-    store_audit(st, clock_wall_ms(), op->badge, "operator_add", role_name(op->role));
+    /* From the command line: no operator did it; the badge added is the subject. */
+    store_audit(st, clock_wall_ms(), NULL, "operator_add", op->badge, role_name(op->role));
     return 0;
+}
+
+/* The one audit row of a login attempt, with the badge as its actor. */
+static void audit_attempt(struct store *st, int64_t now_ms, const char *badge, const char *action)
+{
+    store_audit(st, now_ms, badge, action, NULL, NULL);
+    log_info("I150", "%s by %s", action, badge);
 }
 
 enum login_result operators_login(struct store *st, const char *badge, const char *pin,
@@ -126,6 +135,7 @@ enum login_result operators_login(struct store *st, const char *badge, const cha
     /* A locked badge is refused without looking at the PIN: a guesser learns
      * nothing while the lock holds. */
     if (until > now_ms) {
+        audit_attempt(st, now_ms, badge, "login_locked");
         if (locked_until)
             *locked_until = until;
         return LOGIN_LOCKED;
@@ -138,7 +148,7 @@ enum login_result operators_login(struct store *st, const char *badge, const cha
     if (ok) {
         if ((failures != 0 || until != 0) && store_set_login_failures(st, badge, 0, 0) < 0)
             return LOGIN_ERROR;
-        store_audit(st, now_ms, badge, "login", NULL);
+        audit_attempt(st, now_ms, badge, "login");
         if (op)
             *op = found;
         return LOGIN_OK;
@@ -151,14 +161,14 @@ enum login_result operators_login(struct store *st, const char *badge, const cha
         if (store_set_login_failures(st, badge, 0, until) < 0)
             return LOGIN_ERROR;
         log_warn("W150", "badge %s locked after %d wrong PINs", badge, OPERATORS_MAX_FAILURES);
-        store_audit(st, now_ms, badge, "locked", NULL);
+        audit_attempt(st, now_ms, badge, "locked");
         if (locked_until)
             *locked_until = until;
         return LOGIN_LOCKED;
     }
     if (store_set_login_failures(st, badge, failures, 0) < 0)
         return LOGIN_ERROR;
-    store_audit(st, now_ms, badge, "bad_pin", NULL);
+    audit_attempt(st, now_ms, badge, "bad_pin");
     if (tries_left)
         *tries_left = OPERATORS_MAX_FAILURES - failures;
     return LOGIN_BAD_PIN;

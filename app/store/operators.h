@@ -20,7 +20,7 @@ struct store;
 #define OPERATORS_LOCK_MS (5 * 60 * 1000)
 
 /* Add or replace an operator. The PIN must be 4 to 12 digits. Returns 0 or -1
- * with "E1xx: …" in err. */
+ * with "E1xx: …" in err. Audited as "operator_add" of the badge, no actor. */
 int operators_add(struct store *st, const struct operator_info *op, const char *pin, char *err,
                   size_t errlen);
 
@@ -28,7 +28,11 @@ int operators_add(struct store *st, const struct operator_info *op, const char *
  * Check a badge and PIN at time now_ms (Unix ms). On LOGIN_OK fills *op.
  * On LOGIN_BAD_PIN *tries_left says how many wrong PINs remain before the
  * lock; on LOGIN_LOCKED *locked_until says when it lifts (Unix ms).
- * Pointers may be NULL.
+ * Pointers may be NULL. Slow (Argon2id): the station calls it off its UI
+ * thread. Writes the attempt's one audit row, with the badge as its actor:
+ * "login", "bad_pin", "locked" (this attempt locked the badge) or
+ * "login_locked" (refused: the badge was locked); an unknown badge is not
+ * audited.
  */
 enum login_result operators_login(struct store *st, const char *badge, const char *pin,
                                   int64_t now_ms, struct operator_info *op, int *tries_left,

@@ -17,7 +17,10 @@
  *               triggers ABORT any UPDATE or DELETE.
  *   outbox      seq PK → inspections(seq), payload (= the record), created_at.
  *               Append-only too; sync keeps what it sent in a table of its own.
- *   audit       id, at (Unix ms), badge, event, detail.
+ *   audit       id, at (Unix ms), badge (the actor: the operator who did it;
+ *               NULL for the station itself), event (the action), detail;
+ *               subject (a later migration: the plate or badge the action was
+ *               done to, NULL when it concerns only the actor).
  *   print_jobs  (a later migration) the label queue: id, plate → inspections,
  *               kind ('label' | 'reprint'), created_at, attempts, next_try_at,
  *               last_error, done_at (NULL while waiting). The 'label' job of an
@@ -91,7 +94,8 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_GET_OPERATOR] = "SELECT badge, name, role, pin_hash, failures, locked_until"
                        " FROM operators WHERE badge = ?1",
     [Q_SET_FAILURES] = "UPDATE operators SET failures = ?2, locked_until = ?3 WHERE badge = ?1",
-    [Q_AUDIT] = "INSERT INTO audit (at, badge, event, detail) VALUES (?1, ?2, ?3, ?4)",
+    [Q_AUDIT] = "INSERT INTO audit (at, badge, event, subject, detail)"
+                " VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INSERT_PRINT_JOB] = "INSERT INTO print_jobs (plate, kind, created_at) VALUES (?1, 'label', ?2)",
 };
 
@@ -207,6 +211,13 @@ static const char *const migrations[] = {
     "  manifest_since TEXT NOT NULL DEFAULT '',"
     "  last_ok INTEGER NOT NULL DEFAULT 0,"
     "  last_error TEXT NOT NULL DEFAULT '');",
+    /* audit.subject: what an action was done to, apart from who did it.
+     * Rows written before it held the plate of a reprint, a re-grade or a
+     * blind re-grade where the actor belongs: moved to the subject, their
+     * actor unknown. */
+    "ALTER TABLE audit ADD COLUMN subject TEXT;"
+    "UPDATE audit SET subject = badge, badge = NULL"
+    "  WHERE event IN ('reprint', 'regrade', 'calibration_start');",
 };
 #define NUM_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -1048,18 +1059,20 @@ int store_set_login_failures(struct store *st, const char *badge, int failures,
     return 0;
 }
 
-int store_audit(struct store *st, int64_t at_ms, const char *badge, const char *event,
-                const char *detail)
+int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
+                const char *subject, const char *detail)
 {
     sqlite3_stmt *s = stmt_get(st, Q_AUDIT);
     int rc = SQLITE_ERROR;
     if (s) {
         sqlite3_bind_int64(s, 1, at_ms);
-        if (badge && badge[0])
-            sqlite3_bind_text(s, 2, badge, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, event ? event : "", -1, SQLITE_STATIC);
+        if (actor && actor[0])
+            sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, action ? action : "", -1, SQLITE_STATIC);
+        if (subject && subject[0])
+            sqlite3_bind_text(s, 4, subject, -1, SQLITE_STATIC);
         if (detail && detail[0])
-            sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
         rc = sqlite3_step(s);
         stmt_done(s);
     }

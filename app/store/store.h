@@ -76,9 +76,15 @@ int store_get_operator(struct store *st, const char *badge, struct operator_info
 int store_set_login_failures(struct store *st, const char *badge, int failures,
                              int64_t locked_until);
 
-/* Append to the audit log (who did what, when). */
-int store_audit(struct store *st, int64_t at_ms, const char *badge, const char *event,
-                const char *detail);
+/*
+ * Append to the audit log: at `at_ms`, `actor` (the badge of the operator who
+ * did it; NULL or "" for the station itself: its command line, sync) did
+ * `action` ("login", "reprint", …) to `subject` (the plate or badge it was
+ * done to; NULL or "" when it concerns only the actor), with `detail` (may
+ * be NULL). Each event has one writer. 0, or -1 (E228 logged).
+ */
+int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
+                const char *subject, const char *detail);
 
 enum export_format { EXPORT_NDJSON, EXPORT_CSV };
 

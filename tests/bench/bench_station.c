@@ -163,8 +163,16 @@ static void bench_event_to_frame(void)
         struct event evs[8];
         bool quit;
         int k = ui_poll(ui, 0, clock_wall_ms(), evs, 8, &quit);
-        for (int j = 0; j < k; j++)
+        for (int j = 0; j < k; j++) {
             station_handle(s, &evs[j], &fx);
+            for (int e = 0; e < fx.n; e++)
+                if (fx.fx[e].type == FX_CHECK_PIN) { /* the station's worker does this */
+                    struct event ans = ports_check_pin(st, fx.fx[e].actor, fx.fx[e].pin,
+                                                       clock_wall_ms());
+                    station_handle(s, &ans, &fx);
+                    break;
+                }
+        }
     }
     /* Then keep typing into the scan screen, clearing with Escape. */
     const char *keys[] = {"R", "M", "A", "Escape"};

@@ -1,0 +1,59 @@
+/*
+ * station_check.c — the check screen: the category's checklist, one
+ * question at a time, answered with keys 1..n or a touch.
+ *
+ * Each answer records how long its question was shown (step_ms). Escape
+ * steps back one question; on the first it leaves: to the item screen, or,
+ * in a blind re-grade, to the scan screen (the plate stays due for someone
+ * else). The last answer goes on to the summary.
+ */
+#include <stdint.h>
+
+#include "station_int.h"
+
+void check_entry(struct station *st, struct effects *fx)
+{
+    (void)fx;
+    st->step_started = st->now;
+    if (st->check_index >= st->cat->nchecks)
+        st->check_index = st->cat->nchecks > 0 ? st->cat->nchecks - 1 : 0;
+}
+
+/* Whether going back to the item screen asks for the category again. */
+static bool category_was_picked(const struct station *st)
+{
+    return st->insp.blind || !st->has_expected || !rules_match(st->set.rules, st->expected.sku);
+}
+
+bool check_run(struct station *st, const struct event *ev, struct effects *fx)
+{
+    const struct rules_check *chk = &st->cat->checks[st->check_index];
+    int pick = st_typed_choice(ev);
+    if (pick >= 0) {
+        if (pick >= chk->nanswers)
+            return false;
+        int64_t took = st->now - st->step_started;
+        st->insp.step_ms[st->check_index] =
+            (int32_t)(took < 1 ? 1 : took > INT32_MAX ? INT32_MAX : took);
+        st->step_started = st->now;
+        st->answers[st->check_index++] = pick;
+        if (st->check_index >= st->cat->nchecks)
+            station_goto(st, SCREEN_SUMMARY, fx);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+        st->step_started = st->now;
+        if (st->check_index > 0) {
+            st->check_index--;
+        } else if (st->insp.calibrates[0]) {
+            /* Leaving a blind re-grade: it stays due for someone else. */
+            station_goto(st, SCREEN_SCAN, fx);
+        } else {
+            st->item_scanned = false;
+            st_item_open(st, category_was_picked(st) ? ITEM_PICK_CATEGORY : ITEM_IDENTIFY, fx);
+        }
+        st_say(st, MSG_NONE, NULL, 0);
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,179 @@
+/*
+ * station_int.h — inside the station core: the struct station that the
+ * screen files share, the state table's shape, and the helpers every screen
+ * uses. Only app/core/station*.c include it; the rest of the station sees
+ * station.h.
+ *
+ * The machine (station.c): a state is {entry, run, exit}, in the const
+ * table station_states[] indexed by enum screen. A screen's run handles one
+ * event; it alone may move to another screen, with station_goto(), which
+ * runs the old screen's exit, then the new screen's entry (also when a run
+ * goes to the screen it is on: the screen starts afresh). Entry and exit
+ * never move. What all screens share — idle logout, the language key,
+ * logging out — runs before the screen's own run, as a parent state's would;
+ * every other event, a tick included, goes to the screen's run.
+ *
+ * Sub-states are enums held here (login_step, item_step, save_state,
+ * stats_level), each owned by its screen's file; no boolean stands for one.
+ */
+#ifndef TRIAGE_STATION_INT_H
+#define TRIAGE_STATION_INT_H
+
+#include "station.h"
+
+/* The item screen's steps. */
+enum item_step {
+    ITEM_IDENTIFY,      /* waiting for the item's code (or Return without one) */
+    ITEM_PICK_CATEGORY, /* blind receipt or unknown SKU: keys 1..n choose a category */
+    ITEM_EXISTING,      /* a saved plate is shown: F5 reprint, Return re-grade */
+};
+
+/* The stats screen's drill-down levels. */
+enum stats_level {
+    STATS_CHARTS, /* the charts of a period, page by page */
+    STATS_LIST,   /* the inspections behind one bar (stats_dim, stats_key) */
+    STATS_DETAIL, /* one inspection of that list: its answers, F5 reprints it */
+};
+
+struct station {
+    struct station_settings set;
+    struct station_ports ports;
+    enum screen screen;
+    enum lang lang;
+    int64_t now;
+    int64_t last_activity;
+
+    /* the operator; valid on every screen but login */
+    struct operator_info op;
+
+    /* login */
+    enum login_step login_step;
+    char badge[64];
+    char badge_name[64];
+    char pin[16];
+    int pin_len;
+
+    /* typed or wedge input not yet submitted */
+    char input[STATION_INPUT_MAX + 1];
+    size_t input_len;
+
+    enum msg msg;
+    char msg_arg[256];
+    int msg_num;
+
+    /* the inspection in progress (item, check, summary) */
+    struct inspection insp;
+    struct manifest_row expected;
+    bool has_expected;   /* expected holds the manifest's row */
+    bool item_scanned;   /* the item's own code was scanned */
+    const struct rules_category *cat;
+    int check_index;
+    int answers[INSP_MAX_ANSWERS];
+    struct grade_result result;
+    enum save_state save_state;
+    int64_t retry_at;
+    int64_t step_started; /* when the current question appeared */
+
+    /* item */
+    enum item_step item_step;
+    struct inspection existing; /* a plate scanned on the scan screen */
+
+    char last_plate[48];
+    int saved_count;
+
+    /* stats */
+    enum stats_level stats_level;
+    enum stats_period stats_period;
+    struct stats_range stats_custom;
+    bool stats_custom_set; /* stats_custom was chosen once (kept across visits) */
+    struct stats_range stats_range;
+    bool stats_range_ok;
+    enum stats_page stats_page;
+    enum stats_dim stats_dim; /* STATS_LIST, STATS_DETAIL: the bar listed */
+    char stats_key[64];
+    struct inspection stats_detail; /* STATS_DETAIL */
+
+    /* observer (station_set_trace) */
+    void (*trace)(void *ctx, enum screen s, enum station_phase p);
+    void *trace_ctx;
+    bool in_transition; /* an entry or exit is running: it must not move */
+};
+
+/* One state of the machine. entry and exit may be NULL; run may not. run
+ * returns true when the view changed. Entry and exit may emit effects. */
+struct station_state {
+    void (*entry)(struct station *st, struct effects *fx);
+    bool (*run)(struct station *st, const struct event *ev, struct effects *fx);
+    void (*exit)(struct station *st, struct effects *fx);
+};
+
+extern const struct station_state station_states[SCREEN_COUNT];
+
+/* The states, one file each (station_<screen>.c). */
+void login_entry(struct station *st, struct effects *fx);
+bool login_run(struct station *st, const struct event *ev, struct effects *fx);
+void login_exit(struct station *st, struct effects *fx);
+bool scan_run(struct station *st, const struct event *ev, struct effects *fx);
+bool item_run(struct station *st, const struct event *ev, struct effects *fx);
+void check_entry(struct station *st, struct effects *fx);
+bool check_run(struct station *st, const struct event *ev, struct effects *fx);
+void summary_entry(struct station *st, struct effects *fx);
+bool summary_run(struct station *st, const struct event *ev, struct effects *fx);
+void stats_entry(struct station *st, struct effects *fx);
+bool stats_run(struct station *st, const struct event *ev, struct effects *fx);
+void stats_exit(struct station *st, struct effects *fx);
+
+/* ---- the machine (station.c) ----------------------------------------------- */
+
+/* Move to `next`: the current screen's exit, the input cleared, next's entry.
+ * Only from a run (or the shared part before it). */
+void station_goto(struct station *st, enum screen next, struct effects *fx);
+
+/* Whether the operator may see statistics (supervisor or admin). */
+bool station_is_supervisor(const struct station *st);
+
+/* ---- helpers every screen uses (station.c) --------------------------------- */
+
+/* Copy src into dst[cap], cut at a UTF-8 character boundary when too long. */
+void station_copy(char *dst, size_t cap, const char *src);
+#define COPY(dst, src) station_copy((dst), sizeof(dst), (src))
+
+/* Append an effect of `type`, zeroed but for its type; NULL (and an assert)
+ * when fx is full. */
+struct effect *st_emit(struct effects *fx, enum effect_type type);
+
+/* Audit `action` done by the operator to `subject` (may be NULL). */
+void st_audit(const struct station *st, struct effects *fx, const char *action,
+           const char *subject, const char *detail);
+
+/* The message shown until the next thing the grader does. */
+void st_say(struct station *st, enum msg m, const char *arg, int num);
+
+/* Queue a saved inspection's label again, audited. */
+void st_reprint(struct station *st, const struct inspection *insp, struct effects *fx);
+
+void st_clear_input(struct station *st);
+/* Typing into the input line; true when the event was typing. */
+bool st_edit_input(struct station *st, const struct event *ev);
+/* A submitted code: a scan, or typed input ended by Return; NULL otherwise.
+ * Copies it into buf[cap] (cut to fit; NUL-terminated) and its length into
+ * *len; the input line is left as it is. */
+const char *st_submitted_code(struct station *st, const struct event *ev, char *buf, size_t cap,
+                           size_t *len);
+/* The digit 1..9 typed as text (or a touch), as a 0-based choice; -1 when
+ * the event is not one. */
+int st_typed_choice(const struct event *ev);
+
+/* ---- the inspection in progress (station.c) -------------------------------- */
+
+/* A fresh inspection by the operator, now, under the current rules. */
+void st_start_inspection(struct station *st);
+/* A new inspection of the item st->existing describes (re-grade, calibration). */
+void st_start_from_existing(struct station *st);
+/* Grade with `cat`'s checklist (NULL: none chosen yet). */
+void st_use_category(struct station *st, const struct rules_category *cat);
+
+/* Move to the item screen at `step` (station_item.c). */
+void st_item_open(struct station *st, enum item_step step, struct effects *fx);
+
+#endif

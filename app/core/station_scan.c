@@ -1,0 +1,149 @@
+/*
+ * station_scan.c — the scan screen: waiting for a return's code.
+ *
+ * A return id (an RMA, or any id the manifest knows) starts an inspection
+ * on the item screen; a saved plate shows that inspection there (reprint,
+ * re-grade), or starts its blind re-grade when it is due for one by another
+ * grader. F2 opens the statistics for a supervisor.
+ */
+#include <string.h>
+
+#include "codes.h"
+#include "log.h"
+#include "station_int.h"
+
+/* Late: today is past the delivery date plus the return window. */
+static bool is_late(const struct station *st, const char *delivered_at)
+{
+    int64_t delivered;
+    if (!delivered_at || !delivered_at[0] || time_parse_date(delivered_at, &delivered) != 0)
+        return false;
+    return time_day(st->now) > time_day(delivered) + st->set.rules->return_window_days;
+}
+
+static void begin_return(struct station *st, const char *rma, const struct manifest_row *row,
+                         struct effects *fx)
+{
+    st_start_inspection(st);
+    if (row) {
+        st->expected = *row;
+        st->has_expected = true;
+        COPY(st->insp.rma, row->rma);
+        COPY(st->insp.order_id, row->order_id);
+        COPY(st->insp.sku, row->sku);
+        COPY(st->insp.gtin, row->gtin);
+        COPY(st->insp.serial, row->serial);
+        COPY(st->insp.description, row->description);
+        COPY(st->insp.reason, row->reason);
+        st->insp.late = is_late(st, row->delivered_at);
+        st_use_category(st, rules_match(st->set.rules, row->sku));
+    } else {
+        memset(&st->expected, 0, sizeof st->expected);
+        st->has_expected = false;
+        COPY(st->insp.rma, rma);
+        st->insp.blind = true;
+        st_use_category(st, NULL);
+    }
+    st_item_open(st, st->cat ? ITEM_IDENTIFY : ITEM_PICK_CATEGORY, fx);
+    if (!st->cat)
+        st_say(st, MSG_PICK_CATEGORY, NULL, 0);
+}
+
+/* A plate chosen for a blind re-grade, scanned by another grader, and not
+ * re-graded yet: this grader re-grades it blind. */
+static bool calibration_wanted(struct station *st, const struct inspection *old)
+{
+    if (!old->calibration_due || old->calibrates[0] || !st->ports.find_calibration)
+        return false;
+    if (strcmp(old->operator_badge, st->op.badge) == 0)
+        return false;
+    return st->ports.find_calibration(st->ports.ctx, old->plate) == 1;
+}
+
+static void begin_calibration(struct station *st, struct effects *fx)
+{
+    const struct inspection *old = &st->existing;
+    st_start_from_existing(st);
+    COPY(st->insp.calibrates, old->plate);
+    st_audit(st, fx, "calibration_start", old->plate, NULL);
+    st_use_category(st, rules_category(st->set.rules, old->category));
+    if (st->cat) {
+        station_goto(st, SCREEN_CHECK, fx);
+        st_say(st, MSG_CALIBRATION, old->plate, 0);
+    } else {
+        st_item_open(st, ITEM_PICK_CATEGORY, fx);
+        st_say(st, MSG_PICK_CATEGORY, NULL, 0);
+    }
+}
+
+static void scan_code(struct station *st, const char *data, size_t len, struct effects *fx)
+{
+    struct scanned_code code;
+    codes_parse(data, len, &code);
+    struct manifest_row row;
+    int rc;
+    switch (code.kind) {
+    case CODE_RMA:
+        rc = st->ports.find_manifest(st->ports.ctx, code.rma, &row);
+        if (rc < 0)
+            break;
+        begin_return(st, code.rma, rc == 0 ? &row : NULL, fx);
+        return;
+    case CODE_PLATE:
+        rc = st->ports.find_inspection(st->ports.ctx, code.plate, &st->existing);
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            if (calibration_wanted(st, &st->existing)) {
+                begin_calibration(st, fx);
+                return;
+            }
+            st_start_inspection(st);
+            st_item_open(st, ITEM_EXISTING, fx);
+            return;
+        }
+        st_say(st, MSG_UNKNOWN_CODE, code.plate, 0);
+        st_emit(fx, FX_BEEP_ERROR);
+        return;
+    default:
+        /* Head office may issue return ids of any form: the manifest decides. */
+        rc = st->ports.find_manifest(st->ports.ctx, code.text, &row);
+        if (rc == 0) {
+            begin_return(st, code.text, &row, fx);
+            return;
+        }
+        if (rc < 0)
+            break;
+        st_say(st, MSG_UNKNOWN_CODE, code.error[0] ? code.error : code.text, 0);
+        st_emit(fx, FX_BEEP_ERROR);
+        return;
+    }
+    st_say(st, MSG_STORE_ERROR, NULL, 0);
+    st_emit(fx, FX_BEEP_ERROR);
+}
+
+bool scan_run(struct station *st, const struct event *ev, struct effects *fx)
+{
+    char code[sizeof ev->text];
+    size_t len;
+    if (st_submitted_code(st, ev, code, sizeof code, &len)) {
+        st_clear_input(st);
+        scan_code(st, code, len, fx);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+        st_clear_input(st);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_STATS) {
+        if (station_is_supervisor(st)) {
+            station_goto(st, SCREEN_STATS, fx);
+        } else {
+            st_say(st, MSG_NOT_ALLOWED, NULL, 0);
+            st_audit(st, fx, "stats_denied", NULL, NULL);
+            st_emit(fx, FX_BEEP_ERROR);
+        }
+        return true;
+    }
+    return st_edit_input(st, ev);
+}

@@ -1,0 +1,388 @@
+/*
+ * test_station_states.c — the station core as a state machine: the state
+ * table, the exact entry/run/exit sequence of transitions, sub-states that
+ * are left and entered again, and the PIN check as an effect and an event
+ * (FX_CHECK_PIN → EV_LOGIN_RESULT). Pure: the core alone, look-ups from
+ * tables.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "log.h"
+#include "rules.h"
+#include "station.h"
+#include "station_int.h"
+
+static struct station *st;
+static struct effects fx;
+static int64_t now;
+
+/* ---- the trace: "run:login exit:login entry:scan" ------------------------ */
+
+static char trace_buf[1024];
+
+static void on_trace(void *ctx, enum screen s, enum station_phase p)
+{
+    (void)ctx;
+    static const char *const phase[] = {"entry", "run", "exit"};
+    size_t n = strlen(trace_buf);
+    snprintf(trace_buf + n, sizeof trace_buf - n, "%s%s:%s", n ? " " : "", phase[p],
+             screen_name(s));
+}
+
+/* The phases the last event went through, then forget them. */
+static const char *took(void)
+{
+    static char last[sizeof trace_buf];
+    snprintf(last, sizeof last, "%s", trace_buf);
+    trace_buf[0] = 0;
+    return last;
+}
+
+/* ---- look-ups ---------------------------------------------------------- */
+
+static int find_operator(void *ctx, const char *badge, struct operator_info *op)
+{
+    (void)ctx;
+    if (strcmp(badge, "1001") && strcmp(badge, "2001"))
+        return strcmp(badge, "BROKEN") ? 1 : -1;
+    memset(op, 0, sizeof *op);
+    snprintf(op->badge, sizeof op->badge, "%s", badge);
+    snprintf(op->name, sizeof op->name, "%s", badge[0] == '1' ? "Ana" : "Sam");
+    return 0;
+}
+
+static int find_manifest(void *ctx, const char *rma, struct manifest_row *out)
+{
+    (void)ctx;
+    if (strcmp(rma, "RMA-1001"))
+        return 1;
+    memset(out, 0, sizeof *out);
+    snprintf(out->rma, sizeof out->rma, "RMA-1001");
+    snprintf(out->sku, sizeof out->sku, "PH-IP15-128");
+    snprintf(out->gtin, sizeof out->gtin, "0195949038488");
+    return 0;
+}
+
+static int find_inspection(void *ctx, const char *plate, struct inspection *out)
+{
+    (void)ctx;
+    if (strcmp(plate, "SH01-S01-000001"))
+        return 1;
+    memset(out, 0, sizeof *out);
+    snprintf(out->plate, sizeof out->plate, "%s", plate);
+    snprintf(out->rma, sizeof out->rma, "RMA-1001");
+    snprintf(out->sku, sizeof out->sku, "PH-IP15-128");
+    snprintf(out->category, sizeof out->category, "phone");
+    snprintf(out->operator_badge, sizeof out->operator_badge, "1001");
+    return 0;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void send(struct event ev)
+{
+    ev.now = now;
+    station_handle(st, &ev, &fx);
+}
+static void key(enum key k) { send((struct event){.type = EV_KEY, .key = k}); }
+static void text(const char *s)
+{
+    struct event ev = {.type = EV_TEXT, .len = strlen(s)};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    send(ev);
+}
+static void scan(const char *s)
+{
+    struct event ev = {.type = EV_SCAN, .len = strlen(s)};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    send(ev);
+}
+static void pick(int p, const char *s)
+{
+    struct event ev = {.type = EV_PICK, .pick = p};
+    snprintf(ev.text, sizeof ev.text, "%s", s);
+    ev.len = strlen(ev.text);
+    send(ev);
+}
+static void login_result(enum login_result r, const char *badge, enum role role)
+{
+    struct event ev = {.type = EV_LOGIN_RESULT, .login = r, .tries_left = 2,
+                       .locked_until = now + 4 * 60000 + 1};
+    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
+    snprintf(ev.op.name, sizeof ev.op.name, "%s", badge[0] == '1' ? "Ana" : "Sam");
+    ev.op.role = role;
+    send(ev);
+}
+
+static int count_fx(enum effect_type t)
+{
+    int n = 0;
+    for (int i = 0; i < fx.n; i++)
+        n += fx.fx[i].type == t;
+    return n;
+}
+
+static const struct effect *find_fx(enum effect_type t)
+{
+    for (int i = 0; i < fx.n; i++)
+        if (fx.fx[i].type == t)
+            return &fx.fx[i];
+    return NULL;
+}
+
+static struct view view(void)
+{
+    struct view v;
+    station_view(st, &v);
+    return v;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static void test_table(void)
+{
+    /* Every screen is a state with a run; only screens that keep something
+     * to set up or put away have an entry or an exit. */
+    for (int s = 0; s < SCREEN_COUNT; s++)
+        CHECK(station_states[s].run != NULL);
+    CHECK(station_states[SCREEN_LOGIN].entry && station_states[SCREEN_LOGIN].exit);
+    CHECK(station_states[SCREEN_CHECK].entry && station_states[SCREEN_SUMMARY].entry);
+    CHECK(station_states[SCREEN_STATS].entry && station_states[SCREEN_STATS].exit);
+}
+
+/* ---- login: FX_CHECK_PIN → EV_LOGIN_RESULT ----------------------------- */
+
+static void test_pin_check(void)
+{
+    CHECK_INT(station_screen(st), SCREEN_LOGIN);
+    scan("1001");
+    CHECK_STR(took(), "run:login");
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+    text("2468");
+    key(KEY_ENTER);
+    CHECK_STR(took(), "run:login run:login");
+    /* The PIN leaves the core in one effect, and nothing else happens. */
+    CHECK_INT(fx.n, 1);
+    const struct effect *c = find_fx(FX_CHECK_PIN);
+    CHECK(c && !strcmp(c->actor, "1001") && !strcmp(c->pin, "2468"));
+    CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
+    CHECK_INT(view().pin_len, 0);
+
+    /* Checking: input is ignored, an answer for another badge too. */
+    text("9");
+    key(KEY_ESCAPE);
+    scan("2001");
+    key(KEY_ENTER);
+    CHECK_INT(fx.n, 0);
+    CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
+    login_result(LOGIN_OK, "2001", ROLE_SUPERVISOR);
+    CHECK_INT(station_screen(st), SCREEN_LOGIN);
+    CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
+
+    /* A wrong PIN: back to the PIN, with the tries left. No audit here:
+     * the check writes its own row. */
+    login_result(LOGIN_BAD_PIN, "1001", ROLE_GRADER);
+    CHECK_STR(took(), "run:login run:login run:login run:login run:login run:login");
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    CHECK_INT(view().msg_num, 2);
+    CHECK_INT(count_fx(FX_BEEP_ERROR), 1);
+    CHECK_INT(count_fx(FX_AUDIT), 0);
+
+    /* Locked: minutes until the lock lifts, rounded up. */
+    text("1");
+    key(KEY_ENTER);
+    login_result(LOGIN_LOCKED, "1001", ROLE_GRADER);
+    CHECK_INT(view().msg, MSG_LOCKED);
+    CHECK_INT(view().msg_num, 5);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+
+    /* The store failed: say so, keep the badge. */
+    text("1");
+    key(KEY_ENTER);
+    login_result(LOGIN_ERROR, "1001", ROLE_GRADER);
+    CHECK_INT(view().msg, MSG_STORE_ERROR);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+
+    /* The badge went away meanwhile: back to the badge. */
+    text("1");
+    key(KEY_ENTER);
+    login_result(LOGIN_UNKNOWN_BADGE, "1001", ROLE_GRADER);
+    CHECK_INT(view().msg, MSG_UNKNOWN_BADGE);
+    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
+
+    /* An answer nobody waits for changes nothing. */
+    login_result(LOGIN_OK, "1001", ROLE_GRADER);
+    CHECK_INT(station_screen(st), SCREEN_LOGIN);
+    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
+
+    /* A badge the store cannot look up. */
+    scan("BROKEN");
+    CHECK_INT(view().msg, MSG_STORE_ERROR);
+    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
+
+    /* Right: login's exit, then scan's entry (scan has none to call). */
+    scan("1001");
+    text("2468");
+    key(KEY_ENTER);
+    took();
+    login_result(LOGIN_OK, "1001", ROLE_GRADER);
+    CHECK_STR(took(), "run:login exit:login entry:scan");
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    CHECK_INT(fx.n, 0); /* no audit: one login, one row, written by the check */
+    CHECK(view().op && !strcmp(view().op->badge, "1001"));
+}
+
+/* ---- one inspection, screen by screen ------------------------------------ */
+
+static void test_inspection_sequence(void)
+{
+    scan("RMA-1001");
+    CHECK_STR(took(), "run:scan exit:scan entry:item");
+    scan("0195949038488");
+    CHECK_STR(took(), "run:item exit:item entry:check");
+    /* Escape on the first question: back to the item, a fresh entry. */
+    key(KEY_ESCAPE);
+    CHECK_STR(took(), "run:check exit:check entry:item");
+    key(KEY_ENTER);
+    CHECK_STR(took(), "run:item exit:item entry:check");
+    for (int i = 0; i < 4; i++)
+        text("1");
+    CHECK_STR(took(), "run:check run:check run:check run:check");
+    text("1");
+    CHECK_STR(took(), "run:check exit:check entry:summary");
+    /* Escape from the summary re-enters the last question. */
+    key(KEY_ESCAPE);
+    CHECK_STR(took(), "run:summary exit:summary entry:check");
+    CHECK_INT(view().check_index, 4);
+    text("1");
+    took();
+    key(KEY_ENTER);
+    CHECK_STR(took(), "run:summary");
+    CHECK_INT(count_fx(FX_SAVE), 1);
+    /* A failed save: a tick reaches the summary's run, which retries. */
+    send((struct event){.type = EV_SAVE_FAILED, .text = "E201: disk full", .len = 15});
+    CHECK_STR(took(), "run:summary");
+    now += STATION_SAVE_RETRY_MS;
+    send((struct event){.type = EV_TICK});
+    CHECK_STR(took(), "run:summary");
+    CHECK_INT(count_fx(FX_SAVE), 1);
+    struct event ok = {.type = EV_SAVED, .seq = 1, .plate = "SH01-S01-000001"};
+    send(ok);
+    CHECK_STR(took(), "run:summary exit:summary entry:scan");
+    /* Saved: a beep, and no print: the commit queued the label. */
+    CHECK_INT(fx.n, 1);
+    CHECK_INT(count_fx(FX_BEEP_OK), 1);
+    CHECK_INT(count_fx(FX_REPRINT), 0);
+
+    /* A saved plate: the item screen's EXISTING step; reprint, then back. */
+    scan("SH01-S01-000001");
+    CHECK_STR(took(), "run:scan exit:scan entry:item");
+    CHECK(view().existing != NULL);
+    key(KEY_REPRINT);
+    CHECK_STR(took(), "run:item");
+    const struct effect *r = find_fx(FX_REPRINT);
+    CHECK(r && !strcmp(r->subject, "SH01-S01-000001") && !strcmp(r->actor, "1001"));
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "reprint") && !strcmp(a->actor, "1001") &&
+          !strcmp(a->subject, "SH01-S01-000001") && !a->detail[0]);
+    key(KEY_ESCAPE);
+    CHECK_STR(took(), "run:item exit:item entry:scan");
+    CHECK(view().existing == NULL);
+}
+
+/* ---- the shared part: no run of the screen ------------------------------- */
+
+static void test_shared(void)
+{
+    key(KEY_LANG);
+    CHECK_STR(took(), "");
+    key(KEY_LANG);
+    took();
+    /* F2 by a grader: refused in scan's run, no transition. */
+    key(KEY_STATS);
+    CHECK_STR(took(), "run:scan");
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    /* Logging out is everybody's: the screen's exit, login's entry. */
+    key(KEY_LOGOUT);
+    CHECK_STR(took(), "exit:scan entry:login");
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "logout") && !strcmp(a->actor, "1001") && !a->subject[0]);
+}
+
+/* ---- stats: entry and exit own the drill-down --------------------------- */
+
+static void test_stats_entry_exit(void)
+{
+    scan("2001");
+    text("1357");
+    key(KEY_ENTER);
+    login_result(LOGIN_OK, "2001", ROLE_SUPERVISOR);
+    took();
+    key(KEY_STATS);
+    CHECK_STR(took(), "run:scan exit:scan entry:stats");
+    /* The entry audits the visit and asks for the numbers. */
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "stats_opened") && !strcmp(a->actor, "2001"));
+    CHECK_INT(count_fx(FX_STATS_QUERY), 1);
+    pick(STATS_PICK_PAGE + PAGE_GRADERS, "");
+    pick(STATS_PICK_BAR + SD_GRADE, "B");
+    pick(STATS_PICK_ROW, "SH01-S01-000001");
+    CHECK_STR(took(), "run:stats run:stats run:stats");
+    CHECK(view().stats_detail != NULL);
+    CHECK_INT(view().stats_dim, SD_GRADE);
+    /* F2 from the detail: the exit drops the drill-down ... */
+    key(KEY_STATS);
+    CHECK_STR(took(), "run:stats exit:stats entry:scan");
+    /* ... so the next visit starts at the overview's charts. */
+    key(KEY_STATS);
+    CHECK_STR(took(), "run:scan exit:scan entry:stats");
+    CHECK(view().stats_detail == NULL);
+    CHECK_INT(view().stats_dim, SD_NONE);
+    CHECK_INT(view().stats_page, PAGE_OVERVIEW);
+    /* Escape steps back one level at a time, then leaves. */
+    pick(STATS_PICK_BAR + SD_GRADE, "B");
+    pick(STATS_PICK_ROW, "SH01-S01-000001");
+    took();
+    key(KEY_ESCAPE);
+    CHECK(view().stats_detail == NULL && view().stats_dim == SD_GRADE);
+    key(KEY_ESCAPE);
+    CHECK_INT(view().stats_dim, SD_NONE);
+    key(KEY_ESCAPE);
+    CHECK_STR(took(), "run:stats run:stats run:stats exit:stats entry:scan");
+    /* Idle logout is everybody's too: on a tick, without the screen's run. */
+    now += 10 * 60000;
+    send((struct event){.type = EV_TICK});
+    CHECK_STR(took(), "exit:scan entry:login");
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "idle_logout") && !strcmp(a->actor, "2001"));
+}
+
+int main(void)
+{
+    if (time_parse_rfc3339("2026-11-23T09:00:00Z", &now) != 0)
+        return 1;
+    struct rules *rules;
+    char err[256];
+    if (!CHECK(rules_load_string(rules_builtin_json, "builtin", &rules, err, sizeof err) == 0)) {
+        fprintf(stderr, "%s\n", err);
+        return harness_done();
+    }
+    struct station_settings set = {.station_id = "SH01-S01", .idle_logout_min = 10,
+                                   .lang = LANG_EN, .rules = rules};
+    struct station_ports ports = {.find_operator = find_operator,
+                                  .find_manifest = find_manifest,
+                                  .find_inspection = find_inspection};
+    st = station_new(&set, &ports);
+    station_set_trace(st, on_trace, NULL);
+    test_table();
+    test_pin_check();
+    test_inspection_sequence();
+    test_shared();
+    test_stats_entry_exit();
+    station_free(st);
+    rules_free(rules);
+    return harness_done();
+}

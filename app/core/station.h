@@ -8,7 +8,7 @@
  * libusb, SQLite or zint: what it needs to look up comes through
  * `struct station_ports`, so every decision can be tested without hardware.
  *
- * Screens (DESIGN.md names): login → scan → item → check … → summary → scan.
+ * Screens (names as in docs/script.md): login → scan → item → check … → summary → scan.
  * States are a const table of {entry, event} handlers indexed by enum
  * screen; transitions happen only through station_goto().
  *

@@ -366,7 +366,8 @@ static void usb_open(struct scanner *s, libusb_device *dev)
         set_state(s, "error", detail);
         return;
     }
-    /* Not libusb_set_auto_detach_kernel_driver: see HARDWARE.md. */
+    /* Not libusb_set_auto_detach_kernel_driver: under umockdev it makes the
+     * claim fail; a plain detach works everywhere. */
     bool detached =
         libusb_kernel_driver_active(h, iface) == 1 && libusb_detach_kernel_driver(h, iface) == 0;
     rc = libusb_claim_interface(h, iface);

@@ -1,5 +1,5 @@
 /*
- * main.c — the command line (DESIGN.md, "Command line").
+ * main.c — the command line (docs/cli.md).
  *
  *   triage [global options]                  run the station
  *   triage [global options] SUBCOMMAND …     operator add, import-manifest,
@@ -55,7 +55,7 @@ static const char usage_text[] =
     "  --data DIR      where triage.db and labels/ live (default ./var)\n"
     "  --rules FILE    grading rules JSON (default: the built-in demo rules)\n"
     "  --lang en|zh    language of the screens\n"
-    "  --script FILE   run headless from a script of events (see DESIGN.md)\n"
+    "  --script FILE   run headless from a script of events (docs/script.md)\n"
     "  --shots DIR     where a script's `shot NAME` saves NAME.png\n"
     "  --verbose       log debug lines too\n";
 

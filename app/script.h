@@ -1,5 +1,5 @@
 /*
- * script.h — the headless script format (DESIGN.md, "Script").
+ * script.h — the headless script format (docs/script.md).
  *
  * One event per line; '#' starts a comment; blank lines are skipped.
  *   scan TEXT   key NAME   text UTF8   tap X Y   wait MS   shot NAME

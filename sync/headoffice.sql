@@ -145,7 +145,7 @@ DROP TRIGGER IF EXISTS outcomes_append_only ON outcomes;
 CREATE TRIGGER outcomes_append_only BEFORE UPDATE OR DELETE ON outcomes
     FOR EACH ROW EXECUTE FUNCTION outcomes_append_only();
 
--- The shape of one export record (DESIGN.md "Export NDJSON fields").
+-- The shape of one export record (docs/export.md).
 DROP TYPE IF EXISTS outcome_record CASCADE;
 CREATE TYPE outcome_record AS (
     station text, epoch text, seq bigint, plate text, rma text, order_id text, sku text,
@@ -353,7 +353,7 @@ GRANT SELECT ON current_outcomes, grades_by_site_day, grader_throughput,
 -- Statistics views
 --
 -- The measures of the station's stats screen and `triage stats`, across sites,
--- with the same definitions (app/stats.h):
+-- with the same definitions (app/core/stats_report.h):
 --   * a day is a UTC calendar day, an outcome belongs to the day it was finished;
 --   * calibration records (blind re-grades, record->>'calibrates' set) are not
 --     outcomes: they count only in the agreement views;

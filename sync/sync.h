@@ -2,7 +2,7 @@
  * sync.h — outcomes up to head office, manifests down, exactly once.
  *
  * What moves: every outbox row of the station's store (its payload is the
- * export record, DESIGN.md "Export NDJSON fields"), in seq order, in batches
+ * export record, docs/export.md), in seq order, in batches
  * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
  * and the expected returns head office issues for the station's site.
  *

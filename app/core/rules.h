@@ -2,7 +2,7 @@
  * rules.h — the grading rules: which checklist applies to an item, and how
  * answers make a grade, a disposition and a suggested responsibility.
  *
- * A rules file is JSON (DESIGN.md, "Rules JSON"): categories matched by SKU
+ * A rules file is JSON (docs/rules.md): categories matched by SKU
  * glob, each with checks of one aspect, each check with answers that cap the
  * grade (A < B < C < X). The overall grade is the worst answer; an aspect's
  * sub-grade is the worst answer among its checks (GRADE_NONE when the category

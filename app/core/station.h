@@ -9,7 +9,7 @@
  * what it needs to look up comes through `struct station_ports`, so every
  * decision can be tested without hardware.
  *
- * Screens (DESIGN.md names): login → scan → item → check … → summary → scan.
+ * Screens (names as in docs/script.md): login → scan → item → check … → summary → scan.
  * Each screen is a state {entry, run, exit} in one const table indexed by
  * enum screen (station.c; one file per screen, station_<screen>.c). Only a
  * run moves to another screen; every move runs the old screen's exit, then

@@ -7,7 +7,7 @@
  * records as they are, so an export and what sync sends are the same bytes.
  * CSV export reads the same records, so both formats always agree.
  *
- * Fields (DESIGN.md "Export NDJSON fields", plus "blind", and for statistics
+ * Fields (docs/export.md: the base fields, "blind", and for statistics
  * "step_ms" {check: ms}, "calibration_due", "calibrates"), every key always
  * present; an empty optional text is null, a grade is its letter or null.
  */

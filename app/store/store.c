@@ -24,7 +24,7 @@
  *   print_jobs  (a later migration) the label queue: id, plate → inspections,
  *               kind ('label' | 'reprint'), created_at, attempts, next_try_at,
  *               last_error, done_at (NULL while waiting). The 'label' job of an
- *               inspection is written in its commit transaction; app/printq.c
+ *               inspection is written in its commit transaction; app/store/printq.c
  *               owns the rest.
  *
  * Error ids E200–E249 are this module's; each failure has its own.
@@ -176,7 +176,7 @@ static const char *const migrations[] = {
     "  badge TEXT,"
     "  event TEXT NOT NULL,"
     "  detail TEXT);",
-    /* print_jobs: the label queue (app/printq.c). A job is done when done_at is
+    /* print_jobs: the label queue (app/store/printq.c). A job is done when done_at is
      * set; nothing else of a job changes but its attempts and errors. */
     "CREATE TABLE print_jobs ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -715,7 +715,7 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     stmt_done(s);
 
     /* The label's print job, in the same transaction: no label is lost to a
-     * power cut between the commit and the queue (app/printq.h). A blind
+     * power cut between the commit and the queue (app/store/printq.h). A blind
      * re-grade (calibration record) gets none: the item keeps its label. */
     if (!insp->calibrates[0]) {
         s = stmt_get(st, Q_INSERT_PRINT_JOB);

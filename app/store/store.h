@@ -2,7 +2,7 @@
  * store.h — the station's SQLite database: one file per station.
  *
  * Every connection runs journal_mode=WAL and synchronous=FULL: under a power
- * cut WAL+FULL loses no acknowledged commit (HARDWARE.md). The schema version
+ * cut WAL+FULL lost no acknowledged commit, WAL+NORMAL did. The schema version
  * lives in PRAGMA user_version; migrations run in order at open, each in its
  * own transaction.
  *
@@ -10,7 +10,7 @@
  *  - inspections are append-only: nothing graded is UPDATEd or DELETEd; a
  *    re-grade is a new row naming the plate it supersedes;
  *  - an inspection, its outbox row and its label's print job (print_jobs,
- *    app/printq.h) are written in ONE transaction;
+ *    app/store/printq.h) are written in ONE transaction;
  *  - seq numbers 1, 2, 3, … per (station, epoch), no gaps;
  *  - the epoch is a random id made once, when the database is created.
  *
@@ -95,7 +95,7 @@ int store_export(struct store *st, FILE *out, enum export_format format, char *e
 
 /*
  * The export record of one inspection as a JSON object on one line (no
- * newline), with the fields of DESIGN.md "Export NDJSON fields". The same
+ * newline), with the fields of docs/export.md. The same
  * text is the outbox payload sent to head office. Returns a malloc'd string
  * the caller frees, or NULL when out of memory.
  */

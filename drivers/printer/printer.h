@@ -18,7 +18,7 @@
  *                              or the ZPL when the queue is a raw one
  *
  * A transport's send either delivers the whole job or fails; nothing here
- * queues or retries. The print queue (app/printq.c, app/print_worker.c) sits
+ * queues or retries. The print queue (app/store/printq.c, app/print_worker.c) sits
  * above this: every job is a row in the station's database before it is
  * sent, and a worker thread retries it while the printer is away.
  * Transports connect per job (or reopen after an error), so a printer that

@@ -9,7 +9,7 @@
  *
  * We detach a kernel driver (usblp) only when one is active and never use
  * libusb_set_auto_detach_kernel_driver: under umockdev that makes the claim
- * fail (HARDWARE.md), and a plain detach works everywhere.
+ * fail, and a plain detach works everywhere.
  *
  * Status: GET_PORT_STATUS (bmRequestType 0xA1, bRequest 1, wIndex the
  * interface; one byte: bit 5 paper empty, bit 4 selected, bit 3 not error).

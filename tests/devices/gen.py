@@ -3,7 +3,7 @@
 
 Boot keyboard reports: HID 1.11 appendix B.1 (modifiers, reserved, 6 usages);
 usages from the HID Usage Tables 1.4, page 0x07. HID POS reports: report id 2,
-data length, AIM id, data, "more follows" flag (drivers/scanner.h).
+data length, AIM id, data, "more follows" flag (drivers/scanner/scanner.h).
 Run it again after changing a code; the outputs are checked in.
 """
 US = {c: 0x04 + i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}

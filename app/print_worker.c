@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "log.h"
 #include "printq.h"
 #include "store.h"
@@ -119,8 +117,9 @@ static void *run(void *arg)
 
         struct printq_job job;
         int64_t next_at = INT64_MAX;
+        char qerr[256] = "";
         int r = printq_next(w->store, clock_wall_ms(), eager, hopeless, nhopeless, &job,
-                            &next_at);
+                            &next_at, qerr, sizeof qerr);
         eager = false;
         if (r == 0) {
             int rc = send_job(w, &job);
@@ -140,7 +139,7 @@ static void *run(void *arg)
         if (stopping)
             break; /* nothing due: drained */
         if (r < 0)
-            log_error("E691", "cannot read the print queue: %s", sqlite3_errmsg(store_db(w->store)));
+            log_error("E691", "%s", qerr);
         if (r == 1 && clock_mono_ms() >= next_status) {
             struct printer_status st;
             if (printer_status(w->printer, &st) == 0) {
@@ -197,7 +196,7 @@ int pworker_start(const char *db_path, struct printer *p, const struct pworker_o
         w->opt.status_every_ms = 15000;
     w->status.state = PRINTER_READY;
     char serr[256];
-    if (store_open(db_path, NULL, &w->store, serr, sizeof serr) != 0) {
+    if (store_open_worker(db_path, NULL, STORE_PRINT, &w->store, serr, sizeof serr) != 0) {
         snprintf(err, errlen, "E694: the print worker cannot open the database: %.200s", serr);
         goto fail;
     }

@@ -132,7 +132,7 @@ int sworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
         return -1;
     }
     char serr[256];
-    if (store_open(db_path, NULL, &w->store, serr, sizeof serr) != 0) {
+    if (store_open_worker(db_path, NULL, STORE_STATS, &w->store, serr, sizeof serr) != 0) {
         snprintf(err, errlen, "E764: statistics cannot open the database: %s", serr);
         free(w);
         return -1;

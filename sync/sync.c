@@ -19,7 +19,12 @@
  * A key head office already holds with different content is an alert (E706,
  * logged and audited); head office keeps the first content and its own alert.
  *
- * The worker: one thread, its own SQLite connection (WAL lets it read while
+ * The station's database is read and written through the store: the outbox
+ * and sync_state through outbox.h, pulled manifest rows through
+ * store_put_manifest, alerts and rejects through store_audit. sync/ holds no
+ * SQL of the station's.
+ *
+ * The worker: one thread, its own connection (STORE_SYNC: WAL lets it read while
  * the UI writes; its own writes are single small transactions), rounds every
  * interval_s or when kicked, exponential backoff with full jitter after a
  * failure. It reports through a mutex-guarded status and a callback; it never
@@ -31,7 +36,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,6 +46,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
 #include "text.h"
 
@@ -89,95 +94,11 @@ int64_t sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms)
     return half + (int64_t)randombytes_uniform((uint32_t)(half > 0x7fffffff ? 0x7fffffff : half) + 1);
 }
 
-/* ---- local bookkeeping (sync_state) ---------------------------------------- */
-
-struct local_state {
-    int64_t sent_seq, intent_last;
-    char manifest_since[64];
-};
-
-static int exec1(sqlite3 *db, const char *sql, const char *target, int64_t a, int64_t b,
-                 const char *text)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, a);
-        sqlite3_bind_int64(s, 3, b);
-        if (text)
-            sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(s, 4);
-        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
-static int state_load(sqlite3 *db, const char *target, struct local_state *ls, char *err,
-                      size_t errlen)
-{
-    memset(ls, 0, sizeof *ls);
-    if (exec1(db, "INSERT OR IGNORE INTO sync_state (target) VALUES (?1)", target, 0, 0, NULL) !=
-        SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot record sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db,
-                                "SELECT sent_seq, intent_last, manifest_since FROM sync_state"
-                                " WHERE target = ?1",
-                                -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            ls->sent_seq = sqlite3_column_int64(s, 0);
-            ls->intent_last = sqlite3_column_int64(s, 1);
-            const unsigned char *t = sqlite3_column_text(s, 2);
-            snprintf(ls->manifest_since, sizeof ls->manifest_since, "%s",
-                     t ? (const char *)t : "");
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot read sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
-}
-
-static int state_set_seq(sqlite3 *db, const char *target, int64_t sent, int64_t intent,
-                         char *err, size_t errlen)
-{
-    if (exec1(db, "UPDATE sync_state SET sent_seq = ?2, intent_last = ?3 WHERE target = ?1",
-              target, sent, intent, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot record sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
-}
-
-static int64_t outbox_max(sqlite3 *db)
-{
-    sqlite3_stmt *s = NULL;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM outbox", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 /* ---- a round ------------------------------------------------------------- */
 
 struct round {
     const struct sync_options *opt;
     struct store *store;
-    sqlite3 *db;
     const char *target;
     const atomic_bool *stop;
     struct sync_status *st;
@@ -190,86 +111,15 @@ struct round {
     bool oom;
 };
 
-/* The records of seqs first..last from the outbox, into b (malloc'd arrays). */
-static int read_batch(struct round *r, int64_t first, int64_t last, struct sync_batch *b,
-                      char ***texts, size_t **lens, char *err, size_t errlen)
-{
-    int n = (int)(last - first + 1);
-    *texts = calloc((size_t)n, sizeof **texts);
-    *lens = calloc((size_t)n, sizeof **lens);
-    if (!*texts || !*lens) {
-        set_err(err, errlen, "E710: out of memory");
-        return -1;
-    }
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(r->db,
-                                "SELECT seq, payload FROM outbox WHERE seq BETWEEN ?1 AND ?2"
-                                " ORDER BY seq",
-                                -1, &s, NULL);
-    int k = 0;
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(s, 1, first);
-        sqlite3_bind_int64(s, 2, last);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            int64_t seq = sqlite3_column_int64(s, 0);
-            if (k >= n || seq != first + k) {
-                set_err(err, errlen, "E703: the outbox has a gap before seq %lld",
-                        (long long)seq);
-                sqlite3_finalize(s);
-                return -1;
-            }
-            int len = sqlite3_column_bytes(s, 1);
-            const unsigned char *t = sqlite3_column_text(s, 1);
-            (*texts)[k] = malloc((size_t)len + 1);
-            if (!(*texts)[k]) {
-                set_err(err, errlen, "E710: out of memory");
-                sqlite3_finalize(s);
-                return -1;
-            }
-            memcpy((*texts)[k], t ? (const char *)t : "", (size_t)len);
-            (*texts)[k][len] = 0;
-            (*lens)[k] = (size_t)len;
-            k++;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        set_err(err, errlen, "E702: cannot read the outbox: %s", sqlite3_errmsg(r->db));
-        sqlite3_finalize(s);
-        return -1;
-    }
-    sqlite3_finalize(s);
-    if (k != n) {
-        set_err(err, errlen, "E703: the outbox has a gap: %d of seq %lld..%lld", k,
-                (long long)first, (long long)last);
-        return -1;
-    }
-    b->first = first;
-    b->last = last;
-    b->count = n;
-    b->records = (const char *const *)*texts;
-    b->lens = *lens;
-    return 0;
-}
-
-static void free_batch(char **texts, size_t *lens, int n)
-{
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(lens);
-}
-
 static int push_all(struct round *r, const struct sync_transport *t, void *ts, char *err,
                     size_t errlen)
 {
-    struct local_state ls;
-    if (state_load(r->db, r->target, &ls, err, errlen) < 0)
+    struct outbox_progress ls;
+    if (outbox_progress(r->store, r->target, &ls, err, errlen) < 0)
         return -1;
-    int64_t max = outbox_max(r->db);
-    if (max < 0) {
-        set_err(err, errlen, "E702: cannot read the outbox: %s", sqlite3_errmsg(r->db));
+    int64_t max = outbox_last_seq(r->store, err, errlen);
+    if (max < 0)
         return -1;
-    }
     const char *station = store_station(r->store), *epoch = store_epoch(r->store);
     int64_t start = ls.sent_seq, forced = 0;
     int64_t remote;
@@ -295,7 +145,7 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
     if (batch_size > MAX_BATCH)
         batch_size = MAX_BATCH;
     r->st->waiting = max - start;
-    if (start != ls.sent_seq && state_set_seq(r->db, r->target, start, 0, err, errlen) < 0)
+    if (start != ls.sent_seq && outbox_mark_sent(r->store, r->target, start, 0, err, errlen) < 0)
         return -1;
 
     while (start < max) {
@@ -308,24 +158,26 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
             last = forced;
         if (last > max)
             last = max;
-        struct sync_batch b = {.station = station, .epoch = epoch};
-        char **texts = NULL;
-        size_t *lens = NULL;
-        int n = (int)(last - start);
-        if (read_batch(r, start + 1, last, &b, &texts, &lens, err, errlen) < 0) {
-            free_batch(texts, lens, n);
+        struct outbox_batch ob;
+        if (outbox_fetch(r->store, start, last, &ob, err, errlen) < 0)
+            return -1;
+        if (w != 0 && outbox_mark_sent(r->store, r->target, start, last, err, errlen) < 0) {
+            outbox_batch_free(&ob);
             return -1;
         }
-        if (w != 0 && state_set_seq(r->db, r->target, start, last, err, errlen) < 0) {
-            free_batch(texts, lens, n);
-            return -1;
-        }
+        struct sync_batch b = {.station = station,
+                               .epoch = epoch,
+                               .first = ob.first,
+                               .last = ob.last,
+                               .count = ob.count,
+                               .records = (const char *const *)ob.records,
+                               .lens = ob.lens};
         struct sync_push_result res = {.watermark = -1};
         int rc = t->push(ts, &b, &res, err, errlen);
-        free_batch(texts, lens, n);
+        outbox_batch_free(&ob);
         if (rc < 0)
             return -1;
-        if (state_set_seq(r->db, r->target, last, 0, err, errlen) < 0)
+        if (outbox_mark_sent(r->store, r->target, last, 0, err, errlen) < 0)
             return -1;
         r->st->pushed += res.inserted + res.duplicates + res.conflicts;
         r->st->resent += res.duplicates;
@@ -452,8 +304,8 @@ static int apply_rows(void *arg)
 static int pull(struct round *r, const struct sync_transport *t, void *ts, char *err,
                 size_t errlen)
 {
-    struct local_state ls;
-    if (state_load(r->db, r->target, &ls, err, errlen) < 0)
+    struct outbox_progress ls;
+    if (outbox_progress(r->store, r->target, &ls, err, errlen) < 0)
         return -1;
     char since[64];
     snprintf(since, sizeof since, "%s", ls.manifest_since);
@@ -465,23 +317,9 @@ static int pull(struct round *r, const struct sync_transport *t, void *ts, char 
     r->nrows = r->cap = 0;
     if (rc < 0)
         return -1;
-    if (strcmp(since, ls.manifest_since) != 0) {
-        sqlite3_stmt *s = NULL;
-        int ok = sqlite3_prepare_v2(r->db,
-                                    "UPDATE sync_state SET manifest_since = ?2 WHERE target = ?1",
-                                    -1, &s, NULL) == SQLITE_OK;
-        if (ok) {
-            sqlite3_bind_text(s, 1, r->target, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
-            ok = sqlite3_step(s) == SQLITE_DONE;
-        }
-        sqlite3_finalize(s);
-        if (!ok) {
-            set_err(err, errlen, "E704: cannot record the manifest pull: %s",
-                    sqlite3_errmsg(r->db));
-            return -1;
-        }
-    }
+    if (strcmp(since, ls.manifest_since) != 0 &&
+        outbox_mark_pulled(r->store, r->target, since, err, errlen) < 0)
+        return -1;
     return 0;
 }
 
@@ -508,22 +346,6 @@ static int lock_station(const char *db_path, char *err, size_t errlen)
     return -1;
 }
 
-static void record_result(sqlite3 *db, const char *target, const char *error)
-{
-    sqlite3_stmt *s = NULL;
-    const char *sql = error ? "UPDATE sync_state SET last_error = ?2 WHERE target = ?1"
-                            : "UPDATE sync_state SET last_ok = ?3, last_error = '' WHERE target = ?1";
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        if (error)
-            sqlite3_bind_text(s, 2, error, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_int64(s, 3, clock_wall_ms());
-        sqlite3_step(s);
-    }
-    sqlite3_finalize(s);
-}
-
 /* One round over an open store. */
 static int run_round(const struct sync_options *opt, struct store *store,
                      struct sync_status *st, void (*progress)(void *), void *parg, char *err,
@@ -542,7 +364,6 @@ static int run_round(const struct sync_options *opt, struct store *store,
     }
     struct round r = {.opt = opt,
                       .store = store,
-                      .db = store_db(store),
                       .target = target,
                       .stop = stop,
                       .st = st,
@@ -559,7 +380,7 @@ static int run_round(const struct sync_options *opt, struct store *store,
         rc = pull(&r, t, ts, err, errlen);
     if (ts)
         t->close(ts);
-    record_result(r.db, target, rc == 0 ? NULL : err);
+    outbox_mark_round(store, target, rc == 0 ? NULL : err, clock_wall_ms());
     close(lock);
     if (rc == 0) {
         st->last_ok_ms = clock_wall_ms();
@@ -582,7 +403,8 @@ int sync_run_once(const struct sync_options *opt, struct sync_status *out, char 
         set_err(err, errlen, "E710: libsodium cannot start");
         return -1;
     }
-    if (store_open(opt->db_path, opt->station, &store, serr, sizeof serr) != 0) {
+    if (store_open_worker(opt->db_path, opt->station, STORE_SYNC, &store, serr, sizeof serr) !=
+        0) {
         set_err(err, errlen, "E700: cannot open the station database: %s", serr);
         return -1;
     }
@@ -630,10 +452,9 @@ static void recount(struct sync *s, struct store *store, struct sync_status *st)
 {
     char target[600];
     sync_target(&s->opt, target, sizeof target);
-    struct local_state ls;
-    int64_t max = outbox_max(store_db(store));
-    if (max >= 0 && state_load(store_db(store), target, &ls, NULL, 0) == 0)
-        st->waiting = max - ls.sent_seq;
+    int64_t waiting = outbox_waiting(store, target);
+    if (waiting >= 0)
+        st->waiting = waiting;
 }
 
 static void *worker(void *arg)
@@ -645,7 +466,8 @@ static void *worker(void *arg)
     bool had_failures = false;
     while (!atomic_load(&s->stop)) {
         int rc = -1;
-        if (!store && store_open(s->opt.db_path, s->opt.station, &store, err, sizeof err) != 0) {
+        if (!store && store_open_worker(s->opt.db_path, s->opt.station, STORE_SYNC, &store, err,
+                                        sizeof err) != 0) {
             char e2[sizeof err + 60];
             snprintf(e2, sizeof e2, "E700: cannot open the station database: %s", err);
             snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, e2);

@@ -2,11 +2,11 @@
  * test_operators.c — adding operators, logging in, counting wrong PINs, the
  * lock after 5 and its lifting after 5 minutes, and how PINs are stored.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_file.h"
 #include "harness.h"
 #include "log.h"
 #include "operators.h"
@@ -76,14 +76,11 @@ static void test_add(void)
     CHECK_INT(add("A3001", "Sam Okafor", ROLE_ADMIN, "123456789012", err, sizeof err), 0);
 
     /* Stored as Argon2id, never the PIN itself. */
-    sqlite3_stmt *s;
-    sqlite3_prepare_v2(store_db(st), "SELECT pin_hash FROM operators WHERE badge = 'G1001'", -1,
-                       &s, NULL);
-    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
-    const char *hash = (const char *)sqlite3_column_text(s, 0);
+    char *hash = db_file_text(db_path, "SELECT pin_hash FROM operators WHERE badge = 'G1001'");
+    CHECK(hash != NULL);
     CHECK(hash && strncmp(hash, "$argon2id$", 10) == 0);
     CHECK(hash && strcmp(hash, "246810") != 0 && !strstr(hash, "246810"));
-    sqlite3_finalize(s);
+    free(hash);
 
     struct operator_info found;
     CHECK_INT(operators_find(st, "S2001", &found), 0);
@@ -160,13 +157,9 @@ static void test_lock(void)
     CHECK_INT(login("G1001", "246810", later + 5, NULL, NULL), LOGIN_OK);
 
     /* The audit log saw it. */
-    sqlite3_stmt *s;
-    sqlite3_prepare_v2(store_db(st),
-                       "SELECT count(*) FROM audit WHERE badge = 'G1001' AND event = 'locked'",
-                       -1, &s, NULL);
-    sqlite3_step(s);
-    CHECK_INT(sqlite3_column_int(s, 0), 1);
-    sqlite3_finalize(s);
+    CHECK_INT(db_file_int(db_path,
+                          "SELECT count(*) FROM audit WHERE badge = 'G1001' AND event = 'locked'"),
+              1);
 }
 
 static void test_replace(void)

@@ -17,6 +17,7 @@
 #include "harness.h"
 #include "log.h"
 #include "store.h"
+#include "store_internal.h" /* store_db: faults injected into a connection */
 
 #define STATION "SH01-S03"
 

@@ -24,11 +24,12 @@
  * store_put_manifest, alerts and rejects through store_audit. sync/ holds no
  * SQL of the station's.
  *
- * The worker: one thread, its own connection (STORE_SYNC: WAL lets it read while
- * the UI writes; its own writes are single small transactions), rounds every
- * interval_s or when kicked, exponential backoff with full jitter after a
- * failure. It reports through a mutex-guarded status and a callback; it never
- * calls into the UI.
+ * The worker: a worker thread (worker.h) with its own connection (STORE_SYNC:
+ * WAL lets it read while the UI writes; its own writes are single small
+ * transactions); its step runs a round every interval_s or when kicked, with
+ * exponential backoff and full jitter after a failure, and recounts the
+ * outcomes waiting when asked. It reports through a mutex-guarded status and
+ * a callback; it never calls into the UI.
  */
 #include "sync.h"
 
@@ -49,6 +50,7 @@
 #include "outbox.h"
 #include "store.h"
 #include "text.h"
+#include "worker.h"
 
 #define MAX_BATCH 10000
 
@@ -420,110 +422,105 @@ int sync_run_once(const struct sync_options *opt, struct sync_status *out, char 
 struct sync {
     struct sync_options opt;
     struct sync_opts cfg;
-    pthread_t thread;
+    struct worker *worker;
+    atomic_bool stop; /* sync_stop: a round in progress gives up at its next batch */
+
+    /* the step's own */
+    struct store *store;    /* the thread's connection, opened by its first round */
+    struct sync_status st;  /* as the rounds see it */
+    bool had_failures;
+    int64_t next_round;     /* mono ms */
+
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_bool stop;
-    bool kicked, recount;
-    struct sync_status status; /* under mu */
+    bool want_round, want_recount; /* under mu: sync_kick, sync_recount */
+    struct sync_status status;     /* under mu: the copy sync_get_status reads */
 };
 
-static void publish(struct sync *s, const struct sync_status *st)
+static void publish(struct sync *s)
 {
     pthread_mutex_lock(&s->mu);
-    s->status = *st;
+    s->status = s->st;
     pthread_mutex_unlock(&s->mu);
-    if (s->opt.on_status)
-        s->opt.on_status(s->opt.arg);
+    worker_wake(s->worker);
 }
-
-struct progress_ctx {
-    struct sync *s;
-    struct sync_status *st;
-};
 
 static void on_progress(void *arg)
 {
-    struct progress_ctx *p = arg;
-    publish(p->s, p->st);
+    publish(arg);
 }
 
-static void recount(struct sync *s, struct store *store, struct sync_status *st)
+static void recount(struct sync *s)
 {
     char target[600];
     sync_target(&s->opt, target, sizeof target);
-    int64_t waiting = outbox_waiting(store, target);
+    int64_t waiting = outbox_waiting(s->store, target);
     if (waiting >= 0)
-        st->waiting = waiting;
+        s->st.waiting = waiting;
 }
 
-static void *worker(void *arg)
+/* One round, and the time until the next: the interval, or a backoff after
+ * a failure. */
+static int64_t round_step(struct sync *s)
 {
-    struct sync *s = arg;
-    struct sync_status st = {.waiting = -1};
-    struct store *store = NULL;
+    struct sync_status *st = &s->st;
     char err[300];
-    bool had_failures = false;
-    while (!atomic_load(&s->stop)) {
-        int rc = -1;
-        if (!store && store_open_worker(s->opt.db_path, s->opt.station, STORE_SYNC, &store, err,
-                                        sizeof err) != 0) {
-            char e2[sizeof err + 60];
-            snprintf(e2, sizeof e2, "E700: cannot open the station database: %s", err);
-            snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, e2);
-            snprintf(st.last_error, sizeof st.last_error, "%.*s", (int)sizeof st.last_error - 1,
-                     err);
-            st.failures++;
-            store = NULL;
-        } else {
-            struct progress_ctx pc = {s, &st};
-            rc = run_round(&s->opt, store, &st, on_progress, &pc, err, sizeof err);
-            recount(s, store, &st);
-        }
-        bool recovered = rc == 0 && had_failures;
-        had_failures = rc != 0;
-        if (rc == 0 && (st.pushed > 0 || st.manifests > 0 || st.rejected > 0 || recovered))
-            log_info("I700", "sync: %lld sent (%lld already there), %d manifest rows, %lld"
-                             " waiting",
-                     (long long)st.pushed, (long long)st.resent, st.manifests,
-                     (long long)st.waiting);
-        else if (rc != 0 && !atomic_load(&s->stop))
-            log_error("E730", "sync round failed (%d in a row): %s", st.failures, err);
-        publish(s, &st);
-
-        int64_t wait_ms = (int64_t)s->cfg.interval_s * 1000;
-        if (rc != 0) {
-            int64_t cap = wait_ms < 300000 ? wait_ms : 300000;
-            wait_ms = sync_backoff_ms(st.failures, 1000, cap < 1000 ? 1000 : cap);
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += wait_ms / 1000;
-        until.tv_nsec += (wait_ms % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        pthread_mutex_lock(&s->mu);
-        while (!atomic_load(&s->stop) && !s->kicked) {
-            if (s->recount) {
-                s->recount = false;
-                pthread_mutex_unlock(&s->mu);
-                if (store) {
-                    recount(s, store, &st);
-                    publish(s, &st);
-                }
-                pthread_mutex_lock(&s->mu);
-                continue;
-            }
-            if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT)
-                break;
-        }
-        s->kicked = false;
-        pthread_mutex_unlock(&s->mu);
+    int rc = -1;
+    if (!s->store && store_open_worker(s->opt.db_path, s->opt.station, STORE_SYNC, &s->store,
+                                       err, sizeof err) != 0) {
+        char e2[sizeof err + 60];
+        snprintf(e2, sizeof e2, "E700: cannot open the station database: %s", err);
+        snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, e2);
+        snprintf(st->last_error, sizeof st->last_error, "%.*s", (int)sizeof st->last_error - 1,
+                 err);
+        st->failures++;
+        s->store = NULL;
+    } else {
+        rc = run_round(&s->opt, s->store, st, on_progress, s, err, sizeof err);
+        recount(s);
     }
-    store_close(store);
-    return NULL;
+    bool recovered = rc == 0 && s->had_failures;
+    s->had_failures = rc != 0;
+    if (rc == 0 && (st->pushed > 0 || st->manifests > 0 || st->rejected > 0 || recovered))
+        log_info("I700", "sync: %lld sent (%lld already there), %d manifest rows, %lld"
+                         " waiting",
+                 (long long)st->pushed, (long long)st->resent, st->manifests,
+                 (long long)st->waiting);
+    else if (rc != 0 && !atomic_load(&s->stop))
+        log_error("E730", "sync round failed (%d in a row): %s", st->failures, err);
+    publish(s);
+
+    int64_t wait_ms = (int64_t)s->cfg.interval_s * 1000;
+    if (rc != 0) {
+        int64_t cap = wait_ms < 300000 ? wait_ms : 300000;
+        wait_ms = sync_backoff_ms(st->failures, 1000, cap < 1000 ? 1000 : cap);
+    }
+    return wait_ms;
+}
+
+/* The worker's step: a round when one is due or asked for, else a recount
+ * when asked; then sleep until the next round is due. */
+static int64_t step(void *ctx, unsigned events)
+{
+    struct sync *s = ctx;
+    if (events & WORKER_STOPPING)
+        return WORKER_DONE;
+    int64_t now = clock_mono_ms();
+    pthread_mutex_lock(&s->mu);
+    bool round = s->want_round || now >= s->next_round;
+    bool count = s->want_recount && !round; /* a round recounts anyway */
+    s->want_round = false;
+    s->want_recount = false;
+    pthread_mutex_unlock(&s->mu);
+    if (round) {
+        int64_t wait_ms = round_step(s);
+        s->next_round = clock_mono_ms() + wait_ms;
+        return wait_ms;
+    }
+    if (count && s->store) {
+        recount(s);
+        publish(s);
+    }
+    return s->next_round - now;
 }
 
 int sync_start(const struct sync_options *opt, struct sync **out, char *err, size_t errlen)
@@ -547,17 +544,18 @@ int sync_start(const struct sync_options *opt, struct sync **out, char *err, siz
         s->cfg.batch_size = 500;
     s->opt.cfg = &s->cfg;
     s->opt.stop = &s->stop;
+    s->st.waiting = -1;
     s->status.waiting = -1;
     atomic_init(&s->stop, false);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        set_err(err, errlen, "E725: cannot start the sync thread");
-        pthread_cond_destroy(&s->cv);
+    char werr[160];
+    struct worker_options wo = {.name = "triage-sync",
+                                .step = step,
+                                .ctx = s,
+                                .wake = opt->on_status,
+                                .wake_arg = opt->arg};
+    if (worker_open(&wo, &s->worker, werr, sizeof werr) != 0) {
+        set_err(err, errlen, "E725: cannot start the sync thread: %s", werr);
         pthread_mutex_destroy(&s->mu);
         free(s);
         return -1;
@@ -571,9 +569,9 @@ void sync_kick(struct sync *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    s->kicked = true;
-    pthread_cond_signal(&s->cv);
+    s->want_round = true;
     pthread_mutex_unlock(&s->mu);
+    worker_kick(s->worker);
 }
 
 void sync_recount(struct sync *s)
@@ -581,9 +579,9 @@ void sync_recount(struct sync *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    s->recount = true;
-    pthread_cond_signal(&s->cv);
+    s->want_recount = true;
     pthread_mutex_unlock(&s->mu);
+    worker_kick(s->worker);
 }
 
 void sync_get_status(struct sync *s, struct sync_status *out)
@@ -597,12 +595,9 @@ void sync_stop(struct sync *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->mu);
     atomic_store(&s->stop, true);
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_cond_destroy(&s->cv);
+    worker_close(s->worker);
+    store_close(s->store);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }

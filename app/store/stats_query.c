@@ -27,14 +27,16 @@
 
 /* The indexes the statistics read: a covering index so that a date range's
  * numbers are read from the index alone (never the wide record column), and
- * the calibration records by the plate they re-grade. */
+ * the calibration records by the plate they re-grade. The text is as it was
+ * released, double spaces included: a database made today is the same as
+ * one made then (tests/test_store.c). */
 const char *stats_schema(int version)
 {
     if (version != 3)
         return NULL;
     return "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
-           "  grade, functional, disposition, responsibility, reason, late, mismatch,"
-           "  calibration_due, calibrates, plate, defects, step_ms);"
+           " grade,  functional, disposition, responsibility, reason, late, mismatch,"
+           " calibration_due,  calibrates, plate, defects, step_ms);"
            "CREATE INDEX inspections_calibrates ON inspections (calibrates)"
            "  WHERE calibrates IS NOT NULL;";
 }

@@ -34,11 +34,10 @@ struct rec {
     _Atomic int64_t sleep; /* what the step returns */
     int drain;             /* steps to run once stopping, returning 0 */
     int drained;
-    int64_t first_ms;      /* mono ms of the first step */
-    int64_t step_ms[64];   /* mono ms of each step */
+    int64_t step_ms[64]; /* mono ms of each step */
     struct worker *w;
-    bool wake_each;        /* call worker_wake from each step */
-    int hold_ms;           /* the step takes this long */
+    bool wake_each; /* call worker_wake from each step */
+    int hold_ms;    /* the step takes this long */
 };
 
 static int64_t rec_step(void *ctx, unsigned events)
@@ -76,8 +75,8 @@ static struct worker *start(struct rec *r, int64_t sleep, int drain)
     memset(r, 0, sizeof *r);
     atomic_store(&r->sleep, sleep);
     r->drain = drain;
-    struct worker_options o = {.name = "test-worker", .step = rec_step, .ctx = r,
-                               .wake = on_wake, .wake_arg = r};
+    struct worker_options o = {
+        .name = "test-worker", .step = rec_step, .ctx = r, .wake = on_wake, .wake_arg = r};
     char err[200];
     CHECK_INT(worker_open(&o, &r->w, err, sizeof err), 0);
     return r->w;
@@ -153,7 +152,7 @@ static void test_stop(void)
     w = start(&r, WORKER_DONE, 0);
     CHECK(wait_for(&r.steps, 1, 1000));
     sleep_ms(50);
-    worker_kick(w); /* the thread has ended: nothing runs */
+    worker_kick(w);      /* the thread has ended: nothing runs */
     worker_wait_idle(w); /* returns: the thread has ended */
     CHECK_INT(atomic_load(&r.steps), 1);
     worker_close(w);

@@ -87,8 +87,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int worker_open(const struct worker_options *opt, struct worker **out, char *err,
-                size_t errlen)
+int worker_open(const struct worker_options *opt, struct worker **out, char *err, size_t errlen)
 {
     *out = NULL;
     struct worker *w = calloc(1, sizeof *w);

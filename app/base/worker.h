@@ -64,8 +64,7 @@ struct worker_options {
  * events). Returns 0, or -1 with errno-style text in err (the caller adds its
  * own error id) and *out NULL.
  */
-int worker_open(const struct worker_options *opt, struct worker **out, char *err,
-                size_t errlen);
+int worker_open(const struct worker_options *opt, struct worker **out, char *err, size_t errlen);
 
 /* Wake the worker now: its sleep ends and its next step sees WORKER_KICKED.
  * NULL is fine. */

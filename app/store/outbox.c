@@ -35,8 +35,7 @@ const char *outbox_schema(int version)
                "  manifest_since TEXT NOT NULL DEFAULT '',"
                "  last_ok INTEGER NOT NULL DEFAULT 0,"
                "  last_error TEXT NOT NULL DEFAULT '');";
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
@@ -87,8 +86,8 @@ void outbox_batch_free(struct outbox_batch *b)
     memset(b, 0, sizeof *b);
 }
 
-int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_batch *b,
-                 char *err, size_t errlen)
+int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_batch *b, char *err,
+                 size_t errlen)
 {
     sqlite3 *db = store_db(st);
     memset(b, 0, sizeof *b);
@@ -113,8 +112,7 @@ int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_ba
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             int64_t seq = sqlite3_column_int64(s, 0);
             if (k >= n || seq != first + k) {
-                set_err(err, errlen, "E703: the outbox has a gap before seq %lld",
-                        (long long)seq);
+                set_err(err, errlen, "E703: the outbox has a gap before seq %lld", (long long)seq);
                 sqlite3_finalize(s);
                 goto fail;
             }
@@ -173,8 +171,7 @@ int outbox_progress(struct store *st, const char *target, struct outbox_progress
             p->sent_seq = sqlite3_column_int64(s, 0);
             p->intent_last = sqlite3_column_int64(s, 1);
             const unsigned char *t = sqlite3_column_text(s, 2);
-            snprintf(p->manifest_since, sizeof p->manifest_since, "%s",
-                     t ? (const char *)t : "");
+            snprintf(p->manifest_since, sizeof p->manifest_since, "%s", t ? (const char *)t : "");
             rc = SQLITE_OK;
         }
     }
@@ -202,8 +199,8 @@ int outbox_mark_pulled(struct store *st, const char *target, const char *since, 
                        size_t errlen)
 {
     sqlite3 *db = store_db(st);
-    if (exec_target(db, "UPDATE sync_state SET manifest_since = ?4 WHERE target = ?1", target, 0,
-                    0, since) != SQLITE_OK) {
+    if (exec_target(db, "UPDATE sync_state SET manifest_since = ?4 WHERE target = ?1", target, 0, 0,
+                    since) != SQLITE_OK) {
         set_err(err, errlen, "E704: cannot record the manifest pull: %s", sqlite3_errmsg(db));
         return -1;
     }
@@ -213,12 +210,12 @@ int outbox_mark_pulled(struct store *st, const char *target, const char *since, 
 void outbox_mark_round(struct store *st, const char *target, const char *error, int64_t now_ms)
 {
     if (error)
-        exec_target(store_db(st), "UPDATE sync_state SET last_error = ?4 WHERE target = ?1",
-                    target, 0, 0, error);
+        exec_target(store_db(st), "UPDATE sync_state SET last_error = ?4 WHERE target = ?1", target,
+                    0, 0, error);
     else
         exec_target(store_db(st),
-                    "UPDATE sync_state SET last_ok = ?2, last_error = '' WHERE target = ?1",
-                    target, now_ms, 0, NULL);
+                    "UPDATE sync_state SET last_ok = ?2, last_error = '' WHERE target = ?1", target,
+                    now_ms, 0, NULL);
 }
 
 int64_t outbox_waiting(struct store *st, const char *target)

@@ -36,7 +36,7 @@ struct outbox_progress {
 /* Outbox records of seqs first..last, in seq order, without a gap. */
 struct outbox_batch {
     int64_t first, last;
-    int count;     /* last - first + 1 */
+    int count;      /* last - first + 1 */
     char **records; /* count payloads, each NUL-terminated; owned by the batch */
     size_t *lens;   /* their lengths in bytes */
 };
@@ -50,14 +50,14 @@ int64_t outbox_last_seq(struct store *st, char *err, size_t errlen);
  * "E702: …", "E703: …" (a seq is missing) or "E710: …" in err and *b empty.
  * Free with outbox_batch_free.
  */
-int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_batch *b,
-                 char *err, size_t errlen);
+int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_batch *b, char *err,
+                 size_t errlen);
 void outbox_batch_free(struct outbox_batch *b); /* NULL and an empty batch are fine */
 
 /* target's progress into *p; a target seen for the first time gets its row
  * (all zero). Returns 0, or -1 with "E704: …" in err. */
-int outbox_progress(struct store *st, const char *target, struct outbox_progress *p,
-                    char *err, size_t errlen);
+int outbox_progress(struct store *st, const char *target, struct outbox_progress *p, char *err,
+                    size_t errlen);
 
 /* Record that every seq up to sent is acknowledged by target and that a
  * batch up to intent_last is begun (0: none). Returns 0, or -1 with

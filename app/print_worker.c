@@ -1,9 +1,11 @@
 /*
  * print_worker.c — the print worker thread (see print_worker.h).
  *
- * Locking: `mu` guards the fields below it (kick, stop, status); the
- * printer and the store connection are the thread's alone. The thread never
- * holds `mu` while it talks to the database or the printer.
+ * The thread is a worker (worker.h) whose step sends at most one job.
+ * Locking: `mu` guards the fields below it (the status, the end of a
+ * drain); the printer, the store connection and the step's own state are
+ * the thread's alone. The thread never holds `mu` while it talks to the
+ * database or the printer.
  */
 #include "print_worker.h"
 
@@ -13,25 +15,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <sqlite3.h>
 
 #include "log.h"
 #include "printq.h"
 #include "store.h"
+#include "worker.h"
+
+#define MAX_HOPELESS 32
 
 struct pworker {
     struct printer *printer;
     struct store *store;
     struct pworker_options opt;
-    pthread_t thread;
+    struct worker *worker;
+
+    /* the step's own */
+    int64_t next_status;        /* mono ms: when to ask the printer's state */
+    bool failed_while_stopping; /* a job failed during the drain: give up */
+    bool eager;                 /* try the oldest job now, whatever its backoff says */
+    /* Jobs whose label cannot be made (send_job returned 1): eagerness skips
+     * them, they wait out their backoff. Forgotten at restart: tried once. */
+    int64_t hopeless[MAX_HOPELESS];
+    int nhopeless;
 
     pthread_mutex_t mu;
-    pthread_cond_t cond;
-    bool kicked;
-    bool stop;
-    int64_t drain_until; /* mono ms, when stop */
+    int64_t drain_until; /* mono ms, once stopping */
     struct pworker_status status;
 };
 
@@ -50,8 +58,8 @@ static void publish(struct pworker *w, enum printer_state state, const char *det
         s->waiting = waiting;
     s->sent += sent_add;
     pthread_mutex_unlock(&w->mu);
-    if (changed && w->opt.notify)
-        w->opt.notify(w->opt.notify_ctx);
+    if (changed)
+        worker_wake(w->worker);
 }
 
 static bool away(int rc)
@@ -96,84 +104,72 @@ static int send_job(struct pworker *w, const struct printq_job *job)
     return hopeless ? 1 : rc; /* 1: this job failed, the printer may be fine */
 }
 
-static void *run(void *arg)
+/* Remember a job whose label cannot be made. */
+static void add_hopeless(struct pworker *w, int64_t id)
 {
-    struct pworker *w = arg;
-    int64_t next_status = 0; /* mono ms */
-    bool failed_while_stopping = false;
-    bool eager = true; /* try the oldest job now, whatever its backoff says */
-    /* Jobs whose label cannot be made (send_job returned 1): eagerness skips
-     * them, they wait out their backoff. Forgotten at restart: tried once. */
-    int64_t hopeless[32];
-    int nhopeless = 0;
-    for (;;) {
-        pthread_mutex_lock(&w->mu);
-        bool stopping = w->stop;
-        int64_t drain_until = w->drain_until;
-        if (w->kicked)
-            eager = true;
-        w->kicked = false;
-        pthread_mutex_unlock(&w->mu);
-        if (stopping && (clock_mono_ms() >= drain_until || failed_while_stopping))
-            break;
+    for (int i = 0; i < w->nhopeless; i++)
+        if (w->hopeless[i] == id)
+            return;
+    if (w->nhopeless < MAX_HOPELESS)
+        w->hopeless[w->nhopeless++] = id;
+    else
+        w->hopeless[id % MAX_HOPELESS] = id;
+}
 
-        struct printq_job job;
-        int64_t next_at = INT64_MAX;
-        int r = printq_next(w->store, clock_wall_ms(), eager, hopeless, nhopeless, &job,
-                            &next_at);
-        eager = false;
-        if (r == 0) {
-            int rc = send_job(w, &job);
-            if (rc == 1) {
-                bool known = false;
-                for (int i = 0; i < nhopeless; i++)
-                    known = known || hopeless[i] == job.id;
-                if (!known)
-                    hopeless[nhopeless < 32 ? nhopeless++ : (int)(job.id % 32)] = job.id;
-            }
-            if (rc == 0)
-                eager = true; /* the printer works: the next job goes at once */
-            else if (stopping && rc < 0)
-                failed_while_stopping = true;
-            continue;
-        }
-        if (stopping)
-            break; /* nothing due: drained */
-        if (r < 0)
-            log_error("E691", "cannot read the print queue: %s", sqlite3_errmsg(store_db(w->store)));
-        if (r == 1 && clock_mono_ms() >= next_status) {
-            struct printer_status st;
-            if (printer_status(w->printer, &st) == 0) {
-                if (next_at == INT64_MAX)
-                    publish(w, st.state, st.detail, 0); /* idle: show what it says */
-                else if (st.state == PRINTER_READY)
-                    eager = true; /* in backoff, but the printer says it is back */
-            }
-            next_status = clock_mono_ms() + w->opt.status_every_ms;
-            if (eager)
-                continue;
-        }
-        int64_t wait_ms = next_status - clock_mono_ms();
-        if (next_at != INT64_MAX && next_at - clock_wall_ms() < wait_ms)
-            wait_ms = next_at - clock_wall_ms();
-        if (r < 0)
-            wait_ms = 1000;
-        if (wait_ms < 10)
-            wait_ms = 10;
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += wait_ms / 1000;
-        ts.tv_nsec += (wait_ms % 1000) * 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
+/* The worker's step: send the job that is due, or ask the printer how it is
+ * while nothing is, then sleep until the next job or status check is due. */
+static int64_t step(void *ctx, unsigned events)
+{
+    struct pworker *w = ctx;
+    bool stopping = events & WORKER_STOPPING;
+    if (events & WORKER_KICKED)
+        w->eager = true;
+    if (stopping) {
         pthread_mutex_lock(&w->mu);
-        if (!w->kicked && !w->stop)
-            pthread_cond_timedwait(&w->cond, &w->mu, &ts);
+        int64_t drain_until = w->drain_until;
         pthread_mutex_unlock(&w->mu);
+        if (clock_mono_ms() >= drain_until || w->failed_while_stopping)
+            return WORKER_DONE;
     }
-    return NULL;
+
+    struct printq_job job;
+    int64_t next_at = INT64_MAX;
+    char err[256] = "";
+    int r = printq_next(w->store, clock_wall_ms(), w->eager, w->hopeless, w->nhopeless, &job,
+                        &next_at, err, sizeof err);
+    w->eager = false;
+    if (r == 0) {
+        int rc = send_job(w, &job);
+        if (rc == 1)
+            add_hopeless(w, job.id);
+        if (rc == 0)
+            w->eager = true; /* the printer works: the next job goes at once */
+        else if (stopping && rc < 0)
+            w->failed_while_stopping = true;
+        return 0;
+    }
+    if (stopping)
+        return WORKER_DONE; /* nothing due: drained */
+    if (r < 0)
+        log_error("E691", "%s", err);
+    if (r == 1 && clock_mono_ms() >= w->next_status) {
+        struct printer_status st;
+        if (printer_status(w->printer, &st) == 0) {
+            if (next_at == INT64_MAX)
+                publish(w, st.state, st.detail, 0); /* idle: show what it says */
+            else if (st.state == PRINTER_READY)
+                w->eager = true; /* in backoff, but the printer says it is back */
+        }
+        w->next_status = clock_mono_ms() + w->opt.status_every_ms;
+        if (w->eager)
+            return 0;
+    }
+    int64_t wait_ms = w->next_status - clock_mono_ms();
+    if (next_at != INT64_MAX && next_at - clock_wall_ms() < wait_ms)
+        wait_ms = next_at - clock_wall_ms();
+    if (r < 0)
+        wait_ms = 1000;
+    return wait_ms < 10 ? 10 : wait_ms;
 }
 
 int pworker_start(const char *db_path, struct printer *p, const struct pworker_options *opt,
@@ -196,21 +192,21 @@ int pworker_start(const char *db_path, struct printer *p, const struct pworker_o
     if (w->opt.status_every_ms <= 0)
         w->opt.status_every_ms = 15000;
     w->status.state = PRINTER_READY;
+    w->eager = true;
     char serr[256];
-    if (store_open(db_path, NULL, &w->store, serr, sizeof serr) != 0) {
+    if (store_open_worker(db_path, NULL, STORE_PRINT, &w->store, serr, sizeof serr) != 0) {
         snprintf(err, errlen, "E694: the print worker cannot open the database: %.200s", serr);
         goto fail;
     }
     w->status.waiting = printq_waiting(w->store);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->cond, &ca);
-    pthread_condattr_destroy(&ca);
     pthread_mutex_init(&w->mu, NULL);
-    if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        snprintf(err, errlen, "E694: cannot start the print worker thread");
-        pthread_cond_destroy(&w->cond);
+    struct worker_options wo = {.name = "triage-print",
+                                .step = step,
+                                .ctx = w,
+                                .wake = w->opt.notify,
+                                .wake_arg = w->opt.notify_ctx};
+    if (worker_open(&wo, &w->worker, serr, sizeof serr) != 0) {
+        snprintf(err, errlen, "E694: cannot start the print worker thread: %.200s", serr);
         pthread_mutex_destroy(&w->mu);
         goto fail;
     }
@@ -225,12 +221,8 @@ fail:
 
 void pworker_kick(struct pworker *w)
 {
-    if (!w)
-        return;
-    pthread_mutex_lock(&w->mu);
-    w->kicked = true;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->mu);
+    if (w)
+        worker_kick(w->worker);
 }
 
 void pworker_status(struct pworker *w, struct pworker_status *st)
@@ -245,12 +237,9 @@ void pworker_stop(struct pworker *w, int drain_ms)
     if (!w)
         return;
     pthread_mutex_lock(&w->mu);
-    w->stop = true;
     w->drain_until = clock_mono_ms() + (drain_ms > 0 ? drain_ms : 0);
-    pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->cond);
+    worker_close(w->worker);
     pthread_mutex_destroy(&w->mu);
     printer_close(w->printer);
     store_close(w->store);

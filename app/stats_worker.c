@@ -1,8 +1,9 @@
 /*
  * stats_worker.c — statistics computed off the UI thread (see the header).
  *
- * One mutex guards the request slots and the "ready" buffers; the worker
- * computes into buffers of its own with the mutex released, then copies into
+ * The thread is a worker (worker.h) whose step answers one request. One
+ * mutex guards the request slots and the "ready" buffers; the step computes
+ * into buffers of its own with the mutex released, then copies into
  * "ready". sworker_poll copies "ready" into "shown", which only the main
  * thread touches. Each request carries a generation: a result computed for a
  * request that has since been replaced is dropped.
@@ -18,14 +19,11 @@
 #include "station.h"
 #include "store.h"
 #include "stats_query.h"
+#include "worker.h"
 
 struct sworker {
-    pthread_t thread;
+    struct worker *worker;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
-    void (*notify)(void *ctx);
-    void *ctx;
     struct store *store;
 
     /* requests (guarded) */
@@ -43,7 +41,7 @@ struct sworker {
     char ready_error[256];
     bool error_ready;
 
-    /* worker's own */
+    /* the step's own */
     struct stats_report work_report;
     struct stats_list work_list;
 
@@ -54,72 +52,69 @@ struct sworker {
     char shown_error[256];
 };
 
-static void *worker_main(void *arg)
+/* The worker's step: answer the newest request, the report first. */
+static int64_t step(void *ctx, unsigned events)
 {
-    struct sworker *w = arg;
+    struct sworker *w = ctx;
+    if (events & WORKER_STOPPING)
+        return WORKER_DONE;
     pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->stop && !w->want_report && !w->want_list)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (w->stop)
-            break;
-        char err[256] = "";
-        int rc;
-        w->running = true;
-        if (w->want_report) {
-            struct stats_range range = w->report_range;
-            unsigned gen = w->report_gen;
-            w->want_report = false;
-            pthread_mutex_unlock(&w->mu);
-            rc = stats_compute(w->store, &range, &w->work_report, err, sizeof err);
-            pthread_mutex_lock(&w->mu);
-            if (gen == w->report_gen) {
-                if (rc == 0) {
-                    w->ready_report = w->work_report;
-                    w->report_ready = true;
-                    w->ready_report_gen = gen;
-                } else {
-                    snprintf(w->ready_error, sizeof w->ready_error, "%s", err);
-                    w->error_ready = true;
-                }
-            }
-            if (rc == 0)
-                log_info("I750", "statistics computed in %.1f ms (%lld inspections)",
-                         w->work_report.compute_ms, (long long)w->work_report.total);
-            else
-                log_error("E761", "%s", err);
-        } else {
-            struct stats_range range = w->list_range;
-            enum stats_dim dim = w->list_dim;
-            char key[64];
-            snprintf(key, sizeof key, "%s", w->list_key);
-            unsigned gen = w->list_gen;
-            w->want_list = false;
-            pthread_mutex_unlock(&w->mu);
-            rc = stats_list_query(w->store, &range, dim, key, &w->work_list, err, sizeof err);
-            pthread_mutex_lock(&w->mu);
-            if (gen == w->list_gen) {
-                if (rc == 0) {
-                    w->ready_list = w->work_list;
-                    w->list_ready = true;
-                    w->ready_list_gen = gen;
-                } else {
-                    snprintf(w->ready_error, sizeof w->ready_error, "%s", err);
-                    w->error_ready = true;
-                }
-            }
-            if (rc != 0)
-                log_error("E762", "%s", err);
-        }
-        w->running = false;
-        pthread_cond_broadcast(&w->cv);
+    if (!w->want_report && !w->want_list) {
         pthread_mutex_unlock(&w->mu);
-        if (w->notify)
-            w->notify(w->ctx);
-        pthread_mutex_lock(&w->mu);
+        return WORKER_FOREVER;
     }
+    char err[256] = "";
+    int rc;
+    w->running = true;
+    if (w->want_report) {
+        struct stats_range range = w->report_range;
+        unsigned gen = w->report_gen;
+        w->want_report = false;
+        pthread_mutex_unlock(&w->mu);
+        rc = stats_compute(w->store, &range, &w->work_report, err, sizeof err);
+        pthread_mutex_lock(&w->mu);
+        if (gen == w->report_gen) {
+            if (rc == 0) {
+                w->ready_report = w->work_report;
+                w->report_ready = true;
+                w->ready_report_gen = gen;
+            } else {
+                snprintf(w->ready_error, sizeof w->ready_error, "%s", err);
+                w->error_ready = true;
+            }
+        }
+        if (rc == 0)
+            log_info("I750", "statistics computed in %.1f ms (%lld inspections)",
+                     w->work_report.compute_ms, (long long)w->work_report.total);
+        else
+            log_error("E761", "%s", err);
+    } else {
+        struct stats_range range = w->list_range;
+        enum stats_dim dim = w->list_dim;
+        char key[64];
+        snprintf(key, sizeof key, "%s", w->list_key);
+        unsigned gen = w->list_gen;
+        w->want_list = false;
+        pthread_mutex_unlock(&w->mu);
+        rc = stats_list_query(w->store, &range, dim, key, &w->work_list, err, sizeof err);
+        pthread_mutex_lock(&w->mu);
+        if (gen == w->list_gen) {
+            if (rc == 0) {
+                w->ready_list = w->work_list;
+                w->list_ready = true;
+                w->ready_list_gen = gen;
+            } else {
+                snprintf(w->ready_error, sizeof w->ready_error, "%s", err);
+                w->error_ready = true;
+            }
+        }
+        if (rc != 0)
+            log_error("E762", "%s", err);
+    }
+    w->running = false;
     pthread_mutex_unlock(&w->mu);
-    return NULL;
+    worker_wake(w->worker);
+    return 0; /* the next request, if one came meanwhile */
 }
 
 int sworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
@@ -132,20 +127,18 @@ int sworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
         return -1;
     }
     char serr[256];
-    if (store_open(db_path, NULL, &w->store, serr, sizeof serr) != 0) {
+    if (store_open_worker(db_path, NULL, STORE_STATS, &w->store, serr, sizeof serr) != 0) {
         snprintf(err, errlen, "E764: statistics cannot open the database: %s", serr);
         free(w);
         return -1;
     }
-    w->notify = notify;
-    w->ctx = ctx;
     pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-        snprintf(err, errlen, "E765: cannot start the statistics thread");
+    struct worker_options wo = {
+        .name = "triage-stats", .step = step, .ctx = w, .wake = notify, .wake_arg = ctx};
+    if (worker_open(&wo, &w->worker, serr, sizeof serr) != 0) {
+        snprintf(err, errlen, "E765: cannot start the statistics thread: %s", serr);
         store_close(w->store);
         pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
         free(w);
         return -1;
     }
@@ -157,14 +150,9 @@ void sworker_stop(struct sworker *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
+    worker_close(w->worker);
     store_close(w->store);
     pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
     free(w);
 }
 
@@ -177,8 +165,8 @@ void sworker_query(struct sworker *w, const struct stats_range *range)
     w->want_report = true;
     w->want_list = false;
     w->report_ready = w->list_ready = w->error_ready = false;
-    pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
+    worker_kick(w->worker);
     w->have_report = w->have_list = false;
     w->shown_error[0] = 0;
 }
@@ -193,8 +181,8 @@ void sworker_list(struct sworker *w, const struct stats_range *range, enum stats
     w->list_gen++;
     w->want_list = true;
     w->list_ready = false;
-    pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
+    worker_kick(w->worker);
     w->have_list = false;
 }
 
@@ -229,10 +217,7 @@ void sworker_wait_idle(struct sworker *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    while (w->want_report || w->want_list || w->running)
-        pthread_cond_wait(&w->cv, &w->mu);
-    pthread_mutex_unlock(&w->mu);
+    worker_wait_idle(w->worker);
 }
 
 void sworker_fill_view(struct sworker *w, struct view *v)

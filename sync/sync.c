@@ -19,11 +19,17 @@
  * A key head office already holds with different content is an alert (E706,
  * logged and audited); head office keeps the first content and its own alert.
  *
- * The worker: one thread, its own SQLite connection (WAL lets it read while
- * the UI writes; its own writes are single small transactions), rounds every
- * interval_s or when kicked, exponential backoff with full jitter after a
- * failure. It reports through a mutex-guarded status and a callback; it never
- * calls into the UI.
+ * The station's database is read and written through the store: the outbox
+ * and sync_state through outbox.h, pulled manifest rows through
+ * store_put_manifest, alerts and rejects through store_audit. sync/ holds no
+ * SQL of the station's.
+ *
+ * The worker: a worker thread (worker.h) with its own connection (STORE_SYNC:
+ * WAL lets it read while the UI writes; its own writes are single small
+ * transactions); its step runs a round every interval_s or when kicked, with
+ * exponential backoff and full jitter after a failure, and recounts the
+ * outcomes waiting when asked. It reports through a mutex-guarded status and
+ * a callback; it never calls into the UI.
  */
 #include "sync.h"
 
@@ -31,7 +37,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,8 +47,10 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
 #include "text.h"
+#include "worker.h"
 
 #define MAX_BATCH 10000
 
@@ -89,95 +96,11 @@ int64_t sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms)
     return half + (int64_t)randombytes_uniform((uint32_t)(half > 0x7fffffff ? 0x7fffffff : half) + 1);
 }
 
-/* ---- local bookkeeping (sync_state) ---------------------------------------- */
-
-struct local_state {
-    int64_t sent_seq, intent_last;
-    char manifest_since[64];
-};
-
-static int exec1(sqlite3 *db, const char *sql, const char *target, int64_t a, int64_t b,
-                 const char *text)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, a);
-        sqlite3_bind_int64(s, 3, b);
-        if (text)
-            sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(s, 4);
-        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
-static int state_load(sqlite3 *db, const char *target, struct local_state *ls, char *err,
-                      size_t errlen)
-{
-    memset(ls, 0, sizeof *ls);
-    if (exec1(db, "INSERT OR IGNORE INTO sync_state (target) VALUES (?1)", target, 0, 0, NULL) !=
-        SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot record sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db,
-                                "SELECT sent_seq, intent_last, manifest_since FROM sync_state"
-                                " WHERE target = ?1",
-                                -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW) {
-            ls->sent_seq = sqlite3_column_int64(s, 0);
-            ls->intent_last = sqlite3_column_int64(s, 1);
-            const unsigned char *t = sqlite3_column_text(s, 2);
-            snprintf(ls->manifest_since, sizeof ls->manifest_since, "%s",
-                     t ? (const char *)t : "");
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot read sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
-}
-
-static int state_set_seq(sqlite3 *db, const char *target, int64_t sent, int64_t intent,
-                         char *err, size_t errlen)
-{
-    if (exec1(db, "UPDATE sync_state SET sent_seq = ?2, intent_last = ?3 WHERE target = ?1",
-              target, sent, intent, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "E704: cannot record sync progress: %s", sqlite3_errmsg(db));
-        return -1;
-    }
-    return 0;
-}
-
-static int64_t outbox_max(sqlite3 *db)
-{
-    sqlite3_stmt *s = NULL;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM outbox", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 /* ---- a round ------------------------------------------------------------- */
 
 struct round {
     const struct sync_options *opt;
     struct store *store;
-    sqlite3 *db;
     const char *target;
     const atomic_bool *stop;
     struct sync_status *st;
@@ -190,86 +113,15 @@ struct round {
     bool oom;
 };
 
-/* The records of seqs first..last from the outbox, into b (malloc'd arrays). */
-static int read_batch(struct round *r, int64_t first, int64_t last, struct sync_batch *b,
-                      char ***texts, size_t **lens, char *err, size_t errlen)
-{
-    int n = (int)(last - first + 1);
-    *texts = calloc((size_t)n, sizeof **texts);
-    *lens = calloc((size_t)n, sizeof **lens);
-    if (!*texts || !*lens) {
-        set_err(err, errlen, "E710: out of memory");
-        return -1;
-    }
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(r->db,
-                                "SELECT seq, payload FROM outbox WHERE seq BETWEEN ?1 AND ?2"
-                                " ORDER BY seq",
-                                -1, &s, NULL);
-    int k = 0;
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(s, 1, first);
-        sqlite3_bind_int64(s, 2, last);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            int64_t seq = sqlite3_column_int64(s, 0);
-            if (k >= n || seq != first + k) {
-                set_err(err, errlen, "E703: the outbox has a gap before seq %lld",
-                        (long long)seq);
-                sqlite3_finalize(s);
-                return -1;
-            }
-            int len = sqlite3_column_bytes(s, 1);
-            const unsigned char *t = sqlite3_column_text(s, 1);
-            (*texts)[k] = malloc((size_t)len + 1);
-            if (!(*texts)[k]) {
-                set_err(err, errlen, "E710: out of memory");
-                sqlite3_finalize(s);
-                return -1;
-            }
-            memcpy((*texts)[k], t ? (const char *)t : "", (size_t)len);
-            (*texts)[k][len] = 0;
-            (*lens)[k] = (size_t)len;
-            k++;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        set_err(err, errlen, "E702: cannot read the outbox: %s", sqlite3_errmsg(r->db));
-        sqlite3_finalize(s);
-        return -1;
-    }
-    sqlite3_finalize(s);
-    if (k != n) {
-        set_err(err, errlen, "E703: the outbox has a gap: %d of seq %lld..%lld", k,
-                (long long)first, (long long)last);
-        return -1;
-    }
-    b->first = first;
-    b->last = last;
-    b->count = n;
-    b->records = (const char *const *)*texts;
-    b->lens = *lens;
-    return 0;
-}
-
-static void free_batch(char **texts, size_t *lens, int n)
-{
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(lens);
-}
-
 static int push_all(struct round *r, const struct sync_transport *t, void *ts, char *err,
                     size_t errlen)
 {
-    struct local_state ls;
-    if (state_load(r->db, r->target, &ls, err, errlen) < 0)
+    struct outbox_progress ls;
+    if (outbox_progress(r->store, r->target, &ls, err, errlen) < 0)
         return -1;
-    int64_t max = outbox_max(r->db);
-    if (max < 0) {
-        set_err(err, errlen, "E702: cannot read the outbox: %s", sqlite3_errmsg(r->db));
+    int64_t max = outbox_last_seq(r->store, err, errlen);
+    if (max < 0)
         return -1;
-    }
     const char *station = store_station(r->store), *epoch = store_epoch(r->store);
     int64_t start = ls.sent_seq, forced = 0;
     int64_t remote;
@@ -295,7 +147,7 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
     if (batch_size > MAX_BATCH)
         batch_size = MAX_BATCH;
     r->st->waiting = max - start;
-    if (start != ls.sent_seq && state_set_seq(r->db, r->target, start, 0, err, errlen) < 0)
+    if (start != ls.sent_seq && outbox_mark_sent(r->store, r->target, start, 0, err, errlen) < 0)
         return -1;
 
     while (start < max) {
@@ -308,24 +160,26 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
             last = forced;
         if (last > max)
             last = max;
-        struct sync_batch b = {.station = station, .epoch = epoch};
-        char **texts = NULL;
-        size_t *lens = NULL;
-        int n = (int)(last - start);
-        if (read_batch(r, start + 1, last, &b, &texts, &lens, err, errlen) < 0) {
-            free_batch(texts, lens, n);
+        struct outbox_batch ob;
+        if (outbox_fetch(r->store, start, last, &ob, err, errlen) < 0)
+            return -1;
+        if (w != 0 && outbox_mark_sent(r->store, r->target, start, last, err, errlen) < 0) {
+            outbox_batch_free(&ob);
             return -1;
         }
-        if (w != 0 && state_set_seq(r->db, r->target, start, last, err, errlen) < 0) {
-            free_batch(texts, lens, n);
-            return -1;
-        }
+        struct sync_batch b = {.station = station,
+                               .epoch = epoch,
+                               .first = ob.first,
+                               .last = ob.last,
+                               .count = ob.count,
+                               .records = (const char *const *)ob.records,
+                               .lens = ob.lens};
         struct sync_push_result res = {.watermark = -1};
         int rc = t->push(ts, &b, &res, err, errlen);
-        free_batch(texts, lens, n);
+        outbox_batch_free(&ob);
         if (rc < 0)
             return -1;
-        if (state_set_seq(r->db, r->target, last, 0, err, errlen) < 0)
+        if (outbox_mark_sent(r->store, r->target, last, 0, err, errlen) < 0)
             return -1;
         r->st->pushed += res.inserted + res.duplicates + res.conflicts;
         r->st->resent += res.duplicates;
@@ -452,8 +306,8 @@ static int apply_rows(void *arg)
 static int pull(struct round *r, const struct sync_transport *t, void *ts, char *err,
                 size_t errlen)
 {
-    struct local_state ls;
-    if (state_load(r->db, r->target, &ls, err, errlen) < 0)
+    struct outbox_progress ls;
+    if (outbox_progress(r->store, r->target, &ls, err, errlen) < 0)
         return -1;
     char since[64];
     snprintf(since, sizeof since, "%s", ls.manifest_since);
@@ -465,23 +319,9 @@ static int pull(struct round *r, const struct sync_transport *t, void *ts, char 
     r->nrows = r->cap = 0;
     if (rc < 0)
         return -1;
-    if (strcmp(since, ls.manifest_since) != 0) {
-        sqlite3_stmt *s = NULL;
-        int ok = sqlite3_prepare_v2(r->db,
-                                    "UPDATE sync_state SET manifest_since = ?2 WHERE target = ?1",
-                                    -1, &s, NULL) == SQLITE_OK;
-        if (ok) {
-            sqlite3_bind_text(s, 1, r->target, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
-            ok = sqlite3_step(s) == SQLITE_DONE;
-        }
-        sqlite3_finalize(s);
-        if (!ok) {
-            set_err(err, errlen, "E704: cannot record the manifest pull: %s",
-                    sqlite3_errmsg(r->db));
-            return -1;
-        }
-    }
+    if (strcmp(since, ls.manifest_since) != 0 &&
+        outbox_mark_pulled(r->store, r->target, since, err, errlen) < 0)
+        return -1;
     return 0;
 }
 
@@ -508,22 +348,6 @@ static int lock_station(const char *db_path, char *err, size_t errlen)
     return -1;
 }
 
-static void record_result(sqlite3 *db, const char *target, const char *error)
-{
-    sqlite3_stmt *s = NULL;
-    const char *sql = error ? "UPDATE sync_state SET last_error = ?2 WHERE target = ?1"
-                            : "UPDATE sync_state SET last_ok = ?3, last_error = '' WHERE target = ?1";
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-        if (error)
-            sqlite3_bind_text(s, 2, error, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_int64(s, 3, clock_wall_ms());
-        sqlite3_step(s);
-    }
-    sqlite3_finalize(s);
-}
-
 /* One round over an open store. */
 static int run_round(const struct sync_options *opt, struct store *store,
                      struct sync_status *st, void (*progress)(void *), void *parg, char *err,
@@ -542,7 +366,6 @@ static int run_round(const struct sync_options *opt, struct store *store,
     }
     struct round r = {.opt = opt,
                       .store = store,
-                      .db = store_db(store),
                       .target = target,
                       .stop = stop,
                       .st = st,
@@ -559,7 +382,7 @@ static int run_round(const struct sync_options *opt, struct store *store,
         rc = pull(&r, t, ts, err, errlen);
     if (ts)
         t->close(ts);
-    record_result(r.db, target, rc == 0 ? NULL : err);
+    outbox_mark_round(store, target, rc == 0 ? NULL : err, clock_wall_ms());
     close(lock);
     if (rc == 0) {
         st->last_ok_ms = clock_wall_ms();
@@ -582,7 +405,8 @@ int sync_run_once(const struct sync_options *opt, struct sync_status *out, char 
         set_err(err, errlen, "E710: libsodium cannot start");
         return -1;
     }
-    if (store_open(opt->db_path, opt->station, &store, serr, sizeof serr) != 0) {
+    if (store_open_worker(opt->db_path, opt->station, STORE_SYNC, &store, serr, sizeof serr) !=
+        0) {
         set_err(err, errlen, "E700: cannot open the station database: %s", serr);
         return -1;
     }
@@ -598,110 +422,105 @@ int sync_run_once(const struct sync_options *opt, struct sync_status *out, char 
 struct sync {
     struct sync_options opt;
     struct sync_opts cfg;
-    pthread_t thread;
+    struct worker *worker;
+    atomic_bool stop; /* sync_stop: a round in progress gives up at its next batch */
+
+    /* the step's own */
+    struct store *store;    /* the thread's connection, opened by its first round */
+    struct sync_status st;  /* as the rounds see it */
+    bool had_failures;
+    int64_t next_round;     /* mono ms */
+
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_bool stop;
-    bool kicked, recount;
-    struct sync_status status; /* under mu */
+    bool want_round, want_recount; /* under mu: sync_kick, sync_recount */
+    struct sync_status status;     /* under mu: the copy sync_get_status reads */
 };
 
-static void publish(struct sync *s, const struct sync_status *st)
+static void publish(struct sync *s)
 {
     pthread_mutex_lock(&s->mu);
-    s->status = *st;
+    s->status = s->st;
     pthread_mutex_unlock(&s->mu);
-    if (s->opt.on_status)
-        s->opt.on_status(s->opt.arg);
+    worker_wake(s->worker);
 }
-
-struct progress_ctx {
-    struct sync *s;
-    struct sync_status *st;
-};
 
 static void on_progress(void *arg)
 {
-    struct progress_ctx *p = arg;
-    publish(p->s, p->st);
+    publish(arg);
 }
 
-static void recount(struct sync *s, struct store *store, struct sync_status *st)
+static void recount(struct sync *s)
 {
     char target[600];
     sync_target(&s->opt, target, sizeof target);
-    struct local_state ls;
-    int64_t max = outbox_max(store_db(store));
-    if (max >= 0 && state_load(store_db(store), target, &ls, NULL, 0) == 0)
-        st->waiting = max - ls.sent_seq;
+    int64_t waiting = outbox_waiting(s->store, target);
+    if (waiting >= 0)
+        s->st.waiting = waiting;
 }
 
-static void *worker(void *arg)
+/* One round, and the time until the next: the interval, or a backoff after
+ * a failure. */
+static int64_t round_step(struct sync *s)
 {
-    struct sync *s = arg;
-    struct sync_status st = {.waiting = -1};
-    struct store *store = NULL;
+    struct sync_status *st = &s->st;
     char err[300];
-    bool had_failures = false;
-    while (!atomic_load(&s->stop)) {
-        int rc = -1;
-        if (!store && store_open(s->opt.db_path, s->opt.station, &store, err, sizeof err) != 0) {
-            char e2[sizeof err + 60];
-            snprintf(e2, sizeof e2, "E700: cannot open the station database: %s", err);
-            snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, e2);
-            snprintf(st.last_error, sizeof st.last_error, "%.*s", (int)sizeof st.last_error - 1,
-                     err);
-            st.failures++;
-            store = NULL;
-        } else {
-            struct progress_ctx pc = {s, &st};
-            rc = run_round(&s->opt, store, &st, on_progress, &pc, err, sizeof err);
-            recount(s, store, &st);
-        }
-        bool recovered = rc == 0 && had_failures;
-        had_failures = rc != 0;
-        if (rc == 0 && (st.pushed > 0 || st.manifests > 0 || st.rejected > 0 || recovered))
-            log_info("I700", "sync: %lld sent (%lld already there), %d manifest rows, %lld"
-                             " waiting",
-                     (long long)st.pushed, (long long)st.resent, st.manifests,
-                     (long long)st.waiting);
-        else if (rc != 0 && !atomic_load(&s->stop))
-            log_error("E730", "sync round failed (%d in a row): %s", st.failures, err);
-        publish(s, &st);
-
-        int64_t wait_ms = (int64_t)s->cfg.interval_s * 1000;
-        if (rc != 0) {
-            int64_t cap = wait_ms < 300000 ? wait_ms : 300000;
-            wait_ms = sync_backoff_ms(st.failures, 1000, cap < 1000 ? 1000 : cap);
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += wait_ms / 1000;
-        until.tv_nsec += (wait_ms % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        pthread_mutex_lock(&s->mu);
-        while (!atomic_load(&s->stop) && !s->kicked) {
-            if (s->recount) {
-                s->recount = false;
-                pthread_mutex_unlock(&s->mu);
-                if (store) {
-                    recount(s, store, &st);
-                    publish(s, &st);
-                }
-                pthread_mutex_lock(&s->mu);
-                continue;
-            }
-            if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT)
-                break;
-        }
-        s->kicked = false;
-        pthread_mutex_unlock(&s->mu);
+    int rc = -1;
+    if (!s->store && store_open_worker(s->opt.db_path, s->opt.station, STORE_SYNC, &s->store,
+                                       err, sizeof err) != 0) {
+        char e2[sizeof err + 60];
+        snprintf(e2, sizeof e2, "E700: cannot open the station database: %s", err);
+        snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, e2);
+        snprintf(st->last_error, sizeof st->last_error, "%.*s", (int)sizeof st->last_error - 1,
+                 err);
+        st->failures++;
+        s->store = NULL;
+    } else {
+        rc = run_round(&s->opt, s->store, st, on_progress, s, err, sizeof err);
+        recount(s);
     }
-    store_close(store);
-    return NULL;
+    bool recovered = rc == 0 && s->had_failures;
+    s->had_failures = rc != 0;
+    if (rc == 0 && (st->pushed > 0 || st->manifests > 0 || st->rejected > 0 || recovered))
+        log_info("I700", "sync: %lld sent (%lld already there), %d manifest rows, %lld"
+                         " waiting",
+                 (long long)st->pushed, (long long)st->resent, st->manifests,
+                 (long long)st->waiting);
+    else if (rc != 0 && !atomic_load(&s->stop))
+        log_error("E730", "sync round failed (%d in a row): %s", st->failures, err);
+    publish(s);
+
+    int64_t wait_ms = (int64_t)s->cfg.interval_s * 1000;
+    if (rc != 0) {
+        int64_t cap = wait_ms < 300000 ? wait_ms : 300000;
+        wait_ms = sync_backoff_ms(st->failures, 1000, cap < 1000 ? 1000 : cap);
+    }
+    return wait_ms;
+}
+
+/* The worker's step: a round when one is due or asked for, else a recount
+ * when asked; then sleep until the next round is due. */
+static int64_t step(void *ctx, unsigned events)
+{
+    struct sync *s = ctx;
+    if (events & WORKER_STOPPING)
+        return WORKER_DONE;
+    int64_t now = clock_mono_ms();
+    pthread_mutex_lock(&s->mu);
+    bool round = s->want_round || now >= s->next_round;
+    bool count = s->want_recount && !round; /* a round recounts anyway */
+    s->want_round = false;
+    s->want_recount = false;
+    pthread_mutex_unlock(&s->mu);
+    if (round) {
+        int64_t wait_ms = round_step(s);
+        s->next_round = clock_mono_ms() + wait_ms;
+        return wait_ms;
+    }
+    if (count && s->store) {
+        recount(s);
+        publish(s);
+    }
+    return s->next_round - now;
 }
 
 int sync_start(const struct sync_options *opt, struct sync **out, char *err, size_t errlen)
@@ -725,17 +544,18 @@ int sync_start(const struct sync_options *opt, struct sync **out, char *err, siz
         s->cfg.batch_size = 500;
     s->opt.cfg = &s->cfg;
     s->opt.stop = &s->stop;
+    s->st.waiting = -1;
     s->status.waiting = -1;
     atomic_init(&s->stop, false);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        set_err(err, errlen, "E725: cannot start the sync thread");
-        pthread_cond_destroy(&s->cv);
+    char werr[160];
+    struct worker_options wo = {.name = "triage-sync",
+                                .step = step,
+                                .ctx = s,
+                                .wake = opt->on_status,
+                                .wake_arg = opt->arg};
+    if (worker_open(&wo, &s->worker, werr, sizeof werr) != 0) {
+        set_err(err, errlen, "E725: cannot start the sync thread: %s", werr);
         pthread_mutex_destroy(&s->mu);
         free(s);
         return -1;
@@ -749,9 +569,9 @@ void sync_kick(struct sync *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    s->kicked = true;
-    pthread_cond_signal(&s->cv);
+    s->want_round = true;
     pthread_mutex_unlock(&s->mu);
+    worker_kick(s->worker);
 }
 
 void sync_recount(struct sync *s)
@@ -759,9 +579,9 @@ void sync_recount(struct sync *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    s->recount = true;
-    pthread_cond_signal(&s->cv);
+    s->want_recount = true;
     pthread_mutex_unlock(&s->mu);
+    worker_kick(s->worker);
 }
 
 void sync_get_status(struct sync *s, struct sync_status *out)
@@ -775,12 +595,9 @@ void sync_stop(struct sync *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->mu);
     atomic_store(&s->stop, true);
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_cond_destroy(&s->cv);
+    worker_close(s->worker);
+    store_close(s->store);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }

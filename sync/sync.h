@@ -13,7 +13,7 @@
  *   postgresql://…     head office's PostgreSQL, sync/headoffice.sql (sync_pg.c)
  *
  * The station's side of the bookkeeping is the table sync_state in its own
- * SQLite database, one row per target: how far it has delivered (sent_seq),
+ * SQLite database (outbox.h), one row per target: how far it has delivered (sent_seq),
  * a batch it began to deliver and has not seen finish (intent_last), and the
  * manifest watermark. The outbox itself is append-only and is never changed.
  *

@@ -19,6 +19,6 @@ deny core "app/core/*.[ch]" "$SDL|libusb|sqlite3|zint|libpq|cups/|pthread|sodium
 deny store "app/store/*.[ch]" "$SDL|libusb|zint|libpq|cups/|ini\.h|gst/"
 deny drivers "drivers/*/*.[ch]" "sqlite3|libpq|ini\.h|csv"
 deny ui "ui/*.[ch]" "libusb|sqlite3|zint|libpq|cups/|sodium|csv|ini\.h"
-deny sync "sync/*.[ch]" "$SDL|libusb|zint|cups/|ini\.h|gst/"
+deny sync "sync/*.[ch]" "$SDL|libusb|sqlite3|zint|cups/|ini\.h|gst/"
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,6 +29,7 @@
 #include "harness.h"
 #include "log.h"
 #include "store.h"
+#include "store_internal.h" /* store_db: generation turns durability off */
 
 struct pgc {
     char bindir[256];

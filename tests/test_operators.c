@@ -4,11 +4,11 @@
  * one audit row of each attempt, and the thread that checks PINs for the
  * station (pin_worker.h).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_file.h"
 #include "harness.h"
 #include "log.h"
 #include "operators.h"
@@ -36,13 +36,7 @@ static int audit_rows(const char *where)
 {
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE %s", where);
-    sqlite3_stmt *s = NULL;
-    int n = -1;
-    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return n;
+    return (int)db_file_int(db_path, sql);
 }
 
 static enum login_result login(const char *badge, const char *pin, int64_t now, int *tries,
@@ -94,14 +88,11 @@ static void test_add(void)
     CHECK_INT(add("A3001", "Sam Okafor", ROLE_ADMIN, "123456789012", err, sizeof err), 0);
 
     /* Stored as Argon2id, never the PIN itself. */
-    sqlite3_stmt *s;
-    sqlite3_prepare_v2(store_db(st), "SELECT pin_hash FROM operators WHERE badge = 'G1001'", -1,
-                       &s, NULL);
-    CHECK_INT(sqlite3_step(s), SQLITE_ROW);
-    const char *hash = (const char *)sqlite3_column_text(s, 0);
+    char *hash = db_file_text(db_path, "SELECT pin_hash FROM operators WHERE badge = 'G1001'");
+    CHECK(hash != NULL);
     CHECK(hash && strncmp(hash, "$argon2id$", 10) == 0);
     CHECK(hash && strcmp(hash, "246810") != 0 && !strstr(hash, "246810"));
-    sqlite3_finalize(s);
+    free(hash);
 
     struct operator_info found;
     CHECK_INT(operators_find(st, "S2001", &found), 0);

@@ -21,9 +21,9 @@
  * Every label the printer got is rendered by zpl-renderer-js and read back.
  */
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
+#include "db_file.h"
 #include "print_fake.h"
 #include "print_worker.h"
 #include "printer.h"
@@ -133,17 +133,6 @@ static int round_killed(const char *db, int port, int kill_after_ms)
     return acks;
 }
 
-static int sql_int(struct store *st, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return v;
-}
-
 /* Restart the worker with the printer there; wait until the queue is empty.
  * Then count labels per inspection: returns the duplicates (-1 when one is
  * missing). */
@@ -164,15 +153,17 @@ static int restart_and_check(const char *dir, const char *db, struct fake_printe
         sleep_ms(10);
     CHECK_INT(printq_waiting(st), 0);
     pworker_stop(w, 0);
-    *ninsp = sql_int(st, "SELECT count(*) FROM inspections");
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM print_jobs"), *ninsp);
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM pragma_integrity_check"
-                          " WHERE integrity_check <> 'ok'"),
+    *ninsp = (int)db_file_int(db, "SELECT count(*) FROM inspections");
+    CHECK_INT(db_file_int(db, "SELECT count(*) FROM print_jobs"), *ninsp);
+    CHECK_INT(db_file_int(db, "SELECT count(*) FROM pragma_integrity_check"
+                              " WHERE integrity_check <> 'ok'"),
               0);
     int dups = 0;
     bool missing = false;
+    sqlite3 *h = db_file_open(db);
     sqlite3_stmt *s = NULL;
-    sqlite3_prepare_v2(store_db(st), "SELECT plate FROM inspections ORDER BY seq", -1, &s, NULL);
+    if (h)
+        sqlite3_prepare_v2(h, "SELECT plate FROM inspections ORDER BY seq", -1, &s, NULL);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
         const char *plate = (const char *)sqlite3_column_text(s, 0);
         int n = fake_count_plate(f, plate);
@@ -184,6 +175,7 @@ static int restart_and_check(const char *dir, const char *db, struct fake_printe
             dups += n - 1;
     }
     sqlite3_finalize(s);
+    sqlite3_close(h);
     store_close(st);
     return missing ? -1 : dups;
 }

@@ -12,8 +12,7 @@
  *     renderer (zpl-renderer-js in Node) and read back with zbarimg: the
  *     Code 128 gives the plate, the QR the payload; Chinese text included.
  */
-#include <sqlite3.h>
-
+#include "db_file.h"
 #include "label.h"
 #include "print_fake.h"
 #include "print_worker.h"
@@ -138,16 +137,6 @@ static void test_transport(struct fake_printer *f, struct label_maker *m)
     fake_free(f);
 }
 
-static int sql_int(struct store *st, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return v;
-}
 
 /* Wait up to ms for the worker's waiting count to reach `want`. */
 static bool wait_waiting(struct pworker *w, int want, int ms)
@@ -182,8 +171,8 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
     }
     /* each commit queued its label in the same transaction */
     CHECK_INT(printq_waiting(st), NQ);
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM print_jobs p JOIN inspections i USING (plate)"
-                          " WHERE p.kind = 'label' AND p.done_at IS NULL"),
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM print_jobs p JOIN inspections i"
+                                " USING (plate) WHERE p.kind = 'label' AND p.done_at IS NULL"),
               NQ);
     CHECK_INT(printq_has_label(st, ins[0].plate), 1);
     CHECK_INT(printq_has_label(st, "SH01-S07-999999"), 0);
@@ -215,9 +204,9 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
     CHECK(ps.state == PRINTER_OFFLINE && strncmp(ps.detail, "E652:", 5) == 0);
     CHECK_INT(ps.waiting, NQ);
     CHECK(__atomic_load_n(&notified, __ATOMIC_SEQ_CST) > 0);
-    CHECK(sql_int(st, "SELECT min(attempts) FROM print_jobs WHERE id = 1") >= 1);
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM print_jobs WHERE id = 1 AND"
-                          " last_error LIKE 'E652:%'"),
+    CHECK(db_file_int(path, "SELECT min(attempts) FROM print_jobs WHERE id = 1") >= 1);
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM print_jobs WHERE id = 1 AND"
+                                " last_error LIKE 'E652:%'"),
               1);
 
     /* back, but dropping connections mid-job */
@@ -256,8 +245,8 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
     CHECK_INT(ps.waiting, 0);
     CHECK_INT(fake_count_plate(f, ins[2].plate), 2);
     CHECK_INT(fake_njobs(f), NQ + 1);
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM print_jobs WHERE kind = 'reprint'"
-                          " AND done_at IS NOT NULL"),
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM print_jobs WHERE kind = 'reprint'"
+                                " AND done_at IS NOT NULL"),
               1);
     /* jobs go out in order: the oldest label first */
     CHECK(f->njobs > 0 && fake_count_plate(f, ins[0].plate) == 1 &&
@@ -274,12 +263,8 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
 
     /* A job whose label cannot be made (here: its inspection is missing,
      * E695) waits with its error on screen, and does not hold up the others. */
-    CHECK_INT(sqlite3_exec(store_db(st),
-                           "PRAGMA foreign_keys = OFF;"
-                           "INSERT INTO print_jobs (plate, kind, created_at)"
-                           " VALUES ('SH01-S07-999999', 'reprint', 2);"
-                           "PRAGMA foreign_keys = ON;",
-                           NULL, NULL, NULL),
+    CHECK_INT(db_file_exec(path, "INSERT INTO print_jobs (plate, kind, created_at)"
+                                 " VALUES ('SH01-S07-999999', 'reprint', 2);"),
               SQLITE_OK);
     CHECK_INT(printq_add(st, ins[4].plate, "reprint", 3, NULL, err, sizeof err), 0);
     pworker_kick(w);
@@ -291,8 +276,9 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
     CHECK_INT(ps.sent, NQ + 2);
     CHECK_INT(fake_count_plate(f, ins[4].plate), 2);
     CHECK_INT(printq_waiting(st), 1);
-    CHECK_INT(sql_int(st, "SELECT count(*) FROM print_jobs WHERE plate = 'SH01-S07-999999'"
-                          " AND last_error LIKE 'E695:%' AND done_at IS NULL"),
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM print_jobs"
+                                " WHERE plate = 'SH01-S07-999999'"
+                                " AND last_error LIKE 'E695:%' AND done_at IS NULL"),
               1);
     sleep_ms(400); /* its backoff (160 ms) passes: tried again, still there */
     pworker_status(w, &ps);

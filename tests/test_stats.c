@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "db_file.h"
 #include "harness.h"
 #include "log.h"
 #include "stats_query.h"
@@ -743,8 +744,7 @@ int main(void)
     generate(st);
     /* Generated outcomes are not waiting for labels: the screen test would
      * otherwise print all of them first. */
-    sqlite3_exec(store_db(st), "UPDATE print_jobs SET done_at = 1 WHERE done_at IS NULL", NULL,
-                 NULL, NULL);
+    db_file_exec(path, "UPDATE print_jobs SET done_at = 1 WHERE done_at IS NULL");
     check_report(st, today - 29, today); /* 30 days */
     check_report(st, today - 6, today);  /* 7 days */
     check_report(st, today, today);      /* today */

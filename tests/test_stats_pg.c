@@ -13,6 +13,7 @@
  */
 #include <math.h>
 
+#include "db_file.h"
 #include "sync_fixture.h"
 #include "stats_query.h"
 
@@ -98,10 +99,11 @@ static void generate(struct store *st, int64_t oct1)
 }
 
 /* Every export record into head office's outcomes, as sync stores them. */
-static void load(struct store *st)
+static void load(const char *db_path)
 {
+    sqlite3 *db = db_file_open(db_path);
     sqlite3_stmt *s = NULL;
-    sqlite3_prepare_v2(store_db(st), "SELECT record FROM inspections ORDER BY seq", -1, &s, NULL);
+    sqlite3_prepare_v2(db, "SELECT record FROM inspections ORDER BY seq", -1, &s, NULL);
     int n = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *rec = (const char *)sqlite3_column_text(s, 0);
@@ -124,7 +126,7 @@ static void load(struct store *st)
     sqlite3_finalize(s);
     CHECK(n > 400);
     /* The manifest the station graded from: the reasons it recorded. */
-    sqlite3_prepare_v2(store_db(st),
+    sqlite3_prepare_v2(db,
                        "SELECT DISTINCT rma, coalesce(reason, '') FROM inspections"
                        " WHERE calibrates IS NULL",
                        -1, &s, NULL);
@@ -139,6 +141,7 @@ static void load(struct store *st)
         PQclear(r);
     }
     sqlite3_finalize(s);
+    sqlite3_close(db);
 }
 
 static long long q(const char *fmt, const char *arg)
@@ -270,7 +273,7 @@ int main(void)
     int64_t oct1_ms;
     time_parse_date("2026-10-01", &oct1_ms);
     generate(st, oct1_ms / 1000);
-    load(st);
+    load(path);
     struct stats_range range = {time_day(oct1_ms), time_day(oct1_ms) + 30};
     static struct stats_report r;
     CHECK_INT(stats_compute(st, &range, &r, err, sizeof err), 0);

@@ -1,7 +1,9 @@
 /*
- * test_store.c — the station database: schema and migrations, durability
- * settings, append-only inspections, atomic commit with its outbox row, a
- * simulated full disk, export, and a kill -9 loop during commits.
+ * test_store.c — the station database: schema and migrations (a database of
+ * every released schema version opens and ends up the same as a new one),
+ * durability settings, worker connections, append-only inspections, atomic
+ * commit with its outbox row, a simulated full disk, the outbox as sync
+ * reads it, export, and a kill -9 loop during commits.
  */
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -16,7 +18,9 @@
 
 #include "harness.h"
 #include "log.h"
+#include "outbox.h"
 #include "store.h"
+#include "store_internal.h" /* store_db: faults injected into a connection */
 
 #define STATION "SH01-S03"
 
@@ -84,6 +88,248 @@ static void make_insp(struct inspection *in, int i)
     snprintf(in->answers[2].answer, 32, "yes");
     snprintf(in->rules_version, sizeof in->rules_version, "2026-11");
     in->late = i % 2 == 1;
+}
+
+/* The schema as each version was released, statement for statement (the
+ * migrations as store.c listed them before each module defined its own
+ * tables). A station's database at version N ran exactly these; the store
+ * must still open it, and a database it makes today must be the same. */
+static const char *const released[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE meta ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  station TEXT NOT NULL,"
+    "  epoch TEXT NOT NULL CHECK (length(epoch) = 32),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE operators ("
+    "  badge TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('grader', 'supervisor', 'admin')),"
+    "  pin_hash TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE manifest ("
+    "  rma TEXT PRIMARY KEY,"
+    "  order_id TEXT NOT NULL DEFAULT '',"
+    "  sku TEXT NOT NULL,"
+    "  gtin TEXT NOT NULL DEFAULT '',"
+    "  serial TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  delivered_at TEXT NOT NULL DEFAULT '',"
+    "  site TEXT NOT NULL DEFAULT '',"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE inspections ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  station TEXT NOT NULL,"
+    "  epoch TEXT NOT NULL,"
+    "  plate TEXT NOT NULL UNIQUE,"
+    "  rma TEXT, order_id TEXT, sku TEXT, gtin TEXT, serial TEXT,"
+    "  description TEXT, reason TEXT, category TEXT,"
+    "  operator TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER NOT NULL,"
+    "  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'X')),"
+    "  cosmetic TEXT CHECK (cosmetic IN ('A', 'B', 'C', 'X')),"
+    "  functional TEXT CHECK (functional IN ('A', 'B', 'C', 'X')),"
+    "  completeness TEXT CHECK (completeness IN ('A', 'B', 'C', 'X')),"
+    "  disposition TEXT,"
+    "  responsibility TEXT,"
+    "  defects TEXT NOT NULL DEFAULT '[]',"
+    "  answers TEXT NOT NULL DEFAULT '{}',"
+    "  rules_version TEXT,"
+    "  late INTEGER NOT NULL DEFAULT 0,"
+    "  mismatch INTEGER NOT NULL DEFAULT 0,"
+    "  blind INTEGER NOT NULL DEFAULT 0,"
+    "  supersedes TEXT,"
+    "  record TEXT NOT NULL);"
+    "CREATE INDEX inspections_finished_at ON inspections (finished_at);"
+    "CREATE INDEX inspections_rma ON inspections (rma);"
+    "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
+    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
+    "CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections"
+    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
+    "CREATE TABLE outbox ("
+    "  seq INTEGER PRIMARY KEY REFERENCES inspections (seq),"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox"
+    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
+    "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
+    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  badge TEXT,"
+    "  event TEXT NOT NULL,"
+    "  detail TEXT);",
+    /* print_jobs: the label queue (app/printq.c). A job is done when done_at is
+     * set; nothing else of a job changes but its attempts and errors. */
+    "CREATE TABLE print_jobs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  plate TEXT NOT NULL REFERENCES inspections (plate),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('label', 'reprint')),"
+    "  created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  done_at INTEGER);"
+    "CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE done_at IS NULL;",
+    /* Statistics: time per checklist step, grader calibration, and
+     * a covering index so that a date range's numbers are read from the index
+     * alone (never the wide record column). */
+    "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inspections ADD COLUMN calibrates TEXT;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at, grade,"
+    "  functional, disposition, responsibility, reason, late, mismatch, calibration_due,"
+    "  calibrates, plate, defects, step_ms);"
+    "CREATE INDEX inspections_calibrates ON inspections (calibrates)"
+    "  WHERE calibrates IS NOT NULL;",
+    /* sync_state: how far sync has delivered the outbox to each target
+     * (sync/sync.c owns it). sent_seq: every outbox seq up to it is
+     * acknowledged; intent_last: a batch sent_seq+1..intent_last was begun and
+     * must be redone exactly (spool); manifest_since: the target's mark of
+     * the last manifest pull. */
+    "CREATE TABLE sync_state ("
+    "  target TEXT PRIMARY KEY,"
+    "  sent_seq INTEGER NOT NULL DEFAULT 0,"
+    "  intent_last INTEGER NOT NULL DEFAULT 0,"
+    "  manifest_since TEXT NOT NULL DEFAULT '',"
+    "  last_ok INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '');",
+    /* audit.subject: what an action was done to, apart from who did it. */
+    "ALTER TABLE audit ADD COLUMN subject TEXT;"
+    "UPDATE audit SET subject = badge, badge = NULL"
+    "  WHERE event IN ('reprint', 'regrade', 'calibration_start');",
+};
+#define NUM_RELEASED ((int)(sizeof released / sizeof *released))
+
+/* The schema of the database at path: every object's type, name, table and
+ * SQL, sorted. Malloc'd. */
+static char *schema_of(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(1, cap);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT type || '|' || name || '|' || tbl_name || '|' ||"
+                           " coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
+                           -1, &s, NULL) == SQLITE_OK)
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *row = (const char *)sqlite3_column_text(s, 0);
+            len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s\n", row);
+        }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    CHECK(len > 0 && len < cap);
+    return out;
+}
+
+/* A database as a station of schema version `version` left it: the
+ * released statements up to it, a meta row, and one inspection graded then
+ * (with its outbox row). */
+static void make_released(const char *path, int version)
+{
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+    for (int v = 1; v <= version; v++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+        CHECK_INT(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+        CHECK_INT(sqlite3_exec(db, released[v - 1], NULL, NULL, NULL), SQLITE_OK);
+        CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        if (v == 1)
+            CHECK_INT(sqlite3_exec(db,
+                                   "INSERT INTO meta VALUES (1, 'SH01-S03',"
+                                   " '0123456789abcdef0123456789abcdef', 1);"
+                                   "INSERT INTO inspections (seq, station, epoch, plate,"
+                                   " operator, started_at, finished_at, grade, record) VALUES"
+                                   " (1, 'SH01-S03', '0123456789abcdef0123456789abcdef',"
+                                   " 'SH01-S03-000001', 'G1', 1, 2, 'B', '{}');"
+                                   "INSERT INTO outbox VALUES (1, '{}', 2);",
+                                   NULL, NULL, NULL),
+                      SQLITE_OK);
+        CHECK_INT(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+}
+
+/* Each module's part of the schema adds up to what was released: a new
+ * database is the same as one made by the released statements, and a
+ * database of every older version opens, migrates to the newest and keeps
+ * what it held. */
+static void test_released_schemas(void)
+{
+    char err[512] = "", fresh[700], path[700];
+    struct store *st = NULL;
+    snprintf(fresh, sizeof fresh, "%s/fresh.db", harness_tmpdir());
+    CHECK_INT(store_open(fresh, STATION, &st, err, sizeof err), 0);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), NUM_RELEASED);
+    store_close(st);
+    char *want = schema_of(fresh);
+
+    for (int v = 1; v <= NUM_RELEASED; v++) {
+        snprintf(path, sizeof path, "%s/released-%d.db", harness_tmpdir(), v);
+        make_released(path, v);
+        if (v == NUM_RELEASED) {
+            char *made = schema_of(path);
+            CHECK_STR(made, want);
+            free(made);
+        }
+        st = NULL;
+        if (!CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0)) {
+            fprintf(stderr, "  version %d: %s\n", v, err);
+            continue;
+        }
+        CHECK_INT(sql_int(st, "PRAGMA user_version"), NUM_RELEASED);
+        CHECK_STR(store_epoch(st), "0123456789abcdef0123456789abcdef");
+        CHECK_INT(store_count_inspections(st), 1);
+        /* It goes on numbering after what it held. */
+        struct inspection in;
+        make_insp(&in, v);
+        CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+        CHECK_STR(in.plate, "SH01-S03-000002");
+        store_close(st);
+        char *got = schema_of(path);
+        if (!CHECK_STR(got, want))
+            fprintf(stderr, "  after migrating from version %d\n", v);
+        free(got);
+    }
+    free(want);
+}
+
+/* A worker's connection opens the station's database and never makes one. */
+static void test_worker_connection(void)
+{
+    char err[512] = "", path[700];
+    struct store *st = (struct store *)1;
+    snprintf(path, sizeof path, "%s/absent.db", harness_tmpdir());
+    CHECK_INT(store_open_worker(path, STATION, STORE_SYNC, &st, err, sizeof err), -1);
+    CHECK(st == NULL);
+    CHECK(strncmp(err, "E200:", 5) == 0);
+    struct stat sb;
+    CHECK(stat(path, &sb) != 0);
+
+    static const enum store_conn conns[] = {STORE_PRINT, STORE_STATS, STORE_SYNC};
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(store_open_worker(db_path, NULL, conns[i], &st, err, sizeof err), 0);
+        CHECK_STR(store_station(st), STATION);
+        CHECK_INT(sql_int(st, "PRAGMA synchronous"), 2);
+        CHECK_INT(sql_int(st, "PRAGMA foreign_keys"), 1);
+        char *mode = sql_text(st, "PRAGMA journal_mode");
+        CHECK_STR(mode, "wal");
+        free(mode);
+        CHECK(store_count_inspections(st) > 0);
+        store_close(st);
+    }
+    /* The configured id still names a renamed station. */
+    CHECK_INT(store_open_worker(db_path, "SH01-S99", STORE_SYNC, &st, err, sizeof err), 0);
+    CHECK_STR(store_station(st), "SH01-S99");
+    store_close(st);
 }
 
 static void test_create(void)
@@ -388,6 +634,85 @@ static void test_outbox_fault(void)
     CHECK_INT(sqlite3_exec(db, "DROP TRIGGER inject", NULL, NULL, NULL), SQLITE_OK);
     CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
     CHECK_INT(in.seq, before + 1);
+    store_close(st);
+}
+
+/* The outbox as sync reads it, and sync's progress per target. */
+static void test_outbox(void)
+{
+    char err[512] = "";
+    struct store *st = NULL;
+    const char *target = "spool:/var/spool/triage", *other = "postgresql://ho/triage";
+    CHECK_INT(store_open_worker(db_path, NULL, STORE_SYNC, &st, err, sizeof err), 0);
+    if (!st)
+        return;
+    int64_t last = outbox_last_seq(st, err, sizeof err);
+    CHECK_INT(last, store_count_inspections(st));
+    CHECK(last >= 3);
+
+    /* A target seen for the first time has nothing. */
+    struct outbox_progress p;
+    CHECK_INT(outbox_progress(st, target, &p, err, sizeof err), 0);
+    CHECK_INT(p.sent_seq, 0);
+    CHECK_INT(p.intent_last, 0);
+    CHECK_STR(p.manifest_since, "");
+    CHECK_INT(outbox_waiting(st, target), last);
+
+    /* Records after a seq, up to one: the export records, whole. */
+    struct outbox_batch b;
+    CHECK_INT(outbox_fetch(st, 1, 3, &b, err, sizeof err), 0);
+    CHECK_INT(b.first, 2);
+    CHECK_INT(b.last, 3);
+    CHECK_INT(b.count, 2);
+    for (int k = 0; k < b.count; k++) {
+        char sql[80];
+        snprintf(sql, sizeof sql, "SELECT record FROM inspections WHERE seq = %d", 2 + k);
+        char *want = sql_text(st, sql);
+        CHECK_STR(b.records[k], want);
+        CHECK_INT(b.lens[k], want ? strlen(want) : 0);
+        free(want);
+    }
+    outbox_batch_free(&b);
+    CHECK(b.records == NULL && b.count == 0);
+    outbox_batch_free(&b); /* an empty batch is fine */
+    outbox_batch_free(NULL);
+    /* Past the last seq: a gap, and nothing handed out. */
+    CHECK_INT(outbox_fetch(st, last - 1, last + 1, &b, err, sizeof err), -1);
+    CHECK(strncmp(err, "E703:", 5) == 0);
+    CHECK(b.records == NULL && b.count == 0);
+
+    /* Progress: a batch begun, then acknowledged. */
+    CHECK_INT(outbox_mark_sent(st, target, 1, 3, err, sizeof err), 0);
+    CHECK_INT(outbox_progress(st, target, &p, err, sizeof err), 0);
+    CHECK_INT(p.sent_seq, 1);
+    CHECK_INT(p.intent_last, 3);
+    CHECK_INT(outbox_waiting(st, target), last - 1);
+    CHECK_INT(outbox_mark_sent(st, target, 3, 0, err, sizeof err), 0);
+    CHECK_INT(outbox_mark_pulled(st, target, "2026-11-23T10:00:00Z#17", err, sizeof err), 0);
+    CHECK_INT(outbox_progress(st, target, &p, err, sizeof err), 0);
+    CHECK_INT(p.sent_seq, 3);
+    CHECK_INT(p.intent_last, 0);
+    CHECK_STR(p.manifest_since, "2026-11-23T10:00:00Z#17");
+    CHECK_INT(outbox_waiting(st, target), last - 3);
+
+    /* How rounds ended. */
+    outbox_mark_round(st, target, NULL, 1234);
+    outbox_mark_round(st, target, "E712: head office cannot be reached", 0);
+    CHECK_INT(sql_int(st, "SELECT last_ok FROM sync_state"
+                          " WHERE target = 'spool:/var/spool/triage'"),
+              1234);
+    char *e = sql_text(st, "SELECT last_error FROM sync_state"
+                           " WHERE target = 'spool:/var/spool/triage'");
+    CHECK_STR(e, "E712: head office cannot be reached");
+    free(e);
+    outbox_mark_round(st, target, NULL, 5678);
+    e = sql_text(st, "SELECT last_error FROM sync_state WHERE target = 'spool:/var/spool/triage'");
+    CHECK_STR(e, "");
+    free(e);
+
+    /* Targets keep their own progress; the outbox itself never changes. */
+    CHECK_INT(outbox_waiting(st, other), last);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), last);
     store_close(st);
 }
 
@@ -767,14 +1092,17 @@ int main(void)
 {
     snprintf(db_path, sizeof db_path, "%s/triage.db", harness_tmpdir());
     test_create();
+    test_released_schemas();
     test_bad_open();
     test_commit_and_find();
     test_append_only();
     test_reopen();
     test_two_connections();
+    test_worker_connection();
     test_bad_input();
     test_full_disk();
     test_outbox_fault();
+    test_outbox();
     test_export();
     test_manifest_operators_audit();
     test_audit_migration();

@@ -13,7 +13,6 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_internal.h"
 #include "text.h"
 
 static const char *const export_fields[] = {

@@ -28,6 +28,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_internal.h"
 #include "text.h"
 
 #define MANIFEST_MAX_ROWS 200000
@@ -405,4 +406,24 @@ int manifest_import(struct store *st, const char *path, char *err, size_t errlen
     snprintf(detail, sizeof detail, "%s: %d rows", path, nrows);
     store_audit(st, clock_wall_ms(), NULL, "manifest_import", NULL, detail);
     return nrows;
+}
+
+/* The manifest table: the expected returns, one row per RMA, every
+ * manifest_row field as TEXT ('' when empty), site, updated_at (Unix ms).
+ * Read and written by store_find_manifest and store_put_manifest (store.c). */
+const char *manifest_schema(int version)
+{
+    if (version != 1)
+        return NULL;
+    return "CREATE TABLE manifest ("
+           "  rma TEXT PRIMARY KEY,"
+           "  order_id TEXT NOT NULL DEFAULT '',"
+           "  sku TEXT NOT NULL,"
+           "  gtin TEXT NOT NULL DEFAULT '',"
+           "  serial TEXT NOT NULL DEFAULT '',"
+           "  description TEXT NOT NULL DEFAULT '',"
+           "  reason TEXT NOT NULL DEFAULT '',"
+           "  delivered_at TEXT NOT NULL DEFAULT '',"
+           "  site TEXT NOT NULL DEFAULT '',"
+           "  updated_at INTEGER NOT NULL);";
 }

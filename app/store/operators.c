@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_internal.h"
 #include "text.h"
 
 #define PIN_MIN 4
@@ -179,4 +180,22 @@ int operators_find(struct store *st, const char *badge, struct operator_info *op
     if (!badge_valid(badge))
         return 1;
     return store_get_operator(st, badge, op, NULL, 0, NULL, NULL);
+}
+
+/* The operators table (read and written by store_put_operator,
+ * store_get_operator and store_set_login_failures in store.c). role is
+ * 'grader', 'supervisor' or 'admin'; pin_hash a crypto_pwhash_str string;
+ * failures counts wrong PINs in a row; locked_until is Unix ms, 0 = not
+ * locked. */
+const char *operators_schema(int version)
+{
+    if (version != 1)
+        return NULL;
+    return "CREATE TABLE operators ("
+           "  badge TEXT PRIMARY KEY,"
+           "  name TEXT NOT NULL,"
+           "  role TEXT NOT NULL CHECK (role IN ('grader', 'supervisor', 'admin')),"
+           "  pin_hash TEXT NOT NULL,"
+           "  failures INTEGER NOT NULL DEFAULT 0,"
+           "  locked_until INTEGER NOT NULL DEFAULT 0);";
 }

@@ -8,10 +8,29 @@
  */
 #include "printq.h"
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "store_internal.h"
+
+/* The queue: a job is done when done_at is set; nothing else of a job
+ * changes but its attempts and errors. */
+const char *printq_schema(int version)
+{
+    if (version != 2)
+        return NULL;
+    return "CREATE TABLE print_jobs ("
+           "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+           "  plate TEXT NOT NULL REFERENCES inspections (plate),"
+           "  kind TEXT NOT NULL CHECK (kind IN ('label', 'reprint')),"
+           "  created_at INTEGER NOT NULL,"
+           "  attempts INTEGER NOT NULL DEFAULT 0,"
+           "  next_try_at INTEGER NOT NULL DEFAULT 0,"
+           "  last_error TEXT,"
+           "  done_at INTEGER);"
+           "CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE done_at IS NULL;";
+}
 
 static sqlite3_stmt *prep(struct store *st, const char *sql)
 {
@@ -68,12 +87,15 @@ int printq_has_label(struct store *st, const char *plate)
 }
 
 int printq_next(struct store *st, int64_t now, bool eager, const int64_t *skip, int nskip,
-                struct printq_job *job, int64_t *next_at)
+                struct printq_job *job, int64_t *next_at, char *err, size_t errlen)
 {
     sqlite3_stmt *s = prep(st, "SELECT id, plate, kind, attempts, created_at, next_try_at"
                                " FROM print_jobs WHERE done_at IS NULL ORDER BY id");
-    if (!s)
+    if (!s) {
+        snprintf(err, errlen, "E691: cannot read the print queue: %s",
+                 sqlite3_errmsg(store_db(st)));
         return -1;
+    }
     int64_t earliest = INT64_MAX;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -98,9 +120,13 @@ int printq_next(struct store *st, int64_t now, bool eager, const int64_t *skip, 
         if (!skipped)
             break; /* strictly in order: nothing younger passes it */
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        snprintf(err, errlen, "E691: cannot read the print queue: %s",
+                 sqlite3_errmsg(store_db(st)));
+        sqlite3_finalize(s);
         return -1;
+    }
+    sqlite3_finalize(s);
     if (next_at)
         *next_at = earliest;
     return 1;

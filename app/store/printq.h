@@ -1,7 +1,7 @@
 /*
  * printq.h — the print queue: label jobs in the station's database.
  *
- * Table print_jobs (a migration in store.c): one row a job, kind 'label'
+ * Table print_jobs (printq_schema, printq.c): one row a job, kind 'label'
  * (written by store_commit_inspection in the inspection's own transaction)
  * or 'reprint' (printq_add). A job names a plate, not bytes: the label is
  * laid out from the inspection when it is sent, so the database keeps every
@@ -51,10 +51,10 @@ int printq_has_label(struct store *st, const char *plate);
  * jobs whose label cannot be made): they are passed over, and tried again
  * only when their own backoff is over (eager does not apply to them).
  * When none is due returns 1 and *next_at (may be NULL) is when one will be,
- * or INT64_MAX when nothing waits. -1 on error.
+ * or INT64_MAX when nothing waits. -1 with "E691: …" in err on error.
  */
 int printq_next(struct store *st, int64_t now, bool eager, const int64_t *skip, int nskip,
-                struct printq_job *job, int64_t *next_at);
+                struct printq_job *job, int64_t *next_at, char *err, size_t errlen);
 
 /* Mark a job sent. 0 or -1. */
 int printq_done(struct store *st, int64_t id, int64_t now, char *err, size_t errlen);

@@ -1,10 +1,11 @@
 /*
-  * stats_query.c — a date range's grading statistics (definitions in stats.h).
+ * stats_query.c — a date range's grading statistics (definitions in
+ * stats_report.h).
  *
  * One read transaction, one pass: the range's rows are read in finished_at
- * order from the covering index inspections_stats (store.c), which holds
- * every column the report needs, so the wide `record` column is never
- * touched. Counting happens in C on the way; medians sort each grader's
+ * order from the covering index inspections_stats (stats_schema, below),
+ * which holds every column the report needs, so the wide `record` column is
+ * never touched. Counting happens in C on the way; medians sort each grader's
  * durations once at the end. Calibration records are few (calibration_pct of
  * the outcomes): their first grades are looked up by plate afterwards.
  */
@@ -12,7 +13,6 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +20,26 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_internal.h"
 #include "text.h"
 
 #define DAY_MS 86400000LL
+
+/* The indexes the statistics read: a covering index so that a date range's
+ * numbers are read from the index alone (never the wide record column), and
+ * the calibration records by the plate they re-grade. The text is as it was
+ * released, double spaces included: a database made today is the same as
+ * one made then (tests/test_store.c). */
+const char *stats_schema(int version)
+{
+    if (version != 3)
+        return NULL;
+    return "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+           " grade,  functional, disposition, responsibility, reason, late, mismatch,"
+           " calibration_due,  calibrates, plate, defects, step_ms);"
+           "CREATE INDEX inspections_calibrates ON inspections (calibrates)"
+           "  WHERE calibrates IS NOT NULL;";
+}
 #define MAX_REASONS_SEEN 64
 #define MAX_DEFECTS_SEEN 128
 #define MAX_DISP_SEEN 16
@@ -431,11 +448,8 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         return -1;
     }
     int rc = -1;
-    /* Map the file rather than copy pages through read(2): the range's part
-     * of the index is read whole. A no-op where mmap is unavailable. */
-    sqlite3_exec(db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
     /* One snapshot for every query below. */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    if (store_read_begin(st) != SQLITE_OK) {
         set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
         goto out;
     }
@@ -472,7 +486,7 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
     }
     rc = 0;
 end:
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    store_read_end(st);
 out:
     work_free(w);
     free(w);

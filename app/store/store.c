@@ -1,36 +1,46 @@
 /*
- * store.c — the station's SQLite database (see store.h for the invariants).
+ * store.c — the station's SQLite database (see store.h for the invariants):
+ * opening a connection, the schema versions, and the tables at the heart of
+ * a station: meta, inspections, and the statements of the commit path.
  *
- * Schema (migration 1; PRAGMA user_version = 1):
+ * Tables, where each is defined (its module's *_schema function, see
+ * store_internal.h) and what writes it:
  *
- *   meta        one row: station, epoch (32 hex chars, random at creation),
- *               created_at (Unix ms).
- *   operators   badge PK, name, role ('grader'|'supervisor'|'admin'),
- *               pin_hash ($argon2id$…), failures, locked_until (Unix ms, 0 = not).
- *   manifest    rma PK and the other manifest_row fields as TEXT ('' when
- *               empty), site, updated_at (Unix ms).
- *   inspections seq INTEGER PRIMARY KEY (1, 2, 3, …), station, epoch, plate
- *               UNIQUE, every struct inspection field; empty optional text is
- *               NULL, grades are letters (NULL for GRADE_NONE), times are Unix
- *               ms, defects a JSON array, answers a JSON object check→answer,
+ *   meta        store.c: one row: station, epoch (32 hex chars, random at
+ *               creation), created_at (Unix ms).
+ *   inspections store.c: seq INTEGER PRIMARY KEY (1, 2, 3, …), station,
+ *               epoch, plate UNIQUE, every struct inspection field; empty
+ *               optional text is NULL, grades are letters (NULL for
+ *               GRADE_NONE), times are Unix ms, defects a JSON array, answers
+ *               a JSON object check→answer, step_ms a JSON object check→ms,
  *               record the export JSON (inspection_to_json). Append-only:
- *               triggers ABORT any UPDATE or DELETE.
- *   outbox      seq PK → inspections(seq), payload (= the record), created_at.
- *               Append-only too; sync keeps what it sent in a table of its own.
- *   audit       id, at (Unix ms), badge (the actor: the operator who did it;
- *               NULL for the station itself), event (the action), detail;
- *               subject (a later migration: the plate or badge the action was
- *               done to, NULL when it concerns only the actor).
- *   print_jobs  (a later migration) the label queue: id, plate → inspections,
- *               kind ('label' | 'reprint'), created_at, attempts, next_try_at,
- *               last_error, done_at (NULL while waiting). The 'label' job of an
- *               inspection is written in its commit transaction; app/store/printq.c
- *               owns the rest.
+ *               triggers ABORT any UPDATE or DELETE. Written by
+ *               store_commit_inspection.
+ *   outbox      outbox.c: seq PK → inspections(seq), payload (= the record),
+ *               created_at. Append-only too. Written by
+ *               store_commit_inspection, read by outbox_fetch.
+ *   sync_state  outbox.c: how far sync has delivered the outbox, per target.
+ *   print_jobs  printq.c: the label queue. The 'label' job of an inspection
+ *               is written by store_commit_inspection in its transaction;
+ *               printq.c owns the rest.
+ *   operators   operators.c: badge PK, name, role, pin_hash, failures,
+ *               locked_until. Read and written by store_put_operator,
+ *               store_get_operator, store_set_login_failures (here).
+ *   manifest    manifest.c: rma PK and the other manifest_row fields.
+ *               Read and written by store_find_manifest, store_put_manifest
+ *               (here).
+ *   audit       store.c (audit_schema): id, at (Unix ms), badge (the actor:
+ *               the operator who did it; NULL for the station itself), event
+ *               (the action), detail, subject (version 5: the plate or badge
+ *               the action was done to, NULL when it concerns only the actor).
+ *               Written by store_audit.
+ *   statistics indexes on inspections: stats_query.c.
  *
  * Error ids E200–E249 are this module's; each failure has its own.
  */
 #include "store.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -41,6 +51,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "store_internal.h"
 #include "text.h"
 
 /* Statements kept prepared for the life of the connection. */
@@ -101,125 +112,100 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
 
 struct store {
     sqlite3 *db;
+    bool mapped; /* PRAGMA mmap_size was set (store_read_begin) */
     char station[32];
     char epoch[40];
     sqlite3_stmt *stmt[Q_NUM_STMTS];
 };
 
-/* Migrations, applied in order; migration i brings user_version to i + 1. */
-static const char *const migrations[] = {
-    /* 1: the first schema. */
-    "CREATE TABLE meta ("
-    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
-    "  station TEXT NOT NULL,"
-    "  epoch TEXT NOT NULL CHECK (length(epoch) = 32),"
-    "  created_at INTEGER NOT NULL);"
-    "CREATE TABLE operators ("
-    "  badge TEXT PRIMARY KEY,"
-    "  name TEXT NOT NULL,"
-    "  role TEXT NOT NULL CHECK (role IN ('grader', 'supervisor', 'admin')),"
-    "  pin_hash TEXT NOT NULL,"
-    "  failures INTEGER NOT NULL DEFAULT 0,"
-    "  locked_until INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE manifest ("
-    "  rma TEXT PRIMARY KEY,"
-    "  order_id TEXT NOT NULL DEFAULT '',"
-    "  sku TEXT NOT NULL,"
-    "  gtin TEXT NOT NULL DEFAULT '',"
-    "  serial TEXT NOT NULL DEFAULT '',"
-    "  description TEXT NOT NULL DEFAULT '',"
-    "  reason TEXT NOT NULL DEFAULT '',"
-    "  delivered_at TEXT NOT NULL DEFAULT '',"
-    "  site TEXT NOT NULL DEFAULT '',"
-    "  updated_at INTEGER NOT NULL);"
-    "CREATE TABLE inspections ("
-    "  seq INTEGER PRIMARY KEY,"
-    "  station TEXT NOT NULL,"
-    "  epoch TEXT NOT NULL,"
-    "  plate TEXT NOT NULL UNIQUE,"
-    "  rma TEXT, order_id TEXT, sku TEXT, gtin TEXT, serial TEXT,"
-    "  description TEXT, reason TEXT, category TEXT,"
-    "  operator TEXT NOT NULL,"
-    "  started_at INTEGER NOT NULL,"
-    "  finished_at INTEGER NOT NULL,"
-    "  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'X')),"
-    "  cosmetic TEXT CHECK (cosmetic IN ('A', 'B', 'C', 'X')),"
-    "  functional TEXT CHECK (functional IN ('A', 'B', 'C', 'X')),"
-    "  completeness TEXT CHECK (completeness IN ('A', 'B', 'C', 'X')),"
-    "  disposition TEXT,"
-    "  responsibility TEXT,"
-    "  defects TEXT NOT NULL DEFAULT '[]',"
-    "  answers TEXT NOT NULL DEFAULT '{}',"
-    "  rules_version TEXT,"
-    "  late INTEGER NOT NULL DEFAULT 0,"
-    "  mismatch INTEGER NOT NULL DEFAULT 0,"
-    "  blind INTEGER NOT NULL DEFAULT 0,"
-    "  supersedes TEXT,"
-    "  record TEXT NOT NULL);"
-    "CREATE INDEX inspections_finished_at ON inspections (finished_at);"
-    "CREATE INDEX inspections_rma ON inspections (rma);"
-    "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
-    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
-    "CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections"
-    "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
-    "CREATE TABLE outbox ("
-    "  seq INTEGER PRIMARY KEY REFERENCES inspections (seq),"
-    "  payload TEXT NOT NULL,"
-    "  created_at INTEGER NOT NULL);"
-    "CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox"
-    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
-    "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
-    "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;"
-    "CREATE TABLE audit ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  at INTEGER NOT NULL,"
-    "  badge TEXT,"
-    "  event TEXT NOT NULL,"
-    "  detail TEXT);",
-    /* print_jobs: the label queue (app/store/printq.c). A job is done when done_at is
-     * set; nothing else of a job changes but its attempts and errors. */
-    "CREATE TABLE print_jobs ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  plate TEXT NOT NULL REFERENCES inspections (plate),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('label', 'reprint')),"
-    "  created_at INTEGER NOT NULL,"
-    "  attempts INTEGER NOT NULL DEFAULT 0,"
-    "  next_try_at INTEGER NOT NULL DEFAULT 0,"
-    "  last_error TEXT,"
-    "  done_at INTEGER);"
-    "CREATE INDEX print_jobs_waiting ON print_jobs (id) WHERE done_at IS NULL;",
-    /* Statistics: time per checklist step, grader calibration, and
-     * a covering index so that a date range's numbers are read from the index
-     * alone (never the wide record column). */
-    "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
-    "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE inspections ADD COLUMN calibrates TEXT;"
-    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at, grade,"
-    "  functional, disposition, responsibility, reason, late, mismatch, calibration_due,"
-    "  calibrates, plate, defects, step_ms);"
-    "CREATE INDEX inspections_calibrates ON inspections (calibrates)"
-    "  WHERE calibrates IS NOT NULL;",
-    /* sync_state: how far sync has delivered the outbox to each target
-     * (sync/sync.c owns it). sent_seq: every outbox seq up to it is
-     * acknowledged; intent_last: a batch sent_seq+1..intent_last was begun and
-     * must be redone exactly (spool); manifest_since: the target's mark of
-     * the last manifest pull. */
-    "CREATE TABLE sync_state ("
-    "  target TEXT PRIMARY KEY,"
-    "  sent_seq INTEGER NOT NULL DEFAULT 0,"
-    "  intent_last INTEGER NOT NULL DEFAULT 0,"
-    "  manifest_since TEXT NOT NULL DEFAULT '',"
-    "  last_ok INTEGER NOT NULL DEFAULT 0,"
-    "  last_error TEXT NOT NULL DEFAULT '');",
-    /* audit.subject: what an action was done to, apart from who did it.
-     * Rows written before it held the plate of a reprint, a re-grade or a
-     * blind re-grade where the actor belongs: moved to the subject, their
-     * actor unknown. */
-    "ALTER TABLE audit ADD COLUMN subject TEXT;"
-    "UPDATE audit SET subject = badge, badge = NULL"
-    "  WHERE event IN ('reprint', 'regrade', 'calibration_start');",
+/* ---- schema ---------------------------------------------------------------- */
+
+/* The schema version this program brings a database to. */
+#define SCHEMA_VERSION 5
+
+/* Every module's part of the schema, in the order each version runs them
+ * (store_internal.h). */
+static const char *(*const schema_parts[])(int version) = {
+    store_schema, operators_schema, manifest_schema, outbox_schema,
+    audit_schema, printq_schema,    stats_schema,
 };
-#define NUM_MIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+#define NUM_SCHEMA_PARTS ((int)(sizeof schema_parts / sizeof *schema_parts))
+
+/* meta and inspections. Version 1 also records the station and a fresh
+ * epoch (migrate). */
+const char *store_schema(int version)
+{
+    switch (version) {
+    case 1:
+        return "CREATE TABLE meta ("
+               "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+               "  station TEXT NOT NULL,"
+               "  epoch TEXT NOT NULL CHECK (length(epoch) = 32),"
+               "  created_at INTEGER NOT NULL);"
+               "CREATE TABLE inspections ("
+               "  seq INTEGER PRIMARY KEY,"
+               "  station TEXT NOT NULL,"
+               "  epoch TEXT NOT NULL,"
+               "  plate TEXT NOT NULL UNIQUE,"
+               "  rma TEXT, order_id TEXT, sku TEXT, gtin TEXT, serial TEXT,"
+               "  description TEXT, reason TEXT, category TEXT,"
+               "  operator TEXT NOT NULL,"
+               "  started_at INTEGER NOT NULL,"
+               "  finished_at INTEGER NOT NULL,"
+               "  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'X')),"
+               "  cosmetic TEXT CHECK (cosmetic IN ('A', 'B', 'C', 'X')),"
+               "  functional TEXT CHECK (functional IN ('A', 'B', 'C', 'X')),"
+               "  completeness TEXT CHECK (completeness IN ('A', 'B', 'C', 'X')),"
+               "  disposition TEXT,"
+               "  responsibility TEXT,"
+               "  defects TEXT NOT NULL DEFAULT '[]',"
+               "  answers TEXT NOT NULL DEFAULT '{}',"
+               "  rules_version TEXT,"
+               "  late INTEGER NOT NULL DEFAULT 0,"
+               "  mismatch INTEGER NOT NULL DEFAULT 0,"
+               "  blind INTEGER NOT NULL DEFAULT 0,"
+               "  supersedes TEXT,"
+               "  record TEXT NOT NULL);"
+               "CREATE INDEX inspections_finished_at ON inspections (finished_at);"
+               "CREATE INDEX inspections_rma ON inspections (rma);"
+               "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
+               "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;"
+               "CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections"
+               "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;";
+    case 3:
+        /* Statistics: time per checklist step and grader calibration (the
+         * indexes that read them are stats_schema's). */
+        return "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
+               "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE inspections ADD COLUMN calibrates TEXT;";
+    default:
+        return NULL;
+    }
+}
+
+/* The audit log: who did what, when (written by store_audit). */
+const char *audit_schema(int version)
+{
+    switch (version) {
+    case 1:
+        return "CREATE TABLE audit ("
+               "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+               "  at INTEGER NOT NULL,"
+               "  badge TEXT,"
+               "  event TEXT NOT NULL,"
+               "  detail TEXT);";
+    case 5:
+        /* subject: what an action was done to, apart from who did it. Rows
+         * written before it held the plate of a reprint, a re-grade or a
+         * blind re-grade where the actor belongs: moved to the subject,
+         * their actor unknown. */
+        return "ALTER TABLE audit ADD COLUMN subject TEXT;"
+               "UPDATE audit SET subject = badge, badge = NULL"
+               "  WHERE event IN ('reprint', 'regrade', 'calibration_start');";
+    default:
+        return NULL;
+    }
+}
 
 /* Copy a column's text into a fixed field, cutting at the field's size. */
 static void copy_col(char *dst, size_t size, sqlite3_stmt *s, int col)
@@ -337,14 +323,14 @@ static int make_epoch(char *out, size_t outlen)
     return 0;
 }
 
-/* Bring the schema to the newest version, one transaction per migration.
- * Migration 1 also records the station and a fresh epoch. */
+/* Bring the schema to SCHEMA_VERSION, one transaction per version.
+ * Version 1 also records the station and a fresh epoch. */
 static int migrate(struct store *st, const char *station, char *err, size_t errlen)
 {
     int64_t current = -1;
     /* Up to date, the usual case: no need for the write lock. */
     if (query_int(st->db, "PRAGMA user_version", &current) == SQLITE_OK &&
-        current == NUM_MIGRATIONS)
+        current == SCHEMA_VERSION)
         return 0;
     for (;;) {
         int64_t version = 0;
@@ -356,14 +342,14 @@ static int migrate(struct store *st, const char *station, char *err, size_t errl
          * migrated while this one waited. */
         if (query_int(st->db, "PRAGMA user_version", &version) != SQLITE_OK)
             goto failed;
-        if (version > NUM_MIGRATIONS) {
+        if (version > SCHEMA_VERSION) {
             exec_sql(st->db, "ROLLBACK");
             set_err(err, errlen,
                     "E203: the database has schema version %lld; this program knows up to %d",
-                    (long long)version, NUM_MIGRATIONS);
+                    (long long)version, SCHEMA_VERSION);
             return -1;
         }
-        if (version == NUM_MIGRATIONS) {
+        if (version == SCHEMA_VERSION) {
             if (exec_sql(st->db, "COMMIT") != SQLITE_OK)
                 exec_sql(st->db, "ROLLBACK");
             return 0;
@@ -376,8 +362,11 @@ static int migrate(struct store *st, const char *station, char *err, size_t errl
                     station ? station : "");
             return -1;
         }
-        if (exec_sql(st->db, migrations[version]) != SQLITE_OK)
-            goto failed;
+        for (int i = 0; i < NUM_SCHEMA_PARTS; i++) {
+            const char *sql = schema_parts[i]((int)version + 1);
+            if (sql && exec_sql(st->db, sql) != SQLITE_OK)
+                goto failed;
+        }
         if (version == 0) {
             char epoch[33];
             if (make_epoch(epoch, sizeof epoch) < 0) {
@@ -441,8 +430,10 @@ static int read_meta(struct store *st, const char *station, char *err, size_t er
     return 0;
 }
 
-int store_open(const char *path, const char *station, struct store **out, char *err,
-               size_t errlen)
+/* Open a connection; see store_open and store_open_worker. Every PRAGMA
+ * and the busy timeout of every connection are set here. */
+static int open_conn(const char *path, const char *station, enum store_conn conn,
+                     struct store **out, char *err, size_t errlen)
 {
     *out = NULL;
     struct store *st = calloc(1, sizeof *st);
@@ -452,7 +443,10 @@ int store_open(const char *path, const char *station, struct store **out, char *
     }
     struct stat sb;
     bool is_new = stat(path, &sb) != 0;
-    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* Only the main connection may make the database; a worker's opens the
+     * file the station made (and fails when there is none). */
+    int flags = SQLITE_OPEN_READWRITE | (conn == STORE_MAIN ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
         set_err(err, errlen, "E200: cannot open %s: %s", path,
                 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -461,9 +455,12 @@ int store_open(const char *path, const char *station, struct store **out, char *
     /* The database holds PIN hashes, which a short PIN does not protect
      * against an offline guesser: only the station's user may read it. The
      * -wal and -shm files take the database file's mode. */
-    if (is_new)
+    if (is_new && conn == STORE_MAIN)
         chmod(path, 0600);
     sqlite3_extended_result_codes(st->db, 1);
+    /* A writer waits up to 5 s for another connection's write transaction
+     * (the UI's commit, the print worker's mark, sync's progress); WAL lets
+     * readers go on meanwhile. */
     sqlite3_busy_timeout(st->db, 5000);
 
     char mode[16] = "";
@@ -489,7 +486,7 @@ int store_open(const char *path, const char *station, struct store **out, char *
     static const enum stmt_id commit_path[] = {Q_BEGIN_IMMEDIATE, Q_COMMIT, Q_ROLLBACK,
                                                Q_MAX_SEQ, Q_INSERT_INSPECTION, Q_INSERT_OUTBOX,
                                                Q_INSERT_PRINT_JOB};
-    for (size_t i = 0; i < sizeof commit_path / sizeof *commit_path; i++)
+    for (size_t i = 0; conn == STORE_MAIN && i < sizeof commit_path / sizeof *commit_path; i++)
         if (!stmt_get(st, commit_path[i])) {
             set_err(err, errlen, "E208: cannot prepare a statement: %s", sqlite3_errmsg(st->db));
             goto fail;
@@ -499,6 +496,19 @@ int store_open(const char *path, const char *station, struct store **out, char *
 fail:
     store_close(st);
     return -1;
+}
+
+int store_open(const char *path, const char *station, struct store **out, char *err,
+               size_t errlen)
+{
+    return open_conn(path, station, STORE_MAIN, out, err, errlen);
+}
+
+int store_open_worker(const char *path, const char *station, enum store_conn conn,
+                      struct store **out, char *err, size_t errlen)
+{
+    assert(conn != STORE_MAIN);
+    return open_conn(path, station, conn, out, err, errlen);
 }
 
 void store_close(struct store *st)
@@ -513,7 +523,26 @@ void store_close(struct store *st)
 
 const char *store_station(const struct store *st) { return st->station; }
 const char *store_epoch(const struct store *st) { return st->epoch; }
-struct sqlite3 *store_db(struct store *st) { return st->db; }
+sqlite3 *store_db(struct store *st) { return st->db; }
+
+int store_read_begin(struct store *st)
+{
+    /* Map the file rather than copy pages through read(2): a large read
+     * takes its part of an index whole. Only connections that make such
+     * reads map it: an I/O error on a mapped page is a signal, not an
+     * error code. */
+    if (!st->mapped) {
+        exec_sql(st->db, "PRAGMA mmap_size = 268435456");
+        st->mapped = true;
+    }
+    return exec_sql(st->db, "BEGIN");
+}
+
+void store_read_end(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        exec_sql(st->db, "COMMIT");
+}
 
 /* ---- inspections ---------------------------------------------------------- */
 

@@ -14,8 +14,27 @@
  *  - seq numbers 1, 2, 3, … per (station, epoch), no gaps;
  *  - the epoch is a random id made once, when the database is created.
  *
- * A `struct store` is one connection: use it from one thread. Another thread
- * (sync) opens its own with store_open on the same path.
+ * A `struct store` is one connection: use it from one thread. Each thread
+ * that touches the database has a connection of its own, opened through
+ * store_open or store_open_worker (where every connection gets the same
+ * PRAGMAs and busy timeout). WAL lets the readers read while the main thread
+ * writes, so no worker holds up a frame:
+ *
+ *   STORE_MAIN   the main thread: the station's main loop (app/run.c) and
+ *                every command of the command line (app/main.c). Saves
+ *                inspections, operators, manifests, reprints and the audit
+ *                log. The only connection that may create the database.
+ *   STORE_PRINT  the print worker thread (app/print_worker.c): reads
+ *                inspections, moves jobs through print_jobs (printq.h).
+ *   STORE_STATS  the statistics worker thread (app/stats_worker.c): reads
+ *                only, in one snapshot per report (stats_query.h).
+ *   STORE_SYNC   the sync worker thread, or `triage sync --once` on the main
+ *                thread (sync/sync.c): reads the outbox, writes sync_state
+ *                (outbox.h), pulled manifest rows and their audit lines.
+ *
+ * Only app/store/ includes sqlite3.h or writes SQL: the rest of the station
+ * goes through these functions and those of printq.h, outbox.h,
+ * operators.h, manifest.h and stats_query.h.
  */
 #ifndef TRIAGE_STORE_H
 #define TRIAGE_STORE_H
@@ -27,22 +46,34 @@
 #include "inspection.h"
 
 struct store;
-struct sqlite3;
+
+/* Which thread a connection serves (see above). */
+enum store_conn { STORE_MAIN, STORE_PRINT, STORE_STATS, STORE_SYNC };
 
 /*
- * Open (creating and migrating when needed) the database at `path`.
- * `station` is this station's configured id, recorded on first creation.
- * Returns 0 and *out, or -1 with "E2xx: …" in err.
+ * Open the main connection (STORE_MAIN) on the database at `path`, creating
+ * and migrating it when needed. `station` is this station's configured id,
+ * recorded on first creation; when it differs from the recorded one it names
+ * the station from now on (W206). Returns 0 and *out, or -1 with "E2xx: …"
+ * in err.
  */
 int store_open(const char *path, const char *station, struct store **out, char *err,
                size_t errlen);
+
+/*
+ * Open a worker's connection (conn is STORE_PRINT, STORE_STATS or
+ * STORE_SYNC) on the database at `path`, which must exist: it is never
+ * created here (E200), but migrated when it is older than this program.
+ * `station` as for store_open; NULL keeps the recorded id. Returns 0 and
+ * *out, or -1 with "E2xx: …" in err.
+ */
+int store_open_worker(const char *path, const char *station, enum store_conn conn,
+                      struct store **out, char *err, size_t errlen);
+
 void store_close(struct store *st); /* NULL is fine */
 
 const char *store_station(const struct store *st);
 const char *store_epoch(const struct store *st);
-
-/* The connection, for modules that run their own queries (stats, sync). */
-struct sqlite3 *store_db(struct store *st);
 
 /*
  * Save a graded inspection durably. Fills in insp->station, epoch, seq and

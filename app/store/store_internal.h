@@ -1,0 +1,59 @@
+/*
+ * store_internal.h — what the modules of app/store share and nobody outside
+ * sees: the SQLite connection under a struct store, a read snapshot, and
+ * each module's part of the schema.
+ *
+ * Only the files of app/store include this header, and the tests that must
+ * reach a connection itself (to inject a fault into it, or to turn its
+ * durability off while they generate data). Everything else reaches the
+ * database through the functions of store.h, printq.h, outbox.h,
+ * operators.h, manifest.h and stats_query.h.
+ */
+#ifndef TRIAGE_STORE_INTERNAL_H
+#define TRIAGE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* The connection of st. It belongs to st's thread, like st. */
+sqlite3 *store_db(struct store *st);
+
+/*
+ * Begin a read transaction for a large read: every query until
+ * store_read_end sees one snapshot. The first time on a connection it also
+ * maps the database file into memory (PRAGMA mmap_size), so a range's pages
+ * are read without copying; a no-op where mmap is unavailable. Returns
+ * SQLITE_OK or an SQLite error code (sqlite3_errmsg has the text).
+ */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st);
+
+/*
+ * The schema, module by module. Each function returns the SQL that brings
+ * its module's tables from schema version `version - 1` to `version`, or
+ * NULL when the module has nothing to change at that version. store.c
+ * applies version after version (PRAGMA user_version), each in one
+ * transaction that runs every module's part in the order listed here, so a
+ * table is defined in the file of the module that owns it:
+ *
+ *   store_schema      meta, inspections (store.c)
+ *   operators_schema  operators (operators.c)
+ *   manifest_schema   manifest (manifest.c)
+ *   outbox_schema     outbox, sync_state (outbox.c)
+ *   audit_schema      audit (store.c, beside store_audit)
+ *   printq_schema     print_jobs (printq.c)
+ *   stats_schema      the statistics indexes on inspections (stats_query.c)
+ *
+ * A version once released never changes: a station's database at version
+ * N has run exactly those statements.
+ */
+const char *store_schema(int version);
+const char *operators_schema(int version);
+const char *manifest_schema(int version);
+const char *outbox_schema(int version);
+const char *audit_schema(int version);
+const char *printq_schema(int version);
+const char *stats_schema(int version);
+
+#endif

@@ -33,6 +33,7 @@
 #include <zint.h>
 
 #include "log.h"
+#include "utf8.h"
 
 #define DESIGN_DPI 203
 #define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
@@ -122,101 +123,38 @@ static int D(const struct label_maker *m, int design_dots)
     return (int)lround(design_dots * m->scale);
 }
 
-/* ------------------------------------------------------------------ UTF-8 */
+/* ------------------------------------------------------------------- text */
 
-/* Decode one sequence; returns its length (1..4) and the code point, or 0 when
- * the bytes are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
+/* Copy `in` to `out` as text that SDL_ttf counts as we do: valid UTF-8 (a
+ * bad byte becomes U+FFFD), control characters and tabs a space; leading
+ * and trailing spaces go. Cut at a character boundary when out is too small. */
+static void text_clean(const char *in, char *out, size_t outlen)
 {
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    int n;
-    uint32_t c, min;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0; /* also stops at the NUL */
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-/* Copy `in` to `out` as valid UTF-8 that SDL_ttf counts as we do: a bad
- * byte becomes U+FFFD, control characters and tabs a space; leading and
- * trailing spaces go. Cut at a character boundary when out is too small. */
-static void utf8_clean(const char *in, char *out, size_t outlen)
-{
-    const unsigned char *s = (const unsigned char *)in;
-    size_t o = 0;
-    while (*s && s[0] == ' ')
-        s++;
-    while (*s) {
-        uint32_t cp;
-        int n = utf8_decode(s, &cp);
-        const char *piece;
-        size_t plen;
-        if (n == 0) {
-            piece = "\xEF\xBF\xBD", plen = 3, n = 1;
-        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            piece = " ", plen = 1;
+    if (!outlen)
+        return;
+    while (*in == ' ')
+        in++;
+    size_t n = utf8_clean(in, out, outlen), o = 0;
+    for (size_t i = 0; i < n;) { /* in place: o never passes i */
+        uint32_t cp = 0;
+        size_t k = utf8_decode(out + i, n - i, &cp);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            out[o++] = ' ';
         } else {
-            piece = (const char *)s, plen = (size_t)n;
+            memmove(out + o, out + i, k);
+            o += k;
         }
-        if (o + plen + 1 > outlen)
-            break;
-        memcpy(out + o, piece, plen);
-        o += plen;
-        s += n;
+        i += k;
     }
     while (o > 0 && out[o - 1] == ' ')
         o--;
-    if (outlen)
-        out[o] = 0;
-}
-
-/* The byte offset after `count` characters of valid UTF-8 `s`. */
-static size_t utf8_offset(const char *s, int count)
-{
-    size_t i = 0;
-    while (count-- > 0 && s[i]) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i;
-}
-
-/* Code point at s (valid UTF-8), 0 at the end. */
-static uint32_t utf8_at(const char *s)
-{
-    uint32_t cp = 0;
-    if (*s && utf8_decode((const unsigned char *)s, &cp) == 0)
-        cp = 0xFFFD;
-    return cp;
+    out[o] = 0;
 }
 
 /* Code point that ends just before s + off (valid UTF-8), 0 at the start. */
-static uint32_t utf8_before(const char *s, size_t off)
+static uint32_t code_before(const char *s, size_t off)
 {
-    if (off == 0)
-        return 0;
-    size_t i = off - 1;
-    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return utf8_at(s + i);
+    return off ? utf8_at(s + utf8_prev(s, off), NULL) : 0;
 }
 
 /* Scripts written without spaces between words break anywhere. */
@@ -502,7 +440,7 @@ static size_t fit_prefix(struct label_maker *m, int f, const char *s, int width)
     int extent = 0, count = 0;
     if (width <= 0 || !*s || TTF_MeasureUTF8(m->font[f], s, width, &extent, &count) != 0)
         return 0;
-    return utf8_offset(s, count);
+    return utf8_offset(s, (size_t)count);
 }
 
 /* A text line of cleaned UTF-8 `s` (n bytes) that fits in w, shortened with
@@ -511,11 +449,8 @@ static struct item *lay_line_n(struct label_maker *m, struct layout *L, int x, i
                                int f, char align, const char *s, size_t n)
 {
     char buf[TEXT_MAX + sizeof ELLIPSIS];
-    if (n >= TEXT_MAX) { /* not from lay_line/lay_lines; cut at a character */
-        n = TEXT_MAX - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (n >= TEXT_MAX) /* not from lay_line/lay_lines; cut at a character */
+        n = utf8_cut(s, TEXT_MAX - 1);
     memcpy(buf, s, n);
     buf[n] = 0;
     size_t fit = fit_prefix(m, f, buf, w);
@@ -539,7 +474,7 @@ static struct item *lay_line(struct label_maker *m, struct layout *L, int x, int
                              char align, const char *text)
 {
     char clean[TEXT_MAX];
-    utf8_clean(text, clean, sizeof clean);
+    text_clean(text, clean, sizeof clean);
     return lay_line_n(m, L, x, y, w, f, align, clean, strlen(clean));
 }
 
@@ -550,7 +485,7 @@ static int lay_lines(struct label_maker *m, struct layout *L, int x, int y, int 
                      int max_lines, int f, const char *text)
 {
     char clean[TEXT_MAX];
-    utf8_clean(text, clean, sizeof clean);
+    text_clean(text, clean, sizeof clean);
     const char *rest = clean;
     int line = 0;
     for (; line < max_lines; line++) {
@@ -566,7 +501,8 @@ static int lay_lines(struct label_maker *m, struct layout *L, int x, int y, int 
             break;
         }
         size_t brk = fit;
-        if (!breaks_anywhere(utf8_at(rest + fit)) && !breaks_anywhere(utf8_before(rest, fit))) {
+        if (!breaks_anywhere(utf8_at(rest + fit, NULL)) &&
+            !breaks_anywhere(code_before(rest, fit))) {
             size_t sp = fit;
             while (sp > 0 && rest[sp] != ' ')
                 sp--;

@@ -17,8 +17,8 @@ flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iapp/base -Iapp/core -Idrivers/scanner -fs
 status=0
 for t in hid serial; do
     case $t in
-    hid) srcs="drivers/scanner/scan_usbhid.c drivers/scanner/scan_hidpos.c drivers/scanner/hid_keymap.c drivers/scanner/scan_serial.c app/base/text.c" ;;
-    serial) srcs="drivers/scanner/scan_serial.c app/base/text.c" ;;
+    hid) srcs="drivers/scanner/scan_usbhid.c drivers/scanner/scan_hidpos.c drivers/scanner/hid_keymap.c drivers/scanner/scan_serial.c app/base/text.c app/base/utf8.c" ;;
+    serial) srcs="drivers/scanner/scan_serial.c app/base/text.c app/base/utf8.c" ;;
     esac
     if ! clang $flags "$here/fuzz_$t.c" $srcs -o "$build/fuzz_$t" 2>"$build/fuzz_$t.build.log"; then
         if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$build/fuzz_$t.build.log"; then

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <zint.h>
 
+#include "buf.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -1045,59 +1046,6 @@ static inline unsigned coverage(const SDL_Surface *s, int x, int y)
 
 /* ------------------------------------------------------------------- ZPL */
 
-struct buf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 8192;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p, b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        buf_add(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    buf_add(b, big, (size_t)n);
-    free(big);
-}
-
 /* A repeat count in ZPL's ASCII compression (ZPL II Programming Guide, ~DG
  * "data compression scheme"): G..Y are 1..19, g..z are 20..400; they add. */
 static void zpl_run(struct buf *b, char c, int n)
@@ -1272,15 +1220,15 @@ int label_zpl(struct label_maker *m, const struct inspection *insp, char **zpl, 
     m->err[0] = 0;
     int rc = layout_label(m, insp, &m->lay);
     struct buf b = {0};
+    if (rc == 0 && buf_reserve(&b, 8192) != 0)
+        rc = fail(m, -ENOMEM, "E617: out of memory for the ZPL");
     if (rc == 0)
         rc = zpl_write(m, &m->lay, &b);
     if (rc) {
-        free(b.p);
+        buf_free(&b);
         return rc;
     }
-    *zpl = b.p;
-    if (len)
-        *len = b.len;
+    *zpl = buf_take(&b, len);
     return 0;
 }
 
@@ -1421,7 +1369,7 @@ int label_png(struct label_maker *m, const struct inspection *insp, const char *
     return rc;
 }
 
-/* An SDL_RWops that appends to a struct buf: IMG_SavePNG_RW into memory. */
+/* An SDL_RWops that appends to a struct buf (buf.h): IMG_SavePNG_RW into memory. */
 static size_t mem_write(SDL_RWops *rw, const void *p, size_t size, size_t num)
 {
     struct buf *b = rw->hidden.unknown.data1;
@@ -1471,12 +1419,11 @@ int label_png_mem(struct label_maker *m, const struct inspection *insp, void **p
         }
     }
     if (rc) {
-        free(b.p);
+        buf_free(&b);
         copy_err(err, errlen, m->err);
         return rc;
     }
-    *png = b.p;
-    *len = b.len;
+    *png = buf_take(&b, len);
     return 0;
 }
 

@@ -301,6 +301,14 @@ int label_spec_parse(struct label_spec *spec, const char *size, int dpi, const c
     return 0;
 }
 
+int label_spec_from_opts(struct label_spec *spec, const struct label_opts *opts, char *err,
+                         size_t errlen)
+{
+    return label_spec_parse(spec, opts->size[0] ? opts->size : "4x6",
+                            opts->dpi > 0 ? opts->dpi : 203,
+                            opts->font_path[0] ? opts->font_path : NULL, err, errlen);
+}
+
 struct label_maker *label_maker_open(const struct label_spec *spec, char *err, size_t errlen)
 {
     struct label_maker *m = calloc(1, sizeof *m);
@@ -616,6 +624,81 @@ static int lay_header(struct label_maker *m, struct layout *L, const struct insp
     return 0;
 }
 
+/* The plate's Code 128, centred at y, h high, with the widest module up to
+ * 0.02 in that keeps 10-module quiet zones. 0 or rc. */
+static int lay_plate_code(struct label_maker *m, struct layout *L, const char *plate, int y,
+                          int h)
+{
+    int rc;
+    const int W = m->width;
+    L->code128 = encode(m, BARCODE_CODE128, plate, &rc);
+    if (!L->code128)
+        return rc;
+    int modules = L->code128->width;
+    int module = (int)lround(m->dpi * 0.02);
+    while (module > 1 && (modules + 20) * module > W)
+        module--;
+    if ((modules + 20) * module > W)
+        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label", plate);
+    struct item *bc = lay_add(L, IT_CODE128);
+    bc->module = module;
+    bc->w = modules * module;
+    bc->h = h;
+    bc->x = (W - bc->w) / 2;
+    bc->y = y;
+    bc->text = lay_store(L, plate, strlen(plate));
+    return 0;
+}
+
+/* How a label size draws its flags, in 203-dpi design dots: boxes h high,
+ * pad wider than their word, gap apart; the word in font slot `font`, its
+ * cell centred in the box and lowered by dy. */
+struct flag_style {
+    int h, font, pad, gap, dy;
+};
+
+/* The flags of insp that a label shows, in this order, as words and as
+ * initials; returns how many. The one list for every label size. */
+static int label_flags(const struct inspection *insp, const char *words[4],
+                       const char *initials[4])
+{
+    int n = 0;
+    if (insp->late)
+        words[n] = "LATE", initials[n++] = "L";
+    if (insp->mismatch)
+        words[n] = "MISMATCH", initials[n++] = "M";
+    if (insp->blind)
+        words[n] = "BLIND", initials[n++] = "B";
+    /* Chosen for a blind re-grade: another grader scans this plate. */
+    if (insp->calibration_due)
+        words[n] = "RE-GRADE", initials[n++] = "R";
+    return n;
+}
+
+/* White-on-black flags (label_flags) from x rightwards at y, up to max_x;
+ * when the words do not fit, their initials (L, M, B, R). Returns the x
+ * after the last. */
+static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
+                     int x, int y, const struct flag_style *st, int max_x)
+{
+    const char *flags[4], *initials[4];
+    int nflags = label_flags(insp, flags, initials);
+    int h = D(m, st->h), f = st->font, pad = D(m, st->pad), gap = D(m, st->gap);
+    int total = 0;
+    for (int i = 0; i < nflags; i++)
+        total += text_width(m, f, flags[i]) + pad + gap;
+    if (x + total > max_x)
+        memcpy(flags, initials, sizeof flags);
+    for (int i = 0; i < nflags; i++) {
+        int w = text_width(m, f, flags[i]) + pad;
+        lay_fill(L, x, y, w, h);
+        lay_line(m, L, x, y + (h - m->font_px[f]) / 2 + D(m, st->dy), w, f, 'C', flags[i])
+            ->reverse = true;
+        x += w + gap;
+    }
+    return x;
+}
+
 /*
  * The 4x6 label, in 203-dpi design dots (812 x 1218):
  *
@@ -632,7 +715,7 @@ static int lay_header(struct label_maker *m, struct layout *L, const struct insp
  *  700  DEFECTS / RMA / SKU / CATEGORY      [ QR ]
  *                                          RULES 2026-11
  * 1024  DESCRIPTION (2 lines, any script)
- * 1132  [LATE] [MISMATCH] [BLIND]
+ * 1132  [LATE] [MISMATCH] [BLIND] [RE-GRADE]
  */
 static int layout_4x6(struct label_maker *m, const struct inspection *insp, struct layout *L)
 {
@@ -647,23 +730,8 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
 
     /* Code 128 of the plate: the widest module up to 0.02 in (GS1 logistics
      * labels allow 0.0195-0.04 in) that keeps 10-module quiet zones. */
-    L->code128 = encode(m, BARCODE_CODE128, insp->plate, &rc);
-    if (!L->code128)
+    if ((rc = lay_plate_code(m, L, insp->plate, D(m, 70), D(m, 160))) != 0)
         return rc;
-    int modules = L->code128->width;
-    int module = (int)lround(m->dpi * 0.02);
-    while (module > 1 && (modules + 20) * module > W)
-        module--;
-    if ((modules + 20) * module > W)
-        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label",
-                    insp->plate);
-    struct item *bc = lay_add(L, IT_CODE128);
-    bc->module = module;
-    bc->w = modules * module;
-    bc->h = D(m, 160);
-    bc->x = (W - bc->w) / 2;
-    bc->y = D(m, 70);
-    bc->text = lay_store(L, insp->plate, strlen(insp->plate));
     lay_line(m, L, x0, D(m, 238), cw, F_PLATE, 'C', insp->plate);
     lay_fill(L, x0, D(m, 296), cw, D(m, 3));
 
@@ -744,55 +812,12 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
               *insp->description ? insp->description : "-");
 
     /* Flags, white on black, only when set. */
-    const char *flags[4];
-    int nflags = 0;
-    if (insp->late)
-        flags[nflags++] = "LATE";
-    if (insp->mismatch)
-        flags[nflags++] = "MISMATCH";
-    if (insp->blind)
-        flags[nflags++] = "BLIND";
-    /* Chosen for a blind re-grade: another grader scans this plate. */
-    if (insp->calibration_due)
-        flags[nflags++] = "RE-GRADE";
-    int fx = x0, fy = D(m, 1132), fh = D(m, 50);
-    for (int i = 0; i < nflags; i++) {
-        int w = text_width(m, F_VALUE, flags[i]) + D(m, 32);
-        lay_fill(L, fx, fy, w, fh);
-        lay_line(m, L, fx, fy + (fh - m->font_px[F_VALUE]) / 2 + D(m, 3), w, F_VALUE, 'C',
-                 flags[i])
-            ->reverse = true;
-        fx += w + D(m, 14);
-    }
+    static const struct flag_style flags_4x6 = {.h = 50, .font = F_VALUE, .pad = 32, .gap = 14,
+                                                .dy = 3};
+    lay_flags(m, L, insp, x0, D(m, 1132), &flags_4x6, W - M);
 
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
-    return 0;
-}
-
-/* The plate's Code 128, centred at y, h high, with the widest module up to
- * 0.02 in that keeps 10-module quiet zones (as the 4x6 label). 0 or rc. */
-static int lay_plate_code(struct label_maker *m, struct layout *L, const char *plate, int y,
-                          int h)
-{
-    int rc;
-    const int W = m->width;
-    L->code128 = encode(m, BARCODE_CODE128, plate, &rc);
-    if (!L->code128)
-        return rc;
-    int modules = L->code128->width;
-    int module = (int)lround(m->dpi * 0.02);
-    while (module > 1 && (modules + 20) * module > W)
-        module--;
-    if ((modules + 20) * module > W)
-        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label", plate);
-    struct item *bc = lay_add(L, IT_CODE128);
-    bc->module = module;
-    bc->w = modules * module;
-    bc->h = h;
-    bc->x = (W - bc->w) / 2;
-    bc->y = y;
-    bc->text = lay_store(L, plate, strlen(plate));
     return 0;
 }
 
@@ -822,35 +847,6 @@ static int lay_payload_qr(struct label_maker *m, struct layout *L, const struct 
     qr->text = lay_store(L, payload, (size_t)n);
     *out = qr;
     return 0;
-}
-
-/* White-on-black flags LATE / MISMATCH / BLIND from x rightwards at y, h
- * high, in font f, up to max_x; when the words do not fit, their initials
- * (L, M, B). Returns the x after the last. */
-static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
-                     int x, int y, int h, int f, int max_x)
-{
-    const char *flags[3], *initials[3];
-    int nflags = 0;
-    if (insp->late)
-        flags[nflags] = "LATE", initials[nflags++] = "L";
-    if (insp->mismatch)
-        flags[nflags] = "MISMATCH", initials[nflags++] = "M";
-    if (insp->blind)
-        flags[nflags] = "BLIND", initials[nflags++] = "B";
-    int total = 0;
-    for (int i = 0; i < nflags; i++)
-        total += text_width(m, f, flags[i]) + D(m, 20) + D(m, 10);
-    if (x + total > max_x)
-        memcpy(flags, initials, sizeof flags);
-    for (int i = 0; i < nflags; i++) {
-        int w = text_width(m, f, flags[i]) + D(m, 20);
-        lay_fill(L, x, y, w, h);
-        lay_line(m, L, x, y + (h - m->font_px[f]) / 2 + D(m, 2), w, f, 'C', flags[i])->reverse =
-            true;
-        x += w + D(m, 10);
-    }
-    return x;
 }
 
 /*
@@ -934,7 +930,9 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
              *insp->sku ? insp->sku : "-", insp->category);
     lay_line(m, L, x0, D(m, 500), cw, F_BODY, 'L', buf);
     lay_fill(L, x0, D(m, 536), cw, D(m, 2));
-    int fx = lay_flags(m, L, insp, x0, D(m, 544), D(m, 40), F_BODY, W - M);
+    static const struct flag_style flags_4x3 = {.h = 40, .font = F_BODY, .pad = 20, .gap = 10,
+                                                .dy = 2};
+    int fx = lay_flags(m, L, insp, x0, D(m, 544), &flags_4x3, W - M);
     int desc_x = fx > x0 ? fx + D(m, 4) : x0;
     lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L',
              *insp->description ? insp->description : "-");
@@ -992,7 +990,9 @@ static int layout_2x1(struct label_maker *m, const struct inspection *insp, stru
     if (sgw > tw)
         sgw = tw;
     lay_line(m, L, tx, gy + D(m, 36), sgw, F_VALUE, 'L', buf);
-    lay_flags(m, L, insp, tx + sgw + D(m, 8), gy + D(m, 36), D(m, 30), F_CAPTION, W - M);
+    static const struct flag_style flags_2x1 = {.h = 30, .font = F_CAPTION, .pad = 20,
+                                                .gap = 10, .dy = 2};
+    lay_flags(m, L, insp, tx + sgw + D(m, 8), gy + D(m, 36), &flags_2x1, W - M);
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
     return 0;

@@ -31,8 +31,8 @@ struct atomic_file {
 };
 
 /* "<id>: <what>: <reason>" into err for a failed step; returns -errnum. */
-static int step_failed(const struct atomic_file_ids *ids, enum atomic_file_step step,
-                       int errnum, const char *what, char *err, size_t errlen)
+static int step_failed(const struct atomic_file_ids *ids, enum atomic_file_step step, int errnum,
+                       const char *what, char *err, size_t errlen)
 {
     const char *id = ids ? ids->id[step] : NULL;
     set_err(err, errlen, "%s%s%s: %s", id ? id : "", id ? ": " : "", what, strerror(errnum));
@@ -47,15 +47,9 @@ static int fail(struct atomic_file *f, enum atomic_file_step step, int errnum, c
     case ATOMIC_FILE_CREATE:
         snprintf(what, sizeof what, "cannot create a temporary file in %s", f->dir);
         break;
-    case ATOMIC_FILE_WRITE:
-        snprintf(what, sizeof what, "cannot write %s", f->path);
-        break;
-    case ATOMIC_FILE_SYNC:
-        snprintf(what, sizeof what, "cannot fsync %s", f->path);
-        break;
-    case ATOMIC_FILE_CLOSE:
-        snprintf(what, sizeof what, "cannot close %s", f->path);
-        break;
+    case ATOMIC_FILE_WRITE: snprintf(what, sizeof what, "cannot write %s", f->path); break;
+    case ATOMIC_FILE_SYNC: snprintf(what, sizeof what, "cannot fsync %s", f->path); break;
+    case ATOMIC_FILE_CLOSE: snprintf(what, sizeof what, "cannot close %s", f->path); break;
     case ATOMIC_FILE_RENAME:
         snprintf(what, sizeof what, "cannot rename %s into %s", f->tmp, f->path);
         break;
@@ -94,14 +88,13 @@ int atomic_file_sync_dir(const char *dir)
     return rc;
 }
 
-int atomic_file_open(const char *path, const struct atomic_file_ids *ids,
-                     struct atomic_file **out, char *err, size_t errlen)
+int atomic_file_open(const char *path, const struct atomic_file_ids *ids, struct atomic_file **out,
+                     char *err, size_t errlen)
 {
     *out = NULL;
     struct atomic_file *f = malloc(sizeof *f);
     if (!f)
-        return step_failed(ids, ATOMIC_FILE_CREATE, ENOMEM, "cannot start a file", err,
-                           errlen);
+        return step_failed(ids, ATOMIC_FILE_CREATE, ENOMEM, "cannot start a file", err, errlen);
     f->fd = -1;
     f->failed = false;
     f->ids = ids;
@@ -138,8 +131,7 @@ static int flush(struct atomic_file *f, char *err, size_t errlen)
     return rc ? fail(f, ATOMIC_FILE_WRITE, -rc, err, errlen) : 0;
 }
 
-int atomic_file_write(struct atomic_file *f, const void *data, size_t len, char *err,
-                      size_t errlen)
+int atomic_file_write(struct atomic_file *f, const void *data, size_t len, char *err, size_t errlen)
 {
     if (f->failed)
         return -EIO;

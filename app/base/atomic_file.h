@@ -47,8 +47,8 @@ struct atomic_file;
 /* Start writing `path` (its folder must exist), mode 0644 once in place.
  * Returns 0 and *out, or a negative errno code with the message in err
  * (err may be NULL). */
-int atomic_file_open(const char *path, const struct atomic_file_ids *ids,
-                     struct atomic_file **out, char *err, size_t errlen);
+int atomic_file_open(const char *path, const struct atomic_file_ids *ids, struct atomic_file **out,
+                     char *err, size_t errlen);
 
 /* Append len bytes. 0, or a negative errno code with the message in err; the
  * handle then only takes atomic_file_abort. */

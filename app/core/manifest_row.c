@@ -13,14 +13,15 @@
 #include "text.h"
 
 /* Each field: its CSV name and where it sits in struct manifest_row. */
-#define FIELD(id, f)                                                                        \
+#define FIELD(id, f)                                                                               \
     [id] = {#f, offsetof(struct manifest_row, f), sizeof(((struct manifest_row *)0)->f)}
 static const struct {
     const char *name;
     size_t offset, size;
 } field_spec[MANIFEST_FIELDS] = {
-    FIELD(MF_RMA, rma),       FIELD(MF_ORDER_ID, order_id),       FIELD(MF_SKU, sku),
-    FIELD(MF_GTIN, gtin),     FIELD(MF_SERIAL, serial),           FIELD(MF_DESCRIPTION, description),
+    FIELD(MF_RMA, rma),       FIELD(MF_ORDER_ID, order_id),
+    FIELD(MF_SKU, sku),       FIELD(MF_GTIN, gtin),
+    FIELD(MF_SERIAL, serial), FIELD(MF_DESCRIPTION, description),
     FIELD(MF_REASON, reason), FIELD(MF_DELIVERED_AT, delivered_at),
 };
 #undef FIELD
@@ -50,8 +51,7 @@ char *manifest_field_at(struct manifest_row *row, enum manifest_field f, size_t 
 
 /* The text rules every field shares: no control character but tab, CR and
  * LF (NUL included), and well-formed UTF-8. 0, E414 or E415. */
-static int check_text(enum manifest_field f, const char *text, size_t n, char *err,
-                      size_t errlen)
+static int check_text(enum manifest_field f, const char *text, size_t n, char *err, size_t errlen)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
@@ -69,8 +69,8 @@ static int check_text(enum manifest_field f, const char *text, size_t n, char *e
 }
 
 /* The length rule: E410 for a delivered_at too long to be a date, else E411. */
-static int check_length(enum manifest_field f, const char *text, size_t n, size_t size,
-                        char *err, size_t errlen)
+static int check_length(enum manifest_field f, const char *text, size_t n, size_t size, char *err,
+                        size_t errlen)
 {
     if (n < size)
         return 0;
@@ -84,8 +84,8 @@ static int check_length(enum manifest_field f, const char *text, size_t n, size_
     return 411;
 }
 
-int manifest_field_set(struct manifest_row *row, enum manifest_field f, const char *text,
-                       size_t n, char *err, size_t errlen)
+int manifest_field_set(struct manifest_row *row, enum manifest_field f, const char *text, size_t n,
+                       char *err, size_t errlen)
 {
     size_t size;
     char *dst = manifest_field_at(row, f, &size);

@@ -58,8 +58,8 @@ char *manifest_field_at(struct manifest_row *row, enum manifest_field f, size_t 
 
 /* Check text[0..n) (it may hold NUL bytes, which are refused) as field f and,
  * when good, copy it into row NUL-terminated. 0, or E410, E411, E414, E415. */
-int manifest_field_set(struct manifest_row *row, enum manifest_field f, const char *text,
-                       size_t n, char *err, size_t errlen);
+int manifest_field_set(struct manifest_row *row, enum manifest_field f, const char *text, size_t n,
+                       char *err, size_t errlen);
 
 /* Check a whole row: every field NUL-terminated inside its size and good
  * text, rma and sku there, delivered_at empty or a date. 0, or the id of the

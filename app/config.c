@@ -50,8 +50,8 @@ void config_defaults(struct config *cfg)
     cfg->fullscreen = false;
     cfg->calibration_pct = 5;
     snprintf(cfg->printer.type, sizeof cfg->printer.type, "folder");
-    snprintf(cfg->printer.size, sizeof cfg->printer.size, "4x6");
-    cfg->printer.dpi = 203;
+    snprintf(cfg->printer.label.size, sizeof cfg->printer.label.size, "4x6");
+    cfg->printer.label.dpi = 203;
     cfg->sync.batch_size = 500;
     cfg->sync.interval_s = 60;
 }
@@ -168,8 +168,8 @@ static const struct key_spec printer_keys[] = {
     {"address", TEXT(struct printer_opts, address)},
     {"device", TEXT(struct printer_opts, device)},
     {"queue", TEXT(struct printer_opts, queue)},
-    {"size", CHOICE(struct printer_opts, size, "4x6|4x3|2x1", 119)},
-    {"dpi", V_INT, offsetof(struct printer_opts, dpi), 0, 203, 300, "203|300", 120},
+    {"size", CHOICE(struct printer_opts, label.size, "4x6|4x3|2x1", 119)},
+    {"dpi", V_INT, offsetof(struct printer_opts, label.dpi), 0, 203, 300, "203|300", 120},
     {NULL},
 };
 
@@ -455,4 +455,10 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
     free(buf);
     fclose(f);
     return rc;
+}
+
+void config_printer_opts(const struct config *cfg, struct printer_opts *out)
+{
+    *out = cfg->printer;
+    snprintf(out->label.font_path, sizeof out->label.font_path, "%s", cfg->font_path);
 }

@@ -51,4 +51,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 int config_load_string(const char *text, const char *name, struct config *cfg, char *err,
                        size_t errlen);
 
+/* The printer's options as the station opens it: [printer], and the
+ * [station] font for its labels too. */
+void config_printer_opts(const struct config *cfg, struct printer_opts *out);
+
 #endif

@@ -545,7 +545,9 @@ int run_station(const struct run_options *opt)
         return 1;
     }
     struct printer *printer = NULL;
-    if (printer_open(&opt->cfg->printer, opt->data_dir, &printer, err, sizeof err) != 0) {
+    struct printer_opts pcfg;
+    config_printer_opts(opt->cfg, &pcfg);
+    if (printer_open(&pcfg, opt->data_dir, &printer, err, sizeof err) != 0) {
         log_error("E932", "%s", err);
         goto out;
     }

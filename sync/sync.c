@@ -13,9 +13,10 @@
  *      crash exactly the same range is written again, never an overlapping
  *      one; after the target acknowledged (COMMIT returned, or the file is
  *      renamed and its folder synced) sent_seq advances;
- *   4. pull manifest rows changed since the last pull; check each, reject
- *      the bad ones with an id (logged and in the audit table), store the
- *      rest in one transaction, then move the pull mark.
+ *   4. pull manifest rows changed since the last pull; check each with the
+ *      manifest's one row check (manifest_row.h), reject the bad ones with
+ *      its E4xx id (logged as E707 and in the audit table), store the rest
+ *      in one transaction, then move the pull mark.
  * A key head office already holds with different content is an alert (E706,
  * logged and audited); head office keeps the first content and its own alert.
  *
@@ -47,6 +48,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "manifest_row.h"
 #include "outbox.h"
 #include "store.h"
 #include "text.h"
@@ -203,16 +205,6 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
 
 /* ---- manifest pull -------------------------------------------------------- */
 
-/* A manifest field: UTF-8, and no control characters but tab. */
-static bool utf8_ok(const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
-            return false;
-    return utf8_valid(s, n);
-}
-
 static void reject_row(void *arg, const char *where, const char *msg)
 {
     struct round *r = arg;
@@ -225,42 +217,10 @@ static void reject_row(void *arg, const char *where, const char *msg)
 
 static void take_row(void *arg, const char *const f[8], const char *where)
 {
-    static const char *const names[8] = {"rma",    "order_id",    "sku",    "gtin",
-                                         "serial", "description", "reason", "delivered_at"};
     struct round *r = arg;
     struct manifest_row row;
-    memset(&row, 0, sizeof row);
-    char *dst[8] = {row.rma,    row.order_id,    row.sku,    row.gtin,
-                    row.serial, row.description, row.reason, row.delivered_at};
-    size_t size[8] = {sizeof row.rma,    sizeof row.order_id,    sizeof row.sku,
-                      sizeof row.gtin,   sizeof row.serial,      sizeof row.description,
-                      sizeof row.reason, sizeof row.delivered_at};
-    char msg[200];
-    for (int i = 0; i < 8; i++) {
-        const char *v = f[i] ? f[i] : "";
-        size_t n = strlen(v);
-        if (n >= size[i]) {
-            snprintf(msg, sizeof msg, "E707: %s is %zu bytes, at most %zu fit", names[i], n,
-                     size[i] - 1);
-            reject_row(r, where, msg);
-            return;
-        }
-        if (!utf8_ok(v)) {
-            snprintf(msg, sizeof msg, "E707: %s is not clean UTF-8 text", names[i]);
-            reject_row(r, where, msg);
-            return;
-        }
-        memcpy(dst[i], v, n + 1);
-    }
-    int64_t day;
-    if (!row.rma[0] || !row.sku[0]) {
-        snprintf(msg, sizeof msg, "E707: %s is empty", row.rma[0] ? "sku" : "rma");
-        reject_row(r, where, msg);
-        return;
-    }
-    if (row.delivered_at[0] && time_parse_date(row.delivered_at, &day) < 0) {
-        snprintf(msg, sizeof msg, "E707: delivered_at \"%s\" is not YYYY-MM-DD",
-                 row.delivered_at);
+    char msg[300];
+    if (manifest_row_fill(&row, f, msg, sizeof msg) != 0) {
         reject_row(r, where, msg);
         return;
     }

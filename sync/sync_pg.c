@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "log.h"
 #include "sync.h"
 #include "text.h"
@@ -39,8 +40,7 @@ struct pg {
     PGconn *conn;
     const atomic_bool *stop;
     char station[40];
-    char *buf; /* the batch as one JSON array */
-    size_t cap;
+    struct buf batch; /* the batch as one JSON array */
 };
 
 /* Wait until conn's socket is readable (or writable), up to deadline (a
@@ -291,32 +291,26 @@ static int pg_push(void *state, const struct sync_batch *b, struct sync_push_res
                    char *err, size_t errlen)
 {
     struct pg *pg = state;
-    size_t need = 3;
+    size_t need = 2;
     for (int i = 0; i < b->count; i++)
         need += b->lens[i] + 1;
-    if (need > pg->cap) {
-        char *nb = realloc(pg->buf, need);
-        if (!nb) {
-            set_err(err, errlen, "E710: out of memory");
-            return -1;
-        }
-        pg->buf = nb;
-        pg->cap = need;
-    }
-    char *p = pg->buf;
-    *p++ = '[';
+    buf_reset(&pg->batch);
+    buf_reserve(&pg->batch, need);
+    buf_add(&pg->batch, "[", 1);
     for (int i = 0; i < b->count; i++) {
         if (i)
-            *p++ = ',';
-        memcpy(p, b->records[i], b->lens[i]);
-        p += b->lens[i];
+            buf_add(&pg->batch, ",", 1);
+        buf_add(&pg->batch, b->records[i], b->lens[i]);
     }
-    *p++ = ']';
-    *p = 0;
+    buf_add(&pg->batch, "]", 1);
+    if (pg->batch.oom) {
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
     char first[24], last[24];
     snprintf(first, sizeof first, "%lld", (long long)b->first);
     snprintf(last, sizeof last, "%lld", (long long)b->last);
-    const char *params[5] = {b->station, b->epoch, first, last, pg->buf};
+    const char *params[5] = {b->station, b->epoch, first, last, pg->batch.data};
     bool stopped;
     PGresult *res = exec_params(pg,
                                 "SELECT inserted, duplicates, conflicts, watermark FROM"
@@ -406,7 +400,7 @@ static void pg_close(void *state)
     if (!pg)
         return;
     PQfinish(pg->conn);
-    free(pg->buf);
+    buf_free(&pg->batch);
     free(pg);
 }
 

@@ -8,8 +8,9 @@
  *    "last_seq":500,"count":500,"sha256":"<hex>"}
  * and each further line is one export record, in seq order. sha256 covers
  * every byte after the header line (the records, each ending in "\n").
- * Files appear atomically: written to DIR/outcomes/.tmp-NAME, fsync'ed,
- * renamed, then the folder is fsync'ed; a reader never sees half a file.
+ * Files appear atomically (atomic_file.h): written to
+ * DIR/outcomes/.tmp-NAME.XXXXXX, fsync'ed, renamed, then the folder is
+ * fsync'ed; a reader never sees half a file.
  * Whatever picks files up may move them away; the same range is written
  * again only when the station crashed before it recorded the rename (then
  * with the same name and the same bytes).
@@ -24,7 +25,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "log.h"
 #include "manifest.h"
 #include "sync.h"
@@ -57,32 +58,6 @@ static int mkdir_p(const char *path)
         }
     }
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 /* Remove temporary files of this station left by a process that died (the
@@ -141,15 +116,24 @@ static int spool_watermark(void *state, const char *station, const char *epoch, 
     return 1; /* the spool keeps no watermark: the station's own counts */
 }
 
+/* The spool's ids for the steps of writing a batch file. */
+static const struct atomic_file_ids batch_ids = {{
+    [ATOMIC_FILE_CREATE] = "E721",
+    [ATOMIC_FILE_WRITE] = "E721",
+    [ATOMIC_FILE_SYNC] = "E721",
+    [ATOMIC_FILE_CLOSE] = "E721",
+    [ATOMIC_FILE_RENAME] = "E722",
+    [ATOMIC_FILE_SYNC_DIR] = "E722",
+}};
+
 static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
                       char *err, size_t errlen)
 {
     struct spool *sp = state;
-    char name[200], path[900], tmp[900];
+    char name[200], path[900];
     snprintf(name, sizeof name, "%s_%s_%012lld-%012lld.ndjson", b->station, b->epoch,
              (long long)b->first, (long long)b->last);
     snprintf(path, sizeof path, "%s/%s", sp->out, name);
-    snprintf(tmp, sizeof tmp, "%s/.tmp-%s", sp->out, name);
 
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -168,48 +152,21 @@ static int spool_push(void *state, const struct sync_batch *b, struct sync_push_
                       b->station, b->epoch, (long long)b->first, (long long)b->last, b->count,
                       hex);
 
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        set_err(err, errlen, "E721: cannot write %s: %s", tmp, strerror(errno));
+    struct atomic_file *f;
+    if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0)
         return -1;
-    }
-    /* Records go out through a buffer: one write per ~64 KiB, not per line. */
-    char *buf = malloc(65536);
-    size_t used = 0;
-    int rc = buf ? write_all(fd, header, (size_t)hl) : -1;
+    int rc = atomic_file_write(f, header, (size_t)hl, err, errlen);
     for (int i = 0; rc == 0 && i < b->count; i++) {
-        if (used + b->lens[i] + 1 > 65536) {
-            rc = write_all(fd, buf, used);
-            used = 0;
-        }
-        if (rc == 0 && b->lens[i] + 1 > 65536) {
-            rc = write_all(fd, b->records[i], b->lens[i]);
-            if (rc == 0)
-                rc = write_all(fd, "\n", 1);
-            continue;
-        }
-        memcpy(buf + used, b->records[i], b->lens[i]);
-        used += b->lens[i];
-        buf[used++] = '\n';
+        rc = atomic_file_write(f, b->records[i], b->lens[i], err, errlen);
+        if (rc == 0)
+            rc = atomic_file_write(f, "\n", 1, err, errlen);
     }
-    if (rc == 0 && used)
-        rc = write_all(fd, buf, used);
-    free(buf);
-    if (rc == 0 && fsync(fd) != 0)
-        rc = -1;
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0)
-        rc = -1, saved = errno;
     if (rc != 0) {
-        set_err(err, errlen, "E721: cannot write %s: %s", tmp, strerror(saved));
-        unlink(tmp);
+        atomic_file_abort(f);
         return -1;
     }
-    if (rename(tmp, path) != 0 || fsync_dir(sp->out) != 0) {
-        set_err(err, errlen, "E722: cannot put %s in place: %s", path, strerror(errno));
-        unlink(tmp);
+    if (atomic_file_commit(f, err, errlen) != 0)
         return -1;
-    }
     res->inserted = b->count;
     res->duplicates = res->conflicts = 0;
     res->watermark = -1;
@@ -250,8 +207,8 @@ static int move_aside(struct spool *sp, const char *dir, const char *name, char 
         snprintf(dst, dstlen, "%s/%s.%d", dir, name, i);
     if (rename(src, dst) != 0)
         return -1;
-    fsync_dir(dir);
-    fsync_dir(sp->inbox);
+    atomic_file_sync_dir(dir);
+    atomic_file_sync_dir(sp->inbox);
     return 0;
 }
 

@@ -18,8 +18,8 @@ static void describe(const struct config *c, char *out, size_t outlen)
         "printer=%s,%s,%s,%s,%s,%d;sync=%s,%d,%d,%s;scanners=%d;",
         c->station_id, c->site, c->idle_logout_min, lang_name(c->lang), c->fullscreen,
         c->rules_path, c->font_path, c->calibration_pct, c->printer.type, c->printer.address,
-        c->printer.device, c->printer.queue, c->printer.size, c->printer.dpi, c->sync.target,
-        c->sync.batch_size, c->sync.interval_s, c->sync.credentials, c->nscanners);
+        c->printer.device, c->printer.queue, c->printer.label.size, c->printer.label.dpi,
+        c->sync.target, c->sync.batch_size, c->sync.interval_s, c->sync.credentials, c->nscanners);
     for (int i = 0; i < c->nscanners && n < outlen; i++)
         n += (size_t)snprintf(out + n, outlen - n, "scanner=%s,%s,%s,%s,%s,%d;",
                               c->scanners[i].name, c->scanners[i].type, c->scanners[i].device,

@@ -1,7 +1,8 @@
 /*
  * test_manifest.c — manifest CSV files: good and bad ones (table-driven),
  * error ids and line numbers, RFC 4180 quoting, a byte order mark, CRLF,
- * all-or-nothing import, and the demo manifest.
+ * all-or-nothing import, the demo manifest, and the one row check that rows
+ * from head office go through too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "harness.h"
 #include "log.h"
 #include "manifest.h"
+#include "manifest_row.h"
 #include "store.h"
 
 #define H "rma,order_id,sku,gtin,serial,description,reason,delivered_at\n"
@@ -64,6 +66,9 @@ static void test_good(void)
         /* 12: leap day */
         {"rma,sku,delivered_at\nRMA-1,PH-1,2028-02-29\n", 1, 0, "RMA-1", "PH-1", "",
          "2028-02-29"},
+        /* 13: a tab and a CRLF inside a quoted description are text */
+        {"rma,sku,description\nRMA-1,PH-1,\"a\tb\r\nc\"\n", 1, 0, "RMA-1", "PH-1",
+         "a\tb\r\nc", ""},
     };
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         char err[512] = "", name[32];
@@ -138,6 +143,10 @@ static void test_bad(void)
         {"\xEF\xBB\xBFrma,sku\n\n\nRMA-1,\n", 0, "E409", 4},
         /* 24: a quoted field spanning lines, then a duplicate of it */
         {"rma,sku\n\"RMA-\n1\",PH-1\n\"RMA-\n1\",PH-2\n", 0, "E412", 4},
+        /* 25: a control character (ESC) in a field */
+        {"rma,sku,description\nRMA-1,PH-1,red\x1b[0m\n", 0, "E415", 2},
+        /* 26: a delivered_at too long to be a date */
+        {"rma,sku,delivered_at\nRMA-1,PH-1,2026-11-23T10:00:00.000Z\n", 0, "E410", 2},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char err[512] = "", name[32], want[700];
@@ -315,6 +324,87 @@ static void test_large(void)
     free(text);
 }
 
+/* The one row check (manifest_row.h) that every way in uses: rows as head
+ * office sends them (eight texts), and rows already in a struct. */
+static void test_row_check(void)
+{
+    char long_rma[80], long_desc[300], long_gtin[40];
+    snprintf(long_rma, sizeof long_rma, "RMA-%060d", 1); /* 64 bytes */
+    snprintf(long_desc, sizeof long_desc, "%0256d", 7);
+    snprintf(long_gtin, sizeof long_gtin, "%032d", 4);
+    static const char *const zh = "手机 6.67英寸 256GB 绿色";
+    const struct {
+        const char *f[MANIFEST_FIELDS]; /* rma, order_id, sku, gtin, serial, description,
+                                           reason, delivered_at; NULL = "" */
+        int id;                         /* 0 = good */
+        const char *field;              /* named in the message, or NULL */
+    } cases[] = {
+        /* 0 */ {{"RMA-1", "O1", "PH-1", "06901234567892", "SN1", "Phone", "defective",
+                  "2026-11-20"}, 0, NULL},
+        /* 1 only rma and sku */ {{"RMA-1", NULL, "PH-1"}, 0, NULL},
+        /* 2 */ {{"RMA-1", NULL, "PH-1", NULL, NULL, zh}, 0, NULL},
+        /* 3 line breaks and a tab */ {{"RMA-1", NULL, "PH-1", NULL, NULL, "a\tb\r\nc"}, 0,
+                                        NULL},
+        /* 4 */ {{NULL, "O1", "PH-1"}, 408, "rma"},
+        /* 5 */ {{"RMA-1", "O1", ""}, 409, "sku"},
+        /* 6 rma first */ {{"", NULL, ""}, 408, "rma"},
+        /* 7 */
+        {{"RMA-1", NULL, "PH-1", NULL, NULL, NULL, NULL, "2026-02-30"}, 410, "delivered_at"},
+        /* 8 */
+        {{"RMA-1", NULL, "PH-1", NULL, NULL, NULL, NULL, "20/11/2026"}, 410, "delivered_at"},
+        /* 9 too long for a date */
+        {{"RMA-1", NULL, "PH-1", NULL, NULL, NULL, NULL, "2026-11-20T10:00:00Z"}, 410,
+         "delivered_at"},
+        /* 10 */ {{long_rma, NULL, "PH-1"}, 411, "rma"},
+        /* 11 */ {{"RMA-1", NULL, "PH-1", long_gtin}, 411, "gtin"},
+        /* 12 */ {{"RMA-1", NULL, "PH-1", NULL, NULL, long_desc}, 411, "description"},
+        /* 13 */ {{"RMA-1", NULL, "PH\xC3\x28-1"}, 414, "sku"},
+        /* 14 a surrogate */ {{"RMA-1", NULL, "PH-1", NULL, NULL, "\xED\xA0\x80"}, 414,
+                              "description"},
+        /* 15 */ {{"RMA-1", NULL, "PH-1", NULL, NULL, NULL, "bad\x07"}, 415, "reason"},
+        /* 16 */ {{"RMA\x1b-1", NULL, "PH-1"}, 415, "rma"},
+        /* 17 a field's fault before the row's */ {{"", NULL, "", NULL, "\x01"}, 415, "serial"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct manifest_row row;
+        char err[300] = "", want[16];
+        int id = manifest_row_fill(&row, cases[i].f, err, sizeof err);
+        bool ok = CHECK_INT(id, cases[i].id);
+        if (cases[i].id) {
+            snprintf(want, sizeof want, "E%d: ", cases[i].id);
+            ok = CHECK(strncmp(err, want, strlen(want)) == 0) && ok;
+            ok = CHECK(strstr(err, cases[i].field) != NULL) && ok;
+        } else {
+            ok = CHECK_STR(row.rma, cases[i].f[0]) && ok;
+            ok = CHECK_STR(row.description, cases[i].f[5] ? cases[i].f[5] : "") && ok;
+            ok = CHECK_INT(manifest_row_check(&row, err, sizeof err), 0) && ok;
+        }
+        if (!ok)
+            fprintf(stderr, "  row case %zu: %s\n", i, err);
+    }
+
+    /* A struct filled some other way: a field without its NUL is too long. */
+    struct manifest_row row = {.rma = "RMA-1", .sku = "PH-1"};
+    char err[300];
+    CHECK_INT(manifest_row_check(&row, err, sizeof err), 0);
+    memset(row.gtin, '7', sizeof row.gtin);
+    CHECK_INT(manifest_row_check(&row, err, sizeof err), 411);
+    CHECK(strncmp(err, "E411: gtin is 32 bytes long", 27) == 0);
+    CHECK_INT(manifest_row_check(&row, NULL, 0), 411); /* err may be NULL */
+
+    /* Field names, both ways; the CSV header takes them in any case. */
+    for (int f = 0; f < MANIFEST_FIELDS; f++) {
+        const char *name = manifest_field_name((enum manifest_field)f);
+        CHECK_INT(manifest_field_find(name, strlen(name)), f);
+    }
+    CHECK_INT(manifest_field_find("Delivered_At", 12), MF_DELIVERED_AT);
+    CHECK_INT(manifest_field_find("rmax", 4), -1);
+    CHECK_INT(manifest_field_find("rm", 2), -1);
+    size_t size = 0;
+    CHECK(manifest_field_at(&row, MF_DESCRIPTION, &size) == row.description &&
+          size == sizeof row.description);
+}
+
 int main(void)
 {
     test_good();
@@ -322,5 +412,6 @@ int main(void)
     test_import();
     test_demo();
     test_large();
+    test_row_check();
     return harness_done();
 }

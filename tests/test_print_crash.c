@@ -35,9 +35,9 @@
 
 static struct printer *open_printer(const char *dir, int port)
 {
-    struct printer_opts cfg = {.dpi = 203};
+    struct printer_opts cfg = {.label.dpi = 203};
     snprintf(cfg.type, sizeof cfg.type, "zpl-tcp");
-    snprintf(cfg.size, sizeof cfg.size, "4x6");
+    snprintf(cfg.label.size, sizeof cfg.label.size, "4x6");
     snprintf(cfg.address, sizeof cfg.address, "127.0.0.1:%d", port);
     struct printer *p = NULL;
     char err[512];

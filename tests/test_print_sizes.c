@@ -7,7 +7,8 @@
  * the ZPL rendered by zpl-renderer-js (an independent renderer) are read by
  * zbarimg: the Code 128 gives the plate, the QR the payload (2x1 labels
  * carry no QR). Every text line fits its box; the overlong description is
- * cut with "…" on the label.
+ * cut with "…" on the label; the overlong one carries every flag, RE-GRADE
+ * included, and still reads back.
  */
 #include <math.h>
 
@@ -58,7 +59,7 @@ static void make(struct inspection *in, int k, int row)
                  "Bosch Serie 6 cordless vacuum cleaner with two batteries, wall mount, crevice "
                  "tool, upholstery nozzle, soft dusting brush and a charger for EU sockets, grey");
         snprintf(in->rma, sizeof in->rma, "RMA-2026-11-23-SHANGHAI-WAREHOUSE-RETURNS-0001234");
-        in->mismatch = in->blind = in->late = true;
+        in->mismatch = in->blind = in->late = in->calibration_due = true;
     }
 }
 
@@ -121,6 +122,10 @@ int main(void)
             CHECK(sz->qr == (zpl && strstr(zpl, "^BQ") != NULL));
             if (k == 1 && sz->qr) /* Chinese goes as a graphic, barcodes stay native */
                 CHECK(zpl && strstr(zpl, "^GFA") && strstr(zpl, "^BC"));
+            /* Every flag on every size, RE-GRADE too (initials where words do not fit). */
+            if (k == 2 && !CHECK(zpl && (strstr(zpl, "^FR^FDRE-GRADE^FS") ||
+                                         (!sz->qr && strstr(zpl, "^FR^FDR^FS")))))
+                fprintf(stderr, "row %d: no RE-GRADE flag\n", r);
             free(png);
             free(zpl);
         }

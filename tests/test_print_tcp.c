@@ -179,9 +179,9 @@ static void test_queue(struct fake_printer *f, struct label_maker *m, const char
     CHECK(printq_add(st, "SH01-S07-999999", "reprint", 0, NULL, err, sizeof err) < 0);
     CHECK(strncmp(err, "E690:", 5) == 0);
 
-    struct printer_opts cfg = {.dpi = 203};
+    struct printer_opts cfg = {.label.dpi = 203};
     snprintf(cfg.type, sizeof cfg.type, "zpl-tcp");
-    snprintf(cfg.size, sizeof cfg.size, "4x6");
+    snprintf(cfg.label.size, sizeof cfg.label.size, "4x6");
     snprintf(cfg.address, sizeof cfg.address, "127.0.0.1:%d", f->port);
     struct printer *p = NULL;
     CHECK_INT(printer_open_timeout(&cfg, dir, TMO, &p, err, sizeof err), 0);

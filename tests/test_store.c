@@ -892,7 +892,7 @@ static void test_manifest_operators_audit(void)
     /* All or nothing: the bad second row keeps the first out. */
     struct manifest_row bad[2] = {{.rma = "RMA-5", .sku = "X"}, {.rma = "RMA-6"}};
     CHECK_INT(store_put_manifest(st, bad, 2, err, sizeof err), -1);
-    CHECK(strncmp(err, "E220:", 5) == 0);
+    CHECK(strncmp(err, "E409:", 5) == 0);
     CHECK_INT(store_find_manifest(st, "RMA-5", &got), 1);
 
     struct operator_info op = {.badge = "G1", .name = "王芳", .role = ROLE_SUPERVISOR}, op2;

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "theme.h"
+#include "utf8.h"
 
 #define MAX_FONTS 24
 #define MAX_DISC_RADIUS 128
@@ -368,46 +369,6 @@ void draw_icon(struct draw *d, enum lay_icon icon, int x, int y, int w, int h, u
 
 /* ---- text layout -------------------------------------------------------- */
 
-static uint32_t utf8_decode(const char *s, int *len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80) {
-        *len = 1;
-        return u[0];
-    }
-    int n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 1;
-    uint32_t cp = n == 4 ? u[0] & 0x07 : n == 3 ? u[0] & 0x0F : n == 2 ? u[0] & 0x1F : u[0];
-    for (int i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) { /* broken sequence: take one byte */
-            *len = 1;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (u[i] & 0x3F);
-    }
-    *len = n;
-    return cp;
-}
-
-/* Bytes taken by the first `chars` characters of s (stops at NUL). */
-static int utf8_bytes(const char *s, int chars)
-{
-    int b = 0, n;
-    while (chars-- > 0 && s[b]) {
-        utf8_decode(s + b, &n);
-        b += n;
-    }
-    return b;
-}
-
-/* Start of the character before byte offset `at` (at > 0). */
-static int utf8_prev(const char *s, int at)
-{
-    do
-        at--;
-    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80);
-    return at;
-}
-
 static bool is_cjk(uint32_t cp)
 {
     return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
@@ -436,10 +397,10 @@ static int sanitize(const char *in, char *out, int cap)
 {
     int n = 0;
     while (*in) {
-        int len;
-        uint32_t cp = utf8_decode(in, &len);
+        size_t len;
+        uint32_t cp = utf8_at(in, &len);
         const char *put = in;
-        int putlen = len;
+        int putlen = (int)len;
         if (cp == '\n') {
             put = "";
             putlen = 1; /* the NUL */
@@ -482,10 +443,10 @@ static int fit_bytes(TTF_Font *f, const char *s, int width)
     int extent = 0, count = 0;
     if (TTF_MeasureUTF8(f, s, width, &extent, &count) != 0)
         return 0;
-    int b = utf8_bytes(s, count);
+    int b = (int)utf8_offset(s, (size_t)count);
     /* Kerning can make the measured prefix a pixel too wide: trust but verify. */
     while (b > 0 && span_width(f, s, b) > width)
-        b = utf8_prev(s, b);
+        b = (int)utf8_prev(s, (size_t)b);
     return b;
 }
 
@@ -514,18 +475,17 @@ static int wrap(TTF_Font *f, const char *work, int total, int width, struct line
                 brk = pend;
             } else {
                 if (fit == 0) { /* not even one character fits: take one anyway */
-                    int cl;
-                    utf8_decode(work + pos, &cl);
-                    fit = cl;
+                    size_t cl;
+                    utf8_at(work + pos, &cl);
+                    fit = (int)cl;
                 }
                 brk = pos + fit;
                 /* Back up to a space, or to a boundary next to a CJK character. */
                 int b = brk;
                 while (b > pos) {
-                    int cl;
-                    uint32_t after = utf8_decode(work + b, &cl);
-                    int pb = utf8_prev(work, b);
-                    uint32_t before = utf8_decode(work + pb, &cl);
+                    uint32_t after = utf8_at(work + b, NULL);
+                    int pb = (int)utf8_prev(work, (size_t)b);
+                    uint32_t before = utf8_at(work + pb, NULL);
                     if (after == ' ' || ((is_cjk(after) || is_cjk(before)) &&
                                          !no_line_start(after) && before != ' '))
                         break;
@@ -534,10 +494,9 @@ static int wrap(TTF_Font *f, const char *work, int total, int width, struct line
                 if (b > pos)
                     brk = b;
                 else { /* one long word: cut it, but not before a closer */
-                    int cl;
                     *cut_word = true;
-                    while (brk > pos + 1 && no_line_start(utf8_decode(work + brk, &cl)))
-                        brk = utf8_prev(work, brk);
+                    while (brk > pos + 1 && no_line_start(utf8_at(work + brk, NULL)))
+                        brk = (int)utf8_prev(work, (size_t)brk);
                 }
             }
             int end = brk;

@@ -54,6 +54,7 @@
 #include "layout.h"
 #include "log.h"
 #include "theme.h"
+#include "utf8.h"
 
 struct ui {
     SDL_Window *win;
@@ -594,39 +595,6 @@ static Uint32 window_id(struct ui *ui)
     return SDL_GetWindowID(ui->win);
 }
 
-/* Encode a code point as UTF-8; returns the length (0 for none). */
-static int utf8_encode(Uint32 cp, char out[5])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        out[1] = 0;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        out[2] = 0;
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        out[3] = 0;
-        return 3;
-    }
-    if (cp < 0x110000) {
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        out[4] = 0;
-        return 4;
-    }
-    out[0] = 0;
-    return 0;
-}
-
 int ui_inject_key(struct ui *ui, const char *sdl_key_name)
 {
     SDL_Keycode k = sdl_key_name ? SDL_GetKeyFromName(sdl_key_name) : SDLK_UNKNOWN;
@@ -646,7 +614,7 @@ int ui_inject_key(struct ui *ui, const char *sdl_key_name)
         memset(&t, 0, sizeof t);
         t.type = SDL_TEXTINPUT;
         t.text.windowID = window_id(ui);
-        if (utf8_encode((Uint32)k, t.text.text) > 0)
+        if (utf8_encode((uint32_t)k, t.text.text) > 0)
             SDL_PushEvent(&t);
     }
     e.type = SDL_KEYUP;
@@ -664,8 +632,7 @@ void ui_inject_text(struct ui *ui, const char *utf8)
     while (pos < len) {
         size_t n = len - pos < room ? len - pos : room;
         /* Never split a character: back up to the start of one. */
-        while (n > 0 && pos + n < len && ((unsigned char)utf8[pos + n] & 0xC0) == 0x80)
-            n--;
+        n = utf8_cut(utf8 + pos, n);
         if (n == 0)
             break;
         SDL_Event t;

@@ -34,6 +34,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define GS 0x1d
 #define PLATE_MAX 47 /* struct scanned_code.plate[48] */
 
@@ -778,8 +780,7 @@ void codes_parse(const char *data, size_t len, struct scanned_code *out)
     /* The text as scanned, cut at a UTF-8 character boundary to fit. */
     size_t tn = len < sizeof c->text - 1 ? len : sizeof c->text - 1;
     if (tn < len)
-        while (tn > 0 && ((unsigned char)data[tn] & 0xC0) == 0x80)
-            tn--;
+        tn = utf8_cut(data, tn);
     for (size_t i = 0; i < tn; i++)
         c->text[i] = data[i] ? data[i] : '?';
     c->text[tn] = 0;
@@ -892,35 +893,6 @@ static void jw_lit(struct jw *w, const char *s)
     jw_raw(w, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    else if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* A JSON string (RFC 8259 §7): control characters as \u00XX (GS is
  * \u001d), invalid UTF-8 bytes as U+FFFD so the output is always valid. */
 static void jw_str(struct jw *w, const char *s)
@@ -948,7 +920,7 @@ static void jw_str(struct jw *w, const char *s)
             }
             i++;
         } else {
-            size_t k = utf8_seq(p + i, n - i);
+            size_t k = utf8_decode(s + i, n - i, NULL);
             if (k == 0) {
                 jw_lit(w, "\\ufffd");
                 i++;

@@ -48,6 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 /* Field sizes the rest of the station stores these in (inspection.h). */
 #define MAX_VERSION_LEN 31  /* inspection.rules_version[32] */
 #define MAX_CATEGORY_LEN 63 /* inspection.category[64] */
@@ -734,35 +736,29 @@ int rules_load_file(const char *path, struct rules **out, char *err, size_t errl
         snprintf(err, errlen, "E300: %s: cannot read: %s", path, strerror(errno));
         return -1;
     }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
+    struct buf text = {0};
     int rc = -1;
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
+    for (;;) {
+        if (buf_reserve(&text, 65536) != 0) {
+            snprintf(err, errlen, "E342: %s: out of memory", path);
+            goto out;
+        }
+        size_t r = fread(text.data + text.len, 1, text.cap - text.len - 1, f);
+        text.len += r;
+        if (text.len > MAX_FILE_BYTES) {
+            snprintf(err, errlen, "E301: %s: larger than %d bytes", path, MAX_FILE_BYTES);
+            goto out;
+        }
         if (r == 0)
             break;
-        if (n == cap) {
-            if (cap >= MAX_FILE_BYTES) {
-                snprintf(err, errlen, "E301: %s: larger than %d bytes", path, MAX_FILE_BYTES);
-                goto out;
-            }
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (!buf) {
-        snprintf(err, errlen, "E342: %s: out of memory", path);
-        goto out;
     }
     if (ferror(f)) {
         snprintf(err, errlen, "E300: %s: cannot read: %s", path, strerror(errno));
         goto out;
     }
-    buf[n] = 0;
+    text.data[text.len] = 0;
+    const char *buf = text.data;
+    size_t n = text.len;
     if (memchr(buf, 0, n)) {
         /* A NUL would silently end the text cJSON sees; call it what it is. */
         const char *z = memchr(buf, 0, n);
@@ -772,7 +768,7 @@ int rules_load_file(const char *path, struct rules **out, char *err, size_t errl
     }
     rc = rules_load_string(buf, path, out, err, errlen);
 out:
-    free(buf);
+    buf_free(&text);
     fclose(f);
     return rc;
 }

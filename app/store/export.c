@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "log.h"
 #include "store.h"
 #include "store_internal.h"
@@ -145,63 +146,35 @@ char *inspection_to_json(const struct inspection *insp)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-/* A growing string for one CSV cell. */
-struct cell {
-    char *s;
-    size_t len, cap;
-    bool oom;
-};
-
-static void cell_add(struct cell *c, const char *text)
-{
-    size_t n = strlen(text);
-    if (c->oom)
-        return;
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 256;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        char *s = realloc(c->s, cap);
-        if (!s) {
-            c->oom = true;
-            return;
-        }
-        c->s = s;
-        c->cap = cap;
-    }
-    memcpy(c->s + c->len, text, n + 1);
-    c->len += n;
-}
-
 /* The text of one JSON value in a CSV cell: null → empty, booleans true/false,
  * arrays joined with ';', objects as key=value;… */
-static void cell_value(struct cell *c, const cJSON *v)
+static void cell_value(struct buf *c, const cJSON *v)
 {
     char num[32];
     if (cJSON_IsString(v)) {
-        cell_add(c, v->valuestring);
+        buf_adds(c, v->valuestring);
     } else if (cJSON_IsNumber(v)) {
         snprintf(num, sizeof num, "%lld", (long long)v->valuedouble);
-        cell_add(c, num);
+        buf_adds(c, num);
     } else if (cJSON_IsBool(v)) {
-        cell_add(c, cJSON_IsTrue(v) ? "true" : "false");
+        buf_adds(c, cJSON_IsTrue(v) ? "true" : "false");
     } else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
         const cJSON *item;
         bool first = true;
         cJSON_ArrayForEach(item, v)
         {
             if (!first)
-                cell_add(c, ";");
+                buf_adds(c, ";");
             first = false;
             if (cJSON_IsObject(v)) {
-                cell_add(c, item->string ? item->string : "");
-                cell_add(c, "=");
+                buf_adds(c, item->string ? item->string : "");
+                buf_adds(c, "=");
             }
             if (cJSON_IsNumber(item)) {
                 snprintf(num, sizeof num, "%lld", (long long)item->valuedouble);
-                cell_add(c, num);
+                buf_adds(c, num);
             } else {
-                cell_add(c, cJSON_IsString(item) ? item->valuestring : "");
+                buf_adds(c, cJSON_IsString(item) ? item->valuestring : "");
             }
         }
     }
@@ -241,20 +214,19 @@ static int write_csv_row(FILE *out, const char *record)
         cJSON_Delete(o);
         return -1;
     }
-    struct cell c = {0};
+    struct buf c = {0};
     for (int i = 0; i < NUM_EXPORT_FIELDS; i++) {
-        c.len = 0;
-        cell_add(&c, "");
+        buf_reset(&c);
         cell_value(&c, cJSON_GetObjectItemCaseSensitive(o, export_fields[i]));
         if (c.oom)
             break;
         if (i)
             fputc(',', out);
-        write_csv_field(out, c.s);
+        write_csv_field(out, buf_str(&c));
     }
     fputs("\r\n", out);
     bool oom = c.oom;
-    free(c.s);
+    buf_free(&c);
     cJSON_Delete(o);
     return oom ? -2 : 0;
 }

@@ -12,7 +12,10 @@
  * including line breaks inside quoted fields.
  *
  * The whole file is checked before anything is stored: one bad row and
- * nothing is imported. Error ids E400–E449 are this module's, one per kind.
+ * nothing is imported. Each field and each row goes through the manifest's
+ * one row check (manifest_row.h: E408–E411, E414, E415); this file adds the
+ * file's own faults (E400–E407, E412, E413, E416). Ids E400–E449, one per
+ * kind, are the same whichever way a manifest row arrives.
  */
 #include "manifest.h"
 
@@ -27,40 +30,12 @@
 #include <strings.h>
 
 #include "log.h"
+#include "manifest_row.h"
 #include "store.h"
 #include "store_internal.h"
 #include "text.h"
 
 #define MANIFEST_MAX_ROWS 200000
-
-enum column { COL_RMA, COL_ORDER_ID, COL_SKU, COL_GTIN, COL_SERIAL, COL_DESCRIPTION,
-              COL_REASON, COL_DELIVERED_AT, NUM_COLUMNS };
-
-static const char *const column_names[NUM_COLUMNS] = {
-    "rma", "order_id", "sku", "gtin", "serial", "description", "reason", "delivered_at"};
-
-/* Where column c's text goes in a row, and how big that field is. */
-static char *column_field(struct manifest_row *r, enum column c, size_t *size)
-{
-    switch (c) {
-#define F(col, field)                                                                      \
-    case col:                                                                              \
-        *size = sizeof r->field;                                                            \
-        return r->field;
-        F(COL_RMA, rma)
-        F(COL_ORDER_ID, order_id)
-        F(COL_SKU, sku)
-        F(COL_GTIN, gtin)
-        F(COL_SERIAL, serial)
-        F(COL_DESCRIPTION, description)
-        F(COL_REASON, reason)
-        F(COL_DELIVERED_AT, delivered_at)
-#undef F
-    default: break;
-    }
-    *size = 0;
-    return NULL;
-}
 
 struct parse {
     const char *path;
@@ -79,8 +54,8 @@ struct parse {
 
     bool have_header;
     int ncols;
-    enum column cols[NUM_COLUMNS]; /* file column → manifest column */
-    bool seen[NUM_COLUMNS];
+    enum manifest_field cols[MANIFEST_FIELDS]; /* file column → manifest field */
+    bool seen[MANIFEST_FIELDS];
 
     int field;                 /* index of the next field in the record */
     struct manifest_row cur;
@@ -183,34 +158,25 @@ static void on_field(void *data, size_t len, void *arg)
 {
     struct parse *ps = arg;
     const char *text = data ? data : "";
+    char msg[300];
     if (ps->failed || ps->row_bad)
         return;
-    if (len && memchr(text, 0, len)) {
-        fail(ps, ps->row_line, "E415: a NUL byte in field %d", ps->field + 1);
-        return;
-    }
-    if (!utf8_valid(text, len)) {
-        fail(ps, ps->row_line, "E414: field %d is not valid UTF-8", ps->field + 1);
-        return;
-    }
 
     if (!ps->have_header) {
-        int c;
-        for (c = 0; c < NUM_COLUMNS; c++)
-            if (strlen(column_names[c]) == len && strncasecmp(column_names[c], text, len) == 0)
-                break;
-        if (c == NUM_COLUMNS) {
+        int c = memchr(text, 0, len) ? -1 : manifest_field_find(text, len);
+        if (c < 0) {
             fail(ps, ps->row_line, "E404: unknown column \"%.*s\" (known: rma, order_id, sku,"
                                    " gtin, serial, description, reason, delivered_at)",
-                 (int)(len > 64 ? 64 : len), text);
+                 (int)(len > 64 ? 64 : len), utf8_valid(text, len) ? text : "?");
             return;
         }
         if (ps->seen[c]) {
-            fail(ps, ps->row_line, "E405: column %s appears twice", column_names[c]);
+            fail(ps, ps->row_line, "E405: column %s appears twice",
+                 manifest_field_name((enum manifest_field)c));
             return;
         }
         ps->seen[c] = true;
-        ps->cols[ps->ncols++] = (enum column)c;
+        ps->cols[ps->ncols++] = (enum manifest_field)c;
         ps->field++;
         return;
     }
@@ -219,21 +185,8 @@ static void on_field(void *data, size_t len, void *arg)
         fail(ps, ps->row_line, "E407: more than %d fields, as in the header", ps->ncols);
         return;
     }
-    enum column c = ps->cols[ps->field++];
-    size_t size;
-    char *dst = column_field(&ps->cur, c, &size);
-    if (len >= size && c == COL_DELIVERED_AT) {
-        fail(ps, ps->row_line, "E410: delivered_at \"%.*s\" is not a date YYYY-MM-DD",
-             (int)(len > 40 ? 40 : len), text);
-        return;
-    }
-    if (len >= size) {
-        fail(ps, ps->row_line, "E411: %s is %zu bytes long, at most %zu allowed",
-             column_names[c], len, size - 1);
-        return;
-    }
-    memcpy(dst, text, len);
-    dst[len] = 0;
+    if (manifest_field_set(&ps->cur, ps->cols[ps->field++], text, len, msg, sizeof msg))
+        fail(ps, ps->row_line, "%s", msg);
 }
 
 /* libcsv: one record ended. */
@@ -247,23 +200,18 @@ static void on_row(int term, void *arg)
 
     if (!ps->have_header) {
         ps->have_header = true;
-        if (!ps->seen[COL_RMA] || !ps->seen[COL_SKU])
+        if (!ps->seen[MF_RMA] || !ps->seen[MF_SKU])
             fail(ps, ps->row_line, "E406: the header has no %s column; rma and sku are needed",
-                 ps->seen[COL_RMA] ? "sku" : "rma");
+                 ps->seen[MF_RMA] ? "sku" : "rma");
         goto reset;
     }
 
     struct manifest_row *r = &ps->cur;
-    int64_t day;
+    char msg[300];
     if (ps->field != ps->ncols) {
         fail(ps, ps->row_line, "E407: %d fields, the header has %d", ps->field, ps->ncols);
-    } else if (!r->rma[0]) {
-        fail(ps, ps->row_line, "E408: rma is empty");
-    } else if (!r->sku[0]) {
-        fail(ps, ps->row_line, "E409: sku is empty (rma %s)", r->rma);
-    } else if (r->delivered_at[0] && time_parse_date(r->delivered_at, &day) < 0) {
-        fail(ps, ps->row_line, "E410: delivered_at \"%s\" is not a date YYYY-MM-DD",
-             r->delivered_at);
+    } else if (manifest_row_check(r, msg, sizeof msg)) {
+        fail(ps, ps->row_line, "%s", msg);
     } else {
         int dup = hash_find(ps, r->rma);
         if (dup >= 0) {

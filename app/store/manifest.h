@@ -4,7 +4,16 @@
  * Header row: rma,order_id,sku,gtin,serial,description,reason,delivered_at
  * (columns may come in any order; unknown columns are an error; rma and sku
  * must not be empty; delivered_at is YYYY-MM-DD). RFC 4180 quoting. A file
- * with any bad row imports nothing.
+ * with any bad row imports nothing. What makes a row good is manifest_row.h.
+ *
+ * Error ids of the file (the row's own, E408–E411, E414, E415, are in
+ * manifest_row.h):
+ *   E400 the file cannot be opened           E401 it cannot be read
+ *   E402 out of memory                       E403 no header row
+ *   E404 an unknown column                   E405 a column twice
+ *   E406 no rma or no sku column             E407 a row with another number of fields
+ *   E412 an rma twice in the file            E413 malformed CSV (RFC 4180)
+ *   E416 more rows than one file may hold
  */
 #ifndef TRIAGE_MANIFEST_H
 #define TRIAGE_MANIFEST_H

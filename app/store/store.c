@@ -51,6 +51,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "manifest_row.h"
 #include "store_internal.h"
 #include "text.h"
 
@@ -934,29 +935,15 @@ int store_find_manifest(struct store *st, const char *rma, struct manifest_row *
     return result;
 }
 
+/* A row goes in only when the manifest's one row check passes it. */
 static int validate_manifest_row(const struct manifest_row *r, int index, char *err,
                                  size_t errlen)
 {
-    char what[64];
-#define TEXT(field)                                                                        \
-    snprintf(what, sizeof what, "row %d: " #field, index + 1);                              \
-    if (check_text(what, r->field, sizeof r->field, err, errlen) < 0)                      \
-        return -1;
-    TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description) TEXT(reason)
-    TEXT(delivered_at)
-#undef TEXT
-    if (!r->rma[0] || !r->sku[0]) {
-        set_err(err, errlen, "E220: manifest row %d has no %s", index + 1,
-                r->rma[0] ? "sku" : "rma");
-        return -1;
-    }
-    int64_t day;
-    if (r->delivered_at[0] && time_parse_date(r->delivered_at, &day) < 0) {
-        set_err(err, errlen, "E224: manifest row %d: delivered_at \"%s\" is not YYYY-MM-DD",
-                index + 1, r->delivered_at);
-        return -1;
-    }
-    return 0;
+    char msg[300];
+    if (manifest_row_check(r, msg, sizeof msg) == 0)
+        return 0;
+    set_err(err, errlen, "%s (manifest row %d)", msg, index + 1);
+    return -1;
 }
 
 int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows, char *err,

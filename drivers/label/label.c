@@ -32,7 +32,9 @@
 #include <time.h>
 #include <zint.h>
 
+#include "buf.h"
 #include "log.h"
+#include "utf8.h"
 
 #define DESIGN_DPI 203
 #define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
@@ -122,101 +124,38 @@ static int D(const struct label_maker *m, int design_dots)
     return (int)lround(design_dots * m->scale);
 }
 
-/* ------------------------------------------------------------------ UTF-8 */
+/* ------------------------------------------------------------------- text */
 
-/* Decode one sequence; returns its length (1..4) and the code point, or 0 when
- * the bytes are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
+/* Copy `in` to `out` as text that SDL_ttf counts as we do: valid UTF-8 (a
+ * bad byte becomes U+FFFD), control characters and tabs a space; leading
+ * and trailing spaces go. Cut at a character boundary when out is too small. */
+static void text_clean(const char *in, char *out, size_t outlen)
 {
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    int n;
-    uint32_t c, min;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2, c = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3, c = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4, c = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0; /* also stops at the NUL */
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-/* Copy `in` to `out` as valid UTF-8 that SDL_ttf counts as we do: a bad
- * byte becomes U+FFFD, control characters and tabs a space; leading and
- * trailing spaces go. Cut at a character boundary when out is too small. */
-static void utf8_clean(const char *in, char *out, size_t outlen)
-{
-    const unsigned char *s = (const unsigned char *)in;
-    size_t o = 0;
-    while (*s && s[0] == ' ')
-        s++;
-    while (*s) {
-        uint32_t cp;
-        int n = utf8_decode(s, &cp);
-        const char *piece;
-        size_t plen;
-        if (n == 0) {
-            piece = "\xEF\xBF\xBD", plen = 3, n = 1;
-        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            piece = " ", plen = 1;
+    if (!outlen)
+        return;
+    while (*in == ' ')
+        in++;
+    size_t n = utf8_clean(in, out, outlen), o = 0;
+    for (size_t i = 0; i < n;) { /* in place: o never passes i */
+        uint32_t cp = 0;
+        size_t k = utf8_decode(out + i, n - i, &cp);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            out[o++] = ' ';
         } else {
-            piece = (const char *)s, plen = (size_t)n;
+            memmove(out + o, out + i, k);
+            o += k;
         }
-        if (o + plen + 1 > outlen)
-            break;
-        memcpy(out + o, piece, plen);
-        o += plen;
-        s += n;
+        i += k;
     }
     while (o > 0 && out[o - 1] == ' ')
         o--;
-    if (outlen)
-        out[o] = 0;
-}
-
-/* The byte offset after `count` characters of valid UTF-8 `s`. */
-static size_t utf8_offset(const char *s, int count)
-{
-    size_t i = 0;
-    while (count-- > 0 && s[i]) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i;
-}
-
-/* Code point at s (valid UTF-8), 0 at the end. */
-static uint32_t utf8_at(const char *s)
-{
-    uint32_t cp = 0;
-    if (*s && utf8_decode((const unsigned char *)s, &cp) == 0)
-        cp = 0xFFFD;
-    return cp;
+    out[o] = 0;
 }
 
 /* Code point that ends just before s + off (valid UTF-8), 0 at the start. */
-static uint32_t utf8_before(const char *s, size_t off)
+static uint32_t code_before(const char *s, size_t off)
 {
-    if (off == 0)
-        return 0;
-    size_t i = off - 1;
-    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return utf8_at(s + i);
+    return off ? utf8_at(s + utf8_prev(s, off), NULL) : 0;
 }
 
 /* Scripts written without spaces between words break anywhere. */
@@ -362,6 +301,14 @@ int label_spec_parse(struct label_spec *spec, const char *size, int dpi, const c
     return 0;
 }
 
+int label_spec_from_opts(struct label_spec *spec, const struct label_opts *opts, char *err,
+                         size_t errlen)
+{
+    return label_spec_parse(spec, opts->size[0] ? opts->size : "4x6",
+                            opts->dpi > 0 ? opts->dpi : 203,
+                            opts->font_path[0] ? opts->font_path : NULL, err, errlen);
+}
+
 struct label_maker *label_maker_open(const struct label_spec *spec, char *err, size_t errlen)
 {
     struct label_maker *m = calloc(1, sizeof *m);
@@ -502,7 +449,7 @@ static size_t fit_prefix(struct label_maker *m, int f, const char *s, int width)
     int extent = 0, count = 0;
     if (width <= 0 || !*s || TTF_MeasureUTF8(m->font[f], s, width, &extent, &count) != 0)
         return 0;
-    return utf8_offset(s, count);
+    return utf8_offset(s, (size_t)count);
 }
 
 /* A text line of cleaned UTF-8 `s` (n bytes) that fits in w, shortened with
@@ -511,11 +458,8 @@ static struct item *lay_line_n(struct label_maker *m, struct layout *L, int x, i
                                int f, char align, const char *s, size_t n)
 {
     char buf[TEXT_MAX + sizeof ELLIPSIS];
-    if (n >= TEXT_MAX) { /* not from lay_line/lay_lines; cut at a character */
-        n = TEXT_MAX - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (n >= TEXT_MAX) /* not from lay_line/lay_lines; cut at a character */
+        n = utf8_cut(s, TEXT_MAX - 1);
     memcpy(buf, s, n);
     buf[n] = 0;
     size_t fit = fit_prefix(m, f, buf, w);
@@ -539,7 +483,7 @@ static struct item *lay_line(struct label_maker *m, struct layout *L, int x, int
                              char align, const char *text)
 {
     char clean[TEXT_MAX];
-    utf8_clean(text, clean, sizeof clean);
+    text_clean(text, clean, sizeof clean);
     return lay_line_n(m, L, x, y, w, f, align, clean, strlen(clean));
 }
 
@@ -550,7 +494,7 @@ static int lay_lines(struct label_maker *m, struct layout *L, int x, int y, int 
                      int max_lines, int f, const char *text)
 {
     char clean[TEXT_MAX];
-    utf8_clean(text, clean, sizeof clean);
+    text_clean(text, clean, sizeof clean);
     const char *rest = clean;
     int line = 0;
     for (; line < max_lines; line++) {
@@ -566,7 +510,8 @@ static int lay_lines(struct label_maker *m, struct layout *L, int x, int y, int 
             break;
         }
         size_t brk = fit;
-        if (!breaks_anywhere(utf8_at(rest + fit)) && !breaks_anywhere(utf8_before(rest, fit))) {
+        if (!breaks_anywhere(utf8_at(rest + fit, NULL)) &&
+            !breaks_anywhere(code_before(rest, fit))) {
             size_t sp = fit;
             while (sp > 0 && rest[sp] != ' ')
                 sp--;
@@ -679,6 +624,81 @@ static int lay_header(struct label_maker *m, struct layout *L, const struct insp
     return 0;
 }
 
+/* The plate's Code 128, centred at y, h high, with the widest module up to
+ * 0.02 in that keeps 10-module quiet zones. 0 or rc. */
+static int lay_plate_code(struct label_maker *m, struct layout *L, const char *plate, int y,
+                          int h)
+{
+    int rc;
+    const int W = m->width;
+    L->code128 = encode(m, BARCODE_CODE128, plate, &rc);
+    if (!L->code128)
+        return rc;
+    int modules = L->code128->width;
+    int module = (int)lround(m->dpi * 0.02);
+    while (module > 1 && (modules + 20) * module > W)
+        module--;
+    if ((modules + 20) * module > W)
+        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label", plate);
+    struct item *bc = lay_add(L, IT_CODE128);
+    bc->module = module;
+    bc->w = modules * module;
+    bc->h = h;
+    bc->x = (W - bc->w) / 2;
+    bc->y = y;
+    bc->text = lay_store(L, plate, strlen(plate));
+    return 0;
+}
+
+/* How a label size draws its flags, in 203-dpi design dots: boxes h high,
+ * pad wider than their word, gap apart; the word in font slot `font`, its
+ * cell centred in the box and lowered by dy. */
+struct flag_style {
+    int h, font, pad, gap, dy;
+};
+
+/* The flags of insp that a label shows, in this order, as words and as
+ * initials; returns how many. The one list for every label size. */
+static int label_flags(const struct inspection *insp, const char *words[4],
+                       const char *initials[4])
+{
+    int n = 0;
+    if (insp->late)
+        words[n] = "LATE", initials[n++] = "L";
+    if (insp->mismatch)
+        words[n] = "MISMATCH", initials[n++] = "M";
+    if (insp->blind)
+        words[n] = "BLIND", initials[n++] = "B";
+    /* Chosen for a blind re-grade: another grader scans this plate. */
+    if (insp->calibration_due)
+        words[n] = "RE-GRADE", initials[n++] = "R";
+    return n;
+}
+
+/* White-on-black flags (label_flags) from x rightwards at y, up to max_x;
+ * when the words do not fit, their initials (L, M, B, R). Returns the x
+ * after the last. */
+static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
+                     int x, int y, const struct flag_style *st, int max_x)
+{
+    const char *flags[4], *initials[4];
+    int nflags = label_flags(insp, flags, initials);
+    int h = D(m, st->h), f = st->font, pad = D(m, st->pad), gap = D(m, st->gap);
+    int total = 0;
+    for (int i = 0; i < nflags; i++)
+        total += text_width(m, f, flags[i]) + pad + gap;
+    if (x + total > max_x)
+        memcpy(flags, initials, sizeof flags);
+    for (int i = 0; i < nflags; i++) {
+        int w = text_width(m, f, flags[i]) + pad;
+        lay_fill(L, x, y, w, h);
+        lay_line(m, L, x, y + (h - m->font_px[f]) / 2 + D(m, st->dy), w, f, 'C', flags[i])
+            ->reverse = true;
+        x += w + gap;
+    }
+    return x;
+}
+
 /*
  * The 4x6 label, in 203-dpi design dots (812 x 1218):
  *
@@ -695,7 +715,7 @@ static int lay_header(struct label_maker *m, struct layout *L, const struct insp
  *  700  DEFECTS / RMA / SKU / CATEGORY      [ QR ]
  *                                          RULES 2026-11
  * 1024  DESCRIPTION (2 lines, any script)
- * 1132  [LATE] [MISMATCH] [BLIND]
+ * 1132  [LATE] [MISMATCH] [BLIND] [RE-GRADE]
  */
 static int layout_4x6(struct label_maker *m, const struct inspection *insp, struct layout *L)
 {
@@ -710,23 +730,8 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
 
     /* Code 128 of the plate: the widest module up to 0.02 in (GS1 logistics
      * labels allow 0.0195-0.04 in) that keeps 10-module quiet zones. */
-    L->code128 = encode(m, BARCODE_CODE128, insp->plate, &rc);
-    if (!L->code128)
+    if ((rc = lay_plate_code(m, L, insp->plate, D(m, 70), D(m, 160))) != 0)
         return rc;
-    int modules = L->code128->width;
-    int module = (int)lround(m->dpi * 0.02);
-    while (module > 1 && (modules + 20) * module > W)
-        module--;
-    if ((modules + 20) * module > W)
-        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label",
-                    insp->plate);
-    struct item *bc = lay_add(L, IT_CODE128);
-    bc->module = module;
-    bc->w = modules * module;
-    bc->h = D(m, 160);
-    bc->x = (W - bc->w) / 2;
-    bc->y = D(m, 70);
-    bc->text = lay_store(L, insp->plate, strlen(insp->plate));
     lay_line(m, L, x0, D(m, 238), cw, F_PLATE, 'C', insp->plate);
     lay_fill(L, x0, D(m, 296), cw, D(m, 3));
 
@@ -807,55 +812,12 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
               *insp->description ? insp->description : "-");
 
     /* Flags, white on black, only when set. */
-    const char *flags[4];
-    int nflags = 0;
-    if (insp->late)
-        flags[nflags++] = "LATE";
-    if (insp->mismatch)
-        flags[nflags++] = "MISMATCH";
-    if (insp->blind)
-        flags[nflags++] = "BLIND";
-    /* Chosen for a blind re-grade: another grader scans this plate. */
-    if (insp->calibration_due)
-        flags[nflags++] = "RE-GRADE";
-    int fx = x0, fy = D(m, 1132), fh = D(m, 50);
-    for (int i = 0; i < nflags; i++) {
-        int w = text_width(m, F_VALUE, flags[i]) + D(m, 32);
-        lay_fill(L, fx, fy, w, fh);
-        lay_line(m, L, fx, fy + (fh - m->font_px[F_VALUE]) / 2 + D(m, 3), w, F_VALUE, 'C',
-                 flags[i])
-            ->reverse = true;
-        fx += w + D(m, 14);
-    }
+    static const struct flag_style flags_4x6 = {.h = 50, .font = F_VALUE, .pad = 32, .gap = 14,
+                                                .dy = 3};
+    lay_flags(m, L, insp, x0, D(m, 1132), &flags_4x6, W - M);
 
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
-    return 0;
-}
-
-/* The plate's Code 128, centred at y, h high, with the widest module up to
- * 0.02 in that keeps 10-module quiet zones (as the 4x6 label). 0 or rc. */
-static int lay_plate_code(struct label_maker *m, struct layout *L, const char *plate, int y,
-                          int h)
-{
-    int rc;
-    const int W = m->width;
-    L->code128 = encode(m, BARCODE_CODE128, plate, &rc);
-    if (!L->code128)
-        return rc;
-    int modules = L->code128->width;
-    int module = (int)lround(m->dpi * 0.02);
-    while (module > 1 && (modules + 20) * module > W)
-        module--;
-    if ((modules + 20) * module > W)
-        return fail(m, -EINVAL, "E607: plate %s is too long for a Code 128 on this label", plate);
-    struct item *bc = lay_add(L, IT_CODE128);
-    bc->module = module;
-    bc->w = modules * module;
-    bc->h = h;
-    bc->x = (W - bc->w) / 2;
-    bc->y = y;
-    bc->text = lay_store(L, plate, strlen(plate));
     return 0;
 }
 
@@ -885,35 +847,6 @@ static int lay_payload_qr(struct label_maker *m, struct layout *L, const struct 
     qr->text = lay_store(L, payload, (size_t)n);
     *out = qr;
     return 0;
-}
-
-/* White-on-black flags LATE / MISMATCH / BLIND from x rightwards at y, h
- * high, in font f, up to max_x; when the words do not fit, their initials
- * (L, M, B). Returns the x after the last. */
-static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
-                     int x, int y, int h, int f, int max_x)
-{
-    const char *flags[3], *initials[3];
-    int nflags = 0;
-    if (insp->late)
-        flags[nflags] = "LATE", initials[nflags++] = "L";
-    if (insp->mismatch)
-        flags[nflags] = "MISMATCH", initials[nflags++] = "M";
-    if (insp->blind)
-        flags[nflags] = "BLIND", initials[nflags++] = "B";
-    int total = 0;
-    for (int i = 0; i < nflags; i++)
-        total += text_width(m, f, flags[i]) + D(m, 20) + D(m, 10);
-    if (x + total > max_x)
-        memcpy(flags, initials, sizeof flags);
-    for (int i = 0; i < nflags; i++) {
-        int w = text_width(m, f, flags[i]) + D(m, 20);
-        lay_fill(L, x, y, w, h);
-        lay_line(m, L, x, y + (h - m->font_px[f]) / 2 + D(m, 2), w, f, 'C', flags[i])->reverse =
-            true;
-        x += w + D(m, 10);
-    }
-    return x;
 }
 
 /*
@@ -997,7 +930,9 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
              *insp->sku ? insp->sku : "-", insp->category);
     lay_line(m, L, x0, D(m, 500), cw, F_BODY, 'L', buf);
     lay_fill(L, x0, D(m, 536), cw, D(m, 2));
-    int fx = lay_flags(m, L, insp, x0, D(m, 544), D(m, 40), F_BODY, W - M);
+    static const struct flag_style flags_4x3 = {.h = 40, .font = F_BODY, .pad = 20, .gap = 10,
+                                                .dy = 2};
+    int fx = lay_flags(m, L, insp, x0, D(m, 544), &flags_4x3, W - M);
     int desc_x = fx > x0 ? fx + D(m, 4) : x0;
     lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L',
              *insp->description ? insp->description : "-");
@@ -1055,7 +990,9 @@ static int layout_2x1(struct label_maker *m, const struct inspection *insp, stru
     if (sgw > tw)
         sgw = tw;
     lay_line(m, L, tx, gy + D(m, 36), sgw, F_VALUE, 'L', buf);
-    lay_flags(m, L, insp, tx + sgw + D(m, 8), gy + D(m, 36), D(m, 30), F_CAPTION, W - M);
+    static const struct flag_style flags_2x1 = {.h = 30, .font = F_CAPTION, .pad = 20,
+                                                .gap = 10, .dy = 2};
+    lay_flags(m, L, insp, tx + sgw + D(m, 8), gy + D(m, 36), &flags_2x1, W - M);
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
     return 0;
@@ -1108,59 +1045,6 @@ static inline unsigned coverage(const SDL_Surface *s, int x, int y)
 }
 
 /* ------------------------------------------------------------------- ZPL */
-
-struct buf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 8192;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p, b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        buf_add(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    buf_add(b, big, (size_t)n);
-    free(big);
-}
 
 /* A repeat count in ZPL's ASCII compression (ZPL II Programming Guide, ~DG
  * "data compression scheme"): G..Y are 1..19, g..z are 20..400; they add. */
@@ -1336,15 +1220,15 @@ int label_zpl(struct label_maker *m, const struct inspection *insp, char **zpl, 
     m->err[0] = 0;
     int rc = layout_label(m, insp, &m->lay);
     struct buf b = {0};
+    if (rc == 0 && buf_reserve(&b, 8192) != 0)
+        rc = fail(m, -ENOMEM, "E617: out of memory for the ZPL");
     if (rc == 0)
         rc = zpl_write(m, &m->lay, &b);
     if (rc) {
-        free(b.p);
+        buf_free(&b);
         return rc;
     }
-    *zpl = b.p;
-    if (len)
-        *len = b.len;
+    *zpl = buf_take(&b, len);
     return 0;
 }
 
@@ -1485,7 +1369,7 @@ int label_png(struct label_maker *m, const struct inspection *insp, const char *
     return rc;
 }
 
-/* An SDL_RWops that appends to a struct buf: IMG_SavePNG_RW into memory. */
+/* An SDL_RWops that appends to a struct buf (buf.h): IMG_SavePNG_RW into memory. */
 static size_t mem_write(SDL_RWops *rw, const void *p, size_t size, size_t num)
 {
     struct buf *b = rw->hidden.unknown.data1;
@@ -1535,12 +1419,11 @@ int label_png_mem(struct label_maker *m, const struct inspection *insp, void **p
         }
     }
     if (rc) {
-        free(b.p);
+        buf_free(&b);
         copy_err(err, errlen, m->err);
         return rc;
     }
-    *png = b.p;
-    *len = b.len;
+    *png = buf_take(&b, len);
     return 0;
 }
 

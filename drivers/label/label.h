@@ -12,7 +12,10 @@
  * the plate in text under it; the overall grade very large in a black box
  * beside the three sub-grades; the disposition in words; defect codes, RMA,
  * SKU, category beside the QR code; the description (any script); the flags
- * LATE / MISMATCH / BLIND when set.
+ * LATE / MISMATCH / BLIND / RE-GRADE when set (RE-GRADE: the item is chosen
+ * for a blind re-grade by another grader). Every size draws the same flags
+ * with the same code, as words, or as initials (L, M, B, R) where the words
+ * do not fit.
  *
  * Text too long for its box is shortened visibly with "…" (U+2026), never
  * drawn past the box in the PNG. Widths are measured with the TTF font the
@@ -91,7 +94,21 @@ struct label_spec {
     const char *font_path; /* TTF/TTC with CJK glyphs; NULL = LABEL_FONT_DEFAULT */
 };
 
+/* The label as the station's configuration asks for it ([printer] size and
+ * dpi, [station] font): the label module's own options, filled by the
+ * application from its configuration. Empty fields take the defaults. */
+struct label_opts {
+    char size[8];        /* "4x6", "4x3", "2x1"; "" = 4x6 */
+    int dpi;             /* 203 or 300; 0 = 203 */
+    char font_path[512]; /* TTF/TTC with CJK glyphs; "" = LABEL_FONT_DEFAULT */
+};
+
 struct label_maker;
+
+/* Fill `spec` from `opts`, the defaults for its empty fields; spec->font_path
+ * then points into opts. Returns 0, or -EINVAL with "E611: …" in err. */
+int label_spec_from_opts(struct label_spec *spec, const struct label_opts *opts, char *err,
+                         size_t errlen);
 
 /* Fill `spec` from a size text "WxH" in inches ("4x6", "4x3", "2x1") and a dpi;
  * font_path is stored as given (may be NULL). Returns 0, or -EINVAL with

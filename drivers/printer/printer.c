@@ -73,8 +73,7 @@ int printer_open_timeout(const struct printer_opts *cfg, const char *data_dir, i
     if (timeout_ms <= 0)
         timeout_ms = PRINTER_TIMEOUT_MS;
     struct label_spec spec;
-    int rc = label_spec_parse(&spec, cfg->size[0] ? cfg->size : "4x6",
-                              cfg->dpi > 0 ? cfg->dpi : 203, NULL, err, errlen);
+    int rc = label_spec_from_opts(&spec, &cfg->label, err, errlen);
     if (rc)
         return rc;
     struct printer *p = calloc(1, sizeof *p);

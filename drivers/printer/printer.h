@@ -49,15 +49,16 @@
 #include <stddef.h>
 
 #include "inspection.h"
+#include "label.h"
 
-/* The printer, as the [printer] section of the configuration says. */
+/* The printer: where its labels go ([printer] type, address, device, queue)
+ * and what they look like (label.h: [printer] size and dpi, [station] font). */
 struct printer_opts {
     char type[16];     /* zpl-tcp | zpl-usb | cups | folder */
     char address[256]; /* host:port for zpl-tcp */
     char device[256];  /* VID:PID or path for zpl-usb */
     char queue[64];    /* CUPS queue */
-    char size[8];      /* 4x6 | 4x3 | 2x1 */
-    int dpi;           /* 203 | 300 */
+    struct label_opts label;
 };
 
 /* ---------------------------------------------------------------- station */
@@ -82,12 +83,13 @@ struct printer_status {
 #define PRINTER_TIMEOUT_MS 10000
 
 /*
- * Open the station's printer from its [printer] config: cfg->type ("folder"
- * into <data_dir>/labels, made when missing; "zpl-tcp" to cfg->address;
- * "zpl-usb" to cfg->device; "cups" to cfg->queue), cfg->size ("4x6",
- * "" = 4x6) and cfg->dpi (0 = 203). Does not need the printer to be there.
- * Returns 0 and *out, or a negative errno code with "E6NN: …" in err (E602
- * for a size without a layout yet, E643 for an unknown type).
+ * Open the station's printer: cfg->type ("folder" into <data_dir>/labels,
+ * made when missing; "zpl-tcp" to cfg->address; "zpl-usb" to cfg->device;
+ * "cups" to cfg->queue) and its labels as cfg->label says (size "" = 4x6,
+ * dpi 0 = 203, font "" = LABEL_FONT_DEFAULT). Does not need the printer to
+ * be there. Returns 0 and *out, or a negative errno code with "E6NN: …" in
+ * err (E602 for a size without a layout yet, E600 for a font that cannot be
+ * opened, E643 for an unknown type).
  */
 int printer_open(const struct printer_opts *cfg, const char *data_dir, struct printer **out,
                  char *err, size_t errlen);

@@ -1,16 +1,17 @@
 /*
  * prn_folder.c — the folder printer: each label as files in a folder.
  *
- * <dir>/<name>.png and <dir>/<name>.zpl, written atomically: a temporary
- * file ".<name>.<ext>.XXXXXX" in the same folder (so rename stays on one
- * file system), write, fsync, rename over the final name, then fsync the
- * folder so the rename itself survives a power cut. Temporary names start
- * with "." so `ls *.png` never shows them; a failed send removes its own.
+ * <dir>/<name>.png and <dir>/<name>.zpl, each written atomically
+ * (atomic_file.h): a temporary ".tmp-<name>.<ext>.XXXXXX" in the same folder,
+ * fsync'ed, renamed over the final name, then the folder fsync'ed so the
+ * rename itself survives a power cut. Temporary names start with "." so
+ * `ls *.png` never shows them; a failed send removes its own.
  */
 #include "printer.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,69 +46,26 @@ static int make_dirs(const char *dir)
     return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+/* The folder printer's ids for the steps of an atomic write. */
+static const struct atomic_file_ids put_ids = {{
+    [ATOMIC_FILE_CREATE] = "E632",
+    [ATOMIC_FILE_WRITE] = "E633",
+    [ATOMIC_FILE_SYNC] = "E634",
+    [ATOMIC_FILE_CLOSE] = "E635",
+    [ATOMIC_FILE_RENAME] = "E636",
+    [ATOMIC_FILE_SYNC_DIR] = "E637",
+}};
 
-/* Write data to <dir>/<name>.<ext> through a temporary file. */
+/* Write data to <dir>/<name>.<ext>, atomically. */
 static int put_file(const struct prn_folder *f, const char *name, const char *ext,
                     const void *data, size_t len, char *err, size_t errlen)
 {
-    char tmp[PATH_MAX], final[PATH_MAX];
-    if (snprintf(final, sizeof final, "%s/%s.%s", f->dir, name, ext) >= (int)sizeof final ||
-        snprintf(tmp, sizeof tmp, "%s/.%s.%s.XXXXXX", f->dir, name, ext) >= (int)sizeof tmp) {
+    char final[PATH_MAX];
+    if (snprintf(final, sizeof final, "%s/%s.%s", f->dir, name, ext) >= (int)sizeof final - 16) {
         snprintf(err, errlen, "E639: job name %.60s makes too long a path", name);
         return -ENAMETOOLONG;
     }
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        int rc = -errno;
-        snprintf(err, errlen, "E632: cannot create a file in %s: %s", f->dir, strerror(-rc));
-        return rc;
-    }
-    int rc = write_all(fd, data, len);
-    if (rc) {
-        snprintf(err, errlen, "E633: cannot write %s: %s", final, strerror(-rc));
-    } else if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-        rc = -errno;
-        snprintf(err, errlen, "E634: cannot fsync %s: %s", final, strerror(-rc));
-    }
-    if (close(fd) != 0 && rc == 0) {
-        rc = -errno;
-        snprintf(err, errlen, "E635: cannot close %s: %s", final, strerror(-rc));
-    }
-    if (rc == 0 && rename(tmp, final) != 0) {
-        rc = -errno;
-        snprintf(err, errlen, "E636: cannot rename a label into %s: %s", final, strerror(-rc));
-    }
-    if (rc)
-        unlink(tmp);
-    return rc;
-}
-
-static int sync_dir(const char *dir, char *err, size_t errlen)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = 0;
-    if (fd < 0 || fsync(fd) != 0)
-        rc = -errno;
-    if (fd >= 0)
-        close(fd);
-    if (rc)
-        snprintf(err, errlen, "E637: cannot fsync %s: %s", dir, strerror(-rc));
-    return rc;
+    return atomic_file_put(final, data, len, &put_ids, err, errlen);
 }
 
 static int folder_send(struct prn *t, const struct prn_job *job, char *err, size_t errlen)
@@ -131,8 +89,6 @@ static int folder_send(struct prn *t, const struct prn_job *job, char *err, size
         rc = put_file(f, job->name, "png", job->png, job->png_len, err, errlen);
     if (rc == 0 && job->zpl)
         rc = put_file(f, job->name, "zpl", job->zpl, job->zpl_len, err, errlen);
-    if (rc == 0)
-        rc = sync_dir(f->dir, err, errlen);
     return rc;
 }
 

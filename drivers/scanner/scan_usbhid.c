@@ -41,6 +41,7 @@
 #include "scan_kind.h"
 #include "scan_usb.h"
 #include "scanner.h"
+#include "utf8.h"
 
 static void reset(struct hidkeys *k)
 {
@@ -76,23 +77,6 @@ void hidkeys_abort(struct hidkeys *k, const char *id, const char *why, const str
         reject(s, id, msg);
     }
     reset(k);
-}
-
-static size_t utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    out[0] = (char)(0xE0 | (cp >> 12)); /* every layout character is in the BMP */
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
 }
 
 static void end_code(struct hidkeys *k, const struct scan_sink *s)
@@ -137,8 +121,8 @@ void hidkeys_press(struct hidkeys *k, uint8_t usage, uint8_t mods, const struct 
     }
     if (k->overlong)
         return;
-    char tmp[4];
-    size_t n = utf8_put(c, tmp);
+    char tmp[UTF8_MAX];
+    size_t n = utf8_encode(c, tmp);
     if (k->len + n > SCAN_MAX_CODE) {
         k->overlong = true;
         return;

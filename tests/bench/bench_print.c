@@ -48,9 +48,9 @@ int main(void)
     fake_init(&f);
     if (!fake_start(&f))
         return 1;
-    struct printer_opts cfg = {.dpi = 203};
+    struct printer_opts cfg = {.label.dpi = 203};
     snprintf(cfg.type, sizeof cfg.type, "zpl-tcp");
-    snprintf(cfg.size, sizeof cfg.size, "4x6");
+    snprintf(cfg.label.size, sizeof cfg.label.size, "4x6");
     snprintf(cfg.address, sizeof cfg.address, "127.0.0.1:%d", f.port);
     struct printer *p = NULL;
     struct pworker *w = NULL;

@@ -17,7 +17,7 @@ flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iapp/base -Iapp/core -Idrivers/scanner -fs
 # Each scanner kind's file holds its decoder and its device I/O, so a target
 # links the whole scanner driver (the decoders are what it calls).
 usb=$(pkg-config --cflags --libs libusb-1.0 2>/dev/null || echo "-I/usr/include/libusb-1.0 -lusb-1.0")
-srcs="drivers/scanner/*.c app/base/log.c app/base/text.c"
+srcs="drivers/scanner/*.c app/base/log.c app/base/text.c app/base/utf8.c"
 status=0
 for t in hid serial; do
     if ! clang $flags "$here/fuzz_$t.c" $srcs $usb -lpthread -o "$build/fuzz_$t" 2>"$build/fuzz_$t.build.log"; then

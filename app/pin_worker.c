@@ -1,10 +1,11 @@
 /*
- * pin_worker.c — PIN checks off the UI thread (see the header).
+ * pin_worker.c — PIN checks off the UI thread (see the header), on the
+ * station's worker skeleton (worker.h).
  *
  * One mutex guards the request and the answer; the check itself runs with
  * the mutex released. Each request carries a generation: the answer to one
  * that has since been replaced is dropped. The worker owns its store
- * connection: no other thread touches it.
+ * connection (STORE_PIN): no other thread touches it.
  */
 #include "pin_worker.h"
 
@@ -16,18 +17,15 @@
 #include "ports.h"
 #include "station.h"
 #include "store.h"
+#include "worker.h"
 
 struct pinworker {
-    pthread_t thread;
+    struct worker *thread;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
-    void (*notify)(void *ctx);
-    void *ctx;
     struct store *store;
 
     /* the request (guarded) */
-    bool wanted, running;
+    bool wanted;
     unsigned gen; /* of the newest request */
     char badge[64];
     char pin[16];
@@ -38,42 +36,44 @@ struct pinworker {
     struct event answer;
 };
 
-static void *worker_main(void *arg)
+/* One check, when one is asked; else sleep until kicked. */
+static int64_t step(void *ctx, unsigned events)
 {
-    struct pinworker *w = arg;
+    struct pinworker *w = ctx;
+    (void)events;
     pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->stop && !w->wanted)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (w->stop)
-            break;
-        char badge[sizeof w->badge], pin[sizeof w->pin];
-        memcpy(badge, w->badge, sizeof badge);
-        memcpy(pin, w->pin, sizeof pin);
-        explicit_bzero(w->pin, sizeof w->pin);
-        int64_t now = w->now;
-        unsigned gen = w->gen;
-        w->wanted = false;
-        w->running = true;
+    if (!w->wanted) {
         pthread_mutex_unlock(&w->mu);
+        return WORKER_FOREVER;
+    }
+    char badge[sizeof w->badge], pin[sizeof w->pin];
+    memcpy(badge, w->badge, sizeof badge);
+    memcpy(pin, w->pin, sizeof pin);
+    explicit_bzero(w->pin, sizeof w->pin);
+    int64_t now = w->now;
+    unsigned gen = w->gen;
+    w->wanted = false;
+    pthread_mutex_unlock(&w->mu);
 
-        struct event ev = ports_check_pin(w->store, badge, pin, now);
-        explicit_bzero(pin, sizeof pin);
+    struct event ev = ports_check_pin(w->store, badge, pin, now);
+    explicit_bzero(pin, sizeof pin);
 
-        pthread_mutex_lock(&w->mu);
-        if (gen == w->gen) { /* else a newer question waits: this answer is stale */
-            w->answer = ev;
-            w->ready = true;
-        }
-        w->running = false;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        if (w->notify)
-            w->notify(w->ctx);
-        pthread_mutex_lock(&w->mu);
+    pthread_mutex_lock(&w->mu);
+    if (gen == w->gen) { /* else a newer question waits: this answer is stale */
+        w->answer = ev;
+        w->ready = true;
     }
     pthread_mutex_unlock(&w->mu);
-    return NULL;
+    worker_wake(w->thread);
+    return 0; /* look again: a newer question may have come meanwhile */
+}
+
+static void pinworker_free(struct pinworker *w)
+{
+    store_close(w->store);
+    pthread_mutex_destroy(&w->mu);
+    explicit_bzero(w->pin, sizeof w->pin);
+    free(w);
 }
 
 int pinworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
@@ -85,22 +85,18 @@ int pinworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
         snprintf(err, errlen, "E941: out of memory");
         return -1;
     }
+    pthread_mutex_init(&w->mu, NULL);
     char serr[256];
-    if (store_open(db_path, NULL, &w->store, serr, sizeof serr) != 0) {
+    if (store_open_worker(db_path, NULL, STORE_PIN, &w->store, serr, sizeof serr) != 0) {
         snprintf(err, errlen, "E942: the PIN check cannot open the database: %s", serr);
-        free(w);
+        pinworker_free(w);
         return -1;
     }
-    w->notify = notify;
-    w->ctx = ctx;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-        snprintf(err, errlen, "E943: cannot start the PIN check thread");
-        store_close(w->store);
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
-        free(w);
+    struct worker_options opt = {
+        .name = "triage-pin", .step = step, .ctx = w, .wake = notify, .wake_arg = ctx};
+    if (worker_open(&opt, &w->thread, serr, sizeof serr) != 0) {
+        snprintf(err, errlen, "E943: cannot start the PIN check thread: %s", serr);
+        pinworker_free(w);
         return -1;
     }
     *out = w;
@@ -111,16 +107,8 @@ void pinworker_stop(struct pinworker *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    store_close(w->store);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
-    explicit_bzero(w->pin, sizeof w->pin);
-    free(w);
+    worker_close(w->thread);
+    pinworker_free(w);
 }
 
 void pinworker_check(struct pinworker *w, const char *badge, const char *pin, int64_t now)
@@ -132,8 +120,8 @@ void pinworker_check(struct pinworker *w, const char *badge, const char *pin, in
     w->gen++;
     w->wanted = true;
     w->ready = false; /* an answer not taken yet is for an older question */
-    pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
+    worker_kick(w->thread);
 }
 
 bool pinworker_take(struct pinworker *w, struct event *ev)
@@ -152,10 +140,6 @@ bool pinworker_take(struct pinworker *w, struct event *ev)
 
 void pinworker_wait_idle(struct pinworker *w)
 {
-    if (!w)
-        return;
-    pthread_mutex_lock(&w->mu);
-    while (w->wanted || w->running)
-        pthread_cond_wait(&w->cv, &w->mu);
-    pthread_mutex_unlock(&w->mu);
+    if (w)
+        worker_wait_idle(w->thread);
 }

@@ -6,7 +6,7 @@
  * (the check reads the operator, and writes the count of wrong PINs and the
  * attempt's audit row). The main loop hands it the core's FX_CHECK_PIN
  * (pinworker_check); the worker checks (ports_check_pin), calls `notify`
- * (ui_wakeup) from its thread, and the main loop takes the answer
+ * (ui_wake) from its thread, and the main loop takes the answer
  * (pinworker_take) and gives it to the core as EV_LOGIN_RESULT.
  *
  * The PIN is copied in and wiped as soon as it was checked.

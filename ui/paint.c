@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "i18n.h"
 #include "theme.h"
+#include "utf8.h"
 
 static void text_in(struct draw *d, const struct lay_item *it, int x, int y, int w, int h)
 {
@@ -141,18 +142,13 @@ static void paint_field(struct draw *d, const struct lay_item *it)
         int room = w - 64;
         if (tw > room) {
             /* The shortest tail that fits, by bisection over character starts. */
-            int lo = 0, hi = (int)strlen(it->text);
+            size_t len = strlen(it->text);
+            int lo = 0, hi = (int)len;
             while (lo < hi) {
-                int mid = (lo + hi) / 2;
-                while (mid > lo && ((unsigned char)it->text[mid] & 0xC0) == 0x80)
-                    mid--;
-                if (mid == lo && lo != (lo + hi) / 2)
-                    mid = lo;
+                /* lo is always a character start, so the cut stays at or after it. */
+                int mid = (int)utf8_cut(it->text, (size_t)(lo + hi) / 2);
                 if (draw_text_width(d, it->text + mid, it->size, it->bold) > room - 40) {
-                    int next = mid + 1;
-                    while (it->text[next] && ((unsigned char)it->text[next] & 0xC0) == 0x80)
-                        next++;
-                    lo = next;
+                    lo = (int)utf8_next(it->text, len, (size_t)mid);
                 } else {
                     hi = mid;
                 }

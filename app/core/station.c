@@ -10,6 +10,7 @@
  * every time.
  */
 #include "station_int.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -102,11 +103,8 @@ void station_set_trace(struct station *st,
 __attribute__((noinline)) void station_copy(char *dst, size_t cap, const char *src)
 {
     size_t n = src ? strnlen(src, cap) : 0;
-    if (n == cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--; /* src[n] would start the cut: back off to a lead byte */
-    }
+    if (n == cap)
+        n = utf8_cut(src, cap - 1); /* never half a character */
     if (n)
         memcpy(dst, src, n);
     dst[n] = 0;
@@ -174,11 +172,7 @@ static void append_input(struct station *st, const char *text, size_t len)
 /* Remove the last UTF-8 character. */
 static void backspace_input(struct station *st)
 {
-    while (st->input_len > 0) {
-        unsigned char c = (unsigned char)st->input[--st->input_len];
-        if ((c & 0xC0) != 0x80)
-            break;
-    }
+    st->input_len = utf8_prev(st->input, st->input_len);
     st->input[st->input_len] = 0;
 }
 

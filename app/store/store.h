@@ -28,6 +28,8 @@
  *                inspections, moves jobs through print_jobs (printq.h).
  *   STORE_STATS  the statistics worker thread (app/stats_worker.c): reads
  *                only, in one snapshot per report (stats_query.h).
+ *   STORE_PIN    the PIN worker thread (app/pin_worker.c): reads operators,
+ *                writes their count of wrong PINs and the login audit rows.
  *   STORE_SYNC   the sync worker thread, or `triage sync --once` on the main
  *                thread (sync/sync.c): reads the outbox, writes sync_state
  *                (outbox.h), pulled manifest rows and their audit lines.
@@ -48,7 +50,7 @@
 struct store;
 
 /* Which thread a connection serves (see above). */
-enum store_conn { STORE_MAIN, STORE_PRINT, STORE_STATS, STORE_SYNC };
+enum store_conn { STORE_MAIN, STORE_PRINT, STORE_STATS, STORE_PIN, STORE_SYNC };
 
 /*
  * Open the main connection (STORE_MAIN) on the database at `path`, creating
@@ -61,8 +63,8 @@ int store_open(const char *path, const char *station, struct store **out, char *
                size_t errlen);
 
 /*
- * Open a worker's connection (conn is STORE_PRINT, STORE_STATS or
- * STORE_SYNC) on the database at `path`, which must exist: it is never
+ * Open a worker's connection (conn is STORE_PRINT, STORE_STATS, STORE_PIN
+ * or STORE_SYNC) on the database at `path`, which must exist: it is never
  * created here (E200), but migrated when it is older than this program.
  * `station` as for store_open; NULL keeps the recorded id. Returns 0 and
  * *out, or -1 with "E2xx: …" in err.

@@ -50,7 +50,7 @@ PKG_store   := $(PKG_core) sqlite3 libsodium
 PKG_drivers := $(PKG_core) libusb-1.0 sdl2 SDL2_ttf SDL2_image
 PKG_ui      := $(PKG_core) sdl2 SDL2_ttf SDL2_image
 PKG_sync    := $(PKG_store) libpq
-PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih)
+PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih libsystemd)
 
 LIBS_base    := -lpthread
 LIBS_core    := $(call pc,libs,$(PKG_core)) -lm $(LIBS_base)

@@ -26,6 +26,7 @@
 #include "printq.h"
 #include "scanner.h"
 #include "script.h"
+#include "service.h"
 #include "station.h"
 #include "stats_worker.h"
 #include "store.h"
@@ -311,6 +312,7 @@ static int run_interactive(struct app *app)
 {
     bool quit = false;
     while (!quit) {
+        service_alive();
         app->now = station_now(app);
         tick(app);
         if (app->dirty)
@@ -321,6 +323,7 @@ static int run_interactive(struct app *app)
             int64_t ms = deadline - app->now;
             timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         }
+        timeout = service_wait_ms(timeout);
         quit = pump_ui(app, timeout);
         if (sworker_poll(app->stats))
             app->dirty = true;
@@ -404,6 +407,7 @@ static int run_script(struct app *app)
     int lineno = 0, status = 0;
     bool done = false;
     while (!done && fgets(line, sizeof line, f)) {
+        service_alive();
         lineno++;
         struct script_cmd cmd;
         char err[256];
@@ -504,6 +508,7 @@ int run_station(const struct run_options *opt)
     char path[1024], err[512];
     int status = 1;
 
+    service_open();
     if (mkdir(opt->data_dir, 0755) != 0 && errno != EEXIST) {
         log_error("E930", "cannot create data folder %s: %s", opt->data_dir, strerror(errno));
         return 1;
@@ -579,8 +584,10 @@ int run_station(const struct run_options *opt)
     render(&app);
     log_info("I200", "ready: station %s, rules %s, video %s", opt->cfg->station_id,
              opt->rules->version, ui_driver(app.ui));
+    service_ready("ready");
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
+    service_stopping();
     sync_stop(app.sync);
     sworker_stop(app.stats);
     scanners_close(app.scanners);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup_worker.h"
 #include "log.h"
 #include "ports.h"
 #include "print_worker.h"
@@ -47,6 +48,7 @@ struct app {
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
+    struct bworker *backup;    /* daily backup thread (backup_worker.h); NULL when off */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
@@ -566,6 +568,11 @@ int run_station(const struct run_options *opt)
             goto out;
         }
     }
+    /* Daily backups on a thread of their own; a script only when the configuration
+     * names a folder. */
+    if ((!app.script_mode || opt->cfg->backup.dir[0]) &&
+        bworker_start(path, opt->data_dir, &opt->cfg->backup, &app.backup, err, sizeof err) != 0)
+        log_error("E892", "the station runs without daily backups: %s", err);
     struct station_settings ss = {
         .station_id = opt->cfg->station_id,
         .idle_logout_min = opt->cfg->idle_logout_min,
@@ -588,6 +595,7 @@ int run_station(const struct run_options *opt)
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
     service_stopping();
+    bworker_stop(app.backup);
     sync_stop(app.sync);
     sworker_stop(app.stats);
     scanners_close(app.scanners);

@@ -8,7 +8,7 @@
  *      mid-grading.
  *   2. The restore procedure of README.md ("Backup and restore"), step by step, into a
  *      new data folder: selfcheck's database line is ok, the restored station exports
- *      what the copy held, then grades on from the next seq.
+ *      what the copy held and syncs, then grades on from the next seq.
  *   3. Refusals: an existing FILE (E250, untouched), FILE.tmp present (E253), no
  *      database (E251, none made).
  *   4. Daily backups: file names, pruning by days kept (other files untouched), the
@@ -207,6 +207,9 @@ static void grade_while_backing_up(void)
     CHECK_INT(harness_sh(cmd, NULL, &out, NULL), 0);
     CHECK_INT(out ? atoll(out) : -1, in_copy);
     free(out);
+
+    snprintf(cmd, sizeof cmd, "'%s' --data '%s' sync --once", harness_triage(), data);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
 
     /* The restored station opens, grades one more, and numbers it next. */
     write_script(script, 1);

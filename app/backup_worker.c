@@ -22,7 +22,6 @@
 #include "backup.h"
 #include "log.h"
 
-#define FIRST_PASS_MS 3000          /* after start: the station's own start comes first */
 #define RETRY_MS (15 * 60 * 1000)   /* after a failed copy */
 #define MAX_SLEEP_MS (60 * 60 * 1000)
 
@@ -104,7 +103,7 @@ static int64_t next_sleep_ms(const struct backup_opts *opts, int64_t wall_ms, in
 static void *thread_main(void *arg)
 {
     struct bworker *w = arg;
-    int64_t sleep_ms = FIRST_PASS_MS;
+    int64_t sleep_ms = (int64_t)w->opts.after_start_s * 1000;
     pthread_mutex_lock(&w->mu);
     for (;;) {
         struct timespec ts;

@@ -6,7 +6,8 @@
  * and removes the daily copies older than keep_days days. The UI never waits for it;
  * grading and saving go on during the copy (WAL). A day whose copy exists is done; a
  * failed copy is tried again 15 minutes later. A station that was off at that hour
- * takes the day's copy a few seconds after it starts.
+ * takes the day's copy after_start_s seconds after it starts (the start, and a
+ * station idling right after it, come first).
  *
  * Log: I890 a copy taken, I891 old copies removed, W890 a cut-off copy's .tmp removed,
  * W891 the folder cannot be pruned, E890 a copy failed (the cause follows), E891 the
@@ -23,6 +24,7 @@ struct backup_opts {
     char dir[512]; /* where the daily copies go; "" = DATA/backups */
     int keep_days; /* daily copies kept, today's included; 0 = no daily backups */
     int hour;      /* local hour (0–23) from which the day's copy is taken */
+    int after_start_s; /* the first look this long after the start; default 60 */
 };
 
 struct bworker;

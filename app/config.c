@@ -56,6 +56,7 @@ void config_defaults(struct config *cfg)
     cfg->sync.interval_s = 60;
     cfg->backup.keep_days = 7;
     cfg->backup.hour = 0;
+    cfg->backup.after_start_s = 60;
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -194,6 +195,7 @@ static const struct key_spec backup_keys[] = {
     {"dir", TEXT(struct backup_opts, dir)},
     {"keep_days", INT(struct backup_opts, keep_days, 0, 3650)},
     {"hour", INT(struct backup_opts, hour, 0, 23)},
+    {"after_start_s", INT(struct backup_opts, after_start_s, 0, 86400)},
     {NULL},
 };
 

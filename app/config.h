@@ -11,7 +11,7 @@
  *   [printer]  type, address, device, queue, size, dpi
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
  *              sslrootcert, sslcert, sslkey
- *   [backup]   dir, keep_days, hour
+ *   [backup]   dir, keep_days, hour, after_start_s
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H

@@ -351,6 +351,7 @@ static void daily(void)
     config_defaults(&cfg);
     CHECK_INT(cfg.backup.keep_days, 7);
     CHECK_INT(cfg.backup.hour, 0);
+    CHECK_INT(cfg.backup.after_start_s, 60);
     CHECK_STR(cfg.backup.dir, "");
     CHECK_INT(config_load_string("[backup]\ndir = /srv/copies\nkeep_days = 30\nhour = 13\n",
                                  "t.conf", &cfg, err, sizeof err),
@@ -369,7 +370,8 @@ static void daily(void)
     snprintf(conf, sizeof conf, "%s/daily.conf", tmp);
     snprintf(bk, sizeof bk, "%s/station-backups", tmp);
     char text[1200];
-    snprintf(text, sizeof text, "[backup]\ndir = %s\nkeep_days = 2\nhour = 0\n", bk);
+    snprintf(text, sizeof text, "[backup]\ndir = %s\nkeep_days = 2\nhour = 0\nafter_start_s = 1\n",
+             bk);
     harness_write_file(conf, text);
     mkdir(bk, 0700);
     snprintf(path, sizeof path, "%s/triage-2000-01-01.db", bk);

@@ -135,9 +135,12 @@ int main(void)
                      "/var/lib/triage exists: not touched");
 
     /* make deb: the package's path is the last line. */
-    char *out = NULL;
-    int rc = harness_sh("env -u MAKELEVEL make --no-print-directory -s deb 2>&1 | tail -n 1",
-                        NULL, &out, NULL);
+    char *out = NULL, make[700];
+    const char *build = getenv("BUILD");
+    snprintf(make, sizeof make,
+             "env -u MAKELEVEL make --no-print-directory -s deb BUILD='%s' 2>&1 | tail -n 1",
+             build ? build : "build");
+    int rc = harness_sh(make, NULL, &out, NULL);
     char deb[600] = "";
     if (out)
         sscanf(out, "%599s", deb);

@@ -6,7 +6,9 @@
 #   make check   the tests again under AddressSanitizer + UBSan
 #   make bench   speed figures: lines "bench <name> <value> <unit>"
 #   make fuzz    libFuzzer targets, a short run each (clang)
-#   make install the binary, udev rules and systemd unit under $(PREFIX)
+#   make install the station as a service: binary, systemd unit, user, udev rules, config
+#                (PREFIX=/usr/local, DESTDIR=)
+#   make deb     the same as a Debian package in $(BUILD)/
 
 CC      ?= cc
 BUILD   ?= build
@@ -50,7 +52,7 @@ PKG_store   := $(PKG_core) sqlite3 libsodium
 PKG_drivers := $(PKG_core) libusb-1.0 sdl2 SDL2_ttf SDL2_image
 PKG_ui      := $(PKG_core) sdl2 SDL2_ttf SDL2_image
 PKG_sync    := $(PKG_core) libsodium libpq
-PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih)
+PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih libsystemd)
 
 LIBS_base    := -lpthread
 LIBS_core    := $(call pc,libs,$(PKG_core)) -lm $(LIBS_base)
@@ -81,7 +83,7 @@ TEST_HELPER_OBJ := $(BUILD)/tests/harness.o
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test check bench fuzz install deps deps-test clean format layers
+.PHONY: all run test check bench fuzz install deb deps deps-test clean format layers
 
 # Keep object files of tests: they are not throwaway intermediates.
 .SECONDARY:
@@ -169,13 +171,38 @@ bench: deps-test $(BUILD)/triage $(BENCH_BIN)
 fuzz: deps-test
 	@sh tests/fuzz/run.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the station ready to run as a service.
+# Directories that systemd and udev search under the prefix (PREFIX/lib/…); the
+# configuration is installed only when absent, never over an edited one. Without DESTDIR
+# (the live system) it then creates the triage user and /var/lib/triage and tells systemd
+# and udev (packaging/postinst).
 install: all
 	install -D -m 0755 $(BUILD)/triage $(DESTDIR)$(PREFIX)/bin/triage
-	install -D -m 0644 packaging/70-triage-scanners.rules $(DESTDIR)/etc/udev/rules.d/70-triage-scanners.rules
-	install -D -m 0644 packaging/71-triage-printers.rules $(DESTDIR)/etc/udev/rules.d/71-triage-printers.rules
-	install -d $(DESTDIR)/etc/systemd/system
-	sed 's|/usr/local/bin/triage|$(PREFIX)/bin/triage|' packaging/triage.service > $(DESTDIR)/etc/systemd/system/triage.service
-	install -D -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf.example
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/lib/udev/rules.d \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+	    $(DESTDIR)$(PREFIX)/share/doc/triage $(DESTDIR)/etc/triage
+	sed 's|/usr/local/bin/triage|$(PREFIX)/bin/triage|' packaging/triage.service \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/triage.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/triage.service
+	install -m 0644 packaging/70-triage-scanners.rules packaging/71-triage-printers.rules \
+	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	install -m 0644 packaging/triage.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/triage.conf
+	install -m 0644 packaging/triage.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/triage.conf
+	install -m 0644 README.md ERRORS.md $(DESTDIR)$(PREFIX)/share/doc/triage/
+	install -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf.example
+	@if [ -e $(DESTDIR)/etc/triage/triage.conf ]; then \
+	    echo "kept $(DESTDIR)/etc/triage/triage.conf (the new example: triage.conf.example)"; \
+	else \
+	    echo "install -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf"; \
+	    install -m 0644 packaging/triage.conf $(DESTDIR)/etc/triage/triage.conf; \
+	fi
+ifeq ($(DESTDIR),)
+	sh packaging/postinst configure
+endif
+
+# make deb: the same files as a Debian package, $(BUILD)/triage_VERSION_ARCH.deb.
+deb: all
+	@BUILD=$(BUILD) MAKE="$(MAKE)" sh packaging/mkdeb.sh
 
 format:
 	clang-format -i app/*.[ch] app/*/*.[ch] drivers/*/*.[ch] ui/*.[ch] sync/*.[ch] tests/*.[ch]
@@ -183,4 +210,4 @@ format:
 clean:
 	rm -rf build triage
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

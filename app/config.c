@@ -54,6 +54,9 @@ void config_defaults(struct config *cfg)
     cfg->printer.label.dpi = 203;
     cfg->sync.batch_size = 500;
     cfg->sync.interval_s = 60;
+    cfg->backup.keep_days = 7;
+    cfg->backup.hour = 0;
+    cfg->backup.after_start_s = 60;
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -188,6 +191,14 @@ static const struct key_spec sync_keys[] = {
     {NULL},
 };
 
+static const struct key_spec backup_keys[] = {
+    {"dir", TEXT(struct backup_opts, dir)},
+    {"keep_days", INT(struct backup_opts, keep_days, 0, 3650)},
+    {"hour", INT(struct backup_opts, hour, 0, 23)},
+    {"after_start_s", INT(struct backup_opts, after_start_s, 0, 86400)},
+    {NULL},
+};
+
 static bool in_choices(const char *list, const char *value)
 {
     size_t n = strlen(value);
@@ -307,7 +318,8 @@ static int begin_scanner(struct parse *p, const char *name)
 static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
-    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0)
+    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 ||
+        strcmp(name, "sync") == 0 || strcmp(name, "backup") == 0)
         return;
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);
@@ -315,7 +327,7 @@ static void begin_section(struct parse *p, const char *name)
     }
     fail(p, 104,
          "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-         "[sync]",
+         "[sync], [backup]",
          name);
 }
 
@@ -332,6 +344,8 @@ static int handler(void *user, const char *section, const char *key, const char 
         keys = printer_keys, base = &p->cfg.printer;
     else if (strcmp(section, "sync") == 0)
         keys = sync_keys, base = &p->cfg.sync;
+    else if (strcmp(section, "backup") == 0)
+        keys = backup_keys, base = &p->cfg.backup;
     else if (strncmp(section, "scanner.", 8) == 0 && p->scanner)
         keys = scanner_keys, base = p->scanner;
     else

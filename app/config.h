@@ -11,6 +11,7 @@
  *   [printer]  type, address, device, queue, size, dpi
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
  *              sslrootcert, sslcert, sslkey
+ *   [backup]   dir, keep_days, hour, after_start_s
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -18,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backup_worker.h"
 #include "lang.h"
 #include "printer.h"
 #include "scanner.h"
@@ -38,6 +40,7 @@ struct config {
     struct scanner_opts scanners[SCANNERS_MAX];
     struct printer_opts printer;
     struct sync_opts sync;
+    struct backup_opts backup;
 };
 
 /* Fill `cfg` with the built-in defaults. */

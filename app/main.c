@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "codes.h"
 #include "config.h"
 #include "log.h"
@@ -26,6 +27,7 @@
 #include "rules.h"
 #include "run.h"
 #include "script.h"
+#include "selfcheck.h"
 #include "stats_query.h"
 #include "store.h"
 #include "sync.h"
@@ -48,6 +50,11 @@ static const char usage_text[] =
     "       triage sync [--once]        push outcomes, pull manifests\n"
     "       triage parse TEXT           how a scanned code is understood (JSON)\n"
     "       triage rules check FILE     validate a rules file\n"
+    "       triage backup FILE          a consistent copy of the database, taken while the\n"
+    "                                  station runs; never overwrites FILE\n"
+    "       triage selfcheck            display, input, scanners, printer, head office, disk\n"
+    "                                  and database: one line each; exit 1 if the station\n"
+    "                                  lacks something\n"
     "       triage --help | --version\n"
     "\n"
     "Global options come before a subcommand: triage --data /var/lib/triage export\n"
@@ -378,6 +385,33 @@ static int cmd_rules(int argc, char **argv)
     return 0;
 }
 
+/* triage backup FILE: the station's database copied online (app/store/backup.h). */
+static int cmd_backup(struct globals *g, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("backup needs one FILE");
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/triage.db", g->data_dir);
+    struct backup_info info;
+    if (backup_take(path, argv[0], &info, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("backup %s: %lld inspections, %lld KiB, schema %d, quick_check ok\n", argv[0],
+           (long long)info.inspections, (long long)(info.bytes / 1024), info.schema);
+    return 0;
+}
+
+/* triage selfcheck: one line per check (app/selfcheck.h); exit 1 when one failed. */
+static int cmd_selfcheck(struct globals *g, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 0)
+        return usage_error("selfcheck takes no arguments");
+    struct selfcheck_options so = {.data_dir = g->data_dir, .cfg = &g->cfg};
+    return selfcheck_run(&so, stdout) > 0 ? 1 : 0;
+}
+
 /* ---- the station ------------------------------------------------------- */
 
 static int cmd_run(struct globals *g)
@@ -464,5 +498,9 @@ int main(int argc, char **argv)
         return cmd_sync(&g, rest, args);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(rest, args);
+    if (!strcmp(cmd, "backup"))
+        return cmd_backup(&g, rest, args);
+    if (!strcmp(cmd, "selfcheck"))
+        return cmd_selfcheck(&g, rest, args);
     return fail("E900", "unknown command \"%s\" (see triage --help)", cmd);
 }

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup_worker.h"
 #include "log.h"
 #include "pin_worker.h"
 #include "ports.h"
@@ -30,6 +31,7 @@
 #include "printq.h"
 #include "scanner.h"
 #include "script.h"
+#include "service.h"
 #include "station.h"
 #include "stats_worker.h"
 #include "store.h"
@@ -51,6 +53,7 @@ struct app {
     struct pinworker *pins;    /* PIN check thread; started on first use */
     bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
+    struct bworker *backup;    /* daily backup thread (backup_worker.h); NULL when off */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
@@ -339,6 +342,7 @@ static int run_interactive(struct app *app)
 {
     bool quit = false;
     while (!quit) {
+        service_alive();
         app->now = station_now(app);
         tick(app);
         if (app->dirty)
@@ -349,6 +353,7 @@ static int run_interactive(struct app *app)
             int64_t ms = deadline - app->now;
             timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         }
+        timeout = service_wait_ms(timeout);
         quit = pump_ui(app, timeout);
         struct event answer;
         if (pinworker_take(app->pins, &answer))
@@ -435,6 +440,7 @@ static int run_script(struct app *app)
     int lineno = 0, status = 0;
     bool done = false;
     while (!done && fgets(line, sizeof line, f)) {
+        service_alive();
         lineno++;
         struct script_cmd cmd;
         char err[256];
@@ -535,6 +541,7 @@ int run_station(const struct run_options *opt)
     char path[1024], err[512];
     int status = 1;
 
+    service_open();
     if (mkdir(opt->data_dir, 0755) != 0 && errno != EEXIST) {
         log_error("E930", "cannot create data folder %s: %s", opt->data_dir, strerror(errno));
         return 1;
@@ -595,6 +602,11 @@ int run_station(const struct run_options *opt)
             goto out;
         }
     }
+    /* Daily backups on a thread of their own; a script only when the configuration
+     * names a folder. */
+    if ((!app.script_mode || opt->cfg->backup.dir[0]) &&
+        bworker_start(path, opt->data_dir, &opt->cfg->backup, &app.backup, err, sizeof err) != 0)
+        log_error("E892", "the station runs without daily backups: %s", err);
     struct station_settings ss = {
         .station_id = opt->cfg->station_id,
         .idle_logout_min = opt->cfg->idle_logout_min,
@@ -613,8 +625,11 @@ int run_station(const struct run_options *opt)
     render(&app);
     log_info("I200", "ready: station %s, rules %s, video %s", opt->cfg->station_id,
              opt->rules->version, ui_driver(app.ui));
+    service_ready("ready");
     status = app.script_mode ? run_script(&app) : run_interactive(&app);
 out:
+    service_stopping();
+    bworker_stop(app.backup);
     sync_stop(app.sync);
     pinworker_stop(app.pins);
     sworker_stop(app.stats);

@@ -1,0 +1,336 @@
+/*
+ * test_selfcheck.c — `triage selfcheck` on this machine.
+ *
+ *   1. As it is (no display, no /dev/dri, no /dev/input here), a new station with no
+ *      data folder yet: exit 1, one line per check 850–859 each with its id, what this
+ *      machine lacks as E lines, and no data folder or database made.
+ *   2. A folder printer and a spool target, with a database: those lines and the
+ *      database's are ok; the dummy video driver is called what it is, invisible.
+ *   3. What is wrong, said so: a USB scanner not connected, a serial one not there, a
+ *      printer that refuses, a spool folder that cannot be, a damaged database.
+ *   4. Head office on PostgreSQL (a throwaway cluster with TLS): reached without TLS
+ *      required is a warning; verify-full against its CA is ok; a CA that did not sign
+ *      the server's certificate, a wrong password, nobody listening: E856 with the
+ *      sync's own id (E718, E711, E712).
+ * When a triage user exists, root's selfcheck judges access for it: the test's
+ * folders are then given to it.
+ */
+#include <glob.h>
+#include <grp.h>
+#include <pwd.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sync_fixture.h"
+
+static char tmp[512];
+
+/* Give path to the triage user when root's selfcheck would judge for it. */
+static void own(const char *path)
+{
+    struct passwd *pw = geteuid() == 0 ? getpwnam("triage") : NULL;
+    if (pw && chown(path, pw->pw_uid, pw->pw_gid) != 0)
+        fprintf(stderr, "cannot give %s to triage\n", path);
+}
+
+/* Run selfcheck with `conf` over `data`; `env` is put before the command. */
+static int selfcheck(const char *env, const char *conf, const char *data, char **out)
+{
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd,
+             "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s '%s' --config '%s'"
+             " --data '%s' selfcheck",
+             env ? env : "", harness_triage(), conf, data);
+    return harness_sh(cmd, NULL, out, NULL);
+}
+
+/* The line of check `id` (e.g. "855"), copied to buf; "" when none. With several
+ * (scanners), the n-th (0-based). */
+static const char *line_of(const char *out, const char *id, int n, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (const char *p = out; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        if (l > 4 && strncmp(p + 1, id, 3) == 0 && p[4] == ' ' && n-- == 0) {
+            snprintf(buf, len, "%.*s", (int)l, p);
+            break;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return buf;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+#define CHECK_LINE(out, id, prefix)                                                              \
+    do {                                                                                       \
+        char l_[1200];                                                                         \
+        line_of(out, id, 0, l_, sizeof l_);                                                    \
+        if (!CHECK(starts(l_, prefix)))                                                        \
+            fprintf(stderr, "  wanted \"%s…\", got \"%s\"\n", prefix, l_);                     \
+    } while (0)
+
+static bool have_nodes(const char *pattern)
+{
+    glob_t g;
+    bool any = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    globfree(&g);
+    return any;
+}
+
+static void as_is(void)
+{
+    char conf[700], data[700], *out = NULL;
+    snprintf(conf, sizeof conf, "%s/empty.conf", tmp);
+    snprintf(data, sizeof data, "%s/new-station", tmp);
+    harness_write_file(conf, "; defaults: folder printer, spool under the data folder\n");
+    CHECK_INT(selfcheck(NULL, conf, data, &out), 1);
+    printf("%s", out ? out : "");
+
+    /* Every line: an id of the range and what it is about. */
+    regex_t re;
+    regcomp(&re, "^[IWE]85[0-9] (ok )?[^:]+: .+$", REG_EXTENDED | REG_NOSUB);
+    int lines = 0;
+    char *copy = strdup(out ? out : "");
+    for (char *save, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        lines++;
+        if (!CHECK(regexec(&re, l, 0, NULL, 0) == 0))
+            fprintf(stderr, "  not a selfcheck line: %s\n", l);
+    }
+    free(copy);
+    regfree(&re);
+    CHECK_INT(lines, 10);
+    static const char *const ids[] = {"850", "851", "852", "853", "854",
+                                      "855", "856", "857", "858", "859"};
+    char l[1200];
+    for (int i = 0; i < 10; i++)
+        if (!CHECK(line_of(out, ids[i], 0, l, sizeof l)[0] != 0))
+            fprintf(stderr, "  no line for check %s\n", ids[i]);
+
+    /* What this machine lacks. */
+    if (!have_nodes("/dev/dri/card*")) {
+        CHECK_LINE(out, "852", "E852 /dev/dri: no /dev/dri/card*");
+        if (!getenv("DISPLAY") || !*getenv("DISPLAY"))
+            CHECK_LINE(out, "851", "E851 video: no video driver starts");
+    }
+    if (!have_nodes("/dev/input/event*"))
+        CHECK_LINE(out, "853", "E853 input: no /dev/input/event*");
+    CHECK_LINE(out, "854", "I854 ok scanners: none configured");
+    CHECK_LINE(out, "855", "I855 ok printer folder: ");
+    CHECK_LINE(out, "856", "I856 ok head office: spool folder ");
+    CHECK_LINE(out, "857", "W857 data: ");
+    CHECK_LINE(out, "859", "E859 database: ");
+    CHECK(strstr(line_of(out, "859", 0, l, sizeof l), "missing") != NULL);
+    /* nothing made */
+    struct stat st;
+    CHECK(stat(data, &st) != 0);
+    free(out);
+}
+
+static void folder_and_spool(char *data, size_t datalen)
+{
+    char conf[700], spool[700], cmd[2000], text[1500], *out = NULL;
+    snprintf(data, datalen, "%s/station", tmp);
+    snprintf(spool, sizeof spool, "%s/spool", tmp);
+    snprintf(conf, sizeof conf, "%s/station.conf", tmp);
+    mkdir(spool, 0700);
+    own(spool);
+    snprintf(text, sizeof text,
+             "[station]\nid = SH01-S05\n[printer]\ntype = folder\n[sync]\ntarget = spool:%s\n",
+             spool);
+    harness_write_file(conf, text);
+    snprintf(cmd, sizeof cmd,
+             "echo 123456 | '%s' --data '%s' operator add --badge 1 --name A --role admin"
+             " >/dev/null && chmod 700 '%s'",
+             harness_triage(), data, data);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "chown -R triage:triage '%s' 2>/dev/null; true", data);
+    if (geteuid() == 0 && getpwnam("triage"))
+        harness_sh(cmd, NULL, NULL, NULL);
+    int rc = selfcheck(NULL, conf, data, &out);
+    printf("%s", out ? out : "");
+    if (!have_nodes("/dev/dri/card*") || !have_nodes("/dev/input/event*"))
+        CHECK_INT(rc, 1); /* this machine has no screen or input for a station */
+    char want[900];
+    snprintf(want, sizeof want, "I855 ok printer folder: %s/labels (made at the first label)",
+             data);
+    CHECK_LINE(out, "855", want);
+    snprintf(want, sizeof want, "I856 ok head office: spool folder %s writable", spool);
+    CHECK_LINE(out, "856", want);
+    CHECK_LINE(out, "857", "I857 ok data: ");
+    CHECK_LINE(out, "858", "I858 ok disk: ");
+    CHECK_LINE(out, "859", "I859 ok database: ");
+    char l[1200];
+    CHECK(strstr(line_of(out, "859", 0, l, sizeof l), "quick_check ok, schema "));
+    free(out);
+
+    /* The dummy driver draws nothing anyone sees. */
+    selfcheck("SDL_VIDEODRIVER=dummy", conf, data, &out);
+    CHECK_LINE(out, "851", "E851 video: SDL runs dummy: nothing would be seen");
+    free(out);
+}
+
+static void wrong_things(const char *data)
+{
+    char conf[700], text[1500], *out = NULL;
+    snprintf(conf, sizeof conf, "%s/wrong.conf", tmp);
+    snprintf(text, sizeof text,
+             "[scanner.desk]\ntype = usb-hid\ndevice = 05e0:1200\n"
+             "[scanner.gun]\ntype = serial\ndevice = /dev/ttyTRIAGE-NONE\n"
+             "[scanner.front]\ntype = wedge\n"
+             "[printer]\ntype = zpl-tcp\naddress = 127.0.0.1:1\n"
+             "[sync]\ntarget = spool:%s/empty.conf/spool\n",
+             tmp);
+    harness_write_file(conf, text);
+    CHECK_INT(selfcheck(NULL, conf, data, &out), 1);
+    printf("%s", out ? out : "");
+    char l[1200];
+    line_of(out, "854", 0, l, sizeof l);
+    CHECK(starts(l, "E854 scanner desk: usb-hid 05e0:1200: not connected"));
+    line_of(out, "854", 1, l, sizeof l);
+    CHECK(starts(l, "E854 scanner gun: serial /dev/ttyTRIAGE-NONE: not there"));
+    line_of(out, "854", 2, l, sizeof l);
+    CHECK(starts(l, "I854 ok scanner front: keyboard wedge"));
+    CHECK_LINE(out, "855", "E855 printer zpl-tcp: 127.0.0.1:1: ");
+    CHECK(strstr(line_of(out, "855", 0, l, sizeof l), "E652") != NULL);
+    CHECK_LINE(out, "856", "E856 head office: spool folder ");
+    free(out);
+
+    /* A damaged database: reported, not repaired, not replaced. */
+    char broken[700], cmd[2000];
+    snprintf(broken, sizeof broken, "%s/broken", tmp);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -m 700 '%s' && head -c 20000 /dev/urandom > '%s/triage.db'", broken,
+             broken);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
+    own(broken);
+    snprintf(cmd, sizeof cmd, "%s/broken/triage.db", tmp);
+    own(cmd);
+    char *before = harness_read_file(cmd, NULL);
+    CHECK_INT(selfcheck(NULL, conf, broken, &out), 1);
+    CHECK_LINE(out, "859", "E859 database: ");
+    char *after = harness_read_file(cmd, NULL);
+    CHECK(before && after && memcmp(before, after, 20000) == 0);
+    free(before);
+    free(after);
+    free(out);
+}
+
+/* 4. Head office on PostgreSQL, with and without TLS. */
+static void head_office(const char *data)
+{
+    glob_t g;
+    if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) != 0) {
+        printf("test_selfcheck: PostgreSQL not installed: the head-office checks are left out\n");
+        return;
+    }
+    globfree(&g);
+    struct pgc cluster;
+    if (!CHECK_INT(pgc_setup(&cluster), 0))
+        return;
+    PGconn *admin = pgc_admin(&cluster);
+    if (!CHECK(admin != NULL) || !CHECK_INT(pgc_load_schema(admin), 0) ||
+        !CHECK_INT(pgc_add_station(admin, "st_sc", "pw-sc-1", "SH01-S05", "SH01"), 0))
+        return;
+
+    /* A CA, the server's certificate for localhost, another CA. */
+    char ssl[700], cmd[4000];
+    snprintf(ssl, sizeof ssl, "%s/ssl", tmp);
+    snprintf(cmd, sizeof cmd,
+             "set -e; mkdir -p %1$s; cd %1$s;"
+             " openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca"
+             "  -keyout ca.key -out ca.crt 2>/dev/null;"
+             " openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca"
+             "  -keyout other.key -out other.crt 2>/dev/null;"
+             " openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key"
+             "  -out server.csr 2>/dev/null;"
+             " printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext;"
+             " openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2"
+             "  -extfile san.ext -out server.crt 2>/dev/null;"
+             " cp server.crt server.key %2$s/; chmod 600 %2$s/server.key;"
+             " %3$s chown postgres %2$s/server.crt %2$s/server.key",
+             ssl, cluster.dir, cluster.as_postgres ? "" : "true ||");
+    if (!CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0))
+        return;
+    char sql[1200];
+    snprintf(sql, sizeof sql, "ALTER SYSTEM SET ssl_cert_file = '%s/server.crt'", cluster.dir);
+    CHECK_INT(pgc_exec(admin, sql), 0);
+    snprintf(sql, sizeof sql, "ALTER SYSTEM SET ssl_key_file = '%s/server.key'", cluster.dir);
+    CHECK_INT(pgc_exec(admin, sql), 0);
+    CHECK_INT(pgc_exec(admin, "ALTER SYSTEM SET ssl = on"), 0);
+    CHECK(pgc_value(admin, "SELECT pg_reload_conf()::int") == 1);
+    usleep(300000);
+    PQfinish(admin);
+
+    char pass[700], conf[700], text[3000], *out = NULL, l[1200];
+    snprintf(pass, sizeof pass, "%s/pgpass", tmp);
+    harness_write_file(pass, "pw-sc-1\n");
+    chmod(pass, 0600);
+    own(pass);
+    snprintf(conf, sizeof conf, "%s/ho.conf", tmp);
+    struct {
+        const char *sync; /* the [sync] lines after target and credentials */
+        const char *host;
+        const char *want;   /* the line starts so */
+        const char *within; /* and holds this */
+    } cases[] = {
+        {"", "127.0.0.1", "W856 head office: postgresql://st_sc@127.0.0.1:", "TLS is not required"},
+        {"sslmode = verify-full\nsslrootcert = %s/ca.crt\n", "localhost",
+         "I856 ok head office: postgresql://st_sc@localhost:", "reached with TLS (sslmode verify-full)"},
+        {"sslmode = verify-full\nsslrootcert = %s/other.crt\n", "localhost",
+         "E856 head office: postgresql://st_sc@localhost:", "E718"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char extra[800];
+        snprintf(extra, sizeof extra, cases[i].sync, ssl);
+        snprintf(text, sizeof text,
+                 "[station]\nid = SH01-S05\n[sync]\ntarget = postgresql://st_sc@%s:%d/postgres\n"
+                 "credentials = %s\n%s",
+                 cases[i].host, cluster.port, pass, extra);
+        harness_write_file(conf, text);
+        selfcheck(NULL, conf, data, &out);
+        line_of(out, "856", 0, l, sizeof l);
+        if (!CHECK(starts(l, cases[i].want) && strstr(l, cases[i].within)))
+            fprintf(stderr, "  case %zu: %s\n", i, l);
+        free(out);
+    }
+    /* A wrong password; nobody listening. */
+    harness_write_file(pass, "not-the-password\n");
+    snprintf(text, sizeof text,
+             "[sync]\ntarget = postgresql://st_sc@127.0.0.1:%d/postgres\ncredentials = %s\n",
+             cluster.port, pass);
+    harness_write_file(conf, text);
+    selfcheck(NULL, conf, data, &out);
+    CHECK(strstr(line_of(out, "856", 0, l, sizeof l), "E711"));
+    CHECK(starts(l, "E856 "));
+    free(out);
+    snprintf(text, sizeof text,
+             "[sync]\ntarget = postgresql://st_sc@127.0.0.1:%d/postgres\ncredentials = %s\n",
+             free_port(), pass);
+    harness_write_file(conf, text);
+    selfcheck(NULL, conf, data, &out);
+    CHECK(strstr(line_of(out, "856", 0, l, sizeof l), "E712"));
+    CHECK(starts(l, "E856 "));
+    printf("%s\n", l);
+    free(out);
+}
+
+int main(void)
+{
+    snprintf(tmp, sizeof tmp, "%s", harness_tmpdir());
+    own(tmp);
+    char data[700];
+    as_is();
+    folder_and_spool(data, sizeof data);
+    wrong_things(data);
+    head_office(data);
+    return harness_done();
+}

@@ -45,14 +45,20 @@ static const char *value(const char *out, const char *key, char *buf, size_t buf
 
 int main(void)
 {
-    /* The test's folder is not under /tmp: the unit's PrivateTmp= would hide it from
-     * the station. Set before anything makes the folder. */
+    /* The test's folder must be where the unit's sandbox still shows it:
+     * PrivateTmp= hides /tmp and /var/tmp, ProtectHome= /home and /root, and the
+     * tree may be checked out in any of them. /run is none of those (the test
+     * runs as root, see below); else the build folder. Set before anything makes
+     * the folder. */
     const char *build = getenv("BUILD");
     char tests_dir[PATH_MAX], abs[PATH_MAX];
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", build ? build : "build");
     if (!realpath(tests_dir, abs))
         harness_skip("no build/tests folder");
-    setenv("TMPDIR", abs, 1);
+    if (mkdir("/run/triage-tests", 0700) == 0 || access("/run/triage-tests", W_OK) == 0)
+        setenv("TMPDIR", "/run/triage-tests", 1);
+    else
+        setenv("TMPDIR", abs, 1);
     const char *dir = harness_tmpdir();
 
     if (!harness_have("systemctl") || !harness_have("systemd-run") ||

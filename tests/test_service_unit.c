@@ -47,7 +47,7 @@ int main(void)
 {
     /* The test's folder must be where the unit's sandbox still shows it:
      * PrivateTmp= hides /tmp and /var/tmp, ProtectHome= /home and /root, and the
-     * tree may be checked out in any of them. /run is none of those (the test
+     * tree may be checked out in any of them. /var/lib is none of those (the test
      * runs as root, see below); else the build folder. Set before anything makes
      * the folder. */
     const char *build = getenv("BUILD");
@@ -55,8 +55,8 @@ int main(void)
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", build ? build : "build");
     if (!realpath(tests_dir, abs))
         harness_skip("no build/tests folder");
-    if (mkdir("/run/triage-tests", 0700) == 0 || access("/run/triage-tests", W_OK) == 0)
-        setenv("TMPDIR", "/run/triage-tests", 1);
+    if (mkdir("/var/lib/triage-tests", 0700) == 0 || access("/var/lib/triage-tests", W_OK) == 0)
+        setenv("TMPDIR", "/var/lib/triage-tests", 1);
     else
         setenv("TMPDIR", abs, 1);
     const char *dir = harness_tmpdir();

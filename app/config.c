@@ -26,6 +26,7 @@
  *   E118 bad printer type              E119 bad label size
  *   E120 bad printer dpi               E121 bad sync target
  *   E122 bad site id                   E123 out of memory
+ *   E124 bad renderer
  */
 #include "config.h"
 
@@ -54,6 +55,7 @@ void config_defaults(struct config *cfg)
     cfg->printer.dpi = 203;
     cfg->sync.batch_size = 500;
     cfg->sync.interval_s = 60;
+    snprintf(cfg->display.renderer, sizeof cfg->display.renderer, "auto");
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -188,6 +190,11 @@ static const struct key_spec sync_keys[] = {
     {NULL},
 };
 
+static const struct key_spec display_keys[] = {
+    {"renderer", CHOICE(struct display_opts, renderer, "auto|software|opengl", 124)},
+    {NULL},
+};
+
 static bool in_choices(const char *list, const char *value)
 {
     size_t n = strlen(value);
@@ -307,7 +314,8 @@ static int begin_scanner(struct parse *p, const char *name)
 static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
-    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0)
+    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 ||
+        strcmp(name, "sync") == 0 || strcmp(name, "display") == 0)
         return;
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);
@@ -315,7 +323,7 @@ static void begin_section(struct parse *p, const char *name)
     }
     fail(p, 104,
          "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-         "[sync]",
+         "[sync], [display]",
          name);
 }
 
@@ -332,6 +340,8 @@ static int handler(void *user, const char *section, const char *key, const char 
         keys = printer_keys, base = &p->cfg.printer;
     else if (strcmp(section, "sync") == 0)
         keys = sync_keys, base = &p->cfg.sync;
+    else if (strcmp(section, "display") == 0)
+        keys = display_keys, base = &p->cfg.display;
     else if (strncmp(section, "scanner.", 8) == 0 && p->scanner)
         keys = scanner_keys, base = p->scanner;
     else

@@ -11,6 +11,7 @@
  *   [printer]  type, address, device, queue, size, dpi
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
  *              sslrootcert, sslcert, sslkey
+ *   [display]  renderer
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -23,7 +24,10 @@
 #include "scanner.h"
 #include "sync.h"
 
-
+/* [display]: how the screen is drawn (ui.h enum ui_renderer by name). */
+struct display_opts {
+    char renderer[16]; /* "auto", "software" or "opengl" */
+};
 
 struct config {
     char station_id[32];
@@ -38,6 +42,7 @@ struct config {
     struct scanner_opts scanners[SCANNERS_MAX];
     struct printer_opts printer;
     struct sync_opts sync;
+    struct display_opts display;
 };
 
 /* Fill `cfg` with the built-in defaults. */

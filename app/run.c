@@ -113,7 +113,7 @@ static void do_check_pin(struct app *app, struct effect *e)
 {
     char err[512];
     if (!app->pins && !app->pins_failed &&
-        pinworker_start(app->db_path, notify_ui, NULL, &app->pins, err, sizeof err) != 0) {
+        pinworker_start(app->db_path, notify_ui, app->ui, &app->pins, err, sizeof err) != 0) {
         log_error("E940", "%s; PINs are checked on the main thread", err);
         app->pins_failed = true;
     }

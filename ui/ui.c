@@ -15,18 +15,22 @@
  * is Mesa's software rasteriser after all, it starts over in software. The
  * choice and its reason are logged (I800).
  *
- * Frames: each ui_render lays the view out (layout.c), paints it into a
- * 1280x800 target texture (paint.c) and copies that into the letterbox
- * rectangle of the window (ui_letterbox: scaled to fit, centred, bars
- * around). The texture outlives the frame, so a screenshot reads it at any
- * time and an exposed window is repainted without laying anything out
- * again. A renderer without target textures paints straight into the
- * window, through SDL's logical size for that frame only.
+ * Frames: each ui_render lays the view out (layout.c) and paints it
+ * (paint.c). Drawn in software into a window of exactly 1280x800, it is
+ * painted straight into the window's surface, which keeps it: no copy of
+ * the frame, 4 MB less. Otherwise it is painted into a 1280x800 target
+ * texture that is copied into the letterbox rectangle of the window
+ * (ui_letterbox: scaled to fit, centred, bars around). A screenshot reads
+ * whichever holds the last frame; an exposed window is shown again from the
+ * texture, or painted again from the kept layout. A renderer without
+ * target textures paints straight into the window, through SDL's logical
+ * size for that frame only.
  *
  * Fullscreen: a borderless window the size of the display, created where
  * the display is. Under X without a window manager nobody else resizes or
  * places a window, and a 1280x800 window on a 1024x600 screen would hang
- * off its edges.
+ * off its edges; there the window is not marked fullscreen either, since
+ * SDL would then wait 100 ms for a manager to answer.
  *
  * Input: text arrives only as SDL_TEXTINPUT (so a key that types is never
  * sent twice), named keys as SDL_KEYDOWN, touches as SDL_FINGERUP and clicks
@@ -85,8 +89,15 @@
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* the last frame, 1280x800; NULL if the renderer cannot */
-    bool have_frame;
+    SDL_Texture *frame; /* 1280x800, painted and then scaled into the window; NULL
+                           while frames go straight to the window (direct) or
+                           when the renderer cannot (no_targets) */
+    bool direct;        /* software renderer: paint straight into a 1280x800 window */
+    bool no_targets;    /* the renderer has no target textures */
+    bool have_frame;    /* something was drawn */
+    bool frame_direct;  /* ... and it went straight to the window, not into frame */
+    struct ui_status status; /* the last frame's status, to paint it again */
+    bool has_status;
     struct draw *draw;
     struct lay lay; /* the last frame's layout: what a touch hits */
     char driver[32];
@@ -440,7 +451,57 @@ static void renderer_hints(bool software)
     }
 }
 
-/* The window: fullscreen covers the display, placed and sized by us. */
+/* Under X: does a window manager run? (EWMH: the root window names the
+ * manager's check window in _NET_SUPPORTING_WM_CHECK.) Asked through the
+ * libX11 that SDL has loaded, on a connection of its own. When it cannot
+ * tell, it says yes. */
+static bool x11_window_manager(void)
+{
+    /* Xlib's signatures; Display is opaque here, XIDs and Atoms are unsigned long. */
+    typedef void *(*open_fn)(const char *);
+    typedef int (*close_fn)(void *);
+    typedef unsigned long (*atom_fn)(void *, const char *, int);
+    typedef unsigned long (*root_fn)(void *);
+    typedef int (*prop_fn)(void *, unsigned long, unsigned long, long, long, int, unsigned long,
+                           unsigned long *, int *, unsigned long *, unsigned long *,
+                           unsigned char **);
+    typedef int (*free_fn)(void *);
+    void *lib = SDL_LoadObject("libX11.so.6");
+    if (!lib)
+        return true;
+    open_fn x_open = (open_fn)(uintptr_t)SDL_LoadFunction(lib, "XOpenDisplay");
+    close_fn x_close = (close_fn)(uintptr_t)SDL_LoadFunction(lib, "XCloseDisplay");
+    atom_fn x_atom = (atom_fn)(uintptr_t)SDL_LoadFunction(lib, "XInternAtom");
+    root_fn x_root = (root_fn)(uintptr_t)SDL_LoadFunction(lib, "XDefaultRootWindow");
+    prop_fn x_prop = (prop_fn)(uintptr_t)SDL_LoadFunction(lib, "XGetWindowProperty");
+    free_fn x_free = (free_fn)(uintptr_t)SDL_LoadFunction(lib, "XFree");
+    bool wm = true;
+    void *d = x_open && x_close && x_atom && x_root && x_prop && x_free ? x_open(NULL) : NULL;
+    if (d) {
+        /* only_if_exists: no atom means nobody ever set it */
+        unsigned long check = x_atom(d, "_NET_SUPPORTING_WM_CHECK", 1);
+        wm = false;
+        if (check != 0) {
+            unsigned long type = 0, n = 0, after = 0;
+            int format = 0;
+            unsigned char *data = NULL;
+            if (x_prop(d, x_root(d), check, 0, 1, 0, 33 /* XA_WINDOW */, &type, &format, &n,
+                       &after, &data) == 0 /* Success */ &&
+                n == 1 && format == 32)
+                wm = true;
+            if (data)
+                x_free(data);
+        }
+        x_close(d);
+    }
+    SDL_UnloadObject(lib);
+    return wm;
+}
+
+/* The window. Fullscreen covers the display, placed and sized by us: under
+ * X without a window manager nobody else would, and SDL's own fullscreen
+ * there waits 100 ms for a manager's answer that never comes, so it gets a
+ * plain borderless window of the display's size at its place. */
 static int open_window(struct ui *ui, const struct ui_options *opt, bool gl, char *err,
                        size_t errlen)
 {
@@ -451,7 +512,9 @@ static int open_window(struct ui *ui, const struct ui_options *opt, bool gl, cha
     if (opt->fullscreen && !opt->headless && SDL_GetDisplayBounds(0, &b) == 0 && b.w > 0 &&
         b.h > 0) {
         x = b.x, y = b.y, w = b.w, h = b.h;
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        flags |= SDL_WINDOW_BORDERLESS;
+        if (!driver_is(ui->driver, "x11") || x11_window_manager())
+            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     } else {
         flags |= SDL_WINDOW_RESIZABLE;
     }
@@ -462,6 +525,22 @@ static int open_window(struct ui *ui, const struct ui_options *opt, bool gl, cha
         return -1;
     }
     return 0;
+}
+
+/* The 1280x800 frame texture, made when first needed. False when the
+ * renderer has none (W801 says so once). */
+static bool frame_texture(struct ui *ui)
+{
+    if (!ui->frame && !ui->no_targets) {
+        ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      UI_W, UI_H);
+        if (!ui->frame) {
+            ui->no_targets = true;
+            log_warn("W801", "renderer %s has no target textures (%s): no screenshots",
+                     ui->renderer, SDL_GetError());
+        }
+    }
+    return ui->frame != NULL;
 }
 
 static int open_renderer(struct ui *ui, bool gl, char *err, size_t errlen)
@@ -590,11 +669,13 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
                      ui->gl_name);
         }
     }
-    ui->frame =
-        SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, UI_W, UI_H);
-    if (!ui->frame)
-        log_warn("W801", "renderer %s has no target textures (%s): no screenshots", ui->renderer,
-                 SDL_GetError());
+    /* Software drawing into a window of exactly 1280x800 needs no copy of
+     * the frame: the window's own surface keeps it. */
+    int ow = 0, oh = 0;
+    ui->direct = strcmp(ui->renderer, "software") == 0 &&
+                 SDL_GetRendererOutputSize(ui->ren, &ow, &oh) == 0 && ow == UI_W && oh == UI_H;
+    if (!ui->direct)
+        frame_texture(ui);
     ui->draw = draw_open(ui->ren, opt->font_path, err, errlen);
     if (!ui->draw)
         goto fail;
@@ -663,18 +744,60 @@ static void clear_bars(struct ui *ui)
     SDL_RenderClear(ui->ren);
 }
 
-/* Copy the kept frame into the window's letterbox rectangle and show it. */
-static void present(struct ui *ui)
+/* Paint the last layout (ui->lay, ui->status) and show it: straight into
+ * the window when that is 1280x800 and drawn in software; else into the
+ * frame texture, copied into the window's letterbox rectangle; else,
+ * without target textures, into the window scaled by SDL for this frame
+ * only (with a logical size SDL would also move input events, which are
+ * mapped here: translate). */
+static void paint(struct ui *ui)
 {
+    const struct ui_status *status = ui->has_status ? &ui->status : NULL;
     int w = 0, h = 0;
     if (SDL_GetRendererOutputSize(ui->ren, &w, &h) != 0)
         SDL_GetWindowSize(ui->win, &w, &h);
-    struct ui_rect r = ui_letterbox(w, h);
-    SDL_Rect dst = {r.x, r.y, r.w, r.h};
-    if (r.w != w || r.h != h)
+    draw_begin_frame(ui->draw);
+    ui->frame_direct = ui->direct && w == UI_W && h == UI_H;
+    if (ui->frame_direct) {
+        SDL_SetRenderTarget(ui->ren, NULL);
+        paint_lay(ui->draw, &ui->lay, status);
+    } else if (frame_texture(ui)) {
+        SDL_SetRenderTarget(ui->ren, ui->frame);
+        paint_lay(ui->draw, &ui->lay, status);
+        SDL_SetRenderTarget(ui->ren, NULL);
+        struct ui_rect r = ui_letterbox(w, h);
+        SDL_Rect dst = {r.x, r.y, r.w, r.h};
+        if (r.w != w || r.h != h)
+            clear_bars(ui);
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst);
+    } else {
+        SDL_RenderSetLogicalSize(ui->ren, UI_W, UI_H);
         clear_bars(ui);
-    SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst);
+        paint_lay(ui->draw, &ui->lay, status);
+        SDL_RenderPresent(ui->ren);
+        SDL_RenderSetLogicalSize(ui->ren, 0, 0);
+        ui->have_frame = true;
+        return;
+    }
     SDL_RenderPresent(ui->ren);
+    ui->have_frame = true;
+}
+
+/* The window was exposed or resized: show the last frame again. */
+static void show_again(struct ui *ui)
+{
+    if (!ui->have_frame)
+        return;
+    int w = 0, h = 0;
+    if (ui->frame && !ui->frame_direct && SDL_GetRendererOutputSize(ui->ren, &w, &h) == 0) {
+        struct ui_rect r = ui_letterbox(w, h); /* only copy it */
+        SDL_Rect dst = {r.x, r.y, r.w, r.h};
+        clear_bars(ui);
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst);
+        SDL_RenderPresent(ui->ren);
+        return;
+    }
+    paint(ui); /* from the kept layout; texts come from the cache */
 }
 
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status)
@@ -683,30 +806,19 @@ void ui_render(struct ui *ui, const struct view *view, const struct ui_status *s
     if (ui->lay.overflow)
         log_warn("W802", "screen %d has more than %d items; some are not shown", view->screen,
                  LAY_MAX);
-    draw_begin_frame(ui->draw);
-    if (ui->frame) {
-        SDL_SetRenderTarget(ui->ren, ui->frame);
-        paint_lay(ui->draw, &ui->lay, status);
-        SDL_SetRenderTarget(ui->ren, NULL);
-        ui->have_frame = true;
-        present(ui);
-    } else {
-        /* Straight into the window, scaled by SDL for this frame only: with
-         * a logical size SDL would also move input events, which are mapped
-         * here (translate). */
-        SDL_RenderSetLogicalSize(ui->ren, UI_W, UI_H);
-        clear_bars(ui);
-        paint_lay(ui->draw, &ui->lay, status);
-        SDL_RenderPresent(ui->ren);
-        SDL_RenderSetLogicalSize(ui->ren, 0, 0);
-    }
+    ui->has_status = status != NULL;
+    if (status)
+        ui->status = *status;
+    paint(ui);
 }
 
 int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen)
 {
-    if (!ui->frame || !ui->have_frame) {
+    /* The last frame is in the window (direct) or in the frame texture. */
+    SDL_Texture *from = ui->frame_direct ? NULL : ui->frame;
+    if (!ui->have_frame || (!ui->frame_direct && !ui->frame)) {
         snprintf(err, errlen, "E805: no frame to save to %s (%s)", path,
-                 ui->frame ? "nothing drawn yet" : "the renderer keeps no frames");
+                 !ui->have_frame ? "nothing drawn yet" : "the renderer keeps no frames");
         return -1;
     }
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, UI_W, UI_H, 24, SDL_PIXELFORMAT_RGB24);
@@ -715,8 +827,9 @@ int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen)
         return -1;
     }
     int rc = 0;
-    SDL_SetRenderTarget(ui->ren, ui->frame);
-    if (SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0) {
+    SDL_Rect all = {0, 0, UI_W, UI_H};
+    SDL_SetRenderTarget(ui->ren, from);
+    if (SDL_RenderReadPixels(ui->ren, &all, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0) {
         snprintf(err, errlen, "E807: cannot read the frame: %s", SDL_GetError());
         rc = -1;
     }
@@ -788,10 +901,7 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         case SDL_WINDOWEVENT_EXPOSED:
         case SDL_WINDOWEVENT_SIZE_CHANGED:
         case SDL_WINDOWEVENT_RESTORED:
-        case SDL_WINDOWEVENT_SHOWN:
-            if (ui->have_frame)
-                present(ui);
-            break;
+        case SDL_WINDOWEVENT_SHOWN: show_again(ui); break;
         default: break;
         }
         return 0;

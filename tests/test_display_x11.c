@@ -9,7 +9,7 @@
  *    mount namespace, root only), auto asks OpenGL in a child process and
  *    still maps nothing.
  *  - Fullscreen at 1024x600 and 1920x1080: one window at 0,0 the size of the
- *    screen, and a screenshot of the X root window (XGetImage) shows the
+ *    screen (also where the root window claims a window manager), and a screenshot of the X root window (XGetImage) shows the
  *    1280x800 screen whole, scaled and centred: bars of UI_BAR_RGB at the
  *    sides, the layout's colours where the scaled layout puts them. The
  *    screenshots are kept as $BUILD/tests/display-WxH.png.
@@ -23,6 +23,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <X11/Xlib.h>
+#include <X11/Xatom.h>
 #include <X11/Xutil.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -466,7 +467,28 @@ static int mapped_windows(const struct xvfb *x, int *wx, int *wy, int *ww, int *
     return n;
 }
 
-static void test_fullscreen(const struct xvfb *x)
+/* Say (or stop saying) on the root window that a window manager runs, as
+ * an EWMH manager does: _NET_SUPPORTING_WM_CHECK names a window. */
+static void claim_window_manager(const struct xvfb *x, bool on)
+{
+    Display *d = XOpenDisplay(x->display);
+    if (!d)
+        return;
+    Window root = DefaultRootWindow(d);
+    Atom check = XInternAtom(d, "_NET_SUPPORTING_WM_CHECK", False);
+    if (on)
+        XChangeProperty(d, root, check, XA_WINDOW, 32, PropModeReplace,
+                        (const unsigned char *)&root, 1);
+    else
+        XDeleteProperty(d, root, check);
+    XSync(d, False);
+    XCloseDisplay(d);
+}
+
+/* Fullscreen at the X server's size. With `wm`, the root window claims a
+ * window manager (none acts): the station then asks for SDL's fullscreen,
+ * placed at the display all the same. */
+static void test_fullscreen(const struct xvfb *x, bool wm)
 {
     struct ui_rect r = ui_letterbox(x->w, x->h);
     /* The bars: 1024x600 → 32 px left and right; 1920x1080 → 96 px. */
@@ -497,7 +519,8 @@ static void test_fullscreen(const struct xvfb *x)
 
     char conf[700], log[700], png[700];
     write_conf("full", "auto", conf, sizeof conf);
-    snprintf(log, sizeof log, "%s/full-%dx%d.log", tmp, x->w, x->h);
+    snprintf(log, sizeof log, "%s/full-%dx%d%s.log", tmp, x->w, x->h, wm ? "-wm" : "");
+    claim_window_manager(x, wm);
     pid_t pid = station(x, conf, "--fullscreen", log);
     struct shot s = {0};
     char why[200] = "the station did not start";
@@ -515,8 +538,8 @@ static void test_fullscreen(const struct xvfb *x)
         fprintf(stderr, "  %dx%d: %s\n", x->w, x->h, why);
     if (s.px) {
         const char *build = getenv("BUILD");
-        snprintf(png, sizeof png, "%s/tests/display-%dx%d.png", build ? build : "build", x->w,
-                 x->h);
+        snprintf(png, sizeof png, "%s/tests/display-%dx%d%s.png", build ? build : "build", x->w,
+                 x->h, wm ? "-wm" : "");
         if (!CHECK(save_png(&s, png)))
             fprintf(stderr, "  cannot write %s: %s\n", png, IMG_GetError());
         /* Bars of UI_BAR_RGB left and right, the whole height; the layout's
@@ -548,11 +571,13 @@ static void test_fullscreen(const struct xvfb *x)
     CHECK_STR(geo, want);
     char *text = harness_read_file(log, NULL);
     char line[120];
-    snprintf(line, sizeof line, "window %dx%d fullscreen, screen %dx%d at %d,%d", x->w, x->h, r.w,
-             r.h, r.x, r.y);
-    CHECK(text && strstr(text, line));
+    snprintf(line, sizeof line, "window %dx%d fullscreen%s, screen %dx%d at %d,%d", x->w, x->h,
+             wm ? "" : " (no window manager)", r.w, r.h, r.x, r.y);
+    if (!CHECK(text && strstr(text, line)))
+        fprintf(stderr, "  want \"%s\" in:\n%s\n", line, text ? text : "");
     free(text);
     stop(pid);
+    claim_window_manager(x, false);
 }
 
 /* ---- touches on the letterboxed screen ------------------------------------- */
@@ -695,7 +720,9 @@ int main(void)
     for (int i = 0; i < 2; i++) {
         if (!CHECK(xvfb_start(&x, sizes[i][0], sizes[i][1])))
             continue;
-        test_fullscreen(&x);
+        test_fullscreen(&x, false);
+        if (i == 0)
+            test_fullscreen(&x, true);
         test_touch(&x);
         xvfb_stop(&x);
     }

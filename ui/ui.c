@@ -93,6 +93,7 @@ struct ui {
                            while frames go straight to the window (direct) or
                            when the renderer cannot (no_targets) */
     bool direct;        /* software renderer: paint straight into a 1280x800 window */
+    bool placed;        /* fullscreen placed by us: X without a window manager */
     bool no_targets;    /* the renderer has no target textures */
     bool have_frame;    /* something was drawn */
     bool frame_direct;  /* ... and it went straight to the window, not into frame */
@@ -515,6 +516,8 @@ static int open_window(struct ui *ui, const struct ui_options *opt, bool gl, cha
         flags |= SDL_WINDOW_BORDERLESS;
         if (!driver_is(ui->driver, "x11") || x11_window_manager())
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        else
+            ui->placed = true;
     } else {
         flags |= SDL_WINDOW_RESIZABLE;
     }
@@ -689,7 +692,10 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     log_info("I800", "video driver %s, renderer %s%s%s%s (%s), window %dx%d%s, screen %dx%d at %d,%d, font %s",
              ui->driver, ui->renderer, ui->gl_name[0] ? " (" : "", ui->gl_name,
              ui->gl_name[0] ? ")" : "", ui->renderer_why, ww, wh,
-             opt->fullscreen && !opt->headless ? " fullscreen" : "", r.w, r.h, r.x, r.y,
+             !opt->fullscreen || opt->headless ? ""
+             : ui->placed                      ? " fullscreen (no window manager)"
+                                               : " fullscreen",
+             r.w, r.h, r.x, r.y,
              draw_font_path(ui->draw));
     *out = ui;
     return 0;

@@ -314,8 +314,8 @@ static int begin_scanner(struct parse *p, const char *name)
 static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
-    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 ||
-        strcmp(name, "sync") == 0 || strcmp(name, "display") == 0)
+    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0 ||
+        strcmp(name, "display") == 0)
         return;
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);

@@ -29,24 +29,23 @@ static void test_letterbox(void)
         struct ui_rect want;
     } cases[] = {
         /* 1 */ {1280, 800, {0, 0, 1280, 800}},
-        /* 2 */ {1024, 600, {32, 0, 960, 600}},     /* 16:9.4 netbook panel: bars left and right */
-        /* 3 */ {1920, 1080, {96, 0, 1728, 1080}},  /* 16:9 */
-        /* 4 */ {1600, 900, {80, 0, 1440, 900}},    /* 16:9 */
-        /* 5 */ {1024, 768, {0, 64, 1024, 640}},    /* 4:3: bars above and below */
-        /* 6 */ {1280, 1024, {0, 112, 1280, 800}},  /* 5:4 */
-        /* 7 */ {800, 480, {16, 0, 768, 480}},      /* a 7" panel */
-        /* 8 */ {2560, 1600, {0, 0, 2560, 1600}},   /* twice the size, no bars */
-        /* 9 */ {800, 1280, {0, 390, 800, 500}},    /* a portrait panel */
-        /* 10 */ {1366, 768, {68, 0, 1229, 768}},   /* odd sizes round to the nearest pixel */
-        /* 11 */ {0, 0, {0, 0, 1280, 800}},         /* no window yet */
+        /* 2 */ {1024, 600, {32, 0, 960, 600}},    /* 16:9.4 netbook panel: bars left and right */
+        /* 3 */ {1920, 1080, {96, 0, 1728, 1080}}, /* 16:9 */
+        /* 4 */ {1600, 900, {80, 0, 1440, 900}},   /* 16:9 */
+        /* 5 */ {1024, 768, {0, 64, 1024, 640}},   /* 4:3: bars above and below */
+        /* 6 */ {1280, 1024, {0, 112, 1280, 800}}, /* 5:4 */
+        /* 7 */ {800, 480, {16, 0, 768, 480}},     /* a 7" panel */
+        /* 8 */ {2560, 1600, {0, 0, 2560, 1600}},  /* twice the size, no bars */
+        /* 9 */ {800, 1280, {0, 390, 800, 500}},   /* a portrait panel */
+        /* 10 */ {1366, 768, {68, 0, 1229, 768}},  /* odd sizes round to the nearest pixel */
+        /* 11 */ {0, 0, {0, 0, 1280, 800}},        /* no window yet */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct ui_rect r = ui_letterbox(cases[i].w, cases[i].h);
         char got[64], want[64];
-        snprintf(got, sizeof got, "%dx%d: %d,%d %dx%d", cases[i].w, cases[i].h, r.x, r.y, r.w,
-                 r.h);
-        snprintf(want, sizeof want, "%dx%d: %d,%d %dx%d", cases[i].w, cases[i].h,
-                 cases[i].want.x, cases[i].want.y, cases[i].want.w, cases[i].want.h);
+        snprintf(got, sizeof got, "%dx%d: %d,%d %dx%d", cases[i].w, cases[i].h, r.x, r.y, r.w, r.h);
+        snprintf(want, sizeof want, "%dx%d: %d,%d %dx%d", cases[i].w, cases[i].h, cases[i].want.x,
+                 cases[i].want.y, cases[i].want.w, cases[i].want.h);
         CHECK_STR(got, want);
     }
 
@@ -125,8 +124,8 @@ static void test_no_display(void)
      * for. (Where this machine has a DRM card the console driver may start;
      * then there is nothing to test here.) */
     const char *env = "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER";
-    snprintf(cmd, sizeof cmd, "%s '%s' --data '%s/d1' --windowed 1280x800", env,
-             harness_triage(), tmp);
+    snprintf(cmd, sizeof cmd, "%s '%s' --data '%s/d1' --windowed 1280x800", env, harness_triage(),
+             tmp);
     int rc = harness_sh(cmd, NULL, &out, &err);
     if (rc == 0 || !err || !strstr(err, "E801")) {
         FILE *f = fopen("/dev/dri/card0", "r");

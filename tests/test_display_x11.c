@@ -9,8 +9,8 @@
  *    mount namespace, root only), auto asks OpenGL in a child process and
  *    still maps nothing.
  *  - Fullscreen at 1024x600 and 1920x1080: one window at 0,0 the size of the
- *    screen (also where the root window claims a window manager), and a screenshot of the X root window (XGetImage) shows the
- *    1280x800 screen whole, scaled and centred: bars of UI_BAR_RGB at the
+ *    screen (also where the root window claims a window manager), and a screenshot of the X root
+ * window (XGetImage) shows the 1280x800 screen whole, scaled and centred: bars of UI_BAR_RGB at the
  *    sides, the layout's colours where the scaled layout puts them. The
  *    screenshots are kept as $BUILD/tests/display-WxH.png.
  *  - Touches on the letterboxed screen: a finger event normalised to the
@@ -68,8 +68,8 @@ static bool xvfb_start(struct xvfb *x, int w, int h)
         snprintf(fd, sizeof fd, "%d", p[1]);
         snprintf(screen, sizeof screen, "%dx%dx24", w, h);
         /* -br: a black root window, so nothing counts as drawn before it is */
-        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", screen, "-nolisten", "tcp",
-               "-br", "-noreset", (char *)NULL);
+        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", screen, "-nolisten", "tcp", "-br",
+               "-noreset", (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -186,8 +186,7 @@ static void write_conf(const char *name, const char *renderer, char *path, size_
 {
     snprintf(path, n, "%s/%s.conf", tmp, name);
     char text[200];
-    snprintf(text, sizeof text, "[station]\nid = SH01-S09\n\n[display]\nrenderer = %s\n",
-             renderer);
+    snprintf(text, sizeof text, "[station]\nid = SH01-S09\n\n[display]\nrenderer = %s\n", renderer);
     harness_write_file(path, text);
 }
 
@@ -298,9 +297,10 @@ static void test_renderer(const struct xvfb *x)
              "lowerdir=/dev,upperdir=%s,workdir=%s /dev && exec \"$0\" \"$@\"'",
              up, work);
     char probe[2200];
-    snprintf(probe, sizeof probe, "unshare -m sh -c 'mount -t overlay overlay -o "
-                                  "lowerdir=/dev,upperdir=%s,workdir=%s /dev && test -e "
-                                  "/dev/dri/renderD128' 2>/dev/null",
+    snprintf(probe, sizeof probe,
+             "unshare -m sh -c 'mount -t overlay overlay -o "
+             "lowerdir=/dev,upperdir=%s,workdir=%s /dev && test -e "
+             "/dev/dri/renderD128' 2>/dev/null",
              up, work);
     if (harness_sh(probe, NULL, NULL, NULL) != 0) {
         printf("test_display_x11: a render node that is no GPU: not tried (no overlay mount)\n");
@@ -420,8 +420,7 @@ static const struct ui_widget *find_key(const struct ui_widget *w, int n, enum e
                                         enum key key, const char *text)
 {
     for (int i = 0; i < n; i++)
-        if (w[i].has_event && w[i].act.type == type &&
-            (type != EV_KEY || w[i].act.key == key) &&
+        if (w[i].has_event && w[i].act.type == type && (type != EV_KEY || w[i].act.key == key) &&
             (!text || strcmp(w[i].act.text, text) == 0))
             return &w[i];
     return NULL;
@@ -436,8 +435,8 @@ static bool shot_right(const struct shot *s, const struct probe *p, int np, stru
         to_screen(r, p[i].lx, p[i].ly, &sx, &sy);
         uint32_t got = s->px[(size_t)sy * (size_t)s->w + (size_t)sx];
         if (!near(got, p[i].rgb)) {
-            snprintf(why, n, "%s at %d,%d (logical %.0f,%.0f): %06X, want %06X", p[i].what, sx,
-                     sy, p[i].lx, p[i].ly, got, p[i].rgb);
+            snprintf(why, n, "%s at %d,%d (logical %.0f,%.0f): %06X, want %06X", p[i].what, sx, sy,
+                     p[i].lx, p[i].ly, got, p[i].rgb);
             return false;
         }
     }

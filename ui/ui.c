@@ -89,14 +89,14 @@
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* 1280x800, painted and then scaled into the window; NULL
-                           while frames go straight to the window (direct) or
-                           when the renderer cannot (no_targets) */
-    bool direct;        /* software renderer: paint straight into a 1280x800 window */
-    bool placed;        /* fullscreen placed by us: X without a window manager */
-    bool no_targets;    /* the renderer has no target textures */
-    bool have_frame;    /* something was drawn */
-    bool frame_direct;  /* ... and it went straight to the window, not into frame */
+    SDL_Texture *frame;      /* 1280x800, painted and then scaled into the window; NULL
+                                while frames go straight to the window (direct) or
+                                when the renderer cannot (no_targets) */
+    bool direct;             /* software renderer: paint straight into a 1280x800 window */
+    bool placed;             /* fullscreen placed by us: X without a window manager */
+    bool no_targets;         /* the renderer has no target textures */
+    bool have_frame;         /* something was drawn */
+    bool frame_direct;       /* ... and it went straight to the window, not into frame */
     struct ui_status status; /* the last frame's status, to paint it again */
     bool has_status;
     struct draw *draw;
@@ -365,8 +365,8 @@ static bool gpu_present(char *why, size_t n)
         return false;
     }
     const char *gallium = getenv("GALLIUM_DRIVER");
-    if (gallium && (strstr(gallium, "llvmpipe") || strstr(gallium, "softpipe") ||
-                    strstr(gallium, "swr"))) {
+    if (gallium &&
+        (strstr(gallium, "llvmpipe") || strstr(gallium, "softpipe") || strstr(gallium, "swr"))) {
         snprintf(why, n, "auto: GALLIUM_DRIVER=%s draws in software", gallium);
         return false;
     }
@@ -411,22 +411,22 @@ static bool gpu_present(char *why, size_t n)
         const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
         char gl_name[96];
         if (!(x && x[0]) && !(wl && wl[0])) {
-            snprintf(why, n, "auto: GPU at /dev/dri/%s (%s)", node, kernel);
+            snprintf(why, n, "auto: GPU at /dev/dri/%.40s (%.40s)", node, kernel);
             return true;
         }
         if (!probe_gl(gl_name, sizeof gl_name)) {
-            snprintf(why, n, "auto: /dev/dri/%s (%s) but no OpenGL context", node, kernel);
+            snprintf(why, n, "auto: /dev/dri/%.40s (%.40s) but no OpenGL context", node, kernel);
             return false;
         }
         if (gl_is_software(gl_name)) {
             snprintf(why, n, "auto: OpenGL here is %.60s", gl_name);
             return false;
         }
-        snprintf(why, n, "auto: GPU at /dev/dri/%s (%s)", node, kernel);
+        snprintf(why, n, "auto: GPU at /dev/dri/%.40s (%.40s)", node, kernel);
         return true;
     }
     if (denied[0])
-        snprintf(why, n, "auto: /dev/dri/%s not accessible (join the render group)", denied);
+        snprintf(why, n, "auto: /dev/dri/%.40s not accessible (join the render group)", denied);
     else if (nodes > 0)
         snprintf(why, n, "auto: no GPU (only virtual render nodes)");
     else
@@ -486,9 +486,9 @@ static bool x11_window_manager(void)
             unsigned long type = 0, n = 0, after = 0;
             int format = 0;
             unsigned char *data = NULL;
-            if (x_prop(d, x_root(d), check, 0, 1, 0, 33 /* XA_WINDOW */, &type, &format, &n,
-                       &after, &data) == 0 /* Success */ &&
-                n == 1 && format == 32)
+            if (x_prop(d, x_root(d), check, 0, 1, 0, 33 /* XA_WINDOW */, &type, &format, &n, &after,
+                       &data) == 0 /* Success */
+                && n == 1 && format == 32)
                 wm = true;
             if (data)
                 x_free(data);
@@ -549,8 +549,8 @@ static bool frame_texture(struct ui *ui)
 static int open_renderer(struct ui *ui, bool gl, char *err, size_t errlen)
 {
     if (gl) {
-        ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_ACCELERATED |
-                                                      SDL_RENDERER_TARGETTEXTURE);
+        ui->ren =
+            SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
         if (!ui->ren)
             log_warn("W800", "no accelerated renderer (%s): drawing in software", SDL_GetError());
     }
@@ -689,14 +689,15 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     int ww = 0, wh = 0;
     SDL_GetWindowSize(ui->win, &ww, &wh);
     struct ui_rect r = ui_letterbox(ww, wh);
-    log_info("I800", "video driver %s, renderer %s%s%s%s (%s), window %dx%d%s, screen %dx%d at %d,%d, font %s",
-             ui->driver, ui->renderer, ui->gl_name[0] ? " (" : "", ui->gl_name,
-             ui->gl_name[0] ? ")" : "", ui->renderer_why, ww, wh,
-             !opt->fullscreen || opt->headless ? ""
-             : ui->placed                      ? " fullscreen (no window manager)"
-                                               : " fullscreen",
-             r.w, r.h, r.x, r.y,
-             draw_font_path(ui->draw));
+    log_info(
+        "I800",
+        "video driver %s, renderer %s%s%s%s (%s), window %dx%d%s, screen %dx%d at %d,%d, font %s",
+        ui->driver, ui->renderer, ui->gl_name[0] ? " (" : "", ui->gl_name,
+        ui->gl_name[0] ? ")" : "", ui->renderer_why, ww, wh,
+        !opt->fullscreen || opt->headless ? ""
+        : ui->placed                      ? " fullscreen (no window manager)"
+                                          : " fullscreen",
+        r.w, r.h, r.x, r.y, draw_font_path(ui->draw));
     *out = ui;
     return 0;
 fail:

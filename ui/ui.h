@@ -37,12 +37,12 @@ int ui_renderer_from_name(const char *name);
 const char *ui_renderer_name(enum ui_renderer r);
 
 struct ui_options {
-    int width, height;     /* window size; 0 = 1280x800. Fullscreen: the display's size */
-    bool fullscreen;       /* a borderless window over the whole display, placed by us
-                              (no window manager needed) */
-    bool headless;         /* no display: render offscreen (dummy video driver) */
+    int width, height;         /* window size; 0 = 1280x800. Fullscreen: the display's size */
+    bool fullscreen;           /* a borderless window over the whole display, placed by us
+                                  (no window manager needed) */
+    bool headless;             /* no display: render offscreen (dummy video driver) */
     enum ui_renderer renderer; /* headless: always software */
-    const char *font_path; /* NULL = the usual places (a CJK font) */
+    const char *font_path;     /* NULL = the usual places (a CJK font) */
 };
 
 /* Devices and queues the screen reports on (later issues fill more). */

@@ -63,8 +63,8 @@ static pid_t xvfb_start(int w, int h)
         char fd[16], screen[32];
         snprintf(fd, sizeof fd, "%d", p[1]);
         snprintf(screen, sizeof screen, "%dx%dx24", w, h);
-        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", screen, "-nolisten", "tcp",
-               "-br", "-noreset", (char *)NULL);
+        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", screen, "-nolisten", "tcp", "-br",
+               "-noreset", (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -192,8 +192,9 @@ static int program_pids(pid_t root, const char *prefix, double since, pid_t *out
              * itrealvalue starttime */
             const char *rp = strrchr(buf, ')');
             unsigned long long start = 0;
-            if (rp && sscanf(rp + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d "
-                                     "%*d %*d %*d %*d %*d %llu",
+            if (rp && sscanf(rp + 2,
+                             "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d "
+                             "%*d %*d %*d %*d %*d %llu",
                              &start) == 1)
                 ours = hz > 0 && (double)start / (double)hz >= since - 0.05;
         }
@@ -462,21 +463,11 @@ static bool run_chromium(struct figures *f, int run)
     snprintf(profile, sizeof profile, "%s/chromium-%d", tmp, run);
     mkdir(profile, 0700);
     snprintf(arg, sizeof arg, "--user-data-dir=%s", profile);
-    char *argv[] = {chromium,
-                    "--kiosk",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-quic",
+    char *argv[] = {chromium, "--kiosk", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic",
                     /* no window manager to make the kiosk window fill the screen */
-                    "--window-position=0,0",
-                    "--window-size=1280,800",
-                    arg,
-                    page_url,
-                    NULL};
+                    "--window-position=0,0", "--window-size=1280,800", arg, page_url, NULL};
     double since = boot_s();
     int64_t t0 = clock_mono_ns();
     pid_t pid = spawn(argv, NULL);
@@ -565,8 +556,7 @@ int main(void)
                     browser ? "" : ";");
         if (browser)
             for (int i = 0; i < RUNS; i++)
-                fprintf(stderr, " chromium %.0f/%.1f/%.2f;", ch[i].first_ms, ch[i].pss,
-                        ch[i].cpu);
+                fprintf(stderr, " chromium %.0f/%.1f/%.2f;", ch[i].first_ms, ch[i].pss, ch[i].cpu);
         fprintf(stderr, "\n");
         double first, pss, cpu;
         for (int i = 0; i < RUNS; i++)

@@ -151,6 +151,11 @@ $(foreach t,$(CORE_TESTS),$(eval $(BUILD)/tests/$(t): $(BUILD)/tests/$(t).o $(TE
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) $^ $(LIBS_app) $(call pc,libs,umockdev-1.0) -o $@
 
+# Programs that read the X server themselves (screenshots, pixels on screen,
+# typing through XTest) link Xlib too.
+X11_LIBS := $(call pc,libs,x11 xtst)
+$(BUILD)/tests/test_display_x11 $(BUILD)/bench/bench_x11: LIBS_app += $(X11_LIBS)
+
 $(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPER_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_INC) $(TEST_PKG) $(LDFLAGS) $^ $(LIBS_app) -o $@

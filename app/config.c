@@ -26,6 +26,7 @@
  *   E118 bad printer type              E119 bad label size
  *   E120 bad printer dpi               E121 bad sync target
  *   E122 bad site id                   E123 out of memory
+ *   E124 bad renderer
  */
 #include "config.h"
 
@@ -57,6 +58,7 @@ void config_defaults(struct config *cfg)
     cfg->backup.keep_days = 7;
     cfg->backup.hour = 0;
     cfg->backup.after_start_s = 60;
+    snprintf(cfg->display.renderer, sizeof cfg->display.renderer, "auto");
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -199,6 +201,11 @@ static const struct key_spec backup_keys[] = {
     {NULL},
 };
 
+static const struct key_spec display_keys[] = {
+    {"renderer", CHOICE(struct display_opts, renderer, "auto|software|opengl", 124)},
+    {NULL},
+};
+
 static bool in_choices(const char *list, const char *value)
 {
     size_t n = strlen(value);
@@ -318,8 +325,8 @@ static int begin_scanner(struct parse *p, const char *name)
 static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
-    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 ||
-        strcmp(name, "sync") == 0 || strcmp(name, "backup") == 0)
+    if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0 ||
+        strcmp(name, "backup") == 0 || strcmp(name, "display") == 0)
         return;
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);
@@ -327,7 +334,7 @@ static void begin_section(struct parse *p, const char *name)
     }
     fail(p, 104,
          "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-         "[sync], [backup]",
+         "[sync], [backup], [display]",
          name);
 }
 
@@ -346,6 +353,8 @@ static int handler(void *user, const char *section, const char *key, const char 
         keys = sync_keys, base = &p->cfg.sync;
     else if (strcmp(section, "backup") == 0)
         keys = backup_keys, base = &p->cfg.backup;
+    else if (strcmp(section, "display") == 0)
+        keys = display_keys, base = &p->cfg.display;
     else if (strncmp(section, "scanner.", 8) == 0 && p->scanner)
         keys = scanner_keys, base = p->scanner;
     else

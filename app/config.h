@@ -12,6 +12,7 @@
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
  *              sslrootcert, sslcert, sslkey
  *   [backup]   dir, keep_days, hour, after_start_s
+ *   [display]  renderer
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -25,7 +26,10 @@
 #include "scanner.h"
 #include "sync.h"
 
-
+/* [display]: how the screen is drawn (ui.h enum ui_renderer by name). */
+struct display_opts {
+    char renderer[16]; /* "auto", "software" or "opengl" */
+};
 
 struct config {
     char station_id[32];
@@ -41,6 +45,7 @@ struct config {
     struct printer_opts printer;
     struct sync_opts sync;
     struct backup_opts backup;
+    struct display_opts display;
 };
 
 /* Fill `cfg` with the built-in defaults. */

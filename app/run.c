@@ -116,7 +116,7 @@ static void do_check_pin(struct app *app, struct effect *e)
 {
     char err[512];
     if (!app->pins && !app->pins_failed &&
-        pinworker_start(app->db_path, notify_ui, NULL, &app->pins, err, sizeof err) != 0) {
+        pinworker_start(app->db_path, notify_ui, app->ui, &app->pins, err, sizeof err) != 0) {
         log_error("E940", "%s; PINs are checked on the main thread", err);
         app->pins_failed = true;
     }
@@ -526,13 +526,23 @@ static void notify_ui(void *ctx)
     ui_wake(ctx);
 }
 
+/* A screen to draw on: X, Wayland, a console video driver asked for, or a
+ * DRM card (/dev/dri/card*) for the console. */
 static bool have_display(void)
 {
     const char *drv = getenv("SDL_VIDEODRIVER");
     if (drv && *drv)
         return strcmp(drv, "dummy") != 0 && strcmp(drv, "offscreen") != 0;
     const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
-    return (x && *x) || (w && *w) || access("/dev/dri/card0", F_OK) == 0;
+    if ((x && *x) || (w && *w))
+        return true;
+    char card[32];
+    for (int i = 0; i < 8; i++) {
+        snprintf(card, sizeof card, "/dev/dri/card%d", i);
+        if (access(card, F_OK) == 0)
+            return true;
+    }
+    return false;
 }
 
 int run_station(const struct run_options *opt)
@@ -558,11 +568,14 @@ int run_station(const struct run_options *opt)
         log_error("E932", "%s", err);
         goto out;
     }
+    /* The configuration said which renderer ("" in a hand-made one: auto). */
+    int renderer = ui_renderer_from_name(opt->cfg->display.renderer);
     struct ui_options uo = {
         .width = opt->width,
         .height = opt->height,
         .fullscreen = opt->fullscreen,
         .headless = app.script_mode && !have_display(),
+        .renderer = renderer < 0 ? UI_RENDERER_AUTO : (enum ui_renderer)renderer,
         .font_path = opt->cfg->font_path[0] ? opt->cfg->font_path : NULL,
     };
     if (ui_open(&uo, &app.ui, err, sizeof err) != 0) {

@@ -1,20 +1,47 @@
 /*
- * ui.c — the window, the frame, input into events, injected input, screenshots.
+ * ui.c — the window, the renderer, the frame, input into events, injected
+ * input, screenshots.
  *
- * Frames: each ui_render lays the view out (layout.c), paints it into a
- * 1280x800 target texture (paint.c) and copies that to the window, scaled by
- * SDL_RenderSetLogicalSize (letterboxed when the screen's shape differs). The
- * texture outlives the frame, so a screenshot reads it at any time and an
- * exposed window is repainted without laying anything out again.
+ * Renderer: decided before the window exists, because SDL loads OpenGL when
+ * it makes the window's renderer or framebuffer, and Mesa's software OpenGL
+ * (llvmpipe) maps libLLVM: some 36 MiB and a slower first frame, for a UI
+ * that draws flat 2D. Software means SDL's software renderer *and* the
+ * window's framebuffer without OpenGL (SDL_HINT_FRAMEBUFFER_ACCELERATION
+ * "0"; the render driver hint alone still gives the framebuffer to OpenGL).
+ * Auto picks software without loading anything when there is no GPU to
+ * draw: no /dev/dri/renderD*, none we may open, a virtual one (vgem, vkms),
+ * or Mesa told to draw in software (LIBGL_ALWAYS_SOFTWARE, GALLIUM_DRIVER).
+ * Otherwise it tries OpenGL and asks it who draws (GL_RENDERER); when that
+ * is Mesa's software rasteriser after all, it starts over in software. The
+ * choice and its reason are logged (I800).
+ *
+ * Frames: each ui_render lays the view out (layout.c) and paints it
+ * (paint.c). Drawn in software into a window of exactly 1280x800, it is
+ * painted straight into the window's surface, which keeps it: no copy of
+ * the frame, 4 MB less. Otherwise it is painted into a 1280x800 target
+ * texture that is copied into the letterbox rectangle of the window
+ * (ui_letterbox: scaled to fit, centred, bars around). A screenshot reads
+ * whichever holds the last frame; an exposed window is shown again from the
+ * texture, or painted again from the kept layout. A renderer without
+ * target textures paints straight into the window, through SDL's logical
+ * size for that frame only.
+ *
+ * Fullscreen: a borderless window the size of the display, created where
+ * the display is. Under X without a window manager nobody else resizes or
+ * places a window, and a 1280x800 window on a 1024x600 screen would hang
+ * off its edges; there the window is not marked fullscreen either, since
+ * SDL would then wait 100 ms for a manager to answer.
  *
  * Input: text arrives only as SDL_TEXTINPUT (so a key that types is never
  * sent twice), named keys as SDL_KEYDOWN, touches as SDL_FINGERUP and clicks
  * as SDL_MOUSEBUTTONUP. Touches and clicks are hit-tested against the last
- * frame's layout, so what is touched is what was drawn. On kmsdrm a touch
- * arrives only as finger events (normalised to the window, windowID 0): SDL's
- * renderer maps them to the logical viewport, and we scale by 1280x800. Mouse
- * events SDL synthesises from touches (which == SDL_TOUCH_MOUSEID) and touch
- * events synthesised from the mouse (touchId == SDL_MOUSE_TOUCHID) are
+ * frame's layout, so what is touched is what was drawn. Clicks arrive in
+ * window pixels and touches normalised to the window (on kmsdrm only as
+ * finger events, windowID 0); both are mapped back through the letterbox
+ * rectangle here (ui_window_to_screen), and a touch on a bar hits nothing.
+ * The renderer has no logical size, so SDL leaves both as they came. Mouse
+ * events SDL synthesises from touches (which == SDL_TOUCH_MOUSEID) and
+ * touch events synthesised from the mouse (touchId == SDL_MOUSE_TOUCHID) are
  * ignored, so one touch is one event.
  *
  * Waiting: on drivers that can block (x11, wayland) ui_poll sleeps in
@@ -28,15 +55,16 @@
  *   - dummy, offscreen (headless): nothing arrives but injected events, which
  *     are queued before ui_poll is called, wake-ups and signals, which end a
  *     poll(2) at once: sleep in 1 s steps.
+ *   - anything else, or no access to /dev/input: poll with a back-off, 2 ms
+ *     while someone is working, up to 50 ms after ten idle seconds.
  *
  * Wake-ups: ui_wake, from any thread, pushes this ui's own SDL user event
  * (its type registered by ui_open) and writes a byte into this ui's pipe, so
  * whichever way ui_poll sleeps it returns at once.
- *   - anything else, or no access to /dev/input: poll with a back-off, 2 ms
- *     while someone is working, up to 50 ms after ten idle seconds.
  */
 #include "ui.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +72,10 @@
 #ifdef __linux__
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #endif
 
 #include <SDL.h>
@@ -59,12 +90,22 @@
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* the last frame, 1280x800; NULL if the renderer cannot */
-    bool have_frame;
+    SDL_Texture *frame;      /* 1280x800, painted and then scaled into the window; NULL
+                                while frames go straight to the window (direct) or
+                                when the renderer cannot (no_targets) */
+    bool direct;             /* software renderer: paint straight into a 1280x800 window */
+    bool placed;             /* fullscreen placed by us: X without a window manager */
+    bool no_targets;         /* the renderer has no target textures */
+    bool have_frame;         /* something was drawn */
+    bool frame_direct;       /* ... and it went straight to the window, not into frame */
+    struct ui_status status; /* the last frame's status, to paint it again */
+    bool has_status;
     struct draw *draw;
     struct lay lay; /* the last frame's layout: what a touch hits */
     char driver[32];
     char renderer[32];
+    char renderer_why[160]; /* why this renderer, for I800 */
+    char gl_name[96];       /* OpenGL's GL_RENDERER, or "" */
     bool real_wait;
     bool evdev_wait; /* kmsdrm: wait in poll(2) on our own evdev fds */
     bool no_input;   /* dummy/offscreen: nothing to poll for, sleep long */
@@ -79,6 +120,54 @@ struct ui {
     int wake_pipe[2]; /* [0] polled by the sleeps below, [1] written by ui_wake */
 };
 
+/* ---- geometry ----------------------------------------------------------- */
+
+struct ui_rect ui_letterbox(int w, int h)
+{
+    struct ui_rect r = {0, 0, UI_W, UI_H};
+    if (w <= 0 || h <= 0)
+        return r;
+    if ((long)w * UI_H <= (long)h * UI_W) { /* as wide as the window: bars above and below */
+        r.w = w;
+        r.h = (int)(((long)w * UI_H + UI_W / 2) / UI_W);
+    } else { /* as high as the window: bars left and right */
+        r.h = h;
+        r.w = (int)(((long)h * UI_W + UI_H / 2) / UI_H);
+    }
+    r.x = (w - r.w) / 2;
+    r.y = (h - r.h) / 2;
+    return r;
+}
+
+bool ui_window_to_screen(int w, int h, float wx, float wy, int *x, int *y)
+{
+    struct ui_rect r = ui_letterbox(w, h);
+    float fx = (wx - (float)r.x) * (float)UI_W / (float)r.w;
+    float fy = (wy - (float)r.y) * (float)UI_H / (float)r.h;
+    if (!(fx >= 0 && fx < UI_W && fy >= 0 && fy < UI_H)) /* a bar (or NaN) */
+        return false;
+    *x = (int)fx;
+    *y = (int)fy;
+    return true;
+}
+
+/* ---- the renderer's name ------------------------------------------------ */
+
+static const char *const renderer_names[] = {"auto", "software", "opengl"};
+
+int ui_renderer_from_name(const char *name)
+{
+    for (int i = 0; name && i < (int)(sizeof renderer_names / sizeof *renderer_names); i++)
+        if (strcmp(name, renderer_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *ui_renderer_name(enum ui_renderer r)
+{
+    return (unsigned)r < sizeof renderer_names / sizeof *renderer_names ? renderer_names[r] : "?";
+}
+
 /* ---- open / close ------------------------------------------------------- */
 
 static bool driver_is(const char *drv, const char *name)
@@ -86,28 +175,100 @@ static bool driver_is(const char *drv, const char *name)
     return drv && strcmp(drv, name) == 0;
 }
 
+#ifdef __linux__
+/* Whether this process is in the group `name` (root counts as in every group). */
+static bool in_group(const char *name)
+{
+    if (geteuid() == 0)
+        return true;
+    struct group *g = getgrnam(name);
+    if (!g)
+        return false;
+    if (getegid() == g->gr_gid)
+        return true;
+    gid_t gids[256];
+    int n = getgroups(sizeof gids / sizeof *gids, gids);
+    for (int i = 0; i < n; i++)
+        if (gids[i] == g->gr_gid)
+            return true;
+    return false;
+}
+
+/* Count the entries of dir starting with prefix, and those we may open with
+ * `mode`; the first one's name into first. */
+static int count_devices(const char *dir, const char *prefix, int mode, int *usable, char *first,
+                         size_t firstlen)
+{
+    int n = 0;
+    *usable = 0;
+    if (firstlen)
+        first[0] = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (n++ == 0 && firstlen)
+            snprintf(first, firstlen, "%s", path);
+        if (access(path, mode) == 0)
+            (*usable)++;
+    }
+    closedir(d);
+    return n;
+}
+#endif
+
+/* What a station on the console (kmsdrm) needs and lacks, in a few words:
+ * a DRM card it may open, input devices it may read, the groups video and
+ * input that give both. */
+static void console_facts(char *out, size_t n)
+{
+#ifdef __linux__
+    char first[300];
+    int usable;
+    int cards = count_devices("/dev/dri", "card", R_OK | W_OK, &usable, first, sizeof first);
+    size_t len = 0;
+    if (cards == 0)
+        len += (size_t)snprintf(out + len, n - len, "no /dev/dri/card* (no screen driver)");
+    else if (usable == 0)
+        len += (size_t)snprintf(out + len, n - len, "%s not accessible", first);
+    else
+        len += (size_t)snprintf(out + len, n - len, "%s present", first);
+    int inputs = count_devices("/dev/input", "event", R_OK, &usable, first, 0);
+    if (len < n) {
+        if (inputs == 0)
+            len += (size_t)snprintf(out + len, n - len, ", no /dev/input/event*");
+        else
+            len += (size_t)snprintf(out + len, n - len, ", %d of %d /dev/input/event* readable",
+                                    usable, inputs);
+    }
+    bool video = in_group("video"), input = in_group("input");
+    if (len < n && (!video || !input))
+        snprintf(out + len, n - len, ", not in group%s %s%s%s", !video && !input ? "s" : "",
+                 video ? "" : "video", !video && !input ? " and " : "", input ? "" : "input");
+#else
+    snprintf(out, n, "no console video on this system");
+#endif
+}
+
 /* Why SDL found no screen, in a sentence: what a person can check. */
 static void no_display(char *err, size_t errlen, const char *why)
 {
     const char *display = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
     const char *forced = getenv("SDL_VIDEODRIVER");
-    char dri[96];
-    if (access("/dev/dri/card0", F_OK) != 0)
-        snprintf(dri, sizeof dri, "no /dev/dri/card0");
-    else if (access("/dev/dri/card0", R_OK | W_OK) != 0)
-        snprintf(dri, sizeof dri, "/dev/dri/card0 not accessible (join the video group)");
-    else
-        snprintf(dri, sizeof dri, "/dev/dri/card0 present");
-    const char *input = access("/dev/input", F_OK) != 0 ? ", no /dev/input"
-                        : access("/dev/input", R_OK) != 0
-                            ? ", /dev/input not readable (join the input group)"
-                            : "";
+    char console[400];
+    console_facts(console, sizeof console);
     snprintf(err, errlen,
-             "E801: no display: %s (DISPLAY %s, WAYLAND_DISPLAY %s, SDL_VIDEODRIVER %s, %s%s). "
-             "Run it under X (xvfb-run make run), or headless with --script FILE.",
+             "E801: no display: %s (DISPLAY %s, WAYLAND_DISPLAY %s, SDL_VIDEODRIVER %s; console: "
+             "%s). Run it under X (DISPLAY), on the console (a DRM card, the video and input "
+             "groups), or headless with --script FILE.",
              why, display && display[0] ? display : "unset",
-             wayland && wayland[0] ? wayland : "unset", forced && forced[0] ? forced : "unset", dri,
-             input);
+             wayland && wayland[0] ? wayland : "unset", forced && forced[0] ? forced : "unset",
+             console);
 }
 
 /* This ui's wake-ups: its own SDL user event type and pipe. Without
@@ -120,6 +281,293 @@ static void wake_open(struct ui *ui)
 #endif
     Uint32 type = SDL_RegisterEvents(1);
     ui->wake_type = type != (Uint32)-1 ? type : 0;
+}
+
+/* OpenGL's own name for who draws (GL_RENDERER), with its context current. */
+static void gl_renderer_name(char *out, size_t n)
+{
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get_string = (get_string_fn)(uintptr_t)SDL_GL_GetProcAddress("glGetString");
+    const unsigned char *s = get_string ? get_string(0x1F01 /* GL_RENDERER */) : NULL;
+    snprintf(out, n, "%s", s ? (const char *)s : "?");
+}
+
+static bool gl_is_software(const char *gl_name)
+{
+    static const char *const soft[] = {"llvmpipe", "softpipe", "Software Rasterizer", "swrast",
+                                       "SWR"};
+    for (size_t i = 0; i < sizeof soft / sizeof *soft; i++)
+        if (strstr(gl_name, soft[i]))
+            return true;
+    return false;
+}
+
+#ifdef __linux__
+/* Ask OpenGL who would draw, in a child process: a hidden 1x1 window's
+ * context tells its GL_RENDERER through a pipe. Whatever the answer, this
+ * process has loaded nothing of OpenGL. False when no context could be made
+ * (or the child took more than 5 s). Called before SDL_Init here. */
+static bool probe_gl(char *name, size_t n)
+{
+    int p[2];
+    name[0] = 0;
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return false;
+    }
+    if (pid == 0) {
+        char buf[96] = "";
+        close(p[0]);
+        if (SDL_Init(SDL_INIT_VIDEO) == 0) {
+            SDL_Window *w =
+                SDL_CreateWindow("probe", 0, 0, 1, 1, SDL_WINDOW_OPENGL | SDL_WINDOW_HIDDEN);
+            if (w && SDL_GL_CreateContext(w))
+                gl_renderer_name(buf, sizeof buf);
+        }
+        ssize_t wr = write(p[1], buf, strlen(buf));
+        (void)wr;
+        _exit(0); /* nothing of the parent's (atexit, stdio buffers) runs here */
+    }
+    close(p[1]);
+    size_t len = 0;
+    Uint64 start = SDL_GetTicks64();
+    for (;;) {
+        Uint64 waited = SDL_GetTicks64() - start;
+        struct pollfd pf = {.fd = p[0], .events = POLLIN};
+        if (waited >= 5000 || poll(&pf, 1, (int)(5000 - waited)) <= 0)
+            break;
+        ssize_t r = read(p[0], name + len, n - 1 - len);
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+        if (len >= n - 1)
+            break;
+    }
+    name[len] = 0;
+    close(p[0]);
+    kill(pid, SIGKILL); /* gone already, or stuck */
+    waitpid(pid, NULL, 0);
+    return len > 0 && strcmp(name, "?") != 0;
+}
+#endif
+
+/* Auto, before anything is loaded: is there a GPU that OpenGL would draw
+ * with? False, with the reason in why, when OpenGL could only be Mesa's
+ * software rasteriser; true when it is worth asking OpenGL itself. */
+static bool gpu_present(char *why, size_t n)
+{
+    const char *sw = getenv("LIBGL_ALWAYS_SOFTWARE");
+    if (sw && sw[0] && strcmp(sw, "0") != 0 && strcmp(sw, "false") != 0) {
+        snprintf(why, n, "auto: LIBGL_ALWAYS_SOFTWARE is set");
+        return false;
+    }
+    const char *gallium = getenv("GALLIUM_DRIVER");
+    if (gallium &&
+        (strstr(gallium, "llvmpipe") || strstr(gallium, "softpipe") || strstr(gallium, "swr"))) {
+        snprintf(why, n, "auto: GALLIUM_DRIVER=%s draws in software", gallium);
+        return false;
+    }
+#ifdef __linux__
+    DIR *d = opendir("/dev/dri");
+    struct dirent *de;
+    int nodes = 0;
+    char node[64] = "", denied[64] = "", kernel[64] = "";
+    while (d && (de = readdir(d))) {
+        if (strncmp(de->d_name, "renderD", 7) != 0)
+            continue;
+        nodes++;
+        char path[300];
+        snprintf(path, sizeof path, "/dev/dri/%s", de->d_name);
+        if (access(path, R_OK | W_OK) != 0) {
+            snprintf(denied, sizeof denied, "%.40s", de->d_name);
+            continue;
+        }
+        /* The kernel driver behind it: /sys/class/drm/renderD128/device/driver -> …/i915 */
+        char link[300], target[300];
+        snprintf(link, sizeof link, "/sys/class/drm/%s/device/driver", de->d_name);
+        ssize_t len = readlink(link, target, sizeof target - 1);
+        const char *drv = "?";
+        if (len > 0) {
+            target[len] = 0;
+            const char *slash = strrchr(target, '/');
+            drv = slash ? slash + 1 : target;
+        }
+        /* Virtual devices with no GPU behind them: Mesa would draw in software. */
+        if (strcmp(drv, "vgem") == 0 || strcmp(drv, "vkms") == 0)
+            continue;
+        snprintf(node, sizeof node, "%.40s", de->d_name);
+        snprintf(kernel, sizeof kernel, "%.40s", drv);
+        break;
+    }
+    if (d)
+        closedir(d);
+    if (node[0]) {
+        /* Under X or Wayland a child can ask OpenGL who draws without a
+         * mode set; on the console (kmsdrm) it could not, and SDL needs
+         * OpenGL ES there for any renderer anyway. */
+        const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+        char gl_name[96];
+        if (!(x && x[0]) && !(wl && wl[0])) {
+            snprintf(why, n, "auto: GPU at /dev/dri/%.40s (%.40s)", node, kernel);
+            return true;
+        }
+        if (!probe_gl(gl_name, sizeof gl_name)) {
+            snprintf(why, n, "auto: /dev/dri/%.40s (%.40s) but no OpenGL context", node, kernel);
+            return false;
+        }
+        if (gl_is_software(gl_name)) {
+            snprintf(why, n, "auto: OpenGL here is %.60s", gl_name);
+            return false;
+        }
+        snprintf(why, n, "auto: GPU at /dev/dri/%.40s (%.40s)", node, kernel);
+        return true;
+    }
+    if (denied[0])
+        snprintf(why, n, "auto: /dev/dri/%.40s not accessible (join the render group)", denied);
+    else if (nodes > 0)
+        snprintf(why, n, "auto: no GPU (only virtual render nodes)");
+    else
+        snprintf(why, n, "auto: no GPU (no /dev/dri/renderD*)");
+    return false;
+#else
+    snprintf(why, n, "auto: OpenGL");
+    return true;
+#endif
+}
+
+/* Before the window exists: software both for the renderer and for the
+ * window's framebuffer, or neither. Plain hints, so SDL_RENDER_DRIVER and
+ * SDL_FRAMEBUFFER_ACCELERATION in the environment still win. */
+static void renderer_hints(bool software)
+{
+    if (software) {
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    } else {
+        SDL_ResetHint(SDL_HINT_RENDER_DRIVER);
+        SDL_ResetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION);
+    }
+}
+
+/* Under X: does a window manager run? (EWMH: the root window names the
+ * manager's check window in _NET_SUPPORTING_WM_CHECK.) Asked through the
+ * libX11 that SDL has loaded, on a connection of its own. When it cannot
+ * tell, it says yes. */
+static bool x11_window_manager(void)
+{
+    /* Xlib's signatures; Display is opaque here, XIDs and Atoms are unsigned long. */
+    typedef void *(*open_fn)(const char *);
+    typedef int (*close_fn)(void *);
+    typedef unsigned long (*atom_fn)(void *, const char *, int);
+    typedef unsigned long (*root_fn)(void *);
+    typedef int (*prop_fn)(void *, unsigned long, unsigned long, long, long, int, unsigned long,
+                           unsigned long *, int *, unsigned long *, unsigned long *,
+                           unsigned char **);
+    typedef int (*free_fn)(void *);
+    void *lib = SDL_LoadObject("libX11.so.6");
+    if (!lib)
+        return true;
+    open_fn x_open = (open_fn)(uintptr_t)SDL_LoadFunction(lib, "XOpenDisplay");
+    close_fn x_close = (close_fn)(uintptr_t)SDL_LoadFunction(lib, "XCloseDisplay");
+    atom_fn x_atom = (atom_fn)(uintptr_t)SDL_LoadFunction(lib, "XInternAtom");
+    root_fn x_root = (root_fn)(uintptr_t)SDL_LoadFunction(lib, "XDefaultRootWindow");
+    prop_fn x_prop = (prop_fn)(uintptr_t)SDL_LoadFunction(lib, "XGetWindowProperty");
+    free_fn x_free = (free_fn)(uintptr_t)SDL_LoadFunction(lib, "XFree");
+    bool wm = true;
+    void *d = x_open && x_close && x_atom && x_root && x_prop && x_free ? x_open(NULL) : NULL;
+    if (d) {
+        /* only_if_exists: no atom means nobody ever set it */
+        unsigned long check = x_atom(d, "_NET_SUPPORTING_WM_CHECK", 1);
+        wm = false;
+        if (check != 0) {
+            unsigned long type = 0, n = 0, after = 0;
+            int format = 0;
+            unsigned char *data = NULL;
+            if (x_prop(d, x_root(d), check, 0, 1, 0, 33 /* XA_WINDOW */, &type, &format, &n, &after,
+                       &data) == 0 /* Success */
+                && n == 1 && format == 32)
+                wm = true;
+            if (data)
+                x_free(data);
+        }
+        x_close(d);
+    }
+    SDL_UnloadObject(lib);
+    return wm;
+}
+
+/* The window. Fullscreen covers the display, placed and sized by us: under
+ * X without a window manager nobody else would, and SDL's own fullscreen
+ * there waits 100 ms for a manager's answer that never comes, so it gets a
+ * plain borderless window of the display's size at its place. */
+static int open_window(struct ui *ui, const struct ui_options *opt, bool gl, char *err,
+                       size_t errlen)
+{
+    int x = (int)SDL_WINDOWPOS_CENTERED, y = (int)SDL_WINDOWPOS_CENTERED;
+    int w = opt->width > 0 ? opt->width : UI_W, h = opt->height > 0 ? opt->height : UI_H;
+    Uint32 flags = gl ? SDL_WINDOW_OPENGL : 0;
+    SDL_Rect b;
+    if (opt->fullscreen && !opt->headless && SDL_GetDisplayBounds(0, &b) == 0 && b.w > 0 &&
+        b.h > 0) {
+        x = b.x, y = b.y, w = b.w, h = b.h;
+        flags |= SDL_WINDOW_BORDERLESS;
+        if (!driver_is(ui->driver, "x11") || x11_window_manager())
+            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        else
+            ui->placed = true;
+    } else {
+        flags |= SDL_WINDOW_RESIZABLE;
+    }
+    ui->win = SDL_CreateWindow("triage", x, y, w, h, flags);
+    if (!ui->win) {
+        snprintf(err, errlen, "E802: cannot open a window on \"%s\": %s", ui->driver,
+                 SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+/* The 1280x800 frame texture, made when first needed. False when the
+ * renderer has none (W801 says so once). */
+static bool frame_texture(struct ui *ui)
+{
+    if (!ui->frame && !ui->no_targets) {
+        ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      UI_W, UI_H);
+        if (!ui->frame) {
+            ui->no_targets = true;
+            log_warn("W801", "renderer %s has no target textures (%s): no screenshots",
+                     ui->renderer, SDL_GetError());
+        }
+    }
+    return ui->frame != NULL;
+}
+
+static int open_renderer(struct ui *ui, bool gl, char *err, size_t errlen)
+{
+    if (gl) {
+        ui->ren =
+            SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
+        if (!ui->ren)
+            log_warn("W800", "no accelerated renderer (%s): drawing in software", SDL_GetError());
+    }
+    if (!ui->ren)
+        ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!ui->ren) {
+        snprintf(err, errlen, "E803: cannot create a renderer: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(ui->ren, &info) == 0)
+        snprintf(ui->renderer, sizeof ui->renderer, "%s", info.name);
+    ui->gl_name[0] = 0;
+    if (strncmp(ui->renderer, "opengl", 6) == 0)
+        gl_renderer_name(ui->gl_name, sizeof ui->gl_name);
+    return 0;
 }
 
 int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t errlen)
@@ -145,12 +593,34 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
 
+    /* The renderer, decided before SDL can load anything for a window. */
+    enum ui_renderer want = opt->headless ? UI_RENDERER_SOFTWARE : opt->renderer;
+    bool gl;
+    if (want == UI_RENDERER_AUTO) {
+        gl = gpu_present(ui->renderer_why, sizeof ui->renderer_why);
+    } else {
+        gl = want == UI_RENDERER_OPENGL;
+        snprintf(ui->renderer_why, sizeof ui->renderer_why, "%s",
+                 opt->headless ? "headless" : "[display] renderer");
+    }
+    renderer_hints(!gl);
+
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         if (opt->headless)
             snprintf(err, errlen, "E800: cannot start SDL video (dummy driver): %s",
                      SDL_GetError());
-        else
-            no_display(err, errlen, SDL_GetError());
+        else {
+            const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+            char why[300];
+            if (!(x && x[0]) && !(wl && wl[0]))
+                snprintf(why, sizeof why,
+                         "no X or Wayland display, and the console driver cannot start "
+                         "(SDL: %.200s)",
+                         SDL_GetError());
+            else
+                snprintf(why, sizeof why, "SDL: %.250s", SDL_GetError());
+            no_display(err, errlen, why);
+        }
         free(ui);
         return -1;
     }
@@ -159,15 +629,19 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
     const char *drv = SDL_GetCurrentVideoDriver();
     snprintf(ui->driver, sizeof ui->driver, "%s", drv ? drv : "?");
     /* SDL 2.26 falls back to an invisible offscreen window when it finds no
-     * screen; for a station that asked for one, that is no display. */
+     * screen; for a station that asked for one, that is no display. Asked
+     * for by name in SDL_VIDEODRIVER, it is what someone wanted. */
     const char *forced = getenv("SDL_VIDEODRIVER");
-    if (!opt->headless && (driver_is(drv, "offscreen") || driver_is(drv, "dummy")) &&
-        !(forced && strstr(forced, drv))) {
-        char why[96];
-        snprintf(why, sizeof why, "SDL found only the \"%s\" driver", ui->driver);
-        no_display(err, errlen, why);
-        ui_close(ui);
-        return -1;
+    if (!opt->headless && (driver_is(drv, "offscreen") || driver_is(drv, "dummy"))) {
+        if (!(forced && strstr(forced, ui->driver))) {
+            char why[96];
+            snprintf(why, sizeof why, "SDL found only the \"%s\" driver", ui->driver);
+            no_display(err, errlen, why);
+            ui_close(ui);
+            return -1;
+        }
+        log_warn("W803", "video driver %s (SDL_VIDEODRIVER): nothing is shown on a screen",
+                 ui->driver);
     }
     ui->real_wait = driver_is(drv, "x11") || driver_is(drv, "wayland") ||
                     driver_is(drv, "windows") || driver_is(drv, "cocoa");
@@ -176,37 +650,36 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
      * injected, wake-ups and signals, which all end a sleep at once. */
     ui->no_input = opt->headless || driver_is(drv, "dummy") || driver_is(drv, "offscreen");
 
-    int w = opt->width > 0 ? opt->width : UI_W, h = opt->height > 0 ? opt->height : UI_H;
-    Uint32 flags = SDL_WINDOW_RESIZABLE;
-    if (opt->fullscreen)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    ui->win =
-        SDL_CreateWindow("triage", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
-    if (!ui->win) {
-        snprintf(err, errlen, "E802: cannot open a window on \"%s\": %s", ui->driver,
-                 SDL_GetError());
+    if (open_window(ui, opt, gl, err, errlen) != 0 || open_renderer(ui, gl, err, errlen) != 0)
         goto fail;
+    if (ui->gl_name[0] && gl_is_software(ui->gl_name)) {
+        if (want == UI_RENDERER_AUTO) {
+            /* No GPU after all: start over in software. */
+            snprintf(ui->renderer_why, sizeof ui->renderer_why,
+                     "auto: OpenGL here is %.60s, software", ui->gl_name);
+            SDL_DestroyRenderer(ui->ren);
+            SDL_DestroyWindow(ui->win);
+            ui->ren = NULL;
+            ui->win = NULL;
+            renderer_hints(true);
+            gl = false;
+            if (open_window(ui, opt, gl, err, errlen) != 0 ||
+                open_renderer(ui, gl, err, errlen) != 0)
+                goto fail;
+        } else {
+            log_warn("W804",
+                     "OpenGL here is %s, which draws in software: [display] renderer = auto "
+                     "draws the same for less memory",
+                     ui->gl_name);
+        }
     }
-    if (!opt->headless) {
-        ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_TARGETTEXTURE);
-        if (!ui->ren)
-            log_warn("W800", "no accelerated renderer (%s): drawing in software", SDL_GetError());
-    }
-    if (!ui->ren)
-        ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!ui->ren) {
-        snprintf(err, errlen, "E803: cannot create a renderer: %s", SDL_GetError());
-        goto fail;
-    }
-    SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(ui->ren, &info) == 0)
-        snprintf(ui->renderer, sizeof ui->renderer, "%s", info.name);
-    SDL_RenderSetLogicalSize(ui->ren, UI_W, UI_H);
-    ui->frame =
-        SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, UI_W, UI_H);
-    if (!ui->frame)
-        log_warn("W801", "renderer %s has no target textures (%s): no screenshots", ui->renderer,
-                 SDL_GetError());
+    /* Software drawing into a window of exactly 1280x800 needs no copy of
+     * the frame: the window's own surface keeps it. */
+    int ow = 0, oh = 0;
+    ui->direct = strcmp(ui->renderer, "software") == 0 &&
+                 SDL_GetRendererOutputSize(ui->ren, &ow, &oh) == 0 && ow == UI_W && oh == UI_H;
+    if (!ui->direct)
+        frame_texture(ui);
     ui->draw = draw_open(ui->ren, opt->font_path, err, errlen);
     if (!ui->draw)
         goto fail;
@@ -214,8 +687,18 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
         SDL_ShowCursor(SDL_DISABLE); /* a touch station: no pointer */
     SDL_StartTextInput();
     ui->last_input = SDL_GetTicks64();
-    log_info("I800", "video driver %s, renderer %s, font %s", ui->driver, ui->renderer,
-             draw_font_path(ui->draw));
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(ui->win, &ww, &wh);
+    struct ui_rect r = ui_letterbox(ww, wh);
+    log_info(
+        "I800",
+        "video driver %s, renderer %s%s%s%s (%s), window %dx%d%s, screen %dx%d at %d,%d, font %s",
+        ui->driver, ui->renderer, ui->gl_name[0] ? " (" : "", ui->gl_name,
+        ui->gl_name[0] ? ")" : "", ui->renderer_why, ww, wh,
+        !opt->fullscreen || opt->headless ? ""
+        : ui->placed                      ? " fullscreen (no window manager)"
+                                          : " fullscreen",
+        r.w, r.h, r.x, r.y, draw_font_path(ui->draw));
     *out = ui;
     return 0;
 fail:
@@ -255,15 +738,74 @@ const char *ui_driver(const struct ui *ui)
     return ui ? ui->driver : "";
 }
 
+const char *ui_renderer(const struct ui *ui)
+{
+    return ui ? ui->renderer : "";
+}
+
 /* ---- frames ------------------------------------------------------------- */
 
-/* Copy the kept frame to the window and show it. */
-static void present(struct ui *ui)
+static void clear_bars(struct ui *ui)
 {
-    SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
-    SDL_RenderClear(ui->ren); /* the letterbox bars */
-    SDL_RenderCopy(ui->ren, ui->frame, NULL, NULL);
+    SDL_SetRenderDrawColor(ui->ren, (UI_BAR_RGB >> 16) & 0xFF, (UI_BAR_RGB >> 8) & 0xFF,
+                           UI_BAR_RGB & 0xFF, 255);
+    SDL_RenderClear(ui->ren);
+}
+
+/* Paint the last layout (ui->lay, ui->status) and show it: straight into
+ * the window when that is 1280x800 and drawn in software; else into the
+ * frame texture, copied into the window's letterbox rectangle; else,
+ * without target textures, into the window scaled by SDL for this frame
+ * only (with a logical size SDL would also move input events, which are
+ * mapped here: translate). */
+static void paint(struct ui *ui)
+{
+    const struct ui_status *status = ui->has_status ? &ui->status : NULL;
+    int w = 0, h = 0;
+    if (SDL_GetRendererOutputSize(ui->ren, &w, &h) != 0)
+        SDL_GetWindowSize(ui->win, &w, &h);
+    draw_begin_frame(ui->draw);
+    ui->frame_direct = ui->direct && w == UI_W && h == UI_H;
+    if (ui->frame_direct) {
+        SDL_SetRenderTarget(ui->ren, NULL);
+        paint_lay(ui->draw, &ui->lay, status);
+    } else if (frame_texture(ui)) {
+        SDL_SetRenderTarget(ui->ren, ui->frame);
+        paint_lay(ui->draw, &ui->lay, status);
+        SDL_SetRenderTarget(ui->ren, NULL);
+        struct ui_rect r = ui_letterbox(w, h);
+        SDL_Rect dst = {r.x, r.y, r.w, r.h};
+        if (r.w != w || r.h != h)
+            clear_bars(ui);
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst);
+    } else {
+        SDL_RenderSetLogicalSize(ui->ren, UI_W, UI_H);
+        clear_bars(ui);
+        paint_lay(ui->draw, &ui->lay, status);
+        SDL_RenderPresent(ui->ren);
+        SDL_RenderSetLogicalSize(ui->ren, 0, 0);
+        ui->have_frame = true;
+        return;
+    }
     SDL_RenderPresent(ui->ren);
+    ui->have_frame = true;
+}
+
+/* The window was exposed or resized: show the last frame again. */
+static void show_again(struct ui *ui)
+{
+    if (!ui->have_frame)
+        return;
+    int w = 0, h = 0;
+    if (ui->frame && !ui->frame_direct && SDL_GetRendererOutputSize(ui->ren, &w, &h) == 0) {
+        struct ui_rect r = ui_letterbox(w, h); /* only copy it */
+        SDL_Rect dst = {r.x, r.y, r.w, r.h};
+        clear_bars(ui);
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst);
+        SDL_RenderPresent(ui->ren);
+        return;
+    }
+    paint(ui); /* from the kept layout; texts come from the cache */
 }
 
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status)
@@ -272,26 +814,19 @@ void ui_render(struct ui *ui, const struct view *view, const struct ui_status *s
     if (ui->lay.overflow)
         log_warn("W802", "screen %d has more than %d items; some are not shown", view->screen,
                  LAY_MAX);
-    draw_begin_frame(ui->draw);
-    if (ui->frame) {
-        SDL_SetRenderTarget(ui->ren, ui->frame);
-        paint_lay(ui->draw, &ui->lay, status);
-        SDL_SetRenderTarget(ui->ren, NULL);
-        ui->have_frame = true;
-        present(ui);
-    } else {
-        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
-        SDL_RenderClear(ui->ren);
-        paint_lay(ui->draw, &ui->lay, status);
-        SDL_RenderPresent(ui->ren);
-    }
+    ui->has_status = status != NULL;
+    if (status)
+        ui->status = *status;
+    paint(ui);
 }
 
 int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen)
 {
-    if (!ui->frame || !ui->have_frame) {
+    /* The last frame is in the window (direct) or in the frame texture. */
+    SDL_Texture *from = ui->frame_direct ? NULL : ui->frame;
+    if (!ui->have_frame || (!ui->frame_direct && !ui->frame)) {
         snprintf(err, errlen, "E805: no frame to save to %s (%s)", path,
-                 ui->frame ? "nothing drawn yet" : "the renderer keeps no frames");
+                 !ui->have_frame ? "nothing drawn yet" : "the renderer keeps no frames");
         return -1;
     }
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, UI_W, UI_H, 24, SDL_PIXELFORMAT_RGB24);
@@ -300,8 +835,9 @@ int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen)
         return -1;
     }
     int rc = 0;
-    SDL_SetRenderTarget(ui->ren, ui->frame);
-    if (SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0) {
+    SDL_Rect all = {0, 0, UI_W, UI_H};
+    SDL_SetRenderTarget(ui->ren, from);
+    if (SDL_RenderReadPixels(ui->ren, &all, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0) {
         snprintf(err, errlen, "E807: cannot read the frame: %s", SDL_GetError());
         rc = -1;
     }
@@ -346,8 +882,14 @@ static bool may_repeat(enum key k)
     return k == KEY_BACKSPACE || k == KEY_UP || k == KEY_DOWN || k == KEY_LEFT || k == KEY_RIGHT;
 }
 
-static bool hit(struct ui *ui, int x, int y, int64_t now, struct event *out)
+/* A point of the window (pixels) on the last frame's layout: the event of
+ * what is there. False on a bar or on nothing that acts. */
+static bool hit(struct ui *ui, float wx, float wy, int64_t now, struct event *out)
 {
+    int w = 0, h = 0, x, y;
+    SDL_GetWindowSize(ui->win, &w, &h);
+    if (!ui_window_to_screen(w, h, wx, wy, &x, &y))
+        return false;
     const struct lay_item *it = lay_hit(&ui->lay, x, y);
     if (!it)
         return false;
@@ -367,10 +909,7 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         case SDL_WINDOWEVENT_EXPOSED:
         case SDL_WINDOWEVENT_SIZE_CHANGED:
         case SDL_WINDOWEVENT_RESTORED:
-        case SDL_WINDOWEVENT_SHOWN:
-            if (ui->have_frame)
-                present(ui);
-            break;
+        case SDL_WINDOWEVENT_SHOWN: show_again(ui); break;
         default: break;
         }
         return 0;
@@ -400,16 +939,17 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
             return 0;
         ui->last_input = SDL_GetTicks64();
-        /* The renderer has already mapped the position to logical pixels. */
-        return hit(ui, e->button.x, e->button.y, now, out) ? 1 : 0;
+        /* Window pixels (the renderer has no logical size to map them to). */
+        return hit(ui, (float)e->button.x + 0.5f, (float)e->button.y + 0.5f, now, out) ? 1 : 0;
     case SDL_FINGERDOWN: ui->last_input = SDL_GetTicks64(); return 0;
     case SDL_FINGERUP: {
         if (e->tfinger.touchId == SDL_MOUSE_TOUCHID)
             return 0;
         ui->last_input = SDL_GetTicks64();
-        /* Normalised to the logical viewport by the renderer's event watch. */
-        int x = (int)(e->tfinger.x * UI_W), y = (int)(e->tfinger.y * UI_H);
-        return hit(ui, x, y, now, out) ? 1 : 0;
+        /* Normalised to the window, whichever window (kmsdrm says 0): ours. */
+        int w = 0, h = 0;
+        SDL_GetWindowSize(ui->win, &w, &h);
+        return hit(ui, e->tfinger.x * (float)w, e->tfinger.y * (float)h, now, out) ? 1 : 0;
     }
     default: return 0;
     }
@@ -648,14 +1188,15 @@ void ui_inject_text(struct ui *ui, const char *utf8)
 
 void ui_inject_tap(struct ui *ui, int x, int y)
 {
-    /* Finger positions are normalised to the window; the renderer maps them
-     * back to the logical viewport, so go the other way here. With a
-     * 1280x800 window this is simply x/1280, y/800. */
-    int wx = 0, wy = 0, ww = 0, wh = 0;
-    SDL_RenderLogicalToWindow(ui->ren, (float)x + 0.5f, (float)y + 0.5f, &wx, &wy);
+    /* The middle of logical pixel (x, y) on the window, normalised to the
+     * window as a touch screen sends it. */
+    int ww = 0, wh = 0;
     SDL_GetWindowSize(ui->win, &ww, &wh);
-    float nx = ww > 0 ? ((float)wx + 0.5f) / (float)ww : ((float)x + 0.5f) / UI_W;
-    float ny = wh > 0 ? ((float)wy + 0.5f) / (float)wh : ((float)y + 0.5f) / UI_H;
+    if (ww <= 0 || wh <= 0)
+        ww = UI_W, wh = UI_H;
+    struct ui_rect r = ui_letterbox(ww, wh);
+    float nx = ((float)r.x + ((float)x + 0.5f) * (float)r.w / UI_W) / (float)ww;
+    float ny = ((float)r.y + ((float)y + 0.5f) * (float)r.h / UI_H) / (float)wh;
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = SDL_FINGERDOWN;

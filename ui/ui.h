@@ -7,7 +7,9 @@
  * SDL2 + SDL2_ttf, and turns keys, text, mouse clicks and SDL_FINGER* touches
  * into `struct event`s for the core. It redraws only when asked to.
  *
- * Logical size 1280x800; the renderer scales to the real window. Touch
+ * Logical size 1280x800, letterboxed into the real window: scaled by the
+ * largest factor that fits, centred, with bars of UI_BAR_RGB around it.
+ * Touches and clicks are mapped back through the same rectangle. Touch
  * targets are at least 64 px and text at least 24 px.
  */
 #ifndef TRIAGE_UI_H
@@ -21,12 +23,26 @@
 #define UI_W 1280
 #define UI_H 800
 #define UI_MAX_WIDGETS 96
+#define UI_BAR_RGB 0x000000u /* the letterbox bars */
+
+/* How frames reach the screen ([display] renderer in the configuration). */
+enum ui_renderer {
+    UI_RENDERER_AUTO,     /* OpenGL where a GPU draws it, else software (ui.c says how) */
+    UI_RENDERER_SOFTWARE, /* SDL's software renderer; the window's framebuffer without OpenGL */
+    UI_RENDERER_OPENGL,   /* SDL's OpenGL (or OpenGL ES) renderer, even where it is software */
+};
+
+/* "auto", "software", "opengl" and back; -1 for another name. */
+int ui_renderer_from_name(const char *name);
+const char *ui_renderer_name(enum ui_renderer r);
 
 struct ui_options {
-    int width, height;     /* window size; 0 = 1280x800 */
-    bool fullscreen;
-    bool headless;         /* no display: render offscreen (dummy video driver) */
-    const char *font_path; /* NULL = the usual places (a CJK font) */
+    int width, height;         /* window size; 0 = 1280x800. Fullscreen: the display's size */
+    bool fullscreen;           /* a borderless window over the whole display, placed by us
+                                  (no window manager needed) */
+    bool headless;             /* no display: render offscreen (dummy video driver) */
+    enum ui_renderer renderer; /* headless: always software */
+    const char *font_path;     /* NULL = the usual places (a CJK font) */
 };
 
 /* Devices and queues the screen reports on (later issues fill more). */
@@ -73,6 +89,20 @@ void ui_close(struct ui *ui); /* NULL is fine */
 /* The SDL video driver in use ("x11", "kmsdrm", "dummy", …). */
 const char *ui_driver(const struct ui *ui);
 
+/* The SDL renderer in use ("software", "opengl", "opengles2"). */
+const char *ui_renderer(const struct ui *ui);
+
+/* Where the 1280x800 screen lies in a window of w x h pixels: scaled by the
+ * largest factor that fits, centred. Pure. */
+struct ui_rect {
+    int x, y, w, h;
+};
+struct ui_rect ui_letterbox(int w, int h);
+
+/* A point of a w x h window (pixels, fractions allowed) on the 1280x800
+ * screen: true and *x, *y, or false when it falls on a bar. Pure. */
+bool ui_window_to_screen(int w, int h, float wx, float wy, int *x, int *y);
+
 /*
  * Wait up to timeout_ms (-1 = forever, 0 = poll) for input and translate it
  * into at most `max` station events stamped with `now`. Sets *quit when the
@@ -101,7 +131,8 @@ void ui_action_event(const struct ui_action *act, int64_t now, struct event *out
 
 /* Input as a device would give it, through SDL's own event queue (scripts, tests):
  * a key by SDL key name ("Return", "F2", "1"), typed text, and a touch as
- * SDL_FINGERDOWN + SDL_FINGERUP at logical coordinates. */
+ * SDL_FINGERDOWN + SDL_FINGERUP at logical coordinates (sent normalised to
+ * the window, as a touch screen sends them). */
 int ui_inject_key(struct ui *ui, const char *sdl_key_name); /* -1: unknown name */
 void ui_inject_text(struct ui *ui, const char *utf8);
 void ui_inject_tap(struct ui *ui, int x, int y);

@@ -18,6 +18,7 @@
 
 #include "harness.h"
 #include "log.h"
+#include "manifest_row.h"
 #include "outbox.h"
 #include "store.h"
 #include "store_internal.h" /* store_db: faults injected into a connection */
@@ -202,6 +203,28 @@ static const char *const released[] = {
     "ALTER TABLE audit ADD COLUMN subject TEXT;"
     "UPDATE audit SET subject = badge, badge = NULL"
     "  WHERE event IN ('reprint', 'regrade', 'calibration_start');",
+    /* The item check and the unit of an inspection, the graders' drafts, the
+     * units a manifest row expects, and the statistics index with the item
+     * check. */
+    "ALTER TABLE inspections ADD COLUMN item_check TEXT CHECK (item_check IN"
+    "  ('matched', 'mismatched', 'unverified', 'skipped', 'blind'));"
+    "ALTER TABLE inspections ADD COLUMN scanned_item TEXT;"
+    "ALTER TABLE inspections ADD COLUMN wrong_item INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inspections ADD COLUMN unit INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE inspections ADD COLUMN units INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE inspections ADD COLUMN extra_unit INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE drafts ("
+    "  badge TEXT PRIMARY KEY,"
+    "  rma TEXT NOT NULL,"
+    "  unit INTEGER NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL);"
+    "CREATE INDEX drafts_rma ON drafts (rma);"
+    "ALTER TABLE manifest ADD COLUMN quantity INTEGER NOT NULL DEFAULT 1;"
+    "DROP INDEX inspections_stats;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+    " grade, functional, disposition, responsibility, reason, late, mismatch,"
+    " calibration_due, calibrates, plate, defects, step_ms, item_check);",
 };
 #define NUM_RELEASED ((int)(sizeof released / sizeof *released))
 
@@ -722,7 +745,8 @@ static const char *const export_keys[] = {
     "operator",  "started_at",  "finished_at",  "grade",       "cosmetic",
     "functional", "completeness", "disposition", "responsibility", "defects",
     "answers",   "rules_version", "late",       "mismatch",    "supersedes",
-    "blind",     "step_ms",     "calibration_due", "calibrates",
+    "blind",     "step_ms",     "calibration_due", "calibrates", "item_check",
+    "scanned_item", "wrong_item", "unit",       "units",       "extra_unit",
 };
 #define NKEYS (sizeof export_keys / sizeof *export_keys)
 
@@ -816,6 +840,13 @@ static void test_export(void)
     CHECK(jbool(a, "mismatch", false));
     CHECK(jbool(a, "blind", false));
     CHECK(jnull(a, "supersedes"));
+    /* Not set by the caller: what the flags say, recorded as such; a unit
+     * not set is 1 of 1; nothing scanned is "", not null. */
+    CHECK_STR(jstr(a, "item_check"), "skipped");
+    CHECK_STR(jstr(a, "scanned_item"), "");
+    CHECK(jbool(a, "wrong_item", false) && jbool(a, "extra_unit", false));
+    CHECK(cJSON_GetObjectItem(a, "unit")->valuedouble == 1);
+    CHECK(cJSON_GetObjectItem(a, "units")->valuedouble == 1);
 
     CHECK(cJSON_GetObjectItem(b, "seq")->valuedouble == 2);
     CHECK(jnull(b, "rma") && jnull(b, "order_id") && jnull(b, "gtin"));
@@ -825,6 +856,7 @@ static void test_export(void)
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(b, "defects")), 0);
     CHECK(jbool(b, "late", false) && jbool(b, "mismatch", true) && jbool(b, "blind", true));
     CHECK_STR(jstr(b, "supersedes"), "EX-01-000001");
+    CHECK_STR(jstr(b, "item_check"), "blind");
     cJSON_Delete(a);
     cJSON_Delete(b);
     free(buf);
@@ -844,23 +876,25 @@ static void test_export(void)
     CHECK(strncmp(buf, "station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,operator,"
                        "started_at,finished_at,grade,cosmetic,functional,completeness,"
                        "disposition,responsibility,defects,answers,rules_version,late,mismatch,"
-                       "supersedes,blind,step_ms,calibration_due,calibrates\r\n",
+                       "supersedes,blind,step_ms,calibration_due,calibrates,item_check,"
+                       "scanned_item,wrong_item,unit,units,extra_unit\r\n",
                   strlen("station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,"
                          "operator,started_at,finished_at,grade,cosmetic,functional,"
                          "completeness,disposition,responsibility,defects,answers,"
                          "rules_version,late,mismatch,supersedes,blind,step_ms,"
-                         "calibration_due,calibrates\r\n")) == 0);
+                         "calibration_due,calibrates,item_check,scanned_item,wrong_item,unit,"
+                         "units,extra_unit\r\n")) == 0);
     char want1[400];
     snprintf(want1, sizeof want1,
              "\r\nEX-01,%s,1,EX-01-000001,RMA-1001,SO-88120431,PH-IP15-128-BLK,0195142354101,"
              "F2LXK9Q1N72P,phone,G1001,2026-11-23T10:41:07Z,2026-11-23T10:42:42Z,B,B,A,,"
              "open_box,customer,SCR-L;WEAR,screen=light;body=wear;power=yes,2026-11,true,false,,"
-             "false,,false,\r\n",
+             "false,,false,,skipped,,false,1,1,false\r\n",
              store_epoch(st));
     CHECK(strstr(buf, want1) != NULL);
     CHECK(strstr(buf, ",,,PH-IP15-128-BLK,,\"SN,\"\"7\"\"\",phone,") != NULL);
     CHECK(strstr(buf, ",X,B,X,,open_box,,,screen=light,2026-11,false,true,EX-01-000001,true,,"
-                      "false,\r\n"));
+                      "false,,blind,,false,1,1,false\r\n"));
     int lines = 0;
     for (char *p = buf; *p; p++)
         lines += *p == '\n';
@@ -878,7 +912,7 @@ static void test_manifest_operators_audit(void)
         {.rma = "RMA-1", .sku = "PH-1", .description = "手机", .delivered_at = "2026-11-20"},
         {.rma = "RMA-2", .sku = "AP-2", .reason = "changed_mind"},
     };
-    CHECK_INT(store_put_manifest(st, rows, 2, err, sizeof err), 0);
+    CHECK_INT(store_put_manifest(st, rows, 2, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), 2);
     struct manifest_row got;
     CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
     CHECK_STR(got.description, "手机");
@@ -886,12 +920,12 @@ static void test_manifest_operators_audit(void)
     CHECK_INT(store_find_manifest(st, "RMA-3", &got), 1);
     /* Insert or replace. */
     snprintf(rows[0].sku, sizeof rows[0].sku, "PH-9");
-    CHECK_INT(store_put_manifest(st, rows, 1, err, sizeof err), 0);
+    CHECK_INT(store_put_manifest(st, rows, 1, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), 1);
     CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
     CHECK_STR(got.sku, "PH-9");
     /* All or nothing: the bad second row keeps the first out. */
     struct manifest_row bad[2] = {{.rma = "RMA-5", .sku = "X"}, {.rma = "RMA-6"}};
-    CHECK_INT(store_put_manifest(st, bad, 2, err, sizeof err), -1);
+    CHECK_INT(store_put_manifest(st, bad, 2, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), -1);
     CHECK(strncmp(err, "E409:", 5) == 0);
     CHECK_INT(store_find_manifest(st, "RMA-5", &got), 1);
 
@@ -935,22 +969,19 @@ static void test_audit_migration(void)
     char err[512] = "", path[700];
     snprintf(path, sizeof path, "%s/audit-old.db", harness_tmpdir());
     struct store *st;
-    CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
-    int64_t version = sql_int(st, "PRAGMA user_version");
-    sqlite3 *db = store_db(st);
-    char sql[256];
-    snprintf(sql, sizeof sql, "ALTER TABLE audit DROP COLUMN subject; PRAGMA user_version = %lld;",
-             (long long)version - 1);
-    CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    /* A station of version 4, before the subject column. */
+    make_released(path, 4);
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_INT(sqlite3_exec(db,
                            "INSERT INTO audit (at, badge, event) VALUES"
                            " (1, 'SH01-S03-000001', 'reprint'), (2, 'SH01-S03-000002', 'regrade'),"
                            " (3, 'SH01-S03-000003', 'calibration_start'), (4, 'G1', 'logout')",
                            NULL, NULL, NULL),
               SQLITE_OK);
-    store_close(st);
+    sqlite3_close(db);
     CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
-    CHECK_INT(sql_int(st, "PRAGMA user_version"), version);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), NUM_RELEASED);
     CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE badge IS NULL AND subject ="
                           " 'SH01-S03-00000' || at"),
               3);

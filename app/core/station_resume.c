@@ -64,6 +64,7 @@ static void go_on(struct station *st, struct effects *fx)
         st->existing_all_graded = false;
     st_use_category(st, rules_category(st->set.rules, in->category));
     st_say(st, MSG_DRAFT_RESUMED, in->rma, 0);
+    st->draft_kept = true; /* it is in the store: backing out forgets it */
     if (!st->cat) {
         st_item_open(st, ITEM_PICK_CATEGORY, fx);
         return;

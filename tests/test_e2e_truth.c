@@ -291,6 +291,23 @@ static void check_demo_twice(void)
                                 " AND supersedes = 'SH01-S01-000001'"),
               1);
     CHECK_INT(db_file_int(path, "SELECT count(*) FROM audit WHERE event = 'regrade'"), 1);
+
+    /* A station where the demo grader left an inspection unfinished: the
+     * demo discards it and runs. */
+    char left[800];
+    snprintf(left, sizeof left, "%s/left.script", harness_tmpdir());
+    harness_write_file(left, "scan 1001\ntext 123456\nkey Return\nexpect scan\n"
+                             "scan RMA-1002\nkey Return\nexpect check\nkey 1\nquit\n");
+    snprintf(args, sizeof args, "--script '%s'", left);
+    CHECK_INT(triage_in(demo, args, NULL, NULL, NULL), 0);
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM drafts WHERE rma = 'RMA-1002'"), 1);
+    snprintf(args, sizeof args, "--script tests/e2e/demo.script --shots '%s/shots'", demo);
+    CHECK_INT(triage_in(demo, args, NULL, NULL, NULL), 0);
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM drafts"), 0);
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM audit WHERE event = 'draft_discard'"
+                                " AND badge = '1001' AND subject = 'RMA-1002'"),
+              1);
+    CHECK_INT(db_file_int(path, "SELECT count(*) FROM inspections WHERE rma = 'RMA-1001'"), 3);
 }
 
 int main(void)

@@ -990,6 +990,212 @@ static void test_audit_migration(void)
     store_close(st);
 }
 
+/* store_put_manifest's reports of rows not applied. */
+struct kept {
+    int n, index[4];
+    bool differs[4];
+    char plate[48];
+};
+
+static void on_kept(void *arg, int index, const char *plate, bool differs)
+{
+    struct kept *k = arg;
+    if (k->n < 4) {
+        k->index[k->n] = index;
+        k->differs[k->n] = differs;
+    }
+    k->n++;
+    snprintf(k->plate, sizeof k->plate, "%s", plate);
+}
+
+/* The units of an RMA as the store counts them: outcomes by unit, the next
+ * unit (another grader's draft holds its unit), the latest outcome no
+ * re-grade replaced; calibration records count for nothing. */
+static void test_units(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/units.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "UN-01", &st, err, sizeof err), 0);
+    struct rma_units u;
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 0);
+    CHECK_INT(u.next, 1);
+    CHECK(!u.has_latest);
+
+    struct inspection in;
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 1;
+    in.units = 3;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000001 */
+    /* Grader G1002 stops in the middle of unit 2. */
+    struct draft d;
+    memset(&d, 0, sizeof d);
+    d.insp = in;
+    d.insp.unit = 2;
+    d.saved_at = 7;
+    CHECK_INT(store_put_draft(st, "G1002", &d, err, sizeof err), 0);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 1);
+    CHECK_INT(u.next, 3); /* unit 2 is G1002's */
+    CHECK(u.has_latest && !strcmp(u.latest.plate, "UN-01-000001"));
+    CHECK_INT(u.latest.unit, 1);
+    CHECK_INT(u.latest.units, 3);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1002", &u), 0);
+    CHECK_INT(u.next, 2); /* their own */
+    in.unit = 3;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000002 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.next, 2); /* only the draft's unit is left: shared */
+    /* G1002 saves unit 2: its draft goes in the same commit. */
+    d.insp.unit = 2;
+    snprintf(d.insp.operator_badge, sizeof d.insp.operator_badge, "G1002");
+    CHECK_INT(store_commit_inspection(st, &d.insp, err, sizeof err), 0); /* UN-01-000003 */
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM drafts"), 0);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 3);
+    CHECK_INT(u.next, 0);
+    CHECK_INT(u.highest, 3);
+    CHECK_STR(u.latest.plate, "UN-01-000003");
+    /* A re-grade of unit 1 is now the latest; a calibration record is not. */
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 1;
+    in.units = 3;
+    snprintf(in.supersedes, sizeof in.supersedes, "UN-01-000001");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000004 */
+    snprintf(in.supersedes, sizeof in.supersedes, "%s", "");
+    snprintf(in.calibrates, sizeof in.calibrates, "UN-01-000002");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000005 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 3);
+    CHECK_STR(u.latest.plate, "UN-01-000004");
+    /* One more than expected. */
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 4;
+    in.units = 3;
+    in.extra_unit = true;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000006 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.highest, 4);
+    CHECK_STR(u.latest.plate, "UN-01-000006");
+    CHECK(u.latest.extra_unit);
+    store_close(st);
+}
+
+/* A grader's unfinished inspection: kept (one per grader, the last one
+ * wins), read back whole, forgotten; never an outcome. */
+static void test_drafts(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/drafts.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "DR-01", &st, err, sizeof err), 0);
+    struct draft d, got;
+    memset(&d, 0, sizeof d);
+    make_insp(&d.insp, 3);
+    d.insp.nanswers = 2;
+    d.insp.step_ms[0] = 4200;
+    d.insp.item_check = ITEM_CHECK_MISMATCHED;
+    d.insp.wrong_item = true;
+    snprintf(d.insp.scanned_item, sizeof d.insp.scanned_item, "]C1 \"q\"\x1d" "21X");
+    d.insp.unit = 2;
+    d.insp.units = 3;
+    d.has_expected = true;
+    snprintf(d.expected.rma, sizeof d.expected.rma, "RMA-1003");
+    snprintf(d.expected.description, sizeof d.expected.description, "手机");
+    d.expected.quantity = 3;
+    d.item_scanned = true;
+    d.saved_at = 123456789;
+    CHECK_INT(store_find_draft(st, "G1001", &got), 1);
+    CHECK_INT(store_put_draft(st, "G1001", &d, err, sizeof err), 0);
+    d.insp.nanswers = 3; /* the next answer replaces it */
+    CHECK_INT(store_put_draft(st, "G1001", &d, err, sizeof err), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM drafts"), 1);
+    CHECK_INT(store_find_draft(st, "G1001", &got), 0);
+    CHECK_STR(got.insp.rma, "RMA-1003");
+    CHECK_INT(got.insp.nanswers, 3);
+    CHECK_STR(got.insp.answers[1].answer, "wear");
+    CHECK_INT(got.insp.step_ms[0], 4200);
+    CHECK_INT(got.insp.item_check, ITEM_CHECK_MISMATCHED);
+    CHECK(got.insp.wrong_item && got.item_scanned && got.has_expected);
+    CHECK_STR(got.insp.scanned_item, d.insp.scanned_item);
+    CHECK_STR(got.insp.description, "Smartphone 6.1in 手机");
+    CHECK_STR(got.expected.description, "手机");
+    CHECK_INT(got.expected.quantity, 3);
+    CHECK_INT(got.insp.unit, 2);
+    CHECK_INT(got.saved_at, 123456789);
+    CHECK_INT(sql_int(st, "SELECT unit FROM drafts WHERE badge = 'G1001'"), 2);
+    /* Not an outcome: nothing to export, nothing in the outbox. */
+    CHECK_INT(store_count_inspections(st), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), 0);
+    CHECK_INT(store_drop_draft(st, "G1001", err, sizeof err), 0);
+    CHECK_INT(store_find_draft(st, "G1001", &got), 1);
+    /* A text that is not a draft reads as an error, not as an empty one. */
+    CHECK_INT(sqlite3_exec(store_db(st), "INSERT INTO drafts VALUES ('G9', 'R', 1, 1, '{}')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(store_find_draft(st, "G9", &got), -1);
+    store_close(st);
+}
+
+/* A manifest row for an RMA that has an outcome is never applied; a row
+ * from a file without some columns keeps what the station holds of them. */
+static void test_manifest_kept(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/kept.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "KP-01", &st, err, sizeof err), 0);
+    struct manifest_row rows[3] = {
+        {.rma = "RMA-1", .sku = "PH-1", .description = "Phone", .reason = "defective",
+         .quantity = 2},
+        {.rma = "RMA-2", .sku = "AP-2", .description = "Jacket"},
+        {.rma = "RMA-3", .sku = "KT-3", .description = "Kettle"},
+    };
+    CHECK_INT(store_put_manifest(st, rows, 3, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err),
+              3);
+    struct manifest_row got;
+    CHECK_INT(store_find_manifest(st, "RMA-2", &got), 0);
+    CHECK_INT(got.quantity, 1); /* not given: 1 */
+    struct inspection in;
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-1");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+
+    struct kept k = {0};
+    struct manifest_row again[3] = {
+        {.rma = "RMA-1", .sku = "PH-9", .quantity = 5},           /* graded: kept */
+        {.rma = "RMA-2", .sku = "AP-2", .reason = "changed_mind"}, /* applied */
+        {.rma = "RMA-4", .sku = "SA-4"},                           /* new */
+    };
+    /* A file of rma, sku, reason and quantity: no description column. */
+    unsigned cols = (1u << MF_RMA) | (1u << MF_SKU) | (1u << MF_REASON) | (1u << MF_QUANTITY);
+    CHECK_INT(store_put_manifest(st, again, 3, cols, on_kept, &k, err, sizeof err), 2);
+    CHECK_INT(k.n, 1);
+    CHECK_INT(k.index[0], 0);
+    CHECK(k.differs[0]);
+    CHECK_STR(k.plate, "KP-01-000001");
+    CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
+    CHECK_STR(got.sku, "PH-1");
+    CHECK_INT(got.quantity, 2);
+    CHECK_INT(store_find_manifest(st, "RMA-2", &got), 0);
+    CHECK_STR(got.reason, "changed_mind");
+    CHECK_STR(got.description, "Jacket"); /* the file has no description: kept */
+    CHECK_INT(got.quantity, 1);
+    CHECK_INT(store_find_manifest(st, "RMA-4", &got), 0);
+    CHECK_INT(got.quantity, 1);
+    /* The graded RMA's own row again: kept, and it would change nothing. */
+    k.n = 0;
+    CHECK_INT(store_put_manifest(st, rows, 1, MANIFEST_ALL_COLUMNS, on_kept, &k, err, sizeof err),
+              0);
+    CHECK_INT(k.n, 1);
+    CHECK(!k.differs[0]);
+    store_close(st);
+}
+
 static void test_commit_speed(void)
 {
     char err[512] = "", path[700];
@@ -1137,6 +1343,9 @@ int main(void)
     test_export();
     test_manifest_operators_audit();
     test_audit_migration();
+    test_units();
+    test_drafts();
+    test_manifest_kept();
     test_commit_speed();
     test_kill9();
     return harness_done();

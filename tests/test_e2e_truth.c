@@ -192,9 +192,9 @@ static void check_wrong_product(void)
     CHECK_STR(str(w, "item_check"), "mismatched");
     CHECK(flag(w, "wrong_item") && flag(w, "mismatch"));
     CHECK_STR(str(w, "scanned_item"), "0195949038488");
-    CHECK_STR(str(w, "sku"), "AP-JKT-DWN-M"); /* what was expected */
+    CHECK_STR(str(w, "sku"), "AP-JKT-DWN-M");    /* what was expected */
     CHECK_STR(str(w, "gtin"), "00195949038488"); /* what is in hand */
-    CHECK_STR(str(w, "category"), "phone");   /* graded as what it is */
+    CHECK_STR(str(w, "category"), "phone");      /* graded as what it is */
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(w, "answers")) == 5);
     CHECK_INT(num(w, "unit"), 1);
     CHECK_INT(num(w, "units"), 1);
@@ -202,7 +202,7 @@ static void check_wrong_product(void)
     CHECK(zpl && strstr(zpl, "WRONG ITEM") && strstr(zpl, "EXPECTED SKU") &&
           strstr(zpl, "AP-JKT-DWN-M") && strstr(zpl, "0195949038488"));
     CHECK(zpl && !strstr(zpl, "Down jacket")); /* not the manifest's words on a phone */
-    CHECK(zpl && !strstr(zpl, "UNIT ")); /* one unit: no unit flag */
+    CHECK(zpl && !strstr(zpl, "UNIT "));       /* one unit: no unit flag */
     free(zpl);
 }
 
@@ -272,9 +272,9 @@ static void check_demo_twice(void)
 {
     char demo[700], args[900];
     snprintf(demo, sizeof demo, "%s/demo", harness_tmpdir());
-    CHECK_INT(triage_in(demo, "operator add --badge 1001 --name A --role grader", "123456\n",
-                        NULL, NULL),
-              0);
+    CHECK_INT(
+        triage_in(demo, "operator add --badge 1001 --name A --role grader", "123456\n", NULL, NULL),
+        0);
     CHECK_INT(triage_in(demo, "import-manifest demo/manifest.csv", NULL, NULL, NULL), 0);
     snprintf(args, sizeof args, "--script tests/e2e/demo.script --shots '%s/shots'", demo);
     for (int run = 0; run < 2; run++) {
@@ -375,8 +375,8 @@ int main(void)
         check_resumed();
     }
     check_csv();
-    const char *shots[] = {"unit1-item", "unit1-summary", "all-graded", "wrong-pick",
-                           "wrong-summary", "resume", "resumed", "resumed-summary"};
+    const char *shots[] = {"unit1-item",    "unit1-summary", "all-graded", "wrong-pick",
+                           "wrong-summary", "resume",        "resumed",    "resumed-summary"};
     for (size_t i = 0; i < sizeof shots / sizeof *shots; i++) {
         char p[800];
         snprintf(p, sizeof p, "%s/shots/%s.png", tmp, shots[i]);

@@ -21,8 +21,8 @@ static int64_t T0; /* 2026-11-23T09:00:00Z */
 
 static const struct manifest_row manifest[] = {
     /* a phone: GTIN and serial */
-    {"RMA-P", "O-1", "PH-IP15-128", "0195949038488", "SNP-1", "Phone 15", "defective",
-     "2026-11-20", 1},
+    {"RMA-P", "O-1", "PH-IP15-128", "0195949038488", "SNP-1", "Phone 15", "defective", "2026-11-20",
+     1},
     /* a jacket: GTIN, no serial */
     {"RMA-J", "O-2", "AP-JKT-M", "4012345000122", "", "Rain jacket M", "not_as_described",
      "2026-11-20", 1},
@@ -217,9 +217,18 @@ static void text(const char *s)
     ev.len = strlen(ev.text);
     send(ev);
 }
-static void key(enum key k) { send((struct event){.type = EV_KEY, .key = k}); }
-static void pick(int n) { send((struct event){.type = EV_PICK, .pick = n}); }
-static void tick(void) { send((struct event){.type = EV_TICK}); }
+static void key(enum key k)
+{
+    send((struct event){.type = EV_KEY, .key = k});
+}
+static void pick(int n)
+{
+    send((struct event){.type = EV_PICK, .pick = n});
+}
+static void tick(void)
+{
+    send((struct event){.type = EV_TICK});
+}
 
 static const struct effect *find_fx(enum effect_type t)
 {
@@ -244,7 +253,10 @@ static struct view view(void)
     return v;
 }
 
-static enum screen screen(void) { return station_screen(st); }
+static enum screen screen(void)
+{
+    return station_screen(st);
+}
 
 static void login_as(const char *badge)
 {
@@ -311,10 +323,10 @@ static void test_item_check_table(void)
 {
     static const struct {
         const char *rma;
-        const char *code;  /* NULL: Return without a scan */
+        const char *code; /* NULL: Return without a scan */
         enum item_check check;
         bool wrong;
-        enum screen then;  /* check, or item to choose the category */
+        enum screen then; /* check, or item to choose the category */
         enum msg msg;
         const char *gtin, *serial; /* what the record carries */
     } cases[] = {
@@ -325,14 +337,18 @@ static void test_item_check_table(void)
         {"RMA-P", "]E00195949038488", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK,
          "00195949038488", "SNP-1"},
         /* 2 GS1: GTIN and serial, both the manifest's */
-        {"RMA-P", "]C10100195949038488\x1d" "21SNP-1", ITEM_CHECK_MATCHED, false, SCREEN_CHECK,
-         MSG_ITEM_OK, "00195949038488", "SNP-1"},
+        {"RMA-P",
+         "]C10100195949038488\x1d"
+         "21SNP-1",
+         ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK, "00195949038488", "SNP-1"},
         /* 3 GS1: the product, another serial */
-        {"RMA-P", "]C10100195949038488\x1d" "21SNP-9", ITEM_CHECK_MISMATCHED, false,
-         SCREEN_CHECK, MSG_ITEM_MISMATCH, "00195949038488", "SNP-9"},
+        {"RMA-P",
+         "]C10100195949038488\x1d"
+         "21SNP-9",
+         ITEM_CHECK_MISMATCHED, false, SCREEN_CHECK, MSG_ITEM_MISMATCH, "00195949038488", "SNP-9"},
         /* 4 the serial alone */
-        {"RMA-P", "SNP-1", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK,
-         "0195949038488", "SNP-1"},
+        {"RMA-P", "SNP-1", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK, "0195949038488",
+         "SNP-1"},
         /* 5 another serial alone: another unit of the product, straight on */
         {"RMA-P", "SNP-2", ITEM_CHECK_MISMATCHED, false, SCREEN_CHECK, MSG_ITEM_MISMATCH,
          "0195949038488", "SNP-2"},
@@ -349,24 +365,28 @@ static void test_item_check_table(void)
         {"RMA-J", "JK-000042", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK, MSG_ITEM_UNVERIFIED,
          "4012345000122", "JK-000042"},
         /* 10 the jacket's own SKU label */
-        {"RMA-J", "AP-JKT-M", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK,
-         "4012345000122", "AP-JKT-M"},
+        {"RMA-J", "AP-JKT-M", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK, "4012345000122",
+         "AP-JKT-M"},
         /* 11 another product's SKU label */
         {"RMA-J", "PH-IP15-128", ITEM_CHECK_MISMATCHED, true, SCREEN_ITEM, MSG_ITEM_WRONG, "",
          "PH-IP15-128"},
         /* 12 a GTIN where the manifest has none */
-        {"RMA-N", "0195949038488", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK,
-         MSG_ITEM_UNVERIFIED, "00195949038488", ""},
+        {"RMA-N", "0195949038488", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK, MSG_ITEM_UNVERIFIED,
+         "00195949038488", ""},
         /* 13 a blender's serial: matched; a GTIN on it cannot be compared */
         {"RMA-B", "BL-1", ITEM_CHECK_MATCHED, false, SCREEN_CHECK, MSG_ITEM_OK, "", "BL-1"},
-        {"RMA-B", "0195949038488", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK,
-         MSG_ITEM_UNVERIFIED, "00195949038488", "BL-1"},
+        {"RMA-B", "0195949038488", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK, MSG_ITEM_UNVERIFIED,
+         "00195949038488", "BL-1"},
         /* 15 Return without a scan: skipped, never verified */
-        {"RMA-P", NULL, ITEM_CHECK_SKIPPED, false, SCREEN_CHECK, MSG_ITEM_SKIPPED,
-         "0195949038488", "SNP-1"},
+        {"RMA-P", NULL, ITEM_CHECK_SKIPPED, false, SCREEN_CHECK, MSG_ITEM_SKIPPED, "0195949038488",
+         "SNP-1"},
         /* 16 neither a serial, a GTIN nor any form: kept as scanned, as UTF-8 */
-        {"RMA-B", "ab\xff" "cd", ITEM_CHECK_MISMATCHED, false, SCREEN_CHECK, MSG_ITEM_MISMATCH,
-         "", "ab\xEF\xBF\xBD" "cd"},
+        {"RMA-B",
+         "ab\xff"
+         "cd",
+         ITEM_CHECK_MISMATCHED, false, SCREEN_CHECK, MSG_ITEM_MISMATCH, "",
+         "ab\xEF\xBF\xBD"
+         "cd"},
         /* 17 a GS1 code that does not parse: kept as scanned */
         {"RMA-N", "]C101095949038488021SER123", ITEM_CHECK_UNVERIFIED, false, SCREEN_CHECK,
          MSG_ITEM_UNVERIFIED, "", "01095949038488021SER123"},
@@ -387,11 +407,12 @@ static void test_item_check_table(void)
         ok = CHECK_STR(v.insp->gtin, cases[i].gtin) && ok;
         ok = CHECK_STR(v.insp->serial, cases[i].serial) && ok;
         /* What was scanned is kept as scanned (UTF-8), or "" without a scan. */
-        const char *want = !cases[i].code ? ""
+        const char *want = !cases[i].code            ? ""
                            : cases[i].code[0] == ']' ? cases[i].code + 3
                                                      : cases[i].code;
         if (i == 16)
-            want = "ab\xEF\xBF\xBD" "cd";
+            want = "ab\xEF\xBF\xBD"
+                   "cd";
         ok = CHECK_STR(v.insp->scanned_item, want) && ok;
         ok = CHECK_INT(v.picking_category, cases[i].wrong) && ok;
         if (!ok)
@@ -550,8 +571,8 @@ static void test_units(void)
 static void test_units_between_graders(void)
 {
     /* RMA-T2: three units, none graded; grader 1002 stops at unit 1. */
-    static const struct manifest_row tee2 = {"RMA-T2", "O-6", "AP-TEE", "", "", "T-shirt",
-                                             "changed_mind", "2026-11-20", 3};
+    static const struct manifest_row tee2 = {"RMA-T2",  "O-6",          "AP-TEE",     "", "",
+                                             "T-shirt", "changed_mind", "2026-11-20", 3};
     struct draft d = {0};
     snprintf(d.insp.rma, sizeof d.insp.rma, "RMA-T2");
     snprintf(d.insp.category, sizeof d.insp.category, "apparel");

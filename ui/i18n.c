@@ -179,7 +179,7 @@ const char *i18n_disposition(enum lang lang, const char *id)
 
 const char *i18n_reason(enum lang lang, const char *id)
 {
-    char norm[sizeof ((struct word *)0)->word];
+    char norm[sizeof((struct word *)0)->word];
     size_t n = 0;
     for (const char *p = id ? id : ""; *p && n + 1 < sizeof norm; p++)
         norm[n++] = *p == ' ' || *p == '-' ? '_' : (char)tolower((unsigned char)*p);

@@ -157,8 +157,8 @@ void lay_item(const struct view *v, struct lay *L)
         part_fact(L, x2, cy + 184, colw, tr(lang, S_ITEM_RMA), ex->rma, FS_BODY, 1);
         part_fact(L, ix, cy + 270, colw, tr(lang, S_ITEM_ORDER), ex->order_id, FS_BODY, 1);
         part_fact(L, x2, cy + 270, colw, tr(lang, S_ITEM_DELIVERED), ex->delivered_at, FS_BODY, 1);
-        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON),
-                  i18n_reason(lang, ex->reason), FS_BODY, 1);
+        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), i18n_reason(lang, ex->reason),
+                  FS_BODY, 1);
         part_fact(L, x2, cy + 356, colw, tr(lang, S_ITEM_CATEGORY),
                   cat ? cat : tr(lang, S_ITEM_NO_CATEGORY), FS_BODY, 1);
         /* Several units: which one this is, and how many are still to come. */
@@ -167,8 +167,8 @@ void lay_item(const struct view *v, struct lay *L)
             trf(unit, sizeof unit, lang, S_BADGE_UNIT, inspection_unit(in), inspection_units(in));
             trf(left, sizeof left, lang, S_ITEM_UNITS_LEFT, v->units_left);
             snprintf(buf, sizeof buf, "%s · %s", unit, left);
-            lay_text(L, ix, cy + 446, iw, 40, buf, FS_BODY, C_INFO_TEXT, AL_LEFT, true)
-                ->max_lines = 1;
+            lay_text(L, ix, cy + 446, iw, 40, buf, FS_BODY, C_INFO_TEXT, AL_LEFT, true)->max_lines =
+                1;
         }
     } else {
         trf(buf, sizeof buf, lang, S_ITEM_BLIND_SUB, in && in->rma[0] ? in->rma : "—");

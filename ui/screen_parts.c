@@ -28,8 +28,8 @@ void part_back(struct lay *L, enum lang lang)
                    KEY_ESCAPE);
 }
 
-int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enum lang lang,
-               int x, int y, int h, bool right_align)
+int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enum lang lang, int x,
+               int y, int h, bool right_align)
 {
     bool zh = lang == LANG_ZH;
     char unit[64];

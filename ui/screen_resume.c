@@ -26,7 +26,7 @@ void lay_resume(const struct view *v, struct lay *L)
     lay_card(L, x, cy, w, ch);
     lay_text(L, ix, cy + 20, iw, 60, tr(lang, S_RESUME_TITLE), FS_TITLE, C_TEXT, AL_LEFT, true)
         ->max_lines = 1;
-    const char *what = in->description[0]   ? in->description
+    const char *what = in->description[0]           ? in->description
                        : d->expected.description[0] ? d->expected.description
                                                     : in->sku;
     lay_text(L, ix, cy + 92, iw, 48, what, FS_LARGE, C_TEXT, AL_LEFT, false)->max_lines = 1;
@@ -51,8 +51,8 @@ void lay_resume(const struct view *v, struct lay *L)
     part_time(d->saved_at, "%Y-%m-%d %H:%M", when, sizeof when);
     trf(saved, sizeof saved, lang, S_RESUME_SAVED, when);
     lay_text(L, ix, cy + 372, iw, 34, saved, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
-    struct lay_item *h =
-        lay_text(L, ix, cy + 412, iw, 72, tr(lang, S_RESUME_HINT), FS_BODY, C_MUTED, AL_LEFT, false);
+    struct lay_item *h = lay_text(L, ix, cy + 412, iw, 72, tr(lang, S_RESUME_HINT), FS_BODY,
+                                  C_MUTED, AL_LEFT, false);
     h->max_lines = 2;
     h->valign = VA_TOP;
 
@@ -73,8 +73,8 @@ void lay_confirm_logout(const struct view *v, struct lay *L)
              true)
         ->max_lines = 1;
     trf(buf, sizeof buf, lang, S_LOGOUT_KEPT, v->insp && v->insp->rma[0] ? v->insp->rma : "—");
-    struct lay_item *t = lay_text(L, x + 40, y + 112, w - 80, 96, buf, FS_BODY, C_MUTED, AL_LEFT,
-                                  false);
+    struct lay_item *t =
+        lay_text(L, x + 40, y + 112, w - 80, 96, buf, FS_BODY, C_MUTED, AL_LEFT, false);
     t->max_lines = 3;
     t->valign = VA_TOP;
     lay_button_key(L, x + 40, y + h - 40 - BUTTON_H, 360, BUTTON_H, ST_SECONDARY,

@@ -68,7 +68,7 @@ int role_from_name(const char *s)
     return -1;
 }
 
-static const char *item_check_names[ITEM_CHECK_COUNT] = {"",         "matched", "mismatched",
+static const char *item_check_names[ITEM_CHECK_COUNT] = {"",           "matched", "mismatched",
                                                          "unverified", "skipped", "blind"};
 
 const char *item_check_name(enum item_check c)

@@ -21,10 +21,14 @@ static const struct {
     const char *name;
     size_t offset, size;
 } field_spec[MANIFEST_FIELDS] = {
-    FIELD(MF_RMA, rma),       FIELD(MF_ORDER_ID, order_id),
-    FIELD(MF_SKU, sku),       FIELD(MF_GTIN, gtin),
-    FIELD(MF_SERIAL, serial), FIELD(MF_DESCRIPTION, description),
-    FIELD(MF_REASON, reason), FIELD(MF_DELIVERED_AT, delivered_at),
+    FIELD(MF_RMA, rma),
+    FIELD(MF_ORDER_ID, order_id),
+    FIELD(MF_SKU, sku),
+    FIELD(MF_GTIN, gtin),
+    FIELD(MF_SERIAL, serial),
+    FIELD(MF_DESCRIPTION, description),
+    FIELD(MF_REASON, reason),
+    FIELD(MF_DELIVERED_AT, delivered_at),
     [MF_QUANTITY] = {"quantity", offsetof(struct manifest_row, quantity), 0},
 };
 #undef FIELD

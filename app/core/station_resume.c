@@ -94,13 +94,8 @@ bool resume_run(struct station *st, const struct event *ev, struct effects *fx)
     if (ev->type != EV_KEY)
         return false;
     switch (ev->key) {
-    case KEY_ENTER:
-        go_on(st, fx);
-        return true;
-    case KEY_ESCAPE:
-        discard(st, fx);
-        return true;
-    default:
-        return false;
+    case KEY_ENTER: go_on(st, fx); return true;
+    case KEY_ESCAPE: discard(st, fx); return true;
+    default: return false;
     }
 }

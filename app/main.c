@@ -185,6 +185,13 @@ static int cmd_operator(struct globals *g, int argc, char **argv)
     return 0;
 }
 
+/* A row whose RMA already has an outcome: "W418: FILE:LINE: …" on stderr. */
+static void print_kept(void *arg, const char *msg)
+{
+    (void)arg;
+    fprintf(stderr, "%s\n", msg);
+}
+
 static int cmd_import_manifest(struct globals *g, int argc, char **argv)
 {
     if (argc != 1)
@@ -193,13 +200,18 @@ static int cmd_import_manifest(struct globals *g, int argc, char **argv)
     if (open_store(g, &st))
         return 1;
     char err[512];
-    int n = manifest_import(st, argv[0], err, sizeof err);
+    int kept = 0;
+    int n = manifest_import(st, argv[0], print_kept, NULL, &kept, err, sizeof err);
     store_close(st);
     if (n < 0) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    printf("imported %d expected returns from %s\n", n, argv[0]);
+    if (kept)
+        printf("imported %d expected returns from %s; %d not applied: already graded (W418)\n", n,
+               argv[0], kept);
+    else
+        printf("imported %d expected returns from %s\n", n, argv[0]);
     return 0;
 }
 

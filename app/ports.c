@@ -29,6 +29,17 @@ static int port_find_calibration(void *ctx, const char *plate)
     return store_find_calibration(ctx, plate);
 }
 
+static int port_rma_units(void *ctx, const char *rma, int units, const char *badge,
+                          struct rma_units *out)
+{
+    return store_rma_units(ctx, rma, units, badge, out);
+}
+
+static int port_find_draft(void *ctx, const char *badge, struct draft *out)
+{
+    return store_find_draft(ctx, badge, out);
+}
+
 struct station_ports ports_over_store(struct store *st)
 {
     return (struct station_ports){
@@ -37,6 +48,8 @@ struct station_ports ports_over_store(struct store *st)
         .find_manifest = port_find_manifest,
         .find_inspection = port_find_inspection,
         .find_calibration = port_find_calibration,
+        .rma_units = port_rma_units,
+        .find_draft = port_find_draft,
     };
 }
 

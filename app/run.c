@@ -209,6 +209,20 @@ static void do_stats(struct app *app, const struct effect *e)
         sworker_list(app->stats, &e->range, e->dim, e->key);
 }
 
+/* The grader's unfinished inspection, kept or forgotten at once (durable,
+ * like a save: a power cut keeps the last answer). A failure costs only what
+ * a crash then would: the station goes on. */
+static void do_draft(struct app *app, const struct effect *e)
+{
+    char err[256];
+    int rc = e->type == FX_DRAFT_SAVE
+                 ? store_put_draft(app->store, e->actor, e->draft, err, sizeof err)
+                 : store_drop_draft(app->store, e->actor, err, sizeof err);
+    if (rc != 0)
+        log_error("E944", "unfinished inspection of %s not %s: %s", e->actor,
+                  e->type == FX_DRAFT_SAVE ? "kept" : "removed", err);
+}
+
 static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -235,6 +249,10 @@ static void carry_out(struct app *app, struct effects *fx)
         case FX_STATS_QUERY:
         case FX_STATS_LIST:
             do_stats(app, e);
+            break;
+        case FX_DRAFT_SAVE:
+        case FX_DRAFT_DROP:
+            do_draft(app, e);
             break;
         }
     }

@@ -114,8 +114,8 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
         }
         if (cmd->op == SC_EXPECT && screen_from_name(arg) < 0) {
             snprintf(err, errlen,
-                     "E183: line %d: unknown screen \"%s\" (login, scan, item, check, summary, "
-                     "stats)",
+                     "E183: line %d: unknown screen \"%s\" (login, resume, scan, item, check, "
+                     "summary, stats)",
                      lineno, arg);
             return -1;
         }

@@ -13,11 +13,12 @@ echo 654321 | "$bin" --data "$dir" operator add --badge 1002 --name "王芳" --r
 echo 246810 | "$bin" --data "$dir" operator add --badge 2001 --name "Sam Supervisor" --role supervisor
 shift_days=$(( ( $(date -u +%s) - $(date -u -d 2026-11-23 +%s) ) / 86400 ))
 awk -F, -v OFS=, -v shift="$shift_days" '
-    # delivered_at is the last column, so quoted commas before it do not matter
+    # delivered_at is the column before the last (quantity), so quoted commas
+    # before it do not matter
     NR == 1 { print; next }
-    $NF ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\r?$/ {
-        cmd = "date -u -d \"" substr($NF, 1, 10) " " shift " days\" +%Y-%m-%d"
-        cmd | getline d; close(cmd); $NF = d
+    $(NF-1) ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/ {
+        cmd = "date -u -d \"" $(NF-1) " " shift " days\" +%Y-%m-%d"
+        cmd | getline d; close(cmd); $(NF-1) = d
     }
     { print }' demo/manifest.csv > "$dir/demo-manifest.csv"
 "$bin" --data "$dir" import-manifest "$dir/demo-manifest.csv"

@@ -81,6 +81,16 @@ CREATE TABLE IF NOT EXISTS outcomes (
 );
 CREATE INDEX IF NOT EXISTS outcomes_site_finished ON outcomes (site, finished_at);
 
+-- The item check and the unit (docs/export.md), added to a head office made
+-- before them; records sent before leave them NULL.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS item_check text
+    CHECK (item_check IN ('matched', 'mismatched', 'unverified', 'skipped', 'blind'));
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS scanned_item text;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS wrong_item boolean;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS unit integer;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS units integer;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS extra_unit boolean;
+
 -- The same key sent again with different content: kept here, never applied.
 CREATE TABLE IF NOT EXISTS sync_alerts (
     id          bigserial PRIMARY KEY,
@@ -121,6 +131,9 @@ CREATE TABLE IF NOT EXISTS manifests (
     PRIMARY KEY (site, rma)
 );
 CREATE INDEX IF NOT EXISTS manifests_site_updated ON manifests (site, updated_at);
+-- The units an RMA expects, one inspection each.
+ALTER TABLE manifests ADD COLUMN IF NOT EXISTS quantity integer NOT NULL DEFAULT 1
+    CHECK (quantity BETWEEN 1 AND 9999);
 
 CREATE OR REPLACE FUNCTION manifests_touch() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -153,7 +166,8 @@ CREATE TYPE outcome_record AS (
     finished_at timestamptz, grade text, cosmetic text, functional text,
     completeness text, disposition text, responsibility text, defects jsonb,
     answers jsonb, rules_version text, late boolean, mismatch boolean, supersedes text,
-    blind boolean
+    blind boolean, item_check text, scanned_item text, wrong_item boolean, unit integer,
+    units integer, extra_unit boolean
 );
 
 -- ---- functions stations call ----------------------------------------------
@@ -224,13 +238,15 @@ BEGIN
     INSERT INTO outcomes (station, epoch, seq, site, plate, rma, order_id, sku, gtin, serial,
                           category, operator, started_at, finished_at, grade, cosmetic,
                           functional, completeness, disposition, responsibility, defects,
-                          answers, rules_version, late, mismatch, supersedes, blind, record)
+                          answers, rules_version, late, mismatch, supersedes, blind,
+                          item_check, scanned_item, wrong_item, unit, units, extra_unit, record)
     SELECT r.station, r.epoch, r.seq, v_site, r.plate, r.rma, r.order_id, r.sku, r.gtin,
            r.serial, r.category, r.operator, r.started_at, r.finished_at, r.grade, r.cosmetic,
            r.functional, r.completeness, r.disposition, r.responsibility,
            coalesce(r.defects, '[]'), coalesce(r.answers, '{}'), r.rules_version,
            coalesce(r.late, false), coalesce(r.mismatch, false), r.supersedes,
-           coalesce(r.blind, false), e
+           coalesce(r.blind, false), r.item_check, r.scanned_item, r.wrong_item, r.unit,
+           r.units, r.extra_unit, e
       FROM jsonb_array_elements(p_batch) e, jsonb_populate_record(NULL::outcome_record, e) r
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS inserted = ROW_COUNT;
@@ -266,17 +282,19 @@ BEGIN
 END
 $$;
 
--- Expected returns of the station's site changed after p_since.
-CREATE OR REPLACE FUNCTION manifests_since(p_station text, p_since timestamptz)
+-- Expected returns of the station's site changed after p_since. (Dropped
+-- first: a head office made before quantity returned a row without it.)
+DROP FUNCTION IF EXISTS manifests_since(text, timestamptz);
+CREATE FUNCTION manifests_since(p_station text, p_since timestamptz)
 RETURNS TABLE (rma text, order_id text, sku text, gtin text, serial text, description text,
-               reason text, delivered_at text, updated_at timestamptz)
+               reason text, delivered_at text, quantity integer, updated_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog AS $$
 DECLARE
     v_site text := station_site(p_station);
 BEGIN
     RETURN QUERY
     SELECT m.rma, m.order_id, m.sku, m.gtin, m.serial, m.description, m.reason,
-           coalesce(to_char(m.delivered_at, 'YYYY-MM-DD'), ''), m.updated_at
+           coalesce(to_char(m.delivered_at, 'YYYY-MM-DD'), ''), m.quantity, m.updated_at
       FROM manifests m
      WHERE m.site = v_site AND m.updated_at > p_since
      ORDER BY m.updated_at, m.rma;
@@ -357,6 +375,9 @@ GRANT SELECT ON current_outcomes, grades_by_site_day, grader_throughput,
 --   * a day is a UTC calendar day, an outcome belongs to the day it was finished;
 --   * calibration records (blind re-grades, record->>'calibrates' set) are not
 --     outcomes: they count only in the agreement views;
+--   * the wrong-item rate counts the items checked against the manifest only
+--     (item_check matched or mismatched; records from before item_check count
+--     as checked): mismatch_rate = mismatch / verified, NULL when none was;
 --   * items per hour = inspections / distinct UTC clock hours with at least one;
 --   * medians are percentile_cont(0.5) (the mean of the two middle values);
 --   * the declared reason comes from the manifest of the outcome's site;
@@ -364,7 +385,9 @@ GRANT SELECT ON current_outcomes, grades_by_site_day, grader_throughput,
 -- Per-day views sum over longer ranges (inspections, hours, counts); medians and
 -- kappa do not: query the month views or the base table for those.
 
-CREATE OR REPLACE VIEW stats_outcomes AS
+-- Made again whole: outcomes has columns added (item_check …) before "day".
+DROP VIEW IF EXISTS stats_outcomes CASCADE;
+CREATE VIEW stats_outcomes AS
 SELECT o.*, (o.finished_at AT TIME ZONE 'UTC')::date AS day
   FROM outcomes o
  WHERE o.record->>'calibrates' IS NULL;
@@ -378,9 +401,14 @@ SELECT site, day, count(*) AS inspections,
        count(*) FILTER (WHERE late) AS late,
        count(*) FILTER (WHERE mismatch) AS mismatch,
        round(count(*) FILTER (WHERE late)::numeric / count(*), 4) AS late_rate,
-       round(count(*) FILTER (WHERE mismatch)::numeric / count(*), 4) AS mismatch_rate,
+       round(count(*) FILTER (WHERE mismatch)::numeric
+             / nullif(count(*) FILTER (WHERE coalesce(item_check, 'matched')
+                                             IN ('matched', 'mismatched')), 0), 4)
+           AS mismatch_rate,
        count(*) FILTER (WHERE jsonb_array_length(defects) > 0) AS with_defects,
-       count(*) FILTER (WHERE (record->>'calibration_due')::boolean) AS calibration_due
+       count(*) FILTER (WHERE (record->>'calibration_due')::boolean) AS calibration_due,
+       count(*) FILTER (WHERE coalesce(item_check, 'matched') IN ('matched', 'mismatched'))
+           AS verified
   FROM stats_outcomes
  GROUP BY site, day;
 

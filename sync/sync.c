@@ -109,9 +109,17 @@ struct round {
     void (*progress)(void *arg); /* after each batch (worker: publish status) */
     void *progress_arg;
 
-    /* manifest rows of the pull in progress */
+    /* manifest rows of the pull in progress, gathered until the transport
+     * applies them: each with where it came from and its index among the
+     * rows the transport delivered since the last apply */
     struct manifest_row *rows;
+    struct pulled {
+        char where[200];
+        int index;
+    } *from;
     int nrows, cap;
+    int delivered;    /* rows delivered since the last apply */
+    unsigned columns; /* the columns every gathered row gives */
     bool oom;
 };
 
@@ -215,11 +223,12 @@ static void reject_row(void *arg, const char *where, const char *msg)
     store_audit(r->store, clock_wall_ms(), NULL, "manifest_reject", NULL, detail);
 }
 
-static void take_row(void *arg, const char *const f[8], const char *where)
+static void take_row(void *arg, const char *const f[MANIFEST_FIELDS], const char *where)
 {
     struct round *r = arg;
     struct manifest_row row;
     char msg[300];
+    int index = r->delivered++;
     if (manifest_row_fill(&row, f, msg, sizeof msg) != 0) {
         reject_row(r, where, msg);
         return;
@@ -227,13 +236,24 @@ static void take_row(void *arg, const char *const f[8], const char *where)
     if (r->nrows == r->cap) {
         int cap = r->cap ? r->cap * 2 : 256;
         struct manifest_row *rows = realloc(r->rows, (size_t)cap * sizeof *rows);
-        if (!rows) {
+        if (rows)
+            r->rows = rows;
+        struct pulled *from = realloc(r->from, (size_t)cap * sizeof *from);
+        if (from)
+            r->from = from;
+        if (!rows || !from) {
             r->oom = true;
             return;
         }
-        r->rows = rows;
         r->cap = cap;
     }
+    if (r->nrows == 0)
+        r->columns = MANIFEST_ALL_COLUMNS;
+    for (int c = 0; c < MANIFEST_FIELDS; c++)
+        if (!f[c])
+            r->columns &= ~(1u << c); /* not given: what the station holds stays */
+    snprintf(r->from[r->nrows].where, sizeof r->from[r->nrows].where, "%s", where);
+    r->from[r->nrows].index = index;
     r->rows[r->nrows++] = row;
 }
 
@@ -242,24 +262,53 @@ static void reject_cb(void *arg, const char *where, const char *msg)
     reject_row(arg, where, msg);
 }
 
+struct kept_report {
+    struct round *r;
+    void (*kept)(void *karg, int index, const char *msg);
+    void *karg;
+};
+
+/* A pulled row for an RMA that already has an outcome: not applied. When it
+ * would have changed the station's row (head office updated it), it is
+ * reported like a rejected row: logged (E707 with W418), audited, and told
+ * to the transport. The same row pulled again changes nothing: silent. */
+static void on_kept(void *arg, int index, const char *plate, bool differs)
+{
+    struct kept_report *k = arg;
+    struct round *r = k->r;
+    if (!differs)
+        return;
+    char msg[300];
+    snprintf(msg, sizeof msg, "W418: %s already has an outcome (%s); its row is not applied",
+             r->rows[index].rma, plate);
+    reject_row(r, r->from[index].where, msg);
+    if (k->kept)
+        k->kept(k->karg, r->from[index].index, msg);
+}
+
 /* Store the rows gathered so far in one transaction. */
-static int apply_rows(void *arg)
+static int apply_rows(void *arg, void (*kept)(void *karg, int index, const char *msg),
+                      void *karg)
 {
     struct round *r = arg;
     char err[300];
+    int nrows = r->nrows;
+    r->nrows = 0;
+    r->delivered = 0;
     if (r->oom) {
         log_error("E710", "out of memory gathering manifest rows");
         r->oom = false;
-        r->nrows = 0;
         return -1;
     }
-    if (r->nrows > 0 && store_put_manifest(r->store, r->rows, r->nrows, err, sizeof err) < 0) {
+    struct kept_report k = {.r = r, .kept = kept, .karg = karg};
+    int applied = nrows > 0 ? store_put_manifest(r->store, r->rows, nrows, r->columns, on_kept,
+                                                 &k, err, sizeof err)
+                            : 0;
+    if (applied < 0) {
         log_error("E708", "pulled manifest not stored: %s", err);
-        r->nrows = 0;
         return -1;
     }
-    r->st->manifests += r->nrows;
-    r->nrows = 0;
+    r->st->manifests += applied;
     return 0;
 }
 
@@ -275,8 +324,10 @@ static int pull(struct round *r, const struct sync_transport *t, void *ts, char 
     int rc = t->pull(ts, store_station(r->store), since, sizeof since, &cb, apply_rows, err,
                      errlen);
     free(r->rows);
+    free(r->from);
     r->rows = NULL;
-    r->nrows = r->cap = 0;
+    r->from = NULL;
+    r->nrows = r->cap = r->delivered = 0;
     if (rc < 0)
         return -1;
     if (strcmp(since, ls.manifest_since) != 0 &&

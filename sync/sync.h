@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "manifest_row.h"
+
 /* Where and how outcomes go, as the [sync] section of the configuration says. */
 struct sync_opts {
     char target[512];      /* "spool:DIR" or "postgresql://…"; "" = spool under DATA */
@@ -127,8 +129,10 @@ struct sync_push_result {
 
 /* A manifest row from head office, before it is checked. */
 struct sync_manifest_cb {
-    /* Called per row; `line` locates it for messages (file:line or id). */
-    void (*row)(void *arg, const char *const fields[8], const char *where);
+    /* Called per row, one text a field of enum manifest_field (manifest_row.h;
+     * NULL: the transport does not give that column, and the station keeps
+     * what it holds); `where` locates it for messages (file:line or id). */
+    void (*row)(void *arg, const char *const fields[MANIFEST_FIELDS], const char *where);
     /* A row the transport could not even read (e.g. a CSV row of the wrong
      * shape): rejected with msg "E4xx: …". */
     void (*reject)(void *arg, const char *where, const char *msg);
@@ -147,10 +151,16 @@ struct sync_transport {
     int (*push)(void *state, const struct sync_batch *b, struct sync_push_result *res,
                 char *err, size_t errlen);
     /* Deliver manifest rows changed since *since (opaque text, "" = all) to
-     * cb, then `apply` them; on success set *since to the new mark. */
+     * cb, then `apply` them (apply returns 0 or -1); on success set *since to
+     * the new mark. apply calls kept(karg, index, "W418: …") for each row not
+     * applied because its RMA has an outcome and the row would change it;
+     * index counts the rows delivered since the last apply, from 0 (kept
+     * may be NULL). */
     int (*pull)(void *state, const char *station, char *since, size_t sincelen,
-                const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
-                size_t errlen);
+                const struct sync_manifest_cb *cb,
+                int (*apply)(void *arg, void (*kept)(void *karg, int index, const char *msg),
+                             void *karg),
+                char *err, size_t errlen);
     void (*close)(void *state);
 };
 

@@ -337,8 +337,10 @@ static int pg_push(void *state, const struct sync_batch *b, struct sync_push_res
 }
 
 static int pg_pull(void *state, const char *station, char *since, size_t sincelen,
-                   const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
-                   size_t errlen)
+                   const struct sync_manifest_cb *cb,
+                   int (*apply)(void *arg, void (*kept)(void *karg, int index, const char *msg),
+                                void *karg),
+                   char *err, size_t errlen)
 {
     struct pg *pg = state;
     /* Rows are stamped when their transaction writes them, which may commit
@@ -349,6 +351,7 @@ static int pg_pull(void *state, const char *station, char *since, size_t sincele
     PGresult *res = exec_params(
         pg,
         "SELECT rma, order_id, sku, gtin, serial, description, reason, delivered_at,"
+        " quantity::text,"
         " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
         " FROM triage.manifests_since($1, CASE WHEN $2 = '' THEN '-infinity'::timestamptz"
         " ELSE $2::timestamptz - interval '5 minutes' END)",
@@ -365,16 +368,16 @@ static int pg_pull(void *state, const char *station, char *since, size_t sincele
     int n = PQntuples(res);
     char mark[64] = "";
     for (int i = 0; i < n; i++) {
-        const char *f[8];
-        for (int k = 0; k < 8; k++)
+        const char *f[MANIFEST_FIELDS];
+        for (int k = 0; k < MANIFEST_FIELDS; k++)
             f[k] = PQgetvalue(res, i, k);
         char where[120];
         snprintf(where, sizeof where, "rma \"%.60s\" (head office)", f[0]);
         cb->row(cb->arg, f, where);
-        snprintf(mark, sizeof mark, "%s", PQgetvalue(res, i, 8));
+        snprintf(mark, sizeof mark, "%s", PQgetvalue(res, i, MANIFEST_FIELDS));
     }
     PQclear(res);
-    if (apply(cb->arg) != 0) {
+    if (apply(cb->arg, NULL, NULL) != 0) {
         set_err(err, errlen, "E708: the pulled manifest could not be stored");
         return -1;
     }

@@ -181,7 +181,18 @@ struct inbox_file {
     FILE *report; /* NAME.rejected.txt, opened at the first rejected row */
     char report_path[1400];
     int rejected;
+    const struct manifest_file *file; /* the rows read, once read */
 };
+
+/* A row listed in NAME.rejected.txt. */
+static void report_line(struct inbox_file *f, long line, const char *msg)
+{
+    if (!f->report)
+        f->report = fopen(f->report_path, "w");
+    if (f->report)
+        fprintf(f->report, "line %ld: %s\n", line, msg);
+    f->rejected++;
+}
 
 static void on_reject(void *arg, long line, const char *msg)
 {
@@ -189,11 +200,15 @@ static void on_reject(void *arg, long line, const char *msg)
     char where[400];
     snprintf(where, sizeof where, "%s:%ld", f->name, line);
     f->cb->reject(f->cb->arg, where, msg);
-    if (!f->report)
-        f->report = fopen(f->report_path, "w");
-    if (f->report)
-        fprintf(f->report, "line %ld: %s\n", line, msg);
-    f->rejected++;
+    report_line(f, line, msg);
+}
+
+/* A row not applied, its RMA already graded (the round has logged it). */
+static void on_kept(void *arg, int index, const char *msg)
+{
+    struct inbox_file *f = arg;
+    if (index >= 0 && index < f->file->nrows)
+        report_line(f, f->file->lines[index], msg);
 }
 
 /* Move `name` from the inbox into `dir`, not overwriting an earlier one. */
@@ -219,8 +234,10 @@ static int is_csv(const struct dirent *de)
 }
 
 static int spool_pull(void *state, const char *station, char *since, size_t sincelen,
-                      const struct sync_manifest_cb *cb, int (*apply)(void *arg), char *err,
-                      size_t errlen)
+                      const struct sync_manifest_cb *cb,
+                      int (*apply)(void *arg, void (*kept)(void *karg, int index, const char *msg),
+                                   void *karg),
+                      char *err, size_t errlen)
 {
     struct spool *sp = state;
     (void)station, (void)since, (void)sincelen;
@@ -237,10 +254,8 @@ static int spool_pull(void *state, const char *station, char *since, size_t sinc
         snprintf(path, sizeof path, "%s/%s", sp->inbox, name);
         struct inbox_file f = {.cb = cb, .name = name};
         snprintf(f.report_path, sizeof f.report_path, "%s/%s.rejected.txt", sp->done, name);
-        struct manifest_row *rows = NULL;
-        int nrows = 0;
-        if (manifest_parse_file_lenient(path, &rows, &nrows, on_reject, &f, perr,
-                                        sizeof perr) != 0) {
+        struct manifest_file file;
+        if (manifest_read(path, &file, on_reject, &f, perr, sizeof perr) != 0) {
             if (f.report)
                 fclose(f.report), unlink(f.report_path);
             if (move_aside(sp, sp->rejected, name, dst, sizeof dst) == 0) {
@@ -254,18 +269,29 @@ static int spool_pull(void *state, const char *station, char *since, size_t sinc
             cb->reject(cb->arg, name, perr);
             continue;
         }
-        for (int r = 0; r < nrows; r++) {
-            const struct manifest_row *m = &rows[r];
-            const char *fields[8] = {m->rma,    m->order_id,    m->sku,    m->gtin,
-                                     m->serial, m->description, m->reason, m->delivered_at};
+        for (int r = 0; r < file.nrows; r++) {
+            struct manifest_row *m = &file.rows[r];
+            const char *fields[MANIFEST_FIELDS];
+            char quantity[16];
+            snprintf(quantity, sizeof quantity, "%d", m->quantity);
+            for (int c = 0; c < MANIFEST_FIELDS; c++) {
+                size_t size;
+                /* A column the file lacks is not given: the station keeps its own. */
+                fields[c] = !(file.columns & (1u << c)) ? NULL
+                            : c == MF_QUANTITY
+                                ? quantity
+                                : manifest_field_at(m, (enum manifest_field)c, &size);
+            }
             char where[400];
-            snprintf(where, sizeof where, "%s row %d", name, r + 1);
+            snprintf(where, sizeof where, "%s:%ld", name, file.lines[r]);
             cb->row(cb->arg, fields, where);
         }
-        free(rows);
+        f.file = &file;
+        int applied = apply(cb->arg, on_kept, &f);
+        manifest_file_free(&file);
         if (f.report)
             fclose(f.report);
-        if (apply(cb->arg) != 0) {
+        if (applied != 0) {
             set_err(err, errlen, "E708: the manifest %s could not be stored; kept in the inbox",
                     name);
             rc = -1;

@@ -269,7 +269,23 @@ static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
         snprintf(in.answers[1].answer, sizeof in.answers[1].answer, k % 2 ? "ok" : "dead");
         snprintf(in.rules_version, sizeof in.rules_version, "2026-11");
         in.late = k % 5 == 0;
-        in.mismatch = k % 7 == 0;
+        /* Every kind of item check; what was scanned with a quote and a GS
+         * in it; units of an RMA, now and then one more than expected. */
+        static const enum item_check checks[] = {ITEM_CHECK_MATCHED, ITEM_CHECK_MISMATCHED,
+                                                 ITEM_CHECK_UNVERIFIED, ITEM_CHECK_SKIPPED,
+                                                 ITEM_CHECK_BLIND};
+        in.item_check = checks[(k / 7) % 5];
+        in.mismatch = in.item_check == ITEM_CHECK_MISMATCHED;
+        in.blind = in.item_check == ITEM_CHECK_BLIND;
+        in.wrong_item = in.mismatch && k % 2;
+        if (in.item_check != ITEM_CHECK_SKIPPED)
+            snprintf(in.scanned_item, sizeof in.scanned_item, "]C1 \"%d\"\x1d" "21SN%d", k, i);
+        in.units = 1 + k % 3;
+        in.unit = 1 + i % in.units;
+        if (k % 11 == 0) {
+            in.extra_unit = true;
+            in.unit = in.units + 1;
+        }
         if (store_commit_inspection(st, &in, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
             store_close(st);

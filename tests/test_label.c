@@ -633,6 +633,89 @@ static void test_flags_every_size(void)
     }
 }
 
+/* Another product than the manifest's, another serial, and the units of an
+ * RMA, on every size: WRONG ITEM (W) with the expected SKU and the scanned
+ * code, MISMATCH (M) only for another serial, UNIT 2/3 (2/3), EXTRA (E);
+ * the barcodes still read back. */
+static void test_item_check_flags(void)
+{
+    static const struct {
+        const char *size;
+        bool qr, words, details; /* the flags as words; SKU and scanned code shown */
+    } sizes[] = {
+        {"4x6", true, true, true},
+        {"4x3", true, true, true},
+        {"2x1", false, false, false},
+    };
+    char err[256], path[700], payload[LABEL_PAYLOAD_MAX];
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        struct label_spec spec;
+        CHECK_INT(label_spec_parse(&spec, sizes[i].size, 203, NULL, err, sizeof err), 0);
+        struct label_maker *m = label_maker_open(&spec, err, sizeof err);
+        if (!CHECK(m != NULL))
+            continue;
+        struct inspection in;
+        fill(&in, &rows[0]);
+        in.wrong_item = in.mismatch = true;
+        in.item_check = ITEM_CHECK_MISMATCHED;
+        snprintf(in.scanned_item, sizeof in.scanned_item, "0195949038488");
+        snprintf(in.category, sizeof in.category, "phone");
+        in.unit = 2;
+        in.units = 3;
+        struct flag_lines fl = {""};
+        struct lines lines;
+        memset(&lines, 0, sizeof lines);
+        CHECK_INT(label_text_lines(m, &in, on_flag_line, &fl), 0);
+        CHECK_INT(label_text_lines(m, &in, on_line, &lines), 0);
+        CHECK_INT(lines.overflow, 0);
+        const char *want = sizes[i].words ? "|WRONG ITEM|UNIT 2/3" : "|W|2/3";
+        if (!CHECK(strstr(fl.reversed, want) != NULL))
+            fprintf(stderr, "  %s flags: %s\n", sizes[i].size, fl.reversed);
+        CHECK(!strstr(fl.reversed, "MISMATCH") && !strstr(fl.reversed, "|M|"));
+        char *zpl = NULL;
+        CHECK_INT(label_zpl(m, &in, &zpl, NULL), 0);
+        if (sizes[i].details) {
+            CHECK(contains(zpl, "EXPECTED SKU") && contains(zpl, "AP-KETTLE-17"));
+            CHECK(contains(zpl, "0195949038488"));
+            /* The manifest's words are not the item's. */
+            CHECK(!contains(zpl, "Electric kettle"));
+        }
+        free(zpl);
+        snprintf(path, sizeof path, "%s/wrong-%s.png", harness_tmpdir(), sizes[i].size);
+        CHECK_INT(label_png(m, &in, path, err, sizeof err), 0);
+        label_payload(&in, payload, sizeof payload);
+        decodes(path, in.plate, sizes[i].qr ? payload : NULL);
+
+        /* Another serial of the product: MISMATCH, the description as it is. */
+        in.wrong_item = false;
+        memset(&fl, 0, sizeof fl);
+        CHECK_INT(label_text_lines(m, &in, on_flag_line, &fl), 0);
+        CHECK(strstr(fl.reversed, sizes[i].words ? "|MISMATCH|UNIT 2/3" : "|M|2/3") != NULL);
+        CHECK(!strstr(fl.reversed, "WRONG"));
+        zpl = NULL;
+        CHECK_INT(label_zpl(m, &in, &zpl, NULL), 0);
+        CHECK(!contains(zpl, "EXPECTED SKU"));
+        if (sizes[i].details)
+            CHECK(contains(zpl, "Electric kettle"));
+        free(zpl);
+
+        /* One unit more than expected; one unit of one: no unit flag. */
+        in.mismatch = false;
+        in.unit = 4;
+        in.extra_unit = true;
+        memset(&fl, 0, sizeof fl);
+        CHECK_INT(label_text_lines(m, &in, on_flag_line, &fl), 0);
+        CHECK(strstr(fl.reversed, sizes[i].words ? "|UNIT 4/3|EXTRA" : "|4/3|E") != NULL);
+        in.unit = in.units = 1;
+        in.extra_unit = false;
+        memset(&fl, 0, sizeof fl);
+        CHECK_INT(label_text_lines(m, &in, on_flag_line, &fl), 0);
+        CHECK_STR(fl.reversed, sizes[i].size[2] == '6' || sizes[i].size[2] == '3' ? "|GRADE|A"
+                                                                                   : "|A");
+        label_maker_close(m);
+    }
+}
+
 /* A copy of the file at `from` as `to`. */
 static bool copy_file(const char *from, const char *to)
 {
@@ -746,6 +829,7 @@ int main(void)
     test_folder(m);
     test_station_printer();
     test_flags_every_size();
+    test_item_check_flags();
     test_configured_font();
     label_maker_close(m);
     return harness_done();

@@ -191,7 +191,7 @@ static void test_import(void)
                                     "RMA-3,SO-3,KT-1,,,Kettle,defective,2026-11-22\n"
                                     "RMA-4,SO-4,,,,No SKU,defective,2026-11-22\n",
                                   0);
-    CHECK_INT(manifest_import(st, path, err, sizeof err), -1);
+    CHECK_INT(manifest_import(st, path, NULL, NULL, NULL, err, sizeof err), -1);
     CHECK(strncmp(err, "E409: ", 6) == 0 && strstr(err, "partial.csv:5: "));
     CHECK_INT(store_find_manifest(st, "RMA-1", &row), 1);
     CHECK_INT(store_find_manifest(st, "RMA-3", &row), 1);
@@ -203,21 +203,23 @@ static void test_import(void)
                         "RMA-3,SO-3,KT-1,,,Kettle,defective,2026-11-22\n"
                         "RMA-4,SO-4,SA-1,,,Blender,defective,2026-11-22\n",
                       0);
-    CHECK_INT(manifest_import(st, path, err, sizeof err), 4);
+    CHECK_INT(manifest_import(st, path, NULL, NULL, NULL, err, sizeof err), 4);
     CHECK_INT(store_find_manifest(st, "RMA-4", &row), 0);
     CHECK_STR(row.description, "Blender");
     CHECK_STR(row.delivered_at, "2026-11-22");
 
-    /* A later file replaces rows with the same RMA. */
+    /* A later file replaces the fields it has of rows with the same RMA and
+     * keeps the others (it has no description column). */
     path = write_case("update.csv", "rma,sku,reason\nRMA-2,AP-9,wrong_item\n", 0);
-    CHECK_INT(manifest_import(st, path, err, sizeof err), 1);
+    CHECK_INT(manifest_import(st, path, NULL, NULL, NULL, err, sizeof err), 1);
     CHECK_INT(store_find_manifest(st, "RMA-2", &row), 0);
     CHECK_STR(row.sku, "AP-9");
     CHECK_STR(row.reason, "wrong_item");
-    CHECK_STR(row.description, "");
+    CHECK_STR(row.description, "Jacket");
+    CHECK_INT(row.quantity, 1);
 
     /* The demo manifest. */
-    int n = manifest_import(st, "demo/manifest.csv", err, sizeof err);
+    int n = manifest_import(st, "demo/manifest.csv", NULL, NULL, NULL, err, sizeof err);
     if (!CHECK(n >= 20))
         fprintf(stderr, "  demo/manifest.csv: %s\n", n < 0 ? err : "too few rows");
     store_close(st);

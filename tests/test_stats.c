@@ -46,6 +46,7 @@ struct row {
     enum responsibility resp;
     int reason;
     bool late, mismatch, due;
+    enum item_check check; /* MISMATCHED exactly when mismatch */
     int ndef;
     int def[3];
     int nsteps;
@@ -86,6 +87,7 @@ static struct inspection to_insp(const struct row *r)
     in.responsibility = r->resp;
     in.late = r->late;
     in.mismatch = r->mismatch;
+    in.item_check = r->check;
     in.calibration_due = r->due;
     in.ndefects = r->ndef;
     for (int i = 0; i < r->ndef; i++)
@@ -137,6 +139,12 @@ static void generate(struct store *st)
         r->reason = (int)rnd(5);
         r->late = rnd(10) == 0;
         r->mismatch = rnd(14) == 0;
+        /* Of the rest, some matched, some not verifiable, some not scanned,
+         * some blind: only matched and mismatched items are verified. */
+        static const enum item_check others[] = {ITEM_CHECK_MATCHED, ITEM_CHECK_MATCHED,
+                                                 ITEM_CHECK_UNVERIFIED, ITEM_CHECK_SKIPPED,
+                                                 ITEM_CHECK_BLIND};
+        r->check = r->mismatch ? ITEM_CHECK_MISMATCHED : others[rnd(5)];
         r->due = rnd(100) < 6;
         r->ndef = (int)rnd(3);
         for (int k = 0; k < r->ndef; k++)
@@ -222,7 +230,7 @@ static void check_report(struct store *st, int64_t from, int64_t to)
         return;
     }
     int64_t total = 0, per_day[STATS_MAX_DAYS] = {0}, grades[5] = {0}, disp[5] = {0};
-    int64_t resp[RESP_COUNT] = {0}, defs[6] = {0}, late = 0, mism = 0, with_def = 0, dfo = 0;
+    int64_t resp[RESP_COUNT] = {0}, defs[6] = {0}, late = 0, mism = 0, verified = 0, with_def = 0, dfo = 0;
     int64_t rn[5] = {0}, rok[5] = {0}, rfault[5] = {0}, rnone[5] = {0}, rA[5] = {0}, due = 0;
     static int durs[NOPS][N], steps_all[5][N * 2], steps_op[NOPS][5][N];
     int nd[NOPS] = {0}, ns_all[5] = {0}, ns_op[NOPS][5] = {{0}};
@@ -241,6 +249,7 @@ static void check_report(struct store *st, int64_t from, int64_t to)
         resp[x->resp]++;
         late += x->late;
         mism += x->mismatch;
+        verified += x->check == ITEM_CHECK_MATCHED || x->check == ITEM_CHECK_MISMATCHED;
         due += x->due;
         with_def += x->ndef > 0;
         for (int k = 0; k < x->ndef; k++)
@@ -289,7 +298,9 @@ static void check_report(struct store *st, int64_t from, int64_t to)
     CHECK_INT(r.late, late);
     CHECK_INT(r.mismatch, mism);
     CHECK(close_to(r.late_rate, total ? (double)late / (double)total : 0));
-    CHECK(close_to(r.mismatch_rate, total ? (double)mism / (double)total : 0));
+    CHECK_INT(r.verified, verified);
+    CHECK(verified < total); /* the rate is not over every outcome */
+    CHECK(close_to(r.mismatch_rate, verified ? (double)mism / (double)verified : 0));
     CHECK_INT(r.with_defects, with_def);
     CHECK_INT(r.ndefects, 6);
     for (int j = 0; j < r.ndefects; j++) {

@@ -66,6 +66,9 @@ static void generate(struct store *st, int64_t oct1)
         in.responsibility = (enum responsibility)rnd(RESP_COUNT);
         in.late = rnd(8) == 0;
         in.mismatch = rnd(9) == 0;
+        static const enum item_check others[] = {ITEM_CHECK_MATCHED, ITEM_CHECK_SKIPPED,
+                                                 ITEM_CHECK_UNVERIFIED};
+        in.item_check = in.mismatch ? ITEM_CHECK_MISMATCHED : others[rnd(3)];
         in.calibration_due = due[i] = rnd(5) == 0;
         in.ndefects = (int)rnd(3);
         for (int k = 0; k < in.ndefects; k++)
@@ -111,12 +114,12 @@ static void load(const char *db_path)
             admin,
             "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, rma, operator,"
             " started_at, finished_at, grade, functional, disposition, responsibility, defects,"
-            " late, mismatch, record)"
+            " late, mismatch, item_check, record)"
             " SELECT r->>'station', r->>'epoch', (r->>'seq')::bigint, 'SH09', r->>'plate',"
             " r->>'rma', r->>'operator', (r->>'started_at')::timestamptz,"
             " (r->>'finished_at')::timestamptz, r->>'grade', r->>'functional',"
             " r->>'disposition', r->>'responsibility', r->'defects', (r->>'late')::boolean,"
-            " (r->>'mismatch')::boolean, r FROM (SELECT $1::jsonb AS r) x",
+            " (r->>'mismatch')::boolean, r->>'item_check', r FROM (SELECT $1::jsonb AS r) x",
             1, NULL, &rec, NULL, NULL, 0);
         if (!CHECK(PQresultStatus(r) == PGRES_COMMAND_OK))
             fprintf(stderr, "  %s\n", PQerrorMessage(admin));
@@ -162,6 +165,13 @@ static void compare(const struct stats_report *r)
               r->grades[GRADE_X]);
     CHECK_INT(q("SELECT sum(late) FROM triage.stats_site_day WHERE %s", month), r->late);
     CHECK_INT(q("SELECT sum(mismatch) FROM triage.stats_site_day WHERE %s", month), r->mismatch);
+    /* The wrong-item rate over the items checked against the manifest. */
+    CHECK_INT(q("SELECT sum(verified) FROM triage.stats_site_day WHERE %s", month), r->verified);
+    CHECK(r->verified > 0 && r->verified < r->total);
+    CHECK_INT(q("SELECT round(10000 * sum(mismatch)::numeric / sum(verified))"
+                " FROM triage.stats_site_day WHERE %s",
+                month),
+              (long long)(10000 * r->mismatch_rate + 0.5));
     CHECK_INT(q("SELECT sum(with_defects) FROM triage.stats_site_day WHERE %s", month),
               r->with_defects);
     CHECK_INT(q("SELECT sum(calibration_due) FROM triage.stats_site_day WHERE %s", month),

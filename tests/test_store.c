@@ -18,6 +18,7 @@
 
 #include "harness.h"
 #include "log.h"
+#include "manifest_row.h"
 #include "outbox.h"
 #include "store.h"
 #include "store_internal.h" /* store_db: faults injected into a connection */
@@ -202,6 +203,28 @@ static const char *const released[] = {
     "ALTER TABLE audit ADD COLUMN subject TEXT;"
     "UPDATE audit SET subject = badge, badge = NULL"
     "  WHERE event IN ('reprint', 'regrade', 'calibration_start');",
+    /* The item check and the unit of an inspection, the graders' drafts, the
+     * units a manifest row expects, and the statistics index with the item
+     * check. */
+    "ALTER TABLE inspections ADD COLUMN item_check TEXT CHECK (item_check IN"
+    "  ('matched', 'mismatched', 'unverified', 'skipped', 'blind'));"
+    "ALTER TABLE inspections ADD COLUMN scanned_item TEXT;"
+    "ALTER TABLE inspections ADD COLUMN wrong_item INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inspections ADD COLUMN unit INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE inspections ADD COLUMN units INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE inspections ADD COLUMN extra_unit INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE drafts ("
+    "  badge TEXT PRIMARY KEY,"
+    "  rma TEXT NOT NULL,"
+    "  unit INTEGER NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL);"
+    "CREATE INDEX drafts_rma ON drafts (rma);"
+    "ALTER TABLE manifest ADD COLUMN quantity INTEGER NOT NULL DEFAULT 1;"
+    "DROP INDEX inspections_stats;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+    " grade, functional, disposition, responsibility, reason, late, mismatch,"
+    " calibration_due, calibrates, plate, defects, step_ms, item_check);",
 };
 #define NUM_RELEASED ((int)(sizeof released / sizeof *released))
 
@@ -722,7 +745,8 @@ static const char *const export_keys[] = {
     "operator",  "started_at",  "finished_at",  "grade",       "cosmetic",
     "functional", "completeness", "disposition", "responsibility", "defects",
     "answers",   "rules_version", "late",       "mismatch",    "supersedes",
-    "blind",     "step_ms",     "calibration_due", "calibrates",
+    "blind",     "step_ms",     "calibration_due", "calibrates", "item_check",
+    "scanned_item", "wrong_item", "unit",       "units",       "extra_unit",
 };
 #define NKEYS (sizeof export_keys / sizeof *export_keys)
 
@@ -816,6 +840,13 @@ static void test_export(void)
     CHECK(jbool(a, "mismatch", false));
     CHECK(jbool(a, "blind", false));
     CHECK(jnull(a, "supersedes"));
+    /* Not set by the caller: what the flags say, recorded as such; a unit
+     * not set is 1 of 1; nothing scanned is "", not null. */
+    CHECK_STR(jstr(a, "item_check"), "skipped");
+    CHECK_STR(jstr(a, "scanned_item"), "");
+    CHECK(jbool(a, "wrong_item", false) && jbool(a, "extra_unit", false));
+    CHECK(cJSON_GetObjectItem(a, "unit")->valuedouble == 1);
+    CHECK(cJSON_GetObjectItem(a, "units")->valuedouble == 1);
 
     CHECK(cJSON_GetObjectItem(b, "seq")->valuedouble == 2);
     CHECK(jnull(b, "rma") && jnull(b, "order_id") && jnull(b, "gtin"));
@@ -825,6 +856,7 @@ static void test_export(void)
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(b, "defects")), 0);
     CHECK(jbool(b, "late", false) && jbool(b, "mismatch", true) && jbool(b, "blind", true));
     CHECK_STR(jstr(b, "supersedes"), "EX-01-000001");
+    CHECK_STR(jstr(b, "item_check"), "blind");
     cJSON_Delete(a);
     cJSON_Delete(b);
     free(buf);
@@ -844,23 +876,25 @@ static void test_export(void)
     CHECK(strncmp(buf, "station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,operator,"
                        "started_at,finished_at,grade,cosmetic,functional,completeness,"
                        "disposition,responsibility,defects,answers,rules_version,late,mismatch,"
-                       "supersedes,blind,step_ms,calibration_due,calibrates\r\n",
+                       "supersedes,blind,step_ms,calibration_due,calibrates,item_check,"
+                       "scanned_item,wrong_item,unit,units,extra_unit\r\n",
                   strlen("station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,"
                          "operator,started_at,finished_at,grade,cosmetic,functional,"
                          "completeness,disposition,responsibility,defects,answers,"
                          "rules_version,late,mismatch,supersedes,blind,step_ms,"
-                         "calibration_due,calibrates\r\n")) == 0);
+                         "calibration_due,calibrates,item_check,scanned_item,wrong_item,unit,"
+                         "units,extra_unit\r\n")) == 0);
     char want1[400];
     snprintf(want1, sizeof want1,
              "\r\nEX-01,%s,1,EX-01-000001,RMA-1001,SO-88120431,PH-IP15-128-BLK,0195142354101,"
              "F2LXK9Q1N72P,phone,G1001,2026-11-23T10:41:07Z,2026-11-23T10:42:42Z,B,B,A,,"
              "open_box,customer,SCR-L;WEAR,screen=light;body=wear;power=yes,2026-11,true,false,,"
-             "false,,false,\r\n",
+             "false,,false,,skipped,,false,1,1,false\r\n",
              store_epoch(st));
     CHECK(strstr(buf, want1) != NULL);
     CHECK(strstr(buf, ",,,PH-IP15-128-BLK,,\"SN,\"\"7\"\"\",phone,") != NULL);
     CHECK(strstr(buf, ",X,B,X,,open_box,,,screen=light,2026-11,false,true,EX-01-000001,true,,"
-                      "false,\r\n"));
+                      "false,,blind,,false,1,1,false\r\n"));
     int lines = 0;
     for (char *p = buf; *p; p++)
         lines += *p == '\n';
@@ -878,7 +912,7 @@ static void test_manifest_operators_audit(void)
         {.rma = "RMA-1", .sku = "PH-1", .description = "手机", .delivered_at = "2026-11-20"},
         {.rma = "RMA-2", .sku = "AP-2", .reason = "changed_mind"},
     };
-    CHECK_INT(store_put_manifest(st, rows, 2, err, sizeof err), 0);
+    CHECK_INT(store_put_manifest(st, rows, 2, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), 2);
     struct manifest_row got;
     CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
     CHECK_STR(got.description, "手机");
@@ -886,12 +920,12 @@ static void test_manifest_operators_audit(void)
     CHECK_INT(store_find_manifest(st, "RMA-3", &got), 1);
     /* Insert or replace. */
     snprintf(rows[0].sku, sizeof rows[0].sku, "PH-9");
-    CHECK_INT(store_put_manifest(st, rows, 1, err, sizeof err), 0);
+    CHECK_INT(store_put_manifest(st, rows, 1, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), 1);
     CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
     CHECK_STR(got.sku, "PH-9");
     /* All or nothing: the bad second row keeps the first out. */
     struct manifest_row bad[2] = {{.rma = "RMA-5", .sku = "X"}, {.rma = "RMA-6"}};
-    CHECK_INT(store_put_manifest(st, bad, 2, err, sizeof err), -1);
+    CHECK_INT(store_put_manifest(st, bad, 2, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err), -1);
     CHECK(strncmp(err, "E409:", 5) == 0);
     CHECK_INT(store_find_manifest(st, "RMA-5", &got), 1);
 
@@ -935,27 +969,230 @@ static void test_audit_migration(void)
     char err[512] = "", path[700];
     snprintf(path, sizeof path, "%s/audit-old.db", harness_tmpdir());
     struct store *st;
-    CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
-    int64_t version = sql_int(st, "PRAGMA user_version");
-    sqlite3 *db = store_db(st);
-    char sql[256];
-    snprintf(sql, sizeof sql, "ALTER TABLE audit DROP COLUMN subject; PRAGMA user_version = %lld;",
-             (long long)version - 1);
-    CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    /* A station of version 4, before the subject column. */
+    make_released(path, 4);
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_INT(sqlite3_exec(db,
                            "INSERT INTO audit (at, badge, event) VALUES"
                            " (1, 'SH01-S03-000001', 'reprint'), (2, 'SH01-S03-000002', 'regrade'),"
                            " (3, 'SH01-S03-000003', 'calibration_start'), (4, 'G1', 'logout')",
                            NULL, NULL, NULL),
               SQLITE_OK);
-    store_close(st);
+    sqlite3_close(db);
     CHECK_INT(store_open(path, STATION, &st, err, sizeof err), 0);
-    CHECK_INT(sql_int(st, "PRAGMA user_version"), version);
+    CHECK_INT(sql_int(st, "PRAGMA user_version"), NUM_RELEASED);
     CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE badge IS NULL AND subject ="
                           " 'SH01-S03-00000' || at"),
               3);
     CHECK_INT(sql_int(st, "SELECT count(*) FROM audit WHERE badge = 'G1' AND subject IS NULL"),
               1);
+    store_close(st);
+}
+
+/* store_put_manifest's reports of rows not applied. */
+struct kept {
+    int n, index[4];
+    bool differs[4];
+    char plate[48];
+};
+
+static void on_kept(void *arg, int index, const char *plate, bool differs)
+{
+    struct kept *k = arg;
+    if (k->n < 4) {
+        k->index[k->n] = index;
+        k->differs[k->n] = differs;
+    }
+    k->n++;
+    snprintf(k->plate, sizeof k->plate, "%s", plate);
+}
+
+/* The units of an RMA as the store counts them: outcomes by unit, the next
+ * unit (another grader's draft holds its unit), the latest outcome no
+ * re-grade replaced; calibration records count for nothing. */
+static void test_units(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/units.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "UN-01", &st, err, sizeof err), 0);
+    struct rma_units u;
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 0);
+    CHECK_INT(u.next, 1);
+    CHECK(!u.has_latest);
+
+    struct inspection in;
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 1;
+    in.units = 3;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000001 */
+    /* Grader G1002 stops in the middle of unit 2. */
+    struct draft d;
+    memset(&d, 0, sizeof d);
+    d.insp = in;
+    d.insp.unit = 2;
+    d.saved_at = 7;
+    CHECK_INT(store_put_draft(st, "G1002", &d, err, sizeof err), 0);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 1);
+    CHECK_INT(u.next, 3); /* unit 2 is G1002's */
+    CHECK(u.has_latest && !strcmp(u.latest.plate, "UN-01-000001"));
+    CHECK_INT(u.latest.unit, 1);
+    CHECK_INT(u.latest.units, 3);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1002", &u), 0);
+    CHECK_INT(u.next, 2); /* their own */
+    in.unit = 3;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000002 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.next, 2); /* only the draft's unit is left: shared */
+    /* G1002 saves unit 2: its draft goes in the same commit. */
+    d.insp.unit = 2;
+    snprintf(d.insp.operator_badge, sizeof d.insp.operator_badge, "G1002");
+    CHECK_INT(store_commit_inspection(st, &d.insp, err, sizeof err), 0); /* UN-01-000003 */
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM drafts"), 0);
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 3);
+    CHECK_INT(u.next, 0);
+    CHECK_INT(u.highest, 3);
+    CHECK_STR(u.latest.plate, "UN-01-000003");
+    /* A re-grade of unit 1 is now the latest; a calibration record is not. */
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 1;
+    in.units = 3;
+    snprintf(in.supersedes, sizeof in.supersedes, "UN-01-000001");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000004 */
+    snprintf(in.supersedes, sizeof in.supersedes, "%s", "");
+    snprintf(in.calibrates, sizeof in.calibrates, "UN-01-000002");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000005 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.graded, 3);
+    CHECK_STR(u.latest.plate, "UN-01-000004");
+    /* One more than expected. */
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-U");
+    in.unit = 4;
+    in.units = 3;
+    in.extra_unit = true;
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0); /* UN-01-000006 */
+    CHECK_INT(store_rma_units(st, "RMA-U", 3, "G1001", &u), 0);
+    CHECK_INT(u.highest, 4);
+    CHECK_STR(u.latest.plate, "UN-01-000006");
+    CHECK(u.latest.extra_unit);
+    store_close(st);
+}
+
+/* A grader's unfinished inspection: kept (one per grader, the last one
+ * wins), read back whole, forgotten; never an outcome. */
+static void test_drafts(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/drafts.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "DR-01", &st, err, sizeof err), 0);
+    struct draft d, got;
+    memset(&d, 0, sizeof d);
+    make_insp(&d.insp, 3);
+    d.insp.nanswers = 2;
+    d.insp.step_ms[0] = 4200;
+    d.insp.item_check = ITEM_CHECK_MISMATCHED;
+    d.insp.wrong_item = true;
+    snprintf(d.insp.scanned_item, sizeof d.insp.scanned_item, "]C1 \"q\"\x1d" "21X");
+    d.insp.unit = 2;
+    d.insp.units = 3;
+    d.has_expected = true;
+    snprintf(d.expected.rma, sizeof d.expected.rma, "RMA-1003");
+    snprintf(d.expected.description, sizeof d.expected.description, "手机");
+    d.expected.quantity = 3;
+    d.item_scanned = true;
+    d.saved_at = 123456789;
+    CHECK_INT(store_find_draft(st, "G1001", &got), 1);
+    CHECK_INT(store_put_draft(st, "G1001", &d, err, sizeof err), 0);
+    d.insp.nanswers = 3; /* the next answer replaces it */
+    CHECK_INT(store_put_draft(st, "G1001", &d, err, sizeof err), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM drafts"), 1);
+    CHECK_INT(store_find_draft(st, "G1001", &got), 0);
+    CHECK_STR(got.insp.rma, "RMA-1003");
+    CHECK_INT(got.insp.nanswers, 3);
+    CHECK_STR(got.insp.answers[1].answer, "wear");
+    CHECK_INT(got.insp.step_ms[0], 4200);
+    CHECK_INT(got.insp.item_check, ITEM_CHECK_MISMATCHED);
+    CHECK(got.insp.wrong_item && got.item_scanned && got.has_expected);
+    CHECK_STR(got.insp.scanned_item, d.insp.scanned_item);
+    CHECK_STR(got.insp.description, "Smartphone 6.1in 手机");
+    CHECK_STR(got.expected.description, "手机");
+    CHECK_INT(got.expected.quantity, 3);
+    CHECK_INT(got.insp.unit, 2);
+    CHECK_INT(got.saved_at, 123456789);
+    CHECK_INT(sql_int(st, "SELECT unit FROM drafts WHERE badge = 'G1001'"), 2);
+    /* Not an outcome: nothing to export, nothing in the outbox. */
+    CHECK_INT(store_count_inspections(st), 0);
+    CHECK_INT(sql_int(st, "SELECT count(*) FROM outbox"), 0);
+    CHECK_INT(store_drop_draft(st, "G1001", err, sizeof err), 0);
+    CHECK_INT(store_find_draft(st, "G1001", &got), 1);
+    /* A text that is not a draft reads as an error, not as an empty one. */
+    CHECK_INT(sqlite3_exec(store_db(st), "INSERT INTO drafts VALUES ('G9', 'R', 1, 1, '{}')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(store_find_draft(st, "G9", &got), -1);
+    store_close(st);
+}
+
+/* A manifest row for an RMA that has an outcome is never applied; a row
+ * from a file without some columns keeps what the station holds of them. */
+static void test_manifest_kept(void)
+{
+    char err[512] = "", path[700];
+    snprintf(path, sizeof path, "%s/kept.db", harness_tmpdir());
+    struct store *st;
+    CHECK_INT(store_open(path, "KP-01", &st, err, sizeof err), 0);
+    struct manifest_row rows[3] = {
+        {.rma = "RMA-1", .sku = "PH-1", .description = "Phone", .reason = "defective",
+         .quantity = 2},
+        {.rma = "RMA-2", .sku = "AP-2", .description = "Jacket"},
+        {.rma = "RMA-3", .sku = "KT-3", .description = "Kettle"},
+    };
+    CHECK_INT(store_put_manifest(st, rows, 3, MANIFEST_ALL_COLUMNS, NULL, NULL, err, sizeof err),
+              3);
+    struct manifest_row got;
+    CHECK_INT(store_find_manifest(st, "RMA-2", &got), 0);
+    CHECK_INT(got.quantity, 1); /* not given: 1 */
+    struct inspection in;
+    make_insp(&in, 0);
+    snprintf(in.rma, sizeof in.rma, "RMA-1");
+    CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+
+    struct kept k = {0};
+    struct manifest_row again[3] = {
+        {.rma = "RMA-1", .sku = "PH-9", .quantity = 5},           /* graded: kept */
+        {.rma = "RMA-2", .sku = "AP-2", .reason = "changed_mind"}, /* applied */
+        {.rma = "RMA-4", .sku = "SA-4"},                           /* new */
+    };
+    /* A file of rma, sku, reason and quantity: no description column. */
+    unsigned cols = (1u << MF_RMA) | (1u << MF_SKU) | (1u << MF_REASON) | (1u << MF_QUANTITY);
+    CHECK_INT(store_put_manifest(st, again, 3, cols, on_kept, &k, err, sizeof err), 2);
+    CHECK_INT(k.n, 1);
+    CHECK_INT(k.index[0], 0);
+    CHECK(k.differs[0]);
+    CHECK_STR(k.plate, "KP-01-000001");
+    CHECK_INT(store_find_manifest(st, "RMA-1", &got), 0);
+    CHECK_STR(got.sku, "PH-1");
+    CHECK_INT(got.quantity, 2);
+    CHECK_INT(store_find_manifest(st, "RMA-2", &got), 0);
+    CHECK_STR(got.reason, "changed_mind");
+    CHECK_STR(got.description, "Jacket"); /* the file has no description: kept */
+    CHECK_INT(got.quantity, 1);
+    CHECK_INT(store_find_manifest(st, "RMA-4", &got), 0);
+    CHECK_INT(got.quantity, 1);
+    /* The graded RMA's own row again: kept, and it would change nothing. */
+    k.n = 0;
+    CHECK_INT(store_put_manifest(st, rows, 1, MANIFEST_ALL_COLUMNS, on_kept, &k, err, sizeof err),
+              0);
+    CHECK_INT(k.n, 1);
+    CHECK(!k.differs[0]);
     store_close(st);
 }
 
@@ -1106,6 +1343,9 @@ int main(void)
     test_export();
     test_manifest_operators_audit();
     test_audit_migration();
+    test_units();
+    test_drafts();
+    test_manifest_kept();
     test_commit_speed();
     test_kill9();
     return harness_done();

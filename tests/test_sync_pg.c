@@ -5,7 +5,10 @@
  * points, the server stopped with `pg_ctl -m immediate` mid-batch, the
  * station (the real binary) killed with SIGKILL during `triage sync --once`,
  * acknowledged batches sent again, a key sent again with other content, two
- * stations syncing at once, and a manifest pull with malformed rows.
+ * stations syncing at once, and a manifest pull with malformed rows, units
+ * and a row for an RMA already graded. Head office holds the item check and
+ * the unit of every outcome as columns, and a head office made by the schema
+ * released before them upgrades in place.
  * At the end, for every station, head office holds exactly its inspections:
  * no gap, no duplicate, the same records as the station's export.
  */
@@ -578,6 +581,120 @@ static void test_manifest_pull(struct station *a)
           0);
     CHECK(station_sync(a, &st, err, sizeof err) == 0);
     CHECK_INT(count_manifest(a->db, "rma = 'RMA-M7' AND reason = 'damaged'"), 1);
+
+    /* Units: the quantity comes down with the row. */
+    CHECK(pgc_exec(admin, "INSERT INTO triage.manifests (site, rma, sku, quantity) VALUES"
+                          " ('SH01', 'RMA-Q3', 'AP-TEE', 3)") == 0);
+    CHECK(station_sync(a, &st, err, sizeof err) == 0);
+    CHECK_INT(count_manifest(a->db, "rma = 'RMA-Q3' AND quantity = 3"), 1);
+    CHECK_INT(count_manifest(a->db, "rma = 'RMA-M7' AND quantity = 1"), 1);
+    int rejected_before = st.rejected; /* the bad rows, pulled again in the look-back */
+
+    /* A row for an RMA the station has graded (RMA-1-5 is one of its
+     * generated outcomes): never applied, reported as a rejected row with
+     * W418 and audited; the other rows of the pull are applied. */
+    CHECK(pgc_exec(admin, "INSERT INTO triage.manifests (site, rma, sku, reason) VALUES"
+                          " ('SH01', 'RMA-1-5', 'PH-005', 'defective'),"
+                          " ('SH01', 'RMA-M51', 'PH-051', 'defective')") == 0);
+    CHECK(station_sync(a, &st, err, sizeof err) == 0);
+    CHECK_INT(st.rejected, rejected_before + 1);
+    CHECK_INT(count_manifest(a->db, "rma = 'RMA-1-5'"), 0);
+    CHECK_INT(count_manifest(a->db, "rma = 'RMA-M51'"), 1);
+    sqlite3 *h;
+    int audited = -1;
+    if (sqlite3_open(a->db, &h) == SQLITE_OK) {
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(h, "SELECT count(*) FROM audit WHERE event = 'manifest_reject'"
+                                  " AND detail LIKE '%RMA-1-5%W418%'",
+                               -1, &s, NULL) == SQLITE_OK &&
+            sqlite3_step(s) == SQLITE_ROW)
+            audited = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+    CHECK(audited >= 1);
+}
+
+/* Head office holds the item check and the unit of every outcome, as
+ * columns equal to the record's fields, and counts the wrong-item rate over
+ * the items checked against the manifest. */
+static void test_new_fields(void)
+{
+    CHECK_INT(pgc_value(admin,
+                        "SELECT count(*) FROM triage.outcomes WHERE"
+                        " item_check IS DISTINCT FROM record->>'item_check'"
+                        " OR scanned_item IS DISTINCT FROM record->>'scanned_item'"
+                        " OR wrong_item IS DISTINCT FROM (record->>'wrong_item')::boolean"
+                        " OR unit IS DISTINCT FROM (record->>'unit')::integer"
+                        " OR units IS DISTINCT FROM (record->>'units')::integer"
+                        " OR extra_unit IS DISTINCT FROM (record->>'extra_unit')::boolean"),
+              0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE item_check IS NULL"
+                               " OR scanned_item IS NULL OR unit IS NULL OR units IS NULL"),
+              0);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT item_check) FROM triage.outcomes"), 5);
+    CHECK(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE wrong_item") > 0);
+    CHECK(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE extra_unit"
+                           " AND unit > units") > 0);
+    CHECK_INT(pgc_value(admin, "SELECT max(units) FROM triage.outcomes"), 3);
+    CHECK(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE scanned_item LIKE"
+                           " '%\"%' || chr(29) || '21SN%'") > 0);
+    CHECK_INT(pgc_value(admin, "SELECT sum(verified) FROM triage.stats_site_day"),
+              pgc_value(admin, "SELECT count(*) FROM triage.stats_outcomes"
+                               " WHERE item_check IN ('matched', 'mismatched')"));
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.current_outcomes"
+                               " WHERE item_check IS NULL"),
+              0);
+}
+
+/* A head office made by the schema as released before the item check
+ * upgrades by loading sync/headoffice.sql: the new columns are added, the
+ * outcomes it held stay (their new columns NULL, counted as checked), and
+ * the views and the manifest pull work with them. */
+static void test_upgrade(void)
+{
+    CHECK(pgc_exec(admin, "CREATE DATABASE upgrade") == 0);
+    char ci[400];
+    snprintf(ci, sizeof ci, "host=%s port=%d user=postgres dbname=upgrade", cluster.dir,
+             cluster.port);
+    PGconn *up = PQconnectdb(ci);
+    if (!CHECK(PQstatus(up) == CONNECTION_OK)) {
+        PQfinish(up);
+        return;
+    }
+    PQclear(PQexec(up, "SET client_min_messages = warning"));
+    char *old = harness_read_file("tests/headoffice_released.sql", NULL);
+    CHECK(old && pgc_exec(up, old) == 0);
+    free(old);
+    CHECK(pgc_exec(up,
+                   "INSERT INTO triage.stations VALUES ('SH09-S01', 'SH09', 'nobody');"
+                   "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                   " started_at, finished_at, grade, mismatch, record) VALUES ('SH09-S01', 'e',"
+                   " 1, 'SH09', 'SH09-S01-000001', '1001', now(), now(), 'B', true, '{}');"
+                   "INSERT INTO triage.manifests (site, rma, sku) VALUES ('SH09', 'RMA-OLD',"
+                   " 'PH-1')") == 0);
+    CHECK(pgc_load_schema(up) == 0);
+    CHECK(pgc_load_schema(up) == 0); /* and again: harmless */
+    CHECK_INT(pgc_value(up, "SELECT count(*) FROM triage.outcomes WHERE item_check IS NULL"
+                            " AND unit IS NULL"),
+              1);
+    CHECK_INT(pgc_value(up, "SELECT count(*) FROM triage.stats_outcomes WHERE item_check IS NULL"),
+              1);
+    CHECK_INT(pgc_value(up, "SELECT sum(verified) FROM triage.stats_site_day"), 1);
+    CHECK_INT(pgc_value(up, "SELECT round(100 * sum(mismatch_rate)) FROM triage.stats_site_day"),
+              100);
+    CHECK_INT(pgc_value(up, "SELECT quantity FROM triage.manifests WHERE rma = 'RMA-OLD'"), 1);
+    CHECK_INT(pgc_value(up, "SELECT count(*) FROM information_schema.columns WHERE"
+                            " table_schema = 'triage' AND table_name = 'outcomes' AND column_name"
+                            " IN ('item_check', 'scanned_item', 'wrong_item', 'unit', 'units',"
+                            " 'extra_unit')"),
+              6);
+    /* The pull's function returns the quantity. */
+    CHECK(pgc_exec(up, "UPDATE triage.stations SET db_role = 'postgres'") == 0);
+    CHECK_INT(pgc_value(up, "SELECT quantity FROM triage.manifests_since('SH09-S01',"
+                            " '-infinity')"),
+              1);
+    PQfinish(up);
 }
 
 /* TLS for real: a CA, a server certificate for "localhost", a client
@@ -750,7 +867,9 @@ int main(void)
     verify_station(&a);
     verify_station(&b);
     verify_station(&c);
+    test_new_fields();
     test_views();
+    test_upgrade();
     PQfinish(admin);
     return harness_done();
 }

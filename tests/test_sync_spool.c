@@ -293,6 +293,77 @@ static void test_inbox(struct station *a, const char *spool)
     CHECK(station_sync(a, &st, err, sizeof err) == 0);
     CHECK_INT(st.manifests, 0);
     CHECK_INT(st.rejected, 0);
+
+    /* Units, a quantity that is not one, and a row for an RMA this station
+     * has graded (RMA-1-3, one of its generated outcomes): not applied,
+     * listed with its line; a file without a description column keeps the
+     * description the station holds. */
+    snprintf(path, sizeof path, "%s/inbox/2026-11-24.csv", spool);
+    CHECK(harness_write_file(path, "rma,sku,reason,quantity\n"
+                                   "RMA-IN-7,AP-TEE,changed_mind,2\n"
+                                   "RMA-1-3,PH-003,defective,1\n"
+                                   "RMA-IN-8,AP-TEE,changed_mind,0\n"
+                                   "RMA-IN-1,PH-001,damaged,\n"));
+    CHECK(station_sync(a, &st, err, sizeof err) == 0);
+    CHECK_INT(st.manifests, 2);
+    CHECK_INT(st.rejected, 2);
+    CHECK_INT(count_rows(a->db, "SELECT quantity FROM manifest WHERE rma = 'RMA-IN-7'"), 2);
+    CHECK_INT(count_rows(a->db, "SELECT count(*) FROM manifest WHERE rma IN ('RMA-1-3',"
+                                " 'RMA-IN-8')"),
+              0);
+    CHECK_INT(count_rows(a->db, "SELECT count(*) FROM manifest WHERE rma = 'RMA-IN-1' AND"
+                                " reason = 'damaged' AND description = 'Phone, black' AND"
+                                " quantity = 1"),
+              1);
+    snprintf(path, sizeof path, "%s/inbox/done/2026-11-24.csv.rejected.txt", spool);
+    rep = harness_read_file(path, NULL);
+    CHECK(rep && strstr(rep, "line 3: W418: RMA-1-3 already has an outcome") &&
+          strstr(rep, "line 4: E417"));
+    free(rep);
+    CHECK_INT(count_rows(a->db, "SELECT count(*) FROM audit WHERE event = 'manifest_reject'"
+                                " AND detail LIKE '2026-11-24.csv:3: W418%'"),
+              1);
+}
+
+/* Every new field of the record is in the batch files, as exported. */
+static void test_new_fields(struct station *a, const char *spool)
+{
+    char pattern[700];
+    snprintf(pattern, sizeof pattern, "%s/outcomes/%s_*.ndjson", spool, a->id);
+    glob_t g;
+    if (!CHECK(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0))
+        return;
+    int seen[5] = {0}, wrong = 0, extra = 0, lines = 0;
+    static const char *const checks[5] = {"matched", "mismatched", "unverified", "skipped",
+                                          "blind"};
+    for (size_t f = 0; f < g.gl_pathc; f++) {
+        char *text = harness_read_file(g.gl_pathv[f], NULL);
+        char *line = text ? strchr(text, '\n') : NULL; /* after the header */
+        while (line && *++line) {
+            char *end = strchr(line, '\n');
+            if (end)
+                *end = 0;
+            cJSON *r = cJSON_Parse(line);
+            const cJSON *ic = cJSON_GetObjectItem(r, "item_check");
+            for (int k = 0; k < 5; k++)
+                seen[k] += cJSON_IsString(ic) && !strcmp(ic->valuestring, checks[k]);
+            CHECK(cJSON_IsString(cJSON_GetObjectItem(r, "scanned_item")));
+            CHECK(cJSON_IsNumber(cJSON_GetObjectItem(r, "unit")) &&
+                  cJSON_IsNumber(cJSON_GetObjectItem(r, "units")));
+            wrong += cJSON_IsTrue(cJSON_GetObjectItem(r, "wrong_item"));
+            extra += cJSON_IsTrue(cJSON_GetObjectItem(r, "extra_unit"));
+            lines++;
+            cJSON_Delete(r);
+            line = end;
+        }
+        free(text);
+    }
+    globfree(&g);
+    CHECK_INT(lines, a->count);
+    for (int k = 0; k < 5; k++)
+        if (!CHECK(seen[k] > 0))
+            fprintf(stderr, "  no item_check \"%s\" in the batches\n", checks[k]);
+    CHECK(wrong > 0 && extra > 0);
 }
 
 /* The [sync] keys for TLS and batches. */
@@ -419,6 +490,7 @@ int main(void)
     test_killed(&a, spool);
     test_two_stations(&a, &b, spool);
     test_inbox(&a, spool);
+    test_new_fields(&a, spool);
     test_worker(&a, spool);
     return harness_done();
 }

@@ -150,7 +150,8 @@ static const struct manifest_row expected = {
     "06141411234567",  "SN8812X",   "Smartphone X12, 128 GB, black, with charger and case",
     "defective",       "2026-11-02"};
 
-static struct inspection insp, existing;
+static struct inspection insp, existing, wrong, units;
+static struct draft draft;
 static struct grade_result result;
 static int answers[8] = {1, 0, 2};
 
@@ -173,6 +174,30 @@ static void fixtures(void)
     snprintf(insp.defects[1], sizeof insp.defects[1], "MISS-ACC");
     result.grade = GRADE_C;
     result.responsibility = RESP_CUSTOMER;
+
+    /* Another product in the return; later, unit 2 of 3, one more than expected. */
+    wrong = insp;
+    wrong.wrong_item = true;
+    wrong.item_check = ITEM_CHECK_MISMATCHED;
+    snprintf(wrong.scanned_item, sizeof wrong.scanned_item, "]C1 0104012345000122 21JK-88");
+    snprintf(wrong.reason, sizeof wrong.reason, "%s", expected.reason);
+    wrong.unit = 4;
+    wrong.units = 3;
+    wrong.extra_unit = true;
+    units = insp;
+    units.mismatch = units.late = false;
+    units.item_check = ITEM_CHECK_SKIPPED;
+    units.unit = 2;
+    units.units = 3;
+    draft.insp = insp;
+    draft.insp.item_check = ITEM_CHECK_UNVERIFIED;
+    draft.insp.nanswers = 2;
+    draft.insp.unit = 2;
+    draft.insp.units = 3;
+    snprintf(draft.insp.description, sizeof draft.insp.description, "%s", expected.description);
+    draft.expected = expected;
+    draft.has_expected = true;
+    draft.saved_at = 1795000000000LL;
 
     existing = insp;
     snprintf(existing.plate, sizeof existing.plate, "SH01-S03-000042");
@@ -207,7 +232,7 @@ static void say(struct view *v, enum msg m, const char *arg, int num)
     v->msg_num = num;
 }
 
-#define NVIEWS 24
+#define NVIEWS 34
 struct named_view {
     const char *name;
     struct view v;
@@ -283,6 +308,47 @@ static int all_views(enum lang lang, struct named_view *out)
 
     v = base(SCREEN_STATS, lang, &supervisor);
     out[n++] = (struct named_view){"stats", v};
+
+    /* What the item check found, units, drafts. */
+    v = base(SCREEN_ITEM, lang, &grader);
+    v.expected = &expected;
+    v.picking_category = true;
+    v.insp = &wrong;
+    say(&v, MSG_ITEM_WRONG, wrong.scanned_item, 0);
+    out[n++] = (struct named_view){"item-wrong", v};
+    v = base(SCREEN_ITEM, lang, &grader);
+    v.expected = &expected;
+    v.category = &categories[0];
+    v.insp = &units;
+    v.units_left = 1;
+    say(&v, MSG_SAVED_MORE, "SH01-S03-000041", 2);
+    out[n++] = (struct named_view){"item-units", v};
+    v.item_scanned = true;
+    v.insp = &wrong;
+    say(&v, MSG_ITEM_UNVERIFIED, "JK-88", 0);
+    out[n++] = (struct named_view){"item-scanned-flags", v};
+    v = base(SCREEN_ITEM, lang, &grader);
+    v.existing = &existing;
+    v.all_units_graded = true;
+    say(&v, MSG_ALL_GRADED, "RMA-2026-000123", 3);
+    out[n++] = (struct named_view){"item-all-graded", v};
+    v = base(SCREEN_CHECK, lang, &grader);
+    v.category = &categories[0];
+    v.insp = &wrong;
+    out[n++] = (struct named_view){"check-flags", v};
+    v = base(SCREEN_SUMMARY, lang, &grader);
+    v.category = &categories[0];
+    v.insp = &wrong;
+    out[n++] = (struct named_view){"summary-wrong", v};
+    v.insp = &units;
+    out[n++] = (struct named_view){"summary-units", v};
+    v = base(SCREEN_RESUME, lang, &grader);
+    v.draft = &draft;
+    out[n++] = (struct named_view){"resume", v};
+    v = base(SCREEN_CHECK, lang, &grader);
+    v.category = &categories[0];
+    v.confirm_logout = true;
+    out[n++] = (struct named_view){"confirm-logout", v};
 
     /* Everything long at once. */
     v = base(SCREEN_ITEM, lang, &long_name);
@@ -455,6 +521,25 @@ static void test_layouts(void)
     v = base(SCREEN_STATS, LANG_EN, &supervisor);
     CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
 
+    /* One more unit, by touch, only on an RMA whose units are all graded. */
+    v = base(SCREEN_ITEM, LANG_EN, &grader);
+    v.existing = &existing;
+    CHECK(find(&v, EV_PICK, ITEM_PICK_EXTRA, KEY_NONE, NULL) == NULL);
+    v.all_units_graded = true;
+    CHECK(find(&v, EV_PICK, ITEM_PICK_EXTRA, KEY_NONE, NULL) != NULL);
+    /* Resume: Continue and Discard. */
+    v = base(SCREEN_RESUME, LANG_EN, &grader);
+    v.draft = &draft;
+    CHECK(find(&v, EV_KEY, 0, KEY_ENTER, NULL) != NULL);
+    CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
+    /* F12 asked: Log out and Keep grading, nothing of the screen beneath. */
+    v = base(SCREEN_CHECK, LANG_EN, &grader);
+    v.category = &categories[0];
+    v.confirm_logout = true;
+    CHECK(find(&v, EV_KEY, 0, KEY_LOGOUT, NULL) != NULL);
+    CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
+    CHECK(find(&v, EV_PICK, 0, KEY_NONE, NULL) == NULL);
+
     /* An error message shows the core's error id beside its words. */
     say(&v, MSG_STATS_REVERSED, NULL, 0);
     CHECK(v.msg_is_error);
@@ -564,9 +649,10 @@ static void test_table(void)
             char conv[16];
             conversions(i18n_raw(id, (enum lang)l), conv, sizeof conv);
             i18n_msg(buf, sizeof buf, (enum lang)l, (enum msg)m, "ARG", 4242);
-            bool ok = strcmp(conv, "s") == 0   ? strstr(buf, "ARG") != NULL
-                      : strcmp(conv, "d") == 0 ? strstr(buf, "4242") != NULL
-                                               : conv[0] == 0 && strchr(buf, '%') == NULL;
+            bool ok = strcmp(conv, "s") == 0    ? strstr(buf, "ARG") != NULL
+                      : strcmp(conv, "d") == 0  ? strstr(buf, "4242") != NULL
+                      : strcmp(conv, "sd") == 0 ? strstr(buf, "ARG") && strstr(buf, "4242")
+                                                : conv[0] == 0 && strchr(buf, '%') == NULL;
             if (!CHECK(ok))
                 fprintf(stderr, "  message %d (%s) reads \"%s\"\n", m, i18n_key(id), buf);
         }

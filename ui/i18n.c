@@ -8,6 +8,7 @@
  */
 #include "i18n.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +48,14 @@ static const char *at(uint16_t offset)
 
 /* How a message uses the view's msg_arg and msg_num. MA_UNSET marks a
  * message the table below lacks. */
-enum msg_args { MA_UNSET, MA_NONE, MA_STR, MA_NUM, MA_OPT_STR /* ": arg" appended when set */ };
+enum msg_args {
+    MA_UNSET,
+    MA_NONE,
+    MA_STR,
+    MA_NUM,
+    MA_OPT_STR, /* ": arg" appended when set */
+    MA_STR_NUM, /* the argument, then the number */
+};
 
 static const struct {
     enum str id;
@@ -71,6 +79,14 @@ static const struct {
     [MSG_STATS_BAD_DATE] = {S_MSG_STATS_BAD_DATE, MA_STR},
     [MSG_STATS_REVERSED] = {S_MSG_STATS_REVERSED, MA_NONE},
     [MSG_STATS_TOO_LONG] = {S_MSG_STATS_TOO_LONG, MA_NUM},
+    [MSG_ITEM_WRONG] = {S_MSG_ITEM_WRONG, MA_STR},
+    [MSG_ITEM_UNVERIFIED] = {S_MSG_ITEM_UNVERIFIED, MA_STR},
+    [MSG_ITEM_SKIPPED] = {S_MSG_ITEM_SKIPPED, MA_NONE},
+    [MSG_ALL_GRADED] = {S_MSG_ALL_GRADED, MA_STR_NUM},
+    [MSG_EXTRA_UNIT] = {S_MSG_EXTRA_UNIT, MA_STR_NUM},
+    [MSG_SAVED_MORE] = {S_MSG_SAVED_MORE, MA_STR_NUM},
+    [MSG_DRAFT_RESUMED] = {S_MSG_DRAFT_RESUMED, MA_STR},
+    [MSG_DRAFT_DISCARDED] = {S_MSG_DRAFT_DISCARDED, MA_STR},
 };
 
 const char *i18n_raw(enum str id, enum lang lang)
@@ -124,6 +140,7 @@ char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char 
     case MA_NONE: snprintf(out, outlen, "%s", fmt); break;
     case MA_STR: snprintf(out, outlen, fmt, arg); break;
     case MA_NUM: snprintf(out, outlen, fmt, num); break;
+    case MA_STR_NUM: snprintf(out, outlen, fmt, arg, num); break;
     case MA_OPT_STR:
         if (arg[0])
             snprintf(out, outlen, "%s%s%s", fmt, tr(lang, S_DETAIL_SEP), arg);
@@ -162,7 +179,13 @@ const char *i18n_disposition(enum lang lang, const char *id)
 
 const char *i18n_reason(enum lang lang, const char *id)
 {
+    char norm[sizeof((struct word *)0)->word];
+    size_t n = 0;
+    for (const char *p = id ? id : ""; *p && n + 1 < sizeof norm; p++)
+        norm[n++] = *p == ' ' || *p == '-' ? '_' : (char)tolower((unsigned char)*p);
+    norm[n] = 0;
     static const struct word known[] = {
+        {"no_longer_needed", S_REASON_NO_LONGER_NEEDED},
         {"defective", S_REASON_DEFECTIVE},
         {"not_as_described", S_REASON_NOT_AS_DESCRIBED},
         {"changed_mind", S_REASON_CHANGED_MIND},
@@ -171,7 +194,8 @@ const char *i18n_reason(enum lang lang, const char *id)
         {"wrong_item", S_REASON_WRONG_ITEM},
         {"wrong_size", S_REASON_WRONG_SIZE},
     };
-    return word_text(lang, known, sizeof known / sizeof *known, id);
+    const char *w = word_text(lang, known, sizeof known / sizeof *known, norm);
+    return w == norm ? id : w; /* not known: as the manifest words it */
 }
 
 const char *i18n_device_state(enum lang lang, const char *state)
@@ -198,6 +222,18 @@ const char *i18n_role(enum lang lang, enum role r)
     case ROLE_ADMIN: return tr(lang, S_ROLE_ADMIN);
     }
     return "";
+}
+
+const char *i18n_item_check(enum lang lang, enum item_check c, bool wrong)
+{
+    switch (c) {
+    case ITEM_CHECK_MATCHED: return tr(lang, S_CHECK_MATCHED);
+    case ITEM_CHECK_MISMATCHED: return tr(lang, wrong ? S_CHECK_WRONG : S_CHECK_MISMATCHED);
+    case ITEM_CHECK_UNVERIFIED: return tr(lang, S_CHECK_UNVERIFIED);
+    case ITEM_CHECK_BLIND: return tr(lang, S_CHECK_BLIND);
+    case ITEM_CHECK_SKIPPED: return tr(lang, S_CHECK_SKIPPED);
+    default: return tr(lang, S_DASH);
+    }
 }
 
 const char *i18n_aspect(enum lang lang, enum aspect a)

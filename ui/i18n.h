@@ -74,15 +74,43 @@
     X(S_BADGE_MISMATCH,      "MISMATCH", "不符") \
     X(S_BADGE_BLIND,         "BLIND", "盲收") \
     X(S_BADGE_REGRADE,       "RE-GRADE", "盲评复检") /* a blind re-grade (calibration) */ \
+    X(S_BADGE_WRONG_ITEM,    "WRONG ITEM", "错发商品") /* another product than the manifest's */ \
+    X(S_BADGE_UNIT,          "Unit %d of %d", "第 %d/%d 件") /* %d: this unit, %d: units expected */ \
+    X(S_BADGE_EXTRA,         "EXTRA UNIT", "超出数量") /* one more unit than expected */ \
     X(S_ITEM_SCAN_TITLE,     "Scan the item's barcode or serial", "请扫描商品条码或序列号") \
-    X(S_ITEM_SCANNED,        "Item scanned", "商品已扫描") \
     X(S_ITEM_BLIND_TITLE,    "Blind receipt", "盲收") \
     X(S_ITEM_BLIND_SUB,      "%s is not in the manifest", "%s 不在退货清单中") /* %s: the RMA */ \
     X(S_PICK_TITLE,          "Choose the category", "请选择品类") \
     X(S_PICK_SUB,            "%s: no checklist matches this item", "%s：没有与此商品匹配的检查单") \
     X(S_EXISTING_TITLE,      "Already graded", "已质检") \
+    X(S_ITEM_UNITS_LEFT,     "%d more expected after this one", "此后还应收到 %d 件") \
+    X(S_ITEM_CHECK,          "Item", "商品核对") /* what the item check found */ \
+    X(S_CHECK_MATCHED,       "Matches the manifest", "与清单一致") \
+    X(S_CHECK_MISMATCHED,    "Another serial", "序列号不符") \
+    X(S_CHECK_WRONG,         "Another product", "不是清单上的商品") \
+    X(S_CHECK_UNVERIFIED,    "Not verifiable", "无法核对") \
+    X(S_CHECK_SKIPPED,       "Not scanned", "未扫描") \
+    X(S_CHECK_BLIND,         "Not in the manifest", "不在清单中") \
+    X(S_WRONG_SUB,           "Expected %s, scanned %s: choose the category of the item in hand", \
+                             "预期 %s，扫描到 %s：请按手中的商品选择品类") \
+    X(S_EXPECTED_SCANNED,    "Expected %s · scanned %s", "预期 %s · 扫描到 %s") \
+    X(S_EXTRA_UNIT,          "One more unit", "再收一件") \
     X(S_REGRADE,             "Re-grade", "重新质检") \
     X(S_REPRINT,             "Reprint label", "重印标签") \
+    \
+    /* ---- resume ---- */ \
+    X(S_RESUME_TITLE,        "You left an inspection unfinished", "您有一件未完成的质检") \
+    X(S_RESUME_ANSWERED,     "%d of %d questions answered", "已回答 %d 题，共 %d 题") \
+    X(S_RESUME_SAVED,        "Last answer %s", "最后作答于 %s") /* %s: date and time */ \
+    X(S_RESUME_HINT,         "Continue where you stopped, or discard it and scan the next return.", \
+                             "可以从中断处继续，或放弃后扫描下一件退货。") \
+    X(S_DISCARD,             "Discard", "放弃") \
+    \
+    /* ---- logging out in the middle of an inspection ---- */ \
+    X(S_LOGOUT_TITLE,        "Log out now?", "现在退出登录？") \
+    X(S_LOGOUT_KEPT,         "The inspection of %s is kept and offered again at your next login.", \
+                             "%s 的质检会保留，下次登录时可以继续。") \
+    X(S_KEEP_GRADING,        "Keep grading", "继续质检") \
     \
     /* ---- check ---- */ \
     X(S_QUESTION_OF,         "Question %d of %d", "第 %d 题，共 %d 题") \
@@ -125,6 +153,7 @@
     X(S_REASON_DAMAGED,      "Damaged", "损坏") \
     X(S_REASON_WRONG_ITEM,   "Wrong item sent", "发错商品") \
     X(S_REASON_WRONG_SIZE,   "Wrong size", "尺码不合适") \
+    X(S_REASON_NO_LONGER_NEEDED, "No longer needed", "不再需要") \
     \
     /* ---- the top bar: devices and queues ---- */ \
     X(S_STATUS_LABELS,       "Labels %d", "待打印 %d") \
@@ -161,6 +190,18 @@
     X(S_MSG_STATS_REVERSED,  "The range is reversed: its start is after its end", \
                              "日期范围颠倒：开始日期晚于结束日期") \
     X(S_MSG_STATS_TOO_LONG,  "The range is longer than %d days", "日期范围超过 %d 天") \
+    X(S_MSG_ITEM_WRONG,      "Another product: %s — choose the category of the item in hand", \
+                             "不是预期的商品：%s，请按手中的商品选择品类") \
+    X(S_MSG_ITEM_UNVERIFIED, "Scanned %s: the manifest has nothing of that kind to compare", \
+                             "已扫描 %s：退货清单中没有可比对的信息") \
+    X(S_MSG_ITEM_SKIPPED,    "Item not scanned: recorded as not verified", "未扫描商品：记录为未核对") \
+    X(S_MSG_ALL_GRADED,      "%s: every unit is graded (%d); this is its latest outcome", \
+                             "%s：全部 %d 件已质检，以下为最新结果") \
+    X(S_MSG_EXTRA_UNIT,      "%s: unit %d, one more than expected", "%s：第 %d 件，超出预期数量") \
+    X(S_MSG_SAVED_MORE,      "Saved %s — %d more units of this return expected", \
+                             "已保存 %s，此退货还应收到 %d 件") \
+    X(S_MSG_DRAFT_RESUMED,   "Going on with %s where you stopped", "继续 %s 的质检") \
+    X(S_MSG_DRAFT_DISCARDED, "Unfinished inspection of %s discarded", "已放弃 %s 的未完成质检") \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \
@@ -242,11 +283,14 @@ enum str i18n_msg_str(enum msg m);
  * it is not one the station knows. */
 const char *i18n_disposition(enum lang lang, const char *id);
 /* A declared return reason from the manifest ("defective") in words; the id
- * itself when unknown. */
+ * itself when unknown. The reason is matched as the rules match it: lower
+ * case, spaces and hyphens as "_" ("No longer needed" → no_longer_needed). */
 const char *i18n_reason(enum lang lang, const char *id);
 const char *i18n_responsibility(enum lang lang, enum responsibility r);
 const char *i18n_role(enum lang lang, enum role r);
 const char *i18n_aspect(enum lang lang, enum aspect a);
+/* What an item check found, in words (wrong: another product). */
+const char *i18n_item_check(enum lang lang, enum item_check c, bool wrong);
 /* A device state word from a driver ("ready", "offline", …); itself when unknown. */
 const char *i18n_device_state(enum lang lang, const char *state);
 

@@ -258,7 +258,8 @@ static void lay_msgbar(const struct view *v, struct lay *L)
     i18n_msg(words, sizeof words, v->lang, v->msg, v->msg_arg, v->msg_num);
     const char *id = msg_error_id(v->msg);
     bool error = v->msg_is_error || (id && id[0]);
-    bool good = v->msg == MSG_SAVED || v->msg == MSG_ITEM_OK || v->msg == MSG_REPRINTED;
+    bool good = v->msg == MSG_SAVED || v->msg == MSG_SAVED_MORE || v->msg == MSG_ITEM_OK ||
+                v->msg == MSG_REPRINTED;
     uint32_t bg = error ? C_ERR_SOFT : good ? C_OK_SOFT : C_INFO_SOFT;
     uint32_t fg = error ? C_ERR_TEXT : good ? C_OK_TEXT : C_INFO_TEXT;
     lay_panel(L, 0, MSG_Y, UI_W, MSG_H, bg, 0, 0);
@@ -290,6 +291,10 @@ void lay_build(const struct view *v, struct lay *L)
     lay_panel(L, 0, 0, UI_W, UI_H, C_BG, 0, 0);
     lay_topbar(v, L);
     lay_msgbar(v, L);
+    if (v->confirm_logout) {
+        lay_confirm_logout(v, L);
+        return;
+    }
     switch (v->screen) {
     case SCREEN_LOGIN: lay_login(v, L); break;
     case SCREEN_SCAN: lay_scan(v, L); break;
@@ -297,6 +302,7 @@ void lay_build(const struct view *v, struct lay *L)
     case SCREEN_CHECK: lay_check(v, L); break;
     case SCREEN_SUMMARY: lay_summary(v, L); break;
     case SCREEN_STATS: lay_stats(v, L); break;
+    case SCREEN_RESUME: lay_resume(v, L); break;
     case SCREEN_COUNT: break;
     }
 }

@@ -17,18 +17,24 @@ void lay_check(const struct view *v, struct lay *L)
     const struct rules_check *chk = &cat->checks[v->check_index];
     char buf[LAY_TEXT_MAX];
 
-    /* One row: the category, the progress, "Question i of n". */
+    /* One row: the category, the item's flags (they stay in sight the whole
+     * checklist), the progress, "Question i of n". */
     const int pw = 240, tw = 260;
     lay_pill(L, CONTENT_X0, CONTENT_Y0, pw, 48, text_get(&cat->name, lang), C_INFO_TEXT,
              C_PRIMARY_SOFT)
         ->size = FS_BODY;
+    int fx = CONTENT_X0 + pw + 12;
+    if (v->insp)
+        fx = part_flags(L, v->insp, v->calibrating, lang, fx, CONTENT_Y0 + 4, 40, false);
     trf(buf, sizeof buf, lang, S_QUESTION_OF, v->check_index + 1, cat->nchecks);
     lay_text(L, CONTENT_X1 - tw, CONTENT_Y0, tw, 48, buf, FS_BODY, C_MUTED, AL_RIGHT, false)
         ->max_lines = 1;
-    struct lay_item *p = lay_add(L, LK_PROGRESS, CONTENT_X0 + pw + 24, CONTENT_Y0 + 18,
-                                 CONTENT_W - pw - tw - 48, 12);
-    p->num = v->check_index;
-    p->total = cat->nchecks;
+    int px = fx + 12, pwid = CONTENT_X1 - tw - 24 - px;
+    if (pwid >= 80) {
+        struct lay_item *p = lay_add(L, LK_PROGRESS, px, CONTENT_Y0 + 18, pwid, 12);
+        p->num = v->check_index;
+        p->total = cat->nchecks;
+    }
 
     int n = chk->nanswers;
     int cols = n <= 3 ? (n < 1 ? 1 : n) : n == 4 ? 2 : n <= 9 ? 3 : 4;

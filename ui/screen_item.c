@@ -3,6 +3,7 @@
  * scanned; or the categories to pick from (blind receipt, no matching
  * checklist); or an inspection already graded, to re-grade or reprint.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -17,28 +18,8 @@ static const char *category_name(const struct view *v)
 /* Flags of the inspection as pills, right-aligned ending at x1. */
 static void flag_pills(const struct view *v, struct lay *L, int x1, int y)
 {
-    const struct inspection *in = v->insp;
-    if (!in)
-        return;
-    struct {
-        bool on;
-        enum str s;
-        uint32_t fg, bg;
-    } flags[] = {
-        {in->blind, S_BADGE_BLIND, C_INFO_TEXT, C_INFO_SOFT},
-        {v->calibrating, S_BADGE_REGRADE, 0xFFFFFFu, C_PRIMARY},
-        {in->mismatch, S_BADGE_MISMATCH, 0xFFFFFFu, C_ERR},
-        {in->late, S_BADGE_LATE, C_WARN_TEXT, C_WARN_SOFT},
-    };
-    int x = x1;
-    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
-        if (!flags[i].on)
-            continue;
-        const int w = v->lang == LANG_ZH ? 88 : 156;
-        x -= w;
-        lay_pill(L, x, y, w, 40, tr(v->lang, flags[i].s), flags[i].fg, flags[i].bg);
-        x -= 12;
-    }
+    if (v->insp)
+        part_flags(L, v->insp, v->calibrating, v->lang, x1, y, 40, true);
 }
 
 static void lay_pick_category(const struct view *v, struct lay *L)
@@ -49,7 +30,10 @@ static void lay_pick_category(const struct view *v, struct lay *L)
     lay_text(L, CONTENT_X0, CONTENT_Y0, 760, 60, tr(lang, S_PICK_TITLE), FS_TITLE, C_TEXT, AL_LEFT,
              true)
         ->max_lines = 1;
-    trf(buf, sizeof buf, lang, v->expected ? S_PICK_SUB : S_ITEM_BLIND_SUB, rma);
+    if (v->insp && v->insp->wrong_item && v->expected)
+        trf(buf, sizeof buf, lang, S_WRONG_SUB, v->expected->sku, v->insp->scanned_item);
+    else
+        trf(buf, sizeof buf, lang, v->expected ? S_PICK_SUB : S_ITEM_BLIND_SUB, rma);
     lay_text(L, CONTENT_X0, CONTENT_Y0 + 64, CONTENT_W, 40, buf, FS_BODY, C_MUTED, AL_LEFT, false)
         ->max_lines = 1;
     flag_pills(v, L, CONTENT_X1, CONTENT_Y0 + 10);
@@ -88,8 +72,9 @@ static void lay_existing(const struct view *v, struct lay *L)
     char buf[LAY_TEXT_MAX];
 
     lay_card(L, lx, cy, lw, ch);
-    lay_text(L, ix, cy + 16, 400, 34, tr(lang, S_EXISTING_TITLE), FS_SMALL, C_MUTED, AL_LEFT,
+    lay_text(L, ix, cy + 16, 300, 34, tr(lang, S_EXISTING_TITLE), FS_SMALL, C_MUTED, AL_LEFT,
              false);
+    part_flags(L, in, false, lang, lx + lw - 32, cy + 12, 40, true);
     lay_text(L, ix, cy + 50, iw, 48, in->plate, FS_LARGE, C_TEXT, AL_LEFT, true)->max_lines = 1;
     lay_text(L, ix, cy + 100, iw, 40, in->description[0] ? in->description : in->sku, FS_BODY,
              C_TEXT, AL_LEFT, false)
@@ -126,6 +111,10 @@ static void lay_existing(const struct view *v, struct lay *L)
         ->max_lines = 2;
 
     part_back(L, lang);
+    /* Every unit of the RMA is graded: one more only when asked for. */
+    if (v->all_units_graded)
+        lay_button_pick(L, 288, BOTTOM_Y, 328, BUTTON_H, ST_SECONDARY, tr(lang, S_EXTRA_UNIT), "+",
+                        ITEM_PICK_EXTRA);
     lay_button_key(L, 632, BOTTOM_Y, 300, BUTTON_H, ST_SECONDARY, tr(lang, S_REPRINT), "F5",
                    KEY_REPRINT);
     lay_button_key(L, CONTENT_X1 - 300, BOTTOM_Y, 300, BUTTON_H, ST_PRIMARY, tr(lang, S_REGRADE),
@@ -168,9 +157,19 @@ void lay_item(const struct view *v, struct lay *L)
         part_fact(L, x2, cy + 184, colw, tr(lang, S_ITEM_RMA), ex->rma, FS_BODY, 1);
         part_fact(L, ix, cy + 270, colw, tr(lang, S_ITEM_ORDER), ex->order_id, FS_BODY, 1);
         part_fact(L, x2, cy + 270, colw, tr(lang, S_ITEM_DELIVERED), ex->delivered_at, FS_BODY, 1);
-        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), ex->reason, FS_BODY, 1);
+        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), i18n_reason(lang, ex->reason),
+                  FS_BODY, 1);
         part_fact(L, x2, cy + 356, colw, tr(lang, S_ITEM_CATEGORY),
                   cat ? cat : tr(lang, S_ITEM_NO_CATEGORY), FS_BODY, 1);
+        /* Several units: which one this is, and how many are still to come. */
+        if (in && (inspection_units(in) > 1 || in->extra_unit)) {
+            char unit[64], left[96];
+            trf(unit, sizeof unit, lang, S_BADGE_UNIT, inspection_unit(in), inspection_units(in));
+            trf(left, sizeof left, lang, S_ITEM_UNITS_LEFT, v->units_left);
+            snprintf(buf, sizeof buf, "%s · %s", unit, left);
+            lay_text(L, ix, cy + 446, iw, 40, buf, FS_BODY, C_INFO_TEXT, AL_LEFT, true)->max_lines =
+                1;
+        }
     } else {
         trf(buf, sizeof buf, lang, S_ITEM_BLIND_SUB, in && in->rma[0] ? in->rma : "—");
         struct lay_item *d = lay_text(L, ix, cy + 72, iw, 96, buf, FS_LARGE, C_TEXT, AL_LEFT, true);
@@ -189,22 +188,25 @@ void lay_item(const struct view *v, struct lay *L)
     t->max_lines = 2;
     t->valign = VA_TOP;
     lay_field(L, rix, cy + 140, riw, 96, v->input, tr(lang, S_WAITING_SCANNER), FS_LARGE);
-    if (v->item_scanned) {
-        bool bad = in && in->mismatch;
-        uint32_t fg = bad ? C_ERR_TEXT : C_OK_TEXT, bg = bad ? C_ERR_SOFT : C_OK_SOFT;
+    if (v->item_scanned && in) {
+        /* What the scan found: the same item, another unit, another product,
+         * or nothing to compare it with. */
+        enum item_check ic = inspection_item_check(in);
+        bool bad = ic == ITEM_CHECK_MISMATCHED, good = ic == ITEM_CHECK_MATCHED;
+        uint32_t fg = bad ? C_ERR_TEXT : good ? C_OK_TEXT : C_INFO_TEXT;
+        uint32_t bg = bad ? C_ERR_SOFT : good ? C_OK_SOFT : C_INFO_SOFT;
         lay_panel(L, rix, cy + 256, riw, 88, bg, 0, R_BUTTON);
         if (bad) {
             lay_text(L, rix + 8, cy + 256, 40, 88, "!", FS_TITLE, C_ERR, AL_CENTER, true);
-        } else {
-            struct lay_item *ic = lay_add(L, LK_TEXT, rix + 12, cy + 282, 36, 36);
-            ic->icon = ICON_CHECK;
-            ic->fg = C_OK;
+        } else if (good) {
+            struct lay_item *ic_ok = lay_add(L, LK_TEXT, rix + 12, cy + 282, 36, 36);
+            ic_ok->icon = ICON_CHECK;
+            ic_ok->fg = C_OK;
         }
-        const char *what = in && in->gtin[0] ? in->gtin : in && in->serial[0] ? in->serial : "";
-        lay_text(L, rix + 56, cy + 262, riw - 72, 36,
-                 tr(lang, bad ? S_BADGE_MISMATCH : S_ITEM_SCANNED), FS_SMALL, fg, AL_LEFT, true)
+        lay_text(L, rix + 56, cy + 262, riw - 72, 36, i18n_item_check(lang, ic, in->wrong_item),
+                 FS_SMALL, fg, AL_LEFT, true)
             ->max_lines = 1;
-        lay_text(L, rix + 56, cy + 298, riw - 72, 40, what, FS_BODY, fg, AL_LEFT, false)
+        lay_text(L, rix + 56, cy + 298, riw - 72, 40, in->scanned_item, FS_BODY, fg, AL_LEFT, false)
             ->max_lines = 1;
     }
     struct lay_item *h = lay_text(L, rix, cy + ch - 96, riw, 72, tr(lang, S_TYPE_HINT), FS_SMALL,

@@ -28,6 +28,41 @@ void part_back(struct lay *L, enum lang lang)
                    KEY_ESCAPE);
 }
 
+int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enum lang lang, int x,
+               int y, int h, bool right_align)
+{
+    bool zh = lang == LANG_ZH;
+    char unit[64];
+    trf(unit, sizeof unit, lang, S_BADGE_UNIT, inspection_unit(in), inspection_units(in));
+    bool wrong = in->wrong_item;
+    struct {
+        bool on;
+        const char *text;
+        int w;
+        uint32_t fg, bg;
+    } flags[] = {
+        {in->late, tr(lang, S_BADGE_LATE), zh ? 88 : 110, C_WARN_TEXT, C_WARN_SOFT},
+        {wrong, tr(lang, S_BADGE_WRONG_ITEM), zh ? 124 : 190, 0xFFFFFFu, C_ERR},
+        {in->mismatch && !wrong, tr(lang, S_BADGE_MISMATCH), zh ? 88 : 156, 0xFFFFFFu, C_ERR},
+        {in->blind, tr(lang, S_BADGE_BLIND), zh ? 88 : 120, C_INFO_TEXT, C_INFO_SOFT},
+        {calibrating, tr(lang, S_BADGE_REGRADE), zh ? 124 : 156, 0xFFFFFFu, C_PRIMARY},
+        {inspection_units(in) > 1 || in->extra_unit, unit, zh ? 136 : 190, C_INFO_TEXT,
+         C_PRIMARY_SOFT},
+        {in->extra_unit, tr(lang, S_BADGE_EXTRA), zh ? 124 : 180, C_WARN_TEXT, C_WARN_SOFT},
+    };
+    const int n = (int)(sizeof flags / sizeof *flags);
+    for (int k = 0; k < n; k++) {
+        int i = right_align ? n - 1 - k : k;
+        if (!flags[i].on)
+            continue;
+        if (right_align)
+            x -= flags[i].w;
+        lay_pill(L, x, y, flags[i].w, h, flags[i].text, flags[i].fg, flags[i].bg);
+        x = right_align ? x - 12 : x + flags[i].w + 12;
+    }
+    return x;
+}
+
 void part_fact(struct lay *L, int x, int y, int w, const char *label, const char *value,
                int value_size, int lines)
 {

@@ -1,6 +1,8 @@
 /*
  * screen_summary.c — the summary: overall grade and where the item goes,
- * sub-grades, defects, the responsibility to confirm, and saving.
+ * sub-grades, defects, everything else the label will say (the item check,
+ * the unit, LATE, WRONG ITEM or MISMATCH, BLIND) and the declared reason in
+ * words, the responsibility to confirm, and saving.
  */
 #include "i18n.h"
 #include "screens.h"
@@ -32,22 +34,36 @@ void lay_summary(const struct view *v, struct lay *L)
     d->min_size = FS_BODY;
     d->valign = VA_TOP;
 
-    /* Sub-grades, defects, responsibility. */
+    /* Sub-grades, defects, what the label will say, responsibility. */
     const int rx = lx + lw + 24, rw = CONTENT_X1 - rx, ix = rx + 32, iw = rw - 64;
     lay_card(L, rx, cy, rw, ch);
-    part_sub_grades(L, in, lang, ix, cy + 28, iw, 116, 20, 36, 52, 56, FS_TITLE);
+    part_sub_grades(L, in, lang, ix, cy + 20, iw, 96, 16, 32, 38, 52, FS_TITLE);
     part_join_defects(in, "  ·  ", buf, sizeof buf);
-    lay_text(L, ix, cy + 166, iw, 34, tr(lang, S_DEFECTS), FS_SMALL, C_MUTED, AL_LEFT, false);
-    struct lay_item *df = lay_text(L, ix, cy + 200, iw, 84, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
+    lay_text(L, ix, cy + 126, iw, 30, tr(lang, S_DEFECTS), FS_SMALL, C_MUTED, AL_LEFT, false);
+    struct lay_item *df = lay_text(L, ix, cy + 156, iw, 40, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
                                    FS_BODY, C_TEXT, AL_LEFT, true);
-    df->max_lines = 2;
-    df->valign = VA_TOP;
+    df->max_lines = 1;
 
-    lay_text(L, ix, cy + 306, iw / 2, 34, tr(lang, S_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
+    /* The item check and the declared reason, in words (the unit is a flag). */
+    const int colw = (iw - GAP) / 2;
+    part_fact(L, ix, cy + 206, colw, tr(lang, S_ITEM_CHECK),
+              i18n_item_check(lang, inspection_item_check(in), in->wrong_item), FS_BODY, 1);
+    part_fact(L, ix + colw + GAP, cy + 206, colw, tr(lang, S_ITEM_REASON),
+              in->reason[0] ? i18n_reason(lang, in->reason) : tr(lang, S_DASH), FS_BODY, 1);
+    /* The label's flags; for another product, what was expected and found. */
+    int fx = part_flags(L, in, v->calibrating, lang, ix, cy + 288, 40, false);
+    if (in->wrong_item) {
+        trf(buf, sizeof buf, lang, S_EXPECTED_SCANNED, in->sku, in->scanned_item);
+        if (ix + iw - fx > 80)
+            lay_text(L, fx, cy + 288, ix + iw - fx, 40, buf, FS_SMALL, C_ERR_TEXT, AL_LEFT, false)
+                ->max_lines = 1;
+    }
+
+    lay_text(L, ix, cy + 338, iw / 2, 30, tr(lang, S_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
              false);
     if (res && res->responsibility != RESP_NONE && res->responsibility != in->responsibility) {
         trf(buf, sizeof buf, lang, S_SUGGESTED, i18n_responsibility(lang, res->responsibility));
-        lay_text(L, ix + iw / 2, cy + 306, iw / 2, 34, buf, FS_SMALL, C_MUTED, AL_RIGHT, false);
+        lay_text(L, ix + iw / 2, cy + 338, iw / 2, 30, buf, FS_SMALL, C_MUTED, AL_RIGHT, false);
     }
     /* Shown merchant … platform, then none; pick = enum responsibility. */
     static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
@@ -55,7 +71,7 @@ void lay_summary(const struct view *v, struct lay *L)
     bool editable = v->save_state == SAVE_IDLE;
     for (int i = 0; i < RESP_COUNT; i++) {
         int x, y, w, h;
-        lay_grid_cell(ix, cy + 346, iw, 112, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
+        lay_grid_cell(ix, cy + 372, iw, 104, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
         enum responsibility r = order[i];
         bool on = in->responsibility == r;
         struct lay_item *b = lay_button_pick(L, x, y, w, h, on ? ST_TOGGLE_ON : ST_TOGGLE_OFF,

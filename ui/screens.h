@@ -17,12 +17,15 @@
  *   SCREEN_CHECK    lay_check     screen_check.c    one checklist question, its answers
  *   SCREEN_SUMMARY  lay_summary   screen_summary.c  grade, disposition, responsibility, save
  *   SCREEN_STATS    lay_stats     screen_stats.c    supervisors' statistics, list, detail
+ *   SCREEN_RESUME   lay_resume    screen_resume.c   an unfinished inspection offered back
+ *   (any, F12 asked) lay_confirm_logout  screen_resume.c  log out now? the inspection is kept
  *
  * Content runs from CONTENT_Y0 (below the top bar and the message bar) to
  * CONTENT_Y1, MARGIN from each side (theme.h). One primary (blue) action per
  * screen, bottom right; Back bottom left. Choices made by touch send
  * EV_PICK with these meanings:
- *   item, picking a category: pick = index into view->rules->categories
+ *   item, picking a category: pick = index into view->rules->categories;
+ *         an RMA all graded: ITEM_PICK_EXTRA for one more unit
  *   check: pick = index of the answer in the current check (keys 1..n too)
  *   summary: pick = enum responsibility (0 none, 1 merchant, 2 logistics,
  *            3 customer, 4 platform); shown merchant…platform, then none
@@ -47,11 +50,21 @@ void lay_item(const struct view *v, struct lay *L);
 void lay_check(const struct view *v, struct lay *L);
 void lay_summary(const struct view *v, struct lay *L);
 void lay_stats(const struct view *v, struct lay *L);
+void lay_resume(const struct view *v, struct lay *L);
+/* Instead of the screen while view->confirm_logout: log out, or go on. */
+void lay_confirm_logout(const struct view *v, struct lay *L);
 
 /* ---- parts several screens share (screen_parts.c) ---- */
 
 /* Back (Esc), bottom left. */
 void part_back(struct lay *L, enum lang lang);
+
+/* The flags the item's label will print, as pills h high from x rightwards
+ * (right_align: leftwards, ending at x): LATE, WRONG ITEM or MISMATCH,
+ * BLIND, RE-GRADE (calibrating: a blind re-grade), "Unit 2 of 3" when the
+ * RMA expects more than one, EXTRA UNIT. Returns the x past the last. */
+int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enum lang lang, int x,
+               int y, int h, bool right_align);
 
 /* A small label above a value (up to `lines` lines), left-aligned in one
  * column w wide; "—" for an empty value. */

@@ -68,6 +68,41 @@ int role_from_name(const char *s)
     return -1;
 }
 
+static const char *item_check_names[ITEM_CHECK_COUNT] = {"",           "matched", "mismatched",
+                                                         "unverified", "skipped", "blind"};
+
+const char *item_check_name(enum item_check c)
+{
+    return (unsigned)c < ITEM_CHECK_COUNT ? item_check_names[c] : "";
+}
+
+int item_check_from_name(const char *s)
+{
+    for (int i = 1; i < ITEM_CHECK_COUNT; i++)
+        if (s && strcmp(s, item_check_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+enum item_check inspection_item_check(const struct inspection *in)
+{
+    if (in->item_check > ITEM_CHECK_NONE && in->item_check < ITEM_CHECK_COUNT)
+        return in->item_check;
+    if (in->blind)
+        return ITEM_CHECK_BLIND;
+    return in->mismatch ? ITEM_CHECK_MISMATCHED : ITEM_CHECK_SKIPPED;
+}
+
+int inspection_units(const struct inspection *in)
+{
+    return in->units > 0 ? in->units : 1;
+}
+
+int inspection_unit(const struct inspection *in)
+{
+    return in->unit > 0 ? in->unit : 1;
+}
+
 void plate_format(char *out, int outlen, const char *station, int64_t seq)
 {
     snprintf(out, (size_t)outlen, "%s-%06lld", station, (long long)seq);

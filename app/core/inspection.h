@@ -33,6 +33,28 @@ enum responsibility {
 
 enum role { ROLE_GRADER, ROLE_SUPERVISOR, ROLE_ADMIN };
 
+/* How the item in hand was checked against the manifest (docs/export.md):
+ *   MATCHED     the code scanned equals the manifest's serial or GTIN (or SKU)
+ *   MISMATCHED  it differs from the manifest's value of the same kind: another
+ *               serial of the product, or another product (wrong_item)
+ *   UNVERIFIED  scanned, but the manifest has nothing of that kind to compare
+ *   SKIPPED     no item scan (Return on the item screen)
+ *   BLIND       no manifest row
+ * ITEM_CHECK_NONE is a record made before the station recorded it; the
+ * store records such an inspection as inspection_item_check() says. */
+enum item_check {
+    ITEM_CHECK_NONE,
+    ITEM_CHECK_MATCHED,
+    ITEM_CHECK_MISMATCHED,
+    ITEM_CHECK_UNVERIFIED,
+    ITEM_CHECK_SKIPPED,
+    ITEM_CHECK_BLIND,
+    ITEM_CHECK_COUNT
+};
+
+/* The most units one manifest row may expect. */
+#define MANIFEST_MAX_QUANTITY 9999
+
 struct answer_ref {
     char check[32];  /* check id from the rules */
     char answer[32]; /* answer id chosen */
@@ -47,6 +69,7 @@ struct manifest_row {
     char description[256];
     char reason[64];
     char delivered_at[16]; /* YYYY-MM-DD or "" */
+    int quantity;          /* units expected, 1..MANIFEST_MAX_QUANTITY; 0 = not given (1) */
 };
 
 struct inspection {
@@ -97,6 +120,33 @@ struct inspection {
      * calibration record, not a correction: it supersedes nothing. */
     bool calibration_due;
     char calibrates[48];
+
+    /* The item in hand against the manifest. scanned_item: the code scanned
+     * on the item screen, as scanned (UTF-8; "" when none). wrong_item: that
+     * code names another product than the manifest's (item_check is then
+     * MISMATCHED, and the category is the one the grader chose). */
+    enum item_check item_check;
+    char scanned_item[256];
+    bool wrong_item;
+
+    /* Which unit of the RMA this is, of how many the manifest expects
+     * (1 of 1 for a blind receipt; 0 = not set, taken as 1). extra_unit: one
+     * more unit than expected, received by the grader's explicit choice
+     * (unit is then above units). */
+    int unit, units;
+    bool extra_unit;
+};
+
+/* The outcomes of one RMA so far: what the station needs to know which unit
+ * comes next (the core asks its ports; the store answers). */
+struct rma_units {
+    int graded;  /* units 1..units that have an outcome */
+    int next;    /* the unit to grade next: the lowest of 1..units without an
+                    outcome nor another grader's unfinished inspection (else the
+                    lowest without an outcome); 0 when every unit has one */
+    int highest; /* the highest unit number with an outcome (extra units too) */
+    bool has_latest;
+    struct inspection latest; /* the RMA's latest outcome that no re-grade replaced */
 };
 
 struct operator_info {
@@ -121,6 +171,17 @@ int responsibility_from_name(const char *s);            /* -1 when unknown; "" â
 
 const char *role_name(enum role r);   /* "grader", "supervisor", "admin" */
 int role_from_name(const char *s);    /* -1 when unknown */
+
+/* "matched", "mismatched", "unverified", "skipped", "blind"; "" for NONE. */
+const char *item_check_name(enum item_check c);
+/* The name back to the value; -1 when unknown. */
+int item_check_from_name(const char *s);
+/* What an inspection's item check is: its own, or for ITEM_CHECK_NONE what
+ * its flags say (blind, mismatch, else skipped). */
+enum item_check inspection_item_check(const struct inspection *in);
+/* The units of an RMA an inspection belongs to, at least 1. */
+int inspection_units(const struct inspection *in);
+int inspection_unit(const struct inspection *in);
 
 /* The plate printed on the item's label: "<station>-<seq, 6 digits>". */
 void plate_format(char *out, int outlen, const char *station, int64_t seq);

@@ -6,11 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
 #include "text.h"
+#include "utf8.h"
 
 /* Each field: its CSV name and where it sits in struct manifest_row. */
 #define FIELD(id, f)                                                                               \
@@ -19,10 +21,15 @@ static const struct {
     const char *name;
     size_t offset, size;
 } field_spec[MANIFEST_FIELDS] = {
-    FIELD(MF_RMA, rma),       FIELD(MF_ORDER_ID, order_id),
-    FIELD(MF_SKU, sku),       FIELD(MF_GTIN, gtin),
-    FIELD(MF_SERIAL, serial), FIELD(MF_DESCRIPTION, description),
-    FIELD(MF_REASON, reason), FIELD(MF_DELIVERED_AT, delivered_at),
+    FIELD(MF_RMA, rma),
+    FIELD(MF_ORDER_ID, order_id),
+    FIELD(MF_SKU, sku),
+    FIELD(MF_GTIN, gtin),
+    FIELD(MF_SERIAL, serial),
+    FIELD(MF_DESCRIPTION, description),
+    FIELD(MF_REASON, reason),
+    FIELD(MF_DELIVERED_AT, delivered_at),
+    [MF_QUANTITY] = {"quantity", offsetof(struct manifest_row, quantity), 0},
 };
 #undef FIELD
 
@@ -41,7 +48,7 @@ int manifest_field_find(const char *name, size_t n)
 
 char *manifest_field_at(struct manifest_row *row, enum manifest_field f, size_t *size)
 {
-    if ((unsigned)f >= MANIFEST_FIELDS) {
+    if ((unsigned)f >= MANIFEST_FIELDS || f == MF_QUANTITY) {
         *size = 0;
         return NULL;
     }
@@ -84,9 +91,34 @@ static int check_length(enum manifest_field f, const char *text, size_t n, size_
     return 411;
 }
 
+/* A quantity: "" is 1, else digits only (no sign, no decimals), 1..MAX. */
+static int set_quantity(struct manifest_row *row, const char *text, size_t n, char *err,
+                        size_t errlen)
+{
+    long v = n ? 0 : 1;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        ok = text[i] >= '0' && text[i] <= '9';
+        if (ok && (v = v * 10 + (text[i] - '0')) > MANIFEST_MAX_QUANTITY)
+            ok = false;
+    }
+    if (!ok || v < 1) {
+        char shown[48];
+        size_t k = utf8_valid(text, n) ? utf8_cut(text, n < 40 ? n : 40) : 0;
+        snprintf(shown, sizeof shown, "%.*s%s", (int)k, k ? text : "?", k < n && k ? "…" : "");
+        set_err(err, errlen, "E417: quantity \"%s\" is not a whole number from 1 to %d", shown,
+                MANIFEST_MAX_QUANTITY);
+        return 417;
+    }
+    row->quantity = (int)v;
+    return 0;
+}
+
 int manifest_field_set(struct manifest_row *row, enum manifest_field f, const char *text, size_t n,
                        char *err, size_t errlen)
 {
+    if (f == MF_QUANTITY)
+        return set_quantity(row, text ? text : "", text ? n : 0, err, errlen);
     size_t size;
     char *dst = manifest_field_at(row, f, &size);
     int id;
@@ -105,6 +137,8 @@ int manifest_field_set(struct manifest_row *row, enum manifest_field f, const ch
 int manifest_row_check(const struct manifest_row *row, char *err, size_t errlen)
 {
     for (int f = 0; f < MANIFEST_FIELDS; f++) {
+        if (f == MF_QUANTITY)
+            continue;
         const char *v = (const char *)row + field_spec[f].offset;
         size_t n = strnlen(v, field_spec[f].size);
         int id = check_length((enum manifest_field)f, v, n, field_spec[f].size, err, errlen);
@@ -127,6 +161,11 @@ int manifest_row_check(const struct manifest_row *row, char *err, size_t errlen)
                 row->delivered_at);
         return 410;
     }
+    if (row->quantity < 0 || row->quantity > MANIFEST_MAX_QUANTITY) {
+        set_err(err, errlen, "E417: quantity %d is not a whole number from 1 to %d (rma %s)",
+                row->quantity, MANIFEST_MAX_QUANTITY, row->rma);
+        return 417;
+    }
     return 0;
 }
 
@@ -135,6 +174,8 @@ int manifest_row_fill(struct manifest_row *row, const char *const fields[MANIFES
 {
     memset(row, 0, sizeof *row);
     for (int f = 0; f < MANIFEST_FIELDS; f++) {
+        if (f == MF_QUANTITY && !fields[f])
+            continue; /* not given: the stored quantity stays (1 for a new row) */
         const char *v = fields[f] ? fields[f] : "";
         int id = manifest_field_set(row, (enum manifest_field)f, v, strlen(v), err, errlen);
         if (id)

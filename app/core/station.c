@@ -9,6 +9,7 @@
  * with station_goto(): the old screen's exit, then the new screen's entry,
  * every time.
  */
+#include "log.h"
 #include "station_int.h"
 #include "utf8.h"
 
@@ -24,10 +25,11 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_CHECK] = {check_entry, check_run, NULL},
     [SCREEN_SUMMARY] = {summary_entry, summary_run, NULL},
     [SCREEN_STATS] = {stats_entry, stats_run, stats_exit},
+    [SCREEN_RESUME] = {resume_entry, resume_run, NULL},
 };
 
-static const char *screen_names[SCREEN_COUNT] = {"login", "scan", "item", "check", "summary",
-                                                 "stats"};
+static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",  "check",
+                                                 "summary", "stats", "resume"};
 
 const char *screen_name(enum screen s)
 {
@@ -53,6 +55,7 @@ const char *msg_error_id(enum msg m)
     case MSG_NOT_ALLOWED: return "E565";
     case MSG_ITEM_MISMATCH: return "E566";
     case MSG_STORE_ERROR: return "E567";
+    case MSG_ITEM_WRONG: return "E568";
     case MSG_STATS_BAD_DATE: return "E750";
     case MSG_STATS_REVERSED: return "E751";
     case MSG_STATS_TOO_LONG: return "E752";
@@ -250,8 +253,114 @@ void st_start_from_existing(struct station *st)
     st->insp.late = old->late;
     st->insp.mismatch = old->mismatch;
     st->insp.blind = old->blind;
-    st->has_expected = false;
+    /* The same item: what was found when it was identified stays true. */
+    st->insp.item_check = inspection_item_check(old);
+    COPY(st->insp.scanned_item, old->scanned_item);
+    st->insp.wrong_item = old->wrong_item;
+    st->insp.unit = inspection_unit(old);
+    st->insp.units = inspection_units(old);
+    st->insp.extra_unit = old->extra_unit;
+    st->units_left = 0;
+    /* The RMA's manifest row, whatever happens next (Back included). */
+    st->has_expected = !old->blind && old->rma[0] &&
+                       st->ports.find_manifest(st->ports.ctx, old->rma, &st->expected) == 0;
+    if (!st->has_expected)
+        memset(&st->expected, 0, sizeof st->expected);
     st->item_scanned = true;
+}
+
+/* Late: today is past the delivery date plus the return window. */
+static bool is_late(const struct station *st, const char *delivered_at)
+{
+    int64_t delivered;
+    if (!delivered_at || !delivered_at[0] || time_parse_date(delivered_at, &delivered) != 0)
+        return false;
+    return time_day(st->now) > time_day(delivered) + st->set.rules->return_window_days;
+}
+
+void st_start_return(struct station *st, const char *rma, const struct manifest_row *row,
+                     int unit, int units, bool extra)
+{
+    st_start_inspection(st);
+    st->insp.unit = unit > 0 ? unit : 1;
+    st->insp.units = units > 0 ? units : 1;
+    st->insp.extra_unit = extra;
+    if (row) {
+        st->expected = *row;
+        st->has_expected = true;
+        COPY(st->insp.rma, row->rma);
+        COPY(st->insp.order_id, row->order_id);
+        COPY(st->insp.sku, row->sku);
+        COPY(st->insp.gtin, row->gtin);
+        COPY(st->insp.serial, row->serial);
+        COPY(st->insp.description, row->description);
+        COPY(st->insp.reason, row->reason);
+        st->insp.late = is_late(st, row->delivered_at);
+        st_use_category(st, rules_match(st->set.rules, row->sku));
+    } else {
+        memset(&st->expected, 0, sizeof st->expected);
+        st->has_expected = false;
+        COPY(st->insp.rma, rma);
+        st->insp.blind = true;
+        st->insp.item_check = ITEM_CHECK_BLIND;
+        st_use_category(st, NULL);
+    }
+}
+
+void st_reset_item(struct station *st)
+{
+    struct inspection *in = &st->insp;
+    COPY(in->gtin, st->has_expected ? st->expected.gtin : "");
+    COPY(in->serial, st->has_expected ? st->expected.serial : "");
+    in->scanned_item[0] = 0;
+    in->mismatch = false;
+    if (in->wrong_item && st->has_expected)
+        st_use_category(st, rules_match(st->set.rules, st->expected.sku));
+    in->wrong_item = false;
+    in->item_check = in->blind ? ITEM_CHECK_BLIND : ITEM_CHECK_NONE;
+    st->item_scanned = false;
+}
+
+/* ---- drafts ----------------------------------------------------------------- */
+
+void st_draft_keep(struct station *st, struct effects *fx)
+{
+    if (st->insp.calibrates[0] || !st->cat)
+        return; /* a blind re-grade left unfinished stays due for someone else */
+    struct draft *d = &st->draft_out;
+    memset(d, 0, sizeof *d);
+    d->insp = st->insp;
+    struct inspection *in = &d->insp;
+    int n = st->check_index < st->cat->nchecks ? st->check_index : st->cat->nchecks;
+    in->nanswers = n;
+    for (int i = 0; i < n; i++) {
+        COPY(in->answers[i].check, st->cat->checks[i].id);
+        COPY(in->answers[i].answer, st->cat->checks[i].answers[st->answers[i]].id);
+    }
+    for (int i = n; i < INSP_MAX_ANSWERS; i++)
+        in->step_ms[i] = 0;
+    in->ndefects = 0;
+    in->grade = GRADE_NONE;
+    d->expected = st->expected;
+    d->has_expected = st->has_expected;
+    d->item_scanned = st->item_scanned;
+    d->saved_at = st->now;
+    struct effect *e = st_emit(fx, FX_DRAFT_SAVE);
+    if (e) {
+        COPY(e->actor, st->op.badge);
+        e->draft = d;
+        st->draft_kept = true;
+    }
+}
+
+void st_draft_drop(struct station *st, struct effects *fx)
+{
+    if (!st->draft_kept)
+        return;
+    struct effect *e = st_emit(fx, FX_DRAFT_DROP);
+    if (e)
+        COPY(e->actor, st->op.badge);
+    st->draft_kept = false;
 }
 
 void st_use_category(struct station *st, const struct rules_category *cat)
@@ -307,8 +416,40 @@ int64_t station_next_deadline(const struct station *st)
 
 static void logout(struct station *st, struct effects *fx, const char *why)
 {
-    st_audit(st, fx, why, NULL, NULL);
+    char detail[128] = "";
+    /* What is kept for the grader's next login. */
+    if (st->draft_kept)
+        snprintf(detail, sizeof detail, "unfinished inspection of %s kept", st->insp.rma);
+    st_audit(st, fx, why, NULL, detail);
+    st->confirm_logout = false;
+    st->draft_kept = false;
     station_goto(st, SCREEN_LOGIN, fx);
+}
+
+/* Whether logging out now leaves an inspection in the middle: then F12 asks. */
+static bool inspection_in_progress(const struct station *st)
+{
+    return st->draft_kept && (st->screen == SCREEN_ITEM || st->screen == SCREEN_CHECK ||
+                              st->screen == SCREEN_SUMMARY);
+}
+
+/* F12 asked; Return or F12 log out (the inspection is kept), Escape goes on.
+ * Nothing else is taken meanwhile. */
+static bool confirming_logout(struct station *st, const struct event *ev, struct effects *fx)
+{
+    if (ev->type != EV_KEY)
+        return false;
+    switch (ev->key) {
+    case KEY_ENTER:
+    case KEY_LOGOUT:
+        logout(st, fx, "logout");
+        return true;
+    case KEY_ESCAPE:
+        st->confirm_logout = false;
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool station_handle(struct station *st, const struct event *ev, struct effects *fx)
@@ -336,9 +477,14 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
         st->lang = st->lang == LANG_EN ? LANG_ZH : LANG_EN;
         return true;
     }
+    if (st->confirm_logout)
+        return confirming_logout(st, ev, fx) || input;
     if (ev->type == EV_KEY && ev->key == KEY_LOGOUT && st->screen != SCREEN_LOGIN &&
         st->save_state == SAVE_IDLE) {
-        logout(st, fx, "logout");
+        if (inspection_in_progress(st))
+            st->confirm_logout = true;
+        else
+            logout(st, fx, "logout");
         return true;
     }
     trace(st, PHASE_RUN);
@@ -369,6 +515,10 @@ void station_view(const struct station *st, struct view *v)
     v->category = st->cat;
     v->rules = st->set.rules;
     v->existing = on_item && st->item_step == ITEM_EXISTING ? &st->existing : NULL;
+    v->all_units_graded = v->existing && st->existing_all_graded;
+    v->units_left = st->units_left;
+    v->confirm_logout = st->confirm_logout;
+    v->draft = st->screen == SCREEN_RESUME ? &st->resume : NULL;
     v->check_index = st->check_index;
     v->check_count = st->cat ? st->cat->nchecks : 0;
     v->answers = st->answers;

@@ -9,7 +9,9 @@
  * what it needs to look up comes through `struct station_ports`, so every
  * decision can be tested without hardware.
  *
- * Screens (names as in docs/script.md): login → scan → item → check … → summary → scan.
+ * Screens (names as in docs/script.md): login → (resume →) scan → item → check … →
+ * summary → scan. The resume screen follows a login when the grader left an
+ * inspection unfinished.
  * Each screen is a state {entry, run, exit} in one const table indexed by
  * enum screen (station.c; one file per screen, station_<screen>.c). Only a
  * run moves to another screen; every move runs the old screen's exit, then
@@ -27,6 +29,18 @@
  * STATION_SAVE_RETRY_MS (or on Return); it is never dropped, not by Escape
  * nor by the idle logout.
  *
+ * Drafts: from the checklist on, the inspection in progress is kept after
+ * every answer (FX_DRAFT_SAVE, one draft per grader, in the database: never
+ * sent nor counted); the commit of the inspection removes it. A logout, an
+ * idle logout, a restart or a power cut leave it there, and the grader's
+ * next login offers it back (SCREEN_RESUME). F12 in the middle of an
+ * inspection asks first (view.confirm_logout).
+ *
+ * Units: a manifest row may expect several units of one RMA; each is one
+ * inspection (unit 1..units). Scanning an RMA whose units all have an
+ * outcome shows its latest outcome (reprint, re-grade, back) and starts
+ * nothing by itself; one more unit is an explicit choice (ITEM_PICK_EXTRA).
+ *
  * Audit: every FX_AUDIT names its actor (the badge of the operator who did
  * it), its action and its subject (the plate or badge it was done to) apart.
  * The outcome of a PIN check is audited by whoever checks it (the store's
@@ -39,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "draft.h"
 #include "inspection.h"
 #include "lang.h"
 #include "rules.h"
@@ -55,10 +70,11 @@ enum screen {
     SCREEN_CHECK,
     SCREEN_SUMMARY,
     SCREEN_STATS,
+    SCREEN_RESUME, /* after a login: an unfinished inspection of this grader */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats". */
+/* "login", "scan", "item", "check", "summary", "stats", "resume". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -123,11 +139,14 @@ enum effect_type {
     FX_AUDIT,       /* audit log: fx.actor did fx.action to fx.subject; fx.detail */
     FX_STATS_QUERY, /* compute the statistics of fx.range (off the UI thread) */
     FX_STATS_LIST,  /* list the inspections of fx.range behind bar (fx.dim, fx.key) */
+    FX_DRAFT_SAVE,  /* keep fx.draft as fx.actor's unfinished inspection (replacing any) */
+    FX_DRAFT_DROP,  /* forget fx.actor's unfinished inspection */
 };
 
 struct effect {
     enum effect_type type;
     const struct inspection *insp; /* FX_SAVE; valid until the next station_handle */
+    const struct draft *draft;     /* FX_DRAFT_SAVE; valid until the next station_handle */
     char actor[64];   /* FX_AUDIT, FX_REPRINT: who (a badge); FX_CHECK_PIN: the badge */
     char action[32];  /* FX_AUDIT: what, e.g. "reprint", "logout" */
     char subject[64]; /* FX_AUDIT: to what (a plate, a badge), or "" when only to the
@@ -155,6 +174,14 @@ struct station_ports {
     /* Whether a blind re-grade of `plate` was saved: 0 yes, 1 no, -1 error.
      * NULL: calibration re-grades never start. */
     int (*find_calibration)(void *ctx, const char *plate);
+    /* The outcomes of `rma` so far, of `units` expected; `badge` is the
+     * grader asking (their own unfinished inspection does not hold a unit).
+     * 0, or -1 error. NULL: every scan of an RMA starts unit 1. */
+    int (*rma_units)(void *ctx, const char *rma, int units, const char *badge,
+                     struct rma_units *out);
+    /* The unfinished inspection `badge` left: 0 found, 1 none, -1 error.
+     * NULL: never any. */
+    int (*find_draft)(void *ctx, const char *badge, struct draft *out);
 };
 
 struct station_settings {
@@ -186,6 +213,14 @@ enum msg {
     MSG_STATS_BAD_DATE, /* arg: what was typed (E750) */
     MSG_STATS_REVERSED, /* E751 */
     MSG_STATS_TOO_LONG, /* E752 */
+    MSG_ITEM_WRONG,     /* arg: what was scanned: another product (E568) */
+    MSG_ITEM_UNVERIFIED, /* arg: what was scanned; the manifest has nothing to compare */
+    MSG_ITEM_SKIPPED,   /* the item was not scanned */
+    MSG_ALL_GRADED,     /* arg: the RMA, num: its units; its latest outcome is shown */
+    MSG_EXTRA_UNIT,     /* arg: the RMA, num: the unit: one more than expected */
+    MSG_SAVED_MORE,     /* arg: plate, num: units of the RMA still expected */
+    MSG_DRAFT_RESUMED,  /* arg: the RMA: an unfinished inspection goes on */
+    MSG_DRAFT_DISCARDED, /* arg: the RMA */
     MSG_COUNT
 };
 
@@ -206,6 +241,10 @@ enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE
 #define STATS_PICK_BAR 1200    /* + enum stats_dim; ev.text holds the bar's key */
 #define STATS_PICK_ROW 1300    /* ev.text holds the plate of a listed inspection */
 #define STATS_PICK_DAY 1400    /* custom range: +0 from -1 day, +1 from +1, +2 to -1, +3 to +1 */
+
+/* EV_PICK code of the item screen's "one more unit" (or the text "+"), when
+ * every unit of the scanned RMA is graded. */
+#define ITEM_PICK_EXTRA 2000
 
 enum save_state { SAVE_IDLE, SAVE_PENDING, SAVE_FAILED };
 
@@ -236,7 +275,12 @@ struct view {
     bool item_scanned;
     const struct rules_category *category;
     const struct rules *rules;
-    const struct inspection *existing; /* item: a plate that was scanned (reprint / re-grade) */
+    const struct inspection *existing; /* item: a plate that was scanned (reprint / re-grade),
+                                          or the latest outcome of an RMA all graded */
+    bool all_units_graded; /* item, existing: reached from an RMA whose units all have an
+                              outcome; one more unit is offered (ITEM_PICK_EXTRA) */
+    int units_left;        /* item, check, summary: units of the RMA still expected after
+                              this one */
 
     /* check */
     int check_index; /* 0-based */
@@ -249,6 +293,11 @@ struct view {
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */
     bool calibrating;    /* item, check, summary: a blind re-grade (never show the first grade) */
+    bool confirm_logout; /* F12 in the middle of an inspection: Return (or F12) logs out and
+                            keeps it for later, Escape goes on */
+
+    /* resume: the unfinished inspection offered back */
+    const struct draft *draft;
 
     /* stats: what the core owns (navigation) */
     enum stats_period stats_period;

@@ -2,8 +2,11 @@
  * station_check.c — the check screen: the category's checklist, one
  * question at a time, answered with keys 1..n or a touch.
  *
- * Each answer records how long its question was shown (step_ms). Escape
- * steps back one question; on the first it leaves: to the item screen, or,
+ * Each answer records how long its question was shown (step_ms), and the
+ * inspection so far is kept as the grader's draft (on entry and after every
+ * answer or step back). Escape steps back one question; on the first it
+ * leaves: to the item screen (a re-grade: back to the outcome it re-grades;
+ * another product than the manifest's: back to choosing its category), or,
  * in a blind re-grade, to the scan screen (the plate stays due for someone
  * else). The last answer goes on to the summary.
  */
@@ -13,16 +16,36 @@
 
 void check_entry(struct station *st, struct effects *fx)
 {
-    (void)fx;
     st->step_started = st->now;
     if (st->check_index >= st->cat->nchecks)
         st->check_index = st->cat->nchecks > 0 ? st->cat->nchecks - 1 : 0;
+    st_draft_keep(st, fx);
 }
 
 /* Whether going back to the item screen asks for the category again. */
 static bool category_was_picked(const struct station *st)
 {
-    return st->insp.blind || !st->has_expected || !rules_match(st->set.rules, st->expected.sku);
+    return st->insp.blind || st->insp.wrong_item || !st->has_expected ||
+           !rules_match(st->set.rules, st->expected.sku);
+}
+
+/* Back from the first question. */
+static void leave(struct station *st, struct effects *fx)
+{
+    if (st->insp.calibrates[0]) {
+        /* Leaving a blind re-grade: it stays due for someone else. */
+        station_goto(st, SCREEN_SCAN, fx);
+    } else if (st->insp.supersedes[0]) {
+        /* A re-grade: back to the outcome it re-grades, the RMA's manifest
+         * row and its item as they were. */
+        st_item_open(st, ITEM_EXISTING, fx);
+    } else if (st->insp.wrong_item) {
+        /* Another product: its category again; the scan stands. */
+        st_item_open(st, ITEM_PICK_CATEGORY, fx);
+    } else {
+        st_reset_item(st);
+        st_item_open(st, category_was_picked(st) ? ITEM_PICK_CATEGORY : ITEM_IDENTIFY, fx);
+    }
 }
 
 bool check_run(struct station *st, const struct event *ev, struct effects *fx)
@@ -38,21 +61,20 @@ bool check_run(struct station *st, const struct event *ev, struct effects *fx)
         st->step_started = st->now;
         st->answers[st->check_index++] = pick;
         if (st->check_index >= st->cat->nchecks)
-            station_goto(st, SCREEN_SUMMARY, fx);
+            station_goto(st, SCREEN_SUMMARY, fx); /* its entry keeps the draft */
+        else
+            st_draft_keep(st, fx);
         return true;
     }
     if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
         st->step_started = st->now;
+        st_say(st, MSG_NONE, NULL, 0);
         if (st->check_index > 0) {
             st->check_index--;
-        } else if (st->insp.calibrates[0]) {
-            /* Leaving a blind re-grade: it stays due for someone else. */
-            station_goto(st, SCREEN_SCAN, fx);
+            st_draft_keep(st, fx);
         } else {
-            st->item_scanned = false;
-            st_item_open(st, category_was_picked(st) ? ITEM_PICK_CATEGORY : ITEM_IDENTIFY, fx);
+            leave(st, fx);
         }
-        st_say(st, MSG_NONE, NULL, 0);
         return true;
     }
     return false;

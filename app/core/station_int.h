@@ -24,8 +24,10 @@
 /* The item screen's steps. */
 enum item_step {
     ITEM_IDENTIFY,      /* waiting for the item's code (or Return without one) */
-    ITEM_PICK_CATEGORY, /* blind receipt or unknown SKU: keys 1..n choose a category */
-    ITEM_EXISTING,      /* a saved plate is shown: F5 reprint, Return re-grade */
+    ITEM_PICK_CATEGORY, /* blind receipt, unknown SKU or another product than the
+                           manifest's: keys 1..n choose a category */
+    ITEM_EXISTING,      /* a saved outcome is shown (a plate, or an RMA all graded):
+                           F5 reprint, Return re-grade */
 };
 
 /* The stats screen's drill-down levels. */
@@ -74,9 +76,21 @@ struct station {
     int64_t retry_at;
     int64_t step_started; /* when the current question appeared */
 
+    int units_left;      /* units of the RMA still expected after this one */
+
     /* item */
     enum item_step item_step;
-    struct inspection existing; /* a plate scanned on the scan screen */
+    struct inspection existing; /* a plate scanned on the scan screen, or the
+                                   latest outcome of an RMA all graded */
+    bool existing_all_graded;   /* existing: reached from an RMA; ITEM_PICK_EXTRA offered */
+    int existing_units;         /* … its units expected */
+    int existing_extra;         /* … the unit number one more unit would take */
+
+    /* drafts */
+    bool draft_kept;        /* the inspection in progress is kept as this grader's draft */
+    struct draft draft_out; /* the draft of the last FX_DRAFT_SAVE */
+    struct draft resume;    /* resume: the draft offered back */
+    bool confirm_logout;    /* F12 asked, in the middle of an inspection */
 
     char last_plate[48];
     int saved_count;
@@ -122,6 +136,8 @@ bool summary_run(struct station *st, const struct event *ev, struct effects *fx)
 void stats_entry(struct station *st, struct effects *fx);
 bool stats_run(struct station *st, const struct event *ev, struct effects *fx);
 void stats_exit(struct station *st, struct effects *fx);
+void resume_entry(struct station *st, struct effects *fx);
+bool resume_run(struct station *st, const struct event *ev, struct effects *fx);
 
 /* ---- the machine (station.c) ----------------------------------------------- */
 
@@ -172,6 +188,21 @@ void st_start_inspection(struct station *st);
 void st_start_from_existing(struct station *st);
 /* Grade with `cat`'s checklist (NULL: none chosen yet). */
 void st_use_category(struct station *st, const struct rules_category *cat);
+
+/* A fresh inspection of a return: `rma` with its manifest `row` (NULL:
+ * blind), as unit `unit` of `units` (extra: one more than expected). Sets
+ * what the row says (late, the category of its SKU), not the screen. */
+void st_start_return(struct station *st, const char *rma, const struct manifest_row *row,
+                     int unit, int units, bool extra);
+
+/* Forget the item's scan: the inspection's item fields as before it. */
+void st_reset_item(struct station *st);
+
+/* Keep the inspection in progress as the grader's draft, with the answers
+ * given so far (answers[0..check_index)); nothing for a blind re-grade. */
+void st_draft_keep(struct station *st, struct effects *fx);
+/* Forget the grader's draft, when one is kept. */
+void st_draft_drop(struct station *st, struct effects *fx);
 
 /* Move to the item screen at `step` (station_item.c). */
 void st_item_open(struct station *st, enum item_step step, struct effects *fx);

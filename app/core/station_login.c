@@ -2,7 +2,8 @@
  * station_login.c — the login screen: a badge (scanned or typed), its PIN,
  * then the PIN's check.
  *
- * Steps (enum login_step): BADGE → PIN → CHECKING → (scan | PIN | BADGE).
+ * Steps (enum login_step): BADGE → PIN → CHECKING → (scan | resume | PIN | BADGE).
+ * A grader who left an inspection unfinished goes to the resume screen.
  * The check is slow (Argon2id), so it is an effect: FX_CHECK_PIN hands the
  * badge and PIN out, the PIN is wiped here at once, and the screen waits in
  * CHECKING, ignoring input, until EV_LOGIN_RESULT for that badge arrives.
@@ -75,11 +76,22 @@ static void submit_pin(struct station *st, struct effects *fx)
 static bool login_result(struct station *st, const struct event *ev, struct effects *fx)
 {
     switch (ev->login) {
-    case LOGIN_OK:
+    case LOGIN_OK: {
         st->op = ev->op;
         st_say(st, MSG_NONE, NULL, 0);
+        /* An inspection this grader left unfinished is offered back first. */
+        int rc = st->ports.find_draft
+                     ? st->ports.find_draft(st->ports.ctx, st->op.badge, &st->resume)
+                     : 1;
+        if (rc == 0) {
+            station_goto(st, SCREEN_RESUME, fx);
+            return true;
+        }
         station_goto(st, SCREEN_SCAN, fx);
+        if (rc < 0)
+            st_say(st, MSG_STORE_ERROR, NULL, 0);
         return true;
+    }
     case LOGIN_BAD_PIN:
         st_say(st, MSG_BAD_PIN, NULL, ev->tries_left);
         st->login_step = LOGIN_STEP_PIN;

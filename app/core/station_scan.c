@@ -2,48 +2,50 @@
  * station_scan.c — the scan screen: waiting for a return's code.
  *
  * A return id (an RMA, or any id the manifest knows) starts an inspection
- * on the item screen; a saved plate shows that inspection there (reprint,
- * re-grade), or starts its blind re-grade when it is due for one by another
- * grader. F2 opens the statistics for a supervisor.
+ * of its next unit on the item screen, or, when every unit it expects has an
+ * outcome, shows its latest outcome there (reprint, re-grade, one more
+ * unit); a saved plate shows that inspection there (reprint, re-grade), or
+ * starts its blind re-grade when it is due for one by another grader. F2
+ * opens the statistics for a supervisor.
  */
 #include <string.h>
 
 #include "codes.h"
-#include "log.h"
 #include "station_int.h"
 
-/* Late: today is past the delivery date plus the return window. */
-static bool is_late(const struct station *st, const char *delivered_at)
-{
-    int64_t delivered;
-    if (!delivered_at || !delivered_at[0] || time_parse_date(delivered_at, &delivered) != 0)
-        return false;
-    return time_day(st->now) > time_day(delivered) + st->set.rules->return_window_days;
-}
-
+/* Start the next unit of a return, or, when every unit of it has an outcome,
+ * show its latest outcome: a second scan never makes a second outcome by
+ * itself. */
 static void begin_return(struct station *st, const char *rma, const struct manifest_row *row,
                          struct effects *fx)
 {
-    st_start_inspection(st);
-    if (row) {
-        st->expected = *row;
-        st->has_expected = true;
-        COPY(st->insp.rma, row->rma);
-        COPY(st->insp.order_id, row->order_id);
-        COPY(st->insp.sku, row->sku);
-        COPY(st->insp.gtin, row->gtin);
-        COPY(st->insp.serial, row->serial);
-        COPY(st->insp.description, row->description);
-        COPY(st->insp.reason, row->reason);
-        st->insp.late = is_late(st, row->delivered_at);
-        st_use_category(st, rules_match(st->set.rules, row->sku));
-    } else {
-        memset(&st->expected, 0, sizeof st->expected);
-        st->has_expected = false;
-        COPY(st->insp.rma, rma);
-        st->insp.blind = true;
-        st_use_category(st, NULL);
+    int units = row && row->quantity > 0 ? row->quantity : 1;
+    struct rma_units u = {0};
+    if (st->ports.rma_units &&
+        st->ports.rma_units(st->ports.ctx, row ? row->rma : rma, units, st->op.badge, &u) < 0) {
+        st_say(st, MSG_STORE_ERROR, NULL, 0);
+        st_emit(fx, FX_BEEP_ERROR);
+        return;
     }
+    if (st->ports.rma_units && u.next == 0 && u.has_latest) {
+        st_start_inspection(st);
+        st->existing = u.latest;
+        st->existing_all_graded = true;
+        st->existing_units = units;
+        st->existing_extra = (u.highest > units ? u.highest : units) + 1;
+        /* Kept for one more unit, should the grader ask for it. */
+        st->has_expected = row != NULL;
+        if (row)
+            st->expected = *row;
+        else
+            memset(&st->expected, 0, sizeof st->expected);
+        st_item_open(st, ITEM_EXISTING, fx);
+        st_say(st, MSG_ALL_GRADED, row ? row->rma : rma, units);
+        return;
+    }
+    st_start_return(st, rma, row, u.next > 0 ? u.next : 1, units, false);
+    int left = units - u.graded - 1;
+    st->units_left = left > 0 ? left : 0;
     st_item_open(st, st->cat ? ITEM_IDENTIFY : ITEM_PICK_CATEGORY, fx);
     if (!st->cat)
         st_say(st, MSG_PICK_CATEGORY, NULL, 0);
@@ -99,6 +101,7 @@ static void scan_code(struct station *st, const char *data, size_t len, struct e
                 return;
             }
             st_start_inspection(st);
+            st->existing_all_graded = false;
             st_item_open(st, ITEM_EXISTING, fx);
             return;
         }

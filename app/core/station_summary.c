@@ -6,7 +6,8 @@
  * (FX_SAVE asked, waiting for the store) → back to scan on EV_SAVED, or
  * FAILED on EV_SAVE_FAILED: the inspection is kept and retried every
  * STATION_SAVE_RETRY_MS (on a tick) or at once on Return; nothing else
- * leaves the screen. The commit queues the label: a save asks for no print.
+ * leaves the screen. The commit queues the label: a save asks for no print,
+ * and removes the grader's draft in the same transaction.
  */
 #include <stdio.h>
 
@@ -14,7 +15,6 @@
 
 void summary_entry(struct station *st, struct effects *fx)
 {
-    (void)fx;
     rules_grade(st->cat, st->answers, &st->result);
     struct inspection *in = &st->insp;
     in->grade = st->result.grade;
@@ -31,6 +31,7 @@ void summary_entry(struct station *st, struct effects *fx)
         COPY(in->answers[i].answer, st->cat->checks[i].answers[st->answers[i]].id);
     }
     st->save_state = SAVE_IDLE;
+    st_draft_keep(st, fx); /* every question answered: kept until saved */
 }
 
 /* Whether an outcome is chosen for a blind re-grade: calibration_pct of them,
@@ -67,10 +68,13 @@ static bool saved(struct station *st, const struct event *ev, struct effects *fx
     COPY(st->insp.plate, ev->plate);
     st->insp.seq = ev->seq;
     st->save_state = SAVE_IDLE;
+    st->draft_kept = false; /* the commit removed the draft with it */
     COPY(st->last_plate, ev->plate);
     st->saved_count++;
     if (st->insp.calibrates[0])
         st_say(st, MSG_CALIBRATION_SAVED, st->insp.calibrates, 0); /* no label of its own */
+    else if (st->units_left > 0)
+        st_say(st, MSG_SAVED_MORE, ev->plate, st->units_left);
     else
         st_say(st, MSG_SAVED, ev->plate, 0);
     st_emit(fx, FX_BEEP_OK);

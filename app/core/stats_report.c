@@ -224,6 +224,7 @@ static cJSON *report_json(const struct stats_report *r)
     cJSON_AddNumberToObject(o, "declared_defective_functions_ok", (double)r->defective_functions_ok);
     cJSON_AddNumberToObject(o, "late", (double)r->late);
     cJSON_AddNumberToObject(o, "mismatch", (double)r->mismatch);
+    cJSON_AddNumberToObject(o, "verified", (double)r->verified);
     cJSON_AddItemToObject(o, "late_rate", num_or_null(r->late_rate));
     cJSON_AddItemToObject(o, "mismatch_rate", num_or_null(r->mismatch_rate));
     cJSON_AddItemToObject(o, "steps", steps_json(r->steps, r->nsteps));
@@ -298,6 +299,7 @@ static void print_csv(const struct stats_report *r, FILE *f)
     csv_row(f, "total", "declared_defective_functions_ok", "", (double)r->defective_functions_ok);
     csv_row(f, "total", "late", "", (double)r->late);
     csv_row(f, "total", "mismatch", "", (double)r->mismatch);
+    csv_row(f, "total", "verified", "", (double)r->verified);
     csv_row(f, "total", "late_rate", "", r->late_rate);
     csv_row(f, "total", "mismatch_rate", "", r->mismatch_rate);
     for (int i = 0; i < r->nsteps; i++)
@@ -339,8 +341,8 @@ static void print_table(const struct stats_report *r, FILE *f)
             stats_day_text(r->range.to_day, b, sizeof b));
     fprintf(f, "Inspections            %lld\n", (long long)r->total);
     fprintf(f, "Late returns           %lld (%.1f%%)\n", (long long)r->late, 100 * r->late_rate);
-    fprintf(f, "Item mismatches        %lld (%.1f%%)\n", (long long)r->mismatch,
-            100 * r->mismatch_rate);
+    fprintf(f, "Item mismatches        %lld of %lld verified (%.1f%%)\n", (long long)r->mismatch,
+            (long long)r->verified, 100 * r->mismatch_rate);
     fprintf(f, "Declared defective, every function check passed: %lld\n\n",
             (long long)r->defective_functions_ok);
     fprintf(f, "Per day\n");

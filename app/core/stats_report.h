@@ -118,7 +118,12 @@ struct stats_report {
     struct stats_reason reasons[STATS_MAX_REASONS]; /* most first */
     int64_t defective_functions_ok; /* declared "defective", every function check passed */
     int64_t late, mismatch, blind;
-    double late_rate, mismatch_rate; /* shares of total, 0..1; 0 when total is 0 */
+    /* Items checked against the manifest (item_check matched or mismatched;
+     * records from before the check was recorded count as checked): the
+     * wrong-item rate counts only these. */
+    int64_t verified;
+    double late_rate;     /* share of total, 0..1; 0 when total is 0 */
+    double mismatch_rate; /* mismatch / verified, 0..1; 0 when none was verified */
     int nsteps;
     struct stats_step steps[STATS_MAX_STEPS]; /* all graders */
     int ngraders;

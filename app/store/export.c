@@ -8,8 +8,11 @@
  * CSV export reads the same records, so both formats always agree.
  *
  * Fields (docs/export.md: the base fields, "blind", and for statistics
- * "step_ms" {check: ms}, "calibration_due", "calibrates"), every key always
- * present; an empty optional text is null, a grade is its letter or null.
+ * "step_ms" {check: ms}, "calibration_due", "calibrates"; then the item
+ * check, "item_check" and "scanned_item" ("" when nothing was scanned, not
+ * null), "wrong_item", and the unit, "unit", "units", "extra_unit"), every
+ * key always present; an empty optional text is null, a grade is its letter
+ * or null.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -30,7 +33,8 @@ static const char *const export_fields[] = {
     "operator",    "started_at",    "finished_at", "grade",     "cosmetic",
     "functional",  "completeness",  "disposition", "responsibility", "defects",
     "answers",     "rules_version", "late",     "mismatch",     "supersedes",
-    "blind",       "step_ms",       "calibration_due", "calibrates",
+    "blind",       "step_ms",       "calibration_due", "calibrates", "item_check",
+    "scanned_item", "wrong_item",   "unit",     "units",        "extra_unit",
 };
 #define NUM_EXPORT_FIELDS ((int)(sizeof export_fields / sizeof *export_fields))
 
@@ -123,6 +127,13 @@ static cJSON *field_item(const struct inspection *in, int i)
     if (!strcmp(name, "step_ms")) return steps_item(in);
     if (!strcmp(name, "calibration_due")) return cJSON_CreateBool(in->calibration_due);
     if (!strcmp(name, "calibrates")) return text_or_null(in->calibrates);
+    if (!strcmp(name, "item_check"))
+        return cJSON_CreateString(item_check_name(inspection_item_check(in)));
+    if (!strcmp(name, "scanned_item")) return cJSON_CreateString(in->scanned_item);
+    if (!strcmp(name, "wrong_item")) return cJSON_CreateBool(in->wrong_item);
+    if (!strcmp(name, "unit")) return cJSON_CreateNumber(inspection_unit(in));
+    if (!strcmp(name, "units")) return cJSON_CreateNumber(inspection_units(in));
+    if (!strcmp(name, "extra_unit")) return cJSON_CreateBool(in->extra_unit);
     return cJSON_CreateNull(); /* NEVER: every name above is handled */
 }
 

@@ -166,7 +166,8 @@ static void on_field(void *data, size_t len, void *arg)
         int c = memchr(text, 0, len) ? -1 : manifest_field_find(text, len);
         if (c < 0) {
             fail(ps, ps->row_line, "E404: unknown column \"%.*s\" (known: rma, order_id, sku,"
-                                   " gtin, serial, description, reason, delivered_at)",
+                                   " gtin, serial, description, reason, delivered_at,"
+                                   " quantity)",
                  (int)(len > 64 ? 64 : len), utf8_valid(text, len) ? text : "?");
             return;
         }
@@ -208,6 +209,9 @@ static void on_row(int term, void *arg)
 
     struct manifest_row *r = &ps->cur;
     char msg[300];
+    /* A file with a quantity column gives every row one (1 when empty). */
+    if (ps->seen[MF_QUANTITY] && r->quantity == 0)
+        r->quantity = 1;
     if (ps->field != ps->ncols) {
         fail(ps, ps->row_line, "E407: %d fields, the header has %d", ps->field, ps->ncols);
     } else if (manifest_row_check(r, msg, sizeof msg)) {
@@ -271,25 +275,45 @@ static int feed(struct csv_parser *p, struct parse *ps, unsigned char c)
     return ps->failed ? -1 : 0;
 }
 
-static int parse_file(struct parse *pps, struct manifest_row **rows, int *nrows);
+static int parse_file(struct parse *pps, struct manifest_file *out);
+
+int manifest_read(const char *path, struct manifest_file *out,
+                  void (*reject)(void *arg, long line, const char *msg), void *arg, char *err,
+                  size_t errlen)
+{
+    struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1,
+                       .reject = reject, .reject_arg = arg};
+    return parse_file(&ps, out);
+}
+
+void manifest_file_free(struct manifest_file *f)
+{
+    if (!f)
+        return;
+    free(f->rows);
+    free(f->lines);
+    memset(f, 0, sizeof *f);
+}
 
 int manifest_parse_file(const char *path, struct manifest_row **rows, int *nrows, char *err,
                         size_t errlen)
 {
-    struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1};
-    return parse_file(&ps, rows, nrows);
+    return manifest_parse_file_lenient(path, rows, nrows, NULL, NULL, err, errlen);
 }
 
 int manifest_parse_file_lenient(const char *path, struct manifest_row **rows, int *nrows,
                                 void (*reject)(void *arg, long line, const char *msg),
                                 void *arg, char *err, size_t errlen)
 {
-    struct parse ps = {.path = path, .err = err, .errlen = errlen, .line = 1,
-                       .reject = reject, .reject_arg = arg};
-    return parse_file(&ps, rows, nrows);
+    struct manifest_file f;
+    int rc = manifest_read(path, &f, reject, arg, err, errlen);
+    *rows = f.rows;
+    *nrows = f.nrows;
+    free(f.lines);
+    return rc;
 }
 
-static int parse_file(struct parse *pps, struct manifest_row **rows, int *nrows)
+static int parse_file(struct parse *pps, struct manifest_file *out)
 {
     struct parse ps = *pps;
     const char *path = ps.path;
@@ -298,8 +322,7 @@ static int parse_file(struct parse *pps, struct manifest_row **rows, int *nrows)
     unsigned char buf[65536];
     size_t n, offset = 0;
 
-    *rows = NULL;
-    *nrows = 0;
+    memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail(&ps, 0, "E400: cannot open: %s", strerror(errno));
@@ -330,37 +353,74 @@ out:
         csv_free(&p);
     fclose(f);
     free(ps.hash);
-    free(ps.lines);
     if (ps.failed) {
         free(ps.rows);
+        free(ps.lines);
         return -1;
     }
-    *rows = ps.rows;
-    *nrows = ps.nrows;
+    out->rows = ps.rows;
+    out->lines = ps.lines;
+    out->nrows = ps.nrows;
+    for (int c = 0; c < MANIFEST_FIELDS; c++)
+        if (ps.seen[c])
+            out->columns |= 1u << c;
     return 0;
 }
 
-int manifest_import(struct store *st, const char *path, char *err, size_t errlen)
+struct import_report {
+    const char *path;
+    const struct manifest_file *file;
+    void (*report)(void *arg, const char *msg);
+    void *arg;
+    int kept;
+};
+
+static void on_kept(void *arg, int index, const char *plate, bool differs)
 {
-    struct manifest_row *rows;
-    int nrows;
-    if (manifest_parse_file(path, &rows, &nrows, err, errlen) < 0)
+    struct import_report *ir = arg;
+    (void)differs; /* an import reports every such row, the same or not */
+    ir->kept++;
+    if (!ir->report)
+        return;
+    char msg[600];
+    snprintf(msg, sizeof msg,
+             "W418: %s:%ld: %s already has an outcome (%s); its row is not applied", ir->path,
+             ir->file->lines[index], ir->file->rows[index].rma, plate);
+    ir->report(ir->arg, msg);
+}
+
+int manifest_import(struct store *st, const char *path,
+                    void (*report)(void *arg, const char *msg), void *arg, int *kept, char *err,
+                    size_t errlen)
+{
+    struct manifest_file file;
+    if (kept)
+        *kept = 0;
+    if (manifest_read(path, &file, NULL, NULL, err, errlen) < 0)
         return -1;
-    int rc = store_put_manifest(st, rows, nrows, err, errlen);
-    free(rows);
-    if (rc < 0)
+    struct import_report ir = {.path = path, .file = &file, .report = report, .arg = arg};
+    int applied = store_put_manifest(st, file.rows, file.nrows, file.columns, on_kept, &ir, err,
+                                     errlen);
+    manifest_file_free(&file);
+    if (applied < 0)
         return -1;
-    char detail[600];
-    snprintf(detail, sizeof detail, "%s: %d rows", path, nrows);
+    if (kept)
+        *kept = ir.kept;
+    char detail[700];
+    snprintf(detail, sizeof detail, "%s: %d rows, %d not applied (already graded)", path, applied,
+             ir.kept);
     store_audit(st, clock_wall_ms(), NULL, "manifest_import", NULL, detail);
-    return nrows;
+    return applied;
 }
 
 /* The manifest table: the expected returns, one row per RMA, every
- * manifest_row field as TEXT ('' when empty), site, updated_at (Unix ms).
+ * manifest_row field as TEXT ('' when empty), site, updated_at (Unix ms);
+ * version 6: quantity, the units expected (1 for the rows before).
  * Read and written by store_find_manifest and store_put_manifest (store.c). */
 const char *manifest_schema(int version)
 {
+    if (version == 6)
+        return "ALTER TABLE manifest ADD COLUMN quantity INTEGER NOT NULL DEFAULT 1;";
     if (version != 1)
         return NULL;
     return "CREATE TABLE manifest ("

@@ -32,6 +32,13 @@
  * one made then (tests/test_store.c). */
 const char *stats_schema(int version)
 {
+    if (version == 6)
+        /* The wrong-item rate counts the items checked against the manifest:
+         * the covering index takes item_check too. */
+        return "DROP INDEX inspections_stats;"
+               "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+               " grade, functional, disposition, responsibility, reason, late, mismatch,"
+               " calibration_due, calibrates, plate, defects, step_ms, item_check);";
     if (version != 3)
         return NULL;
     return "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
@@ -248,7 +255,7 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
     static const char sql[] =
         "SELECT finished_at, operator, started_at, grade, functional, disposition,"
         " responsibility, reason, late, mismatch, calibration_due, calibrates, plate, defects,"
-        " step_ms FROM inspections INDEXED BY inspections_stats"
+        " step_ms, item_check FROM inspections INDEXED BY inspections_stats"
         " WHERE finished_at >= ?1 AND finished_at < ?2";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
@@ -301,6 +308,10 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         }
         r->late += sqlite3_column_int(s, 8) != 0;
         r->mismatch += sqlite3_column_int(s, 9) != 0;
+        /* Checked against the manifest; a record from before item_check
+         * was recorded counts as checked, as it always did. */
+        const char *check = col_text(s, 15);
+        r->verified += !check[0] || !strcmp(check, "matched") || !strcmp(check, "mismatched");
         if (sqlite3_column_int(s, 10)) {
             if (w->ndue == w->capdue) {
                 size_t cap = w->capdue ? w->capdue * 2 : 64;
@@ -482,8 +493,9 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
     memcpy(r->reasons, w->reasons, (size_t)r->nreasons * sizeof *r->reasons);
     if (r->total > 0) {
         r->late_rate = (double)r->late / (double)r->total;
-        r->mismatch_rate = (double)r->mismatch / (double)r->total;
     }
+    if (r->verified > 0)
+        r->mismatch_rate = (double)r->mismatch / (double)r->verified;
     rc = 0;
 end:
     store_read_end(st);

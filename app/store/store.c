@@ -13,9 +13,15 @@
  *               optional text is NULL, grades are letters (NULL for
  *               GRADE_NONE), times are Unix ms, defects a JSON array, answers
  *               a JSON object check→answer, step_ms a JSON object check→ms,
- *               record the export JSON (inspection_to_json). Append-only:
- *               triggers ABORT any UPDATE or DELETE. Written by
- *               store_commit_inspection.
+ *               record the export JSON (inspection_to_json); version 6:
+ *               item_check, scanned_item, wrong_item, unit, units,
+ *               extra_unit. Append-only: triggers ABORT any UPDATE or
+ *               DELETE. Written by store_commit_inspection.
+ *   drafts      store.c (version 6): badge PK, rma, unit, saved_at, state
+ *               (draft_to_json): the inspection each grader left unfinished.
+ *               Written by store_put_draft, removed by store_drop_draft and
+ *               by the commit of the grader's inspection, in its
+ *               transaction. Never sent, counted or exported.
  *   outbox      outbox.c: seq PK → inspections(seq), payload (= the record),
  *               created_at. Append-only too. Written by
  *               store_commit_inspection, read by outbox_fetch.
@@ -26,9 +32,10 @@
  *   operators   operators.c: badge PK, name, role, pin_hash, failures,
  *               locked_until. Read and written by store_put_operator,
  *               store_get_operator, store_set_login_failures (here).
- *   manifest    manifest.c: rma PK and the other manifest_row fields.
- *               Read and written by store_find_manifest, store_put_manifest
- *               (here).
+ *   manifest    manifest.c: rma PK and the other manifest_row fields
+ *               (quantity from version 6). Read and written by
+ *               store_find_manifest, store_put_manifest (here), which never
+ *               changes the row of an RMA that has an outcome.
  *   audit       store.c (audit_schema): id, at (Unix ms), badge (the actor:
  *               the operator who did it; NULL for the station itself), event
  *               (the action), detail, subject (version 5: the plate or badge
@@ -50,6 +57,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
+#include "draft.h"
 #include "log.h"
 #include "manifest_row.h"
 #include "store_internal.h"
@@ -66,12 +75,12 @@ enum stmt_id {
     Q_FIND_INSPECTION,
     Q_COUNT_INSPECTIONS,
     Q_FIND_MANIFEST,
-    Q_PUT_MANIFEST,
     Q_PUT_OPERATOR,
     Q_GET_OPERATOR,
     Q_SET_FAILURES,
     Q_AUDIT,
     Q_INSERT_PRINT_JOB,
+    Q_DROP_DRAFT,
     Q_NUM_STMTS
 };
 
@@ -79,7 +88,8 @@ enum stmt_id {
     "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"    \
     " category, operator, started_at, finished_at, grade, cosmetic, functional,"            \
     " completeness, disposition, responsibility, defects, answers, rules_version, late,"    \
-    " mismatch, blind, supersedes, step_ms, calibration_due, calibrates"
+    " mismatch, blind, supersedes, step_ms, calibration_due, calibrates, item_check,"     \
+    " scanned_item, wrong_item, unit, units, extra_unit"
 
 static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -89,15 +99,13 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_INSERT_INSPECTION] =
         "INSERT INTO inspections (" INSPECTION_COLUMNS ", record) VALUES"
         " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
+        " ?35, ?36, ?37, ?38)",
     [Q_INSERT_OUTBOX] = "INSERT INTO outbox (seq, payload, created_at) VALUES (?1, ?2, ?3)",
     [Q_FIND_INSPECTION] = "SELECT " INSPECTION_COLUMNS " FROM inspections WHERE plate = ?1",
     [Q_COUNT_INSPECTIONS] = "SELECT count(*) FROM inspections",
     [Q_FIND_MANIFEST] = "SELECT rma, order_id, sku, gtin, serial, description, reason,"
-                        " delivered_at FROM manifest WHERE rma = ?1",
-    [Q_PUT_MANIFEST] = "INSERT OR REPLACE INTO manifest (rma, order_id, sku, gtin, serial,"
-                       " description, reason, delivered_at, site, updated_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9)",
+                        " delivered_at, quantity FROM manifest WHERE rma = ?1",
     [Q_PUT_OPERATOR] =
         "INSERT INTO operators (badge, name, role, pin_hash, failures, locked_until)"
         " VALUES (?1, ?2, ?3, ?4, 0, 0) ON CONFLICT (badge) DO UPDATE SET"
@@ -109,6 +117,7 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_AUDIT] = "INSERT INTO audit (at, badge, event, subject, detail)"
                 " VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INSERT_PRINT_JOB] = "INSERT INTO print_jobs (plate, kind, created_at) VALUES (?1, 'label', ?2)",
+    [Q_DROP_DRAFT] = "DELETE FROM drafts WHERE badge = ?1",
 };
 
 struct store {
@@ -122,7 +131,7 @@ struct store {
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The schema version this program brings a database to. */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */
@@ -179,6 +188,25 @@ const char *store_schema(int version)
         return "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
                "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
                "ALTER TABLE inspections ADD COLUMN calibrates TEXT;";
+    case 6:
+        /* What the item check found and which unit of its RMA an inspection
+         * is; rows saved before keep item_check NULL (not recorded) and are
+         * unit 1 of 1. drafts: the inspection each grader left unfinished,
+         * kept after every answer; never sent, counted or exported. */
+        return "ALTER TABLE inspections ADD COLUMN item_check TEXT CHECK (item_check IN"
+               "  ('matched', 'mismatched', 'unverified', 'skipped', 'blind'));"
+               "ALTER TABLE inspections ADD COLUMN scanned_item TEXT;"
+               "ALTER TABLE inspections ADD COLUMN wrong_item INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE inspections ADD COLUMN unit INTEGER NOT NULL DEFAULT 1;"
+               "ALTER TABLE inspections ADD COLUMN units INTEGER NOT NULL DEFAULT 1;"
+               "ALTER TABLE inspections ADD COLUMN extra_unit INTEGER NOT NULL DEFAULT 0;"
+               "CREATE TABLE drafts ("
+               "  badge TEXT PRIMARY KEY,"
+               "  rma TEXT NOT NULL,"
+               "  unit INTEGER NOT NULL,"
+               "  saved_at INTEGER NOT NULL,"
+               "  state TEXT NOT NULL);"
+               "CREATE INDEX drafts_rma ON drafts (rma);";
     default:
         return NULL;
     }
@@ -562,7 +590,7 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
         return -1;
     TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description)
     TEXT(reason) TEXT(category) TEXT(operator_badge) TEXT(disposition) TEXT(rules_version)
-    TEXT(supersedes) TEXT(calibrates)
+    TEXT(supersedes) TEXT(calibrates) TEXT(scanned_item)
 #undef TEXT
     if (in->ndefects < 0 || in->ndefects > INSP_MAX_DEFECTS || in->nanswers < 0 ||
         in->nanswers > INSP_MAX_ANSWERS) {
@@ -601,6 +629,12 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
     }
     if (!in->operator_badge[0]) {
         set_err(err, errlen, "E241: the inspection has no operator");
+        return -1;
+    }
+    if ((unsigned)in->item_check >= ITEM_CHECK_COUNT || in->unit < 0 || in->units < 0 ||
+        in->units > MANIFEST_MAX_QUANTITY || in->unit > 1000000) {
+        set_err(err, errlen, "E243: item check %d, unit %d of %d: out of range",
+                (int)in->item_check, in->unit, in->units);
         return -1;
     }
     return 0;
@@ -651,6 +685,11 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     clear_identity(insp);
     if (validate_inspection(insp, err, errlen) < 0)
         return -1;
+    /* Recorded as what it is: an item check not set is what the flags say;
+     * a unit not set is 1 of 1. */
+    insp->item_check = inspection_item_check(insp);
+    insp->unit = inspection_unit(insp);
+    insp->units = inspection_units(insp);
 
     if ((rc = stmt_run(st, Q_BEGIN_IMMEDIATE)) != SQLITE_OK) {
         set_err(err, errlen, "E214: cannot start saving: %s", sqlite3_errmsg(st->db));
@@ -717,6 +756,12 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     bind_text(s, i++, steps, false);
     sqlite3_bind_int(s, i++, insp->calibration_due);
     bind_text(s, i++, insp->calibrates, true);
+    bind_text(s, i++, item_check_name(insp->item_check), true);
+    bind_text(s, i++, insp->scanned_item, true);
+    sqlite3_bind_int(s, i++, insp->wrong_item);
+    sqlite3_bind_int(s, i++, insp->unit);
+    sqlite3_bind_int(s, i++, insp->units);
+    sqlite3_bind_int(s, i++, insp->extra_unit);
     bind_text(s, i++, record, false);
     rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) {
@@ -762,6 +807,21 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
             goto fail;
         }
         stmt_done(s);
+    }
+
+    /* The grader's unfinished inspection is this one, now saved: its draft
+     * goes in the same transaction, so a crash never leaves both. */
+    s = stmt_get(st, Q_DROP_DRAFT);
+    if (!s) {
+        set_err(err, errlen, "E244: cannot remove the draft: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    sqlite3_bind_text(s, 1, insp->operator_badge, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    stmt_done(s);
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E244: cannot remove the draft: %s", sqlite3_errmsg(st->db));
+        goto fail;
     }
 
     if ((rc = stmt_run(st, Q_COMMIT)) != SQLITE_OK) {
@@ -853,6 +913,14 @@ static void row_to_inspection(sqlite3_stmt *s, struct inspection *out)
     cJSON_Delete(sm);
     out->calibration_due = sqlite3_column_int(s, i++) != 0;
     COL(calibrates);
+    const unsigned char *ic = sqlite3_column_text(s, i++);
+    int check = item_check_from_name(ic ? (const char *)ic : "");
+    out->item_check = check < 0 ? ITEM_CHECK_NONE : (enum item_check)check;
+    COL(scanned_item);
+    out->wrong_item = sqlite3_column_int(s, i++) != 0;
+    out->unit = sqlite3_column_int(s, i++);
+    out->units = sqlite3_column_int(s, i++);
+    out->extra_unit = sqlite3_column_int(s, i++) != 0;
 #undef COL
 }
 
@@ -924,6 +992,7 @@ int store_find_manifest(struct store *st, const char *rma, struct manifest_row *
         copy_col(out->description, sizeof out->description, s, 5);
         copy_col(out->reason, sizeof out->reason, s, 6);
         copy_col(out->delivered_at, sizeof out->delivered_at, s, 7);
+        out->quantity = sqlite3_column_int(s, 8);
         result = 0;
     } else if (rc == SQLITE_DONE) {
         result = 1;
@@ -946,23 +1015,112 @@ static int validate_manifest_row(const struct manifest_row *r, int index, char *
     return -1;
 }
 
-int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows, char *err,
+/* The upsert of a row of a file that has `columns`: a new RMA takes every
+ * field (those the file lacks empty, quantity 1); an RMA the station has
+ * keeps the fields the file lacks. */
+static char *put_manifest_sql(unsigned columns)
+{
+    static const char *const names[MANIFEST_FIELDS] = {
+        [MF_ORDER_ID] = "order_id", [MF_SKU] = "sku",       [MF_GTIN] = "gtin",
+        [MF_SERIAL] = "serial",     [MF_DESCRIPTION] = "description",
+        [MF_REASON] = "reason",     [MF_DELIVERED_AT] = "delivered_at",
+        [MF_QUANTITY] = "quantity"};
+    struct buf b = {0};
+    buf_adds(&b, "INSERT INTO manifest (rma, order_id, sku, gtin, serial, description, reason,"
+                 " delivered_at, quantity, site, updated_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10)"
+                 " ON CONFLICT (rma) DO UPDATE SET updated_at = excluded.updated_at");
+    for (int f = MF_ORDER_ID; f < MANIFEST_FIELDS; f++)
+        if (columns & (1u << f)) {
+            buf_adds(&b, ", ");
+            buf_adds(&b, names[f]);
+            buf_adds(&b, " = excluded.");
+            buf_adds(&b, names[f]);
+        }
+    return buf_take(&b, NULL);
+}
+
+/* Whether `row` would change what the manifest holds for its RMA, over the
+ * columns the file has (a row the station lacks always would). */
+static bool manifest_differs(struct store *st, const struct manifest_row *row, unsigned columns)
+{
+    struct manifest_row have;
+    if (store_find_manifest(st, row->rma, &have) != 0)
+        return true;
+    for (int f = MF_ORDER_ID; f < MANIFEST_FIELDS; f++) {
+        if (!(columns & (1u << f)))
+            continue;
+        if (f == MF_QUANTITY) {
+            if ((row->quantity > 0 ? row->quantity : 1) != have.quantity)
+                return true;
+            continue;
+        }
+        size_t size;
+        const char *a = manifest_field_at((struct manifest_row *)row, (enum manifest_field)f, &size);
+        const char *b = manifest_field_at(&have, (enum manifest_field)f, &size);
+        if (strcmp(a, b) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* The first plate of an RMA's outcomes into plate[cap]: 0 one is there, 1
+ * none, -1 error. */
+static int first_outcome(struct store *st, const char *rma, char *plate, size_t cap)
+{
+    sqlite3_stmt *s = NULL;
+    int result = -1;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT plate FROM inspections WHERE rma = ?1 AND calibrates IS NULL"
+                           " ORDER BY seq LIMIT 1",
+                           -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, rma, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            copy_col(plate, cap, s, 0);
+        result = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows,
+                       unsigned columns, store_manifest_kept_fn kept, void *arg, char *err,
                        size_t errlen)
 {
     for (int i = 0; i < nrows; i++)
         if (validate_manifest_row(&rows[i], i, err, errlen) < 0)
             return -1;
+    columns |= (1u << MF_RMA) | (1u << MF_SKU);
+    char *sql = put_manifest_sql(columns);
+    if (!sql) {
+        set_err(err, errlen, "E222: cannot store the manifest: out of memory");
+        return -1;
+    }
+    sqlite3_stmt *s = NULL;
+    int applied = 0;
     if (stmt_run(st, Q_BEGIN_IMMEDIATE) != SQLITE_OK) {
         set_err(err, errlen, "E221: cannot start the manifest import: %s",
                 sqlite3_errmsg(st->db));
+        free(sql);
         return -1;
     }
-    sqlite3_stmt *s = stmt_get(st, Q_PUT_MANIFEST);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        goto failed;
     int64_t now = clock_wall_ms();
     for (int i = 0; i < nrows; i++) {
         const struct manifest_row *r = &rows[i];
-        if (!s)
+        /* An RMA that has an outcome keeps its row: what was graded stays
+         * what it was graded against. */
+        char plate[48];
+        int has = first_outcome(st, r->rma, plate, sizeof plate);
+        if (has < 0)
             goto failed;
+        if (has == 0) {
+            if (kept)
+                kept(arg, i, plate, manifest_differs(st, r, columns));
+            continue;
+        }
         bind_text(s, 1, r->rma, false);
         bind_text(s, 2, r->order_id, false);
         bind_text(s, 3, r->sku, false);
@@ -971,23 +1129,193 @@ int store_put_manifest(struct store *st, const struct manifest_row *rows, int nr
         bind_text(s, 6, r->description, false);
         bind_text(s, 7, r->reason, false);
         bind_text(s, 8, r->delivered_at, false);
-        sqlite3_bind_int64(s, 9, now);
+        sqlite3_bind_int(s, 9, r->quantity > 0 ? r->quantity : 1);
+        sqlite3_bind_int64(s, 10, now);
         int rc = sqlite3_step(s);
-        stmt_done(s);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
         if (rc != SQLITE_DONE)
             goto failed;
+        applied++;
     }
+    sqlite3_finalize(s);
+    s = NULL;
+    free(sql);
     if (stmt_run(st, Q_COMMIT) != SQLITE_OK) {
         set_err(err, errlen, "E223: the manifest import did not complete: %s",
                 sqlite3_errmsg(st->db));
         rollback_if_open(st);
         return -1;
     }
-    return 0;
+    return applied;
 failed:
     set_err(err, errlen, "E222: cannot store the manifest: %s", sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+    free(sql);
     rollback_if_open(st);
     return -1;
+}
+
+/* ---- the outcomes of an RMA ----------------------------------------------- */
+
+/* Mark unit numbers of rows of `sql` (?1 rma, ?2 badge) in used[1..units];
+ * *highest = the highest seen. SQLITE_DONE or an error code. */
+static int mark_units(struct store *st, const char *sql, const char *rma, const char *badge,
+                      bool *used, int units, int *highest)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, rma, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, badge ? badge : "", -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int u = sqlite3_column_int(s, 0);
+        if (u >= 1 && u <= units)
+            used[u] = true;
+        if (highest && u > *highest)
+            *highest = u;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_rma_units(struct store *st, const char *rma, int units, const char *badge,
+                    struct rma_units *out)
+{
+    memset(out, 0, sizeof *out);
+    if (units < 1)
+        units = 1;
+    if (units > MANIFEST_MAX_QUANTITY)
+        units = MANIFEST_MAX_QUANTITY;
+    bool *graded = calloc((size_t)units + 1, sizeof *graded);
+    bool *held = calloc((size_t)units + 1, sizeof *held);
+    sqlite3_stmt *s = NULL;
+    int result = -1, rc;
+    if (!graded || !held) {
+        log_error("E245", "counting the units of %s: out of memory", rma);
+        goto out;
+    }
+    /* One snapshot for the counts and the latest outcome. */
+    if (exec_sql(st->db, "BEGIN") != SQLITE_OK)
+        goto failed;
+    rc = mark_units(st, "SELECT unit FROM inspections WHERE rma = ?1 AND calibrates IS NULL",
+                    rma, NULL, graded, units, &out->highest);
+    if (rc == SQLITE_DONE)
+        rc = mark_units(st, "SELECT unit FROM drafts WHERE rma = ?1 AND badge <> ?2", rma, badge,
+                        held, units, NULL);
+    if (rc != SQLITE_DONE)
+        goto failed;
+    for (int u = 1; u <= units; u++)
+        if (graded[u])
+            out->graded++;
+    for (int u = 1; u <= units && !out->next; u++)
+        if (!graded[u] && !held[u])
+            out->next = u;
+    for (int u = 1; u <= units && !out->next; u++)
+        if (!graded[u])
+            out->next = u; /* every free unit is another grader's draft: share the first */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT " INSPECTION_COLUMNS " FROM inspections i"
+                           " WHERE rma = ?1 AND calibrates IS NULL AND NOT EXISTS"
+                           " (SELECT 1 FROM inspections n WHERE n.rma = i.rma"
+                           "  AND n.supersedes = i.plate)"
+                           " ORDER BY seq DESC LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        goto failed;
+    sqlite3_bind_text(s, 1, rma, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        row_to_inspection(s, &out->latest);
+        out->has_latest = true;
+    } else if (rc != SQLITE_DONE) {
+        goto failed;
+    }
+    result = 0;
+    goto out;
+failed:
+    log_error("E245", "counting the units of %s failed: %s", rma, sqlite3_errmsg(st->db));
+out:
+    sqlite3_finalize(s);
+    if (!sqlite3_get_autocommit(st->db))
+        exec_sql(st->db, "COMMIT");
+    free(graded);
+    free(held);
+    return result;
+}
+
+/* ---- drafts -------------------------------------------------------------- */
+
+int store_put_draft(struct store *st, const char *badge, const struct draft *d, char *err,
+                    size_t errlen)
+{
+    char *json = draft_to_json(d);
+    if (!json) {
+        set_err(err, errlen, "E246: cannot keep the unfinished inspection: out of memory");
+        return -1;
+    }
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "INSERT OR REPLACE INTO drafts (badge, rma, unit, saved_at, state)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5)",
+                                -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, badge, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, d->insp.rma, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 3, inspection_unit(&d->insp));
+        sqlite3_bind_int64(s, 4, d->saved_at);
+        sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+    }
+    if (rc != SQLITE_DONE)
+        set_err(err, errlen, "E246: cannot keep the unfinished inspection of %s: %s", badge,
+                sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+    free(json);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_find_draft(struct store *st, const char *badge, struct draft *out)
+{
+    sqlite3_stmt *s = NULL;
+    int result = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT state FROM drafts WHERE badge = ?1", -1, &s, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(s, 1, badge, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *json = sqlite3_column_text(s, 0);
+            result = draft_from_json((const char *)json, out) == 0 ? 0 : -2;
+        } else {
+            result = rc == SQLITE_DONE ? 1 : -1;
+        }
+    }
+    if (result == -2) {
+        log_error("E247", "the unfinished inspection of %s cannot be read back", badge);
+        result = -1;
+    } else if (result < 0) {
+        log_error("E247", "looking up the unfinished inspection of %s failed: %s", badge,
+                  sqlite3_errmsg(st->db));
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_drop_draft(struct store *st, const char *badge, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = stmt_get(st, Q_DROP_DRAFT);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, badge, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        stmt_done(s);
+    }
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E246: cannot remove the unfinished inspection of %s: %s", badge,
+                sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- operators and audit -------------------------------------------------- */

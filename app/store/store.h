@@ -41,10 +41,12 @@
 #ifndef TRIAGE_STORE_H
 #define TRIAGE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "draft.h"
 #include "inspection.h"
 
 struct store;
@@ -79,8 +81,10 @@ const char *store_epoch(const struct store *st);
 
 /*
  * Save a graded inspection durably. Fills in insp->station, epoch, seq and
- * plate, then writes the inspection, its outbox row and its label's print
- * job (kind 'label', waiting) in one transaction.
+ * plate (and an item check or unit not set: inspection_item_check, 1 of 1),
+ * then writes the inspection, its outbox row and its label's print job
+ * (kind 'label', waiting) in one transaction, which also removes the
+ * grader's draft.
  * Returns 0 only after COMMIT returned; on failure returns -1, nothing of the
  * inspection is in the database, insp's identity fields are cleared, and err
  * holds "E2xx: …". Safe to call again with the same record.
@@ -96,9 +100,44 @@ int64_t store_count_inspections(struct store *st);
 
 /* Expected returns. */
 int store_find_manifest(struct store *st, const char *rma, struct manifest_row *out);
-/* Insert or replace rows in ONE transaction: all or nothing. */
+
+/* A row of store_put_manifest's that was not applied: rows[index], whose RMA
+ * has an outcome (the first one's plate); differs: the row would have
+ * changed what the station holds for it. */
+typedef void (*store_manifest_kept_fn)(void *arg, int index, const char *plate, bool differs);
+
+/*
+ * Store rows of expected returns in ONE transaction: all or nothing. A row
+ * for an RMA the station does not have is added (the fields its file lacks
+ * empty, quantity 1); one for an RMA it has replaces the fields in
+ * `columns` (bit 1u << enum manifest_field each, MANIFEST_ALL_COLUMNS:
+ * manifest_row.h) and keeps the others. A row whose RMA already has an outcome is
+ * never applied: kept(arg, index, plate, differs) is called for it (kept
+ * may be NULL). Returns the number of rows applied, or -1 with "E2xx: …" or
+ * the row's "E4xx: …" in err (nothing stored).
+ */
 int store_put_manifest(struct store *st, const struct manifest_row *rows, int nrows,
-                       char *err, size_t errlen);
+                       unsigned columns, store_manifest_kept_fn kept, void *arg, char *err,
+                       size_t errlen);
+
+/*
+ * The outcomes of `rma` so far, of `units` expected (struct rma_units,
+ * inspection.h): which units have an outcome (calibration records aside),
+ * the unit to grade next (units held by other graders' drafts — `badge` is
+ * the one asking — come last), and the latest outcome no re-grade replaced.
+ * 0, or -1 (E245 logged).
+ */
+int store_rma_units(struct store *st, const char *rma, int units, const char *badge,
+                    struct rma_units *out);
+
+/* The inspection `badge` left unfinished (draft.h), one per grader: keep it
+ * (replacing the one before), find it (0 found, 1 none, -1 error: E247
+ * logged), forget it. Saving the grader's inspection forgets it too, in
+ * the commit. 0, or -1 with "E246: …". */
+int store_put_draft(struct store *st, const char *badge, const struct draft *d, char *err,
+                    size_t errlen);
+int store_find_draft(struct store *st, const char *badge, struct draft *out);
+int store_drop_draft(struct store *st, const char *badge, char *err, size_t errlen);
 
 /* Operators. pin_hash is a libsodium crypto_pwhash_str string. */
 int store_put_operator(struct store *st, const struct operator_info *op, const char *pin_hash,

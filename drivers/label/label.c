@@ -657,32 +657,50 @@ struct flag_style {
     int h, font, pad, gap, dy;
 };
 
+/* The most flags a label shows. */
+#define LABEL_MAX_FLAGS 7
+
 /* The flags of insp that a label shows, in this order, as words and as
- * initials; returns how many. The one list for every label size. */
-static int label_flags(const struct inspection *insp, const char *words[4],
-                       const char *initials[4])
+ * initials; returns how many. The one list for every label size. unit
+ * holds the unit's words and initials ("UNIT 2/3", "2/3"). */
+static int label_flags(const struct inspection *insp, const char *words[LABEL_MAX_FLAGS],
+                       const char *initials[LABEL_MAX_FLAGS], char unit_words[32],
+                       char unit_short[16])
 {
     int n = 0;
     if (insp->late)
         words[n] = "LATE", initials[n++] = "L";
-    if (insp->mismatch)
+    /* Another product than the manifest's; another unit of the product. */
+    if (insp->wrong_item)
+        words[n] = "WRONG ITEM", initials[n++] = "W";
+    else if (insp->mismatch)
         words[n] = "MISMATCH", initials[n++] = "M";
     if (insp->blind)
         words[n] = "BLIND", initials[n++] = "B";
     /* Chosen for a blind re-grade: another grader scans this plate. */
     if (insp->calibration_due)
         words[n] = "RE-GRADE", initials[n++] = "R";
+    /* One unit of several that the RMA expects. */
+    if (inspection_units(insp) > 1 || insp->extra_unit) {
+        snprintf(unit_short, 16, "%d/%d", inspection_unit(insp) % 100000,
+                 inspection_units(insp) % 100000);
+        snprintf(unit_words, 32, "UNIT %s", unit_short);
+        words[n] = unit_words, initials[n++] = unit_short;
+    }
+    if (insp->extra_unit)
+        words[n] = "EXTRA", initials[n++] = "E";
     return n;
 }
 
 /* White-on-black flags (label_flags) from x rightwards at y, up to max_x;
- * when the words do not fit, their initials (L, M, B, R). Returns the x
- * after the last. */
+ * when the words do not fit, their initials (L, W, M, B, R, 2/3, E).
+ * Returns the x after the last. */
 static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
                      int x, int y, const struct flag_style *st, int max_x)
 {
-    const char *flags[4], *initials[4];
-    int nflags = label_flags(insp, flags, initials);
+    const char *flags[LABEL_MAX_FLAGS], *initials[LABEL_MAX_FLAGS];
+    char unit_words[32], unit_short[16];
+    int nflags = label_flags(insp, flags, initials, unit_words, unit_short);
     int h = D(m, st->h), f = st->font, pad = D(m, st->pad), gap = D(m, st->gap);
     int total = 0;
     for (int i = 0; i < nflags; i++)
@@ -715,7 +733,10 @@ static int lay_flags(struct label_maker *m, struct layout *L, const struct inspe
  *  700  DEFECTS / RMA / SKU / CATEGORY      [ QR ]
  *                                          RULES 2026-11
  * 1024  DESCRIPTION (2 lines, any script)
- * 1132  [LATE] [MISMATCH] [BLIND] [RE-GRADE]
+ * 1132  [LATE] [WRONG ITEM | MISMATCH] [BLIND] [RE-GRADE] [UNIT 2/3] [EXTRA]
+ *
+ * For another product than the manifest's (WRONG ITEM) the SKU reads
+ * EXPECTED SKU and the description's place holds the code SCANNED.
  */
 static int layout_4x6(struct label_maker *m, const struct inspection *insp, struct layout *L)
 {
@@ -801,15 +822,22 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     }
     y = lay_field(m, L, tx, y, tw, "DEFECTS", nd ? buf : "none", 2);
     y = lay_field(m, L, tx, y, tw, "RMA", insp->rma, 1);
-    y = lay_field(m, L, tx, y, tw, "SKU", insp->sku, 1);
+    /* Another product than the manifest's: the SKU is what was expected,
+     * not what the label is on. */
+    y = lay_field(m, L, tx, y, tw, insp->wrong_item ? "EXPECTED SKU" : "SKU", insp->sku, 1);
     lay_field(m, L, tx, y, tw, "CATEGORY", insp->category, 1);
 
-    /* Description, full width, two lines. */
+    /* Description, full width, two lines; for another product, the code
+     * scanned from the item in hand instead of the manifest's words. */
     y = D(m, 1024);
     lay_fill(L, x0, y - D(m, 10), cw, D(m, 2));
-    lay_line(m, L, x0, y, cw, F_CAPTION, 'L', "DESCRIPTION");
-    lay_lines(m, L, x0, y + D(m, 26), cw, D(m, 36), 2, F_BODY,
-              *insp->description ? insp->description : "-");
+    lay_line(m, L, x0, y, cw, F_CAPTION, 'L', insp->wrong_item ? "SCANNED" : "DESCRIPTION");
+    if (insp->wrong_item)
+        lay_lines(m, L, x0, y + D(m, 26), cw, D(m, 36), 2, F_BODY,
+                  *insp->scanned_item ? insp->scanned_item : "-");
+    else
+        lay_lines(m, L, x0, y + D(m, 26), cw, D(m, 36), 2, F_BODY,
+                  *insp->description ? insp->description : "-");
 
     /* Flags, white on black, only when set. */
     static const struct flag_style flags_4x6 = {.h = 50, .font = F_VALUE, .pad = 32, .gap = 14,
@@ -926,16 +954,20 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
     }
     snprintf(buf, sizeof buf, "DEFECTS %s", nd ? defects : "none");
     lay_line(m, L, x0, D(m, 462), cw, F_BODY, 'L', buf);
-    snprintf(buf, sizeof buf, "RMA %.63s  SKU %.63s  %.63s", *insp->rma ? insp->rma : "-",
-             *insp->sku ? insp->sku : "-", insp->category);
+    snprintf(buf, sizeof buf, "RMA %.63s  %s %.63s  %.63s", *insp->rma ? insp->rma : "-",
+             insp->wrong_item ? "EXPECTED SKU" : "SKU", *insp->sku ? insp->sku : "-",
+             insp->category);
     lay_line(m, L, x0, D(m, 500), cw, F_BODY, 'L', buf);
     lay_fill(L, x0, D(m, 536), cw, D(m, 2));
     static const struct flag_style flags_4x3 = {.h = 40, .font = F_BODY, .pad = 20, .gap = 10,
                                                 .dy = 2};
     int fx = lay_flags(m, L, insp, x0, D(m, 544), &flags_4x3, W - M);
     int desc_x = fx > x0 ? fx + D(m, 4) : x0;
-    lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L',
-             *insp->description ? insp->description : "-");
+    if (insp->wrong_item)
+        snprintf(buf, sizeof buf, "SCANNED %.255s", *insp->scanned_item ? insp->scanned_item : "-");
+    else
+        snprintf(buf, sizeof buf, "%.255s", *insp->description ? insp->description : "-");
+    lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L', buf);
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
     return 0;

@@ -12,10 +12,14 @@
  * the plate in text under it; the overall grade very large in a black box
  * beside the three sub-grades; the disposition in words; defect codes, RMA,
  * SKU, category beside the QR code; the description (any script); the flags
- * LATE / MISMATCH / BLIND / RE-GRADE when set (RE-GRADE: the item is chosen
- * for a blind re-grade by another grader). Every size draws the same flags
- * with the same code, as words, or as initials (L, M, B, R) where the words
- * do not fit.
+ * LATE / WRONG ITEM or MISMATCH / BLIND / RE-GRADE / UNIT 2/3 / EXTRA when
+ * set (WRONG ITEM: another product than the manifest's, whose SKU is then
+ * printed as the EXPECTED SKU and whose scanned code replaces the
+ * description; MISMATCH: another unit of the product; RE-GRADE: the item is
+ * chosen for a blind re-grade by another grader; UNIT 2/3: unit 2 of the 3
+ * the RMA expects; EXTRA: one unit more than expected). Every size draws
+ * the same flags with the same code, as words, or as initials (L, W, M, B,
+ * R, 2/3, E) where the words do not fit.
  *
  * Text too long for its box is shortened visibly with "…" (U+2026), never
  * drawn past the box in the PNG. Widths are measured with the TTF font the

@@ -13,12 +13,14 @@
  */
 #include "draw.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <SDL_ttf.h>
 
+#include "file_map.h"
 #include "log.h"
 #include "theme.h"
 #include "utf8.h"
@@ -67,6 +69,7 @@ struct icon_slot {
 struct draw {
     SDL_Renderer *r;
     char font_path[512];
+    struct file_map font_file; /* every size opens from this one mapping */
     bool ttf_inited;
     struct font_slot fonts[MAX_FONTS];
     int nfonts;
@@ -82,6 +85,14 @@ struct draw {
 };
 
 /* ---- open / close ------------------------------------------------------- */
+
+/* One size of the font, read from the mapped file (SDL_ttf frees the RWops). */
+static TTF_Font *font_from_map(struct draw *d, int size)
+{
+    SDL_RWops *rw = SDL_RWFromConstMem(d->font_file.data, (int)d->font_file.len);
+    return rw ? TTF_OpenFontRW(rw, 1, size) : NULL;
+}
+
 
 struct draw *draw_open(SDL_Renderer *r, const char *font_path, char *err, size_t errlen)
 {
@@ -118,7 +129,11 @@ struct draw *draw_open(SDL_Renderer *r, const char *font_path, char *err, size_t
     }
     snprintf(d->font_path, sizeof d->font_path, "%s", path);
     /* Open one size now so that a bad file is an error here, not a blank screen later. */
-    TTF_Font *probe = TTF_OpenFont(d->font_path, FS_BODY);
+    TTF_Font *probe = NULL;
+    if (file_map_open(d->font_path, &d->font_file) != 0)
+        TTF_SetError("%s", strerror(errno));
+    else
+        probe = font_from_map(d, FS_BODY);
     if (!probe) {
         snprintf(err, errlen, "E813: cannot open font %s: %s", d->font_path, TTF_GetError());
         draw_close(d);
@@ -152,6 +167,7 @@ void draw_close(struct draw *d)
         SDL_DestroyTexture(d->icons[i].tex);
     if (d->ttf_inited)
         TTF_Quit();
+    file_map_close(&d->font_file);
     free(d);
 }
 
@@ -182,12 +198,13 @@ static void warn_once(struct draw *d, const char *what)
 
 /* ---- fonts -------------------------------------------------------------- */
 
+
 static TTF_Font *font_get(struct draw *d, int size, bool bold)
 {
     for (int i = 0; i < d->nfonts; i++)
         if (d->fonts[i].size == size && d->fonts[i].bold == bold)
             return d->fonts[i].font;
-    TTF_Font *f = TTF_OpenFont(d->font_path, size);
+    TTF_Font *f = font_from_map(d, size);
     if (!f)
         return d->nfonts ? d->fonts[0].font : NULL;
     if (bold)

@@ -33,6 +33,7 @@
 #include <zint.h>
 
 #include "buf.h"
+#include "file_map.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -90,6 +91,7 @@ struct label_maker {
     int dpi, width, height; /* dots */
     double scale;           /* dpi / DESIGN_DPI */
     char font_path[512];
+    struct file_map font_file; /* every size opens from this one mapping */
     bool ttf_inited;
     TTF_Font *font[F_COUNT];
     int font_px[F_COUNT];
@@ -349,9 +351,17 @@ struct label_maker *label_maker_open(const struct label_spec *spec, char *err, s
         return NULL;
     }
     m->ttf_inited = true;
+    if (file_map_open(m->font_path, &m->font_file) != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "E600: cannot open font %s: %s", m->font_path, strerror(errno));
+        label_maker_close(m);
+        return NULL;
+    }
     for (int i = 0; i < F_COUNT; i++) {
         m->font_px[i] = D(m, font_design[i].size);
-        m->font[i] = TTF_OpenFontIndex(m->font_path, m->font_px[i], 0);
+        /* Every size from the one mapping (SDL_ttf frees the RWops). */
+        SDL_RWops *rw = SDL_RWFromConstMem(m->font_file.data, (int)m->font_file.len);
+        m->font[i] = rw ? TTF_OpenFontIndexRW(rw, 1, m->font_px[i], 0) : NULL;
         if (!m->font[i]) {
             if (err && errlen)
                 snprintf(err, errlen, "E600: cannot open font %s: %s", m->font_path,
@@ -389,6 +399,7 @@ void label_maker_close(struct label_maker *m)
         ZBarcode_Delete(m->lay.qr);
     if (m->ttf_inited && ttf_alive)
         TTF_Quit();
+    file_map_close(&m->font_file);
     free(m);
 }
 

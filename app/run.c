@@ -579,13 +579,6 @@ int run_station(const struct run_options *opt)
         log_error("E931", "%s", err);
         return 1;
     }
-    struct printer *printer = NULL;
-    struct printer_opts pcfg;
-    config_printer_opts(opt->cfg, &pcfg);
-    if (printer_open(&pcfg, opt->data_dir, &printer, err, sizeof err) != 0) {
-        log_error("E932", "%s", err);
-        goto out;
-    }
     /* The configuration said which renderer ("" in a hand-made one: auto). */
     int renderer = ui_renderer_from_name(opt->cfg->display.renderer);
     struct ui_options uo = {
@@ -598,11 +591,35 @@ int run_station(const struct run_options *opt)
     };
     if (ui_open(&uo, &app.ui, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
-        printer_close(printer);
         goto out;
     }
-    /* Started after ui_open, so the UI's fonts are open before the worker
-     * draws labels with its own. The worker owns the printer from here. */
+    struct station_settings ss = {
+        .station_id = opt->cfg->station_id,
+        .idle_logout_min = opt->cfg->idle_logout_min,
+        .lang = opt->lang,
+        .rules = opt->rules,
+        .calibration_pct = opt->cfg->calibration_pct,
+    };
+    snprintf(app.db_path, sizeof app.db_path, "%s", path);
+    struct station_ports ports = ports_over_store(app.store);
+    app.station = station_new(&ss, &ports);
+    if (!app.station) {
+        log_error("E933", "out of memory");
+        goto out;
+    }
+    app.now = station_now(&app);
+    render(&app);
+    /* The first frame is up: what the screen does not need for it starts now,
+     * so a station shows itself as soon as it can (the label fonts alone take
+     * milliseconds to open). */
+    struct printer *printer = NULL;
+    struct printer_opts pcfg;
+    config_printer_opts(opt->cfg, &pcfg);
+    if (printer_open(&pcfg, opt->data_dir, &printer, err, sizeof err) != 0) {
+        log_error("E932", "%s", err);
+        goto out;
+    }
+    /* The worker owns the printer from here. */
     struct pworker_options po = {.notify = notify_ui, .notify_ctx = app.ui};
     if (pworker_start(path, printer, &po, &app.printer, err, sizeof err) != 0) {
         log_error("E937", "%s", err);
@@ -638,22 +655,6 @@ int run_station(const struct run_options *opt)
     if ((!app.script_mode || opt->cfg->backup.dir[0]) &&
         bworker_start(path, opt->data_dir, &opt->cfg->backup, &app.backup, err, sizeof err) != 0)
         log_error("E892", "the station runs without daily backups: %s", err);
-    struct station_settings ss = {
-        .station_id = opt->cfg->station_id,
-        .idle_logout_min = opt->cfg->idle_logout_min,
-        .lang = opt->lang,
-        .rules = opt->rules,
-        .calibration_pct = opt->cfg->calibration_pct,
-    };
-    snprintf(app.db_path, sizeof app.db_path, "%s", path);
-    struct station_ports ports = ports_over_store(app.store);
-    app.station = station_new(&ss, &ports);
-    if (!app.station) {
-        log_error("E933", "out of memory");
-        goto out;
-    }
-    app.now = station_now(&app);
-    render(&app);
     log_info("I200", "ready: station %s, rules %s, video %s", opt->cfg->station_id,
              opt->rules->version, ui_driver(app.ui));
     service_ready("ready");

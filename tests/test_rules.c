@@ -246,10 +246,11 @@ static const struct error_case {
 } error_cases[] = {
     /* 0: valid as it is */
     {"", "", NULL, NULL},
-    /* 1: unknown keys anywhere are ignored, other languages too */
-    {"\"grade\": \"B\"}", "\"grade\": \"B\", \"photo\": true, \"text2\": {}}", NULL, NULL},
+    /* 1: the keys a later part of the station uses are known; other
+     *    languages of a text are allowed */
+    {"\"grade\": \"B\"}", "\"grade\": \"B\", \"photo\": \"optional\", \"end\": false}", NULL, NULL},
     /* 2 */
-    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": 5}, \"x\": [1]", NULL, NULL},
+    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": \"C\", \"zh-TW\": \"C\"}", NULL, NULL},
     /* 3: JSON syntax, a missing comma: the error is where the next key starts */
     {"\"v1\",", "\"v1\"", "E302: t.json:2:", "near \"\"categories"},
     /* 4 */ {"\"grade\": \"B\"}]}],", "\"grade\": \"B\"}]}]", "E302: t.json:9:", NULL},
@@ -259,7 +260,7 @@ static const struct error_case {
     {"\"scrap\"}}]}\n", "\"scrap\"}}]}\n\n,", "E302: t.json:11:", NULL},
     /* 7 */ {NULL, "", "E302: t.json:1:", NULL},
     /* 8 */ {NULL, "[1,\n2]", "E303: t.json:1:", NULL},
-    /* 9 */ {"\"version\": \"v1\"", "\"ver\": \"v1\"", "E304: t.json:1:", "version: is missing"},
+    /* 9 */ {"\"version\": \"v1\",", "", "E304: t.json:1:", "version: is missing"},
     /* 10 */ {"\"version\": \"v1\"", "\"version\": 1", "E304: t.json:1:", NULL},
     /* 11 */ {"\"version\": \"v1\"", "\"version\": \"\"", "E305: t.json:1:", NULL},
     /* 12 */
@@ -270,7 +271,8 @@ static const struct error_case {
      "E306: t.json:3:", "return_window_days"},
     /* 14 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": 1.5,\n", "E306: t.json:1:", NULL},
     /* 15 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": \"7\",\n", "E306: t.json:1:", NULL},
-    /* 16 */ {"\"categories\"", "\"cats\"", "E307: t.json:1:", "categories: is missing"},
+    /* 16 */
+    {"\"v1\",\n \"categories\": [", "\"v1\", \"reasons\": [", "E307: t.json:1:", "categories: is missing"},
     /* 17 */ {NULL, "{\"version\": \"v\",\n \"categories\": []}", "E308: t.json:2:", NULL},
     /* 18 */
     {NULL, "{\"version\": \"v\",\n \"categories\": [\n\n 5]}", "E309: t.json:4:", "categories[0]"},
@@ -290,7 +292,7 @@ static const struct error_case {
     /* 27 */ {"[\"C-*\"]", "\"C-*\"", "E316: t.json:3:", NULL},
     /* 28 */ {"[\"C-*\"]", "[\"C-*\",\n \"\"]", "E317: t.json:4:", "match[1]"},
     /* 29 */ {"[\"C-*\"]", "[3]", "E317: t.json:3:", NULL},
-    /* 30 */ {"\"checks\"", "\"chex\"", "E318: t.json:3:", "checks: is missing"},
+    /* 30 */ {"\"checks\": [", "\"x\": [", "E343: t.json:4:", "unknown key \"x\""},
     /* 31: a check that is not an object, on its own line */
     {"\"checks\": [\n", "\"checks\": [\n  \"k\",\n", "E321: t.json:5:", "categories[0].checks[0]"},
     /* 32 */ {"{\"id\": \"k\", ", "{", "E322: t.json:5:", NULL},
@@ -305,7 +307,7 @@ static const struct error_case {
     /* 35 */ {"\"aspect\": \"cosmetic\", ", "", "E325: t.json:5:", "aspect: is missing"},
     /* 36 */ {"\"cosmetic\"", "[\"cosmetic\"]", "E325: t.json:5:", NULL},
     /* 37 */ {"\"cosmetic\"", "\"looks\"", "E326: t.json:5:", "\"looks\""},
-    /* 38 */ {"\"answers\"", "\"answerz\"", "E327: t.json:5:", "answers: is missing"},
+    /* 38 */ {"\"answers\"", "\"answerz\"", "E343: t.json:6:", "checks[0].answerz"},
     /* 39 */
     {"\"text\": {\"en\": \"K\"}", "\"text\": [\"K\"]", "E313: t.json:5:", "checks[0].text"},
     /* 40: an answer that is not an object */
@@ -338,7 +340,7 @@ static const struct error_case {
     {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": \"\"", "E338: t.json:8:", NULL},
     /* 58 */
     {"\"grade\": \"B\"", "\"grade\": \"B\", \"responsibility\": 1", "E338: t.json:8:", NULL},
-    /* 59 */ {"\"disposition\"", "\"dispo\"", "E339: t.json:3:", "disposition: is missing"},
+    /* 59 */ {"\"disposition\"", "\"dispo\"", "E343: t.json:9:", "categories[0].dispo"},
     /* 60 */ {"\"disposition\": {", "\"disposition\": [{", "E302: t.json:9:", NULL},
     /* 61 */ {", \"X\": \"scrap\"", "", "E340: t.json:9:", "disposition.X"},
     /* 62 */ {"\"scrap\"", "\"trash\"", "E341: t.json:9:", "disposition.X"},
@@ -350,7 +352,7 @@ static const struct error_case {
      "E335: t.json:12:", "answers[2].grade"},
     /* 65: keys inside nested values must not fool the locator */
     {"\"text\": {\"en\": \"B\"}, \"grade\": \"B\"",
-     "\"note\": {\"id\": \"x\", \"grade\": \"B\"},\n \"text\": {\"en\": \"B\"}, \"grade\": \"Q\"",
+     "\"text\": {\"en\": \"B\", \"gr\": \"\\\"grade\\\": \\\"B\\\"\"},\n \"grade\": \"Q\"",
      "E335: t.json:9:", NULL},
     /* 66: escapes in keys and values */
     {"{\"id\": \"a\"", "{\"i\\u0064\": \"a\\\"q\"", NULL, NULL},

@@ -69,6 +69,7 @@
  *   E369 duplicate override id       E370 bad rules table or rule
  *   E371 bad then                    E372 bad return_type
  *   E373 bad resolution              E374 key not allowed in a condition
+ *   E375 when on a category's first check
  */
 #include "rules.h"
 
@@ -1094,6 +1095,11 @@ static int build_check(struct vctx *v, const cJSON *obj, struct rules_category *
     const cJSON *when = cJSON_GetObjectItemCaseSensitive(obj, "when");
     if (when) {
         push_key(v, "when");
+        /* Every checklist asks its first question: an inspection always
+         * has an answer, so a grade. */
+        if (index == 0)
+            return fail(v, 375, "the first check of a category is always asked: it cannot have "
+                                "a when");
         c->has_when = true;
         if (build_cond(v, when, &c->when, SCOPE_WHEN, cat, index))
             return -1;

@@ -32,6 +32,14 @@
  * one made then (tests/test_store.c). */
 const char *stats_schema(int version)
 {
+    if (version == 7)
+        /* Reasons found against declared, overrides per grader, resolutions
+         * and return types: the covering index takes their columns too. */
+        return "DROP INDEX inspections_stats;"
+               "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+               " grade, functional, disposition, responsibility, reason, late, mismatch,"
+               " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
+               " responsibility_suggested, return_type, resolution);";
     if (version == 6)
         /* The wrong-item rate counts the items checked against the manifest:
          * the covering index takes item_check too. */

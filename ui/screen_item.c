@@ -86,7 +86,7 @@ static void lay_existing(const struct view *v, struct lay *L)
 
     /* Sub-grades. */
     part_sub_grades(L, in, lang, ix, cy + 190, iw, 100, 16, 34, 44, 48, FS_LARGE);
-    part_join_defects(in, ", ", buf, sizeof buf);
+    part_join_defects(in, v->rules, lang, ", ", buf, sizeof buf);
     part_fact(L, ix, cy + 310, iw / 2 - 8, tr(lang, S_DEFECTS),
               buf[0] ? buf : tr(lang, S_NO_DEFECTS), FS_BODY, 2);
     part_fact(L, ix + iw / 2 + 8, cy + 310, iw / 2 - 8, tr(lang, S_RESPONSIBILITY),
@@ -157,7 +157,7 @@ void lay_item(const struct view *v, struct lay *L)
         part_fact(L, x2, cy + 184, colw, tr(lang, S_ITEM_RMA), ex->rma, FS_BODY, 1);
         part_fact(L, ix, cy + 270, colw, tr(lang, S_ITEM_ORDER), ex->order_id, FS_BODY, 1);
         part_fact(L, x2, cy + 270, colw, tr(lang, S_ITEM_DELIVERED), ex->delivered_at, FS_BODY, 1);
-        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), i18n_reason(lang, ex->reason),
+        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), part_reason_name(v->rules, lang, ex->reason),
                   FS_BODY, 1);
         part_fact(L, x2, cy + 356, colw, tr(lang, S_ITEM_CATEGORY),
                   cat ? cat : tr(lang, S_ITEM_NO_CATEGORY), FS_BODY, 1);

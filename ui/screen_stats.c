@@ -343,7 +343,7 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     c->n = r->nreasons < 6 ? r->nreasons : 6;
     for (int i = 0; i < c->n; i++) {
         const struct stats_reason *x = &r->reasons[i];
-        snprintf(c->label[i], sizeof c->label[i], "%s", i18n_reason(l, x->reason));
+        snprintf(c->label[i], sizeof c->label[i], "%s", part_reason_name(v->rules, l, x->reason));
         c->v[i][0] = (double)x->functions_ok;
         c->v[i][1] = (double)x->function_fault;
         c->v[i][2] = (double)x->no_function;
@@ -521,7 +521,7 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     case SD_DAY: snprintf(out, outlen, tr(l, S_STATS_DIM_DAY), key); break;
     case SD_GRADE: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADE), key); break;
     case SD_DEFECT: snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), key); break;
-    case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), i18n_reason(l, key)); break;
+    case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, key)); break;
     case SD_GRADER: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADER), key); break;
     case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;
     case SD_RESPONSIBILITY: {
@@ -584,7 +584,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
         ->max_lines = 1;
     char facts[300], defects[160];
-    part_join_defects(in, ", ", defects, sizeof defects);
+    part_join_defects(in, v->rules, l, ", ", defects, sizeof defects);
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
              disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
              defects[0] ? " · " : "", defects);
@@ -592,7 +592,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
         ->max_lines = 1;
     if (in->reason[0]) {
         char reason[128];
-        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON), i18n_reason(l, in->reason));
+        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, in->reason));
         lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
                  false)
             ->max_lines = 1;

@@ -1889,6 +1889,7 @@ void rules_grade(const struct rules_category *cat, const int *answers, struct gr
     out->responsibility = RESP_NONE;
     out->reason_cond = -1;
     out->resp_rule = RULE_FROM_ANSWERS;
+    out->resp_check = -1;
     enum grade resp_grade = GRADE_NONE;
     for (int i = 0; cat && answers && i < cat->nchecks; i++) {
         const struct rules_check *chk = &cat->checks[i];
@@ -1906,6 +1907,7 @@ void rules_grade(const struct rules_category *cat, const int *answers, struct gr
         if (a->responsibility != RESP_NONE && a->grade > resp_grade) {
             resp_grade = a->grade;
             out->responsibility = a->responsibility;
+            out->resp_check = i;
         }
         if (a->defect && out->ndefects < INSP_MAX_DEFECTS) {
             int seen = 0;
@@ -2035,15 +2037,86 @@ int rules_next_check(const struct rules *rules, const struct rules_facts *facts,
 int rules_expected_checks(const struct rules *rules, const struct rules_facts *facts)
 {
     const struct rules_category *cat = facts->cat;
+    if (!cat || !facts->answers)
+        return 0;
+    /* The answers given, and the questions still open each given its first
+     * answer (in rules files the usual one): the checks asked that way. */
+    int predicted[INSP_MAX_ANSWERS];
+    struct rules_facts f = *facts;
+    f.answers = predicted;
     int count = 0;
-    for (int i = 0; cat && facts->answers && i < cat->nchecks; i++) {
-        int a = facts->answers[i];
-        if (a >= 0)
-            count++;
-        else if (a == RULES_PENDING && rules_check_asked(rules, facts, i) != 0)
-            count++;
+    for (int i = 0; i < cat->nchecks; i++)
+        predicted[i] = facts->answers[i];
+    for (int i = 0; i < cat->nchecks; i++) {
+        if (predicted[i] == RULES_PENDING)
+            predicted[i] = rules_check_asked(rules, &f, i) != 0 ? 0 : RULES_SKIPPED;
+        count += predicted[i] >= 0;
     }
     return count;
+}
+
+/* ---- why ------------------------------------------------------------------------------ */
+
+int rules_findings(const struct rules *rules, const struct rules_facts *facts,
+                   const struct rules_cond *c, struct rules_finding *out, int max)
+{
+    if (!c || !facts->cat)
+        return 0;
+    struct ectx e;
+    char norm[MAX_REASON_LEN + 1];
+    ectx_init(&e, rules, facts, facts->cat->nchecks, norm);
+    ectx_grades(&e);
+    int n = 0;
+    for (int i = 0; i < c->nclauses && n < max; i++) {
+        const struct rules_clause *k = &c->clauses[i];
+        struct rules_finding *f = &out[n];
+        memset(f, 0, sizeof *f);
+        f->key = k->key;
+        switch (k->key) {
+        case CK_CHECK: {
+            int ci = check_index(facts->cat, k->check);
+            if (ci < 0)
+                continue;
+            f->check = &facts->cat->checks[ci];
+            int a = facts->answers ? facts->answers[ci] : RULES_SKIPPED;
+            f->answer = a >= 0 && a < f->check->nanswers ? &f->check->answers[a] : NULL;
+            break;
+        }
+        case CK_GRADE: f->grade = e.grade[0]; break;
+        case CK_ASPECT:
+            f->aspect = k->aspect;
+            f->grade = e.grade[1 + k->aspect];
+            break;
+        case CK_ITEM_CHECK: f->item_check = e.item_check; break;
+        case CK_LATE: f->late = e.late; break;
+        case CK_RESPONSIBILITY: f->responsibility = e.resp; break;
+        case CK_REASON_CHECK:
+        case CK_REASON:
+        case CK_CATEGORY: continue;
+        }
+        n++;
+    }
+    return n;
+}
+
+const struct rules_cond *rules_reason_cond(const struct grade_result *g)
+{
+    if (!g->reason || g->reason_cond < 0 || g->reason_cond >= g->reason->nconfirmed)
+        return NULL;
+    return &g->reason->confirmed_when[g->reason_cond];
+}
+
+const struct rules_cond *rules_resp_cond(const struct rules *rules,
+                                         const struct rules_category *cat,
+                                         const struct grade_result *g)
+{
+    if (g->resp_rule < 0)
+        return NULL;
+    if (g->resp_rule_in_category)
+        return cat && g->resp_rule < cat->nresp_rules ? &cat->resp_rules[g->resp_rule].when
+                                                      : NULL;
+    return rules && g->resp_rule < rules->nresp_rules ? &rules->resp_rules[g->resp_rule].when
+                                                      : NULL;
 }
 
 /* ---- words ------------------------------------------------------------------------ */

@@ -175,6 +175,9 @@ struct grade_result {
      * the category's table when resp_rule_in_category. */
     int resp_rule;
     bool resp_rule_in_category;
+    /* RULE_FROM_ANSWERS: the check whose answer named the suggestion, -1
+     * when none did. */
+    int resp_check;
 };
 
 #define RULE_FROM_ANSWERS (-1)
@@ -265,13 +268,46 @@ int rules_check_asked(const struct rules *rules, const struct rules_facts *facts
 int rules_next_check(const struct rules *rules, const struct rules_facts *facts, int *answers,
                      int after);
 
-/* How many checks the checklist will ask as far as can be told now: those
- * answered, and the pending ones that may still be asked. */
+/* How many checks the checklist will ask, as far as can be told now: those
+ * answered, and of the checks still open those asked if each gets its first
+ * answer (the usual one in a rules file); the answers given so far make the
+ * count exact, one by one. */
 int rules_expected_checks(const struct rules *rules, const struct rules_facts *facts);
 
 /* Evaluate a condition over facts: 1 holds, 0 does not, -1 not known yet. */
 int rules_cond_eval(const struct rules *rules, const struct rules_cond *c,
                     const struct rules_facts *facts);
+
+/* ---- why: the facts behind a decision, for words on screens --------------------- */
+
+/* One fact a condition looked at, as the inspection has it. */
+struct rules_finding {
+    enum cond_key key;
+    enum aspect aspect;                /* CK_ASPECT */
+    enum grade grade;                  /* CK_GRADE, CK_ASPECT: the inspection's (NONE: no
+                                          check of the aspect was answered) */
+    const struct rules_check *check;   /* CK_CHECK */
+    const struct rules_answer *answer; /* CK_CHECK: the answer given; NULL: not asked */
+    enum item_check item_check;        /* CK_ITEM_CHECK */
+    bool late;                         /* CK_LATE */
+    enum responsibility responsibility; /* CK_RESPONSIBILITY */
+};
+
+/* The facts of condition c over facts (its clauses in file order, those on
+ * the declared reason and the category left out), at most max; returns how
+ * many. */
+int rules_findings(const struct rules *rules, const struct rules_facts *facts,
+                   const struct rules_cond *c, struct rules_finding *out, int max);
+
+/* The condition that decided g's reason check (confirmed: the one that held;
+ * not found: the first), or NULL. */
+const struct rules_cond *rules_reason_cond(const struct grade_result *g);
+
+/* The condition of the responsibility rule that made g's suggestion, or NULL
+ * (the suggestion came from the answers: g->resp_check). */
+const struct rules_cond *rules_resp_cond(const struct rules *rules,
+                                         const struct rules_category *cat,
+                                         const struct grade_result *g);
 
 /* ---- words ------------------------------------------------------------------ */
 

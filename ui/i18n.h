@@ -137,7 +137,7 @@
     X(S_FOUND_COSMETIC_OK,   "no cosmetic damage", "外观无损伤") \
     X(S_FOUND_FUNCTIONAL_OK, "every function check passed", "所有功能检查均通过") \
     X(S_FOUND_COMPLETENESS_OK, "nothing missing", "配件齐全") \
-    X(S_FOUND_ASPECT,        "%s: grade %s", "%s：%s级") /* %s: aspect, %s: grade */ \
+    X(S_FOUND_ASPECT,        "%s grade %s", "%s%s级") /* %s: aspect, %s: grade */ \
     X(S_FOUND_NO_ASPECT,     "%s: not checked", "%s：未检查") \
     X(S_FOUND_GRADE,         "overall grade %s", "总评 %s级") \
     X(S_FOUND_ANSWER,        "%s: %s", "%s：%s") /* %s: a check, %s: its answer */ \

@@ -95,12 +95,12 @@ void lay_summary(const struct view *v, struct lay *L)
                  FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
     d->max_lines = 1;
     d->min_size = FS_BODY;
-    lay_text(L, lx, cy + 366, lw, 30, tr(lang, S_RESOLUTION), FS_SMALL, C_MUTED, AL_CENTER, false);
-    lay_text(L, lx + 20, cy + 396, lw - 40, 44, i18n_resolution(lang, in->resolution), FS_LARGE,
+    lay_text(L, lx, cy + 360, lw, 30, tr(lang, S_RESOLUTION), FS_SMALL, C_MUTED, AL_CENTER, false);
+    lay_text(L, lx + 20, cy + 388, lw - 40, 44, i18n_resolution(lang, in->resolution), FS_LARGE,
              resolution_color(in->resolution), AL_CENTER, true)
         ->max_lines = 1;
     if (in->return_type != RETURN_TYPE_NONE) {
-        struct lay_item *rt = lay_text(L, lx + 20, cy + 442, lw - 40, 56,
+        struct lay_item *rt = lay_text(L, lx + 20, cy + 434, lw - 40, 68,
                                        i18n_return_type(lang, in->return_type), FS_SMALL, C_MUTED,
                                        AL_CENTER, false);
         rt->max_lines = 2;
@@ -114,7 +114,7 @@ void lay_summary(const struct view *v, struct lay *L)
     part_sub_grades(L, in, lang, ix, cy + 20, iw, 96, 16, 32, 38, 52, FS_TITLE);
     part_join_defects(in, v->rules, lang, "  ·  ", buf, sizeof buf);
     lay_text(L, ix, cy + 124, iw, 30, tr(lang, S_DEFECTS), FS_SMALL, C_MUTED, AL_LEFT, false);
-    struct lay_item *df = lay_text(L, ix, cy + 152, iw, 40, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
+    struct lay_item *df = lay_text(L, ix, cy + 150, iw, 40, buf[0] ? buf : tr(lang, S_NO_DEFECTS),
                                    FS_BODY, C_TEXT, AL_LEFT, true);
     df->max_lines = 1;
     df->min_size = FS_SMALL;
@@ -122,7 +122,7 @@ void lay_summary(const struct view *v, struct lay *L)
     /* The declared reason against what was found, in words. */
     reason_line(v, buf, sizeof buf);
     struct lay_item *rl =
-        lay_text(L, ix, cy + 198, iw, 64, buf,
+        lay_text(L, ix, cy + 194, iw, 64, buf,
                  FS_BODY, in->reason_check == REASON_CHECK_NOT_FOUND ? C_WARN_TEXT : C_TEXT, AL_LEFT,
                  false);
     rl->max_lines = 2;
@@ -131,47 +131,33 @@ void lay_summary(const struct view *v, struct lay *L)
 
     bool asking = v->asking_override && v->rules;
     if (!asking) {
-        /* The item check and the label's flags; for another product, what was
-         * expected and found. */
-        const char *check = i18n_item_check(lang, inspection_item_check(in), in->wrong_item);
-        int cw = iw / 3;
-        lay_text(L, ix, cy + 272, cw, 40, check, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
-        int fx = part_flags(L, in, v->calibrating, lang, ix + cw + GAP, cy + 272, 40, false);
-        if (in->wrong_item) {
+        /* The label's flags, then what the item check found; for another
+         * product, what was expected and found. */
+        int fx = part_flags(L, in, v->calibrating, lang, ix, cy + 264, 38, false);
+        if (fx > ix)
+            fx += GAP;
+        if (in->wrong_item)
             trf(buf, sizeof buf, lang, S_EXPECTED_SCANNED, in->sku, in->scanned_item);
-            if (ix + iw - fx > 80)
-                lay_text(L, fx, cy + 272, ix + iw - fx, 40, buf, FS_SMALL, C_ERR_TEXT, AL_LEFT,
-                         false)
-                    ->max_lines = 1;
-        }
+        else
+            snprintf(buf, sizeof buf, "%s",
+                     i18n_item_check(lang, inspection_item_check(in), in->wrong_item));
+        if (ix + iw - fx > 80)
+            lay_text(L, fx, cy + 264, ix + iw - fx, 38, buf, FS_SMALL,
+                     in->wrong_item ? C_ERR_TEXT : C_MUTED, AL_LEFT, false)
+                ->max_lines = 1;
     }
 
-    lay_text(L, ix, cy + 334, iw / 3, 30, tr(lang, S_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
-             false);
-    if (res && in->responsibility_suggested != RESP_NONE) {
-        char why[300];
-        suggestion_why(v, why, sizeof why);
-        if (why[0])
-            trf(buf, sizeof buf, lang, S_SUGGESTED_WHY,
-                i18n_responsibility(lang, in->responsibility_suggested), why);
-        else
-            trf(buf, sizeof buf, lang, S_SUGGESTED,
-                i18n_responsibility(lang, in->responsibility_suggested));
-        struct lay_item *sg = lay_text(L, ix + iw / 3, cy + 334, iw - iw / 3, 30, buf, FS_SMALL,
-                                       C_MUTED, AL_RIGHT, false);
-        sg->max_lines = 1;
-        sg->min_size = FS_SMALL;
-    }
     if (asking) {
         /* Another responsibility than the suggested one: why? The override
          * reasons as keys 1..n. */
         trf(buf, sizeof buf, lang, S_OVERRIDE_TITLE, i18n_responsibility(lang, in->responsibility),
             i18n_responsibility(lang, in->responsibility_suggested));
-        lay_text(L, ix, cy + 268, iw, 48, buf, FS_BODY, C_WARN_TEXT, AL_LEFT, true)->max_lines = 1;
-        int n = v->rules->noverrides, cols = n < 3 ? n : 3, rows = (n + cols - 1) / cols;
+        lay_text(L, ix, cy + 262, iw, 44, buf, FS_BODY, C_WARN_TEXT, AL_LEFT, true)->max_lines = 1;
+        int n = v->rules->noverrides, cols = n <= 4 ? (n < 2 ? 1 : 2) : 3;
+        int rows = (n + cols - 1) / cols;
         for (int i = 0; i < n; i++) {
             int x, y, w, h;
-            lay_grid_cell(ix, cy + 364, iw, 112, cols, rows, 10, i, &x, &y, &w, &h);
+            lay_grid_cell(ix, cy + 314, iw, 162, cols, rows, 10, i, &x, &y, &w, &h);
             char hint[4];
             struct lay_item *b = lay_button_pick(
                 L, x, y, w, h, ST_ANSWER, text_get(&v->rules->overrides[i].text, lang),
@@ -179,13 +165,30 @@ void lay_summary(const struct view *v, struct lay *L)
             b->max_lines = 2;
         }
     } else {
-        /* Shown merchant … platform, then none; pick = enum responsibility. */
+        /* Who is responsible: the rules' suggestion and why, then the choice
+         * (merchant … platform, then none; pick = enum responsibility). */
+        lay_text(L, ix, cy + 306, iw, 28, tr(lang, S_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
+                 false);
+        if (res && in->responsibility_suggested != RESP_NONE) {
+            char why[300];
+            suggestion_why(v, why, sizeof why);
+            if (why[0])
+                trf(buf, sizeof buf, lang, S_SUGGESTED_WHY,
+                    i18n_responsibility(lang, in->responsibility_suggested), why);
+            else
+                trf(buf, sizeof buf, lang, S_SUGGESTED,
+                    i18n_responsibility(lang, in->responsibility_suggested));
+            struct lay_item *sg =
+                lay_text(L, ix, cy + 334, iw, 32, buf, FS_SMALL, C_INFO_TEXT, AL_LEFT, false);
+            sg->max_lines = 1;
+            sg->min_size = FS_SMALL;
+        }
         static const enum responsibility order[RESP_COUNT] = {
             RESP_MERCHANT, RESP_LOGISTICS, RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
         bool editable = v->save_state == SAVE_IDLE;
         for (int i = 0; i < RESP_COUNT; i++) {
             int x, y, w, h;
-            lay_grid_cell(ix, cy + 372, iw, 104, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
+            lay_grid_cell(ix, cy + 376, iw, 100, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
             enum responsibility r = order[i];
             bool on = in->responsibility == r;
             struct lay_item *b = lay_button_pick(L, x, y, w, h,

@@ -256,9 +256,9 @@
     X(S_STATS_RESPONSIBILITY, "Who is responsible", "责任方") \
     X(S_STATS_TOP_DEFECTS,   "Top defect codes", "最常见缺陷代码") \
     X(S_STATS_REASONS,       "Declared reason against what was found", "申报退货原因与实际检查结果") \
-    X(S_STATS_FUNC_OK,       "Functions OK", "功能正常") \
-    X(S_STATS_FUNC_FAULT,    "Function fault", "功能故障") \
-    X(S_STATS_NO_FUNC,       "No function check", "无功能检查") \
+    X(S_STATS_CONFIRMED,     "Confirmed", "属实") /* the declared reason was found */ \
+    X(S_STATS_NOT_FOUND,     "Not found", "未发现") \
+    X(S_STATS_NOT_CHECKED,   "Not checked", "未核对") /* not a quality reason, or none */ \
     X(S_STATS_NO_DATA,       "W759: no inspections from %s to %s", "W759：%s 至 %s 没有质检记录") \
     X(S_STATS_COMPUTING,     "Counting...", "正在统计…") \
     X(S_STATS_FROM,          "From", "从") \
@@ -270,6 +270,7 @@
     X(S_STATS_COL_MEDIAN,    "Median", "中位用时") \
     X(S_STATS_COL_AGREE,     "Agree", "一致率") \
     X(S_STATS_COL_KAPPA,     "Kappa", "Kappa") \
+    X(S_STATS_COL_OVERRIDES, "Overrides", "改判责任") /* responsibility other than suggested */ \
     X(S_STATS_COL_GRADES,    "Grades", "等级") \
     X(S_STATS_STATION,       "Whole station", "全站") \
     X(S_STATS_CAL_LINE,      "Blind re-grades: %lld pairs, %s identical, kappa %s; %lld still to re-grade", \

@@ -333,20 +333,22 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     c = lay_chart(L, CH_HBARS);
     c->label_w = 180;
     c->value_w = 96;
+    /* Per declared reason: confirmed by what was found, not found, and the
+     * rest (a reason that is not the product's fault, or none checked). */
     c->nseries = 3;
-    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", tr(l, S_STATS_FUNC_OK));
-    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", tr(l, S_STATS_FUNC_FAULT));
-    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", tr(l, S_STATS_NO_FUNC));
+    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", tr(l, S_STATS_CONFIRMED));
+    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", tr(l, S_STATS_NOT_FOUND));
+    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", tr(l, S_STATS_NOT_CHECKED));
     c->series_color[0] = C_OK;
-    c->series_color[1] = C_ERR;
+    c->series_color[1] = C_WARN;
     c->series_color[2] = 0x64748Bu;
     c->n = r->nreasons < 6 ? r->nreasons : 6;
     for (int i = 0; i < c->n; i++) {
         const struct stats_reason *x = &r->reasons[i];
         snprintf(c->label[i], sizeof c->label[i], "%s", part_reason_name(v->rules, l, x->reason));
-        c->v[i][0] = (double)x->functions_ok;
-        c->v[i][1] = (double)x->function_fault;
-        c->v[i][2] = (double)x->no_function;
+        c->v[i][0] = (double)x->confirmed;
+        c->v[i][1] = (double)x->not_found;
+        c->v[i][2] = (double)(x->n - x->confirmed - x->not_found);
         snprintf(c->value_text[i], sizeof c->value_text[i], "n=%lld", (long long)x->n);
         snprintf(rkeys[i], sizeof rkeys[i], "%s", x->reason);
     }
@@ -367,9 +369,10 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{S_ROLE_GRADER, 210, AL_LEFT},         {S_STATS_COL_ITEMS, 90, AL_RIGHT},
-                {S_STATS_COL_PER_HOUR, 110, AL_RIGHT}, {S_STATS_COL_MEDIAN, 120, AL_RIGHT},
-                {S_STATS_COL_AGREE, 100, AL_RIGHT},    {S_STATS_COL_KAPPA, 90, AL_RIGHT}};
+    } cols[] = {{S_ROLE_GRADER, 190, AL_LEFT},         {S_STATS_COL_ITEMS, 80, AL_RIGHT},
+                {S_STATS_COL_PER_HOUR, 100, AL_RIGHT}, {S_STATS_COL_MEDIAN, 110, AL_RIGHT},
+                {S_STATS_COL_AGREE, 90, AL_RIGHT},     {S_STATS_COL_KAPPA, 80, AL_RIGHT},
+                {S_STATS_COL_OVERRIDES, 100, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
@@ -416,6 +419,11 @@ static void page_graders(const struct view *v, struct lay *L, int y)
                 snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", r->kappa);
+            if (r->policy_n)
+                snprintf(c[6], sizeof c[6], "%.0f%%",
+                         100.0 * (double)r->policy_overrides / (double)r->policy_n);
+            else
+                snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
                 mix->v[row][k] = (double)r->grades[GRADE_A + k];
         } else {
@@ -432,6 +440,12 @@ static void page_graders(const struct view *v, struct lay *L, int y)
                 snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", g->kappa);
+            /* How often the grader confirmed another responsibility than
+             * the rules suggested. */
+            if (g->policy_n)
+                snprintf(c[6], sizeof c[6], "%.0f%%", 100.0 * g->override_rate);
+            else
+                snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
                 mix->v[row][k] = (double)g->grades[GRADE_A + k];
         }

@@ -254,7 +254,7 @@
     X(S_STATS_GRADES,        "Grades", "等级分布") \
     X(S_STATS_DISPOSITIONS,  "Where items go", "商品去向") \
     X(S_STATS_RESPONSIBILITY, "Who is responsible", "责任方") \
-    X(S_STATS_TOP_DEFECTS,   "Top defect codes", "最常见缺陷代码") \
+    X(S_STATS_TOP_DEFECTS,   "Top defects", "最常见缺陷") \
     X(S_STATS_REASONS,       "Declared reason against what was found", "申报退货原因与实际检查结果") \
     X(S_STATS_CONFIRMED,     "Confirmed", "属实") /* the declared reason was found */ \
     X(S_STATS_NOT_FOUND,     "Not found", "未发现") \

@@ -109,6 +109,13 @@ static void lay_existing(const struct view *v, struct lay *L)
     lay_text(L, rx + 16, cy + 336, rw - 32, 96, i18n_disposition(lang, in->disposition), FS_LARGE,
              lay_grade_color(in->grade), AL_CENTER, true)
         ->max_lines = 2;
+    /* What the customer got (outcomes recorded with the grading policy). */
+    if (in->resolution != RESOLUTION_NONE) {
+        snprintf(buf, sizeof buf, "%s%s%s", tr(lang, S_RESOLUTION), tr(lang, S_DETAIL_SEP),
+                 i18n_resolution(lang, in->resolution));
+        lay_text(L, rx + 16, cy + 440, rw - 32, 44, buf, FS_BODY, C_INFO_TEXT, AL_CENTER, false)
+            ->max_lines = 1;
+    }
 
     part_back(L, lang);
     /* Every unit of the RMA is graded: one more only when asked for. */

@@ -317,11 +317,13 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     const int h = CONTENT_Y1 - y - TITLE_H;
     title(L, MAIN_X, y, lw, tr(l, S_STATS_TOP_DEFECTS));
     struct chart *c = lay_chart(L, CH_HBARS);
-    c->label_w = 120;
-    c->value_w = 160;
+    c->label_w = 180; /* the defects in words */
+    c->value_w = 130;
     c->n = r->ndefects < 7 ? r->ndefects : 7;
     for (int i = 0; i < c->n; i++) {
-        snprintf(c->label[i], sizeof c->label[i], "%s", r->defects[i].key);
+        const struct text *words = rules_defect_text(v->rules, r->defects[i].key);
+        snprintf(c->label[i], sizeof c->label[i], "%s",
+                 words ? text_get(words, l) : r->defects[i].key);
         c->v[i][0] = (double)r->defects[i].n;
         c->color[i] = C_GRADE_X;
         snprintf(keys[i], sizeof keys[i], "%s", r->defects[i].key);
@@ -369,10 +371,10 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{S_ROLE_GRADER, 190, AL_LEFT},         {S_STATS_COL_ITEMS, 80, AL_RIGHT},
-                {S_STATS_COL_PER_HOUR, 100, AL_RIGHT}, {S_STATS_COL_MEDIAN, 110, AL_RIGHT},
-                {S_STATS_COL_AGREE, 90, AL_RIGHT},     {S_STATS_COL_KAPPA, 80, AL_RIGHT},
-                {S_STATS_COL_OVERRIDES, 100, AL_RIGHT}};
+    } cols[] = {{S_ROLE_GRADER, 180, AL_LEFT},         {S_STATS_COL_ITEMS, 70, AL_RIGHT},
+                {S_STATS_COL_PER_HOUR, 100, AL_RIGHT}, {S_STATS_COL_MEDIAN, 100, AL_RIGHT},
+                {S_STATS_COL_AGREE, 80, AL_RIGHT},     {S_STATS_COL_KAPPA, 70, AL_RIGHT},
+                {S_STATS_COL_OVERRIDES, 112, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
@@ -534,7 +536,11 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     switch (v->stats_dim) {
     case SD_DAY: snprintf(out, outlen, tr(l, S_STATS_DIM_DAY), key); break;
     case SD_GRADE: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADE), key); break;
-    case SD_DEFECT: snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), key); break;
+    case SD_DEFECT: {
+        const struct text *words = rules_defect_text(v->rules, key);
+        snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), words ? text_get(words, l) : key);
+        break;
+    }
     case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, key)); break;
     case SD_GRADER: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADER), key); break;
     case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;

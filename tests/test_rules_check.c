@@ -132,7 +132,7 @@ static void every_id(const bool seen[100])
         return;
     int ids = 0;
     for (int id = 300; id < 400; id++) {
-        char row[16];
+        char row[32];
         snprintf(row, sizeof row, "| E%d |", id);
         if (!strstr(errors, row) || id == 342)
             continue;

@@ -63,7 +63,8 @@ static void joined(const cJSON *a, char *out, size_t outlen)
     cJSON_ArrayForEach(it, a)
     {
         size_t n = strlen(out);
-        snprintf(out + n, outlen - n, "%s%s", n ? " " : "", cJSON_IsString(it) ? it->valuestring : "?");
+        snprintf(out + n, outlen - n, "%s%s", n ? " " : "",
+                 cJSON_IsString(it) ? it->valuestring : "?");
     }
 }
 
@@ -100,8 +101,8 @@ int main(void)
     if (!CHECK_INT(triage(text, NULL, NULL, &err), 0))
         fprintf(stderr, "%s", err ? err : "");
     free(err);
-    const char *shots[] = {"late-summary", "doa-power", "doa-seal", "doa-summary", "doa-override",
-                           "carrier-summary"};
+    const char *shots[] = {"late-summary", "doa-power",    "doa-seal",
+                           "doa-summary",  "doa-override", "carrier-summary"};
     for (size_t i = 0; i < sizeof shots / sizeof *shots; i++) {
         char p[800];
         size_t len = 0;

@@ -156,7 +156,8 @@ static void test_many_defects(void)
 static const char policy_json[] =
     "{\"version\": \"p1\",\n"
     " \"reasons\": [\n"
-    "  {\"id\": \"defective\", \"text\": {\"en\": \"Defective\", \"zh\": \"质量问题\"}, \"quality\": true,\n"
+    "  {\"id\": \"defective\", \"text\": {\"en\": \"Defective\", \"zh\": \"质量问题\"}, "
+    "\"quality\": true,\n"
     "   \"confirmed_when\": [{\"functional\": [\"C\", \"X\"]}, {\"f1\": [\"dead\"]}]},\n"
     "  {\"id\": \"damaged\", \"text\": {\"en\": \"Damaged\"}, \"quality\": true,\n"
     "   \"confirmed_when\": [{\"cosmetic\": [\"X\"], \"carton\": [\"crushed\"]}]},\n"
@@ -164,7 +165,8 @@ static const char policy_json[] =
     "  {\"id\": \"quality_no_conds\", \"text\": {\"en\": \"Q\"}, \"quality\": true}],\n"
     " \"defects\": {\"D-X\": {\"en\": \"Broken\", \"zh\": \"破损\"}},\n"
     " \"responsibility_rules\": [\n"
-    "  {\"when\": {\"carton\": [\"crushed\"], \"cosmetic\": [\"C\", \"X\"]}, \"then\": \"logistics\"},\n"
+    "  {\"when\": {\"carton\": [\"crushed\"], \"cosmetic\": [\"C\", \"X\"]}, \"then\": "
+    "\"logistics\"},\n"
     "  {\"when\": {\"late\": [true]}, \"then\": \"customer\"}],\n"
     " \"resolution_rules\": [\n"
     "  {\"when\": {\"item_check\": [\"mismatched\"]}, \"return_type\": \"non_quality\", "
@@ -181,8 +183,10 @@ static const char policy_json[] =
     "    {\"id\": \"c1\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"C1\"}, \"answers\": [\n"
     "      {\"id\": \"ok\", \"text\": {\"en\": \"ok\"}, \"grade\": \"A\"},\n"
     "      {\"id\": \"scuff\", \"text\": {\"en\": \"scuff\"}, \"grade\": \"B\"},\n"
-    "      {\"id\": \"broken\", \"text\": {\"en\": \"broken\"}, \"grade\": \"X\", \"defect\": \"D-X\"}]},\n"
-    "    {\"id\": \"carton\", \"aspect\": \"completeness\", \"when\": {\"cosmetic\": [\"C\", \"X\"]},\n"
+    "      {\"id\": \"broken\", \"text\": {\"en\": \"broken\"}, \"grade\": \"X\", \"defect\": "
+    "\"D-X\"}]},\n"
+    "    {\"id\": \"carton\", \"aspect\": \"completeness\", \"when\": {\"cosmetic\": [\"C\", "
+    "\"X\"]},\n"
     "     \"text\": {\"en\": \"Carton\"}, \"answers\": [\n"
     "      {\"id\": \"intact\", \"text\": {\"en\": \"intact\"}, \"grade\": \"A\"},\n"
     "      {\"id\": \"crushed\", \"text\": {\"en\": \"crushed\"}, \"grade\": \"A\"}]},\n"
@@ -198,7 +202,8 @@ static const char policy_json[] =
     "     \"text\": {\"en\": \"K1\"}, \"answers\": [\n"
     "      {\"id\": \"all\", \"text\": {\"en\": \"all\"}, \"grade\": \"A\"},\n"
     "      {\"id\": \"missing\", \"text\": {\"en\": \"missing\"}, \"grade\": \"B\"}]},\n"
-    "    {\"id\": \"k2\", \"aspect\": \"completeness\", \"text\": {\"en\": \"K2\"}, \"answers\": [\n"
+    "    {\"id\": \"k2\", \"aspect\": \"completeness\", \"text\": {\"en\": \"K2\"}, \"answers\": "
+    "[\n"
     "      {\"id\": \"all\", \"text\": {\"en\": \"all\"}, \"grade\": \"A\"}]}],\n"
     "   \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
     "\"X\": \"scrap\"},\n"
@@ -252,9 +257,12 @@ static void test_conditions(const struct rules *r)
 {
     for (size_t i = 0; i < sizeof cond_cases / sizeof *cond_cases; i++) {
         const struct cond_case *t = &cond_cases[i];
-        struct rules_facts f = {.cat = rules_category(r, t->cat), .answers = t->answers,
-                                .item_check = t->item_check, .late = t->late,
-                                .reason = t->reason, .responsibility = t->resp};
+        struct rules_facts f = {.cat = rules_category(r, t->cat),
+                                .answers = t->answers,
+                                .item_check = t->item_check,
+                                .late = t->late,
+                                .reason = t->reason,
+                                .responsibility = t->resp};
         int got = rules_cond_eval(r, &r->res_rules[t->rule].when, &f);
         if (!CHECK_INT(got, t->want))
             fprintf(stderr, "  condition case %zu\n", i);
@@ -319,11 +327,12 @@ static void test_branching(const struct rules *r)
                 snprintf(to + strlen(to), 80 - strlen(to), "%s%s", to[0] ? " " : "",
                          cat->checks[k].id);
         }
-        bool ok = at == cat->nchecks && n == t->npicks && counts_ok &&
-                  !strcmp(asked, t->asked) && !strcmp(skipped, t->skipped);
+        bool ok = at == cat->nchecks && n == t->npicks && counts_ok && !strcmp(asked, t->asked) &&
+                  !strcmp(skipped, t->skipped);
         if (!CHECK(ok))
-            fprintf(stderr, "  branch case %zu: asked \"%s\", skipped \"%s\", %d answers, counts %s\n",
-                    i, asked, skipped, n, counts_ok ? "ok" : "differ");
+            fprintf(stderr,
+                    "  branch case %zu: asked \"%s\", skipped \"%s\", %d answers, counts %s\n", i,
+                    asked, skipped, n, counts_ok ? "ok" : "differ");
         /* A check not asked counts toward no grade. */
         struct grade_result g;
         rules_grade(cat, answers, &g);
@@ -343,7 +352,7 @@ static const struct decide_case {
     enum reason_check reason_check;
     int reason_cond;
     enum responsibility suggested;
-    int resp_rule;     /* RULE_FROM_ANSWERS, or the rule's index */
+    int resp_rule; /* RULE_FROM_ANSWERS, or the rule's index */
     bool resp_in_cat;
     enum return_type rt;
     enum resolution res;
@@ -352,47 +361,168 @@ static const struct decide_case {
 } decide_cases[] = {
     /* 0: carrier damage: evidence (crushed carton) names logistics; the
      *    declared damage is confirmed: refund */
-    {"t", {2, 1, 0, 0, 0, 0}, ITEM_CHECK_MATCHED, false, "damaged", REASON_CHECK_CONFIRMED, 0,
-     RESP_LOGISTICS, 0, false, RETURN_TYPE_QUALITY, RESOLUTION_REFUND, 2, false},
+    {"t",
+     {2, 1, 0, 0, 0, 0},
+     ITEM_CHECK_MATCHED,
+     false,
+     "damaged",
+     REASON_CHECK_CONFIRMED,
+     0,
+     RESP_LOGISTICS,
+     0,
+     false,
+     RETURN_TYPE_QUALITY,
+     RESOLUTION_REFUND,
+     2,
+     false},
     /* 1: the category's rules first: f2 bad names the merchant although the
      *    top level's late rule holds too; repair before the top's refund */
-    {"t", {0, S, 1, 1, S, 0}, ITEM_CHECK_MATCHED, true, "defective", REASON_CHECK_CONFIRMED, 0,
-     RESP_MERCHANT, 0, true, RETURN_TYPE_QUALITY, RESOLUTION_REPAIR, 0, true},
+    {"t",
+     {0, S, 1, 1, S, 0},
+     ITEM_CHECK_MATCHED,
+     true,
+     "defective",
+     REASON_CHECK_CONFIRMED,
+     0,
+     RESP_MERCHANT,
+     0,
+     true,
+     RETURN_TYPE_QUALITY,
+     RESOLUTION_REPAIR,
+     0,
+     true},
     /* 2: a late return for a reason that is not a quality one: rejected */
-    {"t", {0, S, 0, 0, S, 0}, ITEM_CHECK_MATCHED, true, "No longer needed", REASON_CHECK_NONE,
-     -1, RESP_CUSTOMER, 1, false, RETURN_TYPE_NON_QUALITY, RESOLUTION_REJECT, 1, false},
+    {"t",
+     {0, S, 0, 0, S, 0},
+     ITEM_CHECK_MATCHED,
+     true,
+     "No longer needed",
+     REASON_CHECK_NONE,
+     -1,
+     RESP_CUSTOMER,
+     1,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_REJECT,
+     1,
+     false},
     /* 3: confirmed by its first condition (functional X); nothing names a
      *    responsibility */
-    {"t", {0, S, 2, S, S, S}, ITEM_CHECK_MATCHED, false, "defective", REASON_CHECK_CONFIRMED, 0,
-     RESP_NONE, RULE_FROM_ANSWERS, false, RETURN_TYPE_QUALITY, RESOLUTION_REFUND, 2, false},
+    {"t",
+     {0, S, 2, S, S, S},
+     ITEM_CHECK_MATCHED,
+     false,
+     "defective",
+     REASON_CHECK_CONFIRMED,
+     0,
+     RESP_NONE,
+     RULE_FROM_ANSWERS,
+     false,
+     RETURN_TYPE_QUALITY,
+     RESOLUTION_REFUND,
+     2,
+     false},
     /* 4: a top-level rule about a check the category lacks does not hold;
      *    the answer names the platform; no resolution rule matches */
-    {"u", {1}, ITEM_CHECK_MATCHED, false, "", REASON_CHECK_NONE, -1, RESP_PLATFORM,
-     RULE_FROM_ANSWERS, false, RETURN_TYPE_NONE, RESOLUTION_NONE, -1, false},
+    {"u",
+     {1},
+     ITEM_CHECK_MATCHED,
+     false,
+     "",
+     REASON_CHECK_NONE,
+     -1,
+     RESP_PLATFORM,
+     RULE_FROM_ANSWERS,
+     false,
+     RETURN_TYPE_NONE,
+     RESOLUTION_NONE,
+     -1,
+     false},
     /* 5: another product: investigated, first match */
-    {"u", {0}, ITEM_CHECK_MISMATCHED, true, "", REASON_CHECK_NONE, -1, RESP_CUSTOMER, 1, false,
-     RETURN_TYPE_NON_QUALITY, RESOLUTION_INVESTIGATE, 0, false},
+    {"u",
+     {0},
+     ITEM_CHECK_MISMATCHED,
+     true,
+     "",
+     REASON_CHECK_NONE,
+     -1,
+     RESP_CUSTOMER,
+     1,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_INVESTIGATE,
+     0,
+     false},
     /* 6: a quality reason without conditions is never confirmed */
-    {"t", {0, S, 0, 0, 0, 0}, ITEM_CHECK_MATCHED, false, "quality_no_conds",
-     REASON_CHECK_NOT_FOUND, -1, RESP_NONE, RULE_FROM_ANSWERS, false, RETURN_TYPE_NON_QUALITY,
-     RESOLUTION_REFUND, 3, false},
+    {"t",
+     {0, S, 0, 0, 0, 0},
+     ITEM_CHECK_MATCHED,
+     false,
+     "quality_no_conds",
+     REASON_CHECK_NOT_FOUND,
+     -1,
+     RESP_NONE,
+     RULE_FROM_ANSWERS,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_REFUND,
+     3,
+     false},
     /* 7: a reason the rules do not list */
-    {"t", {0, S, 0, 0, 0, 0}, ITEM_CHECK_MATCHED, false, "gift", REASON_CHECK_NONE, -1, RESP_NONE,
-     RULE_FROM_ANSWERS, false, RETURN_TYPE_NON_QUALITY, RESOLUTION_REFUND, 3, false},
+    {"t",
+     {0, S, 0, 0, 0, 0},
+     ITEM_CHECK_MATCHED,
+     false,
+     "gift",
+     REASON_CHECK_NONE,
+     -1,
+     RESP_NONE,
+     RULE_FROM_ANSWERS,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_REFUND,
+     3,
+     false},
     /* 8: two top-level responsibility rules hold: the first wins */
-    {"t", {2, 1, 0, 0, S, 0}, ITEM_CHECK_MATCHED, true, "", REASON_CHECK_NONE, -1, RESP_LOGISTICS,
-     0, false, RETURN_TYPE_NON_QUALITY, RESOLUTION_REJECT, 1, false},
+    {"t",
+     {2, 1, 0, 0, S, 0},
+     ITEM_CHECK_MATCHED,
+     true,
+     "",
+     REASON_CHECK_NONE,
+     -1,
+     RESP_LOGISTICS,
+     0,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_REJECT,
+     1,
+     false},
     /* 9: damage declared, found, but the carton intact: not confirmed */
-    {"t", {2, 0, 0, 0, 0, 0}, ITEM_CHECK_MATCHED, false, "damaged", REASON_CHECK_NOT_FOUND, 0,
-     RESP_NONE, RULE_FROM_ANSWERS, false, RETURN_TYPE_NON_QUALITY, RESOLUTION_REFUND, 3, false},
+    {"t",
+     {2, 0, 0, 0, 0, 0},
+     ITEM_CHECK_MATCHED,
+     false,
+     "damaged",
+     REASON_CHECK_NOT_FOUND,
+     0,
+     RESP_NONE,
+     RULE_FROM_ANSWERS,
+     false,
+     RETURN_TYPE_NON_QUALITY,
+     RESOLUTION_REFUND,
+     3,
+     false},
 };
 
 static void test_decisions(const struct rules *r)
 {
     for (size_t i = 0; i < sizeof decide_cases / sizeof *decide_cases; i++) {
         const struct decide_case *t = &decide_cases[i];
-        struct rules_facts f = {.cat = rules_category(r, t->cat), .answers = t->answers,
-                                .item_check = t->item_check, .late = t->late,
+        struct rules_facts f = {.cat = rules_category(r, t->cat),
+                                .answers = t->answers,
+                                .item_check = t->item_check,
+                                .late = t->late,
                                 .reason = t->reason};
         struct grade_result g;
         rules_decide(r, &f, &g);
@@ -416,8 +546,8 @@ static void test_decisions(const struct rules *r)
     }
     /* The resolution follows the responsibility confirmed. */
     int answers[6] = {0, S, 0, 0, 0, 0};
-    struct rules_facts f = {.cat = rules_category(r, "t"), .answers = answers,
-                            .responsibility = RESP_MERCHANT};
+    struct rules_facts f = {
+        .cat = rules_category(r, "t"), .answers = answers, .responsibility = RESP_MERCHANT};
     struct resolution_result res;
     rules_resolve(r, &f, &res);
     CHECK_INT(res.resolution, RESOLUTION_NONE);
@@ -460,7 +590,8 @@ static const struct norm_case {
     /* 5 */ {"质量 问题", "质量_问题"},
     /* 6 */ {"Changed-Mind ", "changed_mind"},
     /* 7: too long: cut at a character boundary */
-    {"一二三四五六七八九十一二三四五六七八九十一二三四五", "一二三四五六七八九十一二三四五六七八九十一"},
+    {"一二三四五六七八九十一二三四五六七八九十一二三四五",
+     "一二三四五六七八九十一二三四五六七八九十一"},
 };
 
 static void test_normalise(void)
@@ -597,7 +728,8 @@ static const struct error_case {
      *    languages of a text are allowed */
     {"\"grade\": \"B\"}", "\"grade\": \"B\", \"photo\": \"optional\", \"end\": false}", NULL, NULL},
     /* 2 */
-    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": \"C\", \"zh-TW\": \"C\"}", NULL, NULL},
+    {"\"name\": {\"en\": \"C\"}", "\"name\": {\"en\": \"C\", \"fr\": \"C\", \"zh-TW\": \"C\"}",
+     NULL, NULL},
     /* 3: JSON syntax, a missing comma: the error is where the next key starts */
     {"\"v1\",", "\"v1\"", "E302: t.json:2:", "near \"\"categories"},
     /* 4 */ {"\"grade\": \"B\"}]}],", "\"grade\": \"B\"}]}]", "E302: t.json:9:", NULL},
@@ -619,7 +751,8 @@ static const struct error_case {
     /* 14 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": 1.5,\n", "E306: t.json:1:", NULL},
     /* 15 */ {"\"v1\",\n", "\"v1\", \"return_window_days\": \"7\",\n", "E306: t.json:1:", NULL},
     /* 16 */
-    {"\"v1\",\n \"categories\": [", "\"v1\", \"reasons\": [", "E307: t.json:1:", "categories: is missing"},
+    {"\"v1\",\n \"categories\": [", "\"v1\", \"reasons\": [",
+     "E307: t.json:1:", "categories: is missing"},
     /* 17 */ {NULL, "{\"version\": \"v\",\n \"categories\": []}", "E308: t.json:2:", NULL},
     /* 18 */
     {NULL, "{\"version\": \"v\",\n \"categories\": [\n\n 5]}", "E309: t.json:4:", "categories[0]"},

@@ -216,9 +216,9 @@ const char *i18n_responsibility(enum lang lang, enum responsibility r)
 
 const char *i18n_resolution(enum lang lang, enum resolution r)
 {
-    static const enum str ids[RESOLUTION_COUNT] = {S_RES_NONE,     S_RES_REFUND, S_RES_PARTIAL_REFUND,
-                                                   S_RES_EXCHANGE, S_RES_REPAIR, S_RES_REJECT,
-                                                   S_RES_INVESTIGATE};
+    static const enum str ids[RESOLUTION_COUNT] = {
+        S_RES_NONE,   S_RES_REFUND, S_RES_PARTIAL_REFUND, S_RES_EXCHANGE,
+        S_RES_REPAIR, S_RES_REJECT, S_RES_INVESTIGATE};
     return (unsigned)r < RESOLUTION_COUNT ? tr(lang, ids[r]) : "";
 }
 

@@ -164,8 +164,8 @@ void lay_item(const struct view *v, struct lay *L)
         part_fact(L, x2, cy + 184, colw, tr(lang, S_ITEM_RMA), ex->rma, FS_BODY, 1);
         part_fact(L, ix, cy + 270, colw, tr(lang, S_ITEM_ORDER), ex->order_id, FS_BODY, 1);
         part_fact(L, x2, cy + 270, colw, tr(lang, S_ITEM_DELIVERED), ex->delivered_at, FS_BODY, 1);
-        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), part_reason_name(v->rules, lang, ex->reason),
-                  FS_BODY, 1);
+        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON),
+                  part_reason_name(v->rules, lang, ex->reason), FS_BODY, 1);
         part_fact(L, x2, cy + 356, colw, tr(lang, S_ITEM_CATEGORY),
                   cat ? cat : tr(lang, S_ITEM_NO_CATEGORY), FS_BODY, 1);
         /* Several units: which one this is, and how many are still to come. */

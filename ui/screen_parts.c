@@ -138,7 +138,9 @@ static void finding_words(enum lang lang, const struct rules_finding *f, char *o
     case CK_ITEM_CHECK:
         snprintf(out, outlen, "%s", i18n_item_check(lang, f->item_check, false));
         break;
-    case CK_LATE: snprintf(out, outlen, "%s", tr(lang, f->late ? S_FOUND_LATE : S_FOUND_IN_TIME)); break;
+    case CK_LATE:
+        snprintf(out, outlen, "%s", tr(lang, f->late ? S_FOUND_LATE : S_FOUND_IN_TIME));
+        break;
     case CK_RESPONSIBILITY:
         snprintf(out, outlen, "%s", i18n_responsibility(lang, f->responsibility));
         break;
@@ -146,8 +148,7 @@ static void finding_words(enum lang lang, const struct rules_finding *f, char *o
     }
 }
 
-char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out,
-                    size_t outlen)
+char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out, size_t outlen)
 {
     out[0] = 0;
     for (int i = 0; i < n; i++) {

@@ -541,7 +541,9 @@ static void list_title(const struct view *v, char *out, size_t outlen)
         snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), words ? text_get(words, l) : key);
         break;
     }
-    case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, key)); break;
+    case SD_REASON:
+        snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, key));
+        break;
     case SD_GRADER: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADER), key); break;
     case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;
     case SD_RESPONSIBILITY: {
@@ -612,7 +614,8 @@ static void page_detail(const struct view *v, struct lay *L, int y)
         ->max_lines = 1;
     if (in->reason[0]) {
         char reason[128];
-        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, in->reason));
+        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON),
+                 part_reason_name(v->rules, l, in->reason));
         lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
                  false)
             ->max_lines = 1;

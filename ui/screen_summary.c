@@ -44,10 +44,10 @@ static void suggestion_why(const struct view *v, char *out, size_t outlen)
     } else if (res->resp_check >= 0 && res->resp_check < cat->nchecks && v->answers) {
         const struct rules_check *chk = &cat->checks[res->resp_check];
         int a = v->answers[res->resp_check];
-        fs[0] = (struct rules_finding){.key = CK_CHECK,
-                                       .check = chk,
-                                       .answer = a >= 0 && a < chk->nanswers ? &chk->answers[a]
-                                                                             : NULL};
+        fs[0] =
+            (struct rules_finding){.key = CK_CHECK,
+                                   .check = chk,
+                                   .answer = a >= 0 && a < chk->nanswers ? &chk->answers[a] : NULL};
         part_findings(v->lang, fs, 1, out, outlen);
     }
 }
@@ -100,9 +100,9 @@ void lay_summary(const struct view *v, struct lay *L)
              resolution_color(in->resolution), AL_CENTER, true)
         ->max_lines = 1;
     if (in->return_type != RETURN_TYPE_NONE) {
-        struct lay_item *rt = lay_text(L, lx + 20, cy + 434, lw - 40, 68,
-                                       i18n_return_type(lang, in->return_type), FS_SMALL, C_MUTED,
-                                       AL_CENTER, false);
+        struct lay_item *rt =
+            lay_text(L, lx + 20, cy + 434, lw - 40, 68, i18n_return_type(lang, in->return_type),
+                     FS_SMALL, C_MUTED, AL_CENTER, false);
         rt->max_lines = 2;
         rt->valign = VA_TOP;
     }
@@ -122,9 +122,8 @@ void lay_summary(const struct view *v, struct lay *L)
     /* The declared reason against what was found, in words. */
     reason_line(v, buf, sizeof buf);
     struct lay_item *rl =
-        lay_text(L, ix, cy + 194, iw, 64, buf,
-                 FS_BODY, in->reason_check == REASON_CHECK_NOT_FOUND ? C_WARN_TEXT : C_TEXT, AL_LEFT,
-                 false);
+        lay_text(L, ix, cy + 194, iw, 64, buf, FS_BODY,
+                 in->reason_check == REASON_CHECK_NOT_FOUND ? C_WARN_TEXT : C_TEXT, AL_LEFT, false);
     rl->max_lines = 2;
     rl->min_size = FS_SMALL;
     rl->valign = VA_TOP;
@@ -191,8 +190,7 @@ void lay_summary(const struct view *v, struct lay *L)
             lay_grid_cell(ix, cy + 376, iw, 100, RESP_COUNT, 1, 12, i, &x, &y, &w, &h);
             enum responsibility r = order[i];
             bool on = in->responsibility == r;
-            struct lay_item *b = lay_button_pick(L, x, y, w, h,
-                                                 on ? ST_TOGGLE_ON : ST_TOGGLE_OFF,
+            struct lay_item *b = lay_button_pick(L, x, y, w, h, on ? ST_TOGGLE_ON : ST_TOGGLE_OFF,
                                                  i18n_responsibility(lang, r), NULL, (int)r);
             b->icon = on ? ICON_CHECK : ICON_NONE;
             b->max_lines = 2;

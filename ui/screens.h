@@ -94,8 +94,7 @@ const char *part_reason_name(const struct rules *rules, enum lang lang, const ch
 
 /* Facts behind a decision (rules_findings) in words, joined into out.
  * Returns out. */
-char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out,
-                    size_t outlen);
+char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out, size_t outlen);
 
 /* The declared reason against what was found, in one line: "Declared:
  * Defective — not found: every function check passed". why: the findings

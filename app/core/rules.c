@@ -88,11 +88,12 @@
 /* Field sizes the rest of the station stores these in (inspection.h). */
 #define MAX_VERSION_LEN 31  /* inspection.rules_version[32] */
 #define MAX_CATEGORY_LEN 63 /* inspection.category[64] */
-#define MAX_ID_LEN 31       /* answer_ref.check[32], answer_ref.answer[32], skipped[][32],
-                               responsibility_reason[32] */
-#define MAX_DEFECT_LEN 15   /* inspection.defects[][16] */
-#define MAX_GLOB_LEN 63     /* a SKU is at most 63 characters */
-#define MAX_REASON_LEN 63   /* inspection.reason[64] */
+#define MAX_ID_LEN                                                                                 \
+    31                    /* answer_ref.check[32], answer_ref.answer[32], skipped[][32],           \
+                             responsibility_reason[32] */
+#define MAX_DEFECT_LEN 15 /* inspection.defects[][16] */
+#define MAX_GLOB_LEN 63   /* a SKU is at most 63 characters */
+#define MAX_REASON_LEN 63 /* inspection.reason[64] */
 #define MAX_IMAGE_LEN 255
 /* Answers are offered as number keys 1..n; a tenth could not be typed. */
 #define MAX_ANSWERS 9
@@ -385,7 +386,8 @@ static int check_members(struct vctx *v, const cJSON *obj, const char *const *kn
             nth += strcmp(p->string, m->string) == 0;
         if (nth) {
             push_key_nth(v, m->string, nth);
-            return fail(v, 344, "\"%.40s\" is given twice: the station would use only one", m->string);
+            return fail(v, 344, "\"%.40s\" is given twice: the station would use only one",
+                        m->string);
         }
         if (known && !key_known(m->string, known)) {
             char list[200] = "";
@@ -472,7 +474,8 @@ static int build_text(struct vctx *v, const cJSON *obj, struct text *out)
     for (const cJSON *m = obj->child; m; m = m->next)
         if (!lang_tag(m->string)) {
             push_key(v, m->string);
-            return fail(v, 343, "unknown key \"%.40s\": a text's keys are languages (\"en\", \"zh\")",
+            return fail(v, 343,
+                        "unknown key \"%.40s\": a text's keys are languages (\"en\", \"zh\")",
                         m->string);
         }
     int have = 0;
@@ -531,10 +534,10 @@ static const char *get_id(struct vctx *v, const cJSON *obj, const char *key, siz
 
 /* What a condition may look at, where it stands. */
 enum cond_scope {
-    SCOPE_WHEN,       /* a check's when: the checks before it */
-    SCOPE_CONFIRMED,  /* a reason's confirmed_when: no reason_check, no responsibility */
-    SCOPE_RESP_RULE,  /* responsibility_rules: no responsibility */
-    SCOPE_RES_RULE,   /* resolution_rules: everything */
+    SCOPE_WHEN,      /* a check's when: the checks before it */
+    SCOPE_CONFIRMED, /* a reason's confirmed_when: no reason_check, no responsibility */
+    SCOPE_RESP_RULE, /* responsibility_rules: no responsibility */
+    SCOPE_RES_RULE,  /* resolution_rules: everything */
 };
 
 static const struct {
@@ -787,8 +790,8 @@ struct ectx {
     enum responsibility resp;
     bool walking; /* the never-asked walk: facts beyond the checklist may be anything */
     bool graded;  /* grade[] and pending[] hold the grades (computed, or the walk's) */
-    enum grade grade[1 + ASPECT_COUNT];  /* [0] overall, [1 + aspect] each aspect's */
-    bool pending[1 + ASPECT_COUNT];      /* a check of it is not answered yet */
+    enum grade grade[1 + ASPECT_COUNT]; /* [0] overall, [1 + aspect] each aspect's */
+    bool pending[1 + ASPECT_COUNT];     /* a check of it is not answered yet */
 };
 
 static void ectx_grades(struct ectx *e)
@@ -905,8 +908,8 @@ static int cond_holds(struct ectx *e, const struct rules_cond *c)
 
 /* e over facts, looking at the checks [0, upto); norm holds the normalised
  * reason (MAX_REASON_LEN + 1 bytes). */
-static void ectx_init(struct ectx *e, const struct rules *r, const struct rules_facts *f,
-                      int upto, char *norm)
+static void ectx_init(struct ectx *e, const struct rules *r, const struct rules_facts *f, int upto,
+                      char *norm)
 {
     memset(e, 0, sizeof *e);
     e->r = r;
@@ -930,18 +933,16 @@ int rules_cond_eval(const struct rules *rules, const struct rules_cond *c,
 
 /* ---- the checklist --------------------------------------------------------- */
 
-static const char *const answer_keys[] = {"id",     "text", "grade", "defect", "responsibility",
-                                          "end",    "photo", NULL};
-static const char *const check_keys[] = {"id",           "aspect", "text", "answers", "when",
-                                         "instructions", "image",  NULL};
+static const char *const answer_keys[] = {"id",  "text",  "grade", "defect", "responsibility",
+                                          "end", "photo", NULL};
+static const char *const check_keys[] = {"id",   "aspect",       "text",  "answers",
+                                         "when", "instructions", "image", NULL};
 static const char *const category_keys[] = {
     "id", "name", "match", "checks", "disposition", "responsibility_rules", "resolution_rules",
     NULL};
-static const char *const top_keys[] = {"version",          "return_window_days",
-                                       "categories",       "reasons",
-                                       "defects",          "override_reasons",
-                                       "responsibility_rules", "resolution_rules",
-                                       NULL};
+static const char *const top_keys[] = {
+    "version",          "return_window_days",   "categories",       "reasons", "defects",
+    "override_reasons", "responsibility_rules", "resolution_rules", NULL};
 static const char *const grade_keys[] = {"A", "B", "C", "X", NULL};
 static const char *const reason_keys[] = {"id", "text", "quality", "confirmed_when", NULL};
 static const char *const override_keys[] = {"id", "text", NULL};
@@ -1098,8 +1099,9 @@ static int build_check(struct vctx *v, const cJSON *obj, struct rules_category *
         /* Every checklist asks its first question: an inspection always
          * has an answer, so a grade. */
         if (index == 0)
-            return fail(v, 375, "the first check of a category is always asked: it cannot have "
-                                "a when");
+            return fail(v, 375,
+                        "the first check of a category is always asked: it cannot have "
+                        "a when");
         c->has_when = true;
         if (build_cond(v, when, &c->when, SCOPE_WHEN, cat, index))
             return -1;
@@ -1179,16 +1181,17 @@ static int build_table(struct vctx *v, const cJSON *obj, bool resolution,
         push_index(v, i);
         struct rules_rule *rule = &(*out)[(*nout)++];
         if (!cJSON_IsObject(item))
-            return fail(v, 370, resolution ? "a rule is an object {\"when\": …, \"return_type\": "
-                                             "…, \"resolution\": …}"
-                                           : "a rule is an object {\"when\": …, \"then\": …}");
+            return fail(v, 370,
+                        resolution ? "a rule is an object {\"when\": …, \"return_type\": "
+                                     "…, \"resolution\": …}"
+                                   : "a rule is an object {\"when\": …, \"then\": …}");
         if (check_members(v, item, resolution ? res_rule_keys : resp_rule_keys))
             return -1;
         const cJSON *when = cJSON_GetObjectItemCaseSensitive(item, "when");
         if (when) {
             push_key(v, "when");
-            if (build_cond(v, when, &rule->when, resolution ? SCOPE_RES_RULE : SCOPE_RESP_RULE,
-                           cat, -1))
+            if (build_cond(v, when, &rule->when, resolution ? SCOPE_RES_RULE : SCOPE_RESP_RULE, cat,
+                           -1))
                 return -1;
             pop(v);
         }
@@ -1207,8 +1210,8 @@ static int build_table(struct vctx *v, const cJSON *obj, bool resolution,
         } else {
             const cJSON *t = cJSON_GetObjectItemCaseSensitive(item, "return_type");
             push_key(v, "return_type");
-            int rt = cJSON_IsString(t) && t->valuestring[0] ? return_type_from_name(t->valuestring)
-                                                            : -1;
+            int rt =
+                cJSON_IsString(t) && t->valuestring[0] ? return_type_from_name(t->valuestring) : -1;
             if (rt <= 0)
                 return fail(v, 372, t ? "must be \"quality\" or \"non_quality\"" : "is missing");
             rule->return_type = (enum return_type)rt;
@@ -1294,8 +1297,13 @@ static int walk_category(struct vctx *v, const struct rules_category *cat)
                 int answers[INSP_MAX_ANSWERS];
                 for (int k = 0; k < n; k++)
                     answers[k] = st.a[k];
-                struct ectx e = {.r = v->rules, .cat = cat, .answers = answers, .upto = j,
-                                 .reason = "", .walking = true, .graded = true};
+                struct ectx e = {.r = v->rules,
+                                 .cat = cat,
+                                 .answers = answers,
+                                 .upto = j,
+                                 .reason = "",
+                                 .walking = true,
+                                 .graded = true};
                 for (int g = 0; g <= ASPECT_COUNT; g++)
                     e.grade[g] = (enum grade)st.g[g];
                 h = cond_holds(&e, &chk->when);
@@ -1450,7 +1458,8 @@ static int build_reasons(struct vctx *v, const cJSON *root, struct rules *r)
         push_index(v, i);
         struct rules_reason *rr = &r->reasons[r->nreasons++];
         if (!cJSON_IsObject(obj))
-            return fail(v, 359, "a reason must be an object {\"id\": …, \"text\": …, \"quality\": …}");
+            return fail(v, 359,
+                        "a reason must be an object {\"id\": …, \"text\": …, \"quality\": …}");
         if (check_members(v, obj, reason_keys))
             return -1;
         const char *id = get_id(v, obj, "id", MAX_REASON_LEN, 360, 360);
@@ -1484,8 +1493,9 @@ static int build_reasons(struct vctx *v, const cJSON *root, struct rules *r)
             push_key(v, "confirmed_when");
             int nc = cJSON_GetArraySize(cw);
             if (!cJSON_IsArray(cw))
-                return fail(v, 363, "must be an array of conditions; any one holding confirms "
-                                    "the reason");
+                return fail(v, 363,
+                            "must be an array of conditions; any one holding confirms "
+                            "the reason");
             if (nc > 0 && !(rr->confirmed_when = calloc((size_t)nc, sizeof *rr->confirmed_when)))
                 return oom(v);
             int k = 0;
@@ -1511,8 +1521,9 @@ static int build_defects(struct vctx *v, const cJSON *root, struct rules *r)
         return 0;
     push_key(v, "defects");
     if (!cJSON_IsObject(obj))
-        return fail(v, 364, "must be an object of defect code to its words, e.g. "
-                            "{\"CRK\": {\"en\": \"Cracked screen\"}}");
+        return fail(v, 364,
+                    "must be an object of defect code to its words, e.g. "
+                    "{\"CRK\": {\"en\": \"Cracked screen\"}}");
     if (check_members(v, obj, NULL))
         return -1;
     int n = cJSON_GetArraySize(obj);
@@ -1523,7 +1534,8 @@ static int build_defects(struct vctx *v, const cJSON *root, struct rules *r)
         push_key(v, m->string);
         size_t len = strlen(m->string);
         if (len == 0 || len > MAX_DEFECT_LEN)
-            return fail(v, 365, "a defect code is 1 to %d characters, not %zu", MAX_DEFECT_LEN, len);
+            return fail(v, 365, "a defect code is 1 to %d characters, not %zu", MAX_DEFECT_LEN,
+                        len);
         if (check_id_chars(v, m->string))
             return -1;
         if (!(d->code = dup_str(m->string)))
@@ -1802,8 +1814,8 @@ int rules_load_string(const char *json, const char *name, struct rules **out, ch
         return -1;
     }
 
-    struct vctx v = {.src = json, .srclen = len, .name = name, .err = err, .errlen = errlen,
-                     .root = root};
+    struct vctx v = {
+        .src = json, .srclen = len, .name = name, .err = err, .errlen = errlen, .root = root};
     struct rules *r = calloc(1, sizeof *r);
     v.rules = r;
     int rc = r ? build_rules(&v, root, r) : oom(&v);
@@ -2113,8 +2125,7 @@ const struct rules_cond *rules_resp_cond(const struct rules *rules,
     if (g->resp_rule < 0)
         return NULL;
     if (g->resp_rule_in_category)
-        return cat && g->resp_rule < cat->nresp_rules ? &cat->resp_rules[g->resp_rule].when
-                                                      : NULL;
+        return cat && g->resp_rule < cat->nresp_rules ? &cat->resp_rules[g->resp_rule].when : NULL;
     return rules && g->resp_rule < rules->nresp_rules ? &rules->resp_rules[g->resp_rule].when
                                                       : NULL;
 }

@@ -95,7 +95,7 @@ struct rules_check {
     struct text text;
     int nanswers;
     struct rules_answer *answers;
-    bool has_when;         /* asked only when `when` holds over the answers before it */
+    bool has_when; /* asked only when `when` holds over the answers before it */
     struct rules_cond when;
     struct text instructions; /* empty when none */
     char *image;              /* a path relative to the rules file, or NULL */
@@ -190,7 +190,7 @@ struct rules_facts {
     const int *answers;
     enum item_check item_check;
     bool late;
-    const char *reason;                 /* the declared reason as in the manifest; NULL or "" none */
+    const char *reason; /* the declared reason as in the manifest; NULL or "" none */
     enum responsibility responsibility; /* the confirmed one (resolution rules) */
 };
 
@@ -283,13 +283,13 @@ int rules_cond_eval(const struct rules *rules, const struct rules_cond *c,
 /* One fact a condition looked at, as the inspection has it. */
 struct rules_finding {
     enum cond_key key;
-    enum aspect aspect;                /* CK_ASPECT */
-    enum grade grade;                  /* CK_GRADE, CK_ASPECT: the inspection's (NONE: no
-                                          check of the aspect was answered) */
-    const struct rules_check *check;   /* CK_CHECK */
-    const struct rules_answer *answer; /* CK_CHECK: the answer given; NULL: not asked */
-    enum item_check item_check;        /* CK_ITEM_CHECK */
-    bool late;                         /* CK_LATE */
+    enum aspect aspect;                 /* CK_ASPECT */
+    enum grade grade;                   /* CK_GRADE, CK_ASPECT: the inspection's (NONE: no
+                                           check of the aspect was answered) */
+    const struct rules_check *check;    /* CK_CHECK */
+    const struct rules_answer *answer;  /* CK_CHECK: the answer given; NULL: not asked */
+    enum item_check item_check;         /* CK_ITEM_CHECK */
+    bool late;                          /* CK_LATE */
     enum responsibility responsibility; /* CK_RESPONSIBILITY */
 };
 

@@ -111,11 +111,11 @@
 #define LABEL_PAYLOAD_MAX 512
 
 struct label_spec {
-    double width_in;       /* 4 */
-    double height_in;      /* 6 */
-    int dpi;               /* 203 or 300 */
-    const char *font_path; /* TTF/TTC with CJK glyphs; NULL = LABEL_FONT_DEFAULT */
-    enum lang lang;        /* the label's words: captions, flags, dispositions … */
+    double width_in;           /* 4 */
+    double height_in;          /* 6 */
+    int dpi;                   /* 203 or 300 */
+    const char *font_path;     /* TTF/TTC with CJK glyphs; NULL = LABEL_FONT_DEFAULT */
+    enum lang lang;            /* the label's words: captions, flags, dispositions … */
     const struct rules *rules; /* defect, reason and category names; NULL: the codes */
 };
 
@@ -123,10 +123,10 @@ struct label_spec {
  * dpi, [station] font): the label module's own options, filled by the
  * application from its configuration. Empty fields take the defaults. */
 struct label_opts {
-    char size[8];        /* "4x6", "4x3", "2x1"; "" = 4x6 */
-    int dpi;             /* 203 or 300; 0 = 203 */
-    char font_path[512]; /* TTF/TTC with CJK glyphs; "" = LABEL_FONT_DEFAULT */
-    char lang[4];        /* "en", "zh" ([printer] lang, else the station's); "" = en */
+    char size[8];              /* "4x6", "4x3", "2x1"; "" = 4x6 */
+    int dpi;                   /* 203 or 300; 0 = 203 */
+    char font_path[512];       /* TTF/TTC with CJK glyphs; "" = LABEL_FONT_DEFAULT */
+    char lang[4];              /* "en", "zh" ([printer] lang, else the station's); "" = en */
     const struct rules *rules; /* the station's rules, for names; NULL: codes */
 };
 

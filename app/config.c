@@ -175,6 +175,7 @@ static const struct key_spec printer_keys[] = {
     {"queue", TEXT(struct printer_opts, queue)},
     {"size", CHOICE(struct printer_opts, label.size, "4x6|4x3|2x1", 119)},
     {"dpi", V_INT, offsetof(struct printer_opts, label.dpi), 0, 203, 300, "203|300", 120},
+    {"lang", CHOICE(struct printer_opts, label.lang, "en|zh", 110)},
     {NULL},
 };
 
@@ -484,4 +485,7 @@ void config_printer_opts(const struct config *cfg, struct printer_opts *out)
 {
     *out = cfg->printer;
     snprintf(out->label.font_path, sizeof out->label.font_path, "%s", cfg->font_path);
+    /* The label in the printer's language, else the station's. */
+    if (!out->label.lang[0])
+        snprintf(out->label.lang, sizeof out->label.lang, "%s", lang_name(cfg->lang));
 }

@@ -60,7 +60,8 @@ int config_load_string(const char *text, const char *name, struct config *cfg, c
                        size_t errlen);
 
 /* The printer's options as the station opens it: [printer], and the
- * [station] font for its labels too. */
+ * [station] font for its labels too; the labels' language is [printer]
+ * lang, else the station's. The caller sets label.rules. */
 void config_printer_opts(const struct config *cfg, struct printer_opts *out);
 
 #endif

@@ -615,6 +615,7 @@ int run_station(const struct run_options *opt)
     struct printer *printer = NULL;
     struct printer_opts pcfg;
     config_printer_opts(opt->cfg, &pcfg);
+    pcfg.label.rules = opt->rules; /* defect, reason and category names on the labels */
     if (printer_open(&pcfg, opt->data_dir, &printer, err, sizeof err) != 0) {
         log_error("E932", "%s", err);
         goto out;

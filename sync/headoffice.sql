@@ -91,6 +91,24 @@ ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS unit integer;
 ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS units integer;
 ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS extra_unit boolean;
 
+-- The grading policy of an outcome (docs/rules.md, docs/export.md): the
+-- checks not asked, the declared reason against what was found, the
+-- responsibility the rules suggested and the override reason when the grader
+-- confirmed another, the return type and the resolution. Added to a head
+-- office made before them; records sent before leave them NULL. A record's
+-- "" (no override reason, no return type, no resolution) is NULL here.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS skipped jsonb;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS reason text;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS reason_check text
+    CHECK (reason_check IN ('confirmed', 'not_found', 'none'));
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS responsibility_suggested text;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS responsibility_reason text;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS return_type text
+    CHECK (return_type IN ('quality', 'non_quality'));
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS resolution text
+    CHECK (resolution IN ('refund', 'partial_refund', 'exchange', 'repair', 'reject',
+                          'investigate'));
+
 -- The same key sent again with different content: kept here, never applied.
 CREATE TABLE IF NOT EXISTS sync_alerts (
     id          bigserial PRIMARY KEY,
@@ -167,7 +185,9 @@ CREATE TYPE outcome_record AS (
     completeness text, disposition text, responsibility text, defects jsonb,
     answers jsonb, rules_version text, late boolean, mismatch boolean, supersedes text,
     blind boolean, item_check text, scanned_item text, wrong_item boolean, unit integer,
-    units integer, extra_unit boolean
+    units integer, extra_unit boolean, skipped jsonb, reason text, reason_check text,
+    responsibility_suggested text, responsibility_reason text, return_type text,
+    resolution text
 );
 
 -- ---- functions stations call ----------------------------------------------
@@ -239,14 +259,18 @@ BEGIN
                           category, operator, started_at, finished_at, grade, cosmetic,
                           functional, completeness, disposition, responsibility, defects,
                           answers, rules_version, late, mismatch, supersedes, blind,
-                          item_check, scanned_item, wrong_item, unit, units, extra_unit, record)
+                          item_check, scanned_item, wrong_item, unit, units, extra_unit,
+                          skipped, reason, reason_check, responsibility_suggested,
+                          responsibility_reason, return_type, resolution, record)
     SELECT r.station, r.epoch, r.seq, v_site, r.plate, r.rma, r.order_id, r.sku, r.gtin,
            r.serial, r.category, r.operator, r.started_at, r.finished_at, r.grade, r.cosmetic,
            r.functional, r.completeness, r.disposition, r.responsibility,
            coalesce(r.defects, '[]'), coalesce(r.answers, '{}'), r.rules_version,
            coalesce(r.late, false), coalesce(r.mismatch, false), r.supersedes,
            coalesce(r.blind, false), r.item_check, r.scanned_item, r.wrong_item, r.unit,
-           r.units, r.extra_unit, e
+           r.units, r.extra_unit, r.skipped, r.reason, r.reason_check,
+           r.responsibility_suggested, nullif(r.responsibility_reason, ''),
+           nullif(r.return_type, ''), nullif(r.resolution, ''), e
       FROM jsonb_array_elements(p_batch) e, jsonb_populate_record(NULL::outcome_record, e) r
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS inserted = ROW_COUNT;
@@ -428,17 +452,21 @@ SELECT o.site, o.day, d.code, count(*) AS inspections
  GROUP BY o.site, o.day, d.code;
 
 -- Declared reason against what was found: "functions OK" = every function
--- check passed (functional sub-grade A).
+-- check passed (functional sub-grade A); confirmed and not found: the reason
+-- check the station's rules recorded. The declared reason is the record's
+-- (the manifest's for records sent before it was in the record).
 CREATE OR REPLACE VIEW stats_reasons AS
-SELECT o.site, o.day, m.reason, count(*) AS inspections,
+SELECT o.site, o.day, coalesce(o.reason, m.reason) AS reason, count(*) AS inspections,
        count(*) FILTER (WHERE o.functional = 'A') AS functions_ok,
        count(*) FILTER (WHERE o.functional IN ('B', 'C', 'X')) AS function_fault,
        count(*) FILTER (WHERE o.functional IS NULL) AS no_function_checks,
-       count(*) FILTER (WHERE o.grade = 'A') AS no_fault
+       count(*) FILTER (WHERE o.grade = 'A') AS no_fault,
+       count(*) FILTER (WHERE o.reason_check = 'confirmed') AS confirmed,
+       count(*) FILTER (WHERE o.reason_check = 'not_found') AS not_found
   FROM stats_outcomes o
-  JOIN manifests m ON m.site = o.site AND m.rma = o.rma
- WHERE m.reason <> ''
- GROUP BY o.site, o.day, m.reason;
+  LEFT JOIN manifests m ON m.site = o.site AND m.rma = o.rma
+ WHERE coalesce(o.reason, m.reason, '') <> ''
+ GROUP BY o.site, o.day, coalesce(o.reason, m.reason);
 
 CREATE OR REPLACE VIEW stats_graders AS
 SELECT site, operator, day, count(*) AS inspections,
@@ -532,3 +560,49 @@ SELECT n.site, n.month, n.n::bigint AS pairs, n.agree::bigint AS identical,
 GRANT SELECT ON stats_outcomes, stats_site_day, stats_dispositions, stats_responsibility,
     stats_defects, stats_reasons, stats_graders, stats_grader_steps, stats_calibration_pairs,
     stats_grader_agreement, stats_site_agreement TO triage_bi;
+
+-- Grading policy views
+--
+-- The grading policy's measures (docs/rules.md), with the definitions of the
+-- station's statistics (app/core/stats_report.h):
+--   * an outcome recorded with the policy has a reason_check (every record
+--     sent since; NULL before);
+--   * an override: such an outcome whose confirmed responsibility is not the
+--     one the rules suggested (none counts as a responsibility);
+--   * the override rate = overrides / outcomes recorded with the policy.
+
+-- Resolutions and return types per site and day ('none' when the rules
+-- decided nothing, or the record is from before the policy).
+CREATE OR REPLACE VIEW stats_resolutions AS
+SELECT site, day, coalesce(return_type, 'none') AS return_type,
+       coalesce(resolution, 'none') AS resolution, count(*) AS inspections
+  FROM stats_outcomes
+ GROUP BY site, day, coalesce(return_type, 'none'), coalesce(resolution, 'none');
+
+-- Overrides per grader and day.
+CREATE OR REPLACE VIEW stats_overrides AS
+SELECT site, operator, day,
+       count(*) FILTER (WHERE reason_check IS NOT NULL) AS policy_inspections,
+       count(*) FILTER (WHERE reason_check IS NOT NULL
+                          AND coalesce(responsibility, '') <> coalesce(responsibility_suggested, ''))
+           AS overrides,
+       round(count(*) FILTER (WHERE reason_check IS NOT NULL
+                                AND coalesce(responsibility, '')
+                                    <> coalesce(responsibility_suggested, ''))::numeric
+             / nullif(count(*) FILTER (WHERE reason_check IS NOT NULL), 0), 4) AS override_rate
+  FROM stats_outcomes
+ GROUP BY site, operator, day;
+
+-- Each override with its reason: what the rules suggested, what the grader
+-- confirmed, and why (the evidence a supervisor asks for).
+CREATE OR REPLACE VIEW stats_override_reasons AS
+SELECT site, day, operator, coalesce(responsibility_suggested, 'none') AS suggested,
+       coalesce(responsibility, 'none') AS confirmed, responsibility_reason AS reason,
+       count(*) AS inspections
+  FROM stats_outcomes
+ WHERE reason_check IS NOT NULL
+   AND coalesce(responsibility, '') <> coalesce(responsibility_suggested, '')
+ GROUP BY site, day, operator, coalesce(responsibility_suggested, 'none'),
+          coalesce(responsibility, 'none'), responsibility_reason;
+
+GRANT SELECT ON stats_resolutions, stats_overrides, stats_override_reasons TO triage_bi;

@@ -286,6 +286,21 @@ static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
             in.extra_unit = true;
             in.unit = in.units + 1;
         }
+        /* The grading policy: a check not asked now and then, every reason
+         * check, return type and resolution, and an override with its
+         * reason (the suggestion differs from what was confirmed). */
+        if (k % 4 == 0) {
+            in.nskipped = 1;
+            snprintf(in.skipped[0], sizeof in.skipped[0], "seal");
+        }
+        in.reason_check = (enum reason_check)(k % REASON_CHECK_COUNT);
+        in.return_type = (enum return_type)(k % RETURN_TYPE_COUNT);
+        in.resolution = (enum resolution)((k / 3) % RESOLUTION_COUNT);
+        in.responsibility_suggested = in.responsibility;
+        if (k % 6 == 1) {
+            in.responsibility_suggested = (enum responsibility)((k + 1) % RESP_COUNT);
+            snprintf(in.responsibility_reason, sizeof in.responsibility_reason, "carrier_report");
+        }
         if (store_commit_inspection(st, &in, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
             store_close(st);

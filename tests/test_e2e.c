@@ -137,14 +137,26 @@ int main(void)
         CHECK(flag(a, "late"));
         CHECK(!flag(a, "mismatch"));
         CHECK_STR(str(a, "operator"), "1001");
+        /* Declared defective, every function check passed, returned late:
+         * not found, and rejected. */
+        CHECK_STR(str(a, "reason"), "defective");
+        CHECK_STR(str(a, "reason_check"), "not_found");
+        CHECK_STR(str(a, "return_type"), "non_quality");
+        CHECK_STR(str(a, "resolution"), "reject");
         CHECK_STR(str(b, "category"), "apparel");
         CHECK(flag(b, "mismatch"));
         CHECK(!flag(b, "late"));
         CHECK_STR(str(b, "serial"), "SN-9999");
+        CHECK_STR(str(b, "resolution"), "investigate"); /* not the item expected */
+        CHECK_STR(str(b, "responsibility_suggested"), "customer"); /* faded, carton intact */
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(b, "skipped")) == 0);
         CHECK_STR(str(c, "rma"), "RMA-E2E-404");
         CHECK_STR(str(c, "category"), "appliance");
         CHECK_STR(str(c, "grade"), "X");
         CHECK_STR(str(c, "responsibility"), "logistics");
+        CHECK_STR(str(c, "responsibility_suggested"), "logistics"); /* the crushed carton */
+        CHECK_STR(str(c, "resolution"), "refund");
+        CHECK_STR(str(c, "return_type"), "quality");
         CHECK(flag(c, "blind"));
         for (int i = 0; i < 3; i++) {
             char want[32];

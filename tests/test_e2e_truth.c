@@ -125,17 +125,18 @@ static void run_and_kill(void)
     setvbuf(f, NULL, _IOLBF, 0);
     fputs("expect login\nscan 1001\ntext 123456\nkey Return\nexpect scan\n"
           "scan RMA-E2E-K\nexpect item\nscan KT17-0099812\nexpect check\n"
-          "key 3\nkey 2\n",
+          "key 3\nkey 2\nkey 2\n",
           f);
     int64_t answers = -1;
-    for (int waited = 0; waited < 20000 && answers != 2; waited += 20) {
+    for (int waited = 0; waited < 20000 && answers != 3; waited += 20) {
         answers = db_file_int(dbpath, "SELECT json_array_length(state, '$.insp.answers')"
                                       " FROM drafts WHERE badge = '1001'");
-        if (answers != 2)
+        if (answers != 3)
             usleep(20000);
     }
-    CHECK_INT(answers, 2);
-    /* In the middle of the checklist: question 3 of 3 is on the screen. */
+    CHECK_INT(answers, 3);
+    /* In the middle of the checklist: housing broken, the outer carton
+     * crushed, a noise; the warranty seal's question is on the screen. */
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -213,11 +214,18 @@ static void check_resumed(void)
     CHECK_STR(str(k, "item_check"), "matched");
     CHECK_STR(str(k, "scanned_item"), "KT17-0099812");
     const cJSON *a = cJSON_GetObjectItem(k, "answers");
-    /* The two answers given before the kill, and the one after. */
+    /* The three answers given before the kill, and the two after. */
     CHECK_STR(str(a, "housing"), "broken");
+    CHECK_STR(str(a, "carton"), "crushed");
     CHECK_STR(str(a, "runs"), "noise");
+    CHECK_STR(str(a, "seal"), "intact");
     CHECK_STR(str(a, "parts"), "all");
     CHECK_STR(str(k, "grade"), "X");
+    /* Declared defective, and it is: the carrier broke it (the crushed
+     * carton): refunded, the claim on the carrier. */
+    CHECK_STR(str(k, "reason_check"), "confirmed");
+    CHECK_STR(str(k, "responsibility"), "logistics");
+    CHECK_STR(str(k, "resolution"), "refund");
     CHECK_INT(db_file_int(dbpath, "SELECT count(*) FROM drafts"), 0);
 }
 
@@ -227,11 +235,21 @@ static void check_csv(void)
     char *out = NULL;
     CHECK_INT(triage("export --format csv", NULL, &out, NULL), 0);
     CHECK(out && strstr(out, ",calibrates,item_check,scanned_item,wrong_item,unit,units,"
-                             "extra_unit\r\n"));
-    CHECK(out && strstr(out, ",matched,4012345000290,false,1,3,false\r\n"));
-    CHECK(out && strstr(out, ",skipped,,false,2,3,false\r\n"));
-    CHECK(out && strstr(out, ",mismatched,0195949038488,true,1,1,false\r\n"));
-    CHECK(out && strstr(out, ",matched,KT17-0099812,false,1,1,false\r\n"));
+                             "extra_unit,skipped,reason,reason_check,responsibility_suggested,"
+                             "responsibility_reason,return_type,resolution\r\n"));
+    /* … and the grading policy after them: the checks not asked, the
+     * declared reason against what was found, the suggestion, the
+     * resolution. */
+    CHECK(out && strstr(out, ",matched,4012345000290,false,1,3,false,carton,changed_mind,none,,,"
+                             "non_quality,refund\r\n"));
+    CHECK(out && strstr(out, ",skipped,,false,2,3,false,carton,changed_mind,none,,,non_quality,"
+                             "refund\r\n"));
+    CHECK(out && strstr(out, ",matched,4012345000290,false,3,3,false,carton,changed_mind,none,"
+                             "customer,,non_quality,partial_refund\r\n"));
+    CHECK(out && strstr(out, ",mismatched,0195949038488,true,1,1,false,carton;seal,defective,"
+                             "not_found,,,non_quality,investigate\r\n"));
+    CHECK(out && strstr(out, ",matched,KT17-0099812,false,1,1,false,,defective,confirmed,"
+                             "logistics,,quality,refund\r\n"));
     free(out);
 }
 

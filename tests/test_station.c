@@ -225,7 +225,10 @@ static void test_grade_phone(void)
     text("2");
     text("1");
     text("9"); /* no 9th answer: ignored */
-    CHECK_INT(view().check_index, 2);
+    /* The outer carton is asked only after damage: passed over. */
+    CHECK_INT(view().check_index, 3);
+    CHECK_INT(view().check_pos, 3);
+    CHECK_INT(view().check_count, 5);
     pick(0);
     pick(0);
     text("2"); /* box missing (B) */
@@ -272,7 +275,10 @@ static void test_late_mismatch_apparel(void)
     CHECK_INT(screen(), SCREEN_CHECK);
     CHECK(view().insp->mismatch);
     CHECK_INT(view().msg, MSG_ITEM_MISMATCH);
-    for (int i = 0; i < 4; i++)
+    /* Four checks and, for a return for a reason that is not the product's
+     * fault, its hygiene seal. */
+    CHECK_INT(view().check_count, 5);
+    for (int i = 0; i < 5; i++)
         text("1");
     CHECK_INT(screen(), SCREEN_SUMMARY);
     CHECK_INT(view().insp->grade, GRADE_A);
@@ -296,12 +302,18 @@ static void test_blind_receipt(void)
     CHECK_INT(screen(), SCREEN_ITEM);
     key(KEY_ENTER); /* no item code to scan */
     CHECK_INT(screen(), SCREEN_CHECK);
-    text("3"); /* housing broken: X, logistics */
+    text("3"); /* housing broken: X */
+    CHECK_INT(view().check_count, 4); /* damage: the outer carton is asked too */
+    text("2"); /* the carton arrived crushed: the carrier's */
     text("1");
     text("1");
     CHECK_INT(view().insp->grade, GRADE_X);
     CHECK_INT(view().insp->responsibility, RESP_LOGISTICS);
+    CHECK_INT(view().insp->responsibility_suggested, RESP_LOGISTICS);
     CHECK_STR(view().insp->disposition, "scrap");
+    /* Carrier damage is refunded (the claim goes to the carrier). */
+    CHECK_INT(view().insp->resolution, RESOLUTION_REFUND);
+    CHECK_INT(view().insp->return_type, RETURN_TYPE_QUALITY);
     confirm_and_save();
     CHECK(saved[nsaved - 1].blind);
     /* an RMA whose SKU matches no category also asks for one */

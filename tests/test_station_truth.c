@@ -654,7 +654,7 @@ static void test_drafts(void)
     CHECK_INT(screen(), SCREEN_CHECK);
     CHECK_INT(draft_saves, 1); /* kept as the checklist begins */
     text("3");                 /* housing broken */
-    text("2");
+    text("2");                 /* so the outer carton is asked: crushed */
     CHECK_INT(draft_saves, 3); /* and after every answer */
     struct draft d;
     CHECK_INT(fake_find_draft(NULL, "1001", &d), 0);
@@ -701,18 +701,23 @@ static void test_drafts(void)
     CHECK_INT(view().check_index, 2); /* where it stopped */
     CHECK_INT(view().msg, MSG_DRAFT_RESUMED);
     CHECK_STR(view().category->id, "appliance");
+    text("1"); /* runs: so the warranty seal is not asked */
     text("1");
     CHECK_INT(screen(), SCREEN_SUMMARY);
     const struct inspection *r = confirm_and_save();
     if (!r)
         return;
-    CHECK_INT(r->nanswers, 3);
+    CHECK_INT(r->nanswers, 4);
     CHECK_STR(r->answers[0].answer, "broken"); /* the answers given before the cut */
-    CHECK_STR(r->answers[1].check, "runs");
+    CHECK_STR(r->answers[1].answer, "crushed");
+    CHECK_STR(r->answers[2].check, "runs");
+    CHECK_INT(r->nskipped, 1);
+    CHECK_STR(r->skipped[0], "seal");
     CHECK_INT(r->grade, GRADE_X);
+    CHECK_INT(r->responsibility_suggested, RESP_LOGISTICS); /* the carton's evidence */
     CHECK_STR(r->scanned_item, "BL-1");
     CHECK_INT(r->item_check, ITEM_CHECK_MATCHED);
-    CHECK(r->step_ms[0] > 0 && r->step_ms[2] > 0);
+    CHECK(r->step_ms[0] > 0 && r->step_ms[1] > 0 && r->step_ms[3] > 0);
     CHECK_INT(ndrafts, 0); /* the save removed it */
 
     /* The idle logout keeps it; Escape on the resume screen discards it. */
@@ -757,11 +762,12 @@ static void test_drafts(void)
     login_as("1001");
     key(KEY_ENTER);
     CHECK_INT(screen(), SCREEN_CHECK);
-    CHECK_INT(view().check_index, view().check_count - 1);
+    CHECK_INT(view().check_pos, view().check_count); /* the last question asked */
+    int asked = view().check_count;
     text("1");
     CHECK_INT(screen(), SCREEN_SUMMARY);
     r = confirm_and_save();
-    CHECK(r && r->nanswers == view().check_count);
+    CHECK(r && r->nanswers == asked);
 
     /* A draft made under rules that no longer have its category. */
     struct draft old = {0};

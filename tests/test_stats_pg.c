@@ -70,6 +70,18 @@ static void generate(struct store *st, int64_t oct1)
                                                  ITEM_CHECK_UNVERIFIED};
         in.item_check = in.mismatch ? ITEM_CHECK_MISMATCHED : others[rnd(3)];
         in.calibration_due = due[i] = rnd(5) == 0;
+        /* The grading policy: reason checks, resolutions, overrides (the
+         * first tenth with nothing decided). */
+        if (i >= 40) {
+            in.reason_check = (enum reason_check)rnd(REASON_CHECK_COUNT);
+            in.return_type = (enum return_type)rnd(RETURN_TYPE_COUNT);
+            in.resolution = (enum resolution)rnd(RESOLUTION_COUNT);
+            in.responsibility_suggested =
+                rnd(5) == 0 ? (enum responsibility)rnd(RESP_COUNT) : in.responsibility;
+            if (in.responsibility_suggested != in.responsibility)
+                snprintf(in.responsibility_reason, sizeof in.responsibility_reason, "%s",
+                         "customer_statement");
+        }
         in.ndefects = (int)rnd(3);
         for (int k = 0; k < in.ndefects; k++)
             snprintf(in.defects[k], sizeof in.defects[k], "%s", codes[(i + k) % 4]);
@@ -114,12 +126,17 @@ static void load(const char *db_path)
             admin,
             "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, rma, operator,"
             " started_at, finished_at, grade, functional, disposition, responsibility, defects,"
-            " late, mismatch, item_check, record)"
+            " late, mismatch, item_check, reason, reason_check, responsibility_suggested,"
+            " responsibility_reason, return_type, resolution, record)"
             " SELECT r->>'station', r->>'epoch', (r->>'seq')::bigint, 'SH09', r->>'plate',"
             " r->>'rma', r->>'operator', (r->>'started_at')::timestamptz,"
             " (r->>'finished_at')::timestamptz, r->>'grade', r->>'functional',"
             " r->>'disposition', r->>'responsibility', r->'defects', (r->>'late')::boolean,"
-            " (r->>'mismatch')::boolean, r->>'item_check', r FROM (SELECT $1::jsonb AS r) x",
+            " (r->>'mismatch')::boolean, r->>'item_check', r->>'reason',"
+            " r->>'reason_check',"
+            " r->>'responsibility_suggested', nullif(r->>'responsibility_reason', ''),"
+            " nullif(r->>'return_type', ''), nullif(r->>'resolution', ''), r"
+            " FROM (SELECT $1::jsonb AS r) x",
             1, NULL, &rec, NULL, NULL, 0);
         if (!CHECK(PQresultStatus(r) == PGRES_COMMAND_OK))
             fprintf(stderr, "  %s\n", PQerrorMessage(admin));
@@ -196,7 +213,35 @@ static void compare(const struct stats_report *r)
         snprintf(sql, sizeof sql,
                  "SELECT sum(no_fault) FROM triage.stats_reasons WHERE reason = '%s'", x->reason);
         CHECK_INT(pgc_value(admin, sql), x->no_fault);
+        /* Declared, confirmed, not found. */
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(confirmed) * 10000 + sum(not_found) FROM triage.stats_reasons"
+                 " WHERE reason = '%s'",
+                 x->reason);
+        CHECK_INT(pgc_value(admin, sql), x->confirmed * 10000 + x->not_found);
     }
+    CHECK(r->reason_confirmed > 0 && r->reason_not_found > 0);
+    /* Resolutions and return types. */
+    for (int i = 0; i < RESOLUTION_COUNT; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT coalesce(sum(inspections), 0) FROM triage.stats_resolutions"
+                 " WHERE resolution = '%s'",
+                 i ? resolution_name((enum resolution)i) : "none");
+        CHECK_INT(pgc_value(admin, sql), r->resolutions[i]);
+    }
+    for (int i = 0; i < RETURN_TYPE_COUNT; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT coalesce(sum(inspections), 0) FROM triage.stats_resolutions"
+                 " WHERE return_type = '%s'",
+                 i ? return_type_name((enum return_type)i) : "none");
+        CHECK_INT(pgc_value(admin, sql), r->return_types[i]);
+    }
+    /* Overrides per grader and for the station. */
+    CHECK_INT(q("SELECT sum(policy_inspections) * 10000 + sum(overrides) FROM"
+                " triage.stats_overrides%s",
+                NULL),
+              r->policy_n * 10000 + r->policy_overrides);
+    CHECK(r->policy_overrides > 0 && r->policy_n == r->total);
     for (int i = 0; i < r->nsteps; i++) {
         snprintf(sql, sizeof sql,
                  "SELECT sum(answers) FROM triage.stats_grader_steps WHERE check_id = '%s'",
@@ -210,6 +255,17 @@ static void compare(const struct stats_report *r)
                  " FROM triage.stats_graders WHERE operator = '%s'",
                  g->badge);
         CHECK_INT(pgc_value(admin, sql), g->n * 100000 + g->active_hours);
+        snprintf(sql, sizeof sql,
+                 "SELECT sum(policy_inspections) * 10000 + sum(overrides)"
+                 " FROM triage.stats_overrides WHERE operator = '%s'",
+                 g->badge);
+        CHECK_INT(pgc_value(admin, sql), g->policy_n * 10000 + g->policy_overrides);
+        snprintf(sql, sizeof sql,
+                 "SELECT round(10000 * sum(overrides)::numeric / sum(policy_inspections))"
+                 " FROM triage.stats_overrides WHERE operator = '%s'",
+                 g->badge);
+        if (g->policy_n)
+            CHECK_INT(pgc_value(admin, sql), lround(g->override_rate * 10000));
         snprintf(sql, sizeof sql,
                  "SELECT pairs * 100000 + identical FROM triage.stats_grader_agreement"
                  " WHERE grader = '%s' AND month = '2026-10-01'",

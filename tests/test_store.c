@@ -225,6 +225,21 @@ static const char *const released[] = {
     "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
     " grade, functional, disposition, responsibility, reason, late, mismatch,"
     " calibration_due, calibrates, plate, defects, step_ms, item_check);",
+    /* The grading policy of an inspection, and the statistics index with it. */
+    "ALTER TABLE inspections ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE inspections ADD COLUMN reason_check TEXT CHECK (reason_check IN"
+    "  ('confirmed', 'not_found', 'none'));"
+    "ALTER TABLE inspections ADD COLUMN responsibility_suggested TEXT;"
+    "ALTER TABLE inspections ADD COLUMN responsibility_reason TEXT;"
+    "ALTER TABLE inspections ADD COLUMN return_type TEXT CHECK (return_type IN"
+    "  ('quality', 'non_quality'));"
+    "ALTER TABLE inspections ADD COLUMN resolution TEXT CHECK (resolution IN"
+    "  ('refund', 'partial_refund', 'exchange', 'repair', 'reject', 'investigate'));"
+    "DROP INDEX inspections_stats;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+    " grade, functional, disposition, responsibility, reason, late, mismatch,"
+    " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
+    " responsibility_suggested, return_type, resolution);",
 };
 #define NUM_RELEASED ((int)(sizeof released / sizeof *released))
 
@@ -747,6 +762,8 @@ static const char *const export_keys[] = {
     "answers",   "rules_version", "late",       "mismatch",    "supersedes",
     "blind",     "step_ms",     "calibration_due", "calibrates", "item_check",
     "scanned_item", "wrong_item", "unit",       "units",       "extra_unit",
+    "skipped",   "reason",      "reason_check", "responsibility_suggested",
+    "responsibility_reason", "return_type", "resolution",
 };
 #define NKEYS (sizeof export_keys / sizeof *export_keys)
 
@@ -775,7 +792,36 @@ static void test_export(void)
     CHECK_INT(store_open(path, "EX-01", &st, err, sizeof err), 0);
     struct inspection in;
     make_insp(&in, 1);
+    /* The grading policy: a check not asked, the declared reason not found,
+     * the grader confirmed another responsibility than the suggested one,
+     * and a late return rejected. */
+    in.nskipped = 1;
+    snprintf(in.skipped[0], sizeof in.skipped[0], "camera");
+    in.reason_check = REASON_CHECK_NOT_FOUND;
+    in.responsibility_suggested = RESP_LOGISTICS;
+    snprintf(in.responsibility_reason, sizeof in.responsibility_reason, "customer_statement");
+    in.return_type = RETURN_TYPE_NON_QUALITY;
+    in.resolution = RESOLUTION_REJECT;
     CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
+    struct inspection back;
+    CHECK_INT(store_find_inspection(st, "EX-01-000001", &back), 0);
+    CHECK_INT(back.nskipped, 1);
+    CHECK_STR(back.skipped[0], "camera");
+    CHECK_INT(back.reason_check, REASON_CHECK_NOT_FOUND);
+    CHECK_INT(back.responsibility_suggested, RESP_LOGISTICS);
+    CHECK_INT(back.responsibility, RESP_CUSTOMER);
+    CHECK_STR(back.responsibility_reason, "customer_statement");
+    CHECK_INT(back.return_type, RETURN_TYPE_NON_QUALITY);
+    CHECK_INT(back.resolution, RESOLUTION_REJECT);
+    /* Out of range, or a check both answered and skipped: refused. */
+    struct inspection bad = in;
+    bad.resolution = RESOLUTION_COUNT;
+    CHECK_INT(store_commit_inspection(st, &bad, err, sizeof err), -1);
+    CHECK(strncmp(err, "E220: ", 6) == 0);
+    bad = in;
+    snprintf(bad.skipped[0], sizeof bad.skipped[0], "power");
+    CHECK_INT(store_commit_inspection(st, &bad, err, sizeof err), -1);
+    CHECK(strncmp(err, "E240: ", 6) == 0);
     /* A blind re-grade: no RMA, no responsibility, names what it supersedes;
      * a serial that needs CSV quoting. */
     make_insp(&in, 2);
@@ -847,6 +893,15 @@ static void test_export(void)
     CHECK(jbool(a, "wrong_item", false) && jbool(a, "extra_unit", false));
     CHECK(cJSON_GetObjectItem(a, "unit")->valuedouble == 1);
     CHECK(cJSON_GetObjectItem(a, "units")->valuedouble == 1);
+    cJSON *skipped = cJSON_GetObjectItem(a, "skipped");
+    CHECK(cJSON_IsArray(skipped) && cJSON_GetArraySize(skipped) == 1);
+    CHECK_STR(cJSON_GetArrayItem(skipped, 0)->valuestring, "camera");
+    CHECK_STR(jstr(a, "reason"), "defective");
+    CHECK_STR(jstr(a, "reason_check"), "not_found");
+    CHECK_STR(jstr(a, "responsibility_suggested"), "logistics");
+    CHECK_STR(jstr(a, "responsibility_reason"), "customer_statement");
+    CHECK_STR(jstr(a, "return_type"), "non_quality");
+    CHECK_STR(jstr(a, "resolution"), "reject");
 
     CHECK(cJSON_GetObjectItem(b, "seq")->valuedouble == 2);
     CHECK(jnull(b, "rma") && jnull(b, "order_id") && jnull(b, "gtin"));
@@ -857,6 +912,13 @@ static void test_export(void)
     CHECK(jbool(b, "late", false) && jbool(b, "mismatch", true) && jbool(b, "blind", true));
     CHECK_STR(jstr(b, "supersedes"), "EX-01-000001");
     CHECK_STR(jstr(b, "item_check"), "blind");
+    /* Nothing decided: the texts are "", the reason check "none". */
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(b, "skipped")), 0);
+    CHECK_STR(jstr(b, "reason_check"), "none");
+    CHECK(jnull(b, "responsibility_suggested"));
+    CHECK_STR(jstr(b, "responsibility_reason"), "");
+    CHECK_STR(jstr(b, "return_type"), "");
+    CHECK_STR(jstr(b, "resolution"), "");
     cJSON_Delete(a);
     cJSON_Delete(b);
     free(buf);
@@ -877,24 +939,29 @@ static void test_export(void)
                        "started_at,finished_at,grade,cosmetic,functional,completeness,"
                        "disposition,responsibility,defects,answers,rules_version,late,mismatch,"
                        "supersedes,blind,step_ms,calibration_due,calibrates,item_check,"
-                       "scanned_item,wrong_item,unit,units,extra_unit\r\n",
+                       "scanned_item,wrong_item,unit,units,extra_unit,skipped,reason,"
+                       "reason_check,responsibility_suggested,responsibility_reason,"
+                       "return_type,resolution\r\n",
                   strlen("station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,"
                          "operator,started_at,finished_at,grade,cosmetic,functional,"
                          "completeness,disposition,responsibility,defects,answers,"
                          "rules_version,late,mismatch,supersedes,blind,step_ms,"
                          "calibration_due,calibrates,item_check,scanned_item,wrong_item,unit,"
-                         "units,extra_unit\r\n")) == 0);
+                         "units,extra_unit,skipped,reason,reason_check,"
+                         "responsibility_suggested,responsibility_reason,return_type,"
+                         "resolution\r\n")) == 0);
     char want1[400];
     snprintf(want1, sizeof want1,
              "\r\nEX-01,%s,1,EX-01-000001,RMA-1001,SO-88120431,PH-IP15-128-BLK,0195142354101,"
              "F2LXK9Q1N72P,phone,G1001,2026-11-23T10:41:07Z,2026-11-23T10:42:42Z,B,B,A,,"
              "open_box,customer,SCR-L;WEAR,screen=light;body=wear;power=yes,2026-11,true,false,,"
-             "false,,false,,skipped,,false,1,1,false\r\n",
+             "false,,false,,skipped,,false,1,1,false,camera,defective,not_found,logistics,"
+             "customer_statement,non_quality,reject\r\n",
              store_epoch(st));
     CHECK(strstr(buf, want1) != NULL);
     CHECK(strstr(buf, ",,,PH-IP15-128-BLK,,\"SN,\"\"7\"\"\",phone,") != NULL);
     CHECK(strstr(buf, ",X,B,X,,open_box,,,screen=light,2026-11,false,true,EX-01-000001,true,,"
-                      "false,,blind,,false,1,1,false\r\n"));
+                      "false,,blind,,false,1,1,false,,defective,none,,,,\r\n"));
     int lines = 0;
     for (char *p = buf; *p; p++)
         lines += *p == '\n';

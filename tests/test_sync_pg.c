@@ -645,6 +645,41 @@ static void test_new_fields(void)
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.current_outcomes"
                                " WHERE item_check IS NULL"),
               0);
+
+    /* The grading policy, as columns equal to the record's fields ("" in
+     * the record is NULL here), every outcome exactly once. */
+    CHECK_INT(pgc_value(admin,
+                        "SELECT count(*) FROM triage.outcomes WHERE"
+                        " skipped IS DISTINCT FROM record->'skipped'"
+                        " OR reason IS DISTINCT FROM record->>'reason'"
+                        " OR reason_check IS DISTINCT FROM record->>'reason_check'"
+                        " OR responsibility_suggested IS DISTINCT FROM"
+                        "    record->>'responsibility_suggested'"
+                        " OR responsibility_reason IS DISTINCT FROM"
+                        "    nullif(record->>'responsibility_reason', '')"
+                        " OR return_type IS DISTINCT FROM nullif(record->>'return_type', '')"
+                        " OR resolution IS DISTINCT FROM nullif(record->>'resolution', '')"),
+              0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE reason_check IS NULL"
+                               " OR skipped IS NULL"),
+              0);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT reason_check) FROM triage.outcomes"), 3);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT resolution) FROM triage.outcomes"), 6);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT return_type) FROM triage.outcomes"), 2);
+    CHECK(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE skipped ? 'seal'") > 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM (SELECT station, epoch, seq FROM"
+                               " triage.outcomes GROUP BY 1, 2, 3 HAVING count(*) > 1) d"),
+              0);
+    /* Overrides: each with its reason, counted per grader. */
+    CHECK_INT(pgc_value(admin, "SELECT coalesce(sum(overrides), 0) FROM triage.stats_overrides"),
+              pgc_value(admin, "SELECT count(*) FROM triage.stats_outcomes WHERE"
+                               " responsibility_reason = 'carrier_report'"));
+    CHECK(pgc_value(admin, "SELECT coalesce(sum(overrides), 0) FROM triage.stats_overrides") > 0);
+    CHECK_INT(pgc_value(admin, "SELECT coalesce(sum(inspections), 0) FROM"
+                               " triage.stats_override_reasons WHERE reason <> 'carrier_report'"),
+              0);
+    CHECK_INT(pgc_value(admin, "SELECT sum(inspections) FROM triage.stats_resolutions"),
+              pgc_value(admin, "SELECT count(*) FROM triage.stats_outcomes"));
 }
 
 /* A head office made by the schema as released before the item check
@@ -687,8 +722,18 @@ static void test_upgrade(void)
     CHECK_INT(pgc_value(up, "SELECT count(*) FROM information_schema.columns WHERE"
                             " table_schema = 'triage' AND table_name = 'outcomes' AND column_name"
                             " IN ('item_check', 'scanned_item', 'wrong_item', 'unit', 'units',"
-                            " 'extra_unit')"),
-              6);
+                            " 'extra_unit', 'skipped', 'reason', 'reason_check',"
+                            " 'responsibility_suggested', 'responsibility_reason', 'return_type',"
+                            " 'resolution')"),
+              13);
+    /* The outcome it held counts as recorded before the policy. */
+    CHECK_INT(pgc_value(up, "SELECT count(*) FROM triage.outcomes WHERE reason_check IS NULL"
+                            " AND resolution IS NULL"),
+              1);
+    CHECK_INT(pgc_value(up, "SELECT sum(policy_inspections) FROM triage.stats_overrides"), 0);
+    CHECK_INT(pgc_value(up, "SELECT sum(inspections) FROM triage.stats_resolutions"
+                            " WHERE resolution = 'none'"),
+              1);
     /* The pull's function returns the quantity. */
     CHECK(pgc_exec(up, "UPDATE triage.stations SET db_role = 'postgres'") == 0);
     CHECK_INT(pgc_value(up, "SELECT quantity FROM triage.manifests_since('SH09-S01',"

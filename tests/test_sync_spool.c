@@ -333,7 +333,7 @@ static void test_new_fields(struct station *a, const char *spool)
     glob_t g;
     if (!CHECK(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0))
         return;
-    int seen[5] = {0}, wrong = 0, extra = 0, lines = 0;
+    int seen[5] = {0}, wrong = 0, extra = 0, lines = 0, overrides = 0;
     static const char *const checks[5] = {"matched", "mismatched", "unverified", "skipped",
                                           "blind"};
     for (size_t f = 0; f < g.gl_pathc; f++) {
@@ -351,6 +351,16 @@ static void test_new_fields(struct station *a, const char *spool)
             CHECK(cJSON_IsNumber(cJSON_GetObjectItem(r, "unit")) &&
                   cJSON_IsNumber(cJSON_GetObjectItem(r, "units")));
             wrong += cJSON_IsTrue(cJSON_GetObjectItem(r, "wrong_item"));
+            /* The grading policy's fields, every one in every record. */
+            CHECK(cJSON_IsArray(cJSON_GetObjectItem(r, "skipped")));
+            CHECK(cJSON_IsString(cJSON_GetObjectItem(r, "reason_check")) &&
+                  cJSON_IsString(cJSON_GetObjectItem(r, "responsibility_reason")) &&
+                  cJSON_IsString(cJSON_GetObjectItem(r, "return_type")) &&
+                  cJSON_IsString(cJSON_GetObjectItem(r, "resolution")));
+            CHECK(cJSON_HasObjectItem(r, "reason") &&
+                  cJSON_HasObjectItem(r, "responsibility_suggested"));
+            const cJSON *why = cJSON_GetObjectItem(r, "responsibility_reason");
+            overrides += cJSON_IsString(why) && why->valuestring[0];
             extra += cJSON_IsTrue(cJSON_GetObjectItem(r, "extra_unit"));
             lines++;
             cJSON_Delete(r);
@@ -363,7 +373,7 @@ static void test_new_fields(struct station *a, const char *spool)
     for (int k = 0; k < 5; k++)
         if (!CHECK(seen[k] > 0))
             fprintf(stderr, "  no item_check \"%s\" in the batches\n", checks[k]);
-    CHECK(wrong > 0 && extra > 0);
+    CHECK(wrong > 0 && extra > 0 && overrides > 0);
 }
 
 /* The [sync] keys for TLS and batches. */

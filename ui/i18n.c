@@ -214,6 +214,23 @@ const char *i18n_responsibility(enum lang lang, enum responsibility r)
     return (unsigned)r < RESP_COUNT ? tr(lang, ids[r]) : "";
 }
 
+const char *i18n_resolution(enum lang lang, enum resolution r)
+{
+    static const enum str ids[RESOLUTION_COUNT] = {
+        S_RES_NONE,   S_RES_REFUND, S_RES_PARTIAL_REFUND, S_RES_EXCHANGE,
+        S_RES_REPAIR, S_RES_REJECT, S_RES_INVESTIGATE};
+    return (unsigned)r < RESOLUTION_COUNT ? tr(lang, ids[r]) : "";
+}
+
+const char *i18n_return_type(enum lang lang, enum return_type t)
+{
+    switch (t) {
+    case RETURN_TYPE_QUALITY: return tr(lang, S_RT_QUALITY);
+    case RETURN_TYPE_NON_QUALITY: return tr(lang, S_RT_NON_QUALITY);
+    default: return "";
+    }
+}
+
 const char *i18n_role(enum lang lang, enum role r)
 {
     switch (r) {

@@ -122,6 +122,29 @@
     X(S_NO_DEFECTS,          "No defects", "无缺陷") \
     X(S_RESPONSIBILITY,      "Responsibility", "责任方") \
     X(S_SUGGESTED,           "Suggested: %s", "建议：%s") /* %s: the responsibility */ \
+    X(S_SUGGESTED_WHY,       "Suggested: %s — %s", "建议：%s — %s") /* %s: responsibility, %s: why */ \
+    X(S_RESOLUTION,          "Resolution", "处理方式") \
+    X(S_OVERRIDE_TITLE,      "Why %s and not %s as suggested?", "为什么是%s，而不是建议的%s？") \
+    X(S_OVERRIDE_HINT,       "Choose the reason: 1 to %d", "请选择原因：1 至 %d") \
+    /* the declared reason against what was found */ \
+    X(S_REASON_DECLARED,     "Declared: %s", "申报：%s") \
+    X(S_REASON_CONFIRMED,    "Declared: %s — confirmed: %s", "申报：%s — 属实：%s") \
+    X(S_REASON_CONFIRMED_BARE, "Declared: %s — confirmed", "申报：%s — 属实") \
+    X(S_REASON_NOT_FOUND,    "Declared: %s — not found: %s", "申报：%s — 未发现：%s") \
+    X(S_REASON_NOT_FOUND_BARE, "Declared: %s — not found", "申报：%s — 未发现") \
+    X(S_REASON_NOT_QUALITY,  "Declared: %s — not a quality reason", "申报：%s — 非质量原因") \
+    X(S_REASON_NONE,         "No reason declared", "未申报退货原因") \
+    X(S_FOUND_COSMETIC_OK,   "no cosmetic damage", "外观无损伤") \
+    X(S_FOUND_FUNCTIONAL_OK, "every function check passed", "所有功能检查均通过") \
+    X(S_FOUND_COMPLETENESS_OK, "nothing missing", "配件齐全") \
+    X(S_FOUND_ASPECT,        "%s grade %s", "%s%s级") /* %s: aspect, %s: grade */ \
+    X(S_FOUND_NO_ASPECT,     "%s: not checked", "%s：未检查") \
+    X(S_FOUND_GRADE,         "overall grade %s", "总评 %s级") \
+    X(S_FOUND_ANSWER,        "%s: %s", "%s：%s") /* %s: a check, %s: its answer */ \
+    X(S_FOUND_NOT_ASKED,     "%s: not asked", "%s：未询问") \
+    X(S_FOUND_LATE,          "returned late", "逾期退回") \
+    X(S_FOUND_IN_TIME,       "returned in time", "按时退回") \
+    X(S_LIST_SEP,            ", ", "，") \
     X(S_SAVING,              "Saving...", "正在保存…") \
     X(S_NOT_SAVED,           "Not saved yet — retrying", "尚未保存 — 正在重试") \
     X(S_NOT_SAVED_HINT,      "The inspection is kept on this screen until it is saved.", \
@@ -154,6 +177,16 @@
     X(S_REASON_WRONG_ITEM,   "Wrong item sent", "发错商品") \
     X(S_REASON_WRONG_SIZE,   "Wrong size", "尺码不合适") \
     X(S_REASON_NO_LONGER_NEEDED, "No longer needed", "不再需要") \
+    X(S_RES_NONE,            "Not decided", "未决定") \
+    X(S_RES_REFUND,          "Refund", "退款") \
+    X(S_RES_PARTIAL_REFUND,  "Partial refund", "部分退款") \
+    X(S_RES_EXCHANGE,        "Exchange", "换货") \
+    X(S_RES_REPAIR,          "Repair", "维修") \
+    X(S_RES_REJECT,          "Reject the return", "拒绝退货") \
+    X(S_RES_INVESTIGATE,     "Investigate", "调查处理") \
+    X(S_RT_QUALITY,          "Quality return: the seller pays shipping", "质量问题退货：运费由卖家承担") \
+    X(S_RT_NON_QUALITY,      "Non-quality return: the customer pays shipping", \
+                             "非质量问题退货：运费由顾客承担") \
     \
     /* ---- the top bar: devices and queues ---- */ \
     X(S_STATUS_LABELS,       "Labels %d", "待打印 %d") \
@@ -221,11 +254,11 @@
     X(S_STATS_GRADES,        "Grades", "等级分布") \
     X(S_STATS_DISPOSITIONS,  "Where items go", "商品去向") \
     X(S_STATS_RESPONSIBILITY, "Who is responsible", "责任方") \
-    X(S_STATS_TOP_DEFECTS,   "Top defect codes", "最常见缺陷代码") \
+    X(S_STATS_TOP_DEFECTS,   "Top defects", "最常见缺陷") \
     X(S_STATS_REASONS,       "Declared reason against what was found", "申报退货原因与实际检查结果") \
-    X(S_STATS_FUNC_OK,       "Functions OK", "功能正常") \
-    X(S_STATS_FUNC_FAULT,    "Function fault", "功能故障") \
-    X(S_STATS_NO_FUNC,       "No function check", "无功能检查") \
+    X(S_STATS_CONFIRMED,     "Confirmed", "属实") /* the declared reason was found */ \
+    X(S_STATS_NOT_FOUND,     "Not found", "未发现") \
+    X(S_STATS_NOT_CHECKED,   "Not checked", "未核对") /* not a quality reason, or none */ \
     X(S_STATS_NO_DATA,       "W759: no inspections from %s to %s", "W759：%s 至 %s 没有质检记录") \
     X(S_STATS_COMPUTING,     "Counting...", "正在统计…") \
     X(S_STATS_FROM,          "From", "从") \
@@ -237,6 +270,7 @@
     X(S_STATS_COL_MEDIAN,    "Median", "中位用时") \
     X(S_STATS_COL_AGREE,     "Agree", "一致率") \
     X(S_STATS_COL_KAPPA,     "Kappa", "Kappa") \
+    X(S_STATS_COL_OVERRIDES, "Overrides", "改判责任") /* responsibility other than suggested */ \
     X(S_STATS_COL_GRADES,    "Grades", "等级") \
     X(S_STATS_STATION,       "Whole station", "全站") \
     X(S_STATS_CAL_LINE,      "Blind re-grades: %lld pairs, %s identical, kappa %s; %lld still to re-grade", \
@@ -287,6 +321,9 @@ const char *i18n_disposition(enum lang lang, const char *id);
  * case, spaces and hyphens as "_" ("No longer needed" → no_longer_needed). */
 const char *i18n_reason(enum lang lang, const char *id);
 const char *i18n_responsibility(enum lang lang, enum responsibility r);
+const char *i18n_resolution(enum lang lang, enum resolution r);
+/* "" for RETURN_TYPE_NONE. */
+const char *i18n_return_type(enum lang lang, enum return_type t);
 const char *i18n_role(enum lang lang, enum role r);
 const char *i18n_aspect(enum lang lang, enum aspect a);
 /* What an item check found, in words (wrong: another product). */

@@ -1,6 +1,6 @@
 /*
  * screen_check.c — the checklist: one question at a time, its answers as numbered
- * choices (keys 1..n), progress through the category's checks.
+ * choices (keys 1..n), progress through the checks that will really be asked.
  */
 #include "i18n.h"
 #include "screens.h"
@@ -26,14 +26,18 @@ void lay_check(const struct view *v, struct lay *L)
     int fx = CONTENT_X0 + pw + 12;
     if (v->insp)
         fx = part_flags(L, v->insp, v->calibrating, lang, fx, CONTENT_Y0 + 4, 40, false);
-    trf(buf, sizeof buf, lang, S_QUESTION_OF, v->check_index + 1, cat->nchecks);
+    /* Branching: the question's place among those asked, of those that will
+     * be asked as far as can be told (a view made by hand has neither). */
+    int pos = v->check_count > 0 ? v->check_pos : v->check_index + 1;
+    int count = v->check_count > 0 ? v->check_count : cat->nchecks;
+    trf(buf, sizeof buf, lang, S_QUESTION_OF, pos, count);
     lay_text(L, CONTENT_X1 - tw, CONTENT_Y0, tw, 48, buf, FS_BODY, C_MUTED, AL_RIGHT, false)
         ->max_lines = 1;
     int px = fx + 12, pwid = CONTENT_X1 - tw - 24 - px;
     if (pwid >= 80) {
         struct lay_item *p = lay_add(L, LK_PROGRESS, px, CONTENT_Y0 + 18, pwid, 12);
-        p->num = v->check_index;
-        p->total = cat->nchecks;
+        p->num = pos - 1;
+        p->total = count;
     }
 
     int n = chk->nanswers;

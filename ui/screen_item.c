@@ -86,7 +86,7 @@ static void lay_existing(const struct view *v, struct lay *L)
 
     /* Sub-grades. */
     part_sub_grades(L, in, lang, ix, cy + 190, iw, 100, 16, 34, 44, 48, FS_LARGE);
-    part_join_defects(in, ", ", buf, sizeof buf);
+    part_join_defects(in, v->rules, lang, ", ", buf, sizeof buf);
     part_fact(L, ix, cy + 310, iw / 2 - 8, tr(lang, S_DEFECTS),
               buf[0] ? buf : tr(lang, S_NO_DEFECTS), FS_BODY, 2);
     part_fact(L, ix + iw / 2 + 8, cy + 310, iw / 2 - 8, tr(lang, S_RESPONSIBILITY),
@@ -109,6 +109,13 @@ static void lay_existing(const struct view *v, struct lay *L)
     lay_text(L, rx + 16, cy + 336, rw - 32, 96, i18n_disposition(lang, in->disposition), FS_LARGE,
              lay_grade_color(in->grade), AL_CENTER, true)
         ->max_lines = 2;
+    /* What the customer got (outcomes recorded with the grading policy). */
+    if (in->resolution != RESOLUTION_NONE) {
+        snprintf(buf, sizeof buf, "%s%s%s", tr(lang, S_RESOLUTION), tr(lang, S_DETAIL_SEP),
+                 i18n_resolution(lang, in->resolution));
+        lay_text(L, rx + 16, cy + 440, rw - 32, 44, buf, FS_BODY, C_INFO_TEXT, AL_CENTER, false)
+            ->max_lines = 1;
+    }
 
     part_back(L, lang);
     /* Every unit of the RMA is graded: one more only when asked for. */
@@ -157,8 +164,8 @@ void lay_item(const struct view *v, struct lay *L)
         part_fact(L, x2, cy + 184, colw, tr(lang, S_ITEM_RMA), ex->rma, FS_BODY, 1);
         part_fact(L, ix, cy + 270, colw, tr(lang, S_ITEM_ORDER), ex->order_id, FS_BODY, 1);
         part_fact(L, x2, cy + 270, colw, tr(lang, S_ITEM_DELIVERED), ex->delivered_at, FS_BODY, 1);
-        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON), i18n_reason(lang, ex->reason),
-                  FS_BODY, 1);
+        part_fact(L, ix, cy + 356, colw, tr(lang, S_ITEM_REASON),
+                  part_reason_name(v->rules, lang, ex->reason), FS_BODY, 1);
         part_fact(L, x2, cy + 356, colw, tr(lang, S_ITEM_CATEGORY),
                   cat ? cat : tr(lang, S_ITEM_NO_CATEGORY), FS_BODY, 1);
         /* Several units: which one this is, and how many are still to come. */

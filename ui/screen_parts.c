@@ -92,12 +92,105 @@ void part_sub_grades(struct lay *L, const struct inspection *in, enum lang lang,
     }
 }
 
-char *part_join_defects(const struct inspection *in, const char *sep, char *out, size_t outlen)
+char *part_join_defects(const struct inspection *in, const struct rules *rules, enum lang lang,
+                        const char *sep, char *out, size_t outlen)
 {
     out[0] = 0;
     for (int i = 0; i < in->ndefects && i < INSP_MAX_DEFECTS; i++) {
+        const struct text *t = rules_defect_text(rules, in->defects[i]);
         size_t len = strlen(out);
-        snprintf(out + len, outlen - len, "%s%s", i ? sep : "", in->defects[i]);
+        snprintf(out + len, outlen - len, "%s%s", i ? sep : "",
+                 t ? text_get(t, lang) : in->defects[i]);
+    }
+    return out;
+}
+
+const char *part_reason_name(const struct rules *rules, enum lang lang, const char *declared)
+{
+    const struct rules_reason *r = rules_reason(rules, declared);
+    return r ? text_get(&r->text, lang) : i18n_reason(lang, declared);
+}
+
+/* One finding in words into out. */
+static void finding_words(enum lang lang, const struct rules_finding *f, char *out, size_t outlen)
+{
+    static const enum str aspect_ok[ASPECT_COUNT] = {S_FOUND_COSMETIC_OK, S_FOUND_FUNCTIONAL_OK,
+                                                     S_FOUND_COMPLETENESS_OK};
+    out[0] = 0;
+    switch (f->key) {
+    case CK_CHECK:
+        if (f->answer)
+            trf(out, outlen, lang, S_FOUND_ANSWER, text_get(&f->check->text, lang),
+                text_get(&f->answer->text, lang));
+        else
+            trf(out, outlen, lang, S_FOUND_NOT_ASKED, text_get(&f->check->text, lang));
+        break;
+    case CK_ASPECT:
+        if (f->grade == GRADE_A)
+            snprintf(out, outlen, "%s", tr(lang, aspect_ok[f->aspect]));
+        else if (f->grade == GRADE_NONE)
+            trf(out, outlen, lang, S_FOUND_NO_ASPECT, i18n_aspect(lang, f->aspect));
+        else
+            trf(out, outlen, lang, S_FOUND_ASPECT, i18n_aspect(lang, f->aspect),
+                grade_name(f->grade));
+        break;
+    case CK_GRADE: trf(out, outlen, lang, S_FOUND_GRADE, grade_name(f->grade)); break;
+    case CK_ITEM_CHECK:
+        snprintf(out, outlen, "%s", i18n_item_check(lang, f->item_check, false));
+        break;
+    case CK_LATE:
+        snprintf(out, outlen, "%s", tr(lang, f->late ? S_FOUND_LATE : S_FOUND_IN_TIME));
+        break;
+    case CK_RESPONSIBILITY:
+        snprintf(out, outlen, "%s", i18n_responsibility(lang, f->responsibility));
+        break;
+    default: break;
+    }
+}
+
+char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out, size_t outlen)
+{
+    out[0] = 0;
+    for (int i = 0; i < n; i++) {
+        char one[200];
+        finding_words(lang, &f[i], one, sizeof one);
+        if (!one[0])
+            continue;
+        size_t len = strlen(out);
+        snprintf(out + len, outlen - len, "%s%s", len ? tr(lang, S_LIST_SEP) : "", one);
+    }
+    return out;
+}
+
+char *part_reason_line(const struct rules *rules, enum lang lang, const struct inspection *in,
+                       const char *why, char *out, size_t outlen)
+{
+    if (!in->reason[0]) {
+        snprintf(out, outlen, "%s", tr(lang, S_REASON_NONE));
+        return out;
+    }
+    const char *name = part_reason_name(rules, lang, in->reason);
+    const struct rules_reason *r = rules_reason(rules, in->reason);
+    bool why_given = why && why[0];
+    switch (in->reason_check) {
+    case REASON_CHECK_CONFIRMED:
+        if (why_given)
+            trf(out, outlen, lang, S_REASON_CONFIRMED, name, why);
+        else
+            trf(out, outlen, lang, S_REASON_CONFIRMED_BARE, name);
+        break;
+    case REASON_CHECK_NOT_FOUND:
+        if (why_given)
+            trf(out, outlen, lang, S_REASON_NOT_FOUND, name, why);
+        else
+            trf(out, outlen, lang, S_REASON_NOT_FOUND_BARE, name);
+        break;
+    default:
+        if (r && !r->quality)
+            trf(out, outlen, lang, S_REASON_NOT_QUALITY, name);
+        else
+            trf(out, outlen, lang, S_REASON_DECLARED, name);
+        break;
     }
     return out;
 }

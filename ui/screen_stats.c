@@ -317,11 +317,13 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     const int h = CONTENT_Y1 - y - TITLE_H;
     title(L, MAIN_X, y, lw, tr(l, S_STATS_TOP_DEFECTS));
     struct chart *c = lay_chart(L, CH_HBARS);
-    c->label_w = 120;
-    c->value_w = 160;
+    c->label_w = 180; /* the defects in words */
+    c->value_w = 130;
     c->n = r->ndefects < 7 ? r->ndefects : 7;
     for (int i = 0; i < c->n; i++) {
-        snprintf(c->label[i], sizeof c->label[i], "%s", r->defects[i].key);
+        const struct text *words = rules_defect_text(v->rules, r->defects[i].key);
+        snprintf(c->label[i], sizeof c->label[i], "%s",
+                 words ? text_get(words, l) : r->defects[i].key);
         c->v[i][0] = (double)r->defects[i].n;
         c->color[i] = C_GRADE_X;
         snprintf(keys[i], sizeof keys[i], "%s", r->defects[i].key);
@@ -333,20 +335,22 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     c = lay_chart(L, CH_HBARS);
     c->label_w = 180;
     c->value_w = 96;
+    /* Per declared reason: confirmed by what was found, not found, and the
+     * rest (a reason that is not the product's fault, or none checked). */
     c->nseries = 3;
-    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", tr(l, S_STATS_FUNC_OK));
-    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", tr(l, S_STATS_FUNC_FAULT));
-    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", tr(l, S_STATS_NO_FUNC));
+    snprintf(c->series_name[0], sizeof c->series_name[0], "%s", tr(l, S_STATS_CONFIRMED));
+    snprintf(c->series_name[1], sizeof c->series_name[1], "%s", tr(l, S_STATS_NOT_FOUND));
+    snprintf(c->series_name[2], sizeof c->series_name[2], "%s", tr(l, S_STATS_NOT_CHECKED));
     c->series_color[0] = C_OK;
-    c->series_color[1] = C_ERR;
+    c->series_color[1] = C_WARN;
     c->series_color[2] = 0x64748Bu;
     c->n = r->nreasons < 6 ? r->nreasons : 6;
     for (int i = 0; i < c->n; i++) {
         const struct stats_reason *x = &r->reasons[i];
-        snprintf(c->label[i], sizeof c->label[i], "%s", i18n_reason(l, x->reason));
-        c->v[i][0] = (double)x->functions_ok;
-        c->v[i][1] = (double)x->function_fault;
-        c->v[i][2] = (double)x->no_function;
+        snprintf(c->label[i], sizeof c->label[i], "%s", part_reason_name(v->rules, l, x->reason));
+        c->v[i][0] = (double)x->confirmed;
+        c->v[i][1] = (double)x->not_found;
+        c->v[i][2] = (double)(x->n - x->confirmed - x->not_found);
         snprintf(c->value_text[i], sizeof c->value_text[i], "n=%lld", (long long)x->n);
         snprintf(rkeys[i], sizeof rkeys[i], "%s", x->reason);
     }
@@ -367,9 +371,10 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{S_ROLE_GRADER, 210, AL_LEFT},         {S_STATS_COL_ITEMS, 90, AL_RIGHT},
-                {S_STATS_COL_PER_HOUR, 110, AL_RIGHT}, {S_STATS_COL_MEDIAN, 120, AL_RIGHT},
-                {S_STATS_COL_AGREE, 100, AL_RIGHT},    {S_STATS_COL_KAPPA, 90, AL_RIGHT}};
+    } cols[] = {{S_ROLE_GRADER, 180, AL_LEFT},         {S_STATS_COL_ITEMS, 70, AL_RIGHT},
+                {S_STATS_COL_PER_HOUR, 100, AL_RIGHT}, {S_STATS_COL_MEDIAN, 100, AL_RIGHT},
+                {S_STATS_COL_AGREE, 80, AL_RIGHT},     {S_STATS_COL_KAPPA, 70, AL_RIGHT},
+                {S_STATS_COL_OVERRIDES, 112, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
@@ -416,6 +421,11 @@ static void page_graders(const struct view *v, struct lay *L, int y)
                 snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", r->kappa);
+            if (r->policy_n)
+                snprintf(c[6], sizeof c[6], "%.0f%%",
+                         100.0 * (double)r->policy_overrides / (double)r->policy_n);
+            else
+                snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
                 mix->v[row][k] = (double)r->grades[GRADE_A + k];
         } else {
@@ -432,6 +442,12 @@ static void page_graders(const struct view *v, struct lay *L, int y)
                 snprintf(c[5], sizeof c[5], "%s", tr(l, S_DASH));
             else
                 snprintf(c[5], sizeof c[5], "%.2f", g->kappa);
+            /* How often the grader confirmed another responsibility than
+             * the rules suggested. */
+            if (g->policy_n)
+                snprintf(c[6], sizeof c[6], "%.0f%%", 100.0 * g->override_rate);
+            else
+                snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
                 mix->v[row][k] = (double)g->grades[GRADE_A + k];
         }
@@ -520,8 +536,14 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     switch (v->stats_dim) {
     case SD_DAY: snprintf(out, outlen, tr(l, S_STATS_DIM_DAY), key); break;
     case SD_GRADE: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADE), key); break;
-    case SD_DEFECT: snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), key); break;
-    case SD_REASON: snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), i18n_reason(l, key)); break;
+    case SD_DEFECT: {
+        const struct text *words = rules_defect_text(v->rules, key);
+        snprintf(out, outlen, tr(l, S_STATS_DIM_DEFECT), words ? text_get(words, l) : key);
+        break;
+    }
+    case SD_REASON:
+        snprintf(out, outlen, tr(l, S_STATS_DIM_REASON), part_reason_name(v->rules, l, key));
+        break;
     case SD_GRADER: snprintf(out, outlen, tr(l, S_STATS_DIM_GRADER), key); break;
     case SD_DISPOSITION: snprintf(out, outlen, "%s", disposition_words(l, key)); break;
     case SD_RESPONSIBILITY: {
@@ -584,7 +606,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
         ->max_lines = 1;
     char facts[300], defects[160];
-    part_join_defects(in, ", ", defects, sizeof defects);
+    part_join_defects(in, v->rules, l, ", ", defects, sizeof defects);
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
              disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
              defects[0] ? " · " : "", defects);
@@ -592,7 +614,8 @@ static void page_detail(const struct view *v, struct lay *L, int y)
         ->max_lines = 1;
     if (in->reason[0]) {
         char reason[128];
-        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON), i18n_reason(l, in->reason));
+        snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON),
+                 part_reason_name(v->rules, l, in->reason));
         lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
                  false)
             ->max_lines = 1;

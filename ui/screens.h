@@ -82,9 +82,25 @@ void part_sub_grades(struct lay *L, const struct inspection *in, enum lang lang,
                      int w0, int h0, int pad, int label_h, int letter_dy, int letter_h,
                      int letter_fs);
 
-/* The inspection's defect codes joined by `sep` into out ("" when none).
+/* The inspection's defects in words (the rules' names; a code the rules
+ * do not name as itself) joined by `sep` into out ("" when none). rules may
+ * be NULL. Returns out. */
+char *part_join_defects(const struct inspection *in, const struct rules *rules, enum lang lang,
+                        const char *sep, char *out, size_t outlen);
+
+/* A declared reason (as in the manifest) in words: the rules' text for it,
+ * else the station's own word, else as given. */
+const char *part_reason_name(const struct rules *rules, enum lang lang, const char *declared);
+
+/* Facts behind a decision (rules_findings) in words, joined into out.
  * Returns out. */
-char *part_join_defects(const struct inspection *in, const char *sep, char *out, size_t outlen);
+char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *out, size_t outlen);
+
+/* The declared reason against what was found, in one line: "Declared:
+ * Defective — not found: every function check passed". why: the findings
+ * in words, or NULL (then the line ends after the verdict). Returns out. */
+char *part_reason_line(const struct rules *rules, enum lang lang, const struct inspection *in,
+                       const char *why, char *out, size_t outlen);
 
 /* Unix ms as local time with a strftime format; "—" for none. Returns out. */
 char *part_time(int64_t ms, const char *fmt, char *out, size_t outlen);

@@ -1,5 +1,6 @@
 /*
- * inspection.c — names of grades, aspects, responsibilities and roles.
+ * inspection.c — names of grades, aspects, responsibilities, roles, item
+ * checks, reason checks, return types and resolutions.
  */
 #include "inspection.h"
 
@@ -101,6 +102,52 @@ int inspection_units(const struct inspection *in)
 int inspection_unit(const struct inspection *in)
 {
     return in->unit > 0 ? in->unit : 1;
+}
+
+static const char *reason_check_names[REASON_CHECK_COUNT] = {"none", "confirmed", "not_found"};
+
+const char *reason_check_name(enum reason_check c)
+{
+    return (unsigned)c < REASON_CHECK_COUNT ? reason_check_names[c] : "none";
+}
+
+int reason_check_from_name(const char *s)
+{
+    for (int i = 0; i < REASON_CHECK_COUNT; i++)
+        if (s && strcmp(s, reason_check_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *return_type_names[RETURN_TYPE_COUNT] = {"", "quality", "non_quality"};
+
+const char *return_type_name(enum return_type t)
+{
+    return (unsigned)t < RETURN_TYPE_COUNT ? return_type_names[t] : "";
+}
+
+int return_type_from_name(const char *s)
+{
+    for (int i = 0; i < RETURN_TYPE_COUNT; i++)
+        if (s && strcmp(s, return_type_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *resolution_names[RESOLUTION_COUNT] = {
+    "", "refund", "partial_refund", "exchange", "repair", "reject", "investigate"};
+
+const char *resolution_name(enum resolution r)
+{
+    return (unsigned)r < RESOLUTION_COUNT ? resolution_names[r] : "";
+}
+
+int resolution_from_name(const char *s)
+{
+    for (int i = 0; i < RESOLUTION_COUNT; i++)
+        if (s && strcmp(s, resolution_names[i]) == 0)
+            return i;
+    return -1;
 }
 
 void plate_format(char *out, int outlen, const char *station, int64_t seq)

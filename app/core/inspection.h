@@ -52,6 +52,33 @@ enum item_check {
     ITEM_CHECK_COUNT
 };
 
+/* The declared reason against what was found (docs/rules.md, "Reasons"):
+ * CONFIRMED a quality reason one of whose confirmed_when conditions holds,
+ * NOT_FOUND a quality reason none of whose conditions holds, NONE otherwise
+ * (no reason, a non-quality one, or one the rules do not list). */
+enum reason_check {
+    REASON_CHECK_NONE,
+    REASON_CHECK_CONFIRMED,
+    REASON_CHECK_NOT_FOUND,
+    REASON_CHECK_COUNT
+};
+
+/* Who pays the return: the product was at fault (QUALITY) or the customer
+ * changed their mind (NON_QUALITY); NONE when the rules decided nothing. */
+enum return_type { RETURN_TYPE_NONE, RETURN_TYPE_QUALITY, RETURN_TYPE_NON_QUALITY, RETURN_TYPE_COUNT };
+
+/* What the customer gets; RESOLUTION_NONE when the rules decided nothing. */
+enum resolution {
+    RESOLUTION_NONE,
+    RESOLUTION_REFUND,
+    RESOLUTION_PARTIAL_REFUND,
+    RESOLUTION_EXCHANGE,
+    RESOLUTION_REPAIR,
+    RESOLUTION_REJECT,
+    RESOLUTION_INVESTIGATE,
+    RESOLUTION_COUNT
+};
+
 /* The most units one manifest row may expect. */
 #define MANIFEST_MAX_QUANTITY 9999
 
@@ -135,6 +162,23 @@ struct inspection {
      * (unit is then above units). */
     int unit, units;
     bool extra_unit;
+
+    /* Branching: the checks of the checklist that were not asked (their
+     * `when` did not hold, or an answer ended the checklist), in rules
+     * order; answers[] holds only the checks asked. */
+    int nskipped;
+    char skipped[INSP_MAX_ANSWERS][32];
+
+    /* The grading policy (docs/rules.md): the declared reason (`reason`,
+     * above) against what was found; the responsibility the rules suggested
+     * (`responsibility` is the one the grader confirmed) and, when the two
+     * differ, the id of the override reason the grader gave (else ""); the
+     * return type and the resolution the rules decided. */
+    enum reason_check reason_check;
+    enum responsibility responsibility_suggested;
+    char responsibility_reason[32];
+    enum return_type return_type;
+    enum resolution resolution;
 };
 
 /* The outcomes of one RMA so far: what the station needs to know which unit
@@ -182,6 +226,17 @@ enum item_check inspection_item_check(const struct inspection *in);
 /* The units of an RMA an inspection belongs to, at least 1. */
 int inspection_units(const struct inspection *in);
 int inspection_unit(const struct inspection *in);
+
+/* "none", "confirmed", "not_found"; and back (-1 when unknown). */
+const char *reason_check_name(enum reason_check c);
+int reason_check_from_name(const char *s);
+/* "quality", "non_quality", "" for none; and back ("" → NONE, -1 unknown). */
+const char *return_type_name(enum return_type t);
+int return_type_from_name(const char *s);
+/* "refund", "partial_refund", "exchange", "repair", "reject", "investigate",
+ * "" for none; and back ("" → NONE, -1 unknown). */
+const char *resolution_name(enum resolution r);
+int resolution_from_name(const char *s);
 
 /* The plate printed on the item's label: "<station>-<seq, 6 digits>". */
 void plate_format(char *out, int outlen, const char *station, int64_t seq);

@@ -228,7 +228,9 @@ int st_typed_choice(const struct event *ev)
 void st_start_inspection(struct station *st)
 {
     memset(&st->insp, 0, sizeof st->insp);
-    memset(st->answers, 0, sizeof st->answers);
+    for (int i = 0; i < INSP_MAX_ANSWERS; i++)
+        st->answers[i] = RULES_PENDING;
+    memset(st->step_by_check, 0, sizeof st->step_by_check);
     st->cat = NULL;
     st->check_index = 0;
     st->item_scanned = false;
@@ -321,6 +323,46 @@ void st_reset_item(struct station *st)
     st->item_scanned = false;
 }
 
+/* ---- the checklist ----------------------------------------------------------- */
+
+void st_facts(const struct station *st, struct rules_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cat = st->cat;
+    out->answers = st->answers;
+    out->item_check = inspection_item_check(&st->insp);
+    out->late = st->insp.late;
+    out->reason = st->insp.reason;
+    out->responsibility = st->insp.responsibility;
+}
+
+void st_compact_answers(const struct station *st, int upto, struct inspection *in)
+{
+    in->nanswers = 0;
+    in->nskipped = 0;
+    memset(in->step_ms, 0, sizeof in->step_ms);
+    for (int i = 0; st->cat && i < upto && i < st->cat->nchecks; i++) {
+        const struct rules_check *chk = &st->cat->checks[i];
+        int a = st->answers[i];
+        if (a >= 0 && a < chk->nanswers) {
+            struct answer_ref *ref = &in->answers[in->nanswers];
+            COPY(ref->check, chk->id);
+            COPY(ref->answer, chk->answers[a].id);
+            in->step_ms[in->nanswers++] = st->step_by_check[i];
+        } else if (a == RULES_SKIPPED) {
+            COPY(in->skipped[in->nskipped++], chk->id);
+        }
+    }
+}
+
+int st_last_answered(const struct station *st, int before)
+{
+    for (int i = before - 1; i >= 0; i--)
+        if (st->answers[i] >= 0)
+            return i;
+    return -1;
+}
+
 /* ---- drafts ----------------------------------------------------------------- */
 
 void st_draft_keep(struct station *st, struct effects *fx)
@@ -332,13 +374,9 @@ void st_draft_keep(struct station *st, struct effects *fx)
     d->insp = st->insp;
     struct inspection *in = &d->insp;
     int n = st->check_index < st->cat->nchecks ? st->check_index : st->cat->nchecks;
-    in->nanswers = n;
-    for (int i = 0; i < n; i++) {
-        COPY(in->answers[i].check, st->cat->checks[i].id);
-        COPY(in->answers[i].answer, st->cat->checks[i].answers[st->answers[i]].id);
-    }
-    for (int i = n; i < INSP_MAX_ANSWERS; i++)
-        in->step_ms[i] = 0;
+    if (st->screen == SCREEN_SUMMARY)
+        n = st->cat->nchecks;
+    st_compact_answers(st, n, in);
     in->ndefects = 0;
     in->grade = GRADE_NONE;
     d->expected = st->expected;
@@ -520,9 +558,18 @@ void station_view(const struct station *st, struct view *v)
     v->confirm_logout = st->confirm_logout;
     v->draft = st->screen == SCREEN_RESUME ? &st->resume : NULL;
     v->check_index = st->check_index;
-    v->check_count = st->cat ? st->cat->nchecks : 0;
+    if (st->cat) {
+        struct rules_facts f;
+        st_facts(st, &f);
+        v->check_count = rules_expected_checks(st->set.rules, &f);
+        v->check_pos = 1;
+        for (int i = 0; i < st->check_index && i < st->cat->nchecks; i++)
+            v->check_pos += st->answers[i] >= 0;
+    }
     v->answers = st->answers;
     v->result = &st->result;
+    v->asking_override = st->screen == SCREEN_SUMMARY && st->save_state == SAVE_IDLE &&
+                         st->summary_step == SUMMARY_OVERRIDE_REASON;
     v->save_state = st->save_state;
     memcpy(v->last_plate, st->last_plate, sizeof v->last_plate);
     v->saved_count = st->saved_count;

@@ -242,6 +242,11 @@ enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE
 #define STATS_PICK_ROW 1300    /* ev.text holds the plate of a listed inspection */
 #define STATS_PICK_DAY 1400    /* custom range: +0 from -1 day, +1 from +1, +2 to -1, +3 to +1 */
 
+/* EV_PICK codes of the summary's override reasons (+ their index in the
+ * rules' override_reasons), offered after Return on another responsibility
+ * than the suggested one. */
+#define SUMMARY_PICK_OVERRIDE 2100
+
 /* EV_PICK code of the item screen's "one more unit" (or the text "+"), when
  * every unit of the scanned RMA is graded. */
 #define ITEM_PICK_EXTRA 2000
@@ -283,12 +288,16 @@ struct view {
                               this one */
 
     /* check */
-    int check_index; /* 0-based */
-    int check_count;
-    const int *answers; /* answer index chosen per check so far */
+    int check_index; /* 0-based index of the check shown */
+    int check_pos;   /* 1-based: its place among the checks asked */
+    int check_count; /* the checks that will be asked, as far as can be told (branching) */
+    const int *answers; /* per check: the answer index chosen so far, RULES_SKIPPED or
+                           RULES_PENDING */
 
     /* summary */
-    const struct grade_result *result;
+    const struct grade_result *result; /* the grade, the reason check, the suggestion */
+    bool asking_override; /* Return on another responsibility than the suggested one:
+                             the override reasons (rules->overrides) are offered as 1..n */
     enum save_state save_state;
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */

@@ -2,9 +2,13 @@
  * station_check.c — the check screen: the category's checklist, one
  * question at a time, answered with keys 1..n or a touch.
  *
+ * Branching: after each answer the next question is the first later check
+ * whose `when` holds over the answers so far, unless the answer ended the
+ * checklist (`end`); the checks passed over are skipped (rules_next_check).
  * Each answer records how long its question was shown (step_ms), and the
  * inspection so far is kept as the grader's draft (on entry and after every
- * answer or step back). Escape steps back one question; on the first it
+ * answer or step back). Escape steps back to the question asked before (the
+ * later answers are open again); on the first it
  * leaves: to the item screen (a re-grade: back to the outcome it re-grades;
  * another product than the manifest's: back to choosing its category), or,
  * in a blind re-grade, to the scan screen (the plate stays due for someone
@@ -17,8 +21,18 @@
 void check_entry(struct station *st, struct effects *fx)
 {
     st->step_started = st->now;
-    if (st->check_index >= st->cat->nchecks)
-        st->check_index = st->cat->nchecks > 0 ? st->cat->nchecks - 1 : 0;
+    /* The question to ask: the one at check_index, or the next one asked
+     * after it; every later answer is open again. */
+    struct rules_facts f;
+    st_facts(st, &f);
+    int at = st->check_index < 0 ? 0 : st->check_index;
+    int next = rules_next_check(st->set.rules, &f, st->answers, at - 1);
+    if (next >= st->cat->nchecks) {
+        /* Nothing left to ask from there: the last question answered. */
+        int last = st_last_answered(st, st->cat->nchecks);
+        next = last >= 0 ? rules_next_check(st->set.rules, &f, st->answers, last - 1) : 0;
+    }
+    st->check_index = next;
     st_draft_keep(st, fx);
 }
 
@@ -56,10 +70,15 @@ bool check_run(struct station *st, const struct event *ev, struct effects *fx)
         if (pick >= chk->nanswers)
             return false;
         int64_t took = st->now - st->step_started;
-        st->insp.step_ms[st->check_index] =
+        st->step_by_check[st->check_index] =
             (int32_t)(took < 1 ? 1 : took > INT32_MAX ? INT32_MAX : took);
         st->step_started = st->now;
-        st->answers[st->check_index++] = pick;
+        st->answers[st->check_index] = pick;
+        /* Branching: the next check whose `when` holds, unless this answer
+         * ended the checklist; those passed over are skipped. */
+        struct rules_facts f;
+        st_facts(st, &f);
+        st->check_index = rules_next_check(st->set.rules, &f, st->answers, st->check_index);
         if (st->check_index >= st->cat->nchecks)
             station_goto(st, SCREEN_SUMMARY, fx); /* its entry keeps the draft */
         else
@@ -69,8 +88,12 @@ bool check_run(struct station *st, const struct event *ev, struct effects *fx)
     if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
         st->step_started = st->now;
         st_say(st, MSG_NONE, NULL, 0);
-        if (st->check_index > 0) {
-            st->check_index--;
+        /* Back to the question asked before this one, skipped ones passed over. */
+        int prev = st_last_answered(st, st->check_index);
+        if (prev >= 0) {
+            struct rules_facts f;
+            st_facts(st, &f);
+            st->check_index = rules_next_check(st->set.rules, &f, st->answers, prev - 1);
             st_draft_keep(st, fx);
         } else {
             leave(st, fx);

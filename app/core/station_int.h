@@ -30,6 +30,13 @@ enum item_step {
                            F5 reprint, Return re-grade */
 };
 
+/* The summary's steps while nothing is being saved. */
+enum summary_step {
+    SUMMARY_CHOOSING,        /* the responsibility: Left/Right, Return confirms */
+    SUMMARY_OVERRIDE_REASON, /* another responsibility than the suggested one was
+                                confirmed: keys 1..n give the override reason */
+};
+
 /* The stats screen's drill-down levels. */
 enum stats_level {
     STATS_CHARTS, /* the charts of a period, page by page */
@@ -69,9 +76,15 @@ struct station {
     bool has_expected;   /* expected holds the manifest's row */
     bool item_scanned;   /* the item's own code was scanned */
     const struct rules_category *cat;
+    /* The checklist: per check of cat, the answer chosen, RULES_SKIPPED
+     * (not asked: branching) or RULES_PENDING (not answered yet). On the
+     * check screen answers[0..check_index) are decided, check_index is the
+     * question shown (one that is asked) and the rest are pending. */
     int check_index;
     int answers[INSP_MAX_ANSWERS];
+    int32_t step_by_check[INSP_MAX_ANSWERS]; /* ms per check, as answers[] */
     struct grade_result result;
+    enum summary_step summary_step;
     enum save_state save_state;
     int64_t retry_at;
     int64_t step_started; /* when the current question appeared */
@@ -194,6 +207,16 @@ void st_use_category(struct station *st, const struct rules_category *cat);
  * what the row says (late, the category of its SKU), not the screen. */
 void st_start_return(struct station *st, const char *rma, const struct manifest_row *row,
                      int unit, int units, bool extra);
+
+/* The inspection in progress as the rules' conditions see it. */
+void st_facts(const struct station *st, struct rules_facts *out);
+
+/* The checks decided before `upto` into in: answers[] (and their step_ms)
+ * for those asked, skipped[] for those not asked, in rules order. */
+void st_compact_answers(const struct station *st, int upto, struct inspection *in);
+
+/* The index of the last check answered before `before`, or -1. */
+int st_last_answered(const struct station *st, int before);
 
 /* Forget the item's scan: the inspection's item fields as before it. */
 void st_reset_item(struct station *st);

@@ -22,14 +22,18 @@ void resume_entry(struct station *st, struct effects *fx)
     st->draft_kept = false;
 }
 
-/* How many of the draft's answers the category still has, in order; their
- * indexes into st->answers. */
+/* The draft's answers back into st->answers, as far as the checklist still
+ * asks them in the same order (same check, same answer; the checks it skips
+ * now are passed over). Returns the index of the first check to ask, or
+ * cat->nchecks when every question is answered. */
 static int restore_answers(struct station *st, const struct inspection *in)
 {
     const struct rules_category *cat = st->cat;
-    int n = 0;
-    for (; n < in->nanswers && n < cat->nchecks; n++) {
-        const struct rules_check *chk = &cat->checks[n];
+    struct rules_facts f;
+    st_facts(st, &f);
+    int n = 0, i = rules_next_check(st->set.rules, &f, st->answers, -1);
+    while (i < cat->nchecks && n < in->nanswers) {
+        const struct rules_check *chk = &cat->checks[i];
         if (strcmp(chk->id, in->answers[n].check) != 0)
             break;
         int k = 0;
@@ -37,9 +41,11 @@ static int restore_answers(struct station *st, const struct inspection *in)
             k++;
         if (k == chk->nanswers)
             break;
-        st->answers[n] = k;
+        st->answers[i] = k;
+        st->step_by_check[i] = in->step_ms[n++];
+        i = rules_next_check(st->set.rules, &f, st->answers, i);
     }
-    return n;
+    return i;
 }
 
 static void go_on(struct station *st, struct effects *fx)
@@ -70,9 +76,8 @@ static void go_on(struct station *st, struct effects *fx)
         return;
     }
     st->check_index = restore_answers(st, &d->insp);
-    for (int i = st->check_index; i < INSP_MAX_ANSWERS; i++)
-        in->step_ms[i] = 0;
-    station_goto(st, SCREEN_CHECK, fx);
+    memset(in->step_ms, 0, sizeof in->step_ms);
+    station_goto(st, SCREEN_CHECK, fx); /* all answered: the last question again */
 }
 
 static void discard(struct station *st, struct effects *fx)

@@ -1,6 +1,13 @@
 /*
- * station_summary.c — the summary screen: the grade, the disposition and
- * the responsibility, confirmed with Return.
+ * station_summary.c — the summary screen: the grade, the disposition, the
+ * declared reason against what was found, the responsibility (suggested by
+ * the rules from the evidence) and the resolution, confirmed with Return.
+ *
+ * Confirming another responsibility than the suggested one first asks why
+ * (SUMMARY_OVERRIDE_REASON: the rules' override reasons as keys 1..n); the
+ * reason is recorded with the inspection, and once saved the override is
+ * audited (responsibility_override: the grader, the plate, from what to
+ * what, the reason). The resolution follows the responsibility chosen.
  *
  * Steps (enum save_state): IDLE (choosing the responsibility) → PENDING
  * (FX_SAVE asked, waiting for the store) → back to scan on EV_SAVED, or
@@ -13,23 +20,38 @@
 
 #include "station_int.h"
 
+/* The return type and resolution for the responsibility now chosen. */
+static void resolve(struct station *st)
+{
+    struct rules_facts f;
+    st_facts(st, &f);
+    struct resolution_result res;
+    rules_resolve(st->set.rules, &f, &res);
+    st->insp.return_type = res.return_type;
+    st->insp.resolution = res.resolution;
+}
+
 void summary_entry(struct station *st, struct effects *fx)
 {
-    rules_grade(st->cat, st->answers, &st->result);
+    struct rules_facts f;
+    st_facts(st, &f);
+    rules_decide(st->set.rules, &f, &st->result);
     struct inspection *in = &st->insp;
     in->grade = st->result.grade;
     for (int a = 0; a < ASPECT_COUNT; a++)
         in->aspect_grade[a] = st->result.aspect[a];
     COPY(in->disposition, st->result.disposition);
     in->responsibility = st->result.responsibility;
+    in->responsibility_suggested = st->result.responsibility;
+    in->responsibility_reason[0] = 0;
+    in->reason_check = st->result.reason_check;
     in->ndefects = st->result.ndefects;
     for (int i = 0; i < st->result.ndefects; i++)
         COPY(in->defects[i], st->result.defects[i]);
-    in->nanswers = st->cat->nchecks;
-    for (int i = 0; i < st->cat->nchecks; i++) {
-        COPY(in->answers[i].check, st->cat->checks[i].id);
-        COPY(in->answers[i].answer, st->cat->checks[i].answers[st->answers[i]].id);
-    }
+    st_compact_answers(st, st->cat->nchecks, in);
+    resolve(st);
+    st->check_index = st->cat->nchecks;
+    st->summary_step = SUMMARY_CHOOSING;
     st->save_state = SAVE_IDLE;
     st_draft_keep(st, fx); /* every question answered: kept until saved */
 }
@@ -71,6 +93,18 @@ static bool saved(struct station *st, const struct event *ev, struct effects *fx
     st->draft_kept = false; /* the commit removed the draft with it */
     COPY(st->last_plate, ev->plate);
     st->saved_count++;
+    /* The grader confirmed another responsibility than the rules' suggestion:
+     * the audit says who, on which plate, from what to what, and why. */
+    const struct inspection *in = &st->insp;
+    if (in->responsibility != in->responsibility_suggested) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "suggested %s, confirmed %s: %s",
+                 in->responsibility_suggested ? responsibility_name(in->responsibility_suggested)
+                                              : "none",
+                 in->responsibility ? responsibility_name(in->responsibility) : "none",
+                 in->responsibility_reason);
+        st_audit(st, fx, "responsibility_override", ev->plate, detail);
+    }
     if (st->insp.calibrates[0])
         st_say(st, MSG_CALIBRATION_SAVED, st->insp.calibrates, 0); /* no label of its own */
     else if (st->units_left > 0)
@@ -82,34 +116,71 @@ static bool saved(struct station *st, const struct event *ev, struct effects *fx
     return true;
 }
 
-/* Choosing the responsibility, confirming, going back to the checklist. */
+/* The inspection is confirmed as it stands: saved. (A step that must come
+ * before the save, such as someone authorising an override, goes here.) */
+static void confirm(struct station *st, struct effects *fx)
+{
+    st->insp.finished_at = st->now;
+    st->insp.calibration_due = chosen_for_calibration(st, &st->insp);
+    resolve(st);
+    request_save(st, fx);
+}
+
+static void set_responsibility(struct station *st, enum responsibility r)
+{
+    st->insp.responsibility = r;
+    st->summary_step = SUMMARY_CHOOSING;
+    resolve(st);
+}
+
+/* Choosing the responsibility, confirming, going back to the checklist;
+ * after Return on another responsibility than the suggested one, the
+ * override reason (keys 1..n). */
 static bool choose(struct station *st, const struct event *ev, struct effects *fx)
 {
     if (ev->type == EV_PICK && ev->pick >= 0 && ev->pick < RESP_COUNT) {
-        st->insp.responsibility = (enum responsibility)ev->pick;
+        set_responsibility(st, (enum responsibility)ev->pick);
         return true;
+    }
+    if (st->summary_step == SUMMARY_OVERRIDE_REASON) {
+        int pick = ev->type == EV_PICK ? ev->pick - SUMMARY_PICK_OVERRIDE
+                   : ev->type == EV_TEXT ? st_typed_choice(ev)
+                                         : -1;
+        if (pick >= 0 && pick < st->set.rules->noverrides) {
+            COPY(st->insp.responsibility_reason, st->set.rules->overrides[pick].id);
+            confirm(st, fx);
+            return true;
+        }
+        if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+            st->summary_step = SUMMARY_CHOOSING;
+            return true;
+        }
     }
     if (ev->type != EV_KEY)
         return false;
     switch (ev->key) {
     case KEY_LEFT:
     case KEY_UP:
-        st->insp.responsibility =
-            (enum responsibility)((st->insp.responsibility + RESP_COUNT - 1) % RESP_COUNT);
+        set_responsibility(
+            st, (enum responsibility)((st->insp.responsibility + RESP_COUNT - 1) % RESP_COUNT));
         return true;
     case KEY_RIGHT:
     case KEY_DOWN:
     case KEY_TAB:
-        st->insp.responsibility =
-            (enum responsibility)((st->insp.responsibility + 1) % RESP_COUNT);
+        set_responsibility(st,
+                           (enum responsibility)((st->insp.responsibility + 1) % RESP_COUNT));
         return true;
     case KEY_ENTER:
-        st->insp.finished_at = st->now;
-        st->insp.calibration_due = chosen_for_calibration(st, &st->insp);
-        request_save(st, fx);
+        if (st->insp.responsibility != st->insp.responsibility_suggested) {
+            /* Another responsibility than the rules suggest: why? */
+            st->summary_step = SUMMARY_OVERRIDE_REASON;
+            return true;
+        }
+        st->insp.responsibility_reason[0] = 0;
+        confirm(st, fx);
         return true;
     case KEY_ESCAPE:
-        st->check_index = st->cat->nchecks - 1;
+        st->check_index = st_last_answered(st, st->cat->nchecks);
         station_goto(st, SCREEN_CHECK, fx);
         return true;
     default:

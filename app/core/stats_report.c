@@ -219,6 +219,8 @@ static cJSON *report_json(const struct stats_report *r)
         cJSON_AddNumberToObject(d, "function_fault", (double)x->function_fault);
         cJSON_AddNumberToObject(d, "no_function_checks", (double)x->no_function);
         cJSON_AddNumberToObject(d, "no_fault", (double)x->no_fault);
+        cJSON_AddNumberToObject(d, "confirmed", (double)x->confirmed);
+        cJSON_AddNumberToObject(d, "not_found", (double)x->not_found);
         cJSON_AddItemToArray(re, d);
     }
     cJSON_AddNumberToObject(o, "declared_defective_functions_ok", (double)r->defective_functions_ok);
@@ -247,6 +249,10 @@ static cJSON *report_json(const struct stats_report *r)
                               g->cal_pairs ? num_or_null((double)g->cal_agree / (double)g->cal_pairs)
                                            : cJSON_CreateNull());
         cJSON_AddItemToObject(d, "kappa", num_or_null(g->kappa));
+        cJSON_AddNumberToObject(d, "policy_inspections", (double)g->policy_n);
+        cJSON_AddNumberToObject(d, "overrides", (double)g->policy_overrides);
+        cJSON_AddItemToObject(d, "override_rate",
+                              g->policy_n ? num_or_null(g->override_rate) : cJSON_CreateNull());
         cJSON_AddItemToArray(ga, d);
     }
     cJSON *ca = cJSON_AddObjectToObject(o, "calibration");
@@ -257,6 +263,22 @@ static cJSON *report_json(const struct stats_report *r)
                           r->cal_pairs ? num_or_null((double)r->cal_agree / (double)r->cal_pairs)
                                        : cJSON_CreateNull());
     cJSON_AddItemToObject(ca, "kappa", num_or_null(r->kappa));
+    cJSON *po = cJSON_AddObjectToObject(o, "policy");
+    cJSON_AddNumberToObject(po, "inspections", (double)r->policy_n);
+    cJSON_AddNumberToObject(po, "overrides", (double)r->policy_overrides);
+    cJSON_AddItemToObject(po, "override_rate",
+                          r->policy_n ? num_or_null((double)r->policy_overrides / (double)r->policy_n)
+                                      : cJSON_CreateNull());
+    cJSON_AddNumberToObject(po, "reason_confirmed", (double)r->reason_confirmed);
+    cJSON_AddNumberToObject(po, "reason_not_found", (double)r->reason_not_found);
+    cJSON *rz = cJSON_AddObjectToObject(po, "resolutions");
+    for (int i = 0; i < RESOLUTION_COUNT; i++)
+        cJSON_AddNumberToObject(rz, i ? resolution_name((enum resolution)i) : "none",
+                                (double)r->resolutions[i]);
+    cJSON *rt = cJSON_AddObjectToObject(po, "return_types");
+    for (int i = 0; i < RETURN_TYPE_COUNT; i++)
+        cJSON_AddNumberToObject(rt, i ? return_type_name((enum return_type)i) : "none",
+                                (double)r->return_types[i]);
     return o;
 }
 
@@ -330,6 +352,28 @@ static void print_csv(const struct stats_report *r, FILE *f)
     csv_row(f, "calibration", "agreement", "",
             r->cal_pairs ? (double)r->cal_agree / (double)r->cal_pairs : NAN);
     csv_row(f, "calibration", "kappa", "", r->kappa);
+    /* The grading policy. */
+    csv_row(f, "policy", "inspections", "", (double)r->policy_n);
+    csv_row(f, "policy", "overrides", "", (double)r->policy_overrides);
+    csv_row(f, "policy", "override_rate", "",
+            r->policy_n ? (double)r->policy_overrides / (double)r->policy_n : NAN);
+    for (int i = 0; i < r->nreasons; i++) {
+        csv_row(f, "reason_check", r->reasons[i].reason, "confirmed", (double)r->reasons[i].confirmed);
+        csv_row(f, "reason_check", r->reasons[i].reason, "not_found", (double)r->reasons[i].not_found);
+    }
+    for (int i = 0; i < RESOLUTION_COUNT; i++)
+        csv_row(f, "resolution", i ? resolution_name((enum resolution)i) : "none", "",
+                (double)r->resolutions[i]);
+    for (int i = 0; i < RETURN_TYPE_COUNT; i++)
+        csv_row(f, "return_type", i ? return_type_name((enum return_type)i) : "none", "",
+                (double)r->return_types[i]);
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        csv_row(f, "grader_policy", g->badge, "inspections", (double)g->policy_n);
+        csv_row(f, "grader_policy", g->badge, "overrides", (double)g->policy_overrides);
+        csv_row(f, "grader_policy", g->badge, "override_rate",
+                g->policy_n ? g->override_rate : NAN);
+    }
 }
 
 static double pct(int64_t n, int64_t total) { return total ? 100.0 * (double)n / (double)total : 0; }
@@ -398,6 +442,31 @@ static void print_table(const struct stats_report *r, FILE *f)
     if (!isnan(r->kappa))
         fprintf(f, ", kappa %.2f", r->kappa);
     fprintf(f, "\n");
+
+    fprintf(f, "\nGrading policy: %lld outcomes recorded with it, %lld with another responsibility"
+               " than suggested (%.1f%%)\n",
+            (long long)r->policy_n, (long long)r->policy_overrides,
+            pct(r->policy_overrides, r->policy_n));
+    fprintf(f, "\nDeclared reason   declared  confirmed  not found\n");
+    for (int i = 0; i < r->nreasons; i++) {
+        const struct stats_reason *x = &r->reasons[i];
+        fprintf(f, "  %-16s %7lld %10lld %10lld\n", x->reason, (long long)x->n,
+                (long long)x->confirmed, (long long)x->not_found);
+    }
+    fprintf(f, "\nResolutions\n");
+    for (int i = 0; i < RESOLUTION_COUNT; i++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n", i ? resolution_name((enum resolution)i) : "none",
+                (long long)r->resolutions[i], pct(r->resolutions[i], r->total));
+    fprintf(f, "\nReturn types\n");
+    for (int i = 0; i < RETURN_TYPE_COUNT; i++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n", i ? return_type_name((enum return_type)i) : "none",
+                (long long)r->return_types[i], pct(r->return_types[i], r->total));
+    fprintf(f, "\nOverrides per grader\n");
+    for (int i = 0; i < r->ngraders; i++) {
+        const struct stats_grader *g = &r->graders[i];
+        fprintf(f, "  %-14s %6lld of %6lld  %5.1f%%\n", g->badge, (long long)g->policy_overrides,
+                (long long)g->policy_n, pct(g->policy_overrides, g->policy_n));
+    }
 }
 
 int stats_print(const struct stats_report *r, enum stats_format fmt, FILE *out)

@@ -24,7 +24,11 @@
  *    kappa = (po - pe) / (1 - pe); undefined (NAN) when pe = 1 or no pairs.
  *  - Reasons against findings: "functions OK" = the functional sub-grade is A
  *    (every function check passed); "function fault" = worse than A; "no
- *    function checks" = the category has none.
+ *    function checks" = the category has none. Confirmed / not found: the
+ *    reason check the rules recorded (docs/rules.md).
+ *  - Overrides: outcomes recorded with the grading policy (reason_check
+ *    set) whose confirmed responsibility is not the suggested one; the
+ *    override rate is their share of the outcomes recorded with the policy.
  *
  * The report types and the pure maths live here, in the core; the queries
  * that fill a report are the store's (stats_query.h). Error ids E750–E799.
@@ -80,6 +84,10 @@ struct stats_reason {
     int64_t function_fault; /* functional sub-grade B, C or X */
     int64_t no_function;    /* no functional checks */
     int64_t no_fault;       /* overall grade A */
+    /* The grading policy (docs/rules.md): the reason check recorded. n is
+     * how often the reason was declared. */
+    int64_t confirmed; /* reason_check confirmed */
+    int64_t not_found; /* reason_check not_found */
 };
 
 struct stats_step {
@@ -100,6 +108,12 @@ struct stats_grader {
     struct stats_step steps[STATS_MAX_STEPS];
     int64_t cal_pairs, cal_agree;
     double kappa; /* NAN when undefined */
+    /* The grading policy: the outcomes recorded with it (a suggestion kept),
+     * those whose confirmed responsibility differs from the suggestion, and
+     * their share: policy_overrides / policy_n (0 when policy_n is 0). */
+    int64_t policy_n;
+    int64_t policy_overrides;
+    double override_rate;
 };
 
 struct stats_report {
@@ -117,6 +131,13 @@ struct stats_report {
     int nreasons;
     struct stats_reason reasons[STATS_MAX_REASONS]; /* most first */
     int64_t defective_functions_ok; /* declared "defective", every function check passed */
+    /* The grading policy (records made before it count as none of these
+     * but in resolutions[RESOLUTION_NONE] and return_types[NONE]). */
+    int64_t policy_n;                          /* outcomes recorded with the policy */
+    int64_t policy_overrides;                  /* … with another responsibility than suggested */
+    int64_t reason_confirmed, reason_not_found; /* reason checks, all reasons */
+    int64_t resolutions[RESOLUTION_COUNT];     /* by enum resolution */
+    int64_t return_types[RETURN_TYPE_COUNT];   /* by enum return_type */
     int64_t late, mismatch, blind;
     /* Items checked against the manifest (item_check matched or mismatched;
      * records from before the check was recorded count as checked): the

@@ -10,9 +10,12 @@
  * Fields (docs/export.md: the base fields, "blind", and for statistics
  * "step_ms" {check: ms}, "calibration_due", "calibrates"; then the item
  * check, "item_check" and "scanned_item" ("" when nothing was scanned, not
- * null), "wrong_item", and the unit, "unit", "units", "extra_unit"), every
- * key always present; an empty optional text is null, a grade is its letter
- * or null.
+ * null), "wrong_item", and the unit, "unit", "units", "extra_unit"; then
+ * the grading policy: "skipped" (the checks not asked), "reason" (declared,
+ * null when none), "reason_check", "responsibility_suggested" (null for
+ * none, as "responsibility"), "responsibility_reason", "return_type" and
+ * "resolution" ("" when none)), every key always present; an empty optional
+ * text is null, a grade is its letter or null.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -35,6 +38,8 @@ static const char *const export_fields[] = {
     "answers",     "rules_version", "late",     "mismatch",     "supersedes",
     "blind",       "step_ms",       "calibration_due", "calibrates", "item_check",
     "scanned_item", "wrong_item",   "unit",     "units",        "extra_unit",
+    "skipped",     "reason",        "reason_check", "responsibility_suggested",
+    "responsibility_reason", "return_type", "resolution",
 };
 #define NUM_EXPORT_FIELDS ((int)(sizeof export_fields / sizeof *export_fields))
 
@@ -134,6 +139,24 @@ static cJSON *field_item(const struct inspection *in, int i)
     if (!strcmp(name, "unit")) return cJSON_CreateNumber(inspection_unit(in));
     if (!strcmp(name, "units")) return cJSON_CreateNumber(inspection_units(in));
     if (!strcmp(name, "extra_unit")) return cJSON_CreateBool(in->extra_unit);
+    if (!strcmp(name, "skipped")) {
+        cJSON *a = cJSON_CreateArray();
+        for (int k = 0; a && k < in->nskipped && k < INSP_MAX_ANSWERS; k++)
+            if (!cJSON_AddItemToArray(a, cJSON_CreateString(in->skipped[k]))) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+        return a;
+    }
+    if (!strcmp(name, "reason")) return text_or_null(in->reason);
+    if (!strcmp(name, "reason_check"))
+        return cJSON_CreateString(reason_check_name(in->reason_check));
+    if (!strcmp(name, "responsibility_suggested"))
+        return text_or_null(responsibility_name(in->responsibility_suggested));
+    if (!strcmp(name, "responsibility_reason"))
+        return cJSON_CreateString(in->responsibility_reason);
+    if (!strcmp(name, "return_type")) return cJSON_CreateString(return_type_name(in->return_type));
+    if (!strcmp(name, "resolution")) return cJSON_CreateString(resolution_name(in->resolution));
     return cJSON_CreateNull(); /* NEVER: every name above is handled */
 }
 

@@ -32,6 +32,14 @@
  * one made then (tests/test_store.c). */
 const char *stats_schema(int version)
 {
+    if (version == 7)
+        /* Reasons found against declared, overrides per grader, resolutions
+         * and return types: the covering index takes their columns too. */
+        return "DROP INDEX inspections_stats;"
+               "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+               " grade, functional, disposition, responsibility, reason, late, mismatch,"
+               " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
+               " responsibility_suggested, return_type, resolution);";
     if (version == 6)
         /* The wrong-item rate counts the items checked against the manifest:
          * the covering index takes item_check too. */
@@ -208,7 +216,8 @@ static int grader_index(struct stats_report *r, const char *badge)
     return r->ngraders++;
 }
 
-static void reason_add(struct work *w, const char *reason, const char *functional, const char *grade)
+static void reason_add(struct work *w, const char *reason, const char *functional, const char *grade,
+                       const char *reason_check)
 {
     struct stats_reason *x = NULL;
     for (int i = 0; i < w->nreasons && !x; i++)
@@ -229,6 +238,8 @@ static void reason_add(struct work *w, const char *reason, const char *functiona
         x->function_fault++;
     if (grade[0] == 'A')
         x->no_fault++;
+    x->confirmed += strcmp(reason_check, "confirmed") == 0;
+    x->not_found += strcmp(reason_check, "not_found") == 0;
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -255,7 +266,8 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
     static const char sql[] =
         "SELECT finished_at, operator, started_at, grade, functional, disposition,"
         " responsibility, reason, late, mismatch, calibration_due, calibrates, plate, defects,"
-        " step_ms, item_check FROM inspections INDEXED BY inspections_stats"
+        " step_ms, item_check, reason_check, responsibility_suggested, return_type, resolution"
+        " FROM inspections INDEXED BY inspections_stats"
         " WHERE finished_at >= ?1 AND finished_at < ?2";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
@@ -301,10 +313,25 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         r->resp[resp < 0 ? 0 : resp]++;
         const char *reason = col_text(s, 7);
         const char *functional = col_text(s, 4);
+        const char *reason_check = col_text(s, 16);
         if (reason[0]) {
-            reason_add(w, reason, functional, col_text(s, 3));
+            reason_add(w, reason, functional, col_text(s, 3), reason_check);
             if (strcmp(reason, "defective") == 0 && functional[0] == 'A')
                 r->defective_functions_ok++;
+        }
+        /* The grading policy, for the outcomes recorded with it. */
+        bool policy = reason_check[0] != 0;
+        bool overridden = policy && strcmp(col_text(s, 6), col_text(s, 17)) != 0;
+        r->policy_n += policy;
+        r->policy_overrides += overridden;
+        r->reason_confirmed += strcmp(reason_check, "confirmed") == 0;
+        r->reason_not_found += strcmp(reason_check, "not_found") == 0;
+        int rt = return_type_from_name(col_text(s, 18)), res = resolution_from_name(col_text(s, 19));
+        r->return_types[rt < 0 ? 0 : rt]++;
+        r->resolutions[res < 0 ? 0 : res]++;
+        if (gi >= 0) {
+            r->graders[gi].policy_n += policy;
+            r->graders[gi].policy_overrides += overridden;
         }
         r->late += sqlite3_column_int(s, 8) != 0;
         r->mismatch += sqlite3_column_int(s, 9) != 0;
@@ -474,6 +501,7 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         struct stats_grader *g = &r->graders[i];
         g->median_s = stats_median_s(w->g[i].d.v, w->g[i].d.n);
         g->items_per_hour = g->active_hours ? (double)g->n / (double)g->active_hours : 0;
+        g->override_rate = g->policy_n ? (double)g->policy_overrides / (double)g->policy_n : 0;
         finish_steps(w->g[i].steps, w->g[i].nsteps, g->steps, &g->nsteps);
         g->kappa = stats_kappa(&w->g[i].m[0][0], 4);
     }

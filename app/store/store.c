@@ -15,7 +15,10 @@
  *               a JSON object check→answer, step_ms a JSON object check→ms,
  *               record the export JSON (inspection_to_json); version 6:
  *               item_check, scanned_item, wrong_item, unit, units,
- *               extra_unit. Append-only: triggers ABORT any UPDATE or
+ *               extra_unit; version 7: skipped (a JSON array of check ids),
+ *               reason_check, responsibility_suggested,
+ *               responsibility_reason, return_type, resolution.
+ *               Append-only: triggers ABORT any UPDATE or
  *               DELETE. Written by store_commit_inspection.
  *   drafts      store.c (version 6): badge PK, rma, unit, saved_at, state
  *               (draft_to_json): the inspection each grader left unfinished.
@@ -89,7 +92,8 @@ enum stmt_id {
     " category, operator, started_at, finished_at, grade, cosmetic, functional,"            \
     " completeness, disposition, responsibility, defects, answers, rules_version, late,"    \
     " mismatch, blind, supersedes, step_ms, calibration_due, calibrates, item_check,"     \
-    " scanned_item, wrong_item, unit, units, extra_unit"
+    " scanned_item, wrong_item, unit, units, extra_unit, skipped, reason_check,"          \
+    " responsibility_suggested, responsibility_reason, return_type, resolution"
 
 static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -100,7 +104,7 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
         "INSERT INTO inspections (" INSPECTION_COLUMNS ", record) VALUES"
         " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-        " ?35, ?36, ?37, ?38)",
+        " ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44)",
     [Q_INSERT_OUTBOX] = "INSERT INTO outbox (seq, payload, created_at) VALUES (?1, ?2, ?3)",
     [Q_FIND_INSPECTION] = "SELECT " INSPECTION_COLUMNS " FROM inspections WHERE plate = ?1",
     [Q_COUNT_INSPECTIONS] = "SELECT count(*) FROM inspections",
@@ -131,7 +135,7 @@ struct store {
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The schema version this program brings a database to. */
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */
@@ -207,6 +211,21 @@ const char *store_schema(int version)
                "  saved_at INTEGER NOT NULL,"
                "  state TEXT NOT NULL);"
                "CREATE INDEX drafts_rma ON drafts (rma);";
+    case 7:
+        /* The grading policy: the checks not asked (branching), the declared
+         * reason against what was found, the responsibility the rules
+         * suggested and the override reason when the grader confirmed
+         * another, the return type and the resolution. Rows saved before
+         * keep them NULL ('[]' for skipped: every check was asked). */
+        return "ALTER TABLE inspections ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';"
+               "ALTER TABLE inspections ADD COLUMN reason_check TEXT CHECK (reason_check IN"
+               "  ('confirmed', 'not_found', 'none'));"
+               "ALTER TABLE inspections ADD COLUMN responsibility_suggested TEXT;"
+               "ALTER TABLE inspections ADD COLUMN responsibility_reason TEXT;"
+               "ALTER TABLE inspections ADD COLUMN return_type TEXT CHECK (return_type IN"
+               "  ('quality', 'non_quality'));"
+               "ALTER TABLE inspections ADD COLUMN resolution TEXT CHECK (resolution IN"
+               "  ('refund', 'partial_refund', 'exchange', 'repair', 'reject', 'investigate'));";
     default:
         return NULL;
     }
@@ -590,10 +609,11 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
         return -1;
     TEXT(rma) TEXT(order_id) TEXT(sku) TEXT(gtin) TEXT(serial) TEXT(description)
     TEXT(reason) TEXT(category) TEXT(operator_badge) TEXT(disposition) TEXT(rules_version)
-    TEXT(supersedes) TEXT(calibrates) TEXT(scanned_item)
+    TEXT(supersedes) TEXT(calibrates) TEXT(scanned_item) TEXT(responsibility_reason)
 #undef TEXT
     if (in->ndefects < 0 || in->ndefects > INSP_MAX_DEFECTS || in->nanswers < 0 ||
-        in->nanswers > INSP_MAX_ANSWERS) {
+        in->nanswers > INSP_MAX_ANSWERS || in->nskipped < 0 ||
+        in->nanswers + in->nskipped > INSP_MAX_ANSWERS) {
         set_err(err, errlen, "E212: %d defects and %d answers: out of range", in->ndefects,
                 in->nanswers);
         return -1;
@@ -607,12 +627,34 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
             check_text("an answer id", in->answers[i].answer, sizeof in->answers[i].answer, err,
                        errlen) < 0)
             return -1;
+    for (int i = 0; i < in->nskipped; i++)
+        if (check_text("a skipped check id", in->skipped[i], sizeof in->skipped[i], err, errlen) <
+            0)
+            return -1;
     for (int i = 0; i < in->nanswers; i++)
         for (int j = 0; j < i; j++)
             if (!strcmp(in->answers[i].check, in->answers[j].check)) {
                 set_err(err, errlen, "E240: check %s is answered twice", in->answers[i].check);
                 return -1;
             }
+    for (int i = 0; i < in->nskipped; i++)
+        for (int j = 0; j < in->nanswers; j++)
+            if (!strcmp(in->skipped[i], in->answers[j].check)) {
+                set_err(err, errlen, "E240: check %s is both answered and skipped",
+                        in->skipped[i]);
+                return -1;
+            }
+    if ((unsigned)in->reason_check >= REASON_CHECK_COUNT ||
+        (unsigned)in->responsibility_suggested >= RESP_COUNT ||
+        (unsigned)in->return_type >= RETURN_TYPE_COUNT ||
+        (unsigned)in->resolution >= RESOLUTION_COUNT) {
+        set_err(err, errlen,
+                "E220: reason check %d, suggested responsibility %d, return type %d or"
+                " resolution %d: out of range",
+                (int)in->reason_check, (int)in->responsibility_suggested, (int)in->return_type,
+                (int)in->resolution);
+        return -1;
+    }
     if (in->grade < GRADE_A || in->grade > GRADE_X) {
         set_err(err, errlen, "E213: the inspection has no grade");
         return -1;
@@ -654,6 +696,19 @@ static char *defects_json(const struct inspection *in)
     return text;
 }
 
+static char *skipped_json(const struct inspection *in)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < in->nskipped; i++)
+        if (!cJSON_AddItemToArray(a, cJSON_CreateString(in->skipped[i]))) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+    char *text = a ? cJSON_PrintUnformatted(a) : NULL;
+    cJSON_Delete(a);
+    return text;
+}
+
 static char *answers_json(const struct inspection *in)
 {
     cJSON *o = cJSON_CreateObject();
@@ -678,7 +733,7 @@ static void bind_grade(sqlite3_stmt *s, int i, enum grade g)
 int store_commit_inspection(struct store *st, struct inspection *insp, char *err,
                             size_t errlen)
 {
-    char *record = NULL, *defects = NULL, *answers = NULL, *steps = NULL;
+    char *record = NULL, *defects = NULL, *answers = NULL, *steps = NULL, *skipped = NULL;
     int rc;
     sqlite3_stmt *s;
 
@@ -715,7 +770,8 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     defects = defects_json(insp);
     answers = answers_json(insp);
     steps = inspection_steps_json(insp);
-    if (!record || !defects || !answers || !steps) {
+    skipped = skipped_json(insp);
+    if (!record || !defects || !answers || !steps || !skipped) {
         set_err(err, errlen, "E216: out of memory building the record");
         goto fail;
     }
@@ -762,6 +818,12 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     sqlite3_bind_int(s, i++, insp->unit);
     sqlite3_bind_int(s, i++, insp->units);
     sqlite3_bind_int(s, i++, insp->extra_unit);
+    bind_text(s, i++, skipped, false);
+    bind_text(s, i++, reason_check_name(insp->reason_check), false);
+    bind_text(s, i++, responsibility_name(insp->responsibility_suggested), true);
+    bind_text(s, i++, insp->responsibility_reason, true);
+    bind_text(s, i++, return_type_name(insp->return_type), true);
+    bind_text(s, i++, resolution_name(insp->resolution), true);
     bind_text(s, i++, record, false);
     rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) {
@@ -832,6 +894,7 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     free(defects);
     free(answers);
     free(steps);
+    free(skipped);
     return 0;
 
 fail:
@@ -841,6 +904,7 @@ fail:
     free(defects);
     free(answers);
     free(steps);
+    free(skipped);
     return -1;
 }
 
@@ -921,6 +985,28 @@ static void row_to_inspection(sqlite3_stmt *s, struct inspection *out)
     out->unit = sqlite3_column_int(s, i++);
     out->units = sqlite3_column_int(s, i++);
     out->extra_unit = sqlite3_column_int(s, i++) != 0;
+    const unsigned char *kj = sqlite3_column_text(s, i++);
+    cJSON *k = kj ? cJSON_Parse((const char *)kj) : NULL;
+    cJSON_ArrayForEach(item, k)
+    {
+        if (out->nskipped < INSP_MAX_ANSWERS && cJSON_IsString(item))
+            snprintf(out->skipped[out->nskipped++], sizeof out->skipped[0], "%s",
+                     item->valuestring);
+    }
+    cJSON_Delete(k);
+    const unsigned char *t = sqlite3_column_text(s, i++);
+    int rc = reason_check_from_name(t ? (const char *)t : "");
+    out->reason_check = rc < 0 ? REASON_CHECK_NONE : (enum reason_check)rc;
+    t = sqlite3_column_text(s, i++);
+    resp = responsibility_from_name(t ? (const char *)t : "");
+    out->responsibility_suggested = resp < 0 ? RESP_NONE : (enum responsibility)resp;
+    COL(responsibility_reason);
+    t = sqlite3_column_text(s, i++);
+    int rt = return_type_from_name(t ? (const char *)t : "");
+    out->return_type = rt < 0 ? RETURN_TYPE_NONE : (enum return_type)rt;
+    t = sqlite3_column_text(s, i++);
+    int rs = resolution_from_name(t ? (const char *)t : "");
+    out->resolution = rs < 0 ? RESOLUTION_NONE : (enum resolution)rs;
 #undef COL
 }
 

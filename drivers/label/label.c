@@ -98,8 +98,165 @@ struct label_maker {
     int ellipsis_w[F_COUNT];
     SDL_Surface *canvas; /* INDEX8, grey palette; made on first use */
     struct layout lay;
+    enum lang lang;            /* the label's words */
+    const struct rules *rules; /* names of defects, reasons, categories; may be NULL */
     char err[256];
 };
+
+/* ------------------------------------------------------------------ words */
+
+/* What the label says besides the inspection's own data, in each language
+ * (label.h). English stays printable ASCII: it is sent as ZPL text. */
+enum label_word {
+    LW_STATION, LW_GRADE, LW_COSMETIC, LW_FUNCTIONAL, LW_COMPLETENESS, LW_DEFECTS, LW_NONE,
+    LW_RMA, LW_SKU, LW_EXPECTED_SKU, LW_SERIAL, LW_CATEGORY, LW_GRADER, LW_DESCRIPTION,
+    LW_SCANNED, LW_RULES, LW_RESPONSIBILITY, LW_RESOLUTION, LW_DECLARED,
+    LW_LATE, LW_WRONG_ITEM, LW_MISMATCH, LW_BLIND, LW_REGRADE, LW_UNIT, LW_EXTRA,
+    LW_RESP_NONE, LW_RESP_MERCHANT, LW_RESP_LOGISTICS, LW_RESP_CUSTOMER, LW_RESP_PLATFORM,
+    LW_RES_NONE, LW_RES_REFUND, LW_RES_PARTIAL_REFUND, LW_RES_EXCHANGE, LW_RES_REPAIR,
+    LW_RES_REJECT, LW_RES_INVESTIGATE, LW_RT_QUALITY, LW_RT_NON_QUALITY,
+    LW_RC_CONFIRMED, LW_RC_NOT_FOUND, LW_RC_NOT_QUALITY, LW_REASON_NONE,
+    LW_COUNT
+};
+
+static const char *const label_words[LW_COUNT][LANG_COUNT] = {
+    [LW_STATION] = {"STATION", "工作站"},
+    [LW_GRADE] = {"GRADE", "等级"},
+    [LW_COSMETIC] = {"COSMETIC", "外观"},
+    [LW_FUNCTIONAL] = {"FUNCTIONAL", "功能"},
+    [LW_COMPLETENESS] = {"COMPLETENESS", "完整性"},
+    [LW_DEFECTS] = {"DEFECTS", "缺陷"},
+    [LW_NONE] = {"none", "无"},
+    [LW_RMA] = {"RMA", "RMA"},
+    [LW_SKU] = {"SKU", "SKU"},
+    [LW_EXPECTED_SKU] = {"EXPECTED SKU", "预期SKU"},
+    [LW_SERIAL] = {"S/N", "序列号"},
+    [LW_CATEGORY] = {"CATEGORY", "品类"},
+    [LW_GRADER] = {"GRADER", "质检员"},
+    [LW_DESCRIPTION] = {"DESCRIPTION", "描述"},
+    [LW_SCANNED] = {"SCANNED", "扫描到"},
+    [LW_RULES] = {"RULES", "规则"},
+    [LW_RESPONSIBILITY] = {"RESPONSIBILITY", "责任方"},
+    [LW_RESOLUTION] = {"RESOLUTION", "处理方式"},
+    [LW_DECLARED] = {"DECLARED", "申报原因"},
+    [LW_LATE] = {"LATE", "逾期"},
+    [LW_WRONG_ITEM] = {"WRONG ITEM", "错发商品"},
+    [LW_MISMATCH] = {"MISMATCH", "不符"},
+    [LW_BLIND] = {"BLIND", "盲收"},
+    [LW_REGRADE] = {"RE-GRADE", "复检"},
+    [LW_UNIT] = {"UNIT", "件"},
+    [LW_EXTRA] = {"EXTRA", "超出"},
+    [LW_RESP_NONE] = {"NONE", "无"},
+    [LW_RESP_MERCHANT] = {"MERCHANT", "商家"},
+    [LW_RESP_LOGISTICS] = {"LOGISTICS", "物流"},
+    [LW_RESP_CUSTOMER] = {"CUSTOMER", "顾客"},
+    [LW_RESP_PLATFORM] = {"PLATFORM", "平台"},
+    [LW_RES_NONE] = {"-", "-"},
+    [LW_RES_REFUND] = {"REFUND", "退款"},
+    [LW_RES_PARTIAL_REFUND] = {"PARTIAL REFUND", "部分退款"},
+    [LW_RES_EXCHANGE] = {"EXCHANGE", "换货"},
+    [LW_RES_REPAIR] = {"REPAIR", "维修"},
+    [LW_RES_REJECT] = {"REJECT", "拒绝退货"},
+    [LW_RES_INVESTIGATE] = {"INVESTIGATE", "调查处理"},
+    [LW_RT_QUALITY] = {"QUALITY", "质量问题"},
+    [LW_RT_NON_QUALITY] = {"NON-QUALITY", "非质量问题"},
+    [LW_RC_CONFIRMED] = {"CONFIRMED", "属实"},
+    [LW_RC_NOT_FOUND] = {"NOT FOUND", "未发现"},
+    [LW_RC_NOT_QUALITY] = {"NOT A QUALITY REASON", "非质量原因"},
+    [LW_REASON_NONE] = {"none", "未申报"},
+};
+
+static const char *lw(const struct label_maker *m, enum label_word w)
+{
+    return label_words[w][(unsigned)m->lang < LANG_COUNT ? m->lang : LANG_EN];
+}
+
+static const char *resp_word(const struct label_maker *m, enum responsibility r)
+{
+    return (unsigned)r < RESP_COUNT ? lw(m, (enum label_word)(LW_RESP_NONE + r)) : "";
+}
+
+static const char *resolution_word(const struct label_maker *m, enum resolution r)
+{
+    return (unsigned)r < RESOLUTION_COUNT ? lw(m, (enum label_word)(LW_RES_NONE + r)) : "";
+}
+
+/* The resolution and the return type: "REFUND · QUALITY"; "-" when none. */
+static void resolution_words(const struct label_maker *m, const struct inspection *insp, char *out,
+                             size_t outlen)
+{
+    const char *res = resolution_word(m, insp->resolution);
+    if (insp->return_type == RETURN_TYPE_QUALITY || insp->return_type == RETURN_TYPE_NON_QUALITY)
+        snprintf(out, outlen, "%s / %s", res,
+                 lw(m, insp->return_type == RETURN_TYPE_QUALITY ? LW_RT_QUALITY
+                                                                : LW_RT_NON_QUALITY));
+    else
+        snprintf(out, outlen, "%s", res);
+}
+
+/* The declared reason against what was found: "Defective: NOT FOUND". */
+static void reason_words(const struct label_maker *m, const struct inspection *insp, char *out,
+                         size_t outlen)
+{
+    if (!insp->reason[0]) {
+        snprintf(out, outlen, "%s", lw(m, LW_REASON_NONE));
+        return;
+    }
+    const struct rules_reason *r = rules_reason(m->rules, insp->reason);
+    const char *name = r ? text_get(&r->text, m->lang) : insp->reason;
+    switch (insp->reason_check) {
+    case REASON_CHECK_CONFIRMED: snprintf(out, outlen, "%s: %s", name, lw(m, LW_RC_CONFIRMED)); break;
+    case REASON_CHECK_NOT_FOUND: snprintf(out, outlen, "%s: %s", name, lw(m, LW_RC_NOT_FOUND)); break;
+    default:
+        if (r && !r->quality)
+            snprintf(out, outlen, "%s: %s", name, lw(m, LW_RC_NOT_QUALITY));
+        else
+            snprintf(out, outlen, "%s", name);
+        break;
+    }
+}
+
+/* The defects in words (the rules' names, else the codes), joined by sep. */
+static void defect_words(const struct label_maker *m, const struct inspection *insp,
+                         const char *sep, char *out, size_t outlen)
+{
+    out[0] = 0;
+    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
+                                                                          : insp->ndefects;
+    for (int i = 0; i < nd; i++) {
+        char code[sizeof insp->defects[0] + 1];
+        snprintf(code, sizeof code, "%.*s", (int)sizeof insp->defects[0], insp->defects[i]);
+        const struct text *t = rules_defect_text(m->rules, code);
+        size_t o = strlen(out);
+        snprintf(out + o, outlen - o, "%s%s", o ? sep : "", t ? text_get(t, m->lang) : code);
+    }
+}
+
+/* The category in words: its name in the rules, else its id. */
+static const char *category_words(const struct label_maker *m, const struct inspection *insp)
+{
+    const struct rules_category *c = rules_category(m->rules, insp->category);
+    return c ? text_get(&c->name, m->lang) : insp->category;
+}
+
+/* A disposition in the label's words. */
+static void disposition_words(const struct label_maker *m, const char *disposition, char *out,
+                              size_t outlen)
+{
+    static const struct {
+        const char *id, *zh;
+    } zh[] = {
+        {"restock", "重新上架"},  {"open_box", "开箱特价"},          {"refurbish", "翻新"},
+        {"return_to_vendor", "退回供应商"}, {"rtv", "退回供应商"}, {"liquidate", "清仓处理"},
+        {"scrap", "报废"},
+    };
+    for (size_t i = 0; m->lang == LANG_ZH && i < sizeof zh / sizeof *zh; i++)
+        if (strcmp(disposition, zh[i].id) == 0) {
+            snprintf(out, outlen, "%s", zh[i].zh);
+            return;
+        }
+    label_disposition_words(disposition, out, outlen);
+}
 
 /* ---------------------------------------------------------------- errors */
 
@@ -243,6 +400,24 @@ int label_payload(const struct inspection *insp, char *out, size_t outlen)
     payload_value(out, outlen, &o, insp->disposition);
     payload_text(out, outlen, &o, "|R=");
     payload_value(out, outlen, &o, insp->rules_version);
+    /* Later keys, each only when set (readers ignore keys they do not know). */
+    if (insp->responsibility > RESP_NONE && insp->responsibility < RESP_COUNT) {
+        payload_text(out, outlen, &o, "|RSP=");
+        payload_text(out, outlen, &o, responsibility_name(insp->responsibility));
+    }
+    if (insp->return_type > RETURN_TYPE_NONE && insp->return_type < RETURN_TYPE_COUNT) {
+        payload_text(out, outlen, &o, "|RT=");
+        payload_text(out, outlen, &o, return_type_name(insp->return_type));
+    }
+    if (insp->resolution > RESOLUTION_NONE && insp->resolution < RESOLUTION_COUNT) {
+        payload_text(out, outlen, &o, "|RES=");
+        payload_text(out, outlen, &o, resolution_name(insp->resolution));
+    }
+    if (insp->reason_check == REASON_CHECK_CONFIRMED ||
+        insp->reason_check == REASON_CHECK_NOT_FOUND) {
+        payload_text(out, outlen, &o, "|RC=");
+        payload_text(out, outlen, &o, reason_check_name(insp->reason_check));
+    }
     if (o + 1 > outlen || o >= LABEL_PAYLOAD_MAX) {
         if (outlen)
             out[0] = 0;
@@ -300,15 +475,23 @@ int label_spec_parse(struct label_spec *spec, const char *size, int dpi, const c
     spec->height_in = h;
     spec->dpi = dpi;
     spec->font_path = font_path;
+    spec->lang = LANG_EN;
+    spec->rules = NULL;
     return 0;
 }
 
 int label_spec_from_opts(struct label_spec *spec, const struct label_opts *opts, char *err,
                          size_t errlen)
 {
-    return label_spec_parse(spec, opts->size[0] ? opts->size : "4x6",
-                            opts->dpi > 0 ? opts->dpi : 203,
-                            opts->font_path[0] ? opts->font_path : NULL, err, errlen);
+    int rc = label_spec_parse(spec, opts->size[0] ? opts->size : "4x6",
+                              opts->dpi > 0 ? opts->dpi : 203,
+                              opts->font_path[0] ? opts->font_path : NULL, err, errlen);
+    if (rc == 0) {
+        int l = lang_from_name(opts->lang);
+        spec->lang = l < 0 ? LANG_EN : (enum lang)l;
+        spec->rules = opts->rules;
+    }
+    return rc;
 }
 
 struct label_maker *label_maker_open(const struct label_spec *spec, char *err, size_t errlen)
@@ -338,6 +521,8 @@ struct label_maker *label_maker_open(const struct label_spec *spec, char *err, s
         return NULL;
     }
     m->dpi = spec->dpi;
+    m->lang = (unsigned)spec->lang < LANG_COUNT ? spec->lang : LANG_EN;
+    m->rules = spec->rules;
     m->scale = (double)spec->dpi / DESIGN_DPI;
     m->width = (int)lround(spec->width_in * spec->dpi);
     m->height = (int)lround(spec->height_in * spec->dpi);
@@ -601,21 +786,10 @@ static void label_date(const struct inspection *insp, char *out, size_t outlen)
         snprintf(out, outlen, "%s", "");
 }
 
-/* A small caption with its value under it, on up to max_lines lines.
- * Returns the y where the next field starts. */
-static int lay_field(struct label_maker *m, struct layout *L, int x, int y, int w,
-                     const char *caption, const char *value, int max_lines)
-{
-    lay_line(m, L, x, y, w, F_CAPTION, 'L', caption);
-    int vy = y + D(m, 24);
-    int lines = lay_lines(m, L, x, vy, w, D(m, 38), max_lines, F_VALUE, *value ? value : "-");
-    return vy + (lines ? lines : 1) * D(m, 38) + D(m, 8);
-}
-
 /* Start a layout: check the plate, then the header line (station left, date
  * right) at text_y with a rule under it at rule_y. */
 static int lay_header(struct label_maker *m, struct layout *L, const struct inspection *insp,
-                      int text_y, int rule_y)
+                      int text_y, int rule_y, bool with_grader)
 {
     const int W = m->width, M = D(m, 20);
     const int x0 = M, cw = W - 2 * M;
@@ -627,7 +801,11 @@ static int lay_header(struct label_maker *m, struct layout *L, const struct insp
                     insp->plate);
     label_date(insp, date, sizeof date);
     int date_w = text_width(m, F_BODY, date) + D(m, 4);
-    snprintf(buf, sizeof buf, "STATION %s", insp->station);
+    if (with_grader && insp->operator_badge[0])
+        snprintf(buf, sizeof buf, "%s %s  %s %.63s", lw(m, LW_STATION), insp->station,
+                 lw(m, LW_GRADER), insp->operator_badge);
+    else
+        snprintf(buf, sizeof buf, "%s %s", lw(m, LW_STATION), insp->station);
     lay_line(m, L, x0, text_y, cw - date_w - D(m, 16), F_BODY, 'L', buf);
     if (*date)
         lay_line(m, L, W - M - date_w, text_y, date_w, F_BODY, 'R', date);
@@ -672,34 +850,39 @@ struct flag_style {
 #define LABEL_MAX_FLAGS 7
 
 /* The flags of insp that a label shows, in this order, as words and as
- * initials; returns how many. The one list for every label size. unit
- * holds the unit's words and initials ("UNIT 2/3", "2/3"). */
-static int label_flags(const struct inspection *insp, const char *words[LABEL_MAX_FLAGS],
-                       const char *initials[LABEL_MAX_FLAGS], char unit_words[32],
-                       char unit_short[16])
+ * initials (in Chinese: the short words); returns how many. The one list
+ * for every label size. unit holds the unit's words and initials ("UNIT
+ * 2/3", "2/3"). */
+static int label_flags(const struct label_maker *m, const struct inspection *insp,
+                       const char *words[LABEL_MAX_FLAGS], const char *initials[LABEL_MAX_FLAGS],
+                       char unit_words[32], char unit_short[16])
 {
+    bool zh = m->lang == LANG_ZH;
     int n = 0;
     if (insp->late)
-        words[n] = "LATE", initials[n++] = "L";
+        words[n] = lw(m, LW_LATE), initials[n++] = zh ? lw(m, LW_LATE) : "L";
     /* Another product than the manifest's; another unit of the product. */
     if (insp->wrong_item)
-        words[n] = "WRONG ITEM", initials[n++] = "W";
+        words[n] = lw(m, LW_WRONG_ITEM), initials[n++] = zh ? "错发" : "W";
     else if (insp->mismatch)
-        words[n] = "MISMATCH", initials[n++] = "M";
+        words[n] = lw(m, LW_MISMATCH), initials[n++] = zh ? lw(m, LW_MISMATCH) : "M";
     if (insp->blind)
-        words[n] = "BLIND", initials[n++] = "B";
+        words[n] = lw(m, LW_BLIND), initials[n++] = zh ? lw(m, LW_BLIND) : "B";
     /* Chosen for a blind re-grade: another grader scans this plate. */
     if (insp->calibration_due)
-        words[n] = "RE-GRADE", initials[n++] = "R";
+        words[n] = lw(m, LW_REGRADE), initials[n++] = zh ? lw(m, LW_REGRADE) : "R";
     /* One unit of several that the RMA expects. */
     if (inspection_units(insp) > 1 || insp->extra_unit) {
         snprintf(unit_short, 16, "%d/%d", inspection_unit(insp) % 100000,
                  inspection_units(insp) % 100000);
-        snprintf(unit_words, 32, "UNIT %s", unit_short);
+        if (zh)
+            snprintf(unit_words, 32, "%s%s", unit_short, lw(m, LW_UNIT));
+        else
+            snprintf(unit_words, 32, "%s %s", lw(m, LW_UNIT), unit_short);
         words[n] = unit_words, initials[n++] = unit_short;
     }
     if (insp->extra_unit)
-        words[n] = "EXTRA", initials[n++] = "E";
+        words[n] = lw(m, LW_EXTRA), initials[n++] = zh ? lw(m, LW_EXTRA) : "E";
     return n;
 }
 
@@ -711,7 +894,7 @@ static int lay_flags(struct label_maker *m, struct layout *L, const struct inspe
 {
     const char *flags[LABEL_MAX_FLAGS], *initials[LABEL_MAX_FLAGS];
     char unit_words[32], unit_short[16];
-    int nflags = label_flags(insp, flags, initials, unit_words, unit_short);
+    int nflags = label_flags(m, insp, flags, initials, unit_words, unit_short);
     int h = D(m, st->h), f = st->font, pad = D(m, st->pad), gap = D(m, st->gap);
     int total = 0;
     for (int i = 0; i < nflags; i++)
@@ -728,6 +911,16 @@ static int lay_flags(struct label_maker *m, struct layout *L, const struct inspe
     return x;
 }
 
+/* A caption and its value on one line: the caption in the small font in a
+ * column cap_w wide, the value after it. Returns the value's item. */
+static struct item *lay_pair(struct label_maker *m, struct layout *L, int x, int y, int w,
+                             int cap_w, int f, const char *caption, const char *value)
+{
+    lay_line(m, L, x, y + (m->font_px[f] - m->font_px[F_CAPTION]) / 2 + D(m, 2), cap_w - D(m, 6),
+             F_CAPTION, 'L', caption);
+    return lay_line(m, L, x + cap_w, y, w - cap_w, f, 'L', *value ? value : "-");
+}
+
 /*
  * The 4x6 label, in 203-dpi design dots (812 x 1218):
  *
@@ -740,11 +933,15 @@ static int lay_flags(struct label_maker *m, struct layout *L, const struct inspe
  *       │ GRADE │ ├ FUNCTIONAL ───────────────── A ┤
  *       │   B   │ ├ COMPLETENESS ─────────────── A ┤
  *  584  └───────┘ └────────────────────────────────┘
- *  598  ┃              OPEN BOX                      ┃
- *  700  DEFECTS / RMA / SKU / CATEGORY      [ QR ]
- *                                          RULES 2026-11
- * 1024  DESCRIPTION (2 lines, any script)
- * 1132  [LATE] [WRONG ITEM | MISMATCH] [BLIND] [RE-GRADE] [UNIT 2/3] [EXTRA]
+ *  594  ┃              OPEN BOX                      ┃
+ *  672  RESPONSIBILITY            RESOLUTION
+ *       LOGISTICS                 REFUND / QUALITY
+ *  736  DECLARED  Defective: NOT FOUND
+ *  772  ─────────────────────────────────────────────
+ *  778  DEFECTS (2 lines)                    [ QR ]
+ *       RMA / SKU / S/N / CATEGORY / GRADER  RULES 2026-12
+ * 1050  DESCRIPTION (2 lines, any script)
+ * 1160  [LATE] [WRONG ITEM | MISMATCH] [BLIND] [RE-GRADE] [UNIT 2/3] [EXTRA]
  *
  * For another product than the manifest's (WRONG ITEM) the SKU reads
  * EXPECTED SKU and the description's place holds the code SCANNED.
@@ -757,7 +954,7 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     char buf[512];
     int rc;
 
-    if ((rc = lay_header(m, L, insp, D(m, 18), D(m, 56))) != 0)
+    if ((rc = lay_header(m, L, insp, D(m, 18), D(m, 56), false)) != 0)
         return rc;
 
     /* Code 128 of the plate: the widest module up to 0.02 in (GS1 logistics
@@ -770,13 +967,13 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     /* The grade, very large, white on black. */
     int gy = D(m, 308), gside = D(m, 276);
     lay_fill(L, x0, gy, gside, gside);
-    lay_line(m, L, x0, gy + D(m, 10), gside, F_CAPTION, 'C', "GRADE")->reverse = true;
+    lay_line(m, L, x0, gy + D(m, 10), gside, F_CAPTION, 'C', lw(m, LW_GRADE))->reverse = true;
     const char *g = grade_name(insp->grade);
     lay_line(m, L, x0, gy + D(m, 40), gside, F_GRADE, 'C', *g ? g : "-")->reverse = true;
 
     /* Sub-grades, one row each. */
-    static const char *const aspect_caption[ASPECT_COUNT] = {"COSMETIC", "FUNCTIONAL",
-                                                             "COMPLETENESS"};
+    const char *const aspect_caption[ASPECT_COUNT] = {lw(m, LW_COSMETIC), lw(m, LW_FUNCTIONAL),
+                                                      lw(m, LW_COMPLETENESS)};
     int sx = x0 + gside + D(m, 14), sw = W - M - sx, row = gside / ASPECT_COUNT;
     lay_box(L, sx, gy, sw, gside, D(m, 3));
     for (int a = 0; a < ASPECT_COUNT; a++) {
@@ -791,11 +988,23 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     }
 
     /* Disposition in words. */
-    int dy = D(m, 598), dh = D(m, 86);
+    int dy = D(m, 594), dh = D(m, 70);
     lay_box(L, x0, dy, cw, dh, D(m, 6));
-    label_disposition_words(insp->disposition, buf, sizeof buf);
+    disposition_words(m, insp->disposition, buf, sizeof buf);
     lay_line(m, L, x0 + D(m, 16), dy + (dh - m->font_px[F_DISP]) / 2 + D(m, 4),
              cw - D(m, 32), F_DISP, 'C', *buf ? buf : "-");
+
+    /* Who is responsible, what the customer gets; the declared reason
+     * against what was found. */
+    int half = (cw - D(m, 16)) / 2, by = D(m, 672);
+    lay_line(m, L, x0, by, half, F_CAPTION, 'L', lw(m, LW_RESPONSIBILITY));
+    lay_line(m, L, x0, by + D(m, 24), half, F_VALUE, 'L', resp_word(m, insp->responsibility));
+    lay_line(m, L, x0 + half + D(m, 16), by, half, F_CAPTION, 'L', lw(m, LW_RESOLUTION));
+    resolution_words(m, insp, buf, sizeof buf);
+    lay_line(m, L, x0 + half + D(m, 16), by + D(m, 24), half, F_VALUE, 'L', buf);
+    reason_words(m, insp, buf, sizeof buf);
+    lay_pair(m, L, x0, D(m, 736), cw, D(m, 150), F_BODY, lw(m, LW_DECLARED), buf);
+    lay_fill(L, x0, D(m, 772), cw, D(m, 2));
 
     /* The QR in the right column; its quiet zone of 4 modules is kept clear. */
     int label_payload_len;
@@ -816,33 +1025,35 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     qr->module = qmod;
     qr->w = qr->h = L->qr->width * qmod;
     qr->x = qcol_x + (qcol_w - qr->w) / 2;
-    qr->y = D(m, 700) + 2 * qmod;
+    qr->y = D(m, 778) + 2 * qmod;
     qr->text = lay_store(L, payload, (size_t)label_payload_len);
-    snprintf(buf, sizeof buf, "RULES %s", *insp->rules_version ? insp->rules_version : "-");
+    snprintf(buf, sizeof buf, "%s %s", lw(m, LW_RULES),
+             *insp->rules_version ? insp->rules_version : "-");
     lay_line(m, L, qcol_x, qr->y + qr->h + D(m, 10), qcol_w, F_CAPTION, 'C', buf);
 
-    /* Details in the left column. */
-    int tx = x0, tw = qcol_x - D(m, 12) - x0, y = D(m, 700);
-    buf[0] = 0;
-    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
-                                                                          : insp->ndefects;
-    for (int i = 0; i < nd; i++) {
-        size_t o = strlen(buf);
-        snprintf(buf + o, sizeof buf - o, "%s%.*s", o ? "  " : "", (int)sizeof insp->defects[i],
-                 insp->defects[i]);
-    }
-    y = lay_field(m, L, tx, y, tw, "DEFECTS", nd ? buf : "none", 2);
-    y = lay_field(m, L, tx, y, tw, "RMA", insp->rma, 1);
+    /* Details in the left column: the defects in words, then one line each. */
+    int tx = x0, tw = qcol_x - D(m, 12) - x0, y = D(m, 778);
+    defect_words(m, insp, "  ", buf, sizeof buf);
+    lay_line(m, L, tx, y, tw, F_CAPTION, 'L', lw(m, LW_DEFECTS));
+    int lines = lay_lines(m, L, tx, y + D(m, 24), tw, D(m, 36), 2, F_BODY,
+                          buf[0] ? buf : lw(m, LW_NONE));
+    y += D(m, 24) + (lines ? lines : 1) * D(m, 36) + D(m, 6);
+    const int cap = D(m, 150), step = D(m, 34);
+    lay_pair(m, L, tx, y, tw, cap, F_BODY, lw(m, LW_RMA), insp->rma);
     /* Another product than the manifest's: the SKU is what was expected,
      * not what the label is on. */
-    y = lay_field(m, L, tx, y, tw, insp->wrong_item ? "EXPECTED SKU" : "SKU", insp->sku, 1);
-    lay_field(m, L, tx, y, tw, "CATEGORY", insp->category, 1);
+    lay_pair(m, L, tx, y + step, tw, cap, F_BODY,
+             lw(m, insp->wrong_item ? LW_EXPECTED_SKU : LW_SKU), insp->sku);
+    lay_pair(m, L, tx, y + 2 * step, tw, cap, F_BODY, lw(m, LW_SERIAL), insp->serial);
+    lay_pair(m, L, tx, y + 3 * step, tw, cap, F_BODY, lw(m, LW_CATEGORY),
+             category_words(m, insp));
+    lay_pair(m, L, tx, y + 4 * step, tw, cap, F_BODY, lw(m, LW_GRADER), insp->operator_badge);
 
     /* Description, full width, two lines; for another product, the code
      * scanned from the item in hand instead of the manifest's words. */
-    y = D(m, 1024);
-    lay_fill(L, x0, y - D(m, 10), cw, D(m, 2));
-    lay_line(m, L, x0, y, cw, F_CAPTION, 'L', insp->wrong_item ? "SCANNED" : "DESCRIPTION");
+    y = D(m, 1054);
+    lay_fill(L, x0, y - D(m, 6), cw, D(m, 2));
+    lay_line(m, L, x0, y, cw, F_CAPTION, 'L', lw(m, insp->wrong_item ? LW_SCANNED : LW_DESCRIPTION));
     if (insp->wrong_item)
         lay_lines(m, L, x0, y + D(m, 26), cw, D(m, 36), 2, F_BODY,
                   *insp->scanned_item ? insp->scanned_item : "-");
@@ -853,7 +1064,7 @@ static int layout_4x6(struct label_maker *m, const struct inspection *insp, stru
     /* Flags, white on black, only when set. */
     static const struct flag_style flags_4x6 = {.h = 50, .font = F_VALUE, .pad = 32, .gap = 14,
                                                 .dy = 3};
-    lay_flags(m, L, insp, x0, D(m, 1132), &flags_4x6, W - M);
+    lay_flags(m, L, insp, x0, D(m, 1160), &flags_4x6, W - M);
 
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
@@ -890,30 +1101,34 @@ static int lay_payload_qr(struct label_maker *m, struct layout *L, const struct 
 
 /*
  * The 4x3 label, in 203-dpi design dots (812 x 609): what the 4x6 shows,
- * tighter: details on one line each, the description on one line.
+ * tighter: the grader in the header, details on one line each in two
+ * columns (the resolution without the return type, which the QR carries),
+ * the category and the description on one line.
  *
- *   12  STATION SH01-S03                2026-11-23 10:41
+ *   12  STATION SH01-S03  GRADER 1001   2026-11-23 10:41
  *   48  ─────────────────────────────────────────────
  *   56  ▌▌▌ ▌▌ ▌▌▌▌ Code 128 of the plate ▌ ▌▌▌ ▌▌▌▌ ▌
  *  160          SH01-S03-000042
  *  214  ┌──────┐ ┌ COSMETIC ──── B ┐  [ QR ]
  *       │GRADE │ ├ FUNCTIONAL ── A ┤
  *       │  B   │ ├ COMPLETENESS  A ┤
- *  378  └──────┘ └─────────────────┘  RULES 2026-11
- *  392  ┃          OPEN BOX         ┃
- *  460  DEFECTS SCR-L  RMA …  SKU …
- *  500  CATEGORY phone
- *  540  description (any script), flags
+ *  378  └──────┘ └─────────────────┘  RULES 2026-12
+ *  384  ┃          OPEN BOX         ┃
+ *  440  RMA …                      RESPONSIBILITY LOGISTICS
+ *  472  SKU …                      RESOLUTION REFUND
+ *  504  S/N …                      DEFECTS Light scratches
+ *  536  DECLARED Defective: NOT FOUND
+ *  572  flags, the category / the description (any script)
  */
 static int layout_4x3(struct label_maker *m, const struct inspection *insp, struct layout *L)
 {
     const int W = m->width;
     const int M = D(m, 20);
     const int x0 = M, cw = W - 2 * M;
-    char buf[512];
+    char buf[768], part[512];
     int rc;
 
-    if ((rc = lay_header(m, L, insp, D(m, 12), D(m, 48))) != 0)
+    if ((rc = lay_header(m, L, insp, D(m, 12), D(m, 48), true)) != 0)
         return rc;
     if ((rc = lay_plate_code(m, L, insp->plate, D(m, 56), D(m, 100))) != 0)
         return rc;
@@ -923,12 +1138,12 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
     /* Grade, sub-grades, QR in one band. */
     int gy = D(m, 214), gside = D(m, 164);
     lay_fill(L, x0, gy, gside, gside);
-    lay_line(m, L, x0, gy + D(m, 6), gside, F_CAPTION, 'C', "GRADE")->reverse = true;
+    lay_line(m, L, x0, gy + D(m, 6), gside, F_CAPTION, 'C', lw(m, LW_GRADE))->reverse = true;
     const char *g = grade_name(insp->grade);
     lay_line(m, L, x0, gy + D(m, 30), gside, F_GRADE_S, 'C', *g ? g : "-")->reverse = true;
     int qside = D(m, 200), qx = W - M - qside;
-    static const char *const aspect_caption[ASPECT_COUNT] = {"COSMETIC", "FUNCTIONAL",
-                                                             "COMPLETENESS"};
+    const char *const aspect_caption[ASPECT_COUNT] = {lw(m, LW_COSMETIC), lw(m, LW_FUNCTIONAL),
+                                                      lw(m, LW_COMPLETENESS)};
     int sx = x0 + gside + D(m, 12), sw = qx - D(m, 8) - sx, row = gside / ASPECT_COUNT;
     lay_box(L, sx, gy, sw, gside, D(m, 3));
     for (int a = 0; a < ASPECT_COUNT; a++) {
@@ -944,41 +1159,59 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
     struct item *qr = NULL;
     if ((rc = lay_payload_qr(m, L, insp, qx, gy - D(m, 6), qside - D(m, 24), D(m, 5), &qr)) != 0)
         return rc;
-    snprintf(buf, sizeof buf, "RULES %s", *insp->rules_version ? insp->rules_version : "-");
+    snprintf(buf, sizeof buf, "%s %s", lw(m, LW_RULES),
+             *insp->rules_version ? insp->rules_version : "-");
     lay_line(m, L, qx - D(m, 10), qr->y + qr->h + D(m, 6), qside, F_CAPTION, 'C', buf);
 
     /* Disposition in words, left of the QR's caption. */
-    int dy = D(m, 392), dh = D(m, 58), dw = qx - D(m, 8) - x0;
+    int dy = D(m, 384), dh = D(m, 52), dw = qx - D(m, 8) - x0;
     lay_box(L, x0, dy, dw, dh, D(m, 5));
-    label_disposition_words(insp->disposition, buf, sizeof buf);
+    disposition_words(m, insp->disposition, buf, sizeof buf);
     lay_line(m, L, x0 + D(m, 10), dy + (dh - m->font_px[F_PLATE]) / 2 + D(m, 3), dw - D(m, 20),
              F_PLATE, 'C', *buf ? buf : "-");
 
-    /* Details, one line each. */
-    int nd = insp->ndefects < 0 ? 0 : insp->ndefects > INSP_MAX_DEFECTS ? INSP_MAX_DEFECTS
-                                                                          : insp->ndefects;
-    char defects[256] = "";
-    for (int i = 0; i < nd; i++) {
-        size_t o = strlen(defects);
-        snprintf(defects + o, sizeof defects - o, "%s%.*s", o ? " " : "",
-                 (int)sizeof insp->defects[i], insp->defects[i]);
+    /* Details in two columns, a caption and its value a line: the item's on
+     * the left, the decisions on the right; each caption column as wide as
+     * its widest caption. */
+    const int colw = D(m, 360), x1 = x0 + colw + D(m, 16), colw1 = W - M - x1;
+    const int step = D(m, 32), y0 = D(m, 440);
+    const char *sku_cap = lw(m, insp->wrong_item ? LW_EXPECTED_SKU : LW_SKU);
+    const char *lcap[3] = {lw(m, LW_RMA), sku_cap, lw(m, LW_SERIAL)};
+    const char *rcap[3] = {lw(m, LW_RESPONSIBILITY), lw(m, LW_RESOLUTION), lw(m, LW_DEFECTS)};
+    int cap = 0, cap1 = 0;
+    for (int i = 0; i < 3; i++) {
+        int a = text_width(m, F_CAPTION, lcap[i]), b = text_width(m, F_CAPTION, rcap[i]);
+        cap = a > cap ? a : cap;
+        cap1 = b > cap1 ? b : cap1;
     }
-    snprintf(buf, sizeof buf, "DEFECTS %s", nd ? defects : "none");
-    lay_line(m, L, x0, D(m, 462), cw, F_BODY, 'L', buf);
-    snprintf(buf, sizeof buf, "RMA %.63s  %s %.63s  %.63s", *insp->rma ? insp->rma : "-",
-             insp->wrong_item ? "EXPECTED SKU" : "SKU", *insp->sku ? insp->sku : "-",
-             insp->category);
-    lay_line(m, L, x0, D(m, 500), cw, F_BODY, 'L', buf);
-    lay_fill(L, x0, D(m, 536), cw, D(m, 2));
-    static const struct flag_style flags_4x3 = {.h = 40, .font = F_BODY, .pad = 20, .gap = 10,
+    cap += D(m, 14);
+    cap1 += D(m, 14);
+    lay_pair(m, L, x0, y0, colw, cap, F_BODY, lcap[0], insp->rma);
+    lay_pair(m, L, x0, y0 + step, colw, cap, F_BODY, lcap[1], insp->sku);
+    lay_pair(m, L, x0, y0 + 2 * step, colw, cap, F_BODY, lcap[2], insp->serial);
+    lay_pair(m, L, x1, y0, colw1, cap1, F_BODY, rcap[0], resp_word(m, insp->responsibility));
+    lay_pair(m, L, x1, y0 + step, colw1, cap1, F_BODY, rcap[1],
+             resolution_word(m, insp->resolution));
+    defect_words(m, insp, " ", part, sizeof part);
+    lay_pair(m, L, x1, y0 + 2 * step, colw1, cap1, F_BODY, rcap[2],
+             part[0] ? part : lw(m, LW_NONE));
+    reason_words(m, insp, part, sizeof part);
+    lay_pair(m, L, x0, y0 + 3 * step, cw, text_width(m, F_CAPTION, lw(m, LW_DECLARED)) + D(m, 14),
+             F_BODY, lw(m, LW_DECLARED), part);
+    lay_fill(L, x0, D(m, 568), cw, D(m, 2));
+    static const struct flag_style flags_4x3 = {.h = 36, .font = F_BODY, .pad = 20, .gap = 10,
                                                 .dy = 2};
-    int fx = lay_flags(m, L, insp, x0, D(m, 544), &flags_4x3, W - M);
+    int fx = lay_flags(m, L, insp, x0, D(m, 572), &flags_4x3, W - M);
     int desc_x = fx > x0 ? fx + D(m, 4) : x0;
+    /* The category, then the description; for another product, what was
+     * scanned (the room is short: the code matters most). */
     if (insp->wrong_item)
-        snprintf(buf, sizeof buf, "SCANNED %.255s", *insp->scanned_item ? insp->scanned_item : "-");
+        snprintf(buf, sizeof buf, "%s %.255s", lw(m, LW_SCANNED),
+                 *insp->scanned_item ? insp->scanned_item : "-");
     else
-        snprintf(buf, sizeof buf, "%.255s", *insp->description ? insp->description : "-");
-    lay_line(m, L, desc_x, D(m, 548), W - M - desc_x, F_BODY, 'L', buf);
+        snprintf(buf, sizeof buf, "%.63s / %.255s", category_words(m, insp),
+                 *insp->description ? insp->description : "-");
+    lay_line(m, L, desc_x, D(m, 575), W - M - desc_x, F_BODY, 'L', buf);
     if (L->full)
         return fail(m, -EOVERFLOW, "E618: label layout out of room");
     return 0;
@@ -987,12 +1220,12 @@ static int layout_4x3(struct label_maker *m, const struct inspection *insp, stru
 /*
  * The 2x1 label (406 x 203 design dots): for the item itself, not the
  * carton. The plate as Code 128 and text, the grade white on black, the
- * disposition and the sub-grades; the QR does not fit and is left out (the
- * plate leads to everything else).
+ * disposition with the resolution and the sub-grades; the QR does not fit
+ * and is left out (the plate leads to everything else).
  *
  *    8  ▌▌▌ ▌▌ ▌▌▌▌ Code 128 of the plate ▌▌▌
  *   84        SH01-S03-000042
- *  126  ┌───┐ OPEN BOX
+ *  126  ┌───┐ OPEN BOX / REFUND
  *       │ B │ C B  F A  K A   LATE
  *  196  └───┘
  */
@@ -1019,8 +1252,22 @@ static int layout_2x1(struct label_maker *m, const struct inspection *insp, stru
              *g ? g : "-")
         ->reverse = true;
     int tx = x0 + gside + D(m, 10), tw = W - M - tx;
-    label_disposition_words(insp->disposition, buf, sizeof buf);
-    lay_line(m, L, tx, gy, tw, F_BODY, 'L', *buf ? buf : "-");
+    disposition_words(m, insp->disposition, buf, sizeof buf);
+    if (!buf[0])
+        snprintf(buf, sizeof buf, "-");
+    int df = F_BODY;
+    if (insp->resolution > RESOLUTION_NONE && insp->resolution < RESOLUTION_COUNT) {
+        /* With the resolution; tighter, in the smaller font, when the two
+         * do not fit the large one. */
+        char disp[256];
+        memcpy(disp, buf, sizeof disp);
+        snprintf(buf, sizeof buf, "%.200s / %s", disp, resolution_word(m, insp->resolution));
+        if (text_width(m, F_BODY, buf) > tw) {
+            snprintf(buf, sizeof buf, "%.200s/%s", disp, resolution_word(m, insp->resolution));
+            df = F_CAPTION;
+        }
+    }
+    lay_line(m, L, tx, gy + (df == F_BODY ? 0 : D(m, 4)), tw, df, 'L', buf);
     static const char aspect_letter[ASPECT_COUNT] = {'C', 'F', 'K'};
     size_t o = 0;
     buf[0] = 0;

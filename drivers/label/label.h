@@ -7,11 +7,21 @@
  * (label_png, label_png_mem). So the preview and the print show the same
  * label: same positions, same line breaks, same shortened texts.
  *
+ * The label speaks one language (label_spec.lang: [printer] lang, else the
+ * station's): its captions, flags, dispositions, responsibility, resolution
+ * and the reason check are words of that language, and the rules give the
+ * words of defects, declared reasons and categories (codes when they have
+ * none). Chinese words, like any text that is not printable ASCII, go to
+ * the printer as graphics.
+ *
  * What a 4x6 label shows, top to bottom: station and date (finished_at in
  * the station's local time, "2026-11-23 10:41"); a Code 128 of the plate with
  * the plate in text under it; the overall grade very large in a black box
- * beside the three sub-grades; the disposition in words; defect codes, RMA,
- * SKU, category beside the QR code; the description (any script); the flags
+ * beside the three sub-grades; the disposition in words; who is responsible
+ * and the resolution (with the return type); the declared reason against
+ * what was found ("Defective: NOT FOUND"); defects in words, RMA, SKU,
+ * serial, category and grader beside the QR code; the description (any
+ * script); the flags
  * LATE / WRONG ITEM or MISMATCH / BLIND / RE-GRADE / UNIT 2/3 / EXTRA when
  * set (WRONG ITEM: another product than the manifest's, whose SKU is then
  * printed as the EXPECTED SKU and whose scanned code replaces the
@@ -50,6 +60,12 @@
  *     D    defect codes, comma-separated, in the inspection's order; may be empty
  *     DSP  disposition id from the rules (restock, open_box, refurbish, …)
  *     R    rules version; may be empty
+ *   and, each only when set: RSP the responsibility (merchant, logistics,
+ *   customer, platform), RT the return type (quality, non_quality), RES the
+ *   resolution (refund, partial_refund, exchange, repair, reject,
+ *   investigate), RC the reason check (confirmed, not_found):
+ *
+ *     TRIAGE1|P=…|R=2026-12|RSP=logistics|RT=quality|RES=refund|RC=confirmed
  *
  * Values hold only printable ASCII without "|", ",", "=", "^", "~" and "\";
  * any other byte is written as "." so the payload always splits cleanly and
@@ -60,9 +76,10 @@
  * Sizes: the 4x6 inch layout is drawn from a 203-dpi design scaled to the
  * spec's dpi, so 300 dpi (1200x1800 dots) needs nothing more. 4x3 and 2x1
  * have layouts of their own (label.c): the 4x3 shows the same fields,
- * tighter (details and description on one line each); the 2x1, for the item
- * itself, shows the plate (Code 128 and text), the grade, the disposition,
- * the sub-grades and the flags, and no QR. Other sizes are refused (E602).
+ * tighter (details, responsibility with resolution and the description on
+ * one line each); the 2x1, for the item itself, shows the plate (Code 128
+ * and text), the grade, the disposition with the resolution, the sub-grades
+ * and the flags, and no QR. Other sizes are refused (E602).
  *
  * Error ids E600–E629 (E630–E649 are the folder printer's, printer.h):
  *   E600 the font cannot be opened           E601 TTF_Init failed
@@ -87,24 +104,30 @@
 #include <stddef.h>
 
 #include "inspection.h"
+#include "lang.h"
+#include "rules.h"
 
 #define LABEL_FONT_DEFAULT "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 #define LABEL_PAYLOAD_MAX 512
 
 struct label_spec {
-    double width_in;       /* 4 */
-    double height_in;      /* 6 */
-    int dpi;               /* 203 or 300 */
-    const char *font_path; /* TTF/TTC with CJK glyphs; NULL = LABEL_FONT_DEFAULT */
+    double width_in;           /* 4 */
+    double height_in;          /* 6 */
+    int dpi;                   /* 203 or 300 */
+    const char *font_path;     /* TTF/TTC with CJK glyphs; NULL = LABEL_FONT_DEFAULT */
+    enum lang lang;            /* the label's words: captions, flags, dispositions … */
+    const struct rules *rules; /* defect, reason and category names; NULL: the codes */
 };
 
 /* The label as the station's configuration asks for it ([printer] size and
  * dpi, [station] font): the label module's own options, filled by the
  * application from its configuration. Empty fields take the defaults. */
 struct label_opts {
-    char size[8];        /* "4x6", "4x3", "2x1"; "" = 4x6 */
-    int dpi;             /* 203 or 300; 0 = 203 */
-    char font_path[512]; /* TTF/TTC with CJK glyphs; "" = LABEL_FONT_DEFAULT */
+    char size[8];              /* "4x6", "4x3", "2x1"; "" = 4x6 */
+    int dpi;                   /* 203 or 300; 0 = 203 */
+    char font_path[512];       /* TTF/TTC with CJK glyphs; "" = LABEL_FONT_DEFAULT */
+    char lang[4];              /* "en", "zh" ([printer] lang, else the station's); "" = en */
+    const struct rules *rules; /* the station's rules, for names; NULL: codes */
 };
 
 struct label_maker;
@@ -115,8 +138,9 @@ int label_spec_from_opts(struct label_spec *spec, const struct label_opts *opts,
                          size_t errlen);
 
 /* Fill `spec` from a size text "WxH" in inches ("4x6", "4x3", "2x1") and a dpi;
- * font_path is stored as given (may be NULL). Returns 0, or -EINVAL with
- * "E611: …" in err. Says nothing about whether the size is supported. */
+ * font_path is stored as given (may be NULL); English, no rules. Returns 0,
+ * or -EINVAL with "E611: …" in err. Says nothing about whether the size is
+ * supported. */
 int label_spec_parse(struct label_spec *spec, const char *size, int dpi, const char *font_path,
                      char *err, size_t errlen);
 

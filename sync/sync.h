@@ -4,7 +4,10 @@
  * What moves: every outbox row of the station's store (its payload is the
  * export record, docs/export.md), in seq order, in batches
  * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
- * and the expected returns head office issues for the station's site.
+ * the station's audit chain (audit.h), keyed by (station, epoch, id); and
+ * the expected returns head office issues for the station's site. A batch
+ * of outcomes holds records of one station id: a renamed station sends
+ * what it graded under its earlier id under that id.
  *
  * Two transports behind one interface (struct sync_transport, below), chosen
  * by [sync] target:
@@ -37,7 +40,7 @@ struct sync_opts {
     int batch_size;        /* default 500 */
     int interval_s;        /* seconds between rounds, default 60 */
     char credentials[256]; /* file with the connection password; not world-readable */
-    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = libpq's default */
+    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = verify-full */
     char sslrootcert[256]; /* CA certificate file for verify-ca / verify-full */
     char sslcert[256];     /* this station's client certificate */
     char sslkey[256];      /* its private key (libpq refuses one others may read) */
@@ -51,6 +54,7 @@ struct sync_status {
     int64_t pushed;       /* outcomes stored by the target in the last round */
     int64_t resent;       /* of those, already there with the same content */
     int64_t conflicts;    /* already there with different content (alerts) */
+    int64_t audit_rows;   /* audit rows stored by the target in the last round */
     int manifests;        /* manifest rows applied in the last round */
     int rejected;         /* manifest rows rejected in the last round */
     int failures;         /* rounds failed in a row */
@@ -122,6 +126,7 @@ struct sync_batch {
 
 struct sync_push_result {
     int64_t inserted, duplicates, conflicts;
+    int64_t broken;    /* audit rows whose hash head office found not to follow */
     int64_t watermark; /* the target's own watermark after the push, -1 unknown */
 };
 
@@ -146,6 +151,14 @@ struct sync_transport {
                      char *err, size_t errlen);
     int (*push)(void *state, const struct sync_batch *b, struct sync_push_result *res,
                 char *err, size_t errlen);
+    /* The same for the station's audit chain (audit.h): how far the target
+     * has it (1 when the transport keeps no watermark), and one batch of
+     * its rows (b->first..last are audit ids; records are audit_fetch's
+     * JSON objects). */
+    int (*audit_watermark)(void *state, const char *station, const char *epoch, int64_t *wm,
+                           char *err, size_t errlen);
+    int (*push_audit)(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                      char *err, size_t errlen);
     /* Deliver manifest rows changed since *since (opaque text, "" = all) to
      * cb, then `apply` them; on success set *since to the new mark. */
     int (*pull)(void *state, const char *station, char *since, size_t sincelen,

@@ -29,11 +29,10 @@
  *   manifest    manifest.c: rma PK and the other manifest_row fields.
  *               Read and written by store_find_manifest, store_put_manifest
  *               (here).
- *   audit       store.c (audit_schema): id, at (Unix ms), badge (the actor:
- *               the operator who did it; NULL for the station itself), event
- *               (the action), detail, subject (version 5: the plate or badge
- *               the action was done to, NULL when it concerns only the actor).
- *               Written by store_audit.
+ *   audit       audit.c: the audit log, a hash chain that also covers every
+ *               inspection and outbox row (audit.h). Written by store_audit;
+ *               each commit adds its save row (audit_chain_save) in its own
+ *               transaction.
  *   statistics indexes on inspections: stats_query.c.
  *
  * Error ids E200–E249 are this module's; each failure has its own.
@@ -70,7 +69,6 @@ enum stmt_id {
     Q_PUT_OPERATOR,
     Q_GET_OPERATOR,
     Q_SET_FAILURES,
-    Q_AUDIT,
     Q_INSERT_PRINT_JOB,
     Q_NUM_STMTS
 };
@@ -106,8 +104,6 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_GET_OPERATOR] = "SELECT badge, name, role, pin_hash, failures, locked_until"
                        " FROM operators WHERE badge = ?1",
     [Q_SET_FAILURES] = "UPDATE operators SET failures = ?2, locked_until = ?3 WHERE badge = ?1",
-    [Q_AUDIT] = "INSERT INTO audit (at, badge, event, subject, detail)"
-                " VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INSERT_PRINT_JOB] = "INSERT INTO print_jobs (plate, kind, created_at) VALUES (?1, 'label', ?2)",
 };
 
@@ -122,15 +118,22 @@ struct store {
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The schema version this program brings a database to. */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */
 static const char *(*const schema_parts[])(int version) = {
-    store_schema, operators_schema, manifest_schema, outbox_schema,
-    audit_schema, printq_schema,    stats_schema,
+    store_schema,  operators_schema, manifest_schema, outbox_schema,
+    audit_schema,  printq_schema,    stats_schema,    retention_schema,
 };
 #define NUM_SCHEMA_PARTS ((int)(sizeof schema_parts / sizeof *schema_parts))
+
+/* Steps of a version that SQL alone cannot take, run after its SQL in the
+ * same transaction (store_internal.h). */
+static int (*const schema_steps[])(struct store *st, int version, char *err, size_t errlen) = {
+    audit_schema_step,
+};
+#define NUM_SCHEMA_STEPS ((int)(sizeof schema_steps / sizeof *schema_steps))
 
 /* meta and inspections. Version 1 also records the station and a fresh
  * epoch (migrate). */
@@ -179,30 +182,6 @@ const char *store_schema(int version)
         return "ALTER TABLE inspections ADD COLUMN step_ms TEXT NOT NULL DEFAULT '{}';"
                "ALTER TABLE inspections ADD COLUMN calibration_due INTEGER NOT NULL DEFAULT 0;"
                "ALTER TABLE inspections ADD COLUMN calibrates TEXT;";
-    default:
-        return NULL;
-    }
-}
-
-/* The audit log: who did what, when (written by store_audit). */
-const char *audit_schema(int version)
-{
-    switch (version) {
-    case 1:
-        return "CREATE TABLE audit ("
-               "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-               "  at INTEGER NOT NULL,"
-               "  badge TEXT,"
-               "  event TEXT NOT NULL,"
-               "  detail TEXT);";
-    case 5:
-        /* subject: what an action was done to, apart from who did it. Rows
-         * written before it held the plate of a reprint, a re-grade or a
-         * blind re-grade where the actor belongs: moved to the subject,
-         * their actor unknown. */
-        return "ALTER TABLE audit ADD COLUMN subject TEXT;"
-               "UPDATE audit SET subject = badge, badge = NULL"
-               "  WHERE event IN ('reprint', 'regrade', 'calibration_start');";
     default:
         return NULL;
     }
@@ -389,6 +368,11 @@ static int migrate(struct store *st, const char *station, char *err, size_t errl
             if (rc != SQLITE_OK)
                 goto failed;
         }
+        for (int i = 0; i < NUM_SCHEMA_STEPS; i++)
+            if (schema_steps[i](st, (int)version + 1, err, errlen) < 0) {
+                exec_sql(st->db, "ROLLBACK");
+                return -1;
+            }
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)version + 1);
         if (exec_sql(st->db, sql) != SQLITE_OK || exec_sql(st->db, "COMMIT") != SQLITE_OK)
@@ -764,6 +748,11 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
         stmt_done(s);
     }
 
+    /* The save's row of the audit chain: the hashes of what was written. */
+    if (audit_chain_save(st, seq, insp->plate, insp->operator_badge, clock_wall_ms(), err,
+                         errlen) < 0)
+        goto fail;
+
     if ((rc = stmt_run(st, Q_COMMIT)) != SQLITE_OK) {
         set_err(err, errlen, "E219: saving did not complete: %s", sqlite3_errmsg(st->db));
         goto fail;
@@ -990,7 +979,7 @@ failed:
     return -1;
 }
 
-/* ---- operators and audit -------------------------------------------------- */
+/* ---- operators ------------------------------------------------------------- */
 
 int store_put_operator(struct store *st, const struct operator_info *op, const char *pin_hash,
                        char *err, size_t errlen)
@@ -1070,30 +1059,6 @@ int store_set_login_failures(struct store *st, const char *badge, int failures,
     if (rc != SQLITE_DONE) {
         log_error("E227", "recording login failures of %s failed: %s", badge,
                   sqlite3_errmsg(st->db));
-        return -1;
-    }
-    return 0;
-}
-
-int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
-                const char *subject, const char *detail)
-{
-    sqlite3_stmt *s = stmt_get(st, Q_AUDIT);
-    int rc = SQLITE_ERROR;
-    if (s) {
-        sqlite3_bind_int64(s, 1, at_ms);
-        if (actor && actor[0])
-            sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, action ? action : "", -1, SQLITE_STATIC);
-        if (subject && subject[0])
-            sqlite3_bind_text(s, 4, subject, -1, SQLITE_STATIC);
-        if (detail && detail[0])
-            sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        stmt_done(s);
-    }
-    if (rc != SQLITE_DONE) {
-        log_error("E228", "writing the audit log failed: %s", sqlite3_errmsg(st->db));
         return -1;
     }
     return 0;

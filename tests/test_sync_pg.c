@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "db_file.h"
 #include "sync.h"
 #include "sync_fixture.h"
 
@@ -189,11 +190,13 @@ static void station_init(struct station *s, const char *id, const char *site, co
     snprintf(s->cfg.credentials, sizeof s->cfg.credentials, "%.255s", s->creds);
     s->cfg.batch_size = batch;
     s->cfg.interval_s = 60;
+    /* The test cluster has no TLS (test_tls sets it up for one station). */
+    snprintf(s->cfg.sslmode, sizeof s->cfg.sslmode, "disable");
     snprintf(s->conf, sizeof s->conf, "%s/triage.conf", s->dir);
     char text[1500];
     snprintf(text, sizeof text,
              "[station]\nid = %s\nsite = %s\n[sync]\ntarget = %s\ncredentials = %s\n"
-             "batch_size = %d\n",
+             "batch_size = %d\nsslmode = disable\n",
              id, site, s->cfg.target, s->creds, batch);
     harness_write_file(s->conf, text);
 }
@@ -264,6 +267,45 @@ static void verify_station(struct station *s)
     free(exp);
 }
 
+/* Head office holds the station's audit chain exactly once: ids 1..n with
+ * no gap and no duplicate, the same hash as the station's row n, and
+ * triage.audit_verify finds nothing broken. */
+static void verify_audit(struct station *s)
+{
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s'",
+             s->role);
+    long long n = pgc_value(admin, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT count(DISTINCT (epoch, id)) FROM triage.audit a JOIN triage.stations t"
+             " USING (station) WHERE t.db_role = '%s'",
+             s->role);
+    CHECK(n > 0);
+    CHECK_INT(pgc_value(admin, sql), n);
+    snprintf(sql, sizeof sql,
+             "SELECT max(id) FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s'",
+             s->role);
+    CHECK_INT(pgc_value(admin, sql), n);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM triage.audit_verify('%s')", s->id);
+    CHECK_INT(pgc_value(admin, sql), 0);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT hash FROM audit WHERE id = %lld", n);
+    char *mine = db_file_text(s->db, q);
+    snprintf(sql, sizeof sql,
+             "SELECT a.hash FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s' AND a.id = %lld",
+             s->role, n);
+    PGresult *r = PQexec(admin, sql);
+    CHECK(mine && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+          strcmp(PQgetvalue(r, 0, 0), mine) == 0);
+    PQclear(r);
+    free(mine);
+    printf("# %s: head office holds audit rows 1..%lld, intact\n", s->id, n);
+}
+
 /* Sync until a round finishes (at most `tries` rounds). Returns rounds failed. */
 static int sync_until_done(struct station *s, int tries)
 {
@@ -291,18 +333,32 @@ static void test_refusals(struct station *a)
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E711:", 5) == 0);
     printf("# wrong password: %s\n", err);
-    /* 2: a credentials file every user can read */
+    /* 2: a credentials file every user can read, one its group can read,
+     * one of another user */
     harness_write_file(a->creds, "pw-for-station\n");
     chmod(a->creds, 0644);
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E713:", 5) == 0);
+    chmod(a->creds, 0640);
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E713:", 5) == 0);
     chmod(a->creds, 0600);
-    /* 3: TLS demanded, the server has none: the option reaches libpq */
+    CHECK(chown(a->creds, 65534, 65534) == 0);
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E713:", 5) == 0 && strstr(err, "uid 65534"));
+    printf("# credentials of another user: %s\n", err);
+    CHECK(chown(a->creds, geteuid(), getegid()) == 0);
+    /* 3: TLS demanded, the server has none: the option reaches libpq; and
+     * without sslmode the station demands it too (verify-full) */
     snprintf(a->cfg.sslmode, sizeof a->cfg.sslmode, "verify-full");
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E718:", 5) == 0);
     printf("# verify-full against a server without TLS: %s\n", err);
     a->cfg.sslmode[0] = 0;
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E718:", 5) == 0);
+    printf("# no sslmode configured: %s\n", err);
+    snprintf(a->cfg.sslmode, sizeof a->cfg.sslmode, "disable");
     /* 4: a client certificate without its key */
     snprintf(a->cfg.sslcert, sizeof a->cfg.sslcert, "/nonexistent.crt");
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
@@ -750,6 +806,9 @@ int main(void)
     verify_station(&a);
     verify_station(&b);
     verify_station(&c);
+    verify_audit(&a);
+    verify_audit(&b);
+    verify_audit(&c);
     test_views();
     PQfinish(admin);
     return harness_done();

@@ -40,11 +40,12 @@ struct station_ports ports_over_store(struct store *st)
     };
 }
 
-struct event ports_check_pin(struct store *st, const char *badge, const char *pin, int64_t now)
+struct event ports_check_pin(struct store *st, const struct effect *fx, int64_t now)
 {
-    struct event ev = {.type = EV_LOGIN_RESULT, .now = now};
-    ev.login = operators_login(st, badge, pin, now, &ev.op, &ev.tries_left, &ev.locked_until);
+    struct event ev = {.type = EV_LOGIN_RESULT, .now = now, .purpose = fx->purpose};
+    ev.login = operators_check(st, fx->actor, fx->pin, now, fx->purpose, fx->subject, fx->detail,
+                               &ev.op, &ev.tries_left, &ev.locked_until);
     /* The core matches the answer to the badge it asked about. */
-    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
+    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", fx->actor);
     return ev;
 }

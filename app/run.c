@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "log.h"
 #include "pin_worker.h"
 #include "ports.h"
@@ -118,10 +119,10 @@ static void do_check_pin(struct app *app, struct effect *e)
         app->pins_failed = true;
     }
     if (!app->pins) {
-        struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+        struct event ev = ports_check_pin(app->store, e, app->now);
         enqueue(app, &ev);
     } else {
-        pinworker_check(app->pins, e->actor, e->pin, app->now);
+        pinworker_check(app->pins, e, app->now);
         if (app->script_mode) {
             struct event ev;
             pinworker_wait_idle(app->pins);
@@ -221,10 +222,11 @@ static void carry_out(struct app *app, struct effects *fx)
             do_reprint(app, e);
             break;
         case FX_AUDIT:
-            if (store_audit(app->store, app->now, e->actor, e->action, e->subject, e->detail) != 0)
+            if (store_audit_authorised(app->store, app->now, e->actor, e->authorised_by,
+                                       e->action, e->subject, e->detail) != 0)
                 log_error("E923", "audit entry \"%s\" not written", e->action);
-            log_info("I203", "%s%s%s by %s", e->action, e->subject[0] ? " " : "", e->subject,
-                     e->actor);
+            log_info("I203", "%s%s%s by %s%s%s", e->action, e->subject[0] ? " " : "", e->subject,
+                     e->actor, e->authorised_by[0] ? ", authorised by " : "", e->authorised_by);
             break;
         case FX_BEEP_OK:
         case FX_BEEP_ERROR:

@@ -17,6 +17,8 @@
  *   SCREEN_CHECK    lay_check     screen_check.c    one checklist question, its answers
  *   SCREEN_SUMMARY  lay_summary   screen_summary.c  grade, disposition, responsibility, save
  *   SCREEN_STATS    lay_stats     screen_stats.c    supervisors' statistics, list, detail
+ *   (any screen)    lay_auth      screen_auth.c     a supervisor's or admin's authorisation,
+ *                                                   over the screen that asked for it
  *
  * Content runs from CONTENT_Y0 (below the top bar and the message bar) to
  * CONTENT_Y1, MARGIN from each side (theme.h). One primary (blue) action per
@@ -47,6 +49,8 @@ void lay_item(const struct view *v, struct lay *L);
 void lay_check(const struct view *v, struct lay *L);
 void lay_summary(const struct view *v, struct lay *L);
 void lay_stats(const struct view *v, struct lay *L);
+/* Over the screen's layout when view->auth_action != AUTH_NONE. */
+void lay_auth(const struct view *v, struct lay *L);
 
 /* ---- parts several screens share (screen_parts.c) ---- */
 

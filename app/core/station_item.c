@@ -8,7 +8,10 @@
  *                   category; then IDENTIFY, or the checklist when the item
  *                   is already identified.
  *   EXISTING        a saved plate was scanned: F5 reprints its label, Return
- *                   re-grades it (a new inspection that supersedes it).
+ *                   re-grades it (a new inspection that supersedes it). A
+ *                   grader re-grades another grader's outcome only when a
+ *                   supervisor or admin authorises it (st_authorise); the
+ *                   audit row "regrade" then names both.
  */
 #include <string.h>
 
@@ -95,8 +98,25 @@ static void begin_regrade(struct station *st, struct effects *fx)
     }
 }
 
+/* Re-grade st->existing, allowed by `authorised_by` ("" when the operator
+ * may alone). */
+static void regrade(struct station *st, const char *authorised_by, struct effects *fx)
+{
+    char by[sizeof st->authorised_by], detail[96] = "";
+    COPY(by, authorised_by);
+    if (strcmp(st->existing.operator_badge, st->op.badge) != 0)
+        snprintf(detail, sizeof detail, "graded by %s", st->existing.operator_badge);
+    st_audit_authorised(st, fx, "regrade", st->existing.plate, detail, by);
+    begin_regrade(st, fx);
+    COPY(st->authorised_by, by); /* the new inspection's: begin_regrade started it afresh */
+}
+
 static bool existing_run(struct station *st, const struct event *ev, struct effects *fx)
 {
+    if (ev->type == EV_AUTHORISED && ev->pick == AUTH_REGRADE) {
+        regrade(st, ev->op.badge, fx);
+        return true;
+    }
     if (ev->type != EV_KEY)
         return false;
     switch (ev->key) {
@@ -104,8 +124,10 @@ static bool existing_run(struct station *st, const struct event *ev, struct effe
         st_reprint(st, &st->existing, fx);
         return true;
     case KEY_ENTER:
-        st_audit(st, fx, "regrade", st->existing.plate, NULL);
-        begin_regrade(st, fx);
+        if (st_may(st, AUTH_REGRADE, st->existing.operator_badge))
+            regrade(st, NULL, fx);
+        else
+            st_authorise(st, AUTH_REGRADE, st->existing.plate);
         return true;
     case KEY_ESCAPE:
         station_goto(st, SCREEN_SCAN, fx);

@@ -11,6 +11,8 @@
  *   [printer]  type, address, device, queue, size, dpi
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
  *              sslrootcert, sslcert, sslkey
+ *   [retention] days, warn_free_mb, min_free_mb
+ * A section or a key given twice, and a NUL byte, are errors too.
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -25,6 +27,14 @@
 
 
 
+/* [retention]: what the station keeps, and the room it needs. */
+struct retention_opts {
+    int days;         /* outbox rows and label files head office has are kept this long;
+                         0 = for ever */
+    int warn_free_mb; /* the top bar warns below this much free disk */
+    int min_free_mb;  /* the station does not start below this much */
+};
+
 struct config {
     char station_id[32];
     char site[32];
@@ -38,6 +48,7 @@ struct config {
     struct scanner_opts scanners[SCANNERS_MAX];
     struct printer_opts printer;
     struct sync_opts sync;
+    struct retention_opts retention;
 };
 
 /* Fill `cfg` with the built-in defaults. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "datadir.h"
 #include "log.h"
 #include "pin_worker.h"
 #include "ports.h"
@@ -36,6 +37,7 @@
 #include "store.h"
 #include "sync.h"
 #include "ui.h"
+#include "upkeep.h"
 
 #define QUEUE_MAX 64
 
@@ -52,6 +54,9 @@ struct app {
     struct pinworker *pins;    /* PIN check thread; started on first use */
     bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
+    struct datadir datadir;    /* the data folder, locked for this station */
+    struct upkeep upkeep;      /* free disk, WAL, retention (upkeep.h) */
+    int64_t last_input_mono;   /* when someone last did something (mono ms) */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
@@ -281,9 +286,21 @@ static bool pump_ui(struct app *app, int timeout_ms)
     bool quit = false;
     int n = ui_poll(app->ui, timeout_ms, app->now, evs, 16, &quit);
     app->now = station_now(app);
+    if (n > 0)
+        app->last_input_mono = clock_mono_ms();
     for (int i = 0; i < n; i++)
         dispatch(app, &evs[i]);
     return quit;
+}
+
+/* The data folder's upkeep (upkeep.h); the top bar's disk chip follows it. */
+static void upkeep(struct app *app)
+{
+    int64_t now = clock_mono_ms();
+    if (upkeep_step(&app->upkeep, now, now - app->last_input_mono)) {
+        app->status.disk_low_mb = app->upkeep.disk_low_mb;
+        app->dirty = true;
+    }
 }
 
 /* Hand up to `max` completed scans of the hardware scanners to the core.
@@ -346,11 +363,10 @@ static int run_interactive(struct app *app)
         if (app->dirty)
             render(app);
         int64_t deadline = station_next_deadline(app->station);
-        int timeout = -1;
-        if (deadline != INT64_MAX) {
-            int64_t ms = deadline - app->now;
-            timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
-        }
+        int64_t ms = upkeep_next_ms(&app->upkeep, clock_mono_ms());
+        if (deadline != INT64_MAX && deadline - app->now < ms)
+            ms = deadline - app->now;
+        int timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         quit = pump_ui(app, timeout);
         struct event answer;
         if (pinworker_take(app->pins, &answer))
@@ -361,6 +377,7 @@ static int run_interactive(struct app *app)
         refresh_scanner_status(app);
         refresh_printer_status(app);
         refresh_sync_status(app);
+        upkeep(app);
     }
     return 0;
 }
@@ -433,14 +450,19 @@ static int run_script(struct app *app)
         log_error("E926", "cannot read script %s: %s", app->opt->script, strerror(errno));
         return 1;
     }
-    char line[1024];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0, status = 0;
     bool done = false;
-    while (!done && fgets(line, sizeof line, f)) {
+    /* Whole lines, however long: a long one is refused with its id, never
+     * split into a command and a tail. */
+    while (!done && (len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         struct script_cmd cmd;
         char err[256];
-        if (script_parse_line(line, lineno, &cmd, err, sizeof err) != 0) {
+        if (script_check_line(line, (size_t)len, lineno, err, sizeof err) != 0 ||
+            script_parse_line(line, lineno, &cmd, err, sizeof err) != 0) {
             log_error("E927", "%s: %s", app->opt->script, err);
             status = 1;
             break;
@@ -508,6 +530,7 @@ static int run_script(struct app *app)
         if (app->dirty)
             render(app);
     }
+    free(line);
     fclose(f);
     if (station_has_unsaved(app->station))
         log_warn("W201", "script ended with an inspection not yet saved");
@@ -531,21 +554,57 @@ static bool have_display(void)
     return (x && *x) || (w && *w) || access("/dev/dri/card0", F_OK) == 0;
 }
 
+/*
+ * Before anything else: the data folder is this station's alone (locked),
+ * holds a database or may get one (datadir.h); the database is whole
+ * (quick_check), can be written, and the disk has room. Each refusal says
+ * why and what to do, with its id. Returns 0, or -1 (logged).
+ */
+static int open_data(struct app *app, char *path, size_t pathlen)
+{
+    const struct run_options *opt = app->opt;
+    char err[1500];
+    if (datadir_open(opt->data_dir, DATADIR_STATION, &app->datadir, err, sizeof err) != 0) {
+        log_error("E930", "%s", err);
+        return -1;
+    }
+    snprintf(path, pathlen, "%s", app->datadir.db_path);
+    int64_t free_mb = datadir_free_mb(opt->data_dir);
+    if (free_mb >= 0 && free_mb < opt->cfg->retention.min_free_mb) {
+        log_error("E944", "only %lld MB free on the disk of %s, less than the %d MB the station"
+                          " needs to start ([retention] min_free_mb): make room first",
+                  (long long)free_mb, opt->data_dir, opt->cfg->retention.min_free_mb);
+        return -1;
+    }
+    if (datadir_check_writable(opt->data_dir, err, sizeof err) != 0) {
+        log_error("E947", "%s", err);
+        return -1;
+    }
+    if (store_open(path, opt->cfg->station_id, &app->store, err, sizeof err) != 0) {
+        bool damaged = strstr(err, "malformed") || strstr(err, "E206") || strstr(err, "E205");
+        log_error("E931", "%s%s%s", err, damaged ? "; " : "",
+                  damaged ? datadir_restore_hint() : "");
+        return -1;
+    }
+    if (store_quick_check(app->store, err, sizeof err) != 0) {
+        log_error("E945", "%s: %s", err, datadir_restore_hint());
+        return -1;
+    }
+    if (store_writable(app->store, err, sizeof err) != 0) {
+        log_error("E947", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 int run_station(const struct run_options *opt)
 {
-    struct app app = {.opt = opt, .script_mode = opt->script != NULL};
+    struct app app = {.opt = opt, .script_mode = opt->script != NULL, .datadir.lock_fd = -1};
     char path[1024], err[512];
     int status = 1;
 
-    if (mkdir(opt->data_dir, 0755) != 0 && errno != EEXIST) {
-        log_error("E930", "cannot create data folder %s: %s", opt->data_dir, strerror(errno));
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/triage.db", opt->data_dir);
-    if (store_open(path, opt->cfg->station_id, &app.store, err, sizeof err) != 0) {
-        log_error("E931", "%s", err);
-        return 1;
-    }
+    if (open_data(&app, path, sizeof path) != 0)
+        goto out;
     struct printer *printer = NULL;
     struct printer_opts pcfg;
     config_printer_opts(opt->cfg, &pcfg);
@@ -605,6 +664,14 @@ int run_station(const struct run_options *opt)
         .calibration_pct = opt->cfg->calibration_pct,
     };
     snprintf(app.db_path, sizeof app.db_path, "%s", path);
+    {
+        struct sync_options so = {.data_dir = opt->data_dir, .cfg = &opt->cfg->sync};
+        char target[600];
+        upkeep_init(&app.upkeep, app.store, opt->data_dir, opt->cfg,
+                    sync_target(&so, target, sizeof target));
+        app.last_input_mono = clock_mono_ms();
+        upkeep(&app);
+    }
     struct station_ports ports = ports_over_store(app.store);
     app.station = station_new(&ss, &ports);
     if (!app.station) {
@@ -627,6 +694,8 @@ out:
      * worker draws labels with SDL_ttf, which ui_close may shut down. */
     pworker_stop(app.printer, app.script_mode ? 10000 : 3000);
     ui_close(app.ui);
+    upkeep_finish(&app.upkeep);
     store_close(app.store);
+    datadir_close(&app.datadir);
     return status;
 }

@@ -170,6 +170,17 @@ struct sync_transport {
 extern const struct sync_transport sync_spool_transport;
 extern const struct sync_transport sync_pg_transport;
 
+/*
+ * Head office's copy of `station`'s audit chain, checked there
+ * (triage.audit_verify over every epoch of the station), through the
+ * PostgreSQL URL `url` with cfg's credentials and TLS settings (a reporting
+ * login: GRANT triage_bi). Returns 0 intact (verdict says so), 1 broken
+ * (verdict "E736: …" names the epoch and the first broken row), -1 error
+ * ("E7xx: …" in err).
+ */
+int sync_pg_audit_verify(const char *url, const struct sync_opts *cfg, const char *station,
+                         char *verdict, size_t vlen, char *err, size_t errlen);
+
 /* SHA-256 of data as 64 hex digits (spool checksums). */
 void sync_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -492,6 +492,37 @@ static void pg_close(void *state)
     free(pg);
 }
 
+int sync_pg_audit_verify(const char *url, const struct sync_opts *cfg, const char *station,
+                         char *verdict, size_t vlen, char *err, size_t errlen)
+{
+    struct sync_options opt = {.station = station, .cfg = cfg};
+    void *state = NULL;
+    if (pg_open(&opt, url, &state, err, errlen) != 0)
+        return -1;
+    struct pg *pg = state;
+    const char *params[1] = {station};
+    bool stopped;
+    PGresult *res = exec_params(pg, "SELECT epoch, id, problem FROM triage.audit_verify($1)", 1,
+                                params, &stopped);
+    int rc = -1;
+    if (!res) {
+        no_result_error(pg, stopped, "E735", "checking the audit chain at head office", err,
+                        errlen);
+    } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        result_error(pg, res, "E735", "checking the audit chain at head office", err, errlen);
+    } else if (PQntuples(res) == 0) {
+        snprintf(verdict, vlen, "head office's audit chain of station %s is intact", station);
+        rc = 0;
+    } else {
+        snprintf(verdict, vlen, "E736: head office, station %s, epoch %s: audit row %s: %s",
+                 station, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+        rc = 1;
+    }
+    PQclear(res);
+    pg_close(pg);
+    return rc;
+}
+
 const struct sync_transport sync_pg_transport = {
     .name = "postgresql",
     .open = pg_open,

@@ -454,6 +454,15 @@ static int open_conn(const char *path, const char *station, enum store_conn conn
         sqlite3_step(s) == SQLITE_ROW)
         copy_col(mode, sizeof mode, s, 0);
     sqlite3_finalize(s);
+    /* A file that is not SQLite at all (overwritten, truncated, another
+     * program's): say so, rather than blame WAL. */
+    if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB ||
+        (sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT) {
+        set_err(err, errlen, "E206: %s is not a station database, or its first page is damaged:"
+                             " %s",
+                path, sqlite3_errmsg(st->db));
+        goto fail;
+    }
     bool in_memory = strcmp(path, ":memory:") == 0 || path[0] == 0;
     if (strcmp(mode, "wal") != 0 && !in_memory) {
         set_err(err, errlen, "E202: %s cannot use WAL journaling (journal_mode is \"%s\"): %s",
@@ -504,6 +513,52 @@ void store_close(struct store *st)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st);
+}
+
+int store_quick_check(struct store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    char first[200] = "";
+    int rows = 0, rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(5)", -1, &s, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (rows++ == 0)
+            copy_col(first, sizeof first, s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_DONE && rows == 1 && strcmp(first, "ok") == 0)
+        return 0;
+    if (rc == SQLITE_DONE)
+        set_err(err, errlen, "E243: the station database is damaged (quick_check: %s)", first);
+    else
+        set_err(err, errlen, "E243: the station database is damaged (quick_check failed: %s)",
+                sqlite3_errmsg(st->db));
+    return 1;
+}
+
+int store_writable(struct store *st, char *err, size_t errlen)
+{
+    if (sqlite3_db_readonly(st->db, "main") == 1 || exec_sql(st->db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+        exec_sql(st->db, "COMMIT") != SQLITE_OK) {
+        set_err(err, errlen, "E244: the station database cannot be written (%s): every save"
+                             " would fail; check the disk (read-only, full) and the file's owner",
+                sqlite3_db_readonly(st->db, "main") == 1 ? "it is read-only"
+                                                          : sqlite3_errmsg(st->db));
+        rollback_if_open(st);
+        return -1;
+    }
+    return 0;
+}
+
+int store_checkpoint(struct store *st)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        log_warn("W245", "the write-ahead log was not checkpointed: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return rc == SQLITE_OK ? 0 : 1;
 }
 
 const char *store_station(const struct store *st) { return st->station; }

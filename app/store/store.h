@@ -74,6 +74,19 @@ int store_open_worker(const char *path, const char *station, enum store_conn con
 
 void store_close(struct store *st); /* NULL is fine */
 
+/* PRAGMA quick_check: 0 the database is whole, 1 damaged with "E243: …" in
+ * err. Reads every page: seconds for a large database, so once at start. */
+int store_quick_check(struct store *st, char *err, size_t errlen);
+
+/* Whether saves can be written (a write transaction begins and commits):
+ * 0, or -1 with "E244: …" in err. */
+int store_writable(struct store *st, char *err, size_t errlen);
+
+/* Copy the write-ahead log into the database and truncate it to nothing
+ * (when no reader holds it): 0 done, 1 busy (try later), -1 error (W245
+ * logged). */
+int store_checkpoint(struct store *st);
+
 const char *store_station(const struct store *st);
 const char *store_epoch(const struct store *st);
 

@@ -757,6 +757,83 @@ static void test_stop_while_waiting(struct station *a)
     close(fd);
 }
 
+/* A station renamed with outcomes still waiting under its earlier id: they
+ * go under that id, the new ones under the new id, every one once, and the
+ * audit chain goes on across the rename. Head office registered the new id
+ * to the same login and kept the earlier one. */
+static void test_renamed(void)
+{
+    CHECK(pgc_add_station(admin, "st_sh01_s07", "pw-for-station", "SH01-S07", "SH01") == 0);
+    struct station r;
+    station_init(&r, "SH01-S07", "SH01", "st_sh01_s07", cluster.port, 8);
+    add(&r, 30);
+    char err[300];
+    struct sync_status st;
+    CHECK(station_sync(&r, &st, err, sizeof err) == 0);
+    add(&r, 10); /* graded, not sent yet */
+    /* Renamed: the new id names it from now on (W206), numbering goes on. */
+    CHECK(pgc_exec(admin, "SELECT triage.register_station('SH01-S08', 'SH01', 'st_sh01_s07')") ==
+          0);
+    r.id = "SH01-S08";
+    CHECK(fixture_add_inspections(r.db, r.id, 20, 99) == 0);
+    int rc = station_sync(&r, &st, err, sizeof err);
+    CHECK_INT(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "  renamed station: %s\n", err);
+    CHECK_INT(st.pushed, 30);
+    CHECK_INT(st.waiting, 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE station = 'SH01-S07'"),
+              40);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE station = 'SH01-S08'"
+                               " AND seq BETWEEN 41 AND 60"),
+              20);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT seq) FROM triage.outcomes"
+                               " WHERE station IN ('SH01-S07', 'SH01-S08')"),
+              60);
+    CHECK(station_sync(&r, &st, err, sizeof err) == 0);
+    CHECK_INT(st.pushed, 0); /* nothing twice */
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.audit_verify('SH01-S08')"), 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.sync_alerts"
+                               " WHERE station IN ('SH01-S07', 'SH01-S08')"),
+              0);
+    printf("# renamed station: 40 outcomes under its earlier id, 20 under the new one, the"
+           " audit chain intact across both\n");
+}
+
+/* `triage audit verify --source postgresql://…`: head office's copy of the
+ * chain, checked there by a reporting login; then a row changed at head
+ * office is found there. */
+static void test_verify_at_head_office(struct station *a)
+{
+    CHECK(pgc_exec(admin, "CREATE ROLE bi_audit LOGIN PASSWORD 'pw-for-bi' IN ROLE triage_bi") ==
+          0);
+    char creds[700], conf[700], text[1500], c[3000];
+    snprintf(creds, sizeof creds, "%s/bi.pass", tmp);
+    harness_write_file(creds, "pw-for-bi\n");
+    chmod(creds, 0600);
+    snprintf(conf, sizeof conf, "%s/bi.conf", tmp);
+    snprintf(text, sizeof text,
+             "[station]\nid = %s\n[sync]\ncredentials = %s\nsslmode = disable\n", a->id, creds);
+    harness_write_file(conf, text);
+    snprintf(c, sizeof c,
+             "'%s' --config '%s' --data '%s' audit verify --source"
+             " postgresql://bi_audit@127.0.0.1:%d/postgres",
+             harness_triage(), conf, a->dir, cluster.port);
+    char *out = NULL, *errs = NULL;
+    CHECK_INT(harness_sh(c, NULL, &out, &errs), 0);
+    CHECK(out && strstr(out, "intact"));
+    free(out), free(errs);
+    out = errs = NULL;
+    CHECK(pgc_exec(admin, "ALTER TABLE triage.audit DISABLE TRIGGER audit_append_only;"
+                          " UPDATE triage.audit SET actor = 'someone' WHERE station = 'SH01-S01'"
+                          " AND id = 3;"
+                          " ALTER TABLE triage.audit ENABLE TRIGGER audit_append_only") == 0);
+    CHECK_INT(harness_sh(c, NULL, &out, &errs), 1);
+    CHECK(errs && strstr(errs, "E736") && strstr(errs, "audit row 3"));
+    printf("# head office's copy changed: %s", errs ? errs : "\n");
+    free(out), free(errs);
+}
+
 static void test_views(void)
 {
     CHECK(pgc_value(admin, "SELECT sum(inspections) FROM triage.grades_by_site_day") ==
@@ -802,6 +879,7 @@ int main(void)
     test_manifest_pull(&a);
     test_tls();
     test_stop_while_waiting(&a);
+    test_renamed();
 
     verify_station(&a);
     verify_station(&b);
@@ -809,6 +887,7 @@ int main(void)
     verify_audit(&a);
     verify_audit(&b);
     verify_audit(&c);
+    test_verify_at_head_office(&a);
     test_views();
     PQfinish(admin);
     return harness_done();

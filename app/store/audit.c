@@ -647,6 +647,46 @@ static int check_unsaved(sqlite3 *db, struct audit_verdict *v, const struct seqs
     return 0;
 }
 
+/* The triggers that keep the tables append-only are what a new database of
+ * this program gets: none missing, none changed, none added. 0 checked (v
+ * says how), -1 error. */
+static int check_triggers(sqlite3 *db, struct audit_verdict *v)
+{
+    struct store *fresh = NULL;
+    char e[300];
+    if (store_open(":memory:", "VERIFY", &fresh, e, sizeof e) != 0)
+        return -1;
+    static const char sql[] = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                              " ORDER BY name";
+    sqlite3_stmt *want = NULL, *have = NULL;
+    int rc = sqlite3_prepare_v2(store_db(fresh), sql, -1, &want, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, sql, -1, &have, NULL);
+    while (rc == SQLITE_OK && v->intact) {
+        int a = sqlite3_step(want), b = sqlite3_step(have);
+        if (a == SQLITE_DONE && b == SQLITE_DONE)
+            break;
+        if ((a != SQLITE_ROW && a != SQLITE_DONE) || (b != SQLITE_ROW && b != SQLITE_DONE)) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        const char *wn = a == SQLITE_ROW ? col_text(want, 0) : NULL;
+        const char *hn = b == SQLITE_ROW ? col_text(have, 0) : NULL;
+        if (!hn || (wn && strcmp(wn, hn) < 0))
+            broken(v, 0, "E263: trigger %s is missing: the table it guards could be changed",
+                   wn);
+        else if (!wn || strcmp(wn, hn) > 0)
+            broken(v, 0, "E263: trigger %s is not one of the station's", hn);
+        else if (strcmp(col_text(want, 1) ? col_text(want, 1) : "",
+                        col_text(have, 1) ? col_text(have, 1) : "") != 0)
+            broken(v, 0, "E263: trigger %s was changed", hn);
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(have);
+    store_close(fresh);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 int audit_verify(struct store *st, struct audit_verdict *v, char *err, size_t errlen)
 {
     sqlite3 *db = store_db(st);
@@ -664,6 +704,16 @@ int audit_verify(struct store *st, struct audit_verdict *v, char *err, size_t er
     if (store_read_begin(st) != SQLITE_OK)
         goto out;
     sqlite3_stmt *s = NULL;
+    /* How far retention removed outbox rows, as the chain says (its rows are
+     * checked below like any other). */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT detail FROM audit WHERE event = 'outbox_pruned'"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+        pruned = strtoll(col_text(s, 0) + strcspn(col_text(s, 0), "0123456789"), NULL, 10);
+    sqlite3_finalize(s);
+    s = NULL;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT id, at, badge, authorised_by, event, subject, detail, hash"
                                 " FROM audit ORDER BY id",
@@ -696,8 +746,6 @@ int audit_verify(struct store *st, struct audit_verdict *v, char *err, size_t er
             rc = SQLITE_ERROR;
             break;
         }
-        if (r.event && strcmp(r.event, "outbox_pruned") == 0 && r.detail)
-            pruned = strtoll(r.detail + strcspn(r.detail, "0123456789"), NULL, 10);
         memcpy(prev, hash, sizeof prev);
         next++;
     }
@@ -705,6 +753,8 @@ int audit_verify(struct store *st, struct audit_verdict *v, char *err, size_t er
     if (rc != SQLITE_DONE && rc != SQLITE_OK)
         goto out;
     if (v->intact && check_unsaved(db, v, &saved) < 0)
+        goto out;
+    if (v->intact && check_triggers(db, v) < 0)
         goto out;
     result = 0;
 out:

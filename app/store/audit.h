@@ -62,8 +62,9 @@ struct audit_verdict {
 
 /*
  * Check the whole chain: every row's hash, ids without a gap, each save's
- * inspection and outbox row against the hashes it recorded, and every
- * inspection and outbox row having its save. Reads one snapshot. Returns 0
+ * inspection and outbox row against the hashes it recorded, every
+ * inspection and outbox row having its save, and the append-only triggers
+ * as a new database has them. Reads one snapshot. Returns 0
  * with *v filled (intact or not), or -1 with "E2xx: …" in err when the
  * database cannot be read.
  */

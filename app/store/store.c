@@ -528,6 +528,9 @@ int store_quick_check(struct store *st, char *err, size_t errlen)
     sqlite3_finalize(s);
     if (rc == SQLITE_DONE && rows == 1 && strcmp(first, "ok") == 0)
         return 0;
+    for (char *c = first; *c; c++) /* one log line */
+        if (*c == '\n')
+            *c = ' ';
     if (rc == SQLITE_DONE)
         set_err(err, errlen, "E243: the station database is damaged (quick_check: %s)", first);
     else

@@ -26,23 +26,29 @@ void lay_summary(const struct view *v, struct lay *L)
     /* The overall grade and where the item goes. */
     const int lx = CONTENT_X0, lw = 400;
     lay_card(L, lx, cy, lw, ch);
-    lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
     if (v->rules_grade != GRADE_NONE && v->rules_grade != in->grade) {
+        /* Overridden: what the rules decided, beside the title. */
+        lay_text(L, lx + 24, cy + 20, lw / 2 - 24, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED,
+                 AL_LEFT, false)
+            ->max_lines = 1;
         trf(buf, sizeof buf, lang, S_RULES_GRADE, grade_name(v->rules_grade));
-        lay_text(L, lx + lw - 150, cy + 20, 130, 36, buf, FS_SMALL, C_MUTED, AL_RIGHT, false);
+        lay_text(L, lx + lw / 2, cy + 20, lw / 2 - 24, 36, buf, FS_BODY, C_MUTED, AL_RIGHT, true)
+            ->max_lines = 1;
+    } else {
+        lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
     }
     struct lay_item *g = lay_add(L, LK_GRADE, lx + (lw - 232) / 2, cy + 68, 232, 232);
     g->num = in->grade;
     if (v->overriding_grade) {
-        /* Keys 1..4: A, B, C, X. */
+        /* Keys 1..4: A, B, C, X, two by two. */
         for (int i = 0; i < 4; i++) {
             int x, y, w, h;
-            lay_grid_cell(lx + 20, cy + 320, lw - 40, 120, 4, 1, 12, i, &x, &y, &w, &h);
+            lay_grid_cell(lx + 20, cy + 312, lw - 40, 156, 2, 2, 12, i, &x, &y, &w, &h);
             char key[4];
             snprintf(key, sizeof key, "%d", i + 1);
-            struct lay_item *b = lay_button_text(L, x, y, w, h, ST_ANSWER,
+            struct lay_item *b = lay_button_text(L, x, y, w, h, ST_SECONDARY,
                                                  grade_name((enum grade)(GRADE_A + i)), key);
-            b->size = FS_TITLE;
+            b->size = FS_LARGE;
             snprintf(b->hint, sizeof b->hint, "%s", key);
         }
     } else {

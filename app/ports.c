@@ -5,6 +5,7 @@
 #include "ports.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "operators.h"
 #include "store.h"
@@ -29,6 +30,23 @@ static int port_find_calibration(void *ctx, const char *plate)
     return store_find_calibration(ctx, plate);
 }
 
+static int port_list_operators(void *ctx, struct operator_state *out, int max)
+{
+    struct operator_row *rows = NULL;
+    int n = 0;
+    char err[300];
+    if (operators_list(ctx, &rows, &n, err, sizeof err) != 0)
+        return -1;
+    int k = n < max ? n : max;
+    for (int i = 0; i < k; i++)
+        out[i] = (struct operator_state){.op = rows[i].op,
+                                         .disabled = rows[i].disabled,
+                                         .failures = rows[i].failures,
+                                         .locked_until = rows[i].locked_until};
+    free(rows);
+    return k;
+}
+
 struct station_ports ports_over_store(struct store *st)
 {
     return (struct station_ports){
@@ -37,6 +55,7 @@ struct station_ports ports_over_store(struct store *st)
         .find_manifest = port_find_manifest,
         .find_inspection = port_find_inspection,
         .find_calibration = port_find_calibration,
+        .list_operators = port_list_operators,
     };
 }
 

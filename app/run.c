@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "datadir.h"
 #include "log.h"
+#include "operators.h"
 #include "pin_worker.h"
 #include "ports.h"
 #include "print_worker.h"
@@ -212,6 +213,26 @@ static void do_stats(struct app *app, const struct effect *e)
         sworker_list(app->stats, &e->range, e->dim, e->key);
 }
 
+/* An admin's change at the operators screen: the store audits it with the
+ * admin as actor; the answer tells the screen to read the list again. */
+static void do_manage_operator(struct app *app, const struct effect *e)
+{
+    char err[300] = "";
+    int rc = !strcmp(e->action, "unlock")
+                 ? operators_unlock(app->store, e->subject, e->actor, err, sizeof err)
+                 : operators_set_disabled(app->store, e->subject, !strcmp(e->action, "disable"),
+                                          e->actor, err, sizeof err);
+    struct event ev = {.type = EV_OPERATOR_DONE, .now = app->now};
+    if (rc == 0) {
+        log_info("I948", "operator %s: %s by %s", e->subject, e->action, e->actor);
+    } else {
+        log_error("E948", "operator %s not changed: %s", e->subject, err);
+        snprintf(ev.text, sizeof ev.text, "%s", err);
+        ev.len = strlen(ev.text);
+    }
+    enqueue(app, &ev);
+}
+
 static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -239,6 +260,9 @@ static void carry_out(struct app *app, struct effects *fx)
         case FX_STATS_QUERY:
         case FX_STATS_LIST:
             do_stats(app, e);
+            break;
+        case FX_MANAGE_OPERATOR:
+            do_manage_operator(app, e);
             break;
         }
     }

@@ -138,7 +138,7 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
         if (cmd->op == SC_EXPECT && screen_from_name(arg) < 0) {
             snprintf(err, errlen,
                      "E183: line %d: unknown screen \"%s\" (login, scan, item, check, summary, "
-                     "stats)",
+                     "stats, operators)",
                      lineno, arg);
             return -1;
         }
@@ -147,8 +147,8 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
                      lineno, arg);
             return -1;
         }
-        snprintf(cmd->arg, sizeof cmd->arg, "%s", arg);
-        cmd->len = strlen(cmd->arg);
+        cmd->len = strlen(arg); /* < sizeof cmd->arg, checked above */
+        memcpy(cmd->arg, arg, cmd->len + 1);
         return 0;
     }
     if (!strcmp(word, "tap")) {

@@ -84,6 +84,21 @@ static int fake_find_inspection(void *ctx, const char *plate, struct inspection 
     return 1;
 }
 
+/* The operators the admins' screen lists. */
+static struct operator_state fake_ops[3] = {
+    {.op = {"1001", "Ana", ROLE_GRADER}},
+    {.op = {"2001", "Sam", ROLE_SUPERVISOR}, .failures = 2},
+    {.op = {"3001", "Kim", ROLE_ADMIN}},
+};
+
+static int fake_list_operators(void *ctx, struct operator_state *out, int max)
+{
+    (void)ctx;
+    int n = max < 3 ? max : 3;
+    memcpy(out, fake_ops, (size_t)n * sizeof *out);
+    return n;
+}
+
 static struct station *st;
 static struct effects fx;
 static int64_t now;
@@ -602,6 +617,60 @@ static void test_roles(void)
     CHECK_STR(view().input, "");
 }
 
+/* Managing operators at the station is an admin's: a supervisor is
+ * refused; an admin unlocks, disables and enables, never their own badge. */
+static void test_operators_screen(void)
+{
+    key(KEY_LOGOUT);
+    login_as("2001");
+    key(KEY_OPERATORS);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "operators_denied") && !strcmp(a->actor, "2001"));
+    key(KEY_LOGOUT);
+    login_as("3001");
+    key(KEY_OPERATORS);
+    CHECK_INT(screen(), SCREEN_OPERATORS);
+    CHECK_STR(screen_name(screen()), "operators");
+    CHECK_INT(view().noperators, 3);
+    CHECK_INT(view().operator_index, 0);
+    key(KEY_DOWN);
+    CHECK_INT(view().operator_index, 1);
+    text("u");
+    const struct effect *m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "unlock") && !strcmp(m->subject, "2001") &&
+          !strcmp(m->actor, "3001"));
+    CHECK(find_fx(FX_AUDIT) == NULL); /* the store audits it */
+    fake_ops[1].failures = 0;
+    send((struct event){.type = EV_OPERATOR_DONE});
+    CHECK_INT(view().msg, MSG_OPERATOR_CHANGED);
+    CHECK_STR(view().msg_arg, "2001");
+    CHECK_INT(view().operators[1].failures, 0);
+    text("d");
+    m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "disable") && !strcmp(m->subject, "2001"));
+    fake_ops[1].disabled = true;
+    send((struct event){.type = EV_OPERATOR_DONE});
+    pick(OPERATORS_PICK_TOGGLE);
+    m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "enable"));
+    fake_ops[1].disabled = false;
+    /* An error comes back as the store's message. */
+    struct event failed = {.type = EV_OPERATOR_DONE, .text = "E156: disk full", .len = 15};
+    send(failed);
+    CHECK_INT(view().msg, MSG_STORE_ERROR);
+    /* Not their own badge. */
+    pick(OPERATORS_PICK_ROW + 2);
+    text("d");
+    CHECK(find_fx(FX_MANAGE_OPERATOR) == NULL);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    key(KEY_ESCAPE);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    key(KEY_LOGOUT);
+    login_as("1001");
+}
+
 int main(void)
 {
     if (time_parse_rfc3339("2026-11-23T09:00:00Z", &T0) != 0)
@@ -616,7 +685,8 @@ int main(void)
     struct station_settings set = {"SH01-S01", 10, LANG_EN, rules};
     struct station_ports ports = {.find_operator = fake_find_operator,
                                   .find_manifest = fake_find_manifest,
-                                  .find_inspection = fake_find_inspection};
+                                  .find_inspection = fake_find_inspection,
+                                  .list_operators = fake_list_operators};
     st = station_new(&set, &ports);
     test_login();
     test_unknown_code();
@@ -626,6 +696,7 @@ int main(void)
     test_save_failure_retry();
     test_plate_reprint_regrade();
     test_roles();
+    test_operators_screen();
     test_stats_role_and_idle();
     station_free(st);
     rules_free(rules);

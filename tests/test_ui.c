@@ -316,6 +316,27 @@ static int all_views(enum lang lang, struct named_view *out)
     v = base(SCREEN_STATS, lang, &supervisor);
     out[n++] = (struct named_view){"stats", v};
 
+    /* The admins' operators, more than fit, one locked, one disabled. */
+    static struct operator_state ops[9];
+    for (int i = 0; i < 9; i++) {
+        snprintf(ops[i].op.badge, sizeof ops[i].op.badge, "10%02d", i);
+        snprintf(ops[i].op.name, sizeof ops[i].op.name, i == 4 ? "王芳 Wang Fang-Long Name" : "Op %d", i);
+        ops[i].op.role = (enum role)(i % 3);
+    }
+    ops[2].locked_until = 1795428000000 + 15 * 60000;
+    ops[3].disabled = true;
+    ops[5].failures = 3;
+    v = base(SCREEN_OPERATORS, lang, &supervisor);
+    v.operators = ops;
+    v.noperators = 9;
+    v.operator_index = 7;
+    v.now = 1795428000000;
+    out[n++] = (struct named_view){"operators", v};
+    v.operator_index = 3;
+    out[n++] = (struct named_view){"operators-disabled", v};
+    v.noperators = 0;
+    out[n++] = (struct named_view){"operators-none", v};
+
     /* Everything long at once. */
     v = base(SCREEN_ITEM, lang, &long_name);
     v.station_id = "WAREHOUSE-NORTH-SH01-S03-EXTRA";
@@ -673,8 +694,9 @@ static bool has_identifier(const char *s, const char *word)
  * product's name, a data key, and number notations. */
 static bool allowed_literal(const char *lit)
 {
-    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F3",    "F5",   "F12",
-                                     "triage", "defective", "n=%lld", "%.0fk", "%.1fk"};
+    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F3",    "F4",   "F5",
+                                     "F12",    "U",         "D",      "triage", "defective",
+                                     "n=%lld", "%.0fk",     "%.1fk"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strcmp(lit, ok[i]) == 0)
             return true;

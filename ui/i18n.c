@@ -75,6 +75,7 @@ static const struct {
     [MSG_AUTHORISED] = {S_MSG_AUTHORISED, MA_STR},
     [MSG_PICK_GRADE] = {S_MSG_PICK_GRADE, MA_NONE},
     [MSG_GRADE_OVERRIDDEN] = {S_MSG_GRADE_OVERRIDDEN, MA_STR},
+    [MSG_OPERATOR_CHANGED] = {S_MSG_OPERATOR_CHANGED, MA_STR},
 };
 
 const char *i18n_raw(enum str id, enum lang lang)

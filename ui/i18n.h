@@ -92,6 +92,21 @@
     X(S_AUTH_BADGE,          "Scan or type the badge", "请扫描或输入工牌") \
     X(S_AUTH_PIN,            "PIN of badge %s", "工牌 %s 的 PIN 码") \
     X(S_CANCEL,              "Cancel", "取消") \
+    X(S_OPERATORS,           "Operators", "操作员") \
+    X(S_OPERATORS_SUB,       "Up and Down choose; U unlocks; D disables or enables. New PINs: triage operator reset-pin", \
+                             "上下键选择；U 解锁；D 停用或启用。新 PIN 码：triage operator reset-pin") \
+    X(S_OP_BADGE,            "Badge", "工牌") \
+    X(S_OP_NAME,             "Name", "姓名") \
+    X(S_OP_ROLE,             "Role", "角色") \
+    X(S_OP_STATE,            "State", "状态") \
+    X(S_OP_ACTIVE,           "Active", "正常") \
+    X(S_OP_DISABLED,         "Disabled", "已停用") \
+    X(S_OP_LOCKED,           "Locked, %d min left", "已锁定，还剩 %d 分钟") \
+    X(S_OP_FAILURES,         "Active, %d wrong PINs", "正常，PIN 码错误 %d 次") \
+    X(S_OP_UNLOCK,           "Unlock", "解锁") \
+    X(S_OP_DISABLE,          "Disable", "停用") \
+    X(S_OP_ENABLE,           "Enable", "启用") \
+    X(S_OP_NONE,             "No operators", "没有操作员") \
     \
     /* ---- check ---- */ \
     X(S_QUESTION_OF,         "Question %d of %d", "第 %d 题，共 %d 题") \
@@ -176,6 +191,7 @@
     X(S_MSG_AUTHORISED,      "Allowed by %s", "已由 %s 授权") \
     X(S_MSG_PICK_GRADE,      "Choose the grade: 1 A, 2 B, 3 C, 4 X", "请选择等级：1 A、2 B、3 C、4 X") \
     X(S_MSG_GRADE_OVERRIDDEN, "Grade changed: %s", "等级已更改：%s") \
+    X(S_MSG_OPERATOR_CHANGED, "Operator %s changed", "操作员 %s 已更改") \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \

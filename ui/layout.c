@@ -297,6 +297,7 @@ void lay_build(const struct view *v, struct lay *L)
     case SCREEN_CHECK: lay_check(v, L); break;
     case SCREEN_SUMMARY: lay_summary(v, L); break;
     case SCREEN_STATS: lay_stats(v, L); break;
+    case SCREEN_OPERATORS: lay_operators(v, L); break;
     case SCREEN_COUNT: break;
     }
     if (v->auth_action != AUTH_NONE)

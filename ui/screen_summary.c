@@ -44,8 +44,7 @@ void lay_summary(const struct view *v, struct lay *L)
         for (int i = 0; i < 4; i++) {
             int x, y, w, h;
             lay_grid_cell(lx + 20, cy + 312, lw - 40, 156, 2, 2, 12, i, &x, &y, &w, &h);
-            char key[4];
-            snprintf(key, sizeof key, "%d", i + 1);
+            const char key[2] = {(char)('1' + i), 0};
             struct lay_item *b = lay_button_text(L, x, y, w, h, ST_SECONDARY,
                                                  grade_name((enum grade)(GRADE_A + i)), key);
             b->size = FS_LARGE;

@@ -17,6 +17,7 @@
  *   SCREEN_CHECK    lay_check     screen_check.c    one checklist question, its answers
  *   SCREEN_SUMMARY  lay_summary   screen_summary.c  grade, disposition, responsibility, save
  *   SCREEN_STATS    lay_stats     screen_stats.c    supervisors' statistics, list, detail
+ *   SCREEN_OPERATORS lay_operators screen_operators.c admins: operators, unlock, disable, enable
  *   (any screen)    lay_auth      screen_auth.c     a supervisor's or admin's authorisation,
  *                                                   over the screen that asked for it
  *
@@ -49,6 +50,7 @@ void lay_item(const struct view *v, struct lay *L);
 void lay_check(const struct view *v, struct lay *L);
 void lay_summary(const struct view *v, struct lay *L);
 void lay_stats(const struct view *v, struct lay *L);
+void lay_operators(const struct view *v, struct lay *L);
 /* Over the screen's layout when view->auth_action != AUTH_NONE. */
 void lay_auth(const struct view *v, struct lay *L);
 

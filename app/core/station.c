@@ -24,10 +24,11 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_CHECK] = {check_entry, check_run, NULL},
     [SCREEN_SUMMARY] = {summary_entry, summary_run, NULL},
     [SCREEN_STATS] = {stats_entry, stats_run, stats_exit},
+    [SCREEN_OPERATORS] = {operators_entry, operators_run, NULL},
 };
 
-static const char *screen_names[SCREEN_COUNT] = {"login", "scan", "item", "check", "summary",
-                                                 "stats"};
+static const char *screen_names[SCREEN_COUNT] = {"login", "scan",  "item",     "check",
+                                                 "summary", "stats", "operators"};
 
 const char *screen_name(enum screen s)
 {
@@ -420,4 +421,8 @@ void station_view(const struct station *st, struct view *v)
     v->stats_dim = st->stats_dim;
     v->stats_key = st->stats_key;
     v->stats_detail = st->stats_level == STATS_DETAIL ? &st->stats_detail : NULL;
+    v->operators = st->ops;
+    v->noperators = st->nops;
+    v->operator_index = st->op_index;
+    v->now = st->now;
 }

@@ -64,10 +64,11 @@ enum screen {
     SCREEN_CHECK,
     SCREEN_SUMMARY,
     SCREEN_STATS,
+    SCREEN_OPERATORS, /* admins: the operators, unlock, disable, enable */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats". */
+/* "login", "scan", "item", "check", "summary", "stats", "operators". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -87,6 +88,7 @@ enum key {
     KEY_LOGOUT,   /* log out (F12, or the button) */
     KEY_REPRINT,  /* print the shown inspection's label again (F5, or the button) */
     KEY_OVERRIDE, /* summary: override the grade the rules decided (F3, or the button) */
+    KEY_OPERATORS, /* scan: the operators (admins; F4, or the button) */
     KEY_COUNT
 };
 
@@ -102,6 +104,7 @@ enum event_type {
                         locked_until */
     EV_AUTHORISED,  /* inside the core only: a supervisor or admin authorised action
                        `pick` (enum auth_action) of the current screen; op: who */
+    EV_OPERATOR_DONE, /* the answer to FX_MANAGE_OPERATOR: text "" done, else "E1xx: …" */
 };
 
 struct event {
@@ -141,6 +144,9 @@ enum effect_type {
                        fx.authorised_by allowed it ("" when nobody had to) */
     FX_STATS_QUERY, /* compute the statistics of fx.range (off the UI thread) */
     FX_STATS_LIST,  /* list the inspections of fx.range behind bar (fx.dim, fx.key) */
+    FX_MANAGE_OPERATOR, /* admin fx.actor does fx.action ("unlock", "disable", "enable") to
+                           operator fx.subject (audited by the store), then send
+                           EV_OPERATOR_DONE */
 };
 
 struct effect {
@@ -164,6 +170,16 @@ struct effects {
     struct effect fx[STATION_MAX_FX];
 };
 
+/* One operator as the admins' screen shows it. */
+struct operator_state {
+    struct operator_info op;
+    bool disabled;
+    int failures;         /* wrong PINs in a row */
+    int64_t locked_until; /* Unix ms; 0 when not locked */
+};
+
+#define STATION_MAX_OPERATORS 64
+
 /* What the station looks up (quick look-ups only: anything slow is an
  * effect); implemented over the store in main, by tables in tests.
  * Return 0 found, 1 not found, -1 error. */
@@ -175,6 +191,9 @@ struct station_ports {
     /* Whether a blind re-grade of `plate` was saved: 0 yes, 1 no, -1 error.
      * NULL: calibration re-grades never start. */
     int (*find_calibration)(void *ctx, const char *plate);
+    /* Up to max operators by badge into out: how many, or -1 on error.
+     * NULL: the operators screen lists nobody. */
+    int (*list_operators)(void *ctx, struct operator_state *out, int max);
 };
 
 struct station_settings {
@@ -210,6 +229,7 @@ enum msg {
     MSG_AUTHORISED,     /* arg: the badge that authorised */
     MSG_PICK_GRADE,     /* summary, overriding: keys 1..4 choose A, B, C, X */
     MSG_GRADE_OVERRIDDEN, /* arg: "B → A" */
+    MSG_OPERATOR_CHANGED, /* arg: the badge changed */
     MSG_COUNT
 };
 
@@ -238,6 +258,12 @@ enum auth_step { AUTH_STEP_BADGE, AUTH_STEP_PIN, AUTH_STEP_CHECKING };
 /* The stats screen (supervisors). Periods end today (UTC days). */
 enum stats_period { PERIOD_TODAY, PERIOD_7D, PERIOD_30D, PERIOD_CUSTOM, PERIOD_COUNT };
 enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE_STEPS, PAGE_COUNT };
+
+/* EV_PICK codes of the operators screen: + the row's index; and its two
+ * actions (keys U and D too). */
+#define OPERATORS_PICK_ROW 2000
+#define OPERATORS_PICK_UNLOCK 2900
+#define OPERATORS_PICK_TOGGLE 2901 /* disable an active operator, enable a disabled one */
 
 /* EV_PICK codes of the stats screen's touch targets. */
 #define STATS_PICK_PERIOD 1000 /* + enum stats_period */
@@ -315,6 +341,12 @@ struct view {
     const struct stats_list *stats_list; /* NULL until listed */
     bool stats_busy;                     /* a computation is running */
     const char *stats_error;             /* "E75x: …" or NULL */
+
+    /* operators (admins) */
+    const struct operator_state *operators;
+    int noperators;
+    int operator_index; /* the one selected */
+    int64_t now;        /* station time, for "locked until" */
 };
 
 struct station;

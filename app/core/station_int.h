@@ -114,6 +114,11 @@ struct station {
     char stats_key[64];
     struct inspection stats_detail; /* STATS_DETAIL */
 
+    /* operators (admins; station_operators.c) */
+    struct operator_state ops[STATION_MAX_OPERATORS];
+    int nops;
+    int op_index;
+
     /* observer (station_set_trace) */
     void (*trace)(void *ctx, enum screen s, enum station_phase p);
     void *trace_ctx;
@@ -143,6 +148,8 @@ bool summary_run(struct station *st, const struct event *ev, struct effects *fx)
 void stats_entry(struct station *st, struct effects *fx);
 bool stats_run(struct station *st, const struct event *ev, struct effects *fx);
 void stats_exit(struct station *st, struct effects *fx);
+void operators_entry(struct station *st, struct effects *fx);
+bool operators_run(struct station *st, const struct event *ev, struct effects *fx);
 
 /* ---- the machine (station.c) ----------------------------------------------- */
 

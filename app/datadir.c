@@ -102,8 +102,7 @@ static int take_lock(struct datadir *d, char *err, size_t errlen)
     return 0;
 }
 
-int datadir_open(const char *dir, enum datadir_use use, struct datadir *d, char *err,
-                 size_t errlen)
+int datadir_open(const char *dir, enum datadir_use use, struct datadir *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->lock_fd = -1;

@@ -20,8 +20,8 @@
 #define CHECKPOINT_EVERY_MS (10 * 60 * 1000)
 #define RETENTION_EVERY_MS (60 * 60 * 1000)
 
-void upkeep_init(struct upkeep *u, struct store *st, const char *data_dir,
-                 const struct config *cfg, const char *target)
+void upkeep_init(struct upkeep *u, struct store *st, const char *data_dir, const struct config *cfg,
+                 const char *target)
 {
     memset(u, 0, sizeof *u);
     u->store = st;
@@ -39,8 +39,9 @@ static bool check_disk(struct upkeep *u)
     else
         u->disk_low_mb = 0;
     if (u->disk_low_mb && !before)
-        log_warn("W946", "only %d MB free on the disk of %s (warning below %d MB): make room"
-                         " before it fills",
+        log_warn("W946",
+                 "only %d MB free on the disk of %s (warning below %d MB): make room"
+                 " before it fills",
                  u->disk_low_mb, u->data_dir, u->cfg->retention.warn_free_mb);
     return (before != 0) != (u->disk_low_mb != 0) || (u->disk_low_mb && before != u->disk_low_mb);
 }
@@ -81,15 +82,15 @@ static void retention(struct upkeep *u)
         log_warn("W947", "retention: %s", err);
     struct label_dir l = {.removed = 0};
     snprintf(l.dir, sizeof l.dir, "%s/labels", u->data_dir);
-    int64_t plates = retention_label_plates(u->store, p.sent_seq, cutoff, remove_label, &l, err,
-                                            sizeof err);
+    int64_t plates =
+        retention_label_plates(u->store, p.sent_seq, cutoff, remove_label, &l, err, sizeof err);
     if (plates < 0)
         log_warn("W947", "retention: %s", err);
     if (rows > 0 || l.removed > 0)
-        log_info("I947", "retention: %lld outbox rows and %lld label files older than %d days,"
-                         " all at head office, removed",
-                 (long long)(rows > 0 ? rows : 0), (long long)l.removed,
-                 u->cfg->retention.days);
+        log_info("I947",
+                 "retention: %lld outbox rows and %lld label files older than %d days,"
+                 " all at head office, removed",
+                 (long long)(rows > 0 ? rows : 0), (long long)l.removed, u->cfg->retention.days);
 }
 
 bool upkeep_step(struct upkeep *u, int64_t now_ms, int64_t idle_ms)

@@ -23,16 +23,16 @@ struct upkeep {
     struct store *store;
     const char *data_dir;
     const struct config *cfg;
-    char target[600];      /* the sync target whose acknowledgements count */
-    int disk_low_mb;       /* > 0: free MB, below the warning threshold */
-    int64_t next_disk;     /* mono ms */
+    char target[600];  /* the sync target whose acknowledgements count */
+    int disk_low_mb;   /* > 0: free MB, below the warning threshold */
+    int64_t next_disk; /* mono ms */
     int64_t next_checkpoint;
     int64_t next_retention;
 };
 
 /* Set up for the station's store; `target` as sync_target gives it. */
-void upkeep_init(struct upkeep *u, struct store *st, const char *data_dir,
-                 const struct config *cfg, const char *target);
+void upkeep_init(struct upkeep *u, struct store *st, const char *data_dir, const struct config *cfg,
+                 const char *target);
 
 /* Do what is due at mono time now_ms; idle_ms is how long the station has
  * had no input. Returns true when disk_low_mb changed (draw again). */

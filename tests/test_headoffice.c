@@ -64,8 +64,8 @@ static long long rows_of_site(PGconn *c, const char *fn, const char *station, co
 {
     char sql[400];
     snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM %s('%s', '-infinity') m WHERE m.rma LIKE '%s-%%'", fn,
-             station, site);
+             "SELECT count(*) FROM %s('%s', '-infinity') m WHERE m.rma LIKE '%s-%%'", fn, station,
+             site);
     PGresult *r = PQexec(c, sql);
     long long n = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
@@ -191,10 +191,9 @@ static void test_attack(void)
     CHECK(push_as(a, "SH02-S01", msg, sizeof msg) != 0);
     CHECK(strstr(msg, "E740") != NULL);
     printf("# temporary `stations`, push_outcomes as SH02-S01: %s", msg);
-    CHECK(try_sql(a, "SELECT triage.station_watermark('SH02-S01', 'e')", msg, sizeof msg,
-                  NULL) != 0);
-    CHECK(try_sql(a, "SELECT triage.audit_watermark('SH02-S01', 'e')", msg, sizeof msg, NULL) !=
+    CHECK(try_sql(a, "SELECT triage.station_watermark('SH02-S01', 'e')", msg, sizeof msg, NULL) !=
           0);
+    CHECK(try_sql(a, "SELECT triage.audit_watermark('SH02-S01', 'e')", msg, sizeof msg, NULL) != 0);
     CHECK(strstr(msg, "E740") != NULL);
     CHECK(try_sql(a,
                   "SELECT * FROM triage.push_audit('SH02-S01', 'e', 1, 1, '[{\"id\":1,\"at\":1,"
@@ -285,26 +284,25 @@ static void test_privileges(void)
     CHECK_STR(PQgetvalue(r, 0, 0),
               "audit_watermark,manifests_since,push_audit,push_outcomes,station_watermark");
     PQclear(r);
-    CHECK_INT(pgc_value(admin,
-                        "SELECT count(*) FROM pg_class c WHERE c.relnamespace ="
-                        " 'triage'::regnamespace AND c.relkind IN ('r', 'v', 'S')"
-                        " AND (has_table_privilege('st_b', c.oid, 'SELECT')"
-                        "  OR has_table_privilege('st_b', c.oid, 'INSERT')"
-                        "  OR has_table_privilege('st_b', c.oid, 'UPDATE')"
-                        "  OR has_table_privilege('st_b', c.oid, 'DELETE'))"),
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_class c WHERE c.relnamespace ="
+                               " 'triage'::regnamespace AND c.relkind IN ('r', 'v', 'S')"
+                               " AND (has_table_privilege('st_b', c.oid, 'SELECT')"
+                               "  OR has_table_privilege('st_b', c.oid, 'INSERT')"
+                               "  OR has_table_privilege('st_b', c.oid, 'UPDATE')"
+                               "  OR has_table_privilege('st_b', c.oid, 'DELETE'))"),
               0);
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_policies WHERE schemaname = 'triage'"), 0);
     PGconn *b = login_as("st_b");
     char msg[400], state[6];
-    CHECK(try_sql(b, "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
-                     " started_at, finished_at, grade, record) VALUES ('SH02-S01', 'e', 7,"
-                     " 'SH02', 'p', 'o', now(), now(), 'A', '{}')",
+    CHECK(try_sql(b,
+                  "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                  " started_at, finished_at, grade, record) VALUES ('SH02-S01', 'e', 7,"
+                  " 'SH02', 'p', 'o', now(), now(), 'A', '{}')",
                   msg, sizeof msg, state) != 0);
     CHECK_STR(state, "42501");
     CHECK(try_sql(b, "SELECT * FROM triage.manifests", msg, sizeof msg, state) != 0);
     CHECK_STR(state, "42501");
-    CHECK(try_sql(b, "SELECT * FROM triage.audit_verify('SH02-S01')", msg, sizeof msg, state) !=
-          0);
+    CHECK(try_sql(b, "SELECT * FROM triage.audit_verify('SH02-S01')", msg, sizeof msg, state) != 0);
     CHECK_STR(state, "42501");
     PQfinish(b);
 }

@@ -39,8 +39,8 @@ static int triage_in(const char *dir, const char *conf, const char *args, const 
     if (!conf && access(none, F_OK) != 0)
         harness_write_file(none, "");
     snprintf(c, sizeof c, "--config '%s'", conf ? conf : none);
-    snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER= DISPLAY= '%s' %s --data '%s' %s",
-             harness_triage(), c, dir, args);
+    snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER= DISPLAY= '%s' %s --data '%s' %s", harness_triage(),
+             c, dir, args);
     return harness_sh(cmd, input, out, err);
 }
 
@@ -53,11 +53,11 @@ static void folder(char *out, size_t len, const char *name)
  * and the demo manifest. */
 static void set_up(const char *dir)
 {
-    CHECK_INT(triage_in(dir, NULL, "operator add --badge 1001 --name Ana --role grader",
-                        "123456\n", NULL, NULL),
+    CHECK_INT(triage_in(dir, NULL, "operator add --badge 1001 --name Ana --role grader", "123456\n",
+                        NULL, NULL),
               0);
-    CHECK_INT(triage_in(dir, NULL, "operator add --badge 1002 --name Bo --role grader",
-                        "654321\n", NULL, NULL),
+    CHECK_INT(triage_in(dir, NULL, "operator add --badge 1002 --name Bo --role grader", "654321\n",
+                        NULL, NULL),
               0);
     CHECK_INT(triage_in(dir, NULL, "operator add --badge 2001 --name Sam --role supervisor",
                         "246810\n", NULL, NULL),
@@ -125,9 +125,8 @@ static void test_one_station(void)
     char want[64];
     snprintf(want, sizeof want, "process %d", (int)first);
     CHECK(err && strstr(err, want));
-    printf("# a second station on the same folder: %s", err && strstr(err, "E910")
-                                                           ? strstr(err, "E910")
-                                                           : "(no E910)\n");
+    printf("# a second station on the same folder: %s",
+           err && strstr(err, "E910") ? strstr(err, "E910") : "(no E910)\n");
     free(err);
     /* Commands that read go on beside a running station. */
     CHECK_INT(triage_in(dir, NULL, "export", NULL, NULL, NULL), 0);
@@ -181,8 +180,12 @@ static void test_read_never_creates(void)
 {
     char dir[600], path[700];
     folder(dir, sizeof dir, "typo");
-    static const char *const cmds[] = {"export", "stats", "sync --once", "audit verify",
-                                       "import-manifest demo/manifest.csv", "operator list",
+    static const char *const cmds[] = {"export",
+                                       "stats",
+                                       "sync --once",
+                                       "audit verify",
+                                       "import-manifest demo/manifest.csv",
+                                       "operator list",
                                        "operator unlock 1001"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         char *out = NULL, *err = NULL;

@@ -39,8 +39,7 @@ void lay_auth(const struct view *v, struct lay *L)
 
     if (v->auth_step == AUTH_STEP_BADGE) {
         lay_text(L, ix, y + 160, iw, 40, tr(lang, S_AUTH_BADGE), FS_BODY, C_TEXT, AL_LEFT, true);
-        lay_field(L, ix, y + 208, iw, 104, v->auth_input, tr(lang, S_LOGIN_BADGE_WAIT),
-                  FS_TITLE);
+        lay_field(L, ix, y + 208, iw, 104, v->auth_input, tr(lang, S_LOGIN_BADGE_WAIT), FS_TITLE);
     } else {
         trf(buf, sizeof buf, lang, S_AUTH_PIN, v->auth_input ? v->auth_input : "");
         lay_text(L, ix, y + 160, iw, 40, buf, FS_BODY, C_TEXT, AL_LEFT, true)->max_lines = 1;
@@ -55,8 +54,8 @@ void lay_auth(const struct view *v, struct lay *L)
             d->fg = C_TEXT;
         }
         if (v->auth_step == AUTH_STEP_CHECKING)
-            lay_text(L, ix, y + 324, iw, 40, tr(lang, S_LOGIN_CHECKING), FS_BODY, C_MUTED,
-                     AL_LEFT, false);
+            lay_text(L, ix, y + 324, iw, 40, tr(lang, S_LOGIN_CHECKING), FS_BODY, C_MUTED, AL_LEFT,
+                     false);
     }
     lay_button_key(L, ix, y + h - 40 - BUTTON_H, 220, BUTTON_H, ST_SECONDARY, tr(lang, S_CANCEL),
                    "Esc", KEY_ESCAPE);

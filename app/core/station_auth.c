@@ -38,11 +38,9 @@ bool st_may(const struct station *st, enum auth_action action, const char *owner
         return true;
     switch (action) {
     case AUTH_REGRADE:
-    case AUTH_DISCARD_DRAFT:
-        return owner && owner[0] && strcmp(owner, st->op.badge) == 0;
+    case AUTH_DISCARD_DRAFT: return owner && owner[0] && strcmp(owner, st->op.badge) == 0;
     case AUTH_OVERRIDE_GRADE:
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -105,8 +103,8 @@ static bool result(struct station *st, const struct event *ev, struct effects *f
         COPY(st->authorised_by, ev->op.badge);
         st_auth_end(st);
         st_say(st, MSG_AUTHORISED, ev->op.badge, 0);
-        struct event granted = {.type = EV_AUTHORISED, .now = st->now, .pick = (int)action,
-                                .op = ev->op};
+        struct event granted = {
+            .type = EV_AUTHORISED, .now = st->now, .pick = (int)action, .op = ev->op};
         station_states[st->screen].run(st, &granted, fx);
         return true;
     }

@@ -96,10 +96,7 @@ bool operators_run(struct station *st, const struct event *ev, struct effects *f
             st->op_index++;
         return true;
     case KEY_ESCAPE:
-    case KEY_OPERATORS:
-        station_goto(st, SCREEN_SCAN, fx);
-        return true;
-    default:
-        return false;
+    case KEY_OPERATORS: station_goto(st, SCREEN_SCAN, fx); return true;
+    default: return false;
     }
 }

@@ -31,10 +31,10 @@
 /* The columns of an inspection's row that its save hash covers: those it had
  * when the chain began. Frozen: a later column is covered through `record`,
  * which holds the whole export record. */
-#define CHAINED_INSPECTION_COLUMNS                                                            \
-    "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"     \
-    " category, operator, started_at, finished_at, grade, cosmetic, functional,"             \
-    " completeness, disposition, responsibility, defects, answers, rules_version, late,"     \
+#define CHAINED_INSPECTION_COLUMNS                                                                 \
+    "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"           \
+    " category, operator, started_at, finished_at, grade, cosmetic, functional,"                   \
+    " completeness, disposition, responsibility, defects, answers, rules_version, late,"           \
     " mismatch, blind, supersedes, step_ms, calibration_due, calibrates, record"
 #define CHAINED_OUTBOX_COLUMNS "seq, payload, created_at"
 
@@ -88,8 +88,7 @@ const char *audit_schema(int version)
                "  target TEXT PRIMARY KEY,"
                "  sent_id INTEGER NOT NULL DEFAULT 0,"
                "  intent_last INTEGER NOT NULL DEFAULT 0);";
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 
@@ -247,7 +246,8 @@ static int payload_hash(sqlite3 *db, int64_t seq, char out[HEX_LEN + 1])
     if (rc == SQLITE_ROW) {
         unsigned char d[crypto_hash_sha256_BYTES];
         const void *p = sqlite3_column_blob(s, 0);
-        crypto_hash_sha256(d, p ? p : (const void *)"", (unsigned long long)sqlite3_column_bytes(s, 0));
+        crypto_hash_sha256(d, p ? p : (const void *)"",
+                           (unsigned long long)sqlite3_column_bytes(s, 0));
         sodium_bin2hex(out, HEX_LEN + 1, d, sizeof d);
         result = 0;
     } else if (rc == SQLITE_DONE) {
@@ -280,8 +280,8 @@ static int chain_tail(struct store *st, int64_t *id, char prev[HEX_LEN + 1])
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
     char epoch[40];
-    int rc = sqlite3_prepare_v2(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1,
-                                &s, NULL);
+    int rc =
+        sqlite3_prepare_v2(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1, &s, NULL);
     if (rc != SQLITE_OK)
         return -1;
     rc = sqlite3_step(s);
@@ -386,16 +386,14 @@ int audit_chain_save(struct store *st, int64_t seq, const char *plate, const cha
     sqlite3 *db = store_db(st);
     char detail[320];
     if (save_detail(db, seq, detail, sizeof detail) < 0) {
-        set_err(err, errlen, "E250: the saved inspection cannot be read back for the audit"
-                             " chain: %s",
+        set_err(err, errlen,
+                "E250: the saved inspection cannot be read back for the audit"
+                " chain: %s",
                 sqlite3_errmsg(db));
         return -1;
     }
-    struct audit_row r = {.at = at_ms,
-                          .badge = nonempty(actor),
-                          .event = "save",
-                          .subject = plate,
-                          .detail = detail};
+    struct audit_row r = {
+        .at = at_ms, .badge = nonempty(actor), .event = "save", .subject = plate, .detail = detail};
     if (append_row(st, &r) < 0) {
         set_err(err, errlen, "E228: the save cannot be written to the audit log: %s",
                 sqlite3_errmsg(db));
@@ -467,20 +465,20 @@ int audit_schema_step(struct store *st, int version, char *err, size_t errlen)
     sqlite3_finalize(s);
     s = NULL;
     char detail[160];
-    snprintf(detail, sizeof detail, "%lld earlier audit rows, %lld inspections",
-             (long long)earlier, (long long)n);
+    snprintf(detail, sizeof detail, "%lld earlier audit rows, %lld inspections", (long long)earlier,
+             (long long)n);
     int64_t now = clock_wall_ms();
     struct audit_row start = {.at = now, .event = "chain_start", .detail = detail};
     if (earlier > 0 || n > 0) {
         if (append_row(st, &start) < 0)
             goto failed;
     }
-    rc = sqlite3_prepare_v2(db, "SELECT seq, plate, operator FROM inspections ORDER BY seq", -1,
-                            &s, NULL);
+    rc = sqlite3_prepare_v2(db, "SELECT seq, plate, operator FROM inspections ORDER BY seq", -1, &s,
+                            NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         char e[300];
-        if (audit_chain_save(st, sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), now,
-                             e, sizeof e) < 0) {
+        if (audit_chain_save(st, sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), now, e,
+                             sizeof e) < 0) {
             sqlite3_finalize(s);
             set_err(err, errlen, "E251: the audit chain cannot start: %s", e);
             return -1;
@@ -535,7 +533,7 @@ static bool seqset_has(const struct seqset *set, int64_t seq)
 }
 
 __attribute__((format(printf, 3, 4))) static void broken(struct audit_verdict *v, int64_t id,
-                                                          const char *fmt, ...)
+                                                         const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -554,8 +552,7 @@ static int check_save(sqlite3 *db, struct audit_verdict *v, int64_t id, const ch
     cJSON *d = detail ? cJSON_Parse(detail) : NULL;
     cJSON *jseq = cJSON_GetObjectItemCaseSensitive(d, "seq");
     const char *want_row = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "row"));
-    const char *want_payload =
-        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "payload"));
+    const char *want_payload = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "payload"));
     const char *want_outbox = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "outbox"));
     if (!cJSON_IsNumber(jseq) || !want_row || !want_payload || !want_outbox) {
         broken(v, id, "E253: audit row %lld (save of %s) does not say what was saved",
@@ -567,8 +564,8 @@ static int check_save(sqlite3 *db, struct audit_verdict *v, int64_t id, const ch
     char got[HEX_LEN + 1];
     int rc = 0;
     if (seqset_has(saved, seq)) {
-        broken(v, id, "E254: audit row %lld saves inspection seq %lld a second time",
-               (long long)id, (long long)seq);
+        broken(v, id, "E254: audit row %lld saves inspection seq %lld a second time", (long long)id,
+               (long long)seq);
         goto out;
     }
     if (seqset_add(saved, seq) < 0) {
@@ -586,8 +583,9 @@ static int check_save(sqlite3 *db, struct audit_verdict *v, int64_t id, const ch
         goto out;
     }
     if (strcmp(got, want_row) != 0) {
-        broken(v, id, "E256: audit row %lld: inspection seq %lld (%s) was changed after it was"
-                      " saved",
+        broken(v, id,
+               "E256: audit row %lld: inspection seq %lld (%s) was changed after it was"
+               " saved",
                (long long)id, (long long)seq, subject ? subject : "?");
         goto out;
     }
@@ -605,8 +603,9 @@ static int check_save(sqlite3 *db, struct audit_verdict *v, int64_t id, const ch
     if (strcmp(got, want_payload) != 0 ||
         table_row_hash(db, "outbox", CHAINED_OUTBOX_COLUMNS, seq, got) != 0 ||
         strcmp(got, want_outbox) != 0) {
-        broken(v, id, "E258: audit row %lld: the outbox row of seq %lld (%s) was changed after"
-                      " it was saved",
+        broken(v, id,
+               "E258: audit row %lld: the outbox row of seq %lld (%s) was changed after"
+               " it was saved",
                (long long)id, (long long)seq, subject ? subject : "?");
         goto out;
     }
@@ -627,8 +626,9 @@ static int check_unsaved(sqlite3 *db, struct audit_verdict *v, const struct seqs
             int64_t seq = sqlite3_column_int64(s, 0);
             if (!seqset_has(saved, seq)) {
                 if (k == 0)
-                    broken(v, 0, "E259: inspection seq %lld (%s) is in no save row of the audit"
-                                 " chain: it was not saved by the station",
+                    broken(v, 0,
+                           "E259: inspection seq %lld (%s) is in no save row of the audit"
+                           " chain: it was not saved by the station",
                            (long long)seq, col_text(s, 1) ? col_text(s, 1) : "?");
                 else
                     broken(v, 0, "E259: outbox row seq %lld is in no save row of the audit chain",
@@ -673,8 +673,7 @@ static int check_triggers(sqlite3 *db, struct audit_verdict *v)
         const char *wn = a == SQLITE_ROW ? col_text(want, 0) : NULL;
         const char *hn = b == SQLITE_ROW ? col_text(have, 0) : NULL;
         if (!hn || (wn && strcmp(wn, hn) < 0))
-            broken(v, 0, "E263: trigger %s is missing: the table it guards could be changed",
-                   wn);
+            broken(v, 0, "E263: trigger %s is missing: the table it guards could be changed", wn);
         else if (!wn || strcmp(wn, hn) > 0)
             broken(v, 0, "E263: trigger %s is not one of the station's", hn);
         else if (strcmp(col_text(want, 1) ? col_text(want, 1) : "",
@@ -813,8 +812,8 @@ int audit_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_bat
                 goto fail;
             }
             cJSON *o = cJSON_CreateObject();
-            static const char *const names[] = {"actor", "authorised_by", "event", "subject",
-                                                "detail", "hash"};
+            static const char *const names[] = {"actor",   "authorised_by", "event",
+                                                "subject", "detail",        "hash"};
             bool ok = o && cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(s, 0)) &&
                       cJSON_AddNumberToObject(o, "at", (double)sqlite3_column_int64(s, 1));
             for (int c = 0; ok && c < 6; c++)

@@ -28,8 +28,7 @@ const char *retention_schema(int version)
                "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
                "  WHEN OLD.seq > (SELECT outbox_upto FROM retention WHERE id = 1)"
                "  BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;";
-    default:
-        return NULL;
+    default: return NULL;
     }
 }
 

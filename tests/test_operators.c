@@ -7,6 +7,7 @@
  * the PIN), how PINs are stored, the one audit row of each attempt, and the
  * thread that checks PINs for the station (pin_worker.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,17 +155,19 @@ static void test_login(void)
     CHECK_INT(login("G1001", "246810", T0, NULL, NULL), LOGIN_OK);
 }
 
-/* The middle of three timings of one check. */
+/* The quickest of four timings of one check (the least disturbed by
+ * whatever else the machine does). */
 static int64_t time_check(const char *badge, const char *pin, int64_t at)
 {
-    int64_t t[3];
-    for (int i = 0; i < 3; i++) {
+    int64_t best = INT64_MAX;
+    for (int i = 0; i < 4; i++) {
         int64_t t0 = clock_mono_ns();
         login(badge, pin, at + i, NULL, NULL);
-        t[i] = clock_mono_ns() - t0;
+        int64_t t = clock_mono_ns() - t0;
+        if (t < best)
+            best = t;
     }
-    int64_t lo = t[0] < t[1] ? t[0] : t[1], hi = t[0] < t[1] ? t[1] : t[0];
-    return t[2] < lo ? lo : t[2] > hi ? hi : t[2];
+    return best;
 }
 
 /* An unknown badge costs what a wrong PIN costs: one Argon2id verify and
@@ -174,7 +177,7 @@ static void test_same_timing(void)
     char err[512];
     CHECK_INT(add("T9001", "Timing", ROLE_GRADER, "123123", err, sizeof err), 0);
     int64_t wrong = time_check("T9001", "999999", T0);
-    login("T9001", "123123", T0 + 10, NULL, NULL); /* before it locks */
+    login("T9001", "123123", T0 + 10, NULL, NULL); /* a right one: 4 wrong do not lock */
     int64_t unknown = time_check("T9002", "999999", T0);
     printf("# a wrong PIN %.1f ms, an unknown badge %.1f ms\n", (double)wrong / 1e6,
            (double)unknown / 1e6);

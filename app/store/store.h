@@ -92,8 +92,9 @@ const char *store_epoch(const struct store *st);
 
 /*
  * Save a graded inspection durably. Fills in insp->station, epoch, seq and
- * plate, then writes the inspection, its outbox row and its label's print
- * job (kind 'label', waiting) in one transaction.
+ * plate, then writes the inspection, its outbox row, its label's print job
+ * (kind 'label', waiting) and its save row of the audit chain (audit.h) in
+ * one transaction.
  * Returns 0 only after COMMIT returned; on failure returns -1, nothing of the
  * inspection is in the database, insp's identity fields are cleared, and err
  * holds "E2xx: …". Safe to call again with the same record.
@@ -127,7 +128,9 @@ int store_set_login_failures(struct store *st, const char *badge, int failures,
  * did it; NULL or "" for the station itself: its command line, sync) did
  * `action` ("login", "reprint", …) to `subject` (the plate or badge it was
  * done to; NULL or "" when it concerns only the actor), with `detail` (may
- * be NULL). Each event has one writer. 0, or -1 (E228 logged).
+ * be NULL). Each event has one writer. The row is a link of the audit
+ * chain (audit.h), written in the caller's transaction when one is open,
+ * else in one of its own. 0, or -1 (E228 logged).
  */
 int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
                 const char *subject, const char *detail);

@@ -2,8 +2,13 @@
  * screen_summary.c — the summary: overall grade and where the item goes,
  * sub-grades, defects, everything else the label will say (the item check,
  * the unit, LATE, WRONG ITEM or MISMATCH, BLIND) and the declared reason in
- * words, the responsibility to confirm, and saving.
+ * words, the responsibility to confirm, and saving. F3 (or its button)
+ * overrides the grade: keys 1..4 (or the four buttons that replace the
+ * disposition) choose A, B, C or X; a grade other than the rules' says what
+ * the rules decided.
  */
+#include <stdio.h>
+
 #include "i18n.h"
 #include "screens.h"
 #include "theme.h"
@@ -23,16 +28,40 @@ void lay_summary(const struct view *v, struct lay *L)
     /* The overall grade and where the item goes. */
     const int lx = CONTENT_X0, lw = 400;
     lay_card(L, lx, cy, lw, ch);
-    lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
+    if (v->rules_grade != GRADE_NONE && v->rules_grade != in->grade) {
+        /* Overridden: what the rules decided, beside the title. */
+        lay_text(L, lx + 24, cy + 20, lw / 2 - 24, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED,
+                 AL_LEFT, false)
+            ->max_lines = 1;
+        trf(buf, sizeof buf, lang, S_RULES_GRADE, grade_name(v->rules_grade));
+        lay_text(L, lx + lw / 2, cy + 20, lw / 2 - 24, 36, buf, FS_BODY, C_MUTED, AL_RIGHT, true)
+            ->max_lines = 1;
+    } else {
+        lay_text(L, lx, cy + 20, lw, 36, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
+    }
     struct lay_item *g = lay_add(L, LK_GRADE, lx + (lw - 232) / 2, cy + 68, 232, 232);
     g->num = in->grade;
-    lay_text(L, lx, cy + 320, lw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER, false);
-    struct lay_item *d =
-        lay_text(L, lx + 20, cy + 356, lw - 40, 100, i18n_disposition(lang, in->disposition),
-                 FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
-    d->max_lines = 2;
-    d->min_size = FS_BODY;
-    d->valign = VA_TOP;
+    if (v->overriding_grade) {
+        /* Keys 1..4: A, B, C, X, two by two. */
+        for (int i = 0; i < 4; i++) {
+            int x, y, w, h;
+            lay_grid_cell(lx + 20, cy + 312, lw - 40, 156, 2, 2, 12, i, &x, &y, &w, &h);
+            const char key[2] = {(char)('1' + i), 0};
+            struct lay_item *b = lay_button_text(L, x, y, w, h, ST_SECONDARY,
+                                                 grade_name((enum grade)(GRADE_A + i)), key);
+            b->size = FS_LARGE;
+            snprintf(b->hint, sizeof b->hint, "%s", key);
+        }
+    } else {
+        lay_text(L, lx, cy + 320, lw, 34, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER,
+                 false);
+        struct lay_item *d =
+            lay_text(L, lx + 20, cy + 356, lw - 40, 100, i18n_disposition(lang, in->disposition),
+                     FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
+        d->max_lines = 2;
+        d->min_size = FS_BODY;
+        d->valign = VA_TOP;
+    }
 
     /* Sub-grades, defects, what the label will say, responsibility. */
     const int rx = lx + lw + 24, rw = CONTENT_X1 - rx, ix = rx + 32, iw = rw - 64;
@@ -87,6 +116,9 @@ void lay_summary(const struct view *v, struct lay *L)
     switch (v->save_state) {
     case SAVE_IDLE:
         part_back(L, lang);
+        if (!v->calibrating && !v->overriding_grade)
+            lay_button_key(L, CONTENT_X0 + 260, BOTTOM_Y, 320, BUTTON_H, ST_SECONDARY,
+                           tr(lang, S_OVERRIDE_GRADE), "F3", KEY_OVERRIDE);
         lay_button_key(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, ST_PRIMARY,
                        tr(lang, S_CONFIRM), "↵", KEY_ENTER)
             ->size = FS_LARGE;

@@ -4,7 +4,8 @@
  * station's database, outside the station (triggers dropped and made again
  * as they were), and `triage audit verify` (the real binary) must exit 1
  * naming the first broken row, or exit 0 on the untouched copy:
- *   1. a record edited (grade B → A in the inspection's row and record),
+ *   1. a record edited (grade B → A in the inspection's row and record); the
+ *      item check and unit columns alone edited,
  *   2. only the outbox payload edited (what head office is sent),
  *   3. an audit row edited (a login's actor),
  *   4. an audit row deleted from the middle,
@@ -140,6 +141,16 @@ static void test_tampers(void)
            "DROP TRIGGER inspections_no_update;"
            "UPDATE inspections SET grade = 'A', record = replace(record, '\"grade\":\"B\"',"
            " '\"grade\":\"A\"') WHERE seq = 5;"
+           "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
+           "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;",
+           "E276", row);
+
+    /* 1b: only the item check's columns, the record left as it was: what
+     * the station's statistics read (a wrong item made a verified match) */
+    snprintf(row, sizeof row, "audit row %lld:", (long long)save_row(db, 6));
+    tamper("an item check edited",
+           "DROP TRIGGER inspections_no_update;"
+           "UPDATE inspections SET item_check = 'matched', wrong_item = 0, unit = 2 WHERE seq = 6;"
            "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
            "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;",
            "E276", row);

@@ -26,7 +26,11 @@
  *   E118 bad printer type              E119 bad label size
  *   E120 bad printer dpi               E121 bad sync target
  *   E122 bad site id                   E123 out of memory
- *   E124 bad renderer
+ *   E124 bad renderer                  E125 a key given twice in a section
+ *   E126 a NUL byte in the file        E127 a section given twice
+ *
+ * Nothing is given twice: a second [station] or a second `id =` would
+ * silently win over the first, so it is an error naming both lines.
  */
 #include "config.h"
 
@@ -59,6 +63,9 @@ void config_defaults(struct config *cfg)
     cfg->backup.hour = 0;
     cfg->backup.after_start_s = 60;
     snprintf(cfg->display.renderer, sizeof cfg->display.renderer, "auto");
+    cfg->retention.days = 90;
+    cfg->retention.warn_free_mb = 1024;
+    cfg->retention.min_free_mb = 64;
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -72,7 +79,27 @@ struct parse {
     char err[256];                  /* its message, "E1NN: FILE:LINE: …" */
     struct scanner_opts *scanner; /* the [scanner.NAME] being read */
     bool seen[SCANNERS_MAX]; /* scanner sections met in this file */
+    /* every section and key met so far, with its line: nothing twice */
+    struct {
+        char name[96]; /* "station" for a section, "station.id" for a key */
+        int line;
+    } met[256];
+    int nmet;
 };
+
+/* The line `name` was met on, or 0; records it at the current line when it
+ * was not. */
+static int met_before(struct parse *p, const char *name)
+{
+    for (int i = 0; i < p->nmet; i++)
+        if (strcmp(p->met[i].name, name) == 0)
+            return p->met[i].line;
+    if (p->nmet < (int)(sizeof p->met / sizeof p->met[0])) {
+        snprintf(p->met[p->nmet].name, sizeof p->met[p->nmet].name, "%s", name);
+        p->met[p->nmet++].line = p->line;
+    }
+    return 0;
+}
 
 __attribute__((format(printf, 3, 4))) static int fail(struct parse *p, int id, const char *fmt, ...)
 {
@@ -207,6 +234,13 @@ static const struct key_spec display_keys[] = {
     {NULL},
 };
 
+static const struct key_spec retention_keys[] = {
+    {"days", INT(struct retention_opts, days, 0, 36500)},
+    {"warn_free_mb", INT(struct retention_opts, warn_free_mb, 0, 1000000000)},
+    {"min_free_mb", INT(struct retention_opts, min_free_mb, 0, 1000000000)},
+    {NULL},
+};
+
 static bool in_choices(const char *list, const char *value)
 {
     size_t n = strlen(value);
@@ -327,15 +361,20 @@ static void begin_section(struct parse *p, const char *name)
 {
     p->scanner = NULL;
     if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0 ||
-        strcmp(name, "backup") == 0 || strcmp(name, "display") == 0)
+        strcmp(name, "backup") == 0 || strcmp(name, "display") == 0 ||
+        strcmp(name, "retention") == 0) {
+        int first = met_before(p, name);
+        if (first)
+            fail(p, 127, "[%s] is given twice (first on line %d): merge the two", name, first);
         return;
+    }
     if (strncmp(name, "scanner.", 8) == 0) {
         begin_scanner(p, name + 8);
         return;
     }
     fail(p, 104,
          "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-         "[sync], [backup], [display]",
+         "[sync], [backup], [display], [retention]",
          name);
 }
 
@@ -356,13 +395,22 @@ static int handler(void *user, const char *section, const char *key, const char 
         keys = backup_keys, base = &p->cfg.backup;
     else if (strcmp(section, "display") == 0)
         keys = display_keys, base = &p->cfg.display;
+    else if (strcmp(section, "retention") == 0)
+        keys = retention_keys, base = &p->cfg.retention;
     else if (strncmp(section, "scanner.", 8) == 0 && p->scanner)
         keys = scanner_keys, base = p->scanner;
     else
         return 0; /* an unknown or bad section: already reported at its header */
     for (; keys->key; keys++)
-        if (strcmp(keys->key, key) == 0)
+        if (strcmp(keys->key, key) == 0) {
+            char name[96];
+            snprintf(name, sizeof name, "%s.%s", section, key);
+            int first = met_before(p, name);
+            if (first)
+                return fail(p, 125, "[%s] %s is given twice (first on line %d)", section, key,
+                            first);
             return set_value(p, section, keys, base, value);
+        }
     return fail(p, 105, "[%s] %s: unknown key", section, key);
 }
 
@@ -472,7 +520,15 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "E100: %s: cannot read: %s", path, strerror(errno));
     else if (n > MAX_FILE_BYTES)
         snprintf(err, errlen, "E100: %s: larger than %d bytes", path, MAX_FILE_BYTES);
-    else {
+    else if (memchr(buf, 0, n)) {
+        /* Text after a NUL would be read by nobody: the file is not what it
+         * seems. */
+        const char *nul = memchr(buf, 0, n);
+        int line = 1;
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        snprintf(err, errlen, "E126: %s:%d: a NUL byte: not a text file", path, line);
+    } else {
         buf[n] = 0;
         rc = config_load_string(buf, path, cfg, err, errlen);
     }

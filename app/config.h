@@ -13,6 +13,8 @@
  *              sslrootcert, sslcert, sslkey
  *   [backup]   dir, keep_days, hour, after_start_s
  *   [display]  renderer
+ *   [retention] days, warn_free_mb, min_free_mb
+ * A section or a key given twice, and a NUL byte, are errors too.
  */
 #ifndef TRIAGE_CONFIG_H
 #define TRIAGE_CONFIG_H
@@ -31,6 +33,14 @@ struct display_opts {
     char renderer[16]; /* "auto", "software" or "opengl" */
 };
 
+/* [retention]: what the station keeps, and the room it needs. */
+struct retention_opts {
+    int days;         /* outbox rows and label files head office has are kept this long;
+                         0 = for ever */
+    int warn_free_mb; /* the top bar warns below this much free disk */
+    int min_free_mb;  /* the station does not start below this much */
+};
+
 struct config {
     char station_id[32];
     char site[32];
@@ -46,6 +56,7 @@ struct config {
     struct sync_opts sync;
     struct backup_opts backup;
     struct display_opts display;
+    struct retention_opts retention;
 };
 
 /* Fill `cfg` with the built-in defaults. */

@@ -2,11 +2,15 @@
  * main.c — the command line (docs/cli.md).
  *
  *   triage [global options]                  run the station
- *   triage [global options] SUBCOMMAND …     operator add, import-manifest,
- *                                            export, stats, sync, parse,
+ *   triage [global options] SUBCOMMAND …     operator add|list|disable|
+ *                                            enable|unlock|reset-pin,
+ *                                            import-manifest, export, stats,
+ *                                            sync, audit verify, parse,
  *                                            rules check
  * Global options come before a subcommand and apply to it. Errors go to
- * stderr with an id and a non-zero exit status.
+ * stderr with an id and a non-zero exit status. Only the station and
+ * `operator add` may make a database, and only in an empty or new data
+ * folder (datadir.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,11 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backup.h"
+#include "audit.h"
 #include "codes.h"
 #include "config.h"
+#include "datadir.h"
 #include "log.h"
 #include "manifest.h"
 #include "operators.h"
@@ -44,10 +52,14 @@ static const char usage_text[] =
     "                                  run the station (fullscreen by default)\n"
     "       triage operator add --badge B --name N --role grader|supervisor|admin\n"
     "                                  add an operator; the PIN is read from stdin\n"
+    "       triage operator list | disable B | enable B | unlock B | reset-pin B\n"
+    "                                  manage operators (reset-pin: the new PIN on stdin)\n"
     "       triage import-manifest FILE.csv   load expected returns\n"
     "       triage export [--format ndjson|csv]   every inspection, one per line/row\n"
     "       triage stats [--from DATE] [--to DATE] [--format table|csv|json]\n"
     "       triage sync [--once]        push outcomes, pull manifests\n"
+    "       triage audit verify [--source postgresql://…]\n"
+    "                                  check the audit chain (exit 1: broken)\n"
     "       triage parse TEXT           how a scanned code is understood (JSON)\n"
     "       triage rules check FILE     validate a rules file\n"
     "       triage backup FILE          a consistent copy of the database, taken while the\n"
@@ -125,25 +137,152 @@ static int load_rules(struct globals *g)
     return 0;
 }
 
-static int open_store(struct globals *g, struct store **st)
+/* Open the station's database for a command: `use` says whether the
+ * command may make one (DATADIR_CREATE: only in an empty or new folder) or
+ * needs it there (DATADIR_READ). */
+static int open_store(struct globals *g, enum datadir_use use, struct store **st)
 {
-    char path[1024], err[512];
-    if (mkdir(g->data_dir, 0755) != 0 && errno != EEXIST)
-        return fail("E901", "cannot create data folder %s", g->data_dir);
-    snprintf(path, sizeof path, "%s/triage.db", g->data_dir);
-    if (store_open(path, g->cfg.station_id, st, err, sizeof err) != 0) {
+    char err[1024];
+    struct datadir d;
+    if (datadir_open(g->data_dir, use, &d, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    datadir_close(&d);
+    if (store_open(d.db_path, g->cfg.station_id, st, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
     return 0;
 }
 
+/* Read a PIN from stdin: its first line. At a terminal nothing typed is
+ * shown, and a new PIN is asked twice. Returns 0, or 1 after printing the
+ * error. */
+static int read_pin(const char *badge, bool confirm, char *pin, size_t len)
+{
+    bool tty = isatty(STDIN_FILENO);
+    struct termios saved, quiet;
+    bool echo_off = tty && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (echo_off) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        quiet.c_lflag |= ICANON;
+        echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    }
+    int rc = 0;
+    char again[64] = "";
+    if (tty)
+        fprintf(stderr, "PIN for %s: ", badge);
+    if (!fgets(pin, (int)len, stdin)) {
+        rc = fail("E903", "no PIN on standard input%s", "");
+    } else if (tty && confirm) {
+        fprintf(stderr, "\nthe same PIN again: ");
+        if (!fgets(again, sizeof again, stdin) ||
+            strcspn(again, "\r\n") != strcspn(pin, "\r\n") ||
+            strncmp(again, pin, strcspn(pin, "\r\n")) != 0)
+            rc = fail("E914", "the two PINs differ: nothing changed%s", "");
+    }
+    if (echo_off) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        fputc('\n', stderr);
+    }
+    memset(again, 0, sizeof again);
+    pin[strcspn(pin, "\r\n")] = 0;
+    return rc;
+}
+
 /* ---- subcommands ------------------------------------------------------- */
+
+/* triage operator list: one line per operator, tab-separated, after a
+ * header: badge, name, role, state. */
+static int cmd_operator_list(struct globals *g)
+{
+    struct store *st;
+    if (open_store(g, DATADIR_READ, &st))
+        return 1;
+    struct operator_row *rows = NULL;
+    int n = 0;
+    char err[512];
+    int rc = operators_list(st, &rows, &n, err, sizeof err);
+    store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    int64_t now = clock_wall_ms();
+    printf("badge\tname\trole\tstate\n");
+    for (int i = 0; i < n; i++) {
+        const struct operator_row *r = &rows[i];
+        char state[160];
+        if (r->disabled) {
+            snprintf(state, sizeof state, "disabled");
+        } else if (r->locked_until > now) {
+            char when[32];
+            time_t t = (time_t)(r->locked_until / 1000);
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            snprintf(state, sizeof state, "locked until %s (lock %d in a row)", when, r->locks);
+        } else if (r->failures > 0) {
+            snprintf(state, sizeof state, "active, %d wrong PIN%s in a row", r->failures,
+                     r->failures == 1 ? "" : "s");
+        } else {
+            snprintf(state, sizeof state, "active");
+        }
+        printf("%s\t%s\t%s\t%s\n", r->op.badge, r->op.name, role_name(r->op.role), state);
+    }
+    free(rows);
+    return fflush(stdout) == 0 ? 0 : fail("E905", "cannot write the list%s", "");
+}
+
+/* triage operator disable|enable|unlock|reset-pin B */
+static int cmd_operator_change(struct globals *g, const char *what, const char *badge)
+{
+    char pin[64] = "", err[512];
+    bool reset = !strcmp(what, "reset-pin");
+    struct store *st;
+    if (open_store(g, DATADIR_READ, &st))
+        return 1;
+    if (reset && read_pin(badge, true, pin, sizeof pin) != 0) {
+        memset(pin, 0, sizeof pin);
+        store_close(st);
+        return 1;
+    }
+    int rc = !strcmp(what, "disable")  ? operators_set_disabled(st, badge, true, NULL, err,
+                                                                 sizeof err)
+             : !strcmp(what, "enable") ? operators_set_disabled(st, badge, false, NULL, err,
+                                                                sizeof err)
+             : !strcmp(what, "unlock") ? operators_unlock(st, badge, NULL, err, sizeof err)
+                                       : operators_reset_pin(st, badge, pin, NULL, err,
+                                                             sizeof err);
+    memset(pin, 0, sizeof pin);
+    store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    printf("operator %s %s\n", badge,
+           reset                       ? "has a new PIN (and is unlocked)"
+           : !strcmp(what, "disable") ? "disabled"
+           : !strcmp(what, "enable")  ? "enabled"
+                                      : "unlocked");
+    return 0;
+}
 
 static int cmd_operator(struct globals *g, int argc, char **argv)
 {
+    if (argc == 1 && !strcmp(argv[0], "list"))
+        return cmd_operator_list(g);
+    if (argc >= 1 && (!strcmp(argv[0], "disable") || !strcmp(argv[0], "enable") ||
+                      !strcmp(argv[0], "unlock") || !strcmp(argv[0], "reset-pin"))) {
+        if (argc != 2)
+            return usage_error("operator disable|enable|unlock|reset-pin takes one BADGE");
+        return cmd_operator_change(g, argv[0], argv[1]);
+    }
     if (argc < 1 || strcmp(argv[0], "add") != 0)
-        return usage_error("operator needs: add --badge B --name N --role R");
+        return usage_error("operator needs: add --badge B --name N --role R, list, disable B,"
+                           " enable B, unlock B or reset-pin B");
     struct operator_info op = {0};
     const char *badge = NULL, *name = NULL, *role = NULL;
     for (int i = 1; i < argc; i++) {
@@ -164,15 +303,19 @@ static int cmd_operator(struct globals *g, int argc, char **argv)
     snprintf(op.badge, sizeof op.badge, "%s", badge);
     snprintf(op.name, sizeof op.name, "%s", name);
     op.role = (enum role)r;
-    if (isatty(STDIN_FILENO))
-        fprintf(stderr, "PIN for %s: ", badge);
     char pin[64] = "";
-    if (!fgets(pin, sizeof pin, stdin))
-        return fail("E903", "no PIN on standard input%s", "");
-    pin[strcspn(pin, "\r\n")] = 0;
-    struct store *st;
-    if (open_store(g, &st))
+    if (read_pin(badge, true, pin, sizeof pin) != 0)
         return 1;
+    if (!operators_pin_ok(pin)) { /* before any database is made for it */
+        memset(pin, 0, sizeof pin);
+        fprintf(stderr, "E154: a PIN is %d to %d digits\n", OPERATORS_PIN_MIN, OPERATORS_PIN_MAX);
+        return 1;
+    }
+    struct store *st;
+    if (open_store(g, DATADIR_CREATE, &st)) {
+        memset(pin, 0, sizeof pin);
+        return 1;
+    }
     char err[512];
     int rc = operators_add(st, &op, pin, err, sizeof err);
     memset(pin, 0, sizeof pin);
@@ -197,7 +340,7 @@ static int cmd_import_manifest(struct globals *g, int argc, char **argv)
     if (argc != 1)
         return usage_error("import-manifest needs one FILE.csv");
     struct store *st;
-    if (open_store(g, &st))
+    if (open_store(g, DATADIR_READ, &st))
         return 1;
     char err[512];
     int kept = 0;
@@ -232,7 +375,7 @@ static int cmd_export(struct globals *g, int argc, char **argv)
         }
     }
     struct store *st;
-    if (open_store(g, &st))
+    if (open_store(g, DATADIR_READ, &st))
         return 1;
     char err[512];
     int rc = store_export(st, stdout, fmt, err, sizeof err);
@@ -275,7 +418,7 @@ static int cmd_stats(struct globals *g, int argc, char **argv)
         return 1;
     }
     struct store *st;
-    if (open_store(g, &st))
+    if (open_store(g, DATADIR_READ, &st))
         return 1;
     struct stats_report *r = malloc(sizeof *r);
     int rc = r ? stats_compute(st, &range, r, err, sizeof err) : -1;
@@ -315,10 +458,13 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
         else
             return usage_error("sync takes [--once]");
     }
-    char path[1024], err[512], target[600];
-    if (mkdir(g->data_dir, 0755) != 0 && errno != EEXIST)
-        return fail("E901", "cannot create data folder %s", g->data_dir);
-    snprintf(path, sizeof path, "%s/triage.db", g->data_dir);
+    char path[1024], err[1024], target[600];
+    struct datadir d;
+    if (datadir_open(g->data_dir, DATADIR_READ, &d, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s", d.db_path);
     struct sync_options so = {.db_path = path,
                               .station = g->cfg.station_id,
                               .site = g->cfg.site,
@@ -358,6 +504,57 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     sync_stop(s);
+    return 0;
+}
+
+/* triage audit verify [--source postgresql://…]: exit 0 intact, 1 broken
+ * (the first broken row's id and what is wrong on stderr) or unreadable. */
+static int cmd_audit(struct globals *g, int argc, char **argv)
+{
+    const char *source = NULL;
+    if (argc < 1 || strcmp(argv[0], "verify") != 0)
+        return usage_error("audit needs: verify [--source postgresql://…]");
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--source") && i + 1 < argc)
+            source = argv[++i];
+        else
+            return usage_error("audit verify takes [--source postgresql://…]");
+    }
+    char err[1024];
+    if (source) {
+        /* Head office's copy of this station's chain, checked there. */
+        if (strncmp(source, "postgresql://", 13) != 0 && strncmp(source, "postgres://", 11) != 0)
+            return fail("E916", "--source is a postgresql:// URL, not \"%s\"", source);
+        char verdict[600];
+        int rc = sync_pg_audit_verify(source, &g->cfg.sync, g->cfg.station_id, verdict,
+                                      sizeof verdict, err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        if (rc > 0) {
+            fprintf(stderr, "%s\n", verdict);
+            return 1;
+        }
+        printf("%s\n", verdict);
+        return 0;
+    }
+    struct store *st;
+    if (open_store(g, DATADIR_READ, &st))
+        return 1;
+    struct audit_verdict v;
+    int rc = audit_verify(st, &v, err, sizeof err);
+    store_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (!v.intact) {
+        fprintf(stderr, "%s\n", v.problem);
+        return 1;
+    }
+    printf("audit chain intact: %lld rows, %lld inspections\n", (long long)v.rows,
+           (long long)v.inspections);
     return 0;
 }
 
@@ -508,6 +705,8 @@ int main(int argc, char **argv)
         return cmd_parse(rest, args);
     if (!strcmp(cmd, "sync"))
         return cmd_sync(&g, rest, args);
+    if (!strcmp(cmd, "audit"))
+        return cmd_audit(&g, rest, args);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(rest, args);
     if (!strcmp(cmd, "backup"))

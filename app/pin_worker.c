@@ -27,8 +27,7 @@ struct pinworker {
     /* the request (guarded) */
     bool wanted;
     unsigned gen; /* of the newest request */
-    char badge[64];
-    char pin[16];
+    struct effect fx; /* the FX_CHECK_PIN; its PIN wiped once taken */
     int64_t now;
 
     /* the answer (guarded) */
@@ -46,17 +45,15 @@ static int64_t step(void *ctx, unsigned events)
         pthread_mutex_unlock(&w->mu);
         return WORKER_FOREVER;
     }
-    char badge[sizeof w->badge], pin[sizeof w->pin];
-    memcpy(badge, w->badge, sizeof badge);
-    memcpy(pin, w->pin, sizeof pin);
-    explicit_bzero(w->pin, sizeof w->pin);
+    struct effect fx = w->fx;
+    explicit_bzero(w->fx.pin, sizeof w->fx.pin);
     int64_t now = w->now;
     unsigned gen = w->gen;
     w->wanted = false;
     pthread_mutex_unlock(&w->mu);
 
-    struct event ev = ports_check_pin(w->store, badge, pin, now);
-    explicit_bzero(pin, sizeof pin);
+    struct event ev = ports_check_pin(w->store, &fx, now);
+    explicit_bzero(fx.pin, sizeof fx.pin);
 
     pthread_mutex_lock(&w->mu);
     if (gen == w->gen) { /* else a newer question waits: this answer is stale */
@@ -72,7 +69,7 @@ static void pinworker_free(struct pinworker *w)
 {
     store_close(w->store);
     pthread_mutex_destroy(&w->mu);
-    explicit_bzero(w->pin, sizeof w->pin);
+    explicit_bzero(w->fx.pin, sizeof w->fx.pin);
     free(w);
 }
 
@@ -111,11 +108,10 @@ void pinworker_stop(struct pinworker *w)
     pinworker_free(w);
 }
 
-void pinworker_check(struct pinworker *w, const char *badge, const char *pin, int64_t now)
+void pinworker_check(struct pinworker *w, const struct effect *fx, int64_t now)
 {
     pthread_mutex_lock(&w->mu);
-    snprintf(w->badge, sizeof w->badge, "%s", badge);
-    snprintf(w->pin, sizeof w->pin, "%s", pin);
+    w->fx = *fx;
     w->now = now;
     w->gen++;
     w->wanted = true;

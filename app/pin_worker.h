@@ -23,6 +23,7 @@
 
 struct pinworker;
 struct event;
+struct effect;
 
 /* Start the thread on the database at `db_path`. Returns 0, or -1 with
  * "E94x: …" in err. notify(ctx) is called from the worker after each check. */
@@ -31,9 +32,10 @@ int pinworker_start(const char *db_path, void (*notify)(void *ctx), void *ctx,
 /* Stop and join the thread (a check under way finishes first); NULL is fine. */
 void pinworker_stop(struct pinworker *w);
 
-/* Main thread: check `badge`'s PIN as of `now` (Unix ms). The core asks one
- * check at a time; one asked while another waits to start replaces it. */
-void pinworker_check(struct pinworker *w, const char *badge, const char *pin, int64_t now);
+/* Main thread: check the PIN of the core's FX_CHECK_PIN `fx` (copied) as of
+ * `now` (Unix ms). The core asks one check at a time; one asked while
+ * another waits to start replaces it. */
+void pinworker_check(struct pinworker *w, const struct effect *fx, int64_t now);
 
 /* Main thread: the answer of the last check, once: true and *ev
  * (EV_LOGIN_RESULT); false while none is ready. */

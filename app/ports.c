@@ -5,6 +5,7 @@
 #include "ports.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "operators.h"
 #include "store.h"
@@ -40,6 +41,23 @@ static int port_find_draft(void *ctx, const char *badge, struct draft *out)
     return store_find_draft(ctx, badge, out);
 }
 
+static int port_list_operators(void *ctx, struct operator_state *out, int max)
+{
+    struct operator_row *rows = NULL;
+    int n = 0;
+    char err[300];
+    if (operators_list(ctx, &rows, &n, err, sizeof err) != 0)
+        return -1;
+    int k = n < max ? n : max;
+    for (int i = 0; i < k; i++)
+        out[i] = (struct operator_state){.op = rows[i].op,
+                                         .disabled = rows[i].disabled,
+                                         .failures = rows[i].failures,
+                                         .locked_until = rows[i].locked_until};
+    free(rows);
+    return k;
+}
+
 struct station_ports ports_over_store(struct store *st)
 {
     return (struct station_ports){
@@ -50,14 +68,16 @@ struct station_ports ports_over_store(struct store *st)
         .find_calibration = port_find_calibration,
         .rma_units = port_rma_units,
         .find_draft = port_find_draft,
+        .list_operators = port_list_operators,
     };
 }
 
-struct event ports_check_pin(struct store *st, const char *badge, const char *pin, int64_t now)
+struct event ports_check_pin(struct store *st, const struct effect *fx, int64_t now)
 {
-    struct event ev = {.type = EV_LOGIN_RESULT, .now = now};
-    ev.login = operators_login(st, badge, pin, now, &ev.op, &ev.tries_left, &ev.locked_until);
+    struct event ev = {.type = EV_LOGIN_RESULT, .now = now, .purpose = fx->purpose};
+    ev.login = operators_check(st, fx->actor, fx->pin, now, fx->purpose, fx->subject, fx->detail,
+                               &ev.op, &ev.tries_left, &ev.locked_until);
     /* The core matches the answer to the badge it asked about. */
-    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
+    snprintf(ev.op.badge, sizeof ev.op.badge, "%s", fx->actor);
     return ev;
 }

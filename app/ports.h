@@ -15,12 +15,14 @@ struct store;
 struct station_ports ports_over_store(struct store *st);
 
 /*
- * Check `badge`'s PIN at time `now` (Unix ms) against the store: Argon2id,
- * about 100 ms, so never on the UI thread of a running station. Counts a
- * wrong PIN and locks the badge as operators_login does, and audits the
- * outcome (the only audit of a login). Returns the EV_LOGIN_RESULT event
- * that answers the core's FX_CHECK_PIN (its `now` is `now`).
+ * Check the PIN of the core's FX_CHECK_PIN `fx` (its badge, PIN, purpose,
+ * and for an authorisation who asked and what) at time `now` (Unix ms)
+ * against the store: Argon2id, about 100 ms, so never on the UI thread of a
+ * running station. Counts a wrong PIN and locks the badge as
+ * operators_check does, and audits the outcome (the only audit of a login
+ * or an authorisation). Returns the EV_LOGIN_RESULT event that answers it
+ * (its `now` is `now`).
  */
-struct event ports_check_pin(struct store *st, const char *badge, const char *pin, int64_t now);
+struct event ports_check_pin(struct store *st, const struct effect *fx, int64_t now);
 
 #endif

@@ -23,7 +23,10 @@
 #include <unistd.h>
 
 #include "backup_worker.h"
+#include "audit.h"
+#include "datadir.h"
 #include "log.h"
+#include "operators.h"
 #include "pin_worker.h"
 #include "ports.h"
 #include "print_worker.h"
@@ -37,6 +40,7 @@
 #include "store.h"
 #include "sync.h"
 #include "ui.h"
+#include "upkeep.h"
 
 #define QUEUE_MAX 64
 
@@ -54,6 +58,9 @@ struct app {
     bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
     struct bworker *backup;    /* daily backup thread (backup_worker.h); NULL when off */
+    struct datadir datadir;    /* the data folder, locked for this station */
+    struct upkeep upkeep;      /* free disk, WAL, retention (upkeep.h) */
+    int64_t last_input_mono;   /* when someone last did something (mono ms) */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
@@ -121,10 +128,10 @@ static void do_check_pin(struct app *app, struct effect *e)
         app->pins_failed = true;
     }
     if (!app->pins) {
-        struct event ev = ports_check_pin(app->store, e->actor, e->pin, app->now);
+        struct event ev = ports_check_pin(app->store, e, app->now);
         enqueue(app, &ev);
     } else {
-        pinworker_check(app->pins, e->actor, e->pin, app->now);
+        pinworker_check(app->pins, e, app->now);
         if (app->script_mode) {
             struct event ev;
             pinworker_wait_idle(app->pins);
@@ -223,6 +230,26 @@ static void do_draft(struct app *app, const struct effect *e)
                   e->type == FX_DRAFT_SAVE ? "kept" : "removed", err);
 }
 
+/* An admin's change at the operators screen: the store audits it with the
+ * admin as actor; the answer tells the screen to read the list again. */
+static void do_manage_operator(struct app *app, const struct effect *e)
+{
+    char err[300] = "";
+    int rc = !strcmp(e->action, "unlock")
+                 ? operators_unlock(app->store, e->subject, e->actor, err, sizeof err)
+                 : operators_set_disabled(app->store, e->subject, !strcmp(e->action, "disable"),
+                                          e->actor, err, sizeof err);
+    struct event ev = {.type = EV_OPERATOR_DONE, .now = app->now};
+    if (rc == 0) {
+        log_info("I948", "operator %s: %s by %s", e->subject, e->action, e->actor);
+    } else {
+        log_error("E948", "operator %s not changed: %s", e->subject, err);
+        snprintf(ev.text, sizeof ev.text, "%s", err);
+        ev.len = strlen(ev.text);
+    }
+    enqueue(app, &ev);
+}
+
 static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -238,10 +265,11 @@ static void carry_out(struct app *app, struct effects *fx)
             do_reprint(app, e);
             break;
         case FX_AUDIT:
-            if (store_audit(app->store, app->now, e->actor, e->action, e->subject, e->detail) != 0)
+            if (store_audit_authorised(app->store, app->now, e->actor, e->authorised_by,
+                                       e->action, e->subject, e->detail) != 0)
                 log_error("E923", "audit entry \"%s\" not written", e->action);
-            log_info("I203", "%s%s%s by %s", e->action, e->subject[0] ? " " : "", e->subject,
-                     e->actor);
+            log_info("I203", "%s%s%s by %s%s%s", e->action, e->subject[0] ? " " : "", e->subject,
+                     e->actor, e->authorised_by[0] ? ", authorised by " : "", e->authorised_by);
             break;
         case FX_BEEP_OK:
         case FX_BEEP_ERROR:
@@ -253,6 +281,9 @@ static void carry_out(struct app *app, struct effects *fx)
         case FX_DRAFT_SAVE:
         case FX_DRAFT_DROP:
             do_draft(app, e);
+            break;
+        case FX_MANAGE_OPERATOR:
+            do_manage_operator(app, e);
             break;
         }
     }
@@ -300,9 +331,21 @@ static bool pump_ui(struct app *app, int timeout_ms)
     bool quit = false;
     int n = ui_poll(app->ui, timeout_ms, app->now, evs, 16, &quit);
     app->now = station_now(app);
+    if (n > 0)
+        app->last_input_mono = clock_mono_ms();
     for (int i = 0; i < n; i++)
         dispatch(app, &evs[i]);
     return quit;
+}
+
+/* The data folder's upkeep (upkeep.h); the top bar's disk chip follows it. */
+static void upkeep(struct app *app)
+{
+    int64_t now = clock_mono_ms();
+    if (upkeep_step(&app->upkeep, now, now - app->last_input_mono)) {
+        app->status.disk_low_mb = app->upkeep.disk_low_mb;
+        app->dirty = true;
+    }
 }
 
 /* Hand up to `max` completed scans of the hardware scanners to the core.
@@ -366,11 +409,10 @@ static int run_interactive(struct app *app)
         if (app->dirty)
             render(app);
         int64_t deadline = station_next_deadline(app->station);
-        int timeout = -1;
-        if (deadline != INT64_MAX) {
-            int64_t ms = deadline - app->now;
-            timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
-        }
+        int64_t ms = upkeep_next_ms(&app->upkeep, clock_mono_ms());
+        if (deadline != INT64_MAX && deadline - app->now < ms)
+            ms = deadline - app->now;
+        int timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         timeout = service_wait_ms(timeout);
         quit = pump_ui(app, timeout);
         struct event answer;
@@ -382,6 +424,7 @@ static int run_interactive(struct app *app)
         refresh_scanner_status(app);
         refresh_printer_status(app);
         refresh_sync_status(app);
+        upkeep(app);
     }
     return 0;
 }
@@ -454,15 +497,20 @@ static int run_script(struct app *app)
         log_error("E926", "cannot read script %s: %s", app->opt->script, strerror(errno));
         return 1;
     }
-    char line[1024];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0, status = 0;
     bool done = false;
-    while (!done && fgets(line, sizeof line, f)) {
+    /* Whole lines, however long: a long one is refused with its id, never
+     * split into a command and a tail. */
+    while (!done && (len = getline(&line, &cap, f)) >= 0) {
         service_alive();
         lineno++;
         struct script_cmd cmd;
         char err[256];
-        if (script_parse_line(line, lineno, &cmd, err, sizeof err) != 0) {
+        if (script_check_line(line, (size_t)len, lineno, err, sizeof err) != 0 ||
+            script_parse_line(line, lineno, &cmd, err, sizeof err) != 0) {
             log_error("E927", "%s: %s", app->opt->script, err);
             status = 1;
             break;
@@ -530,6 +578,7 @@ static int run_script(struct app *app)
         if (app->dirty)
             render(app);
     }
+    free(line);
     fclose(f);
     if (station_has_unsaved(app->station))
         log_warn("W201", "script ended with an inspection not yet saved");
@@ -563,22 +612,58 @@ static bool have_display(void)
     return false;
 }
 
+/*
+ * Before anything else: the data folder is this station's alone (locked),
+ * holds a database or may get one (datadir.h); the database is whole
+ * (quick_check), can be written, and the disk has room. Each refusal says
+ * why and what to do, with its id. Returns 0, or -1 (logged).
+ */
+static int open_data(struct app *app, char *path, size_t pathlen)
+{
+    const struct run_options *opt = app->opt;
+    char err[1500];
+    if (datadir_open(opt->data_dir, DATADIR_STATION, &app->datadir, err, sizeof err) != 0) {
+        log_error("E930", "%s", err);
+        return -1;
+    }
+    snprintf(path, pathlen, "%s", app->datadir.db_path);
+    int64_t free_mb = datadir_free_mb(opt->data_dir);
+    if (free_mb >= 0 && free_mb < opt->cfg->retention.min_free_mb) {
+        log_error("E949", "only %lld MB free on the disk of %s, less than the %d MB the station"
+                          " needs to start ([retention] min_free_mb): make room first",
+                  (long long)free_mb, opt->data_dir, opt->cfg->retention.min_free_mb);
+        return -1;
+    }
+    if (datadir_check_writable(opt->data_dir, err, sizeof err) != 0) {
+        log_error("E947", "%s", err);
+        return -1;
+    }
+    if (store_open(path, opt->cfg->station_id, &app->store, err, sizeof err) != 0) {
+        bool damaged = strstr(err, "malformed") || strstr(err, "E206") || strstr(err, "E205");
+        log_error("E931", "%s%s%s", err, damaged ? "; " : "",
+                  damaged ? datadir_restore_hint() : "");
+        return -1;
+    }
+    if (store_quick_check(app->store, err, sizeof err) != 0) {
+        log_error("E945", "%s: %s", err, datadir_restore_hint());
+        return -1;
+    }
+    if (store_writable(app->store, err, sizeof err) != 0) {
+        log_error("E947", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 int run_station(const struct run_options *opt)
 {
-    struct app app = {.opt = opt, .script_mode = opt->script != NULL};
+    struct app app = {.opt = opt, .script_mode = opt->script != NULL, .datadir.lock_fd = -1};
     char path[1024], err[512];
     int status = 1;
 
     service_open();
-    if (mkdir(opt->data_dir, 0755) != 0 && errno != EEXIST) {
-        log_error("E930", "cannot create data folder %s: %s", opt->data_dir, strerror(errno));
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/triage.db", opt->data_dir);
-    if (store_open(path, opt->cfg->station_id, &app.store, err, sizeof err) != 0) {
-        log_error("E931", "%s", err);
-        return 1;
-    }
+    if (open_data(&app, path, sizeof path) != 0)
+        goto out;
     /* The configuration said which renderer ("" in a hand-made one: auto). */
     int renderer = ui_renderer_from_name(opt->cfg->display.renderer);
     struct ui_options uo = {
@@ -601,6 +686,14 @@ int run_station(const struct run_options *opt)
         .calibration_pct = opt->cfg->calibration_pct,
     };
     snprintf(app.db_path, sizeof app.db_path, "%s", path);
+    {
+        struct sync_options so = {.data_dir = opt->data_dir, .cfg = &opt->cfg->sync};
+        char target[600];
+        upkeep_init(&app.upkeep, app.store, opt->data_dir, opt->cfg,
+                    sync_target(&so, target, sizeof target));
+        app.last_input_mono = clock_mono_ms();
+        upkeep(&app);
+    }
     struct station_ports ports = ports_over_store(app.store);
     app.station = station_new(&ss, &ports);
     if (!app.station) {
@@ -673,6 +766,8 @@ out:
      * worker draws labels with SDL_ttf, which ui_close may shut down. */
     pworker_stop(app.printer, app.script_mode ? 10000 : 3000);
     ui_close(app.ui);
+    upkeep_finish(&app.upkeep);
     store_close(app.store);
+    datadir_close(&app.datadir);
     return status;
 }

@@ -66,6 +66,16 @@ static const char *skip_space(const char *p)
     return p;
 }
 
+int script_check_line(const char *line, size_t len, int lineno, char *err, size_t errlen)
+{
+    if (memchr(line, 0, len)) {
+        snprintf(err, errlen, "E189: line %d: a NUL byte (use \\x escapes, never a raw NUL)",
+                 lineno);
+        return -1;
+    }
+    return 0;
+}
+
 int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char *err,
                       size_t errlen)
 {
@@ -81,12 +91,20 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
     }
     word[w] = 0;
     const char *rest = skip_space(p + w);
-    /* The argument runs to the end of the line; a trailing CR is not part of it. */
-    char arg[512];
-    snprintf(arg, sizeof arg, "%s", rest);
-    size_t alen = strlen(arg);
-    while (alen && (arg[alen - 1] == '\r' || arg[alen - 1] == '\n'))
-        arg[--alen] = 0;
+    /* The argument runs to the end of the line; a trailing CR is not part of it.
+     * Never cut: an argument too long for any command is an error. */
+    size_t alen = strlen(rest);
+    while (alen && (rest[alen - 1] == '\r' || rest[alen - 1] == '\n'))
+        alen--;
+    if (alen >= sizeof cmd->arg * 4) {
+        snprintf(err, errlen, "E188: line %d: %zu bytes after \"%s\": longer than any command"
+                              " takes",
+                 lineno, alen, word);
+        return -1;
+    }
+    char arg[sizeof cmd->arg * 4];
+    memcpy(arg, rest, alen);
+    arg[alen] = 0;
 
     if (!strcmp(word, "scan") || !strcmp(word, "text")) {
         cmd->op = word[0] == 's' ? SC_SCAN : SC_TEXT;
@@ -112,10 +130,15 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
             snprintf(err, errlen, "E182: line %d: %s needs a name", lineno, word);
             return -1;
         }
+        if (strlen(arg) >= sizeof cmd->arg) {
+            snprintf(err, errlen, "E188: line %d: a %s name of %zu bytes: at most %zu", lineno,
+                     word, strlen(arg), sizeof cmd->arg - 1);
+            return -1;
+        }
         if (cmd->op == SC_EXPECT && screen_from_name(arg) < 0) {
             snprintf(err, errlen,
                      "E183: line %d: unknown screen \"%s\" (login, resume, scan, item, check, "
-                     "summary, stats)",
+                     "summary, stats, operators)",
                      lineno, arg);
             return -1;
         }
@@ -124,8 +147,8 @@ int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char
                      lineno, arg);
             return -1;
         }
-        snprintf(cmd->arg, sizeof cmd->arg, "%s", arg);
-        cmd->len = strlen(cmd->arg);
+        cmd->len = strlen(arg); /* < sizeof cmd->arg, checked above */
+        memcpy(cmd->arg, arg, cmd->len + 1);
         return 0;
     }
     if (!strcmp(word, "tap")) {

@@ -30,6 +30,11 @@ struct script_cmd {
 int script_parse_line(const char *line, int lineno, struct script_cmd *cmd, char *err,
                       size_t errlen);
 
+/* A line as read (len bytes, which may hold a NUL): 0, or -1 with "E189:
+ * line N: …" in err. Lines have no length limit; script_parse_line refuses
+ * an argument longer than any command takes (E188), never cuts it. */
+int script_check_line(const char *line, size_t len, int lineno, char *err, size_t errlen);
+
 /* Decode C escapes of `in` into out (at most outcap-1 bytes, NUL-terminated).
  * Returns the decoded length, or -1 on a bad escape or overflow. */
 int script_unescape(const char *in, char *out, size_t outcap);

@@ -434,18 +434,18 @@ static void check_head_office(struct check *c, const struct selfcheck_options *o
         return;
     }
     sync_pg_transport.close(state);
-    const char *mode = cfg->sync.sslmode;
-    bool tls_required = !strcmp(mode, "require") || !strcmp(mode, "verify-ca") ||
-                        !strcmp(mode, "verify-full") || strstr(target, "sslmode=require") ||
-                        strstr(target, "sslmode=verify");
+    /* The mode sync used: the configuration's, else verify-full (it wins
+     * over one in the URL). */
+    const char *mode = cfg->sync.sslmode[0] ? cfg->sync.sslmode : "verify-full";
+    bool tls_required =
+        !strcmp(mode, "require") || !strcmp(mode, "verify-ca") || !strcmp(mode, "verify-full");
     if (!tls_required)
         line(c, "W856", "head office",
              "%s reached, but TLS is not required (sslmode %s): set [sync] sslmode ="
              " verify-full and sslrootcert",
-             shown, mode[0] ? mode : "unset");
+             shown, mode);
     else
-        line(c, "I856", "head office", "%s reached with TLS (sslmode %s)", shown,
-             mode[0] ? mode : "from the URL");
+        line(c, "I856", "head office", "%s reached with TLS (sslmode %s)", shown, mode);
 }
 
 /* 857 and 858: the data folder and its disk. */

@@ -12,18 +12,25 @@
 -- all in the caller's one transaction.
 --
 -- Roles (cluster-wide, made here when missing):
---   triage_station  NOLOGIN group of the station logins: EXECUTE on the three
---                   station functions, INSERT on outcomes (row-level security
---                   limits it to the station's own rows); no UPDATE, no DELETE,
---                   no SELECT on outcomes.
+--   triage_station  NOLOGIN group of the station logins: EXECUTE on the five
+--                   functions a station calls, and nothing else: no table
+--                   privilege at all (every write goes through a function).
 --   triage_bi       NOLOGIN group for reporting tools: SELECT on the views.
 -- A station login:  CREATE ROLE st_sh01_s03 LOGIN PASSWORD '…' IN ROLE triage_station;
 --                   SELECT triage.register_station('SH01-S03', 'SH01', 'st_sh01_s03');
 --
+-- The functions stations call are SECURITY DEFINER: they run as the owner of
+-- this schema, so nothing they name may be something a caller can put in
+-- their way. Each sets search_path = triage, pg_catalog, pg_temp (pg_temp
+-- last: a caller's temporary table, type, function or operator never hides
+-- ours) and names every table, type and function with its schema as well.
+-- TEMPORARY is revoked from PUBLIC on this database, so a station login
+-- cannot make temporary objects at all.
+--
 -- Error ids E740–E749 (ERRORS.md) are raised here.
 
 CREATE SCHEMA IF NOT EXISTS triage;
-SET search_path = triage, pg_catalog;
+SET search_path = triage, pg_catalog, pg_temp;
 
 DO $$
 BEGIN
@@ -133,6 +140,33 @@ CREATE TABLE IF NOT EXISTS station_watermarks (
     PRIMARY KEY (station, epoch)
 );
 
+-- ---- the stations' audit chains (added after the first release) -------------
+-- outcomes.record_sha256: SHA-256 of the record exactly as the station sent
+-- it, which the station's audit chain names. station_watermarks.audit_id:
+-- every audit row of the epoch up to it is here.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS record_sha256 text;
+ALTER TABLE station_watermarks ADD COLUMN IF NOT EXISTS audit_id bigint NOT NULL DEFAULT 0;
+
+-- Each station's audit log as it wrote it: a hash chain (docs/sync.md). Row
+-- id's hash is SHA-256 over the hash of row id - 1 (for row 1, over
+-- "triage-audit-genesis|<epoch>") and the row's own fields
+-- (triage.audit_row_hash). Append-only.
+CREATE TABLE IF NOT EXISTS audit (
+    station       text NOT NULL,
+    epoch         text NOT NULL,
+    id            bigint NOT NULL CHECK (id > 0),
+    at            bigint NOT NULL,
+    actor         text,
+    authorised_by text,
+    event         text NOT NULL,
+    subject       text,
+    detail        text,
+    hash          text NOT NULL,
+    received_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (station, epoch, id)
+);
+CREATE INDEX IF NOT EXISTS audit_epoch_id ON audit (epoch, id);
+
 -- Expected returns, per site; stations pull the rows changed since their
 -- last pull (updated_at is set on every insert and update).
 CREATE TABLE IF NOT EXISTS manifests (
@@ -154,7 +188,7 @@ ALTER TABLE manifests ADD COLUMN IF NOT EXISTS quantity integer NOT NULL DEFAULT
     CHECK (quantity BETWEEN 1 AND 9999);
 
 CREATE OR REPLACE FUNCTION manifests_touch() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     NEW.updated_at := clock_timestamp();
     RETURN NEW;
@@ -166,7 +200,7 @@ CREATE TRIGGER manifests_touch BEFORE INSERT OR UPDATE ON manifests
 
 -- Outcomes are append-only at head office too.
 CREATE OR REPLACE FUNCTION outcomes_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION 'E746: outcomes are append-only (% refused)', TG_OP
         USING ERRCODE = 'insufficient_privilege';
@@ -174,6 +208,9 @@ END
 $$;
 DROP TRIGGER IF EXISTS outcomes_append_only ON outcomes;
 CREATE TRIGGER outcomes_append_only BEFORE UPDATE OR DELETE ON outcomes
+    FOR EACH ROW EXECUTE FUNCTION outcomes_append_only();
+DROP TRIGGER IF EXISTS audit_append_only ON audit;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
     FOR EACH ROW EXECUTE FUNCTION outcomes_append_only();
 
 -- The shape of one export record (docs/export.md).
@@ -191,21 +228,25 @@ CREATE TYPE outcome_record AS (
 );
 
 -- ---- functions stations call ----------------------------------------------
+-- Every one is SECURITY DEFINER with search_path = triage, pg_catalog,
+-- pg_temp, and names what it uses with its schema (see the top of the file).
 
 -- Register (or move) a station: which login role pushes for it, which site.
+-- A renamed station keeps the registration of its earlier id until head
+-- office has every outcome it graded under that id (docs/sync.md).
 CREATE OR REPLACE FUNCTION register_station(p_station text, p_site text, p_role name)
-RETURNS void LANGUAGE sql AS $$
+RETURNS void LANGUAGE sql SET search_path = triage, pg_catalog, pg_temp AS $$
     INSERT INTO triage.stations (station, site, db_role) VALUES (p_station, p_site, p_role)
     ON CONFLICT (station) DO UPDATE SET site = excluded.site, db_role = excluded.db_role;
 $$;
 
 -- The site of p_station when the caller may act for it; raises E740 otherwise.
 CREATE OR REPLACE FUNCTION station_site(p_station text) RETURNS text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
 DECLARE
     v_site text;
 BEGIN
-    SELECT s.site INTO v_site FROM stations s
+    SELECT s.site INTO v_site FROM triage.stations s
      WHERE s.station = p_station AND s.db_role = session_user;
     IF v_site IS NULL THEN
         RAISE EXCEPTION 'E740: role % is not registered to sync station %',
@@ -215,53 +256,71 @@ BEGIN
 END
 $$;
 
+-- How far head office has every outcome of p_epoch without a gap, under any
+-- id of a station registered to the same login as p_station: one epoch is
+-- one station database, whose numbering goes on when the station is renamed.
+CREATE OR REPLACE FUNCTION epoch_watermark(p_station text, p_epoch text, OUT seq bigint,
+                                           OUT audit_id bigint)
+LANGUAGE sql STABLE SET search_path = triage, pg_catalog, pg_temp AS $$
+    SELECT coalesce(max(w.seq), 0), coalesce(max(w.audit_id), 0)
+      FROM triage.station_watermarks w
+      JOIN triage.stations s ON s.station = w.station
+     WHERE w.epoch = p_epoch
+       AND s.db_role = (SELECT s2.db_role FROM triage.stations s2 WHERE s2.station = p_station);
+$$;
+
 -- How far head office has every outcome of (station, epoch), without a gap.
 CREATE OR REPLACE FUNCTION station_watermark(p_station text, p_epoch text) RETURNS bigint
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM station_site(p_station);
-    RETURN coalesce((SELECT w.seq FROM station_watermarks w
-                      WHERE w.station = p_station AND w.epoch = p_epoch), 0);
+    PERFORM triage.station_site(p_station);
+    RETURN (SELECT w.seq FROM triage.epoch_watermark(p_station, p_epoch) w);
 END
 $$;
 
 -- Store one batch: p_batch is a JSON array of export records of one
--- (station, epoch), seqs p_first..p_last. Returns what happened.
+-- (station, epoch), seqs p_first..p_last, each exactly as the station wrote
+-- it (json keeps the text, so record_sha256 is the hash the station's audit
+-- chain names). Returns what happened.
+DROP FUNCTION IF EXISTS push_outcomes(text, text, bigint, bigint, jsonb);
 CREATE OR REPLACE FUNCTION push_outcomes(p_station text, p_epoch text, p_first bigint,
-                                         p_last bigint, p_batch jsonb,
+                                         p_last bigint, p_batch json,
                                          OUT inserted integer, OUT duplicates integer,
                                          OUT conflicts integer, OUT watermark bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = triage, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
 DECLARE
-    v_site text := station_site(p_station);
-    v_n integer := jsonb_array_length(p_batch);
+    v_site text := triage.station_site(p_station);
+    v_n integer := json_array_length(p_batch);
     v_bad integer;
     v_distinct integer;
 BEGIN
     -- One push at a time per station: the watermark row is the lock.
-    INSERT INTO station_watermarks (station, epoch) VALUES (p_station, p_epoch)
+    INSERT INTO triage.station_watermarks (station, epoch) VALUES (p_station, p_epoch)
         ON CONFLICT DO NOTHING;
-    SELECT w.seq INTO watermark FROM station_watermarks w
+    PERFORM 1 FROM triage.station_watermarks w
      WHERE w.station = p_station AND w.epoch = p_epoch FOR UPDATE;
+    SELECT w.seq INTO watermark FROM triage.epoch_watermark(p_station, p_epoch) w;
 
     SELECT count(*) FILTER (WHERE r.station IS DISTINCT FROM p_station
                                 OR r.epoch IS DISTINCT FROM p_epoch
                                 OR r.seq IS NULL OR r.seq < p_first OR r.seq > p_last),
            count(DISTINCT r.seq)
       INTO v_bad, v_distinct
-      FROM jsonb_array_elements(p_batch) e, jsonb_populate_record(NULL::outcome_record, e) r;
+      FROM pg_catalog.json_array_elements(p_batch) e,
+           pg_catalog.jsonb_populate_record(NULL::triage.outcome_record, e::jsonb) r;
     IF v_bad > 0 THEN
         RAISE EXCEPTION 'E741: % records of the batch are not of station % epoch % seq %..%',
             v_bad, p_station, p_epoch, p_first, p_last USING ERRCODE = 'data_exception';
     END IF;
 
-    INSERT INTO outcomes (station, epoch, seq, site, plate, rma, order_id, sku, gtin, serial,
-                          category, operator, started_at, finished_at, grade, cosmetic,
-                          functional, completeness, disposition, responsibility, defects,
-                          answers, rules_version, late, mismatch, supersedes, blind,
-                          item_check, scanned_item, wrong_item, unit, units, extra_unit,
-                          skipped, reason, reason_check, responsibility_suggested,
-                          responsibility_reason, return_type, resolution, record)
+    INSERT INTO triage.outcomes (station, epoch, seq, site, plate, rma, order_id, sku, gtin,
+                                 serial, category, operator, started_at, finished_at, grade,
+                                 cosmetic, functional, completeness, disposition,
+                                 responsibility, defects, answers, rules_version, late,
+                                 mismatch, supersedes, blind, item_check, scanned_item,
+                                 wrong_item, unit, units, extra_unit, skipped, reason,
+                                 reason_check, responsibility_suggested, responsibility_reason,
+                                 return_type, resolution, record, record_sha256)
     SELECT r.station, r.epoch, r.seq, v_site, r.plate, r.rma, r.order_id, r.sku, r.gtin,
            r.serial, r.category, r.operator, r.started_at, r.finished_at, r.grade, r.cosmetic,
            r.functional, r.completeness, r.disposition, r.responsibility,
@@ -270,8 +329,10 @@ BEGIN
            coalesce(r.blind, false), r.item_check, r.scanned_item, r.wrong_item, r.unit,
            r.units, r.extra_unit, r.skipped, r.reason, r.reason_check,
            r.responsibility_suggested, nullif(r.responsibility_reason, ''),
-           nullif(r.return_type, ''), nullif(r.resolution, ''), e
-      FROM jsonb_array_elements(p_batch) e, jsonb_populate_record(NULL::outcome_record, e) r
+           nullif(r.return_type, ''), nullif(r.resolution, ''), e::jsonb,
+           pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(e::text, 'UTF8')), 'hex')
+      FROM pg_catalog.json_array_elements(p_batch) e,
+           pg_catalog.jsonb_populate_record(NULL::triage.outcome_record, e::jsonb) r
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS inserted = ROW_COUNT;
     duplicates := v_n - inserted;
@@ -281,14 +342,16 @@ BEGIN
         -- A key seen before: the same content is a harmless resend; other
         -- content is an alert (kept once per distinct content).
         WITH differing AS (
-            SELECT o.station, o.epoch, o.seq, o.record AS existing, e AS incoming
-              FROM jsonb_array_elements(p_batch) e
-              JOIN outcomes o ON o.station = p_station AND o.epoch = p_epoch
-                             AND o.seq = (e ->> 'seq')::bigint
-             WHERE o.record <> e
+            SELECT o.station, o.epoch, o.seq, o.record AS existing, e::jsonb AS incoming
+              FROM pg_catalog.json_array_elements(p_batch) e
+              JOIN triage.outcomes o ON o.station = p_station AND o.epoch = p_epoch
+                                    AND o.seq = (e ->> 'seq')::bigint
+             WHERE o.record <> e::jsonb
         ), logged AS (
-            INSERT INTO sync_alerts (station, epoch, seq, existing, incoming, incoming_md5)
-            SELECT d.station, d.epoch, d.seq, d.existing, d.incoming, md5(d.incoming::text)
+            INSERT INTO triage.sync_alerts (station, epoch, seq, existing, incoming,
+                                            incoming_md5)
+            SELECT d.station, d.epoch, d.seq, d.existing, d.incoming,
+                   pg_catalog.md5(d.incoming::text)
               FROM differing d
             ON CONFLICT DO NOTHING
         )
@@ -301,7 +364,8 @@ BEGIN
        AND p_last > watermark THEN
         watermark := p_last;
     END IF;
-    UPDATE station_watermarks w SET seq = watermark, last_push_at = now()
+    UPDATE triage.station_watermarks w
+       SET seq = greatest(w.seq, watermark), last_push_at = now()
      WHERE w.station = p_station AND w.epoch = p_epoch;
 END
 $$;
@@ -312,34 +376,252 @@ DROP FUNCTION IF EXISTS manifests_since(text, timestamptz);
 CREATE FUNCTION manifests_since(p_station text, p_since timestamptz)
 RETURNS TABLE (rma text, order_id text, sku text, gtin text, serial text, description text,
                reason text, delivered_at text, quantity integer, updated_at timestamptz)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
 DECLARE
-    v_site text := station_site(p_station);
+    v_site text := triage.station_site(p_station);
 BEGIN
     RETURN QUERY
     SELECT m.rma, m.order_id, m.sku, m.gtin, m.serial, m.description, m.reason,
            coalesce(to_char(m.delivered_at, 'YYYY-MM-DD'), ''), m.quantity, m.updated_at
-      FROM manifests m
+      FROM triage.manifests m
      WHERE m.site = v_site AND m.updated_at > p_since
      ORDER BY m.updated_at, m.rma;
 END
 $$;
 
+-- ---- the audit chain ----------------------------------------------------------
+
+-- A text field of a chained row: "-" for NULL, else its length in bytes, ':'
+-- and the text. The station writes the same (app/store/audit.c).
+CREATE OR REPLACE FUNCTION audit_field(p text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN p IS NULL THEN '-' ELSE octet_length(p)::text || ':' || p END;
+$$;
+
+-- The hash of an audit row whose predecessor's hash is p_prev.
+CREATE OR REPLACE FUNCTION audit_row_hash(p_prev text, p_id bigint, p_at bigint, p_actor text,
+                                          p_authorised_by text, p_event text, p_subject text,
+                                          p_detail text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = triage, pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+        'triage-audit-1|' || p_prev || '|' || p_id::text || '|' || p_at::text
+        || '|' || triage.audit_field(p_actor) || '|' || triage.audit_field(p_authorised_by)
+        || '|' || triage.audit_field(p_event) || '|' || triage.audit_field(p_subject)
+        || '|' || triage.audit_field(p_detail), 'UTF8')), 'hex');
+$$;
+
+-- What row 1 of an epoch's chain follows.
+CREATE OR REPLACE FUNCTION audit_genesis(p_epoch text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+        'triage-audit-genesis|' || p_epoch, 'UTF8')), 'hex');
+$$;
+
+-- Every audit row head office holds of p_epoch, from stations registered to
+-- the same login as p_station (a renamed station's chain goes on).
+CREATE OR REPLACE FUNCTION audit_rows(p_station text, p_epoch text)
+RETURNS SETOF triage.audit
+LANGUAGE sql STABLE SET search_path = triage, pg_catalog, pg_temp AS $$
+    SELECT a.* FROM triage.audit a
+      JOIN triage.stations s ON s.station = a.station
+     WHERE a.epoch = p_epoch
+       AND s.db_role = (SELECT s2.db_role FROM triage.stations s2 WHERE s2.station = p_station)
+     ORDER BY a.id;
+$$;
+
+-- How far head office has the audit chain of the station's epoch.
+CREATE OR REPLACE FUNCTION audit_watermark(p_station text, p_epoch text) RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM triage.station_site(p_station);
+    RETURN (SELECT w.audit_id FROM triage.epoch_watermark(p_station, p_epoch) w);
+END
+$$;
+
+-- Store audit rows p_first..p_last of the station's epoch (a JSON array of
+-- {id, at, actor, authorised_by, event, subject, detail, hash}). A row that
+-- came before with other content is an alert (kind 'audit_conflict'); a row
+-- whose hash does not follow from its predecessor is stored and alerted
+-- (kind 'audit_broken'): head office keeps what the station sent.
+CREATE OR REPLACE FUNCTION push_audit(p_station text, p_epoch text, p_first bigint,
+                                      p_last bigint, p_rows jsonb,
+                                      OUT inserted integer, OUT duplicates integer,
+                                      OUT conflicts integer, OUT broken integer,
+                                      OUT watermark bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
+DECLARE
+    v_n integer := jsonb_array_length(p_rows);
+    v_bad integer;
+    v_distinct integer;
+    v_prev text;
+    r record;
+BEGIN
+    PERFORM triage.station_site(p_station);
+    INSERT INTO triage.station_watermarks (station, epoch) VALUES (p_station, p_epoch)
+        ON CONFLICT DO NOTHING;
+    PERFORM 1 FROM triage.station_watermarks w
+     WHERE w.station = p_station AND w.epoch = p_epoch FOR UPDATE;
+    SELECT w.audit_id INTO watermark FROM triage.epoch_watermark(p_station, p_epoch) w;
+
+    SELECT count(*) FILTER (WHERE (e ->> 'id') IS NULL OR (e ->> 'id')::bigint < p_first
+                                OR (e ->> 'id')::bigint > p_last OR (e ->> 'at') IS NULL
+                                OR (e ->> 'event') IS NULL OR (e ->> 'hash') IS NULL),
+           count(DISTINCT (e ->> 'id'))
+      INTO v_bad, v_distinct
+      FROM pg_catalog.jsonb_array_elements(p_rows) e;
+    IF v_bad > 0 THEN
+        RAISE EXCEPTION 'E742: % audit rows of the batch are not rows %..% of station %',
+            v_bad, p_first, p_last, p_station USING ERRCODE = 'data_exception';
+    END IF;
+
+    INSERT INTO triage.audit (station, epoch, id, at, actor, authorised_by, event, subject,
+                              detail, hash)
+    SELECT p_station, p_epoch, (e ->> 'id')::bigint, (e ->> 'at')::bigint, e ->> 'actor',
+           e ->> 'authorised_by', e ->> 'event', e ->> 'subject', e ->> 'detail', e ->> 'hash'
+      FROM pg_catalog.jsonb_array_elements(p_rows) e
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    duplicates := v_n - inserted;
+    conflicts := 0;
+    broken := 0;
+
+    IF duplicates > 0 THEN
+        WITH differing AS (
+            SELECT a.id, pg_catalog.to_jsonb(a) - 'received_at' - 'station' - 'epoch'
+                       AS existing, e AS incoming
+              FROM pg_catalog.jsonb_array_elements(p_rows) e
+              JOIN triage.audit a ON a.station = p_station AND a.epoch = p_epoch
+                                 AND a.id = (e ->> 'id')::bigint
+             WHERE a.hash <> e ->> 'hash'
+        ), logged AS (
+            INSERT INTO triage.sync_alerts (station, epoch, seq, kind, existing, incoming,
+                                            incoming_md5)
+            SELECT p_station, p_epoch, d.id, 'audit_conflict', d.existing, d.incoming,
+                   pg_catalog.md5(d.incoming::text)
+              FROM differing d
+            ON CONFLICT DO NOTHING
+        )
+        SELECT count(*) INTO conflicts FROM differing;
+        duplicates := duplicates - conflicts;
+    END IF;
+
+    -- Does each row follow from the one before it?
+    SELECT a.hash INTO v_prev FROM triage.audit_rows(p_station, p_epoch) a
+     WHERE a.id = p_first - 1;
+    IF p_first = 1 THEN
+        v_prev := triage.audit_genesis(p_epoch);
+    END IF;
+    FOR r IN SELECT (e ->> 'id')::bigint AS id, e AS row
+               FROM pg_catalog.jsonb_array_elements(p_rows) e
+              ORDER BY (e ->> 'id')::bigint LOOP
+        IF v_prev IS NOT NULL AND r.row ->> 'hash' IS DISTINCT FROM triage.audit_row_hash(
+               v_prev, r.id, (r.row ->> 'at')::bigint, r.row ->> 'actor',
+               r.row ->> 'authorised_by', r.row ->> 'event', r.row ->> 'subject',
+               r.row ->> 'detail') THEN
+            broken := broken + 1;
+            INSERT INTO triage.sync_alerts (station, epoch, seq, kind, incoming, incoming_md5)
+            VALUES (p_station, p_epoch, r.id, 'audit_broken', r.row,
+                    pg_catalog.md5(r.row::text))
+            ON CONFLICT DO NOTHING;
+        END IF;
+        v_prev := r.row ->> 'hash';
+    END LOOP;
+
+    IF p_first <= watermark + 1 AND v_distinct = p_last - p_first + 1
+       AND p_last > watermark THEN
+        watermark := p_last;
+    END IF;
+    UPDATE triage.station_watermarks w
+       SET audit_id = greatest(w.audit_id, watermark), last_push_at = now()
+     WHERE w.station = p_station AND w.epoch = p_epoch;
+END
+$$;
+
+-- Check the audit chain head office holds of a station's epoch (every epoch
+-- of the station when p_epoch is NULL): ids from 1 without a gap, each hash
+-- following from the row before, and every saved inspection's record hash
+-- equal to the record head office received. Returns the first broken row
+-- (epoch, id, what is wrong); no row when the chain is intact.
+CREATE OR REPLACE FUNCTION audit_verify(p_station text, p_epoch text DEFAULT NULL)
+RETURNS TABLE (epoch text, id bigint, problem text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
+DECLARE
+    v_epoch text;
+    v_prev text;
+    v_next bigint;
+    v_detail jsonb;
+    v_sha text;
+    a record;
+BEGIN
+    FOR v_epoch IN SELECT DISTINCT x.epoch FROM triage.audit x
+                    WHERE x.station = p_station AND (p_epoch IS NULL OR x.epoch = p_epoch)
+                    ORDER BY 1 LOOP
+        v_prev := triage.audit_genesis(v_epoch);
+        v_next := 1;
+        FOR a IN SELECT * FROM triage.audit_rows(p_station, v_epoch) LOOP
+            IF a.id <> v_next THEN
+                RETURN QUERY SELECT v_epoch, a.id,
+                    format('row %s is missing (the rows go on at %s)', v_next, a.id);
+                RETURN;
+            END IF;
+            IF a.hash IS DISTINCT FROM triage.audit_row_hash(v_prev, a.id, a.at, a.actor,
+                   a.authorised_by, a.event, a.subject, a.detail) THEN
+                RETURN QUERY SELECT v_epoch, a.id,
+                    'its hash does not follow from the row before it'::text;
+                RETURN;
+            END IF;
+            IF a.event IN ('save', 'save_adopted') AND a.detail LIKE '{%' THEN
+                v_detail := a.detail::jsonb;
+                SELECT o.record_sha256 INTO v_sha FROM triage.outcomes o
+                  JOIN triage.stations s ON s.station = o.station
+                 WHERE o.epoch = v_epoch AND o.seq = (v_detail ->> 'seq')::bigint
+                   AND s.db_role = (SELECT s2.db_role FROM triage.stations s2
+                                     WHERE s2.station = p_station);
+                IF v_sha IS NOT NULL AND v_sha <> v_detail ->> 'payload' THEN
+                    RETURN QUERY SELECT v_epoch, a.id,
+                        format('outcome seq %s differs from what the station saved',
+                               v_detail ->> 'seq');
+                    RETURN;
+                END IF;
+            END IF;
+            v_prev := a.hash;
+            v_next := v_next + 1;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
 -- ---- privileges -----------------------------------------------------------
+-- Stations hold no table privilege: everything they write goes through the
+-- functions above (earlier installs granted INSERT on outcomes, guarded by a
+-- policy; both are taken back here). Row-level security stays on, with no
+-- policy, so a grant made by mistake still lets nobody but the owner in.
 
 ALTER TABLE outcomes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS outcomes_station_insert ON outcomes;
-CREATE POLICY outcomes_station_insert ON outcomes FOR INSERT TO triage_station
-    WITH CHECK (EXISTS (SELECT 1 FROM stations s
-                         WHERE s.station = outcomes.station AND s.db_role = session_user));
 
 REVOKE ALL ON ALL TABLES IN SCHEMA triage FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA triage FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA triage FROM PUBLIC;
+REVOKE ALL ON SCHEMA triage FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA triage FROM triage_station;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA triage FROM triage_station;
 GRANT USAGE ON SCHEMA triage TO triage_station, triage_bi;
-GRANT INSERT ON outcomes TO triage_station;
-GRANT EXECUTE ON FUNCTION station_site(text), station_watermark(text, text),
-    push_outcomes(text, text, bigint, bigint, jsonb), manifests_since(text, timestamptz)
+GRANT EXECUTE ON FUNCTION station_watermark(text, text),
+    push_outcomes(text, text, bigint, bigint, json), manifests_since(text, timestamptz),
+    audit_watermark(text, text), push_audit(text, text, bigint, bigint, jsonb)
     TO triage_station;
+GRANT EXECUTE ON FUNCTION audit_verify(text, text) TO triage_bi;
+
+-- No temporary objects for anyone but the owner (and roles head office
+-- grants TEMPORARY to itself): a caller's temporary table can then never
+-- stand in for one of ours, whatever a function's search_path.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+END
+$$;
 
 -- ---- views for reporting across sites (triage_bi) ---------------------------
 -- Days are UTC days of finished_at. A superseded inspection still counts as

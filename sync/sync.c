@@ -13,7 +13,9 @@
  *      crash exactly the same range is written again, never an overlapping
  *      one; after the target acknowledged (COMMIT returned, or the file is
  *      renamed and its folder synced) sent_seq advances;
- *   4. pull manifest rows changed since the last pull; check each with the
+ *   4. the same for the station's audit chain (audit.h), which head office
+ *      keeps beside the outcomes and can verify there;
+ *   5. pull manifest rows changed since the last pull; check each with the
  *      manifest's one row check (manifest_row.h), reject the bad ones with
  *      its E4xx id (logged as E707 and in the audit table), store the rest
  *      in one transaction, then move the pull mark.
@@ -47,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "log.h"
 #include "manifest_row.h"
 #include "outbox.h"
@@ -170,6 +173,13 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
             last = forced;
         if (last > max)
             last = max;
+        /* One station id a batch: what a renamed station graded under its
+         * earlier id goes under that id (head office keys it so). */
+        char bstation[40];
+        last = outbox_station_run(r->store, start + 1, last, bstation, sizeof bstation, err,
+                                  errlen);
+        if (last < 0)
+            return -1;
         struct outbox_batch ob;
         if (outbox_fetch(r->store, start, last, &ob, err, errlen) < 0)
             return -1;
@@ -177,7 +187,7 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
             outbox_batch_free(&ob);
             return -1;
         }
-        struct sync_batch b = {.station = station,
+        struct sync_batch b = {.station = bstation,
                                .epoch = epoch,
                                .first = ob.first,
                                .last = ob.last,
@@ -207,6 +217,80 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
         r->st->waiting = max - start;
         if (r->progress)
             r->progress(r->progress_arg);
+    }
+    return 0;
+}
+
+/* The station's audit chain (audit.h), after the outcomes: the same steps
+ * as push_all, over audit ids, always under the station's current id. */
+static int push_audit_all(struct round *r, const struct sync_transport *t, void *ts, char *err,
+                          size_t errlen)
+{
+    int64_t sent, intent;
+    if (audit_progress(r->store, r->target, &sent, &intent, err, errlen) < 0)
+        return -1;
+    int64_t max = audit_last_id(r->store, err, errlen);
+    if (max < 0)
+        return -1;
+    const char *station = store_station(r->store), *epoch = store_epoch(r->store);
+    int64_t start = sent, forced = 0, remote;
+    int w = t->audit_watermark(ts, station, epoch, &remote, err, errlen);
+    if (w < 0)
+        return -1;
+    if (w == 0)
+        start = remote > max ? max : remote;
+    else if (intent > sent)
+        forced = intent;
+    if (start > max)
+        start = max;
+    int batch_size = r->opt->cfg && r->opt->cfg->batch_size > 0 ? r->opt->cfg->batch_size : 500;
+    if (batch_size > MAX_BATCH)
+        batch_size = MAX_BATCH;
+    if (start != sent && audit_mark_sent(r->store, r->target, start, 0, err, errlen) < 0)
+        return -1;
+    while (start < max) {
+        if (r->stop && atomic_load(r->stop)) {
+            set_err(err, errlen, "E726: sync stopped before it finished");
+            return -1;
+        }
+        int64_t last = forced > start ? forced : start + batch_size;
+        if (last > max)
+            last = max;
+        struct outbox_batch ab;
+        if (audit_fetch(r->store, start, last, &ab, err, errlen) < 0)
+            return -1;
+        if (w != 0 && audit_mark_sent(r->store, r->target, start, last, err, errlen) < 0) {
+            outbox_batch_free(&ab);
+            return -1;
+        }
+        struct sync_batch b = {.station = station,
+                               .epoch = epoch,
+                               .first = ab.first,
+                               .last = ab.last,
+                               .count = ab.count,
+                               .records = (const char *const *)ab.records,
+                               .lens = ab.lens};
+        struct sync_push_result res = {.watermark = -1};
+        int rc = t->push_audit(ts, &b, &res, err, errlen);
+        outbox_batch_free(&ab);
+        if (rc < 0)
+            return -1;
+        if (audit_mark_sent(r->store, r->target, last, 0, err, errlen) < 0)
+            return -1;
+        r->st->audit_rows += res.inserted + res.duplicates + res.conflicts;
+        if (res.conflicts > 0 || res.broken > 0) {
+            char detail[200];
+            snprintf(detail, sizeof detail,
+                     "audit rows %lld..%lld: %lld already at head office with other content,"
+                     " %lld not following the row before",
+                     (long long)b.first, (long long)b.last, (long long)res.conflicts,
+                     (long long)res.broken);
+            log_error("E731", "alert: %s (see triage.sync_alerts; `triage audit verify`)",
+                      detail);
+            store_audit(r->store, clock_wall_ms(), NULL, "sync_audit_alert", NULL, detail);
+        }
+        start = last;
+        forced = 0;
     }
     return 0;
 }
@@ -368,7 +452,7 @@ static int run_round(const struct sync_options *opt, struct store *store,
     char target[600];
     sync_target(opt, target, sizeof target);
     const struct sync_transport *t = pick_transport(target);
-    st->pushed = st->resent = st->conflicts = 0;
+    st->pushed = st->resent = st->conflicts = st->audit_rows = 0;
     st->manifests = st->rejected = 0;
     if (!t) {
         set_err(err, errlen, "E709: unknown sync target \"%s\" (spool:DIR or postgresql://…)",
@@ -389,6 +473,8 @@ static int run_round(const struct sync_options *opt, struct store *store,
     int rc = t->open(opt, target, &ts, err, errlen);
     if (rc == 0)
         rc = push_all(&r, t, ts, err, errlen);
+    if (rc == 0)
+        rc = push_audit_all(&r, t, ts, err, errlen);
     if (rc == 0)
         rc = pull(&r, t, ts, err, errlen);
     if (ts)

@@ -4,7 +4,10 @@
  * What moves: every outbox row of the station's store (its payload is the
  * export record, docs/export.md), in seq order, in batches
  * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
- * and the expected returns head office issues for the station's site.
+ * the station's audit chain (audit.h), keyed by (station, epoch, id); and
+ * the expected returns head office issues for the station's site. A batch
+ * of outcomes holds records of one station id: a renamed station sends
+ * what it graded under its earlier id under that id.
  *
  * Two transports behind one interface (struct sync_transport, below), chosen
  * by [sync] target:
@@ -39,7 +42,7 @@ struct sync_opts {
     int batch_size;        /* default 500 */
     int interval_s;        /* seconds between rounds, default 60 */
     char credentials[256]; /* file with the connection password; not world-readable */
-    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = libpq's default */
+    char sslmode[16];      /* libpq sslmode: disable … verify-full; "" = verify-full */
     char sslrootcert[256]; /* CA certificate file for verify-ca / verify-full */
     char sslcert[256];     /* this station's client certificate */
     char sslkey[256];      /* its private key (libpq refuses one others may read) */
@@ -53,6 +56,7 @@ struct sync_status {
     int64_t pushed;       /* outcomes stored by the target in the last round */
     int64_t resent;       /* of those, already there with the same content */
     int64_t conflicts;    /* already there with different content (alerts) */
+    int64_t audit_rows;   /* audit rows stored by the target in the last round */
     int manifests;        /* manifest rows applied in the last round */
     int rejected;         /* manifest rows rejected in the last round */
     int failures;         /* rounds failed in a row */
@@ -124,6 +128,7 @@ struct sync_batch {
 
 struct sync_push_result {
     int64_t inserted, duplicates, conflicts;
+    int64_t broken;    /* audit rows whose hash head office found not to follow */
     int64_t watermark; /* the target's own watermark after the push, -1 unknown */
 };
 
@@ -150,6 +155,14 @@ struct sync_transport {
                      char *err, size_t errlen);
     int (*push)(void *state, const struct sync_batch *b, struct sync_push_result *res,
                 char *err, size_t errlen);
+    /* The same for the station's audit chain (audit.h): how far the target
+     * has it (1 when the transport keeps no watermark), and one batch of
+     * its rows (b->first..last are audit ids; records are audit_fetch's
+     * JSON objects). */
+    int (*audit_watermark)(void *state, const char *station, const char *epoch, int64_t *wm,
+                           char *err, size_t errlen);
+    int (*push_audit)(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                      char *err, size_t errlen);
     /* Deliver manifest rows changed since *since (opaque text, "" = all) to
      * cb, then `apply` them (apply returns 0 or -1); on success set *since to
      * the new mark. apply calls kept(karg, index, "W418: …") for each row not
@@ -166,6 +179,17 @@ struct sync_transport {
 
 extern const struct sync_transport sync_spool_transport;
 extern const struct sync_transport sync_pg_transport;
+
+/*
+ * Head office's copy of `station`'s audit chain, checked there
+ * (triage.audit_verify over every epoch of the station), through the
+ * PostgreSQL URL `url` with cfg's credentials and TLS settings (a reporting
+ * login: GRANT triage_bi). Returns 0 intact (verdict says so), 1 broken
+ * (verdict "E736: …" names the epoch and the first broken row), -1 error
+ * ("E7xx: …" in err).
+ */
+int sync_pg_audit_verify(const char *url, const struct sync_opts *cfg, const char *station,
+                         char *verdict, size_t vlen, char *err, size_t errlen);
 
 /* SHA-256 of data as 64 hex digits (spool checksums). */
 void sync_sha256_hex(const void *data, size_t len, char out[65]);

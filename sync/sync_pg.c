@@ -11,8 +11,11 @@
  * and found already there.
  *
  * Connection: the target URL as libpq takes it, plus, from [sync]: the
- * password from the credentials file (refused when others may read or write
- * it), sslmode, sslrootcert, sslcert, sslkey (a client certificate per
+ * password from the credentials file (refused unless it is the station
+ * user's own and nobody else may read or write it), sslmode (verify-full
+ * unless configured otherwise: head office's certificate must be signed by
+ * sslrootcert and name the host; a weaker mode is logged as W732 at every
+ * connection), sslrootcert, sslcert, sslkey (a client certificate per
  * station; libpq itself refuses a key file others may read). A connection
  * that goes quiet is given up after 30 s (TCP user timeout, keepalives), a
  * statement after 120 s, so a round never hangs for good. libpq is used
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -73,8 +77,9 @@ static const char *first_line(const char *msg, char *buf, size_t buflen)
     return buf;
 }
 
-/* Read the password from `path`: the first line. The file must not be open
- * to others (world-readable or world-writable). */
+/* Read the password from `path`: the first line. The file must be a plain
+ * file of the station's own user that nobody else may read or write (mode
+ * 0600 or 0400). */
 static int read_credentials(const char *path, char *out, size_t outlen, char *err,
                             size_t errlen)
 {
@@ -84,11 +89,18 @@ static int read_credentials(const char *path, char *out, size_t outlen, char *er
                 strerror(errno));
         return -1;
     }
-    if (sb.st_mode & (S_IROTH | S_IWOTH)) {
+    if (!S_ISREG(sb.st_mode) || (sb.st_mode & (S_IRWXG | S_IRWXO))) {
         set_err(err, errlen,
-                "E713: the credentials file %s is open to every user (mode %04o); "
-                "chmod 600 it",
+                "E713: the credentials file %s may be read or written by others (mode %04o);"
+                " chmod 600 it",
                 path, (unsigned)(sb.st_mode & 07777));
+        return -1;
+    }
+    if (sb.st_uid != geteuid()) {
+        set_err(err, errlen,
+                "E713: the credentials file %s belongs to uid %u, not to the station's user"
+                " (uid %u); chown it",
+                path, (unsigned)sb.st_uid, (unsigned)geteuid());
         return -1;
     }
     FILE *f = fopen(path, "r");
@@ -126,14 +138,21 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
     }
     snprintf(appname, sizeof appname, "triage %s", opt->station ? opt->station : "");
 
-    const char *keys[16], *vals[16];
+    const char *keys[20], *vals[20];
     int n = 0;
 #define KV(k, v) (keys[n] = (k), vals[n] = (v), n++)
+    /* Head office is authenticated unless the configuration says otherwise:
+     * libpq's own default (prefer) would fall back to plain text silently. */
+    const char *sslmode = c && c->sslmode[0] ? c->sslmode : "verify-full";
+    if (strcmp(sslmode, "verify-full") != 0)
+        log_warn("W732", "[sync] sslmode = %s: head office's identity is %s", sslmode,
+                 strcmp(sslmode, "verify-ca") == 0
+                     ? "checked against the CA, not the host name"
+                     : "not checked, and the connection may be read or changed on the way");
     KV("dbname", target); /* expanded: the URL's own settings come first */
     if (password[0])
         KV("password", password);
-    if (c && c->sslmode[0])
-        KV("sslmode", c->sslmode);
+    KV("sslmode", sslmode);
     if (c && c->sslrootcert[0])
         KV("sslrootcert", c->sslrootcert);
     if (c && c->sslcert[0])
@@ -315,7 +334,7 @@ static int pg_push(void *state, const struct sync_batch *b, struct sync_push_res
     PGresult *res = exec_params(pg,
                                 "SELECT inserted, duplicates, conflicts, watermark FROM"
                                 " triage.push_outcomes($1, $2, $3::bigint, $4::bigint,"
-                                " $5::jsonb)",
+                                " $5::json)",
                                 5, params, &stopped);
     char what[80];
     snprintf(what, sizeof what, "sending seq %s..%s", first, last);
@@ -332,6 +351,75 @@ static int pg_push(void *state, const struct sync_batch *b, struct sync_push_res
     out->duplicates = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
     out->conflicts = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     out->watermark = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+static int pg_audit_watermark(void *state, const char *station, const char *epoch,
+                              int64_t *wm, char *err, size_t errlen)
+{
+    struct pg *pg = state;
+    const char *params[2] = {station, epoch};
+    bool stopped;
+    PGresult *res = exec_params(pg, "SELECT triage.audit_watermark($1, $2)", 2, params,
+                                &stopped);
+    if (!res) {
+        no_result_error(pg, stopped, "E733", "asking head office how far it has the audit log",
+                        err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        result_error(pg, res, "E733", "asking head office how far it has the audit log", err,
+                     errlen);
+        PQclear(res);
+        return -1;
+    }
+    *wm = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+static int pg_push_audit(void *state, const struct sync_batch *b, struct sync_push_result *out,
+                         char *err, size_t errlen)
+{
+    struct pg *pg = state;
+    buf_reset(&pg->batch);
+    buf_add(&pg->batch, "[", 1);
+    for (int i = 0; i < b->count; i++) {
+        if (i)
+            buf_add(&pg->batch, ",", 1);
+        buf_add(&pg->batch, b->records[i], b->lens[i]);
+    }
+    buf_add(&pg->batch, "]", 1);
+    if (pg->batch.oom) {
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
+    char first[24], last[24];
+    snprintf(first, sizeof first, "%lld", (long long)b->first);
+    snprintf(last, sizeof last, "%lld", (long long)b->last);
+    const char *params[5] = {b->station, b->epoch, first, last, pg->batch.data};
+    bool stopped;
+    PGresult *res = exec_params(pg,
+                                "SELECT inserted, duplicates, conflicts, broken, watermark FROM"
+                                " triage.push_audit($1, $2, $3::bigint, $4::bigint, $5::jsonb)",
+                                5, params, &stopped);
+    char what[80];
+    snprintf(what, sizeof what, "sending audit rows %s..%s", first, last);
+    if (!res) {
+        no_result_error(pg, stopped, "E734", what, err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        result_error(pg, res, "E734", what, err, errlen);
+        PQclear(res);
+        return -1;
+    }
+    out->inserted = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    out->duplicates = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->conflicts = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    out->broken = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    out->watermark = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
     PQclear(res);
     return 0;
 }
@@ -407,11 +495,44 @@ static void pg_close(void *state)
     free(pg);
 }
 
+int sync_pg_audit_verify(const char *url, const struct sync_opts *cfg, const char *station,
+                         char *verdict, size_t vlen, char *err, size_t errlen)
+{
+    struct sync_options opt = {.station = station, .cfg = cfg};
+    void *state = NULL;
+    if (pg_open(&opt, url, &state, err, errlen) != 0)
+        return -1;
+    struct pg *pg = state;
+    const char *params[1] = {station};
+    bool stopped;
+    PGresult *res = exec_params(pg, "SELECT epoch, id, problem FROM triage.audit_verify($1)", 1,
+                                params, &stopped);
+    int rc = -1;
+    if (!res) {
+        no_result_error(pg, stopped, "E735", "checking the audit chain at head office", err,
+                        errlen);
+    } else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        result_error(pg, res, "E735", "checking the audit chain at head office", err, errlen);
+    } else if (PQntuples(res) == 0) {
+        snprintf(verdict, vlen, "head office's audit chain of station %s is intact", station);
+        rc = 0;
+    } else {
+        snprintf(verdict, vlen, "E736: head office, station %s, epoch %s: audit row %s: %s",
+                 station, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+        rc = 1;
+    }
+    PQclear(res);
+    pg_close(pg);
+    return rc;
+}
+
 const struct sync_transport sync_pg_transport = {
     .name = "postgresql",
     .open = pg_open,
     .watermark = pg_watermark,
     .push = pg_push,
+    .audit_watermark = pg_audit_watermark,
+    .push_audit = pg_push_audit,
     .pull = pg_pull,
     .close = pg_close,
 };

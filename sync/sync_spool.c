@@ -15,6 +15,13 @@
  * again only when the station crashed before it recorded the rename (then
  * with the same name and the same bytes).
  *
+ * The audit chain (audit.h) goes the same way, into DIR/audit/: files
+ * STATION_EPOCH_FIRST-LAST.ndjson of audit rows (ids zero-padded to 12
+ * digits), whose header is {"triage_audit":1,"station":…,"epoch":…,
+ * "first_id":…,"last_id":…,"count":…,"sha256":…} and whose lines are the
+ * rows as JSON objects {id, at, actor, authorised_by, event, subject,
+ * detail, hash}.
+ *
  * Manifests: CSV files (manifest.h format) dropped into DIR/inbox as NAME.csv, read
  * in name order. Bad rows are rejected with their id and line, the rest are
  * applied in one transaction; then the file moves to DIR/inbox/done/ (with
@@ -41,7 +48,7 @@
 
 struct spool {
     char dir[512];
-    char out[600], inbox[600], done[640], rejected[640];
+    char out[600], audit[600], inbox[600], done[640], rejected[640];
     char station[40];
 };
 
@@ -62,9 +69,9 @@ static int mkdir_p(const char *path)
 
 /* Remove temporary files of this station left by a process that died (the
  * caller holds the station's sync lock, so none is being written). */
-static void remove_stale_temps(struct spool *sp)
+static void remove_stale_temps(struct spool *sp, const char *dir)
 {
-    DIR *d = opendir(sp->out);
+    DIR *d = opendir(dir);
     if (!d)
         return;
     char prefix[64];
@@ -73,7 +80,7 @@ static void remove_stale_temps(struct spool *sp)
     while ((de = readdir(d))) {
         if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
             char path[1000];
-            snprintf(path, sizeof path, "%s/%s", sp->out, de->d_name);
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
             if (unlink(path) == 0)
                 log_warn("W720", "removed an unfinished batch file %s", path);
         }
@@ -91,19 +98,21 @@ static int spool_open(const struct sync_options *opt, const char *target, void *
     }
     snprintf(sp->dir, sizeof sp->dir, "%s", target + 6);
     snprintf(sp->out, sizeof sp->out, "%s/outcomes", sp->dir);
+    snprintf(sp->audit, sizeof sp->audit, "%s/audit", sp->dir);
     snprintf(sp->inbox, sizeof sp->inbox, "%s/inbox", sp->dir);
     snprintf(sp->done, sizeof sp->done, "%s/done", sp->inbox);
     snprintf(sp->rejected, sizeof sp->rejected, "%s/rejected", sp->inbox);
     snprintf(sp->station, sizeof sp->station, "%s", opt->station ? opt->station : "");
-    const char *dirs[] = {sp->out, sp->done, sp->rejected};
-    for (int i = 0; i < 3; i++)
+    const char *dirs[] = {sp->out, sp->audit, sp->done, sp->rejected};
+    for (int i = 0; i < 4; i++)
         if (mkdir_p(dirs[i]) != 0) {
             set_err(err, errlen, "E720: cannot create the spool folder %s: %s", dirs[i],
                     strerror(errno));
             free(sp);
             return -1;
         }
-    remove_stale_temps(sp);
+    remove_stale_temps(sp, sp->out);
+    remove_stale_temps(sp, sp->audit);
     *state = sp;
     return 0;
 }
@@ -126,14 +135,17 @@ static const struct atomic_file_ids batch_ids = {{
     [ATOMIC_FILE_SYNC_DIR] = "E722",
 }};
 
-static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
-                      char *err, size_t errlen)
+/* Write batch b into dir as one file, its header naming it `kind`
+ * ("triage_batch" with first_seq/last_seq, or "triage_audit" with
+ * first_id/last_id). */
+static int write_batch(const char *dir, const char *kind, const char *range,
+                       const struct sync_batch *b, struct sync_push_result *res, char *err,
+                       size_t errlen)
 {
-    struct spool *sp = state;
     char name[200], path[900];
     snprintf(name, sizeof name, "%s_%s_%012lld-%012lld.ndjson", b->station, b->epoch,
              (long long)b->first, (long long)b->last);
-    snprintf(path, sizeof path, "%s/%s", sp->out, name);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
 
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -147,10 +159,10 @@ static int spool_push(void *state, const struct sync_batch *b, struct sync_push_
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     char header[400];
     int hl = snprintf(header, sizeof header,
-                      "{\"triage_batch\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_seq\":%lld,"
-                      "\"last_seq\":%lld,\"count\":%d,\"sha256\":\"%s\"}\n",
-                      b->station, b->epoch, (long long)b->first, (long long)b->last, b->count,
-                      hex);
+                      "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
+                      "\"last_%s\":%lld,\"count\":%d,\"sha256\":\"%s\"}\n",
+                      kind, b->station, b->epoch, range, (long long)b->first, range,
+                      (long long)b->last, b->count, hex);
 
     struct atomic_file *f;
     if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0)
@@ -168,9 +180,23 @@ static int spool_push(void *state, const struct sync_batch *b, struct sync_push_
     if (atomic_file_commit(f, err, errlen) != 0)
         return -1;
     res->inserted = b->count;
-    res->duplicates = res->conflicts = 0;
+    res->duplicates = res->conflicts = res->broken = 0;
     res->watermark = -1;
     return 0;
+}
+
+static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                      char *err, size_t errlen)
+{
+    struct spool *sp = state;
+    return write_batch(sp->out, "triage_batch", "seq", b, res, err, errlen);
+}
+
+static int spool_push_audit(void *state, const struct sync_batch *b,
+                            struct sync_push_result *res, char *err, size_t errlen)
+{
+    struct spool *sp = state;
+    return write_batch(sp->audit, "triage_audit", "id", b, res, err, errlen);
 }
 
 /* ---- manifests from the inbox ------------------------------------------------ */
@@ -318,6 +344,8 @@ const struct sync_transport sync_spool_transport = {
     .open = spool_open,
     .watermark = spool_watermark,
     .push = spool_push,
+    .audit_watermark = spool_watermark,
+    .push_audit = spool_push_audit,
     .pull = spool_pull,
     .close = spool_close,
 };

@@ -15,11 +15,12 @@ static void describe(const struct config *c, char *out, size_t outlen)
     size_t n = (size_t)snprintf(
         out, outlen,
         "id=%s;site=%s;idle=%d;lang=%s;fullscreen=%d;rules=%s;font=%s;calibration=%d;"
-        "printer=%s,%s,%s,%s,%s,%d;sync=%s,%d,%d,%s;scanners=%d;",
+        "printer=%s,%s,%s,%s,%s,%d;sync=%s,%d,%d,%s;scanners=%d;retention=%d,%d,%d;",
         c->station_id, c->site, c->idle_logout_min, lang_name(c->lang), c->fullscreen,
         c->rules_path, c->font_path, c->calibration_pct, c->printer.type, c->printer.address,
         c->printer.device, c->printer.queue, c->printer.label.size, c->printer.label.dpi,
-        c->sync.target, c->sync.batch_size, c->sync.interval_s, c->sync.credentials, c->nscanners);
+        c->sync.target, c->sync.batch_size, c->sync.interval_s, c->sync.credentials, c->nscanners,
+        c->retention.days, c->retention.warn_free_mb, c->retention.min_free_mb);
     for (int i = 0; i < c->nscanners && n < outlen; i++)
         n += (size_t)snprintf(out + n, outlen - n, "scanner=%s,%s,%s,%s,%s,%d;",
                               c->scanners[i].name, c->scanners[i].type, c->scanners[i].device,
@@ -88,7 +89,7 @@ static const struct good_case {
 } good_cases[] = {
     /* 0: defaults */
     {"", "id=SH01-S01;site=SH01;idle=10;lang=en;fullscreen=0;rules=;font=;calibration=5;"
-         "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0"},
+         "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0;retention=90,1024,64"},
     /* 1 */
     {full_ini,
      "id=SH02-S07;site=SH02;idle=0;lang=zh;fullscreen=1;rules=/etc/triage/rules.json;"
@@ -116,11 +117,12 @@ static const struct good_case {
      "idle=1440;calibration=0;scanner=s,wedge,,us,enter,4000000"},
     /* 11: a 31-character station id */
     {"[station]\nid = ABCDEFGHIJ-BCDEFGHIJ-BCDEFGHIJK\n", "id=ABCDEFGHIJ-BCDEFGHIJ-BCDEFGHIJK"},
-    /* 12: keys may repeat; the last wins */
-    {"[station]\nlang = zh\nlang = en\n", "lang=en"},
-    /* 13: sections may come back */
-    {"[station]\nid = A1\n[printer]\ndpi = 300\n[station]\nsite = B2\n",
-     "id=A1;site=B2;printer=folder,,,,4x6,300"},
+    /* 12: what the station keeps, and the room it needs */
+    {"[retention]\ndays = 30\nwarn_free_mb = 2048\nmin_free_mb = 100\n",
+     "retention=30,2048,100"},
+    /* 13: the same key in two sections is two keys */
+    {"[station]\nid = A1\n[printer]\ntype = folder\n[scanner.x]\ntype = wedge\n",
+     "id=A1;printer=folder,,,,4x6,203"},
     /* 14 */
     {"[printer]\ntype = zpl-usb\ndevice = 0a5f:0164\nsize = 2x1\n",
      "printer=zpl-usb,,0a5f:0164,,2x1,203"},
@@ -194,6 +196,15 @@ static const struct bad_case {
     /* 45: an indented line is a line of its own, not a continuation */
     {"[station]\nid = SH01\n  bad id\n", "E101: c.ini:3: "},
     /* 46 */ {"[printer]\ndpi = 203\n[sync]\nbatch_size = 20000\n", "E109: c.ini:4: "},
+    /* 47: a key given twice: never "the last wins" */
+    {"[station]\nlang = zh\nlang = en\n", "E125: c.ini:3: [station] lang is given twice (first on line 2)"},
+    /* 48: a section given twice: never renamed by the second */
+    {"[station]\nid = A1\n[printer]\ndpi = 300\n[station]\nid = B2\n",
+     "E127: c.ini:5: [station] is given twice (first on line 1)"},
+    /* 49 */ {"[retention]\n[retention]\n", "E127: c.ini:2: "},
+    /* 50 */ {"[scanner.a]\ntype = wedge\ntype = serial\n", "E125: c.ini:3: "},
+    /* 51 */ {"[retention]\ndays = -1\n", "E109: c.ini:2: "},
+    /* 52 */ {"[sync]\nsslmode = verify-full\nsslmode = disable\n", "E125: c.ini:3: "},
 };
 
 static void test_good(void)
@@ -306,6 +317,17 @@ static void test_files(void)
     if (!CHECK(strncmp(err, want, strlen(want)) == 0))
         fprintf(stderr, "  got \"%s\"\n", err);
     CHECK_INT(cfg.idle_logout_min, 0); /* unchanged from full_ini */
+
+    /* A NUL byte: what follows it would be read by nobody. */
+    static const char with_nul[] = "[station]\nid = A1\n\0[station]\nid = B2\n";
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(with_nul, 1, sizeof with_nul - 1, f) == sizeof with_nul - 1);
+    if (f)
+        fclose(f);
+    CHECK_INT(config_load(path, &cfg, err, sizeof err), -1);
+    snprintf(want, sizeof want, "E126: %s:3: ", path);
+    if (!CHECK(strncmp(err, want, strlen(want)) == 0))
+        fprintf(stderr, "  got \"%s\"\n", err);
 
     /* A small error buffer is never overrun. */
     char small[6];

@@ -641,7 +641,6 @@ static void test_touch(const struct xvfb *x)
         CHECK_STR(ui_renderer(ui), "software");
     struct view v = login_view();
     v.login_step = LOGIN_STEP_PIN;
-    v.badge_name = "Ana Grader";
     ui_render(ui, &v, NULL);
     struct event evs[8];
     SDL_Delay(50);

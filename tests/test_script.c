@@ -73,5 +73,41 @@ int main(void)
     CHECK_INT(script_unescape("\\x1d\\x41", out, sizeof out), 2);
     CHECK(out[0] == 0x1d && out[1] == 'A');
     CHECK_INT(script_unescape("12345678", out, sizeof out), -1); /* does not fit */
+
+    /* Nothing is cut: a scan of 512 bytes, a key name of 600, a line of 3,000
+     * after its command, are refused whole; 511 bytes fit. */
+    static char line[4000];
+    struct script_cmd cmd;
+    char err[256];
+    static const struct {
+        const char *word;
+        size_t n;
+        int rc;
+        const char *id;
+    } longs[] = {
+        {"scan ", 511, 0, ""},     /* 1 */
+        {"scan ", 512, -1, "E180"}, /* 2 */
+        {"text ", 2047, -1, "E180"},/* 3 */
+        {"scan ", 3000, -1, "E188"},/* 4 */
+        {"key ", 600, -1, "E188"},  /* 5 */
+        {"shot ", 511, 0, ""},     /* 6 */
+    };
+    for (size_t i = 0; i < sizeof longs / sizeof *longs; i++) {
+        size_t w = strlen(longs[i].word);
+        memcpy(line, longs[i].word, w);
+        memset(line + w, 'a', longs[i].n);
+        line[w + longs[i].n] = 0;
+        err[0] = 0;
+        int rc = script_parse_line(line, 7, &cmd, err, sizeof err);
+        if (!CHECK_INT(rc, longs[i].rc) || (rc && !CHECK(strncmp(err, longs[i].id, 4) == 0)))
+            fprintf(stderr, "  long case %zu: %s\n", i + 1, err);
+        if (rc == 0)
+            CHECK_INT(cmd.len, longs[i].n);
+    }
+    /* A NUL inside a line as read. */
+    static const char with_nul[] = "scan ab\0cd\n";
+    CHECK_INT(script_check_line(with_nul, sizeof with_nul - 1, 9, err, sizeof err), -1);
+    CHECK(strncmp(err, "E189: line 9:", 13) == 0);
+    CHECK_INT(script_check_line("scan abcd\n", 10, 9, err, sizeof err), 0);
     return harness_done();
 }

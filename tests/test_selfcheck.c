@@ -8,10 +8,11 @@
  *      database's are ok; the dummy video driver is called what it is, invisible.
  *   3. What is wrong, said so: a USB scanner not connected, a serial one not there, a
  *      printer that refuses, a spool folder that cannot be, a damaged database.
- *   4. Head office on PostgreSQL (a throwaway cluster with TLS): reached without TLS
- *      required is a warning; verify-full against its CA is ok; a CA that did not sign
- *      the server's certificate, a wrong password, nobody listening: E856 with the
- *      sync's own id (E718, E711, E712).
+ *   4. Head office on PostgreSQL (a throwaway cluster with TLS): reached with a
+ *      configured sslmode that does not require TLS is a warning; verify-full against
+ *      its CA is ok; a CA that did not sign the server's certificate, no sslmode and no
+ *      CA (verify-full is the default), a wrong password, nobody listening: E856 with
+ *      the sync's own id (E718, E711, E712).
  * When a triage user exists, root's selfcheck judges access for it: the test's
  * folders are then given to it.
  */
@@ -282,7 +283,10 @@ static void head_office(const char *data)
         const char *want;   /* the line starts so */
         const char *within; /* and holds this */
     } cases[] = {
-        {"", "127.0.0.1", "W856 head office: postgresql://st_sc@127.0.0.1:", "TLS is not required"},
+        {"sslmode = prefer\n", "127.0.0.1", "W856 head office: postgresql://st_sc@127.0.0.1:",
+         "TLS is not required (sslmode prefer)"},
+        /* No sslmode: verify-full, and no CA to verify head office with. */
+        {"", "localhost", "E856 head office: postgresql://st_sc@localhost:", "E718"},
         {"sslmode = verify-full\nsslrootcert = %s/ca.crt\n", "localhost",
          "I856 ok head office: postgresql://st_sc@localhost:", "reached with TLS (sslmode verify-full)"},
         {"sslmode = verify-full\nsslrootcert = %s/other.crt\n", "localhost",
@@ -305,8 +309,9 @@ static void head_office(const char *data)
     /* A wrong password; nobody listening. */
     harness_write_file(pass, "not-the-password\n");
     snprintf(text, sizeof text,
-             "[sync]\ntarget = postgresql://st_sc@127.0.0.1:%d/postgres\ncredentials = %s\n",
-             cluster.port, pass);
+             "[sync]\ntarget = postgresql://st_sc@localhost:%d/postgres\ncredentials = %s\n"
+             "sslrootcert = %s/ca.crt\n",
+             cluster.port, pass, ssl);
     harness_write_file(conf, text);
     selfcheck(NULL, conf, data, &out);
     CHECK(strstr(line_of(out, "856", 0, l, sizeof l), "E711"));

@@ -24,12 +24,16 @@ static const struct manifest_row manifest[] = {
 static struct inspection saved[16];
 static int nsaved;
 
-/* What the store's PIN check would answer (FX_CHECK_PIN → EV_LOGIN_RESULT). */
-static struct event fake_check_pin(const char *badge, const char *pin)
+/* What the store's PIN check would answer (FX_CHECK_PIN → EV_LOGIN_RESULT):
+ * graders 1001 (Ana) and 1002 (Bo), supervisor 2001 (Sam), admin 3001
+ * (Kim), each with PIN 123456. */
+static struct event fake_check_pin(const char *badge, const char *pin,
+                                   enum pin_purpose purpose)
 {
-    struct event ev = {.type = EV_LOGIN_RESULT};
+    struct event ev = {.type = EV_LOGIN_RESULT, .purpose = purpose};
     snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
-    if (strcmp(badge, "1001") && strcmp(badge, "2001")) {
+    if (strcmp(badge, "1001") && strcmp(badge, "1002") && strcmp(badge, "2001") &&
+        strcmp(badge, "3001")) {
         ev.login = LOGIN_UNKNOWN_BADGE;
         return ev;
     }
@@ -38,9 +42,13 @@ static struct event fake_check_pin(const char *badge, const char *pin)
         ev.tries_left = 4;
         return ev;
     }
-    ev.login = LOGIN_OK;
-    snprintf(ev.op.name, sizeof ev.op.name, "%s", badge[0] == '1' ? "Ana" : "Sam");
-    ev.op.role = badge[0] == '1' ? ROLE_GRADER : ROLE_SUPERVISOR;
+    ev.op.role = badge[0] == '1' ? ROLE_GRADER : badge[0] == '2' ? ROLE_SUPERVISOR : ROLE_ADMIN;
+    ev.login = purpose == PIN_AUTHORISE && ev.op.role == ROLE_GRADER ? LOGIN_NOT_ALLOWED : LOGIN_OK;
+    snprintf(ev.op.name, sizeof ev.op.name, "%s",
+             !strcmp(badge, "1001")   ? "Ana"
+             : !strcmp(badge, "1002") ? "Bo"
+             : badge[0] == '2'        ? "Sam"
+                                      : "Kim");
     return ev;
 }
 
@@ -74,6 +82,21 @@ static int fake_find_inspection(void *ctx, const char *plate, struct inspection 
             return 0;
         }
     return 1;
+}
+
+/* The operators the admins' screen lists. */
+static struct operator_state fake_ops[3] = {
+    {.op = {"1001", "Ana", ROLE_GRADER}},
+    {.op = {"2001", "Sam", ROLE_SUPERVISOR}, .failures = 2},
+    {.op = {"3001", "Kim", ROLE_ADMIN}},
+};
+
+static int fake_list_operators(void *ctx, struct operator_state *out, int max)
+{
+    (void)ctx;
+    int n = max < 3 ? max : 3;
+    memcpy(out, fake_ops, (size_t)n * sizeof *out);
+    return n;
 }
 
 static struct station *st;
@@ -142,7 +165,7 @@ static void answer_pin(void)
     const struct effect *c = find_fx(FX_CHECK_PIN);
     if (!CHECK(c != NULL))
         return;
-    send(fake_check_pin(c->actor, c->pin));
+    send(fake_check_pin(c->actor, c->pin, c->purpose));
 }
 
 static void login_as(const char *badge)
@@ -156,15 +179,35 @@ static void login_as(const char *badge)
 static void test_login(void)
 {
     CHECK_INT(screen(), SCREEN_LOGIN);
+    /* An unknown badge is asked for its PIN like any other, and refused in
+     * the same words as a wrong PIN: nothing says which badges exist. */
     scan("9999");
-    CHECK_INT(view().msg, MSG_UNKNOWN_BADGE);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+    CHECK_STR(view().login_badge, "9999");
+    CHECK(find_fx(FX_BEEP_ERROR) == NULL);
+    text("123456");
+    key(KEY_ENTER);
+    answer_pin();
     CHECK_INT(screen(), SCREEN_LOGIN);
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    CHECK_INT(view().msg_num, 0);
+    struct view unknown = view();
+    CHECK(find_fx(FX_BEEP_ERROR) != NULL);
+    key(KEY_ESCAPE);
+    /* A badge longer than a badge can be: refused whole, never cut. */
+    char long_badge[120];
+    memset(long_badge, '7', 100);
+    long_badge[100] = 0;
+    scan(long_badge);
+    CHECK_INT(view().msg, MSG_CODE_TOO_LONG);
+    CHECK_INT(view().msg_num, 63);
+    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
     CHECK(find_fx(FX_BEEP_ERROR) != NULL);
     /* typed badge, then a wrong PIN */
     text("1001");
     key(KEY_ENTER);
     CHECK_INT(view().login_step, LOGIN_STEP_PIN);
-    CHECK_STR(view().badge_name, "Ana");
+    CHECK_STR(view().login_badge, "1001"); /* the badge, not its owner's name */
     text("1");
     text("1");
     CHECK_INT(view().pin_len, 2);
@@ -176,14 +219,18 @@ static void test_login(void)
     CHECK(c && !strcmp(c->actor, "1001") && !strcmp(c->pin, "1"));
     CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
     CHECK_INT(view().pin_len, 0);
-    struct event answer = fake_check_pin("1001", "1");
+    CHECK(c && c->purpose == PIN_LOGIN);
+    struct event answer = fake_check_pin("1001", "1", PIN_LOGIN);
     text("7");
     key(KEY_ENTER);
     CHECK_INT(view().pin_len, 0);
     CHECK(find_fx(FX_CHECK_PIN) == NULL);
     send(answer);
     CHECK_INT(view().msg, MSG_BAD_PIN);
-    CHECK_INT(view().msg_num, 4);
+    CHECK_INT(view().msg_num, 0); /* no count of tries: as for an unknown badge */
+    CHECK_INT(view().msg, unknown.msg);
+    CHECK_INT(view().msg_is_error, unknown.msg_is_error);
+    CHECK_INT(view().login_step, unknown.login_step);
     CHECK_INT(view().login_step, LOGIN_STEP_PIN);
     CHECK_INT(screen(), SCREEN_LOGIN);
     CHECK(find_fx(FX_BEEP_ERROR) != NULL);
@@ -418,6 +465,224 @@ static void test_stats_role_and_idle(void)
     CHECK(a && !strcmp(a->action, "idle_logout") && !strcmp(a->actor, "2001"));
 }
 
+/* Authorise the panel now up with `badge` and PIN 123456, as the store
+ * would answer. */
+static void authorise_as(const char *badge)
+{
+    CHECK(view().auth_action != AUTH_NONE);
+    scan(badge);
+    CHECK_INT(view().auth_step, AUTH_STEP_PIN);
+    text("123456");
+    key(KEY_ENTER);
+    const struct effect *c = find_fx(FX_CHECK_PIN);
+    CHECK(c && c->purpose == PIN_AUTHORISE && !strcmp(c->actor, badge));
+    answer_pin();
+}
+
+/* Roles, action by action: what a grader may do alone, what a supervisor or
+ * admin must authorise at the station (the grader stays logged in), and
+ * that the audit row names both. */
+static void test_roles(void)
+{
+    /* Re-grading another grader's outcome: 1002 scans 1001's plate. */
+    key(KEY_LOGOUT);
+    login_as("1002");
+    CHECK_INT(screen(), SCREEN_SCAN);
+    scan(saved[0].plate);
+    CHECK_INT(screen(), SCREEN_ITEM);
+    key(KEY_ENTER);
+    CHECK_INT(screen(), SCREEN_ITEM); /* not yet */
+    CHECK_INT(view().auth_action, AUTH_REGRADE);
+    CHECK_INT(view().auth_step, AUTH_STEP_BADGE);
+    CHECK_STR(view().auth_subject, saved[0].plate);
+    CHECK_INT(view().msg, MSG_AUTH_NEEDED);
+    CHECK(find_fx(FX_AUDIT) == NULL);
+    /* Escape takes the panel down; nothing happened. */
+    key(KEY_ESCAPE);
+    CHECK_INT(view().auth_action, AUTH_NONE);
+    CHECK_INT(screen(), SCREEN_ITEM);
+    CHECK(view().existing != NULL);
+    key(KEY_ENTER);
+    /* Another grader cannot authorise, even with the right PIN. */
+    scan("1001");
+    text("123456");
+    key(KEY_ENTER);
+    const struct effect *c = find_fx(FX_CHECK_PIN);
+    CHECK(c && c->purpose == PIN_AUTHORISE && !strcmp(c->subject, "1002"));
+    char what[96];
+    snprintf(what, sizeof what, "regrade %s", saved[0].plate);
+    CHECK(c && !strcmp(c->detail, what));
+    CHECK_INT(view().auth_step, AUTH_STEP_CHECKING);
+    struct event answer = fake_check_pin("1001", "123456", PIN_AUTHORISE);
+    text("5"); /* ignored while checking */
+    CHECK(find_fx(FX_CHECK_PIN) == NULL);
+    send(answer);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    CHECK_INT(view().auth_step, AUTH_STEP_BADGE);
+    CHECK_INT(screen(), SCREEN_ITEM);
+    /* A wrong PIN and an unknown badge: the same words. */
+    scan("2001");
+    text("999999");
+    key(KEY_ENTER);
+    answer_pin();
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    scan("8888");
+    text("123456");
+    key(KEY_ENTER);
+    answer_pin();
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    CHECK_INT(view().auth_action, AUTH_REGRADE);
+    /* The supervisor: granted, and the grader goes on. */
+    authorise_as("2001");
+    CHECK_INT(view().auth_action, AUTH_NONE);
+    CHECK_INT(screen(), SCREEN_CHECK);
+    CHECK_STR(view().op->badge, "1002");
+    CHECK_STR(view().authorised_by, "2001");
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "regrade") && !strcmp(a->actor, "1002") &&
+          !strcmp(a->authorised_by, "2001") && !strcmp(a->subject, saved[0].plate));
+    for (int i = 0; i < 5; i++)
+        text("1");
+    confirm_and_save();
+    CHECK_STR(saved[nsaved - 1].supersedes, saved[0].plate);
+    CHECK_STR(saved[nsaved - 1].operator_badge, "1002");
+
+    /* A grader re-grades their own outcome alone. */
+    scan(saved[nsaved - 1].plate);
+    key(KEY_ENTER);
+    CHECK_INT(view().auth_action, AUTH_NONE);
+    CHECK_INT(screen(), SCREEN_CHECK);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "regrade") && !a->authorised_by[0]);
+
+    /* Overriding the grade the rules decided: never alone for a grader. */
+    for (int i = 0; i < 5; i++)
+        text("1");
+    CHECK_INT(screen(), SCREEN_SUMMARY);
+    CHECK_INT(view().insp->grade, GRADE_A);
+    key(KEY_OVERRIDE);
+    CHECK_INT(view().auth_action, AUTH_OVERRIDE_GRADE);
+    CHECK(!view().overriding_grade);
+    text("3"); /* the panel's, not a grade */
+    CHECK_INT(view().insp->grade, GRADE_A);
+    authorise_as("3001"); /* an admin may too */
+    CHECK(view().overriding_grade);
+    CHECK_INT(view().msg, MSG_PICK_GRADE);
+    text("3");
+    CHECK(!view().overriding_grade);
+    CHECK_INT(view().insp->grade, GRADE_C);
+    CHECK_INT(view().rules_grade, GRADE_A);
+    CHECK_STR(view().insp->disposition, "refurbish");
+    CHECK_INT(view().msg, MSG_GRADE_OVERRIDDEN);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "grade_override") && !strcmp(a->actor, "1002") &&
+          !strcmp(a->authorised_by, "3001") && strstr(a->detail, "A -> C"));
+    confirm_and_save();
+    CHECK_INT(saved[nsaved - 1].grade, GRADE_C);
+    CHECK_STR(saved[nsaved - 1].disposition, "refurbish");
+
+    /* The panel goes with its screen: logging out (or the idle logout)
+     * drops it. */
+    scan(saved[0].plate);
+    key(KEY_ENTER);
+    CHECK_INT(view().auth_action, AUTH_REGRADE);
+    key(KEY_LOGOUT);
+    CHECK_INT(screen(), SCREEN_LOGIN);
+    CHECK_INT(view().auth_action, AUTH_NONE);
+
+    /* A supervisor does both alone: no panel, no authoriser. */
+    login_as("2001");
+    scan(saved[0].plate);
+    key(KEY_ENTER);
+    CHECK_INT(view().auth_action, AUTH_NONE);
+    CHECK_INT(screen(), SCREEN_CHECK);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "regrade") && !strcmp(a->actor, "2001") &&
+          !a->authorised_by[0]);
+    for (int i = 0; i < 5; i++)
+        text("1");
+    key(KEY_OVERRIDE);
+    CHECK(view().overriding_grade);
+    key(KEY_ESCAPE); /* changed their mind */
+    CHECK(!view().overriding_grade);
+    CHECK_INT(view().insp->grade, GRADE_A);
+    key(KEY_OVERRIDE);
+    text("2");
+    CHECK_INT(view().insp->grade, GRADE_B);
+    a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "grade_override") && !strcmp(a->actor, "2001") &&
+          !a->authorised_by[0]);
+    confirm_and_save();
+    key(KEY_LOGOUT);
+
+    /* Typed input longer than a code can be: refused at Return. */
+    login_as("1001");
+    char typed[400];
+    memset(typed, 'R', 399);
+    typed[399] = 0;
+    text(typed); /* a wedge scanner's 798 characters, in two events */
+    text(typed);
+    key(KEY_ENTER);
+    CHECK_INT(view().msg, MSG_CODE_TOO_LONG);
+    CHECK_INT(view().msg_num, STATION_INPUT_MAX);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_STR(view().input, "");
+}
+
+/* Managing operators at the station is an admin's: a supervisor is
+ * refused; an admin unlocks, disables and enables, never their own badge. */
+static void test_operators_screen(void)
+{
+    key(KEY_LOGOUT);
+    login_as("2001");
+    key(KEY_OPERATORS);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    const struct effect *a = find_fx(FX_AUDIT);
+    CHECK(a && !strcmp(a->action, "operators_denied") && !strcmp(a->actor, "2001"));
+    key(KEY_LOGOUT);
+    login_as("3001");
+    key(KEY_OPERATORS);
+    CHECK_INT(screen(), SCREEN_OPERATORS);
+    CHECK_STR(screen_name(screen()), "operators");
+    CHECK_INT(view().noperators, 3);
+    CHECK_INT(view().operator_index, 0);
+    key(KEY_DOWN);
+    CHECK_INT(view().operator_index, 1);
+    text("u");
+    const struct effect *m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "unlock") && !strcmp(m->subject, "2001") &&
+          !strcmp(m->actor, "3001"));
+    CHECK(find_fx(FX_AUDIT) == NULL); /* the store audits it */
+    fake_ops[1].failures = 0;
+    send((struct event){.type = EV_OPERATOR_DONE});
+    CHECK_INT(view().msg, MSG_OPERATOR_CHANGED);
+    CHECK_STR(view().msg_arg, "2001");
+    CHECK_INT(view().operators[1].failures, 0);
+    text("d");
+    m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "disable") && !strcmp(m->subject, "2001"));
+    fake_ops[1].disabled = true;
+    send((struct event){.type = EV_OPERATOR_DONE});
+    pick(OPERATORS_PICK_TOGGLE);
+    m = find_fx(FX_MANAGE_OPERATOR);
+    CHECK(m && !strcmp(m->action, "enable"));
+    fake_ops[1].disabled = false;
+    /* An error comes back as the store's message. */
+    struct event failed = {.type = EV_OPERATOR_DONE, .text = "E156: disk full", .len = 15};
+    send(failed);
+    CHECK_INT(view().msg, MSG_STORE_ERROR);
+    /* Not their own badge. */
+    pick(OPERATORS_PICK_ROW + 2);
+    text("d");
+    CHECK(find_fx(FX_MANAGE_OPERATOR) == NULL);
+    CHECK_INT(view().msg, MSG_NOT_ALLOWED);
+    key(KEY_ESCAPE);
+    CHECK_INT(screen(), SCREEN_SCAN);
+    key(KEY_LOGOUT);
+    login_as("1001");
+}
+
 int main(void)
 {
     if (time_parse_rfc3339("2026-11-23T09:00:00Z", &T0) != 0)
@@ -432,7 +697,8 @@ int main(void)
     struct station_settings set = {"SH01-S01", 10, LANG_EN, rules};
     struct station_ports ports = {.find_operator = fake_find_operator,
                                   .find_manifest = fake_find_manifest,
-                                  .find_inspection = fake_find_inspection};
+                                  .find_inspection = fake_find_inspection,
+                                  .list_operators = fake_list_operators};
     st = station_new(&set, &ports);
     test_login();
     test_unknown_code();
@@ -441,6 +707,8 @@ int main(void)
     test_blind_receipt();
     test_save_failure_retry();
     test_plate_reprint_regrade();
+    test_roles();
+    test_operators_screen();
     test_stats_role_and_idle();
     station_free(st);
     rules_free(rules);

@@ -108,7 +108,7 @@ static void pick(int p, const char *s)
 }
 static void login_result(enum login_result r, const char *badge, enum role role)
 {
-    struct event ev = {.type = EV_LOGIN_RESULT, .login = r, .tries_left = 2,
+    struct event ev = {.type = EV_LOGIN_RESULT, .purpose = PIN_LOGIN, .login = r, .tries_left = 2,
                        .locked_until = now + 4 * 60000 + 1};
     snprintf(ev.op.badge, sizeof ev.op.badge, "%s", badge);
     snprintf(ev.op.name, sizeof ev.op.name, "%s", badge[0] == '1' ? "Ana" : "Sam");
@@ -181,13 +181,13 @@ static void test_pin_check(void)
     CHECK_INT(station_screen(st), SCREEN_LOGIN);
     CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
 
-    /* A wrong PIN: back to the PIN, with the tries left. No audit here:
-     * the check writes its own row. */
+    /* A wrong PIN: back to the PIN, without the tries left (an unknown
+     * badge has none to show). No audit here: the check writes its own row. */
     login_result(LOGIN_BAD_PIN, "1001", ROLE_GRADER);
     CHECK_STR(took(), "run:login run:login run:login run:login run:login run:login");
     CHECK_INT(view().login_step, LOGIN_STEP_PIN);
     CHECK_INT(view().msg, MSG_BAD_PIN);
-    CHECK_INT(view().msg_num, 2);
+    CHECK_INT(view().msg_num, 0);
     CHECK_INT(count_fx(FX_BEEP_ERROR), 1);
     CHECK_INT(count_fx(FX_AUDIT), 0);
 
@@ -206,22 +206,35 @@ static void test_pin_check(void)
     CHECK_INT(view().msg, MSG_STORE_ERROR);
     CHECK_INT(view().login_step, LOGIN_STEP_PIN);
 
-    /* The badge went away meanwhile: back to the badge. */
+    /* An unknown badge: exactly what a wrong PIN gets. */
     text("1");
     key(KEY_ENTER);
     login_result(LOGIN_UNKNOWN_BADGE, "1001", ROLE_GRADER);
-    CHECK_INT(view().msg, MSG_UNKNOWN_BADGE);
-    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
+    CHECK_INT(view().msg, MSG_BAD_PIN);
+    CHECK_INT(view().msg_num, 0);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
 
-    /* An answer nobody waits for changes nothing. */
+    /* An answer nobody waits for changes nothing; nor does an answer to an
+     * authorisation. */
+    key(KEY_ESCAPE);
     login_result(LOGIN_OK, "1001", ROLE_GRADER);
     CHECK_INT(station_screen(st), SCREEN_LOGIN);
     CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
-
-    /* A badge the store cannot look up. */
+    scan("1001");
+    text("2468");
+    key(KEY_ENTER);
+    struct event other = {.type = EV_LOGIN_RESULT, .purpose = PIN_AUTHORISE, .login = LOGIN_OK};
+    snprintf(other.op.badge, sizeof other.op.badge, "1001");
+    send(other);
+    CHECK_INT(station_screen(st), SCREEN_LOGIN);
+    CHECK_INT(view().login_step, LOGIN_STEP_CHECKING);
+    login_result(LOGIN_BAD_PIN, "1001", ROLE_GRADER);
+    key(KEY_ESCAPE);
+    /* Any badge is asked for its PIN: the screen never looks it up. */
     scan("BROKEN");
-    CHECK_INT(view().msg, MSG_STORE_ERROR);
-    CHECK_INT(view().login_step, LOGIN_STEP_BADGE);
+    CHECK_INT(view().msg, MSG_NONE);
+    CHECK_INT(view().login_step, LOGIN_STEP_PIN);
+    key(KEY_ESCAPE);
 
     /* Right: login's exit, then scan's entry (scan has none to call). */
     scan("1001");
@@ -360,6 +373,40 @@ static void test_stats_entry_exit(void)
     CHECK(a && !strcmp(a->action, "idle_logout") && !strcmp(a->actor, "2001"));
 }
 
+/* Who may do what alone (st_may): one row per role, action and owner. The
+ * drafts' discard follows the same rule as a re-grade. */
+static void test_may(void)
+{
+    static const struct {
+        enum role role;
+        enum auth_action action;
+        const char *owner; /* NULL: none */
+        bool may;
+    } rows[] = {
+        {ROLE_GRADER, AUTH_REGRADE, "1001", true},          /* 1: own outcome */
+        {ROLE_GRADER, AUTH_REGRADE, "1002", false},         /* 2: another's */
+        {ROLE_GRADER, AUTH_REGRADE, "", false},             /* 3: nobody's */
+        {ROLE_GRADER, AUTH_DISCARD_DRAFT, "1001", true},    /* 4: own draft */
+        {ROLE_GRADER, AUTH_DISCARD_DRAFT, "1002", false},   /* 5: another's draft */
+        {ROLE_GRADER, AUTH_OVERRIDE_GRADE, NULL, false},    /* 6: never alone */
+        {ROLE_SUPERVISOR, AUTH_REGRADE, "1002", true},      /* 7 */
+        {ROLE_SUPERVISOR, AUTH_DISCARD_DRAFT, "1002", true},/* 8 */
+        {ROLE_SUPERVISOR, AUTH_OVERRIDE_GRADE, NULL, true}, /* 9 */
+        {ROLE_ADMIN, AUTH_REGRADE, "1002", true},           /* 10 */
+        {ROLE_ADMIN, AUTH_OVERRIDE_GRADE, NULL, true},      /* 11 */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct station s;
+        memset(&s, 0, sizeof s);
+        snprintf(s.op.badge, sizeof s.op.badge, "1001");
+        s.op.role = rows[i].role;
+        if (!CHECK_INT(st_may(&s, rows[i].action, rows[i].owner), rows[i].may))
+            fprintf(stderr, "  row %zu\n", i + 1);
+    }
+    CHECK_STR(auth_action_name(AUTH_DISCARD_DRAFT), "discard_draft");
+    CHECK_STR(auth_action_name(AUTH_NONE), "");
+}
+
 int main(void)
 {
     if (time_parse_rfc3339("2026-11-23T09:00:00Z", &now) != 0)
@@ -382,6 +429,7 @@ int main(void)
     test_inspection_sequence();
     test_shared();
     test_stats_entry_exit();
+    test_may();
     station_free(st);
     rules_free(rules);
     return harness_done();

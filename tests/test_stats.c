@@ -526,6 +526,15 @@ static void test_empty_db(void)
     snprintf(saved, sizeof saved, "%s", data);
     snprintf(data, sizeof data, "%s/empty", harness_tmpdir());
     char *out = NULL, *err = NULL;
+    /* No station there: an error, and no database made by reading. */
+    CHECK_INT(triage("stats", NULL, &out, &err), 1);
+    CHECK(err && strstr(err, "E911"));
+    CHECK(out && !out[0]);
+    free(out);
+    free(err);
+    /* A station with nobody's inspections yet. */
+    CHECK_INT(triage("operator add --badge 1001 --name A --role grader", "123456\n", NULL, NULL),
+              0);
     CHECK_INT(triage("stats", NULL, &out, &err), 0);
     CHECK(err && strstr(err, "W758"));
     CHECK(out && strstr(out, "Inspections            0"));

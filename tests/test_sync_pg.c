@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "db_file.h"
 #include "sync.h"
 #include "sync_fixture.h"
 
@@ -192,11 +193,13 @@ static void station_init(struct station *s, const char *id, const char *site, co
     snprintf(s->cfg.credentials, sizeof s->cfg.credentials, "%.255s", s->creds);
     s->cfg.batch_size = batch;
     s->cfg.interval_s = 60;
+    /* The test cluster has no TLS (test_tls sets it up for one station). */
+    snprintf(s->cfg.sslmode, sizeof s->cfg.sslmode, "disable");
     snprintf(s->conf, sizeof s->conf, "%s/triage.conf", s->dir);
     char text[1500];
     snprintf(text, sizeof text,
              "[station]\nid = %s\nsite = %s\n[sync]\ntarget = %s\ncredentials = %s\n"
-             "batch_size = %d\n",
+             "batch_size = %d\nsslmode = disable\n",
              id, site, s->cfg.target, s->creds, batch);
     harness_write_file(s->conf, text);
 }
@@ -267,6 +270,45 @@ static void verify_station(struct station *s)
     free(exp);
 }
 
+/* Head office holds the station's audit chain exactly once: ids 1..n with
+ * no gap and no duplicate, the same hash as the station's row n, and
+ * triage.audit_verify finds nothing broken. */
+static void verify_audit(struct station *s)
+{
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s'",
+             s->role);
+    long long n = pgc_value(admin, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT count(DISTINCT (epoch, id)) FROM triage.audit a JOIN triage.stations t"
+             " USING (station) WHERE t.db_role = '%s'",
+             s->role);
+    CHECK(n > 0);
+    CHECK_INT(pgc_value(admin, sql), n);
+    snprintf(sql, sizeof sql,
+             "SELECT max(id) FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s'",
+             s->role);
+    CHECK_INT(pgc_value(admin, sql), n);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM triage.audit_verify('%s')", s->id);
+    CHECK_INT(pgc_value(admin, sql), 0);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT hash FROM audit WHERE id = %lld", n);
+    char *mine = db_file_text(s->db, q);
+    snprintf(sql, sizeof sql,
+             "SELECT a.hash FROM triage.audit a JOIN triage.stations t USING (station)"
+             " WHERE t.db_role = '%s' AND a.id = %lld",
+             s->role, n);
+    PGresult *r = PQexec(admin, sql);
+    CHECK(mine && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+          strcmp(PQgetvalue(r, 0, 0), mine) == 0);
+    PQclear(r);
+    free(mine);
+    printf("# %s: head office holds audit rows 1..%lld, intact\n", s->id, n);
+}
+
 /* Sync until a round finishes (at most `tries` rounds). Returns rounds failed. */
 static int sync_until_done(struct station *s, int tries)
 {
@@ -294,18 +336,32 @@ static void test_refusals(struct station *a)
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E711:", 5) == 0);
     printf("# wrong password: %s\n", err);
-    /* 2: a credentials file every user can read */
+    /* 2: a credentials file every user can read, one its group can read,
+     * one of another user */
     harness_write_file(a->creds, "pw-for-station\n");
     chmod(a->creds, 0644);
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E713:", 5) == 0);
+    chmod(a->creds, 0640);
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E713:", 5) == 0);
     chmod(a->creds, 0600);
-    /* 3: TLS demanded, the server has none: the option reaches libpq */
+    CHECK(chown(a->creds, 65534, 65534) == 0);
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E713:", 5) == 0 && strstr(err, "uid 65534"));
+    printf("# credentials of another user: %s\n", err);
+    CHECK(chown(a->creds, geteuid(), getegid()) == 0);
+    /* 3: TLS demanded, the server has none: the option reaches libpq; and
+     * without sslmode the station demands it too (verify-full) */
     snprintf(a->cfg.sslmode, sizeof a->cfg.sslmode, "verify-full");
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
     CHECK(strncmp(err, "E718:", 5) == 0);
     printf("# verify-full against a server without TLS: %s\n", err);
     a->cfg.sslmode[0] = 0;
+    CHECK(station_sync(a, &st, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E718:", 5) == 0);
+    printf("# no sslmode configured: %s\n", err);
+    snprintf(a->cfg.sslmode, sizeof a->cfg.sslmode, "disable");
     /* 4: a client certificate without its key */
     snprintf(a->cfg.sslcert, sizeof a->cfg.sslcert, "/nonexistent.crt");
     CHECK(station_sync(a, &st, err, sizeof err) != 0);
@@ -863,6 +919,83 @@ static void test_stop_while_waiting(struct station *a)
     close(fd);
 }
 
+/* A station renamed with outcomes still waiting under its earlier id: they
+ * go under that id, the new ones under the new id, every one once, and the
+ * audit chain goes on across the rename. Head office registered the new id
+ * to the same login and kept the earlier one. */
+static void test_renamed(void)
+{
+    CHECK(pgc_add_station(admin, "st_sh01_s07", "pw-for-station", "SH01-S07", "SH01") == 0);
+    struct station r;
+    station_init(&r, "SH01-S07", "SH01", "st_sh01_s07", cluster.port, 8);
+    add(&r, 30);
+    char err[300];
+    struct sync_status st;
+    CHECK(station_sync(&r, &st, err, sizeof err) == 0);
+    add(&r, 10); /* graded, not sent yet */
+    /* Renamed: the new id names it from now on (W206), numbering goes on. */
+    CHECK(pgc_exec(admin, "SELECT triage.register_station('SH01-S08', 'SH01', 'st_sh01_s07')") ==
+          0);
+    r.id = "SH01-S08";
+    CHECK(fixture_add_inspections(r.db, r.id, 20, 99) == 0);
+    int rc = station_sync(&r, &st, err, sizeof err);
+    CHECK_INT(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "  renamed station: %s\n", err);
+    CHECK_INT(st.pushed, 30);
+    CHECK_INT(st.waiting, 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE station = 'SH01-S07'"),
+              40);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE station = 'SH01-S08'"
+                               " AND seq BETWEEN 41 AND 60"),
+              20);
+    CHECK_INT(pgc_value(admin, "SELECT count(DISTINCT seq) FROM triage.outcomes"
+                               " WHERE station IN ('SH01-S07', 'SH01-S08')"),
+              60);
+    CHECK(station_sync(&r, &st, err, sizeof err) == 0);
+    CHECK_INT(st.pushed, 0); /* nothing twice */
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.audit_verify('SH01-S08')"), 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.sync_alerts"
+                               " WHERE station IN ('SH01-S07', 'SH01-S08')"),
+              0);
+    printf("# renamed station: 40 outcomes under its earlier id, 20 under the new one, the"
+           " audit chain intact across both\n");
+}
+
+/* `triage audit verify --source postgresql://…`: head office's copy of the
+ * chain, checked there by a reporting login; then a row changed at head
+ * office is found there. */
+static void test_verify_at_head_office(struct station *a)
+{
+    CHECK(pgc_exec(admin, "CREATE ROLE bi_audit LOGIN PASSWORD 'pw-for-bi' IN ROLE triage_bi") ==
+          0);
+    char creds[700], conf[700], text[1500], c[3000];
+    snprintf(creds, sizeof creds, "%s/bi.pass", tmp);
+    harness_write_file(creds, "pw-for-bi\n");
+    chmod(creds, 0600);
+    snprintf(conf, sizeof conf, "%s/bi.conf", tmp);
+    snprintf(text, sizeof text,
+             "[station]\nid = %s\n[sync]\ncredentials = %s\nsslmode = disable\n", a->id, creds);
+    harness_write_file(conf, text);
+    snprintf(c, sizeof c,
+             "'%s' --config '%s' --data '%s' audit verify --source"
+             " postgresql://bi_audit@127.0.0.1:%d/postgres",
+             harness_triage(), conf, a->dir, cluster.port);
+    char *out = NULL, *errs = NULL;
+    CHECK_INT(harness_sh(c, NULL, &out, &errs), 0);
+    CHECK(out && strstr(out, "intact"));
+    free(out), free(errs);
+    out = errs = NULL;
+    CHECK(pgc_exec(admin, "ALTER TABLE triage.audit DISABLE TRIGGER audit_append_only;"
+                          " UPDATE triage.audit SET actor = 'someone' WHERE station = 'SH01-S01'"
+                          " AND id = 3;"
+                          " ALTER TABLE triage.audit ENABLE TRIGGER audit_append_only") == 0);
+    CHECK_INT(harness_sh(c, NULL, &out, &errs), 1);
+    CHECK(errs && strstr(errs, "E736") && strstr(errs, "audit row 3"));
+    printf("# head office's copy changed: %s", errs ? errs : "\n");
+    free(out), free(errs);
+}
+
 static void test_views(void)
 {
     CHECK(pgc_value(admin, "SELECT sum(inspections) FROM triage.grades_by_site_day") ==
@@ -908,11 +1041,16 @@ int main(void)
     test_manifest_pull(&a);
     test_tls();
     test_stop_while_waiting(&a);
+    test_renamed();
 
     verify_station(&a);
     verify_station(&b);
     verify_station(&c);
     test_new_fields();
+    verify_audit(&a);
+    verify_audit(&b);
+    verify_audit(&c);
+    test_verify_at_head_office(&a);
     test_views();
     test_upgrade();
     PQfinish(admin);

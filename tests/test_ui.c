@@ -232,7 +232,7 @@ static void say(struct view *v, enum msg m, const char *arg, int num)
     v->msg_num = num;
 }
 
-#define NVIEWS 34
+#define NVIEWS 50
 struct named_view {
     const char *name;
     struct view v;
@@ -247,14 +247,14 @@ static int all_views(enum lang lang, struct named_view *out)
     v = base(SCREEN_LOGIN, lang, NULL);
     out[n++] = (struct named_view){"login-badge", v};
     v.input = "0042";
-    say(&v, MSG_UNKNOWN_BADGE, "9999", 0);
+    say(&v, MSG_CODE_TOO_LONG, NULL, 63);
     out[n++] = (struct named_view){"login-badge-typed", v};
 
     v = base(SCREEN_LOGIN, lang, NULL);
     v.login_step = LOGIN_STEP_PIN;
-    v.badge_name = "Li Wei";
+    v.login_badge = "0042";
     v.pin_len = 4;
-    say(&v, MSG_BAD_PIN, NULL, 3);
+    say(&v, MSG_BAD_PIN, NULL, 0);
     out[n++] = (struct named_view){"login-pin", v};
 
     v = base(SCREEN_SCAN, lang, &grader);
@@ -288,6 +288,21 @@ static int all_views(enum lang lang, struct named_view *out)
     v.existing = &existing;
     out[n++] = (struct named_view){"item-existing", v};
 
+    /* A grader's re-grade of another's outcome, waiting for a supervisor. */
+    v = base(SCREEN_ITEM, lang, &grader);
+    v.existing = &existing;
+    v.auth_action = AUTH_REGRADE;
+    v.auth_step = AUTH_STEP_BADGE;
+    v.auth_subject = "SH01-S03-000042";
+    v.auth_input = "20";
+    say(&v, MSG_AUTH_NEEDED, NULL, 0);
+    out[n++] = (struct named_view){"item-authorise", v};
+    v.auth_step = AUTH_STEP_PIN;
+    v.auth_input = "2001";
+    v.auth_pin_len = 5;
+    say(&v, MSG_BAD_PIN, NULL, 0);
+    out[n++] = (struct named_view){"item-authorise-pin", v};
+
     v = base(SCREEN_CHECK, lang, &grader);
     v.category = &categories[0];
     v.check_count = 3;
@@ -300,6 +315,23 @@ static int all_views(enum lang lang, struct named_view *out)
     v = base(SCREEN_SUMMARY, lang, &grader);
     v.category = &categories[0];
     out[n++] = (struct named_view){"summary", v};
+    v.overriding_grade = true;
+    say(&v, MSG_PICK_GRADE, NULL, 0);
+    out[n++] = (struct named_view){"summary-override", v};
+    v.overriding_grade = false;
+    v.rules_grade = GRADE_C;
+    v.authorised_by = "2001";
+    say(&v, MSG_GRADE_OVERRIDDEN, "C → B", 0);
+    out[n++] = (struct named_view){"summary-overridden", v};
+    v.rules_grade = GRADE_NONE;
+    v.auth_action = AUTH_OVERRIDE_GRADE;
+    v.auth_step = AUTH_STEP_CHECKING;
+    v.auth_subject = "RMA-2026-0001";
+    v.auth_input = "2001";
+    say(&v, MSG_AUTH_NEEDED, NULL, 0);
+    out[n++] = (struct named_view){"summary-authorise", v};
+    v.auth_action = AUTH_NONE;
+    say(&v, MSG_NONE, NULL, 0);
     v.save_state = SAVE_PENDING;
     out[n++] = (struct named_view){"summary-saving", v};
     v.save_state = SAVE_FAILED;
@@ -349,6 +381,27 @@ static int all_views(enum lang lang, struct named_view *out)
     v.category = &categories[0];
     v.confirm_logout = true;
     out[n++] = (struct named_view){"confirm-logout", v};
+
+    /* The admins' operators, more than fit, one locked, one disabled. */
+    static struct operator_state ops[9];
+    for (int i = 0; i < 9; i++) {
+        snprintf(ops[i].op.badge, sizeof ops[i].op.badge, "10%02d", i);
+        snprintf(ops[i].op.name, sizeof ops[i].op.name, i == 4 ? "王芳 Wang Fang-Long Name" : "Op %d", i);
+        ops[i].op.role = (enum role)(i % 3);
+    }
+    ops[2].locked_until = 1795428000000 + 15 * 60000;
+    ops[3].disabled = true;
+    ops[5].failures = 3;
+    v = base(SCREEN_OPERATORS, lang, &supervisor);
+    v.operators = ops;
+    v.noperators = 9;
+    v.operator_index = 7;
+    v.now = 1795428000000;
+    out[n++] = (struct named_view){"operators", v};
+    v.operator_index = 3;
+    out[n++] = (struct named_view){"operators-disabled", v};
+    v.noperators = 0;
+    out[n++] = (struct named_view){"operators-none", v};
 
     /* Everything long at once. */
     v = base(SCREEN_ITEM, lang, &long_name);
@@ -659,8 +712,7 @@ static void test_table(void)
     }
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_SAVED, "SH01-S03-000042", 0),
               "Saved SH01-S03-000042");
-    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_BAD_PIN, NULL, 3),
-              "PIN 码错误，还可再试 3 次");
+    CHECK_STR(i18n_msg(buf, sizeof buf, LANG_ZH, MSG_BAD_PIN, NULL, 3), "工牌或 PIN 码不正确");
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_STORE_ERROR, "", 0), "Lookup failed");
     CHECK_STR(i18n_msg(buf, sizeof buf, LANG_EN, MSG_STORE_ERROR, "E201: busy", 0),
               "Lookup failed: E201: busy");
@@ -728,8 +780,9 @@ static bool has_identifier(const char *s, const char *word)
  * product's name, a data key, and number notations. */
 static bool allowed_literal(const char *lit)
 {
-    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F5",    "F12",
-                                     "triage", "defective", "n=%lld", "%.0fk", "%.1fk"};
+    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F3",    "F4",   "F5",
+                                     "F12",    "U",         "D",      "triage", "defective",
+                                     "n=%lld", "%.0fk",     "%.1fk"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strcmp(lit, ok[i]) == 0)
             return true;
@@ -911,7 +964,7 @@ static void test_input(struct ui *ui)
     /* A PIN pad digit. */
     struct view v = base(SCREEN_LOGIN, LANG_EN, NULL);
     v.login_step = LOGIN_STEP_PIN;
-    v.badge_name = "Li Wei";
+    v.login_badge = "1001";
     ui_render(ui, &v, &st);
     const struct ui_widget *seven = find(&v, EV_TEXT, 0, KEY_NONE, "7");
     if (CHECK(seven != NULL)) {

@@ -46,7 +46,7 @@
     X(S_LOGIN_BADGE_TITLE,   "Scan your badge", "请扫描工牌") \
     X(S_LOGIN_BADGE_SUB,     "or type its number and tap OK", "或输入工牌号后点“确定”") \
     X(S_LOGIN_BADGE_WAIT,    "Waiting for badge...", "等待扫描工牌…") \
-    X(S_LOGIN_HELLO,         "Hello, %s", "%s，您好") /* %s: the badge's name */ \
+    X(S_LOGIN_HELLO,         "Badge %s", "工牌 %s") /* %s: the badge, never its name */ \
     X(S_LOGIN_PIN_TITLE,     "Enter your PIN", "请输入 PIN 码") \
     X(S_LOGIN_PIN_SUB,       "Then tap OK", "输入后点“确定”") \
     X(S_LOGIN_PIN_EMPTY,     "PIN", "PIN 码") \
@@ -97,6 +97,30 @@
     X(S_EXTRA_UNIT,          "One more unit", "再收一件") \
     X(S_REGRADE,             "Re-grade", "重新质检") \
     X(S_REPRINT,             "Reprint label", "重印标签") \
+    X(S_OVERRIDE_GRADE,      "Change grade", "更改等级") \
+    X(S_RULES_GRADE,         "Rules: %s", "规则：%s") /* %s: the grade the rules decided */ \
+    X(S_AUTH_TITLE,          "Supervisor or admin", "主管或管理员授权") \
+    X(S_AUTH_REGRADE,        "Re-grade %s, graded by another grader", "重新质检 %s（其他质检员的结果）") \
+    X(S_AUTH_OVERRIDE_GRADE, "Change the grade of %s", "更改 %s 的等级") \
+    X(S_AUTH_DISCARD_DRAFT,  "Discard the unfinished inspection %s", "放弃未完成的质检 %s") \
+    X(S_AUTH_BADGE,          "Scan or type the badge", "请扫描或输入工牌") \
+    X(S_AUTH_PIN,            "PIN of badge %s", "工牌 %s 的 PIN 码") \
+    X(S_CANCEL,              "Cancel", "取消") \
+    X(S_OPERATORS,           "Operators", "操作员") \
+    X(S_OPERATORS_SUB,       "Up and Down choose; U unlocks; D disables or enables. New PINs: triage operator reset-pin", \
+                             "上下键选择；U 解锁；D 停用或启用。新 PIN 码：triage operator reset-pin") \
+    X(S_OP_BADGE,            "Badge", "工牌") \
+    X(S_OP_NAME,             "Name", "姓名") \
+    X(S_OP_ROLE,             "Role", "角色") \
+    X(S_OP_STATE,            "State", "状态") \
+    X(S_OP_ACTIVE,           "Active", "正常") \
+    X(S_OP_DISABLED,         "Disabled", "已停用") \
+    X(S_OP_LOCKED,           "Locked, %d min left", "已锁定，还剩 %d 分钟") \
+    X(S_OP_FAILURES,         "Active, %d wrong PINs", "正常，PIN 码错误 %d 次") \
+    X(S_OP_UNLOCK,           "Unlock", "解锁") \
+    X(S_OP_DISABLE,          "Disable", "停用") \
+    X(S_OP_ENABLE,           "Enable", "启用") \
+    X(S_OP_NONE,             "No operators", "没有操作员") \
     \
     /* ---- resume ---- */ \
     X(S_RESUME_TITLE,        "You left an inspection unfinished", "您有一件未完成的质检") \
@@ -193,6 +217,7 @@
     X(S_STATUS_OUTBOX,       "Outbox %d", "待上传 %d") \
     X(S_STATUS_SYNC_ERROR,   "Sync error", "同步出错") \
     X(S_STATUS_SYNCED,       "Sent %s", "已上传 %s") /* %s: time of the last finished sync */ \
+    X(S_STATUS_DISK_LOW,     "Disk low: %d MB free", "磁盘空间不足：剩余 %d MB") \
     X(S_STATE_READY,         "ready", "就绪") \
     X(S_STATE_OFFLINE,       "offline", "离线") \
     X(S_STATE_ERROR,         "error", "错误") \
@@ -203,11 +228,10 @@
     /* ---- the core's messages (enum msg), in the message bar ---- */ \
     X(S_MSG_SAVED,           "Saved %s", "已保存 %s") \
     X(S_MSG_UNKNOWN_CODE,    "Unknown code: %s", "无法识别的条码：%s") \
-    X(S_MSG_UNKNOWN_BADGE,   "Unknown badge: %s", "未知工牌：%s") \
-    X(S_MSG_BAD_PIN,         "Wrong PIN — %d tries left", "PIN 码错误，还可再试 %d 次") \
+    X(S_MSG_BAD_PIN,         "Badge or PIN not recognised", "工牌或 PIN 码不正确") \
     X(S_MSG_LOCKED,          "Badge locked — try again in %d min", "工牌已锁定，请 %d 分钟后再试") \
     X(S_MSG_SAVE_FAILED,     "Not saved: %s", "未保存：%s") \
-    X(S_MSG_NOT_ALLOWED,     "Statistics need a supervisor login", "查看统计需要主管登录") \
+    X(S_MSG_NOT_ALLOWED,     "Only a supervisor or admin may do this", "只有主管或管理员可以执行此操作") \
     X(S_MSG_ITEM_OK,         "Item matches the manifest", "商品与退货清单一致") \
     X(S_MSG_ITEM_MISMATCH,   "Not the expected item: %s", "与预期商品不符：%s") \
     X(S_MSG_PICK_CATEGORY,   "No checklist for this item: choose the category", \
@@ -235,6 +259,13 @@
                              "已保存 %s，此退货还应收到 %d 件") \
     X(S_MSG_DRAFT_RESUMED,   "Going on with %s where you stopped", "继续 %s 的质检") \
     X(S_MSG_DRAFT_DISCARDED, "Unfinished inspection of %s discarded", "已放弃 %s 的未完成质检") \
+    X(S_MSG_CODE_TOO_LONG,   "Code too long: at most %d characters here", "条码过长：此处最多 %d 个字符") \
+    X(S_MSG_AUTH_NEEDED,     "A supervisor or admin must allow this: scan their badge, then their PIN", \
+                             "需要主管或管理员授权：请扫描其工牌并输入 PIN 码") \
+    X(S_MSG_AUTHORISED,      "Allowed by %s", "已由 %s 授权") \
+    X(S_MSG_PICK_GRADE,      "Choose the grade: 1 A, 2 B, 3 C, 4 X", "请选择等级：1 A、2 B、3 C、4 X") \
+    X(S_MSG_GRADE_OVERRIDDEN, "Grade changed: %s", "等级已更改：%s") \
+    X(S_MSG_OPERATOR_CHANGED, "Operator %s changed", "操作员 %s 已更改") \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \

@@ -303,8 +303,11 @@ void lay_build(const struct view *v, struct lay *L)
     case SCREEN_SUMMARY: lay_summary(v, L); break;
     case SCREEN_STATS: lay_stats(v, L); break;
     case SCREEN_RESUME: lay_resume(v, L); break;
+    case SCREEN_OPERATORS: lay_operators(v, L); break;
     case SCREEN_COUNT: break;
     }
+    if (v->auth_action != AUTH_NONE)
+        lay_auth(v, L);
 }
 
 const struct lay_item *lay_hit(const struct lay *lay, int x, int y)

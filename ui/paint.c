@@ -217,11 +217,18 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
     struct chip {
         char text[96];
         uint32_t dot, fg;
-        int urgency; /* 0 working device, 1 a queue, 2 trouble */
+        int urgency; /* 0 working device, 1 a queue, 2 trouble, 3 the disk filling up */
         int w;
         bool shown;
-    } chips[UI_MAX_DEVICES + 2];
+    } chips[UI_MAX_DEVICES + 3];
     int n = 0;
+    if (s->disk_low_mb > 0) { /* first: the one to act on before anything fails */
+        struct chip *c = &chips[n++];
+        trf(c->text, sizeof c->text, lang, S_STATUS_DISK_LOW, s->disk_low_mb);
+        c->dot = 0xF87171u;
+        c->fg = 0xFECACAu;
+        c->urgency = 3;
+    }
     for (int i = 0; i < s->ndevices && i < UI_MAX_DEVICES; i++) {
         struct chip *c = &chips[n++];
         bool ok = s->devices[i].ok;
@@ -270,7 +277,7 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
         chips[i].shown = true;
         total += chips[i].w + (i ? gap : 0);
     }
-    for (int urgency = 0; urgency <= 2 && total > it->w.w; urgency++)
+    for (int urgency = 0; urgency <= 3 && total > it->w.w; urgency++)
         for (int i = 0; i < n && total > it->w.w; i++)
             if (chips[i].shown && chips[i].urgency == urgency) {
                 chips[i].shown = false;

@@ -35,8 +35,8 @@ void lay_login(const struct view *v, struct lay *L)
     char buf[LAY_TEXT_MAX];
     bool checking = v->login_step == LOGIN_STEP_CHECKING;
     if (v->login_step == LOGIN_STEP_PIN || checking) {
-        if (v->badge_name && v->badge_name[0]) {
-            trf(buf, sizeof buf, lang, S_LOGIN_HELLO, v->badge_name);
+        if (v->login_badge && v->login_badge[0]) {
+            trf(buf, sizeof buf, lang, S_LOGIN_HELLO, v->login_badge);
             lay_text(L, ix, cy + 36, iw, 48, buf, FS_LARGE, C_MUTED, AL_LEFT, false)->max_lines = 1;
         }
         lay_text(L, ix, cy + 92, iw, 64, tr(lang, S_LOGIN_PIN_TITLE), FS_TITLE, C_TEXT, AL_LEFT,

@@ -37,8 +37,11 @@ void lay_scan(const struct view *v, struct lay *L)
              AL_CENTER, false)
         ->max_lines = 1;
 
-    /* What this session did so far, on the bottom row beside the buttons. */
-    const int cw = 600;
+    /* What this session did so far, on the bottom row beside the buttons
+     * (narrower for an admin, who has one button more). */
+    const int w = 256;
+    bool admin = v->op && v->op->role == ROLE_ADMIN;
+    const int cw = admin ? CONTENT_X1 - 3 * w - 3 * GAP - CONTENT_X0 : 600;
     lay_card(L, CONTENT_X0, BOTTOM_Y, cw, BUTTON_H);
     if (v->last_plate[0]) {
         char buf[160], count[96];
@@ -55,10 +58,12 @@ void lay_scan(const struct view *v, struct lay *L)
                  FS_BODY, C_MUTED, AL_LEFT, false)
             ->max_lines = 1;
     }
-    const int w = 256;
     lay_button_key(L, CONTENT_X1 - w, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY, tr(lang, S_LOGOUT),
                    "F12", KEY_LOGOUT);
     if (v->op && (v->op->role == ROLE_SUPERVISOR || v->op->role == ROLE_ADMIN))
         lay_button_key(L, CONTENT_X1 - 2 * w - GAP, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY,
                        tr(lang, S_STATS), "F2", KEY_STATS);
+    if (admin)
+        lay_button_key(L, CONTENT_X1 - 3 * w - 2 * GAP, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY,
+                       tr(lang, S_OPERATORS), "F4", KEY_OPERATORS);
 }

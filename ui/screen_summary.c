@@ -5,8 +5,13 @@
  * every function check passed"), everything else the label will say (the
  * item check, the unit, LATE, WRONG ITEM or MISMATCH, BLIND), the
  * responsibility to confirm with the rules' suggestion and why, the
- * override reasons when another one is confirmed, and saving.
+ * override reasons when another one is confirmed, and saving. F3 (or its
+ * button) overrides the grade: keys 1..4 (or the four buttons that replace
+ * the disposition and resolution) choose A, B, C or X; a grade other than
+ * the rules' says what the rules decided.
  */
+#include <stdio.h>
+
 #include "i18n.h"
 #include "screens.h"
 #include "theme.h"
@@ -86,25 +91,51 @@ void lay_summary(const struct view *v, struct lay *L)
     /* The overall grade, where the item goes, what the customer gets. */
     const int lx = CONTENT_X0, lw = 400;
     lay_card(L, lx, cy, lw, ch);
-    lay_text(L, lx, cy + 14, lw, 34, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
+    if (v->rules_grade != GRADE_NONE && v->rules_grade != in->grade) {
+        /* Overridden: what the rules decided, beside the title. */
+        lay_text(L, lx + 24, cy + 14, lw / 2 - 24, 34, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_LEFT,
+                 false)
+            ->max_lines = 1;
+        trf(buf, sizeof buf, lang, S_RULES_GRADE, grade_name(v->rules_grade));
+        lay_text(L, lx + lw / 2, cy + 14, lw / 2 - 24, 34, buf, FS_BODY, C_MUTED, AL_RIGHT, true)
+            ->max_lines = 1;
+    } else {
+        lay_text(L, lx, cy + 14, lw, 34, tr(lang, S_GRADE), FS_BODY, C_MUTED, AL_CENTER, false);
+    }
     struct lay_item *g = lay_add(L, LK_GRADE, lx + (lw - 196) / 2, cy + 54, 196, 196);
     g->num = in->grade;
-    lay_text(L, lx, cy + 262, lw, 30, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER, false);
-    struct lay_item *d =
-        lay_text(L, lx + 20, cy + 292, lw - 40, 64, i18n_disposition(lang, in->disposition),
-                 FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
-    d->max_lines = 1;
-    d->min_size = FS_BODY;
-    lay_text(L, lx, cy + 360, lw, 30, tr(lang, S_RESOLUTION), FS_SMALL, C_MUTED, AL_CENTER, false);
-    lay_text(L, lx + 20, cy + 388, lw - 40, 44, i18n_resolution(lang, in->resolution), FS_LARGE,
-             resolution_color(in->resolution), AL_CENTER, true)
-        ->max_lines = 1;
-    if (in->return_type != RETURN_TYPE_NONE) {
-        struct lay_item *rt =
-            lay_text(L, lx + 20, cy + 434, lw - 40, 68, i18n_return_type(lang, in->return_type),
-                     FS_SMALL, C_MUTED, AL_CENTER, false);
-        rt->max_lines = 2;
-        rt->valign = VA_TOP;
+    if (v->overriding_grade) {
+        /* Keys 1..4: A, B, C, X, two by two, where the disposition and the
+         * resolution stand otherwise. */
+        for (int i = 0; i < 4; i++) {
+            int x, y, w, h;
+            lay_grid_cell(lx + 20, cy + 270, lw - 40, 200, 2, 2, 12, i, &x, &y, &w, &h);
+            const char key[2] = {(char)('1' + i), 0};
+            struct lay_item *b = lay_button_text(L, x, y, w, h, ST_SECONDARY,
+                                                 grade_name((enum grade)(GRADE_A + i)), key);
+            b->size = FS_LARGE;
+            snprintf(b->hint, sizeof b->hint, "%s", key);
+        }
+    } else {
+        lay_text(L, lx, cy + 262, lw, 30, tr(lang, S_DISPOSITION), FS_SMALL, C_MUTED, AL_CENTER,
+                 false);
+        struct lay_item *d =
+            lay_text(L, lx + 20, cy + 292, lw - 40, 64, i18n_disposition(lang, in->disposition),
+                     FS_TITLE, lay_grade_color(in->grade), AL_CENTER, true);
+        d->max_lines = 1;
+        d->min_size = FS_BODY;
+        lay_text(L, lx, cy + 360, lw, 30, tr(lang, S_RESOLUTION), FS_SMALL, C_MUTED, AL_CENTER,
+                 false);
+        lay_text(L, lx + 20, cy + 388, lw - 40, 44, i18n_resolution(lang, in->resolution), FS_LARGE,
+                 resolution_color(in->resolution), AL_CENTER, true)
+            ->max_lines = 1;
+        if (in->return_type != RETURN_TYPE_NONE) {
+            struct lay_item *rt =
+                lay_text(L, lx + 20, cy + 434, lw - 40, 68, i18n_return_type(lang, in->return_type),
+                         FS_SMALL, C_MUTED, AL_CENTER, false);
+            rt->max_lines = 2;
+            rt->valign = VA_TOP;
+        }
     }
 
     /* Sub-grades, defects, the declared reason, what the label will say,
@@ -212,6 +243,9 @@ void lay_summary(const struct view *v, struct lay *L)
                 ->max_lines = 1;
             break;
         }
+        if (!v->calibrating && !v->overriding_grade)
+            lay_button_key(L, CONTENT_X0 + 260, BOTTOM_Y, 320, BUTTON_H, ST_SECONDARY,
+                           tr(lang, S_OVERRIDE_GRADE), "F3", KEY_OVERRIDE);
         lay_button_key(L, CONTENT_X1 - 400, BOTTOM_Y, 400, BUTTON_H, ST_PRIMARY,
                        tr(lang, S_CONFIRM), "↵", KEY_ENTER)
             ->size = FS_LARGE;

@@ -19,6 +19,9 @@
  *   SCREEN_STATS    lay_stats     screen_stats.c    supervisors' statistics, list, detail
  *   SCREEN_RESUME   lay_resume    screen_resume.c   an unfinished inspection offered back
  *   (any, F12 asked) lay_confirm_logout  screen_resume.c  log out now? the inspection is kept
+ *   SCREEN_OPERATORS lay_operators screen_operators.c admins: operators, unlock, disable, enable
+ *   (any screen)    lay_auth      screen_auth.c     a supervisor's or admin's authorisation,
+ *                                                   over the screen that asked for it
  *
  * Content runs from CONTENT_Y0 (below the top bar and the message bar) to
  * CONTENT_Y1, MARGIN from each side (theme.h). One primary (blue) action per
@@ -53,6 +56,9 @@ void lay_stats(const struct view *v, struct lay *L);
 void lay_resume(const struct view *v, struct lay *L);
 /* Instead of the screen while view->confirm_logout: log out, or go on. */
 void lay_confirm_logout(const struct view *v, struct lay *L);
+void lay_operators(const struct view *v, struct lay *L);
+/* Over the screen's layout when view->auth_action != AUTH_NONE. */
+void lay_auth(const struct view *v, struct lay *L);
 
 /* ---- parts several screens share (screen_parts.c) ---- */
 

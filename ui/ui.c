@@ -870,6 +870,8 @@ static enum key map_key(SDL_Keycode k)
     case SDLK_RIGHT: return KEY_RIGHT;
     case SDLK_F1: return KEY_LANG;
     case SDLK_F2: return KEY_STATS;
+    case SDLK_F3: return KEY_OVERRIDE;
+    case SDLK_F4: return KEY_OPERATORS;
     case SDLK_F5: return KEY_REPRINT;
     case SDLK_F12: return KEY_LOGOUT;
     default: return KEY_NONE;

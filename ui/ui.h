@@ -59,6 +59,7 @@ struct ui_status {
     int outbox_waiting;   /* outcomes not yet at head office */
     char sync_last_ok[32];
     char sync_error[128];
+    int disk_low_mb;      /* > 0: the data folder's disk has only this many MB free */
 };
 
 /* What a touch on a widget sends, kept small (a frame lays out up to 128

@@ -199,8 +199,20 @@ struct operator_info {
     enum role role;
 };
 
-/* How a badge and PIN fared (the store checks them; the core acts on it). */
-enum login_result { LOGIN_OK, LOGIN_UNKNOWN_BADGE, LOGIN_BAD_PIN, LOGIN_LOCKED, LOGIN_ERROR };
+/* How a badge and PIN fared (the store checks them; the core acts on it).
+ * LOGIN_NOT_ALLOWED: a right PIN, but the badge's role may not authorise. */
+enum login_result {
+    LOGIN_OK,
+    LOGIN_UNKNOWN_BADGE,
+    LOGIN_BAD_PIN,
+    LOGIN_LOCKED,
+    LOGIN_ERROR,
+    LOGIN_NOT_ALLOWED
+};
+
+/* What a badge and PIN are checked for: logging in, or a supervisor or admin
+ * authorising something the operator logged in may not do alone. */
+enum pin_purpose { PIN_LOGIN, PIN_AUTHORISE };
 
 /* "A", "B", "C", "X", or "" for GRADE_NONE. */
 const char *grade_name(enum grade g);

@@ -26,10 +26,11 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_SUMMARY] = {summary_entry, summary_run, NULL},
     [SCREEN_STATS] = {stats_entry, stats_run, stats_exit},
     [SCREEN_RESUME] = {resume_entry, resume_run, NULL},
+    [SCREEN_OPERATORS] = {operators_entry, operators_run, NULL},
 };
 
-static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",  "check",
-                                                 "summary", "stats", "resume"};
+static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",   "check",
+                                                 "summary", "stats", "resume", "operators"};
 
 const char *screen_name(enum screen s)
 {
@@ -48,7 +49,6 @@ const char *msg_error_id(enum msg m)
 {
     switch (m) {
     case MSG_UNKNOWN_CODE: return "E560";
-    case MSG_UNKNOWN_BADGE: return "E561";
     case MSG_BAD_PIN: return "E562";
     case MSG_LOCKED: return "E563";
     case MSG_SAVE_FAILED: return "E564";
@@ -59,6 +59,7 @@ const char *msg_error_id(enum msg m)
     case MSG_STATS_BAD_DATE: return "E750";
     case MSG_STATS_REVERSED: return "E751";
     case MSG_STATS_TOO_LONG: return "E752";
+    case MSG_CODE_TOO_LONG: return "E569";
     default: return "";
     }
 }
@@ -80,6 +81,7 @@ void station_goto(struct station *st, enum screen next, struct effects *fx)
     trace(st, PHASE_EXIT);
     if (from->exit)
         from->exit(st, fx);
+    st_auth_end(st); /* an authorisation belongs to the screen that asked */
     st->screen = next;
     st_clear_input(st);
     trace(st, PHASE_ENTRY);
@@ -125,8 +127,8 @@ struct effect *st_emit(struct effects *fx, enum effect_type type)
     return e;
 }
 
-void st_audit(const struct station *st, struct effects *fx, const char *action,
-              const char *subject, const char *detail)
+void st_audit_authorised(const struct station *st, struct effects *fx, const char *action,
+                         const char *subject, const char *detail, const char *authorised_by)
 {
     struct effect *e = st_emit(fx, FX_AUDIT);
     if (!e)
@@ -135,6 +137,13 @@ void st_audit(const struct station *st, struct effects *fx, const char *action,
     COPY(e->action, action);
     COPY(e->subject, subject);
     COPY(e->detail, detail);
+    COPY(e->authorised_by, authorised_by);
+}
+
+void st_audit(const struct station *st, struct effects *fx, const char *action,
+              const char *subject, const char *detail)
+{
+    st_audit_authorised(st, fx, action, subject, detail, NULL);
 }
 
 void st_say(struct station *st, enum msg m, const char *arg, int num)
@@ -159,14 +168,19 @@ void st_clear_input(struct station *st)
 {
     st->input_len = 0;
     st->input[0] = 0;
+    st->input_overflow = false;
 }
 
 static void append_input(struct station *st, const char *text, size_t len)
 {
-    for (size_t i = 0; i < len && st->input_len < STATION_INPUT_MAX; i++) {
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 && c != 0x1d) /* keep GS (GS1 separator), drop other controls */
             continue;
+        if (st->input_len >= STATION_INPUT_MAX) {
+            st->input_overflow = true; /* never a code cut short: refused at Return */
+            continue;
+        }
         st->input[st->input_len++] = (char)c;
     }
     st->input[st->input_len] = 0;
@@ -202,12 +216,17 @@ const char *st_submitted_code(struct station *st, const struct event *ev, char *
         n = ev->len;
     } else if (ev->type == EV_KEY && ev->key == KEY_ENTER && st->input_len > 0) {
         src = st->input;
-        n = st->input_len;
+        n = st->input_overflow ? STATION_INPUT_MAX + 1 : st->input_len;
     } else {
         return NULL;
     }
-    if (n >= cap)
-        n = cap - 1;
+    if (n >= cap) {
+        /* Too long for what it is (a badge, a code): refused whole, never
+         * used cut short. */
+        st_say(st, MSG_CODE_TOO_LONG, NULL, (int)cap - 1);
+        st_clear_input(st);
+        return NULL;
+    }
     memmove(buf, src, n);
     buf[n] = 0;
     *len = n;
@@ -228,6 +247,7 @@ int st_typed_choice(const struct event *ev)
 void st_start_inspection(struct station *st)
 {
     memset(&st->insp, 0, sizeof st->insp);
+    st->authorised_by[0] = 0;
     for (int i = 0; i < INSP_MAX_ANSWERS; i++)
         st->answers[i] = RULES_PENDING;
     memset(st->step_by_check, 0, sizeof st->step_by_check);
@@ -428,8 +448,10 @@ struct station *station_new(const struct station_settings *settings,
 
 void station_free(struct station *st)
 {
-    if (st)
+    if (st) {
         memset(st->pin, 0, sizeof st->pin);
+        memset(st->auth_pin, 0, sizeof st->auth_pin);
+    }
     free(st);
 }
 
@@ -525,6 +547,11 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
             logout(st, fx, "logout");
         return true;
     }
+    if (ev->type == EV_AUTHORISED)
+        return false; /* the core's own: never from outside */
+    /* An authorisation panel is up: it takes the event first. */
+    if (st->auth_action != AUTH_NONE)
+        return auth_run(st, ev, fx) || input;
     trace(st, PHASE_RUN);
     bool changed = station_states[st->screen].run(st, ev, fx);
     return changed || input;
@@ -544,7 +571,12 @@ void station_view(const struct station *st, struct view *v)
     v->input = st->input;
     v->login_step = st->login_step;
     v->pin_len = st->pin_len;
-    v->badge_name = st->badge_name;
+    v->login_badge = st->badge;
+    v->auth_action = st->auth_action;
+    v->auth_step = st->auth_step;
+    v->auth_subject = st->auth_subject;
+    v->auth_input = st->auth_step == AUTH_STEP_BADGE ? st->input : st->auth_badge;
+    v->auth_pin_len = st->auth_pin_len;
     v->insp = &st->insp;
     v->expected = st->has_expected ? &st->expected : NULL;
     bool on_item = st->screen == SCREEN_ITEM;
@@ -571,6 +603,9 @@ void station_view(const struct station *st, struct view *v)
     v->asking_override = st->screen == SCREEN_SUMMARY && st->save_state == SAVE_IDLE &&
                          st->summary_step == SUMMARY_OVERRIDE_REASON;
     v->save_state = st->save_state;
+    v->overriding_grade = st->screen == SCREEN_SUMMARY && st->summary_step == SUMMARY_PICK_GRADE;
+    v->rules_grade = st->result.grade;
+    v->authorised_by = st->authorised_by;
     memcpy(v->last_plate, st->last_plate, sizeof v->last_plate);
     v->saved_count = st->saved_count;
     /* A blind re-grade in progress: its first grade is never shown. */
@@ -583,4 +618,8 @@ void station_view(const struct station *st, struct view *v)
     v->stats_dim = st->stats_dim;
     v->stats_key = st->stats_key;
     v->stats_detail = st->stats_level == STATS_DETAIL ? &st->stats_detail : NULL;
+    v->operators = st->ops;
+    v->noperators = st->nops;
+    v->operator_index = st->op_index;
+    v->now = st->now;
 }

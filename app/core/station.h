@@ -42,9 +42,18 @@
  * nothing by itself; one more unit is an explicit choice (ITEM_PICK_EXTRA).
  *
  * Audit: every FX_AUDIT names its actor (the badge of the operator who did
- * it), its action and its subject (the plate or badge it was done to) apart.
- * The outcome of a PIN check is audited by whoever checks it (the store's
- * operators module), never by the core as well.
+ * it), its action and its subject (the plate or badge it was done to) apart,
+ * and who authorised it when the operator could not alone. The outcome of a
+ * PIN check is audited by whoever checks it (the store's operators module),
+ * never by the core as well.
+ *
+ * Roles: a grader grades, re-grades their own outcomes and reprints. What a
+ * grader may not do alone — re-grade another grader's outcome, discard
+ * another grader's draft, override the grade the rules decided — a
+ * supervisor or admin authorises at the station with badge and PIN while the
+ * grader stays logged in (enum auth_action; a panel over the screen; the
+ * PIN goes out as FX_CHECK_PIN with purpose PIN_AUTHORISE). Supervisors and
+ * admins do these themselves and open statistics.
  */
 #ifndef TRIAGE_STATION_H
 #define TRIAGE_STATION_H
@@ -60,7 +69,7 @@
 #include "stats_report.h"
 
 #define STATION_SAVE_RETRY_MS 3000
-#define STATION_INPUT_MAX 128
+#define STATION_INPUT_MAX 511 /* the longest code a scan or the keyboard may give */
 #define STATION_MAX_FX 8
 
 enum screen {
@@ -71,10 +80,11 @@ enum screen {
     SCREEN_SUMMARY,
     SCREEN_STATS,
     SCREEN_RESUME, /* after a login: an unfinished inspection of this grader */
+    SCREEN_OPERATORS, /* admins: the operators, unlock, disable, enable */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats", "resume". */
+/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -93,6 +103,8 @@ enum key {
     KEY_STATS,    /* statistics (F2) */
     KEY_LOGOUT,   /* log out (F12, or the button) */
     KEY_REPRINT,  /* print the shown inspection's label again (F5, or the button) */
+    KEY_OVERRIDE, /* summary: override the grade the rules decided (F3, or the button) */
+    KEY_OPERATORS, /* scan: the operators (admins; F4, or the button) */
     KEY_COUNT
 };
 
@@ -104,7 +116,11 @@ enum event_type {
     EV_PICK,        /* a touch on choice `pick` (0-based) of the current screen */
     EV_SAVED,       /* the pending inspection is committed: seq, plate */
     EV_SAVE_FAILED, /* the commit failed: text holds "E2xx: …" */
-    EV_LOGIN_RESULT, /* the answer to FX_CHECK_PIN: login, op, tries_left, locked_until */
+    EV_LOGIN_RESULT, /* the answer to FX_CHECK_PIN: purpose, login, op, tries_left,
+                        locked_until */
+    EV_AUTHORISED,  /* inside the core only: a supervisor or admin authorised action
+                       `pick` (enum auth_action) of the current screen; op: who */
+    EV_OPERATOR_DONE, /* the answer to FX_MANAGE_OPERATOR: text "" done, else "E1xx: …" */
 };
 
 struct event {
@@ -118,10 +134,12 @@ struct event {
     char text[512];
     char source[32]; /* which scanner, for EV_SCAN; "" when unknown */
 
-    /* EV_LOGIN_RESULT. op.badge is the badge checked, whatever the result;
-     * the rest of op is filled on LOGIN_OK. tries_left: LOGIN_BAD_PIN, how
-     * many wrong PINs remain before the lock; locked_until: LOGIN_LOCKED,
-     * when the lock lifts (Unix ms). */
+    /* EV_LOGIN_RESULT. purpose: as the FX_CHECK_PIN asked. op.badge is the
+     * badge checked, whatever the result; the rest of op is filled on
+     * LOGIN_OK. tries_left: LOGIN_BAD_PIN, how many wrong PINs remain before
+     * the lock (not shown: a wrong PIN and an unknown badge look the same);
+     * locked_until: LOGIN_LOCKED, when the lock lifts (Unix ms). */
+    enum pin_purpose purpose;
     enum login_result login;
     struct operator_info op;
     int tries_left;
@@ -129,18 +147,24 @@ struct event {
 };
 
 enum effect_type {
-    FX_CHECK_PIN,   /* check PIN fx.pin of badge fx.actor (off the UI thread), then
-                       send EV_LOGIN_RESULT; the check audits its own outcome */
+    FX_CHECK_PIN,   /* check PIN fx.pin of badge fx.actor for fx.purpose (off the UI
+                       thread), then send EV_LOGIN_RESULT; the check audits its own
+                       outcome (PIN_AUTHORISE: for fx.subject, the operator who asked,
+                       and fx.detail, what) */
     FX_SAVE,        /* commit fx.insp durably (which queues its label), then send
                        EV_SAVED or EV_SAVE_FAILED */
     FX_REPRINT,     /* queue the label of saved plate fx.subject again, for fx.actor */
     FX_BEEP_OK,
     FX_BEEP_ERROR,
-    FX_AUDIT,       /* audit log: fx.actor did fx.action to fx.subject; fx.detail */
+    FX_AUDIT,       /* audit log: fx.actor did fx.action to fx.subject; fx.detail;
+                       fx.authorised_by allowed it ("" when nobody had to) */
     FX_STATS_QUERY, /* compute the statistics of fx.range (off the UI thread) */
     FX_STATS_LIST,  /* list the inspections of fx.range behind bar (fx.dim, fx.key) */
     FX_DRAFT_SAVE,  /* keep fx.draft as fx.actor's unfinished inspection (replacing any) */
     FX_DRAFT_DROP,  /* forget fx.actor's unfinished inspection */
+    FX_MANAGE_OPERATOR, /* admin fx.actor does fx.action ("unlock", "disable", "enable") to
+                           operator fx.subject (audited by the store), then send
+                           EV_OPERATOR_DONE */
 };
 
 struct effect {
@@ -151,8 +175,10 @@ struct effect {
     char action[32];  /* FX_AUDIT: what, e.g. "reprint", "logout" */
     char subject[64]; /* FX_AUDIT: to what (a plate, a badge), or "" when only to the
                          actor; FX_REPRINT: the plate */
-    char detail[256]; /* FX_AUDIT */
+    char detail[256]; /* FX_AUDIT; FX_CHECK_PIN for PIN_AUTHORISE: what is authorised */
+    char authorised_by[64]; /* FX_AUDIT */
     char pin[16];     /* FX_CHECK_PIN: digits; wipe it once handed over */
+    enum pin_purpose purpose; /* FX_CHECK_PIN */
     struct stats_range range; /* FX_STATS_QUERY, FX_STATS_LIST */
     enum stats_dim dim;       /* FX_STATS_LIST */
     char key[64];             /* FX_STATS_LIST */
@@ -162,6 +188,16 @@ struct effects {
     int n;
     struct effect fx[STATION_MAX_FX];
 };
+
+/* One operator as the admins' screen shows it. */
+struct operator_state {
+    struct operator_info op;
+    bool disabled;
+    int failures;         /* wrong PINs in a row */
+    int64_t locked_until; /* Unix ms; 0 when not locked */
+};
+
+#define STATION_MAX_OPERATORS 64
 
 /* What the station looks up (quick look-ups only: anything slow is an
  * effect); implemented over the store in main, by tables in tests.
@@ -182,6 +218,9 @@ struct station_ports {
     /* The unfinished inspection `badge` left: 0 found, 1 none, -1 error.
      * NULL: never any. */
     int (*find_draft)(void *ctx, const char *badge, struct draft *out);
+    /* Up to max operators by badge into out: how many, or -1 on error.
+     * NULL: the operators screen lists nobody. */
+    int (*list_operators)(void *ctx, struct operator_state *out, int max);
 };
 
 struct station_settings {
@@ -197,11 +236,10 @@ enum msg {
     MSG_NONE,
     MSG_SAVED,          /* arg: plate */
     MSG_UNKNOWN_CODE,   /* arg: the code */
-    MSG_UNKNOWN_BADGE,  /* arg: the badge */
-    MSG_BAD_PIN,        /* num: tries left */
+    MSG_BAD_PIN,        /* the badge or the PIN is not right (never which) */
     MSG_LOCKED,         /* num: minutes until the lock lifts */
     MSG_SAVE_FAILED,    /* arg: the store's error */
-    MSG_NOT_ALLOWED,    /* statistics need a supervisor */
+    MSG_NOT_ALLOWED,    /* only a supervisor or admin may (statistics, authorising) */
     MSG_ITEM_OK,        /* the item scanned is what the manifest expects */
     MSG_ITEM_MISMATCH,  /* arg: what was scanned */
     MSG_PICK_CATEGORY,  /* blind receipt or unknown SKU: choose a category */
@@ -221,6 +259,12 @@ enum msg {
     MSG_SAVED_MORE,     /* arg: plate, num: units of the RMA still expected */
     MSG_DRAFT_RESUMED,  /* arg: the RMA: an unfinished inspection goes on */
     MSG_DRAFT_DISCARDED, /* arg: the RMA */
+    MSG_CODE_TOO_LONG,  /* num: the most characters a code may have here (E569) */
+    MSG_AUTH_NEEDED,    /* a supervisor or admin must authorise: their badge, then PIN */
+    MSG_AUTHORISED,     /* arg: the badge that authorised */
+    MSG_PICK_GRADE,     /* summary, overriding: keys 1..4 choose A, B, C, X */
+    MSG_GRADE_OVERRIDDEN, /* arg: "B → A" */
+    MSG_OPERATOR_CHANGED, /* arg: the badge changed */
     MSG_COUNT
 };
 
@@ -231,9 +275,30 @@ const char *msg_error_id(enum msg m);
  * check (FX_CHECK_PIN … EV_LOGIN_RESULT; input is ignored meanwhile). */
 enum login_step { LOGIN_STEP_BADGE, LOGIN_STEP_PIN, LOGIN_STEP_CHECKING };
 
+/* What a supervisor or admin may have to authorise (station_auth.c). */
+enum auth_action {
+    AUTH_NONE,
+    AUTH_REGRADE,        /* item: re-grade another grader's outcome */
+    AUTH_OVERRIDE_GRADE, /* summary: a grade other than the rules' */
+    AUTH_DISCARD_DRAFT,  /* discard another grader's unfinished inspection */
+    AUTH_COUNT
+};
+
+/* "regrade", "override_grade", "discard_draft" ("" for AUTH_NONE). */
+const char *auth_action_name(enum auth_action a);
+
+/* The authorisation panel's steps, as the login's. */
+enum auth_step { AUTH_STEP_BADGE, AUTH_STEP_PIN, AUTH_STEP_CHECKING };
+
 /* The stats screen (supervisors). Periods end today (UTC days). */
 enum stats_period { PERIOD_TODAY, PERIOD_7D, PERIOD_30D, PERIOD_CUSTOM, PERIOD_COUNT };
 enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE_STEPS, PAGE_COUNT };
+
+/* EV_PICK codes of the operators screen: + the row's index; and its two
+ * actions (keys U and D too). */
+#define OPERATORS_PICK_ROW 2000
+#define OPERATORS_PICK_UNLOCK 2900
+#define OPERATORS_PICK_TOGGLE 2901 /* disable an active operator, enable a disabled one */
 
 /* EV_PICK codes of the stats screen's touch targets. */
 #define STATS_PICK_PERIOD 1000 /* + enum stats_period */
@@ -271,7 +336,16 @@ struct view {
     /* login */
     enum login_step login_step;
     int pin_len;
-    const char *badge_name; /* name of the badge whose PIN is asked */
+    const char *login_badge; /* the badge whose PIN is asked (never its name: an unknown
+                                badge looks like a known one) */
+
+    /* authorisation over any screen; auth_action == AUTH_NONE: none */
+    enum auth_action auth_action;
+    enum auth_step auth_step;
+    const char *auth_subject; /* what it is for: a plate, an RMA */
+    const char *auth_input;   /* the authorising badge typed so far, or the one whose
+                                 PIN is asked */
+    int auth_pin_len;
 
     /* item, check, summary */
     const struct inspection *insp;     /* the inspection being graded */
@@ -299,6 +373,10 @@ struct view {
     bool asking_override; /* Return on another responsibility than the suggested one:
                              the override reasons (rules->overrides) are offered as 1..n */
     enum save_state save_state;
+    bool overriding_grade;     /* keys 1..4 choose the grade (A, B, C, X) */
+    enum grade rules_grade;    /* the grade the rules decided */
+    const char *authorised_by; /* who authorised a re-grade or override of this
+                                  inspection, or "" */
     char last_plate[48]; /* scan: the last plate saved this session */
     int saved_count;     /* saved this session */
     bool calibrating;    /* item, check, summary: a blind re-grade (never show the first grade) */
@@ -321,6 +399,12 @@ struct view {
     const struct stats_list *stats_list; /* NULL until listed */
     bool stats_busy;                     /* a computation is running */
     const char *stats_error;             /* "E75x: …" or NULL */
+
+    /* operators (admins) */
+    const struct operator_state *operators;
+    int noperators;
+    int operator_index; /* the one selected */
+    int64_t now;        /* station time, for "locked until" */
 };
 
 struct station;

@@ -14,7 +14,11 @@
  * every other event, a tick included, goes to the screen's run.
  *
  * Sub-states are enums held here (login_step, item_step, save_state,
- * stats_level), each owned by its screen's file; no boolean stands for one.
+ * summary_step, stats_level), each owned by its screen's file; no boolean
+ * stands for one. The authorisation panel (auth_action, auth_step;
+ * station_auth.c) is a sub-state of whichever screen asked for it: while it
+ * is up it takes the events before the screen does, and it ends when the
+ * screen is left.
  */
 #ifndef TRIAGE_STATION_INT_H
 #define TRIAGE_STATION_INT_H
@@ -35,6 +39,7 @@ enum summary_step {
     SUMMARY_CHOOSING,        /* the responsibility: Left/Right, Return confirms */
     SUMMARY_OVERRIDE_REASON, /* another responsibility than the suggested one was
                                 confirmed: keys 1..n give the override reason */
+    SUMMARY_PICK_GRADE,      /* overriding the grade: keys 1..4 choose A, B, C, X */
 };
 
 /* The stats screen's drill-down levels. */
@@ -58,13 +63,23 @@ struct station {
     /* login */
     enum login_step login_step;
     char badge[64];
-    char badge_name[64];
     char pin[16];
     int pin_len;
+
+    /* authorisation by a supervisor or admin (station_auth.c) */
+    enum auth_action auth_action; /* AUTH_NONE: no panel */
+    enum auth_step auth_step;
+    char auth_badge[64];
+    char auth_pin[16];
+    int auth_pin_len;
+    char auth_subject[64];
+    char authorised_by[64]; /* the inspection in progress: who authorised its
+                               re-grade or grade override ("" when nobody had to) */
 
     /* typed or wedge input not yet submitted */
     char input[STATION_INPUT_MAX + 1];
     size_t input_len;
+    bool input_overflow; /* more was typed than fits: refused at Return (E569) */
 
     enum msg msg;
     char msg_arg[256];
@@ -120,6 +135,11 @@ struct station {
     char stats_key[64];
     struct inspection stats_detail; /* STATS_DETAIL */
 
+    /* operators (admins; station_operators.c) */
+    struct operator_state ops[STATION_MAX_OPERATORS];
+    int nops;
+    int op_index;
+
     /* observer (station_set_trace) */
     void (*trace)(void *ctx, enum screen s, enum station_phase p);
     void *trace_ctx;
@@ -151,6 +171,8 @@ bool stats_run(struct station *st, const struct event *ev, struct effects *fx);
 void stats_exit(struct station *st, struct effects *fx);
 void resume_entry(struct station *st, struct effects *fx);
 bool resume_run(struct station *st, const struct event *ev, struct effects *fx);
+void operators_entry(struct station *st, struct effects *fx);
+bool operators_run(struct station *st, const struct event *ev, struct effects *fx);
 
 /* ---- the machine (station.c) ----------------------------------------------- */
 
@@ -160,6 +182,26 @@ void station_goto(struct station *st, enum screen next, struct effects *fx);
 
 /* Whether the operator may see statistics (supervisor or admin). */
 bool station_is_supervisor(const struct station *st);
+
+/* ---- authorisation (station_auth.c) ---------------------------------------- */
+
+/* Whether the operator may do `action` alone to something of `owner` (a
+ * badge; NULL when it has none): supervisors and admins may; a grader may
+ * re-grade and discard what is their own, and override nothing. */
+bool st_may(const struct station *st, enum auth_action action, const char *owner);
+
+/* Put up the authorisation panel for `action` on `subject` (a plate, an
+ * RMA): a supervisor's or admin's badge, then PIN (FX_CHECK_PIN with
+ * PIN_AUTHORISE). When it is granted, the screen's run gets EV_AUTHORISED
+ * (pick = action, op = who) and st->authorised_by names them; Escape takes
+ * the panel down and nothing happens. */
+void st_authorise(struct station *st, enum auth_action action, const char *subject);
+
+/* The panel's own handling of an event while it is up (station_handle). */
+bool auth_run(struct station *st, const struct event *ev, struct effects *fx);
+
+/* Take the panel down (leaving the screen, logging out). */
+void st_auth_end(struct station *st);
 
 /* ---- helpers every screen uses (station.c) --------------------------------- */
 
@@ -174,6 +216,9 @@ struct effect *st_emit(struct effects *fx, enum effect_type type);
 /* Audit `action` done by the operator to `subject` (may be NULL). */
 void st_audit(const struct station *st, struct effects *fx, const char *action,
            const char *subject, const char *detail);
+/* The same, allowed by `authorised_by` (a badge, or NULL or "" when nobody had to). */
+void st_audit_authorised(const struct station *st, struct effects *fx, const char *action,
+                         const char *subject, const char *detail, const char *authorised_by);
 
 /* The message shown until the next thing the grader does. */
 void st_say(struct station *st, enum msg m, const char *arg, int num);

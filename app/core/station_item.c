@@ -17,7 +17,10 @@
  *                   outcome of an RMA whose units are all graded): F5
  *                   reprints its label, Return re-grades it (a new inspection
  *                   that supersedes it), and for an RMA all graded "+" (or
- *                   the button) receives one more unit than expected.
+ *                   the button) receives one more unit than expected. A
+ *                   grader re-grades another grader's outcome only when a
+ *                   supervisor or admin authorises it (st_authorise); the
+ *                   audit row "regrade" then names both.
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -198,8 +201,25 @@ static void begin_extra_unit(struct station *st, struct effects *fx)
     st_say(st, MSG_EXTRA_UNIT, rma, st->insp.unit);
 }
 
+/* Re-grade st->existing, allowed by `authorised_by` ("" when the operator
+ * may alone). */
+static void regrade(struct station *st, const char *authorised_by, struct effects *fx)
+{
+    char by[sizeof st->authorised_by], detail[96] = "";
+    COPY(by, authorised_by);
+    if (strcmp(st->existing.operator_badge, st->op.badge) != 0)
+        snprintf(detail, sizeof detail, "graded by %s", st->existing.operator_badge);
+    st_audit_authorised(st, fx, "regrade", st->existing.plate, detail, by);
+    begin_regrade(st, fx);
+    COPY(st->authorised_by, by); /* the new inspection's: begin_regrade started it afresh */
+}
+
 static bool existing_run(struct station *st, const struct event *ev, struct effects *fx)
 {
+    if (ev->type == EV_AUTHORISED && ev->pick == AUTH_REGRADE) {
+        regrade(st, ev->op.badge, fx);
+        return true;
+    }
     bool plus = ev->type == EV_TEXT && ev->len == 1 && ev->text[0] == '+';
     if ((plus || (ev->type == EV_PICK && ev->pick == ITEM_PICK_EXTRA)) &&
         st->existing_all_graded) {
@@ -213,8 +233,10 @@ static bool existing_run(struct station *st, const struct event *ev, struct effe
         st_reprint(st, &st->existing, fx);
         return true;
     case KEY_ENTER:
-        st_audit(st, fx, "regrade", st->existing.plate, NULL);
-        begin_regrade(st, fx);
+        if (st_may(st, AUTH_REGRADE, st->existing.operator_badge))
+            regrade(st, NULL, fx);
+        else
+            st_authorise(st, AUTH_REGRADE, st->existing.plate);
         return true;
     case KEY_ESCAPE:
         st_draft_drop(st, fx); /* a re-grade left at its first question */

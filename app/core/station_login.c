@@ -4,11 +4,14 @@
  *
  * Steps (enum login_step): BADGE → PIN → CHECKING → (scan | resume | PIN | BADGE).
  * A grader who left an inspection unfinished goes to the resume screen.
- * The check is slow (Argon2id), so it is an effect: FX_CHECK_PIN hands the
- * badge and PIN out, the PIN is wiped here at once, and the screen waits in
- * CHECKING, ignoring input, until EV_LOGIN_RESULT for that badge arrives.
- * The check audits its own outcome (login, bad PIN, lock); the core does not
- * audit it again.
+ * The badge is not looked up before its PIN: whoever stands at the screen
+ * learns nothing of which badges exist. A wrong PIN and an unknown (or
+ * disabled) badge get the same answer, E562, after the same wait; only the
+ * audit log tells them apart. The check is slow (Argon2id), so it is an
+ * effect: FX_CHECK_PIN hands the badge and PIN out, the PIN is wiped here at
+ * once, and the screen waits in CHECKING, ignoring input, until
+ * EV_LOGIN_RESULT for that badge arrives. The check audits its own outcome
+ * (login, bad PIN, lock); the core does not audit it again.
  */
 #include <string.h>
 
@@ -27,7 +30,7 @@ static void start_over(struct station *st)
 {
     memset(&st->op, 0, sizeof st->op);
     st->login_step = LOGIN_STEP_BADGE;
-    st->badge[0] = st->badge_name[0] = 0;
+    st->badge[0] = 0;
     wipe_pin(st);
 }
 
@@ -41,23 +44,15 @@ void login_exit(struct station *st, struct effects *fx)
 {
     (void)fx;
     wipe_pin(st);
-    st->badge_name[0] = 0;
 }
 
-static void submit_badge(struct station *st, const char *badge, struct effects *fx)
+/* Any badge goes on to its PIN: the check says whether it is one. */
+static void submit_badge(struct station *st, const char *badge)
 {
-    struct operator_info op;
-    int rc = st->ports.find_operator(st->ports.ctx, badge, &op);
-    if (rc == 0) {
-        COPY(st->badge, badge);
-        COPY(st->badge_name, op.name);
-        st->login_step = LOGIN_STEP_PIN;
-        wipe_pin(st);
-        st_say(st, MSG_NONE, NULL, 0);
-    } else {
-        st_say(st, rc < 0 ? MSG_STORE_ERROR : MSG_UNKNOWN_BADGE, badge, 0);
-        st_emit(fx, FX_BEEP_ERROR);
-    }
+    COPY(st->badge, badge);
+    st->login_step = LOGIN_STEP_PIN;
+    wipe_pin(st);
+    st_say(st, MSG_NONE, NULL, 0);
     st_clear_input(st);
 }
 
@@ -65,6 +60,7 @@ static void submit_pin(struct station *st, struct effects *fx)
 {
     struct effect *e = st_emit(fx, FX_CHECK_PIN);
     if (e) {
+        e->purpose = PIN_LOGIN;
         COPY(e->actor, st->badge);
         COPY(e->pin, st->pin);
     }
@@ -93,7 +89,10 @@ static bool login_result(struct station *st, const struct event *ev, struct effe
         return true;
     }
     case LOGIN_BAD_PIN:
-        st_say(st, MSG_BAD_PIN, NULL, ev->tries_left);
+    case LOGIN_UNKNOWN_BADGE:
+        /* The same words for both, and no count of tries left: that would
+         * tell a real badge from a made-up one. */
+        st_say(st, MSG_BAD_PIN, NULL, 0);
         st->login_step = LOGIN_STEP_PIN;
         break;
     case LOGIN_LOCKED: {
@@ -102,10 +101,6 @@ static bool login_result(struct station *st, const struct event *ev, struct effe
         st->login_step = LOGIN_STEP_PIN;
         break;
     }
-    case LOGIN_UNKNOWN_BADGE:
-        st_say(st, MSG_UNKNOWN_BADGE, st->badge, 0);
-        st->login_step = LOGIN_STEP_BADGE;
-        break;
     case LOGIN_ERROR:
     default:
         st_say(st, MSG_STORE_ERROR, NULL, 0);
@@ -148,7 +143,8 @@ static bool pin_step(struct station *st, const struct event *ev, struct effects 
 bool login_run(struct station *st, const struct event *ev, struct effects *fx)
 {
     if (st->login_step == LOGIN_STEP_CHECKING) {
-        if (ev->type == EV_LOGIN_RESULT && strcmp(ev->op.badge, st->badge) == 0)
+        if (ev->type == EV_LOGIN_RESULT && ev->purpose == PIN_LOGIN &&
+            strcmp(ev->op.badge, st->badge) == 0)
             return login_result(st, ev, fx);
         return false; /* a second or two at most: nothing else until the answer */
     }
@@ -158,12 +154,19 @@ bool login_run(struct station *st, const struct event *ev, struct effects *fx)
     size_t len;
     if (ev->type == EV_SCAN) { /* a badge scan starts over, whatever the step */
         start_over(st);
-        submit_badge(st, st_submitted_code(st, ev, code, sizeof code, &len), fx);
+        if (st_submitted_code(st, ev, code, sizeof code, &len))
+            submit_badge(st, code);
+        else
+            st_emit(fx, FX_BEEP_ERROR);
         return true;
     }
     if (st->login_step == LOGIN_STEP_BADGE) {
         if (st_submitted_code(st, ev, code, sizeof code, &len)) {
-            submit_badge(st, code, fx);
+            submit_badge(st, code);
+            return true;
+        }
+        if (ev->type == EV_KEY && ev->key == KEY_ENTER && st->msg == MSG_CODE_TOO_LONG) {
+            st_emit(fx, FX_BEEP_ERROR);
             return true;
         }
         return st_edit_input(st, ev);

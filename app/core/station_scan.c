@@ -6,7 +6,7 @@
  * outcome, shows its latest outcome there (reprint, re-grade, one more
  * unit); a saved plate shows that inspection there (reprint, re-grade), or
  * starts its blind re-grade when it is due for one by another grader. F2
- * opens the statistics for a supervisor.
+ * opens the statistics for a supervisor, F4 the operators for an admin.
  */
 #include <string.h>
 
@@ -136,6 +136,17 @@ bool scan_run(struct station *st, const struct event *ev, struct effects *fx)
     }
     if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
         st_clear_input(st);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_OPERATORS) {
+        /* Managing operators is an admin's, not a supervisor's. */
+        if (st->op.role == ROLE_ADMIN) {
+            station_goto(st, SCREEN_OPERATORS, fx);
+        } else {
+            st_say(st, MSG_NOT_ALLOWED, NULL, 0);
+            st_audit(st, fx, "operators_denied", NULL, NULL);
+            st_emit(fx, FX_BEEP_ERROR);
+        }
         return true;
     }
     if (ev->type == EV_KEY && ev->key == KEY_STATS) {

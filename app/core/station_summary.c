@@ -15,7 +15,14 @@
  * STATION_SAVE_RETRY_MS (on a tick) or at once on Return; nothing else
  * leaves the screen. The commit queues the label: a save asks for no print,
  * and removes the grader's draft in the same transaction.
+ *
+ * Overriding what the rules decided (F3): a supervisor or admin, or a grader
+ * with one's authorisation (st_authorise), picks another grade with keys 1..4
+ * (A, B, C, X; enum summary_step PICK_GRADE); the disposition follows the
+ * category's for that grade. Audited as "grade_override" with both badges.
  */
+#include <string.h>
+
 #include <stdio.h>
 
 #include "station_int.h"
@@ -54,6 +61,39 @@ void summary_entry(struct station *st, struct effects *fx)
     st->summary_step = SUMMARY_CHOOSING;
     st->save_state = SAVE_IDLE;
     st_draft_keep(st, fx); /* every question answered: kept until saved */
+}
+
+/* Another grade than the rules': the disposition goes with it. */
+static void override_grade(struct station *st, enum grade g, struct effects *fx)
+{
+    struct inspection *in = &st->insp;
+    char detail[160];
+    const char *disp = st->cat && st->cat->disposition[g] ? st->cat->disposition[g] : "";
+    snprintf(detail, sizeof detail, "%s -> %s; disposition %s -> %s", grade_name(in->grade),
+             grade_name(g), in->disposition[0] ? in->disposition : "none",
+             disp[0] ? disp : "none");
+    st_audit_authorised(st, fx, "grade_override", in->rma, detail, st->authorised_by);
+    char change[16];
+    snprintf(change, sizeof change, "%s → %s", grade_name(in->grade), grade_name(g));
+    in->grade = g;
+    COPY(in->disposition, disp);
+    st->summary_step = SUMMARY_CHOOSING;
+    st_say(st, MSG_GRADE_OVERRIDDEN, change, 0);
+}
+
+static bool pick_grade(struct station *st, const struct event *ev, struct effects *fx)
+{
+    int pick = st_typed_choice(ev);
+    if (pick >= 0 && pick < 4) {
+        override_grade(st, (enum grade)(GRADE_A + pick), fx);
+        return true;
+    }
+    if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {
+        st->summary_step = SUMMARY_CHOOSING;
+        st_say(st, MSG_NONE, NULL, 0);
+        return true;
+    }
+    return false;
 }
 
 /* Whether an outcome is chosen for a blind re-grade: calibration_pct of them,
@@ -138,6 +178,13 @@ static void set_responsibility(struct station *st, enum responsibility r)
  * override reason (keys 1..n). */
 static bool choose(struct station *st, const struct event *ev, struct effects *fx)
 {
+    if (ev->type == EV_AUTHORISED && ev->pick == AUTH_OVERRIDE_GRADE) {
+        st->summary_step = SUMMARY_PICK_GRADE;
+        st_say(st, MSG_PICK_GRADE, NULL, 0);
+        return true;
+    }
+    if (st->summary_step == SUMMARY_PICK_GRADE)
+        return pick_grade(st, ev, fx);
     if (ev->type == EV_PICK && ev->pick >= 0 && ev->pick < RESP_COUNT) {
         set_responsibility(st, (enum responsibility)ev->pick);
         return true;
@@ -182,6 +229,18 @@ static bool choose(struct station *st, const struct event *ev, struct effects *f
     case KEY_ESCAPE:
         st->check_index = st_last_answered(st, st->cat->nchecks);
         station_goto(st, SCREEN_CHECK, fx);
+        return true;
+    case KEY_OVERRIDE:
+        /* A blind re-grade's grade is the re-grader's own judgement: nothing
+         * to override. */
+        if (st->insp.calibrates[0])
+            return false;
+        if (st_may(st, AUTH_OVERRIDE_GRADE, NULL)) {
+            st->summary_step = SUMMARY_PICK_GRADE;
+            st_say(st, MSG_PICK_GRADE, NULL, 0);
+        } else {
+            st_authorise(st, AUTH_OVERRIDE_GRADE, st->insp.rma);
+        }
         return true;
     default:
         return false;

@@ -101,9 +101,15 @@ int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_ba
         goto fail;
     }
     sqlite3_stmt *s = NULL;
+    /* Rows retention removed (retention.h) are read from their inspection's
+     * record, the same bytes: head office may ask for them again. */
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT seq, payload FROM outbox WHERE seq BETWEEN ?1 AND ?2"
-                                " ORDER BY seq",
+                                " UNION ALL SELECT i.seq, i.record FROM inspections i"
+                                " WHERE i.seq BETWEEN ?1 AND ?2"
+                                " AND i.seq <= (SELECT outbox_upto FROM retention WHERE id = 1)"
+                                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = i.seq)"
+                                " ORDER BY 1",
                                 -1, &s, NULL);
     int k = 0;
     if (rc == SQLITE_OK) {
@@ -147,6 +153,45 @@ int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_ba
 fail:
     outbox_batch_free(b);
     return -1;
+}
+
+int64_t outbox_station_run(struct store *st, int64_t first, int64_t upto, char *station,
+                           size_t len, char *err, size_t errlen)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    int64_t last = -1;
+    int rc = sqlite3_prepare_v2(db, "SELECT station FROM inspections WHERE seq = ?1", -1, &s,
+                                NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, first);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(s, 0);
+            snprintf(station, len, "%s", t ? (const char *)t : "");
+            last = upto;
+        }
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (last >= 0 &&
+        sqlite3_prepare_v2(db,
+                           "SELECT coalesce(min(seq) - 1, ?3) FROM inspections"
+                           " WHERE seq > ?1 AND seq <= ?3 AND station <> ?2",
+                           -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, first);
+        sqlite3_bind_text(s, 2, station, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, upto);
+        last = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    } else {
+        last = -1;
+    }
+    sqlite3_finalize(s);
+    if (last < first) {
+        set_err(err, errlen, "E702: cannot read the station id of seq %lld: %s",
+                (long long)first, sqlite3_errmsg(db));
+        return -1;
+    }
+    return last;
 }
 
 int outbox_progress(struct store *st, const char *target, struct outbox_progress *p, char *err,

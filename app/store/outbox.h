@@ -54,6 +54,15 @@ int outbox_fetch(struct store *st, int64_t after, int64_t upto, struct outbox_ba
                  size_t errlen);
 void outbox_batch_free(struct outbox_batch *b); /* NULL and an empty batch are fine */
 
+/*
+ * The station id seq `first` was graded under (into station[len]) and the
+ * last seq up to `upto` graded under the same id: a batch holds one id, and
+ * a renamed station's outbox changes id once. Returns that seq, or -1 with
+ * "E702: …" in err.
+ */
+int64_t outbox_station_run(struct store *st, int64_t first, int64_t upto, char *station,
+                           size_t len, char *err, size_t errlen);
+
 /* target's progress into *p; a target seen for the first time gets its row
  * (all zero). Returns 0, or -1 with "E704: …" in err. */
 int outbox_progress(struct store *st, const char *target, struct outbox_progress *p, char *err,

@@ -39,11 +39,10 @@
  *               (quantity from version 6). Read and written by
  *               store_find_manifest, store_put_manifest (here), which never
  *               changes the row of an RMA that has an outcome.
- *   audit       store.c (audit_schema): id, at (Unix ms), badge (the actor:
- *               the operator who did it; NULL for the station itself), event
- *               (the action), detail, subject (version 5: the plate or badge
- *               the action was done to, NULL when it concerns only the actor).
- *               Written by store_audit.
+ *   audit       audit.c: the audit log, a hash chain that also covers every
+ *               inspection and outbox row (audit.h). Written by store_audit;
+ *               each commit adds its save row (audit_chain_save) in its own
+ *               transaction.
  *   statistics indexes on inspections: stats_query.c.
  *
  * Error ids E200–E249 are this module's; each failure has its own.
@@ -81,7 +80,6 @@ enum stmt_id {
     Q_PUT_OPERATOR,
     Q_GET_OPERATOR,
     Q_SET_FAILURES,
-    Q_AUDIT,
     Q_INSERT_PRINT_JOB,
     Q_DROP_DRAFT,
     Q_NUM_STMTS
@@ -118,8 +116,6 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_GET_OPERATOR] = "SELECT badge, name, role, pin_hash, failures, locked_until"
                        " FROM operators WHERE badge = ?1",
     [Q_SET_FAILURES] = "UPDATE operators SET failures = ?2, locked_until = ?3 WHERE badge = ?1",
-    [Q_AUDIT] = "INSERT INTO audit (at, badge, event, subject, detail)"
-                " VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INSERT_PRINT_JOB] = "INSERT INTO print_jobs (plate, kind, created_at) VALUES (?1, 'label', ?2)",
     [Q_DROP_DRAFT] = "DELETE FROM drafts WHERE badge = ?1",
 };
@@ -140,10 +136,17 @@ struct store {
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */
 static const char *(*const schema_parts[])(int version) = {
-    store_schema, operators_schema, manifest_schema, outbox_schema,
-    audit_schema, printq_schema,    stats_schema,
+    store_schema,  operators_schema, manifest_schema, outbox_schema,
+    audit_schema,  printq_schema,    stats_schema,    retention_schema,
 };
 #define NUM_SCHEMA_PARTS ((int)(sizeof schema_parts / sizeof *schema_parts))
+
+/* Steps of a version that SQL alone cannot take, run after its SQL in the
+ * same transaction (store_internal.h). */
+static int (*const schema_steps[])(struct store *st, int version, char *err, size_t errlen) = {
+    audit_schema_step,
+};
+#define NUM_SCHEMA_STEPS ((int)(sizeof schema_steps / sizeof *schema_steps))
 
 /* meta and inspections. Version 1 also records the station and a fresh
  * epoch (migrate). */
@@ -226,30 +229,6 @@ const char *store_schema(int version)
                "  ('quality', 'non_quality'));"
                "ALTER TABLE inspections ADD COLUMN resolution TEXT CHECK (resolution IN"
                "  ('refund', 'partial_refund', 'exchange', 'repair', 'reject', 'investigate'));";
-    default:
-        return NULL;
-    }
-}
-
-/* The audit log: who did what, when (written by store_audit). */
-const char *audit_schema(int version)
-{
-    switch (version) {
-    case 1:
-        return "CREATE TABLE audit ("
-               "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-               "  at INTEGER NOT NULL,"
-               "  badge TEXT,"
-               "  event TEXT NOT NULL,"
-               "  detail TEXT);";
-    case 5:
-        /* subject: what an action was done to, apart from who did it. Rows
-         * written before it held the plate of a reprint, a re-grade or a
-         * blind re-grade where the actor belongs: moved to the subject,
-         * their actor unknown. */
-        return "ALTER TABLE audit ADD COLUMN subject TEXT;"
-               "UPDATE audit SET subject = badge, badge = NULL"
-               "  WHERE event IN ('reprint', 'regrade', 'calibration_start');";
     default:
         return NULL;
     }
@@ -436,6 +415,11 @@ static int migrate(struct store *st, const char *station, char *err, size_t errl
             if (rc != SQLITE_OK)
                 goto failed;
         }
+        for (int i = 0; i < NUM_SCHEMA_STEPS; i++)
+            if (schema_steps[i](st, (int)version + 1, err, errlen) < 0) {
+                exec_sql(st->db, "ROLLBACK");
+                return -1;
+            }
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)version + 1);
         if (exec_sql(st->db, sql) != SQLITE_OK || exec_sql(st->db, "COMMIT") != SQLITE_OK)
@@ -517,6 +501,15 @@ static int open_conn(const char *path, const char *station, enum store_conn conn
         sqlite3_step(s) == SQLITE_ROW)
         copy_col(mode, sizeof mode, s, 0);
     sqlite3_finalize(s);
+    /* A file that is not SQLite at all (overwritten, truncated, another
+     * program's): say so, rather than blame WAL. */
+    if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_NOTADB ||
+        (sqlite3_errcode(st->db) & 0xff) == SQLITE_CORRUPT) {
+        set_err(err, errlen, "E206: %s is not a station database, or its first page is damaged:"
+                             " %s",
+                path, sqlite3_errmsg(st->db));
+        goto fail;
+    }
     bool in_memory = strcmp(path, ":memory:") == 0 || path[0] == 0;
     if (strcmp(mode, "wal") != 0 && !in_memory) {
         set_err(err, errlen, "E202: %s cannot use WAL journaling (journal_mode is \"%s\"): %s",
@@ -567,6 +560,55 @@ void store_close(struct store *st)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st);
+}
+
+int store_quick_check(struct store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    char first[200] = "";
+    int rows = 0, rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(5)", -1, &s, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (rows++ == 0)
+            copy_col(first, sizeof first, s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_DONE && rows == 1 && strcmp(first, "ok") == 0)
+        return 0;
+    for (char *c = first; *c; c++) /* one log line */
+        if (*c == '\n')
+            *c = ' ';
+    if (rc == SQLITE_DONE)
+        set_err(err, errlen, "E220: the station database is damaged (quick_check: %s)", first);
+    else
+        set_err(err, errlen, "E220: the station database is damaged (quick_check failed: %s)",
+                sqlite3_errmsg(st->db));
+    return 1;
+}
+
+int store_writable(struct store *st, char *err, size_t errlen)
+{
+    if (sqlite3_db_readonly(st->db, "main") == 1 || exec_sql(st->db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+        exec_sql(st->db, "COMMIT") != SQLITE_OK) {
+        set_err(err, errlen, "E224: the station database cannot be written (%s): every save"
+                             " would fail; check the disk (read-only, full) and the file's owner",
+                sqlite3_db_readonly(st->db, "main") == 1 ? "it is read-only"
+                                                          : sqlite3_errmsg(st->db));
+        rollback_if_open(st);
+        return -1;
+    }
+    return 0;
+}
+
+int store_checkpoint(struct store *st)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        log_warn("W245", "the write-ahead log was not checkpointed: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return rc == SQLITE_OK ? 0 : 1;
 }
 
 const char *store_station(const struct store *st) { return st->station; }
@@ -649,7 +691,7 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
         (unsigned)in->return_type >= RETURN_TYPE_COUNT ||
         (unsigned)in->resolution >= RESOLUTION_COUNT) {
         set_err(err, errlen,
-                "E220: reason check %d, suggested responsibility %d, return type %d or"
+                "E280: reason check %d, suggested responsibility %d, return type %d or"
                 " resolution %d: out of range",
                 (int)in->reason_check, (int)in->responsibility_suggested, (int)in->return_type,
                 (int)in->resolution);
@@ -885,6 +927,11 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
         set_err(err, errlen, "E244: cannot remove the draft: %s", sqlite3_errmsg(st->db));
         goto fail;
     }
+
+    /* The save's row of the audit chain: the hashes of what was written. */
+    if (audit_chain_save(st, seq, insp->plate, insp->operator_badge, clock_wall_ms(), err,
+                         errlen) < 0)
+        goto fail;
 
     if ((rc = stmt_run(st, Q_COMMIT)) != SQLITE_OK) {
         set_err(err, errlen, "E219: saving did not complete: %s", sqlite3_errmsg(st->db));
@@ -1404,7 +1451,7 @@ int store_drop_draft(struct store *st, const char *badge, char *err, size_t errl
     return 0;
 }
 
-/* ---- operators and audit -------------------------------------------------- */
+/* ---- operators ------------------------------------------------------------- */
 
 int store_put_operator(struct store *st, const struct operator_info *op, const char *pin_hash,
                        char *err, size_t errlen)
@@ -1484,30 +1531,6 @@ int store_set_login_failures(struct store *st, const char *badge, int failures,
     if (rc != SQLITE_DONE) {
         log_error("E227", "recording login failures of %s failed: %s", badge,
                   sqlite3_errmsg(st->db));
-        return -1;
-    }
-    return 0;
-}
-
-int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
-                const char *subject, const char *detail)
-{
-    sqlite3_stmt *s = stmt_get(st, Q_AUDIT);
-    int rc = SQLITE_ERROR;
-    if (s) {
-        sqlite3_bind_int64(s, 1, at_ms);
-        if (actor && actor[0])
-            sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, action ? action : "", -1, SQLITE_STATIC);
-        if (subject && subject[0])
-            sqlite3_bind_text(s, 4, subject, -1, SQLITE_STATIC);
-        if (detail && detail[0])
-            sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        stmt_done(s);
-    }
-    if (rc != SQLITE_DONE) {
-        log_error("E228", "writing the audit log failed: %s", sqlite3_errmsg(st->db));
         return -1;
     }
     return 0;

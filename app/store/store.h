@@ -76,15 +76,28 @@ int store_open_worker(const char *path, const char *station, enum store_conn con
 
 void store_close(struct store *st); /* NULL is fine */
 
+/* PRAGMA quick_check: 0 the database is whole, 1 damaged with "E220: …" in
+ * err. Reads every page: seconds for a large database, so once at start. */
+int store_quick_check(struct store *st, char *err, size_t errlen);
+
+/* Whether saves can be written (a write transaction begins and commits):
+ * 0, or -1 with "E224: …" in err. */
+int store_writable(struct store *st, char *err, size_t errlen);
+
+/* Copy the write-ahead log into the database and truncate it to nothing
+ * (when no reader holds it): 0 done, 1 busy (try later), -1 error (W245
+ * logged). */
+int store_checkpoint(struct store *st);
+
 const char *store_station(const struct store *st);
 const char *store_epoch(const struct store *st);
 
 /*
  * Save a graded inspection durably. Fills in insp->station, epoch, seq and
  * plate (and an item check or unit not set: inspection_item_check, 1 of 1),
- * then writes the inspection, its outbox row and its label's print job
- * (kind 'label', waiting) in one transaction, which also removes the
- * grader's draft.
+ * then writes the inspection, its outbox row, its label's print job (kind
+ * 'label', waiting) and its save row of the audit chain (audit.h) in one
+ * transaction, which also removes the grader's draft.
  * Returns 0 only after COMMIT returned; on failure returns -1, nothing of the
  * inspection is in the database, insp's identity fields are cleared, and err
  * holds "E2xx: …". Safe to call again with the same record.
@@ -153,7 +166,9 @@ int store_set_login_failures(struct store *st, const char *badge, int failures,
  * did it; NULL or "" for the station itself: its command line, sync) did
  * `action` ("login", "reprint", …) to `subject` (the plate or badge it was
  * done to; NULL or "" when it concerns only the actor), with `detail` (may
- * be NULL). Each event has one writer. 0, or -1 (E228 logged).
+ * be NULL). Each event has one writer. The row is a link of the audit
+ * chain (audit.h), written in the caller's transaction when one is open,
+ * else in one of its own. 0, or -1 (E228 logged).
  */
 int store_audit(struct store *st, int64_t at_ms, const char *actor, const char *action,
                 const char *subject, const char *detail);

@@ -41,9 +41,15 @@ void store_read_end(struct store *st);
  *   operators_schema  operators (operators.c)
  *   manifest_schema   manifest (manifest.c)
  *   outbox_schema     outbox, sync_state (outbox.c)
- *   audit_schema      audit (store.c, beside store_audit)
+ *   audit_schema      audit, audit_sync (audit.c)
  *   printq_schema     print_jobs (printq.c)
  *   stats_schema      the statistics indexes on inspections (stats_query.c)
+ *   retention_schema  retention (retention.c)
+ *
+ * A version may also need a step that SQL alone cannot take (hashing rows
+ * for the audit chain): each module's *_schema_step(st, version, …) runs
+ * after all of that version's SQL, in the same transaction; 0 when it has
+ * nothing to do, -1 with "E2xx: …" in err.
  *
  * A version once released never changes: a station's database at version
  * N has run exactly those statements.
@@ -55,5 +61,15 @@ const char *outbox_schema(int version);
 const char *audit_schema(int version);
 const char *printq_schema(int version);
 const char *stats_schema(int version);
+const char *retention_schema(int version);
+int audit_schema_step(struct store *st, int version, char *err, size_t errlen);
+
+/*
+ * Inside store_commit_inspection's transaction, after the inspection and its
+ * outbox row are written: append the save's row to the audit chain (audit.h)
+ * with the hashes of both. 0, or -1 with "E2xx: …" in err.
+ */
+int audit_chain_save(struct store *st, int64_t seq, const char *plate, const char *actor,
+                     int64_t at_ms, char *err, size_t errlen);
 
 #endif

@@ -167,8 +167,7 @@ static void bench_event_to_frame(void)
             station_handle(s, &evs[j], &fx);
             for (int e = 0; e < fx.n; e++)
                 if (fx.fx[e].type == FX_CHECK_PIN) { /* the station's worker does this */
-                    struct event ans = ports_check_pin(st, fx.fx[e].actor, fx.fx[e].pin,
-                                                       clock_wall_ms());
+                    struct event ans = ports_check_pin(st, &fx.fx[e], clock_wall_ms());
                     station_handle(s, &ans, &fx);
                     break;
                 }

@@ -102,6 +102,7 @@ int main(void)
     struct sync_opts cfg = {.batch_size = 500, .interval_s = 60};
     snprintf(cfg.target, sizeof cfg.target, "postgresql://st_bench@127.0.0.1:%d/postgres", c.port);
     snprintf(cfg.credentials, sizeof cfg.credentials, "%.255s", creds);
+    snprintf(cfg.sslmode, sizeof cfg.sslmode, "disable"); /* the throwaway cluster has no TLS */
     struct sync_options o = {.db_path = db, .station = "SH01-S01", .site = "SH01",
                              .data_dir = dir, .cfg = &cfg};
     char err[300];

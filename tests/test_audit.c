@@ -155,6 +155,15 @@ static void test_tampers(void)
            "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;",
            "E276", row);
 
+    /* 1c: only the grading policy's columns: a rejection made a refund */
+    tamper("a resolution edited",
+           "DROP TRIGGER inspections_no_update;"
+           "UPDATE inspections SET resolution = 'refund', return_type = 'quality',"
+           " reason_check = 'confirmed' WHERE seq = 6;"
+           "CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections"
+           "  BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;",
+           "E276", row);
+
     /* 2: only what head office is sent */
     snprintf(row, sizeof row, "audit row %lld:", (long long)save_row(db, 7));
     tamper("an outbox payload edited",

@@ -29,15 +29,16 @@
 #include "text.h"
 
 /* The columns of an inspection's row that its save hash covers: those it had
- * when the chain began (schema version 7, so the item check and the unit of
- * version 6 too). Frozen: a later column is covered through `record`, which
- * holds the whole export record. */
+ * when the chain began (schema version 7: the item check and the unit of
+ * version 6, the grading policy's columns of version 7 too). Frozen: a later
+ * column is covered through `record`, which holds the whole export record. */
 #define CHAINED_INSPECTION_COLUMNS                                                                 \
     "seq, station, epoch, plate, rma, order_id, sku, gtin, serial, description, reason,"           \
     " category, operator, started_at, finished_at, grade, cosmetic, functional,"                   \
     " completeness, disposition, responsibility, defects, answers, rules_version, late,"           \
     " mismatch, blind, supersedes, step_ms, calibration_due, calibrates, item_check,"              \
-    " scanned_item, wrong_item, unit, units, extra_unit, record"
+    " scanned_item, wrong_item, unit, units, extra_unit, skipped, reason_check,"                   \
+    " responsibility_suggested, responsibility_reason, return_type, resolution, record"
 #define CHAINED_OUTBOX_COLUMNS "seq, payload, created_at"
 
 #define HEX_LEN 64

@@ -122,6 +122,10 @@ void ui_render(struct ui *ui, const struct view *view, const struct ui_status *s
 /* Save the last rendered frame as a PNG. Returns 0 or -1 with err. */
 int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen);
 
+/* The stats screen's view laid out: how far its rows can scroll (the first
+ * row shown when the last one is), for station_stats_scroll_limit. Pure. */
+int ui_stats_scroll_max(const struct view *view);
+
 /* Lay out a view: fills widgets (at most max) and returns how many. Pure. */
 int ui_layout(const struct view *view, struct ui_widget *widgets, int max);
 

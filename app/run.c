@@ -658,6 +658,7 @@ int run_station(const struct run_options *opt)
         struct sync_options so = {.db_path = path,
                                   .station = opt->cfg->station_id,
                                   .site = opt->cfg->site,
+                                  .timezone = opt->cfg->timezone,
                                   .data_dir = opt->data_dir,
                                   .cfg = &opt->cfg->sync,
                                   .on_status = notify_ui,

@@ -214,6 +214,104 @@ void stats_rank_categories(struct stats_report *r, struct stats_group *cats, siz
     memcpy(r->categories, cats, (size_t)r->ncategories * sizeof *cats);
 }
 
+/* ---- the shared end of a computation -------------------------------------- */
+
+static int cmp_count(const void *a, const void *b)
+{
+    const struct stats_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+    const struct stats_reason *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->reason, y->reason);
+}
+
+static int cmp_step(const void *a, const void *b)
+{
+    return strcmp(((const struct stats_step *)a)->check, ((const struct stats_step *)b)->check);
+}
+
+static int cmp_grader(const void *a, const void *b)
+{
+    const struct stats_grader *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->badge, y->badge);
+}
+
+int stats_grader_index(struct stats_report *r, const char *badge)
+{
+    for (int i = 0; i < r->ngraders; i++)
+        if (strcmp(r->graders[i].badge, badge) == 0)
+            return i;
+    if (r->ngraders >= STATS_MAX_GRADERS)
+        return -1;
+    struct stats_grader *g = &r->graders[r->ngraders];
+    memset(g, 0, sizeof *g);
+    snprintf(g->badge, sizeof g->badge, "%s", badge);
+    g->kappa = NAN;
+    return r->ngraders++;
+}
+
+static int grade_idx(enum grade g)
+{
+    return g >= GRADE_A && g <= GRADE_X ? (int)g - (int)GRADE_A : -1;
+}
+
+void stats_add_pair(struct stats_report *r, int64_t (*m)[4][4], int fi, int ri, enum grade first,
+                    enum grade regrade)
+{
+    int a = grade_idx(first), b = grade_idx(regrade);
+    if (a < 0 || b < 0)
+        return;
+    r->cal_pairs++;
+    r->cal_agree += a == b;
+    r->cal_matrix[a][b]++;
+    if (fi >= 0) {
+        r->graders[fi].cal_pairs++;
+        r->graders[fi].cal_agree += a == b;
+        m[fi][a][b]++;
+    }
+    if (ri >= 0 && ri != fi) {
+        r->graders[ri].cal_pairs++;
+        r->graders[ri].cal_agree += a == b;
+        m[ri][b][a]++;
+    }
+}
+
+void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
+                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
+                  int nreasons, int64_t (*m)[4][4])
+{
+    for (int i = 0; i < r->ngraders; i++) {
+        struct stats_grader *g = &r->graders[i];
+        g->items_per_hour = g->active_hours ? (double)g->n / (double)g->active_hours : 0;
+        g->kappa = stats_kappa(&m[i][0][0], 4);
+        qsort(g->steps, (size_t)g->nsteps, sizeof *g->steps, cmp_step);
+    }
+    qsort(r->steps, (size_t)r->nsteps, sizeof *r->steps, cmp_step);
+    r->kappa = stats_kappa(&r->cal_matrix[0][0], 4);
+    /* Graders with no outcomes of their own in the range (only re-grades) stay listed. */
+    qsort(r->graders, (size_t)r->ngraders, sizeof *r->graders, cmp_grader);
+    qsort(disp, (size_t)ndisp, sizeof *disp, cmp_count);
+    r->ndisp = ndisp < STATS_MAX_DISP ? ndisp : STATS_MAX_DISP;
+    memcpy(r->disp, disp, (size_t)r->ndisp * sizeof *disp);
+    qsort(defects, (size_t)ndefects, sizeof *defects, cmp_count);
+    r->ndefects = ndefects < STATS_TOP ? ndefects : STATS_TOP;
+    memcpy(r->defects, defects, (size_t)r->ndefects * sizeof *defects);
+    qsort(reasons, (size_t)nreasons, sizeof *reasons, cmp_reason);
+    r->nreasons = nreasons < STATS_MAX_REASONS ? nreasons : STATS_MAX_REASONS;
+    memcpy(r->reasons, reasons, (size_t)r->nreasons * sizeof *reasons);
+    r->late_rate = r->total > 0 ? (double)r->late / (double)r->total : 0;
+    r->mismatch_rate = r->verified > 0 ? (double)r->mismatch / (double)r->verified : 0;
+}
+
 /* ---- printing ------------------------------------------------------------ */
 
 static const char *resp_key(int i)

@@ -248,4 +248,26 @@ void stats_rank_skus(struct stats_report *r, struct stats_group *skus, size_t n)
 /* Sort and cut the categories: fills ncategories and categories. */
 void stats_rank_categories(struct stats_report *r, struct stats_group *cats, size_t n);
 
+/*
+ * The end both computations share, so that they order and cut alike:
+ * dispositions (most first, at most STATS_MAX_DISP), defect codes (at most
+ * STATS_TOP) and reasons (at most STATS_MAX_REASONS) from every one seen
+ * (reordered), steps by check id, kappas from the agreement tables
+ * (m[grader] as filled by stats_add_pair, in the report's grader order
+ * before this call), graders most inspections first (ties by badge), and
+ * the late and wrong-item rates.
+ */
+void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
+                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
+                  int nreasons, int64_t (*m)[4][4]);
+
+/* One calibration pair: the first grade (by grader index fi, -1 unknown)
+ * and the blind re-grade (by ri). Counts toward the station's and each
+ * side's agreement (once when both are the same grader); m as above. */
+void stats_add_pair(struct stats_report *r, int64_t (*m)[4][4], int fi, int ri, enum grade first,
+                    enum grade regrade);
+
+/* The index of a grader in r->graders, added when new; -1 when full. */
+int stats_grader_index(struct stats_report *r, const char *badge);
+
 #endif

@@ -185,11 +185,11 @@ struct grader_acc {
     struct durs d;
     int nsteps;
     struct step_acc steps[STATS_MAX_STEPS];
-    int64_t m[4][4]; /* own grade x the other's */
 };
 
 struct work {
     struct grader_acc g[STATS_MAX_GRADERS];
+    int64_t m[STATS_MAX_GRADERS][4][4]; /* per grader: own grade x the other's */
     struct step_acc steps[STATS_MAX_STEPS];
     int nsteps;
     struct stats_count defects[MAX_DEFECTS_SEEN];
@@ -348,18 +348,6 @@ static void add_steps(struct work *w, struct grader_acc *g, const char *json)
     }
 }
 
-static int grader_index(struct stats_report *r, const char *badge)
-{
-    for (int i = 0; i < r->ngraders; i++)
-        if (strcmp(r->graders[i].badge, badge) == 0)
-            return i;
-    if (r->ngraders >= STATS_MAX_GRADERS)
-        return -1;
-    struct stats_grader *g = &r->graders[r->ngraders];
-    snprintf(g->badge, sizeof g->badge, "%s", badge);
-    return r->ngraders++;
-}
-
 static void reason_add(struct work *w, const char *reason, const char *functional, const char *grade)
 {
     struct stats_reason *x = NULL;
@@ -382,24 +370,6 @@ static void reason_add(struct work *w, const char *reason, const char *functiona
     if (grade[0] == 'A')
         x->no_fault++;
 }
-
-static int cmp_count(const void *a, const void *b)
-{
-    const struct stats_count *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->key, y->key);
-}
-
-static int cmp_reason(const void *a, const void *b)
-{
-    const struct stats_reason *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->reason, y->reason);
-}
-
-static int grade_idx(enum grade g) { return g >= GRADE_A && g <= GRADE_X ? (int)g - (int)GRADE_A : -1; }
 
 static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_report *r,
                      struct work *w, char *err, size_t errlen)
@@ -433,7 +403,11 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         int64_t started = sqlite3_column_int64(s, 2);
         enum grade g = grade_from_char(col_text(s, 3)[0]);
         const char *calibrates = col_text(s, 11);
-        int gi = grader_index(r, op);
+        if (!calibrates[0] && is_superseded(w, col_text(s, 12))) {
+            r->superseded++;
+            continue;
+        }
+        int gi = stats_grader_index(r, op);
         if (calibrates[0]) {
             if (w->ncals == w->capcals) {
                 size_t cap = w->capcals ? w->capcals * 2 : 64;
@@ -450,10 +424,6 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
             snprintf(c->badge, sizeof c->badge, "%s", op);
             c->grader = gi;
             c->grade = g;
-            continue;
-        }
-        if (is_superseded(w, col_text(s, 12))) {
-            r->superseded++;
             continue;
         }
         r->total++;
@@ -555,25 +525,9 @@ static int read_calibration(sqlite3 *db, struct stats_report *r, struct work *w,
     for (size_t i = 0; i < w->ncals; i++) {
         struct cal *c = &w->cals[i];
         sqlite3_bind_text(first, 1, c->plate, -1, SQLITE_STATIC);
-        if (sqlite3_step(first) == SQLITE_ROW) {
-            int gi = grader_index(r, col_text(first, 0));
-            int a = grade_idx(grade_from_char(col_text(first, 1)[0])), b = grade_idx(c->grade);
-            if (a >= 0 && b >= 0) {
-                r->cal_pairs++;
-                r->cal_agree += a == b;
-                r->cal_matrix[a][b]++;
-                if (gi >= 0) {
-                    r->graders[gi].cal_pairs++;
-                    r->graders[gi].cal_agree += a == b;
-                    w->g[gi].m[a][b]++;
-                }
-                if (c->grader >= 0 && c->grader != gi) {
-                    r->graders[c->grader].cal_pairs++;
-                    r->graders[c->grader].cal_agree += a == b;
-                    w->g[c->grader].m[b][a]++;
-                }
-            }
-        }
+        if (sqlite3_step(first) == SQLITE_ROW)
+            stats_add_pair(r, w->m, stats_grader_index(r, col_text(first, 0)), c->grader,
+                           grade_from_char(col_text(first, 1)[0]), c->grade);
         sqlite3_reset(first);
     }
     r->cal_due = (int64_t)w->ndue;
@@ -616,14 +570,6 @@ static void finish_steps(struct step_acc *acc, int nacc, struct stats_step *out,
     }
 }
 
-static int cmp_grader(const void *a, const void *b)
-{
-    const struct stats_grader *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->badge, y->badge);
-}
-
 int stats_compute(struct store *st, const struct stats_range *range, struct stats_report *r,
                   char *err, size_t errlen)
 {
@@ -652,35 +598,16 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         goto end;
     fill_names(db, r);
 
-    /* Medians and kappas. */
+    /* Medians; the rest is the end both computations share. */
     for (int i = 0; i < r->ngraders; i++) {
         struct stats_grader *g = &r->graders[i];
         g->median_s = stats_median_s(w->g[i].d.v, w->g[i].d.n);
-        g->items_per_hour = g->active_hours ? (double)g->n / (double)g->active_hours : 0;
         finish_steps(w->g[i].steps, w->g[i].nsteps, g->steps, &g->nsteps);
-        g->kappa = stats_kappa(&w->g[i].m[0][0], 4);
     }
     finish_steps(w->steps, w->nsteps, r->steps, &r->nsteps);
-    r->kappa = stats_kappa(&r->cal_matrix[0][0], 4);
-    /* Graders with no outcomes of their own in the range (only re-grades) stay listed. */
-    qsort(r->graders, (size_t)r->ngraders, sizeof *r->graders, cmp_grader);
-
-    qsort(w->disp, (size_t)w->ndisp, sizeof *w->disp, cmp_count);
-    r->ndisp = w->ndisp < STATS_MAX_DISP ? w->ndisp : STATS_MAX_DISP;
-    memcpy(r->disp, w->disp, (size_t)r->ndisp * sizeof *r->disp);
-    qsort(w->defects, (size_t)w->ndefects, sizeof *w->defects, cmp_count);
-    r->ndefects = w->ndefects < STATS_TOP ? w->ndefects : STATS_TOP;
-    memcpy(r->defects, w->defects, (size_t)r->ndefects * sizeof *r->defects);
-    qsort(w->reasons, (size_t)w->nreasons, sizeof *w->reasons, cmp_reason);
-    r->nreasons = w->nreasons < STATS_MAX_REASONS ? w->nreasons : STATS_MAX_REASONS;
-    memcpy(r->reasons, w->reasons, (size_t)r->nreasons * sizeof *r->reasons);
+    stats_finish(r, w->disp, w->ndisp, w->defects, w->ndefects, w->reasons, w->nreasons, w->m);
     stats_rank_categories(r, w->cats.v, w->cats.n);
     stats_rank_skus(r, w->skus.v, w->skus.n);
-    if (r->total > 0) {
-        r->late_rate = (double)r->late / (double)r->total;
-    }
-    if (r->verified > 0)
-        r->mismatch_rate = (double)r->mismatch / (double)r->verified;
     rc = 0;
 end:
     store_read_end(st);

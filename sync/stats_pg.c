@@ -44,7 +44,8 @@ static PGresult *run(struct q *q, const char *sql)
     char text[4096];
     const char *cond = q->site ? " AND o.site = $3" : "";
     snprintf(text, sizeof text, sql, cond, cond); /* a query may name it twice */
-    PGresult *res = PQexecParams(q->conn, text, q->nparams, NULL, q->params, NULL, NULL, 0);
+    static const Oid types[3] = {25, 25, 25}; /* text: a query need not use them all */
+    PGresult *res = PQexecParams(q->conn, text, q->nparams, types, q->params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));

@@ -89,7 +89,7 @@ static void save_troubles(struct app *app, struct event *ev)
     refresh_sync_status(app);
     const struct ui_status *s = &app->status;
     for (int i = 0; i < s->ndevices; i++)
-        if (!strcmp(s->devices[i].name, "printer") && !s->devices[i].ok)
+        if (s->devices[i].printer && !s->devices[i].ok)
             snprintf(ev->printer_trouble, sizeof ev->printer_trouble, "%s", s->devices[i].state);
     int waiting = printq_waiting(app->store);
     ev->labels_waiting = waiting > 0 ? waiting : s->labels_waiting;
@@ -179,6 +179,7 @@ static void refresh_printer_status(struct app *app)
             return;
         s->ndevices++;
         snprintf(s->devices[i].name, sizeof s->devices[i].name, "printer");
+        s->devices[i].printer = true;
     }
     const char *state = printer_state_name(ps.state);
     bool ok = ps.state == PRINTER_READY;

@@ -40,7 +40,10 @@ static char tmp[512], data[600];
 static void write_script(const char *path, int items)
 {
     FILE *f = fopen(path, "w");
-    fprintf(f, "scan 1001\ntext 123456\nkey Return\nexpect scan\n");
+    /* Escape after the login: a copy taken mid-grading holds the grader's
+     * unfinished inspection, offered back (resume) and discarded here; on
+     * the scan screen it only clears the input. */
+    fprintf(f, "scan 1001\ntext 123456\nkey Return\nkey Escape\nexpect scan\n");
     for (int i = 0; i < items; i++)
         fprintf(f, "scan RMA-1001\nkey Return\nkey 1\nkey 1\nkey 1\nkey 1\nkey 1\n"
                    "expect summary\nkey Return\nexpect scan\n");

@@ -225,6 +225,15 @@ static const char *const released[] = {
     "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
     " grade, functional, disposition, responsibility, reason, late, mismatch,"
     " calibration_due, calibrates, plate, defects, step_ms, item_check);",
+    /* Statistics by category and SKU, and the re-grades that replaced an
+     * outcome by the plate they name. */
+    "DROP INDEX inspections_stats;"
+    "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+    " grade, functional, disposition, responsibility, reason, late, mismatch,"
+    " calibration_due, calibrates, plate, defects, step_ms, item_check, category,"
+    " sku);"
+    "CREATE INDEX inspections_supersedes ON inspections (supersedes)"
+    " WHERE supersedes IS NOT NULL;",
 };
 #define NUM_RELEASED ((int)(sizeof released / sizeof *released))
 

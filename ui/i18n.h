@@ -228,7 +228,6 @@
     X(S_STATS_COL_WHAT,      "Category / SKU", "品类 / SKU") \
     X(S_STATS_COL_DEFECT_RATE, "With defects", "有缺陷") \
     X(S_STATS_COL_LATE,      "Late", "逾期") \
-    X(S_STATS_COL_WRONG,     "Wrong item", "商品不符") \
     X(S_STATS_STEPS_SPREAD,  "Fastest and slowest grader", "最快与最慢的质检员") \
     X(S_STATS_STEP_SPREAD,   "%s %.1f s – %s %.1f s (%d graders)", "%s %.1f 秒 – %s %.1f 秒（%d 名质检员）") \
     X(S_STATS_LIST_ROWS,     "%d–%d of %d, newest first · ↑↓ or drag; tap one to open it", \
@@ -255,7 +254,6 @@
     X(S_STATS_FROM,          "From", "从") \
     X(S_STATS_TO,            "to", "到") \
     X(S_STATS_TYPE_RANGE,    "or type dates, Enter", "或输入日期后回车") \
-    X(S_STATS_RANGE_DAYS,    "%d days", "共 %d 天") \
     X(S_STATS_COL_ITEMS,     "Items", "件数") \
     X(S_STATS_COL_PER_HOUR,  "Per hour", "每小时") \
     X(S_STATS_COL_MEDIAN,    "Median", "中位用时") \

@@ -315,7 +315,7 @@ int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
                      s->devices[i].code[0] ? " " : "", s->devices[i].code);
         if (!ok && s->devices[i].code[0])
             snprintf(c->short_text, sizeof c->short_text, "%s %s", s->devices[i].name, state);
-        if (!ok && !strcmp(s->devices[i].name, "printer"))
+        if (!ok && s->devices[i].printer)
             printer_trouble = state;
         c->c.dot = ok ? 0x4ADE80u : 0xF87171u;
         c->c.fg = ok ? C_TOPBAR_MUTED : 0xFECACAu;
@@ -377,9 +377,9 @@ int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
     static const struct {
         enum chip_kind kind;
         bool shorten; /* else drop */
-    } steps[] = {{CHIP_DEVICE_OK, false}, {CHIP_OUTBOX, false},   {CHIP_TROUBLE, true},
-                 {CHIP_SYNC_ERROR, true}, {CHIP_LABELS, true},    {CHIP_TROUBLE, false},
-                 {CHIP_SYNC_ERROR, false}};
+    } steps[] = {{CHIP_DEVICE_OK, false}, {CHIP_OUTBOX, false},      {CHIP_TROUBLE, true},
+                 {CHIP_SYNC_ERROR, true}, {CHIP_TROUBLE, false},     {CHIP_SYNC_ERROR, false},
+                 {CHIP_LABELS, true}};
     for (size_t k = 0; k < sizeof steps / sizeof *steps && total > width; k++)
         for (int i = n - 1; i >= 0 && total > width; i--) {
             struct chip_work *c = &w[i];

@@ -150,9 +150,9 @@ struct lay_chip {
  * fit, the least urgent give way: working devices first, then the outbox
  * count, then a device's error id and the outbox beside a sync error, then
  * devices in trouble and the sync error. The labels waiting are never
- * dropped: at the narrowest the bar still says how many wait (and, with the
- * printer's chip gone, why: "Labels 3 · printer offline" shortened to
- * "Labels 3"). Returns how many chips are in out (at most LAY_MAX_CHIPS).
+ * dropped: the chip says why they wait ("Labels 3 · printer offline"), so
+ * the reason stays when the printer's chip goes, and at the narrowest it
+ * still says how many ("Labels 3"). Returns how many chips are in out (at most LAY_MAX_CHIPS).
  * Pure: tests give a measure of their own.
  */
 int lay_status_chips(const struct ui_status *s, enum lang lang, int width,

@@ -486,7 +486,7 @@ static void page_products(const struct view *v, struct lay *L, int y)
         enum lay_align al;
     } cols[] = {{S_STATS_COL_WHAT, 300, AL_LEFT},       {S_STATS_COL_ITEMS, 90, AL_RIGHT},
                 {S_STATS_COL_DEFECT_RATE, 130, AL_RIGHT}, {S_STATS_COL_LATE, 90, AL_RIGHT},
-                {S_STATS_COL_WRONG, 110, AL_RIGHT}};
+                {S_STATS_MISMATCH, 110, AL_RIGHT}};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {

@@ -54,6 +54,7 @@ struct ui_status {
         char state[32]; /* "ready", "offline", … */
         bool ok;
         char code[8];   /* the error id when not ok ("E652"), for support calls; or "" */
+        bool printer;   /* the label printer (its trouble is why labels wait) */
     } devices[UI_MAX_DEVICES];
     int labels_waiting;   /* print jobs not yet printed */
     int outbox_waiting;   /* outcomes not yet at head office */

@@ -467,7 +467,7 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
     }
 
     bool input = ev->type == EV_SCAN || ev->type == EV_TEXT || ev->type == EV_KEY ||
-                 ev->type == EV_PICK;
+                 ev->type == EV_PICK || ev->type == EV_SCROLL;
     if (input) {
         st->last_activity = st->now;
         /* A message stays until the next thing the grader does. */

@@ -131,7 +131,7 @@ int main(void)
 
     struct stats_list *l = malloc(sizeof *l);
     int64_t a = clock_mono_ns();
-    if (stats_list_query(st, &range, SD_DEFECT, "DOA", l, err, sizeof err) != 0) {
+    if (stats_list_query(st, &range, SD_DEFECT, "DOA", 0, l, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

@@ -308,6 +308,45 @@ static void test_scrolling(void)
     CHECK_INT(v.stats_dim, SD_NONE);
 }
 
+/* "Saved" says in words what still waits: the label, for a printer in
+ * trouble, or the upload, for a failing sync. */
+static void save_with(const char *printer, int waiting, const char *sync, enum msg want)
+{
+    login("1001");
+    scan("RMA-1001");
+    scan("0195949038488");
+    for (int i = 0; i < 5; i++)
+        text("1");
+    key(KEY_ENTER);
+    const struct effect *s = find_fx(FX_SAVE, NULL);
+    if (!CHECK(s != NULL))
+        return;
+    struct event ev = {.type = EV_SAVED, .seq = 42, .labels_waiting = waiting};
+    snprintf(ev.plate, sizeof ev.plate, "SH01-S01-000042");
+    snprintf(ev.printer_trouble, sizeof ev.printer_trouble, "%s", printer);
+    snprintf(ev.sync_trouble, sizeof ev.sync_trouble, "%s", sync);
+    send(ev);
+    struct view v;
+    station_view(st, &v);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    CHECK_INT(v.msg, want);
+    CHECK_STR(v.msg_arg, "SH01-S01-000042");
+    if (want == MSG_SAVED_LABEL_WAITING) {
+        CHECK_INT(v.msg_num, waiting);
+        CHECK_STR(v.msg_detail, printer);
+    } else if (want == MSG_SAVED_SYNC_FAILING) {
+        CHECK_STR(v.msg_detail, sync);
+    }
+}
+
+static void test_saved_words(void)
+{
+    save_with("offline", 3, "", MSG_SAVED_LABEL_WAITING);
+    save_with("paper out", 1, "E712", MSG_SAVED_LABEL_WAITING); /* the label first */
+    save_with("", 2, "E712", MSG_SAVED_SYNC_FAILING);
+    save_with("", 1, "", MSG_SAVED); /* a label just queued for a printer that is fine */
+}
+
 /* Days and "today" are the site's: at 23:30 UTC, Shanghai is already on the
  * next day. */
 static void test_site_today(const struct rules *rules, const struct station_ports *ports)
@@ -455,6 +494,7 @@ int main(void)
     /* calibration_pct 0: nothing is ever chosen. */
     set.calibration_pct = 0;
     st = station_new(&set, &ports);
+    test_saved_words();
 
     {
         login("1001");

@@ -328,6 +328,24 @@ static int measure(const char *text, void *ctx)
 
 static void test_topbar(void)
 {
+    /* "Saved" with what waits, in the message bar, in both languages. */
+    struct view v;
+    memset(&v, 0, sizeof v);
+    v.screen = SCREEN_SCAN;
+    v.input = "";
+    v.station_id = "SH01-S01";
+    v.msg = MSG_SAVED_LABEL_WAITING;
+    snprintf(v.msg_arg, sizeof v.msg_arg, "SH01-S01-000042");
+    v.msg_num = 3;
+    snprintf(v.msg_detail, sizeof v.msg_detail, "offline");
+    CHECK(shows(&v, "Saved SH01-S01-000042 — label waiting: printer offline (3 waiting)"));
+    v.lang = LANG_ZH;
+    CHECK(shows(&v, "已保存 SH01-S01-000042 — 标签等待打印：打印机离线（3 张待打印）"));
+    v.lang = LANG_EN;
+    v.msg = MSG_SAVED_SYNC_FAILING;
+    snprintf(v.msg_detail, sizeof v.msg_detail, "E712");
+    CHECK(shows(&v, "Saved SH01-S01-000042 — not sent to head office: sync error E712"));
+
     struct ui_status s;
     memset(&s, 0, sizeof s);
     s.ndevices = 4;

@@ -20,11 +20,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "chart.h"
 #include "i18n.h"
 #include "screens.h"
 #include "theme.h"
+#include "tz.h"
 
 /* A check id in words, from the first category of the rules that has it. */
 static const char *check_words(const struct view *v, const char *category, const char *id)
@@ -52,6 +54,18 @@ static const char *answer_words(const struct view *v, const char *category, cons
                 if (strcmp(cat->checks[k].answers[a].id, answer) == 0)
                     return text_get(&cat->checks[k].answers[a].text, v->lang);
     return answer;
+}
+
+/* A time of the site, as the statistics count days (the range's zone). */
+static char *site_time(const struct view *v, int64_t ms, const char *fmt, char *out, size_t outlen)
+{
+    time_t secs = (time_t)((ms + tz_offset_ms(v->stats_range.tz, ms)) / 1000);
+    struct tm tm;
+    if (ms <= 0 || !gmtime_r(&secs, &tm))
+        snprintf(out, outlen, "—");
+    else
+        strftime(out, outlen, fmt, &tm);
+    return out;
 }
 
 /* ---- geometry ---------------------------------------------------------- */
@@ -366,7 +380,7 @@ static void page_trend(const struct view *v, struct lay *L, int y)
                  i18n_responsibility(l, resp_order[k]));
         c->series_color[k] = resp_colors[k];
     }
-    c->label_every = c->n > 16 ? 3 : c->n > 8 ? 2 : 1;
+    c->label_every = c->n > 12 ? (c->n + 5) / 6 : 1;
     for (int i = 0; i < c->n; i++) {
         char day[16];
         stats_day_text(r->range.from_day + first + i, day, sizeof day);
@@ -480,17 +494,21 @@ static void page_products(const struct view *v, struct lay *L, int y)
     const struct stats_report *r = v->stats;
     static struct prow rows[3 + STATS_MAX_CATEGORIES + 2 * STATS_TOP_SKUS];
     int n = product_rows(r, rows, (int)(sizeof rows / sizeof *rows));
+    const int rh = MIN_TARGET + 4;
+    int fit = (CONTENT_Y1 - y - 40 - 32) / rh;
+    int first = scroll_first(v, L, n, fit);
+    int shown = n - first < fit ? n - first : fit;
+    /* The head names the part the first row shown belongs to. */
     static const struct {
-        enum str head;
         int w;
         enum lay_align al;
-    } cols[] = {{S_STATS_COL_WHAT, 300, AL_LEFT},       {S_STATS_COL_ITEMS, 90, AL_RIGHT},
-                {S_STATS_COL_DEFECT_RATE, 130, AL_RIGHT}, {S_STATS_COL_LATE, 90, AL_RIGHT},
-                {S_STATS_MISMATCH, 110, AL_RIGHT}};
+    } cols[] = {{230, AL_LEFT}, {90, AL_RIGHT}, {170, AL_RIGHT}, {80, AL_RIGHT}, {150, AL_RIGHT}};
+    const enum str heads[] = {rows[first].section, S_STATS_COL_ITEMS, S_STATS_COL_DEFECT_RATE,
+                              S_STATS_COL_LATE, S_STATS_MISMATCH};
     const int ncols = (int)(sizeof cols / sizeof *cols);
     int x = MAIN_X;
     for (int k = 0; k < ncols; k++) {
-        lay_text(L, x, y, cols[k].w, 36, tr(l, cols[k].head), FS_SMALL, C_MUTED, cols[k].al, false)
+        lay_text(L, x, y, cols[k].w, 36, tr(l, heads[k]), FS_SMALL, C_MUTED, cols[k].al, k == 0)
             ->max_lines = 1;
         x += cols[k].w + 12;
     }
@@ -499,16 +517,7 @@ static void page_products(const struct view *v, struct lay *L, int y)
              false)
         ->max_lines = 1;
     y += 40;
-    const int rh = MIN_TARGET + 4;
-    int fit = (CONTENT_Y1 - y - 32) / rh;
-    int first = scroll_first(v, L, n, fit);
-    int shown = n - first < fit ? n - first : fit;
     scroll_hint(v, L, MAIN_X, CONTENT_Y1 - 30, MAIN_W, 30, first, shown, n);
-    struct chart *mix = lay_chart(L, CH_MIX);
-    mix->n = shown;
-    mix->nseries = RESP_COUNT < CHART_SERIES ? RESP_COUNT : CHART_SERIES;
-    for (int k = 0; k < mix->nseries; k++)
-        mix->series_color[k] = resp_colors[k];
     for (int i = 0; i < shown; i++) {
         const struct prow *row = &rows[first + i];
         int ry = y + i * rh;
@@ -533,12 +542,22 @@ static void page_products(const struct view *v, struct lay *L, int y)
                 ->max_lines = 1;
             x += cols[k].w + 12;
         }
-        for (int k = 0; k < mix->nseries; k++)
-            mix->v[i][k] = (double)g->resp[resp_order[k]];
+        /* Who is responsible: one bar in the parties' shares. */
+        int64_t total = 0;
+        for (int k = 0; k < RESP_COUNT; k++)
+            total += g->resp[k];
+        int bx = mixx, by = ry + 14, bh = rh - 28;
+        for (int k = 0; k < RESP_COUNT && total > 0; k++) {
+            int w = (int)((double)mixw * (double)g->resp[resp_order[k]] / (double)total + 0.5);
+            if (k == RESP_COUNT - 1 || bx + w > mixx + mixw)
+                w = mixx + mixw - bx;
+            if (w > 0)
+                lay_panel(L, bx, by, w, bh, resp_colors[k], 0, 0);
+            bx += w;
+        }
         if (g->n)
             ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + row->dim, g->key);
     }
-    lay_place_chart(L, mix, mixx, y, mixw, shown * rh);
 }
 
 static void page_graders(const struct view *v, struct lay *L, int y)
@@ -769,7 +788,7 @@ static void page_list(const struct view *v, struct lay *L, int y)
         struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X + 8, ry + 8, rh - 16, rh - 16);
         g->num = row->grade;
         char when[32], line[256];
-        part_time(row->finished_at, "%m-%d %H:%M", when, sizeof when);
+        site_time(v, row->finished_at, "%m-%d %H:%M", when, sizeof when);
         snprintf(line, sizeof line, "%s   %s   %s   %s   %s", row->plate, when, row->operator_badge,
                  row->sku, disposition_words(l, row->disposition));
         lay_text(L, MAIN_X + rh + 8, ry, MAIN_W - rh - 16, rh, line, FS_SMALL, C_TEXT, AL_LEFT,
@@ -784,7 +803,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     enum lang l = v->lang;
     const struct inspection *in = v->stats_detail;
     char when[32], head[260], by[160];
-    part_time(in->finished_at, "%m-%d %H:%M", when, sizeof when);
+    site_time(v, in->finished_at, "%m-%d %H:%M", when, sizeof when);
     snprintf(by, sizeof by, tr(l, S_WHEN_BY), when, in->operator_badge);
     snprintf(head, sizeof head, "%s · %s", in->plate, by);
     struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);

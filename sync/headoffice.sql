@@ -415,15 +415,14 @@ SELECT o.*, coalesce(z.timezone, 'UTC') AS timezone,
                     WHERE n.station = o.station AND n.epoch = o.epoch
                       AND n.supersedes = o.plate);
 
--- Outcomes a re-grade replaced, by the day they were finished (not counted).
+-- Outcomes a re-grade replaced (not counted), with their site's local day.
 CREATE VIEW stats_superseded AS
-SELECT o.site, (o.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day,
-       count(*) AS superseded
+SELECT o.site, o.station, o.epoch, o.plate, o.finished_at,
+       (o.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day
   FROM outcomes o LEFT JOIN site_zones z ON z.site = o.site
  WHERE o.calibrates IS NULL
    AND EXISTS (SELECT 1 FROM outcomes n
-                WHERE n.station = o.station AND n.epoch = o.epoch AND n.supersedes = o.plate)
- GROUP BY 1, 2;
+                WHERE n.station = o.station AND n.epoch = o.epoch AND n.supersedes = o.plate);
 
 CREATE OR REPLACE VIEW stats_site_day AS
 SELECT site, day, count(*) AS inspections,
@@ -539,7 +538,7 @@ SELECT o.site, o.operator, o.day, s.key AS check_id, count(*) AS answers,
 CREATE OR REPLACE VIEW stats_calibration_pairs AS
 SELECT c.site, c.station, (c.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day,
        o.plate, o.operator AS first_grader, o.grade AS first_grade,
-       c.operator AS regrader, c.grade AS regrade
+       c.operator AS regrader, c.grade AS regrade, c.finished_at
   FROM outcomes c
   LEFT JOIN site_zones z ON z.site = c.site
   JOIN outcomes o ON o.station = c.station AND o.epoch = c.epoch AND o.plate = c.calibrates

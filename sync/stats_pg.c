@@ -158,8 +158,7 @@ static int read_totals(struct q *q, struct stats_report *r)
     r->cal_due = num(res, 0, 9);
     r->cal_pending = num(res, 0, 10);
     PQclear(res);
-    res = run(q, "SELECT coalesce(sum(o.superseded), 0) FROM triage.stats_superseded o"
-                 " WHERE o.day BETWEEN $1::date AND $2::date%s");
+    res = run(q, "SELECT count(*) FROM triage.stats_superseded o WHERE" RANGE_WHERE "%s");
     if (!res)
         return -1;
     r->superseded = num(res, 0, 0);
@@ -300,8 +299,7 @@ static int read_graders(struct q *q, struct stats_report *r)
 static int read_pairs(struct q *q, struct stats_report *r, int64_t (*m)[4][4])
 {
     PGresult *res = run(q, "SELECT o.first_grader, o.first_grade, o.regrader, o.regrade"
-                           " FROM triage.stats_calibration_pairs o"
-                           " WHERE o.day BETWEEN $1::date AND $2::date%s");
+                           " FROM triage.stats_calibration_pairs o WHERE" RANGE_WHERE "%s");
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {

@@ -46,7 +46,13 @@
  *  - Responsibility over time: per day, the outcomes of each responsibility.
  *
  * The report types and the pure maths live here, in the core; the queries
- * that fill a report are the store's (stats_query.h). Error ids E750–E799.
+ * that fill a report are the store's (stats_query.h) and, at head office,
+ * sync/stats_pg.h over the views of sync/headoffice.sql. A measure is one
+ * field of struct stats_report, counted in stats_query.c's one pass and in
+ * one query of stats_pg.c (over its view), ended by stats_finish, printed by
+ * stats_print and by its section of the quality report (stats_html.c); the
+ * screen, `triage stats`, `triage report` and head office all read that one
+ * field. Error ids E750–E799.
  */
 #ifndef TRIAGE_STATS_REPORT_H
 #define TRIAGE_STATS_REPORT_H

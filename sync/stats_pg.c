@@ -5,10 +5,13 @@
  * end both computations share (stats_finish, stats_rank_*), so that the two
  * order, cut and round alike.
  *
- * Every query reads stats_outcomes (the outcomes that count, with their
- * site's local day and hour) for the range's local days. The UTC window
- * around them (a day either side: zones lie within ±14 h) lets PostgreSQL
- * read one site's month from outcomes_site_finished.
+ * The range's outcomes are read once from stats_outcomes (the outcomes that
+ * count, with their site's local day and hour) into a temporary table of
+ * the transaction, and their steps into another; every measure is then one
+ * query over those. The UTC window around the range's local days (a day
+ * either side: zones lie within ±14 h) lets PostgreSQL read one site's
+ * month from outcomes_site_finished. The login needs TEMP on the database
+ * (PUBLIC has it unless revoked).
  */
 #include "stats_pg.h"
 
@@ -46,7 +49,7 @@ static PGresult *run(struct q *q, const char *sql)
     snprintf(text, sizeof text, sql, cond, cond); /* a query may name it twice */
     static const Oid types[3] = {25, 25, 25}; /* text: a query need not use them all */
     PGresult *res = PQexecParams(q->conn, text, q->nparams, types, q->params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
         msg[strcspn(msg, "\n")] = 0;
@@ -108,8 +111,7 @@ static int read_groups(struct q *q, struct stats_report *r, bool skus)
 {
     char sql[2048];
     snprintf(sql, sizeof sql,
-             "SELECT coalesce(o.%s, ''), " GROUP_COLS " FROM triage.stats_outcomes o WHERE"
-             RANGE_WHERE "%%s GROUP BY 1",
+             "SELECT coalesce(o.%s, ''), " GROUP_COLS " FROM stats_range o GROUP BY 1",
              skus ? "sku" : "category");
     PGresult *res = run(q, sql);
     if (!res)
@@ -145,7 +147,7 @@ static int read_totals(struct q *q, struct stats_report *r)
            " count(*) FILTER (WHERE o.calibration_due AND NOT EXISTS (SELECT 1 FROM"
            " triage.outcomes c WHERE c.station = o.station AND c.epoch = o.epoch"
            " AND c.calibrates = o.plate))"
-           " FROM triage.stats_outcomes o WHERE" RANGE_WHERE "%s");
+           " FROM stats_range o");
     if (!res)
         return -1;
     r->total = num(res, 0, 0);
@@ -169,7 +171,7 @@ static int read_totals(struct q *q, struct stats_report *r)
 static int read_days(struct q *q, struct stats_report *r)
 {
     PGresult *res = run(q, "SELECT o.day - $1::date, coalesce(o.responsibility, ''), count(*)"
-                           " FROM triage.stats_outcomes o WHERE" RANGE_WHERE "%s GROUP BY 1, 2");
+                           " FROM stats_range o GROUP BY 1, 2");
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
@@ -212,9 +214,9 @@ static int read_reasons(struct q *q, struct stats_report *r, struct stats_reason
                            " count(*) FILTER (WHERE o.functional IN ('B', 'C', 'X')),"
                            " count(*) FILTER (WHERE o.functional IS NULL OR o.functional = ''),"
                            " count(*) FILTER (WHERE o.grade = 'A')"
-                           " FROM triage.stats_outcomes o JOIN triage.manifests m"
+                           " FROM stats_range o JOIN triage.manifests m"
                            " ON m.site = o.site AND m.rma = o.rma"
-                           " WHERE m.reason <> '' AND" RANGE_WHERE "%s GROUP BY 1");
+                           " WHERE m.reason <> '' GROUP BY 1");
     if (!res)
         return -1;
     *n = PQntuples(res);
@@ -242,13 +244,12 @@ static int read_reasons(struct q *q, struct stats_report *r, struct stats_reason
 static int read_graders(struct q *q, struct stats_report *r)
 {
     PGresult *res = run(q, "SELECT o.operator, count(*), count(DISTINCT o.local_hour),"
-                           " percentile_cont(0.5) WITHIN GROUP (ORDER BY"
-                           " extract(epoch FROM o.finished_at - o.started_at)),"
+                           " percentile_cont(0.5) WITHIN GROUP (ORDER BY o.dur_s),"
                            " count(*) FILTER (WHERE o.grade = 'A'),"
                            " count(*) FILTER (WHERE o.grade = 'B'),"
                            " count(*) FILTER (WHERE o.grade = 'C'),"
                            " count(*) FILTER (WHERE o.grade = 'X')"
-                           " FROM triage.stats_outcomes o WHERE" RANGE_WHERE "%s GROUP BY 1");
+                           " FROM stats_range o GROUP BY 1");
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
@@ -264,14 +265,10 @@ static int read_graders(struct q *q, struct stats_report *r)
     }
     PQclear(res);
     /* Steps: the station's, then each grader's. */
-    res = run(q, "SELECT s.key, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY"
-                 " s.value::numeric / 1000), '' FROM triage.stats_outcomes o"
-                 " CROSS JOIN LATERAL jsonb_each_text(o.step_ms) AS s"
-                 " WHERE" RANGE_WHERE "%s GROUP BY 1"
+    res = run(q, "SELECT s.key, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.ms)"
+                 " / 1000, '' FROM stats_range_steps s GROUP BY 1"
                  " UNION ALL SELECT s.key, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY"
-                 " s.value::numeric / 1000), o.operator FROM triage.stats_outcomes o"
-                 " CROSS JOIN LATERAL jsonb_each_text(o.step_ms) AS s"
-                 " WHERE" RANGE_WHERE "%s GROUP BY o.operator, 1");
+                 " s.ms) / 1000, s.operator FROM stats_range_steps s GROUP BY s.operator, 1");
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
@@ -308,6 +305,29 @@ static int read_pairs(struct q *q, struct stats_report *r, int64_t (*m)[4][4])
         stats_add_pair(r, m, fi, ri, grade_from_char(text_of(res, i, 1)[0]),
                        grade_from_char(text_of(res, i, 3)[0]));
     }
+    PQclear(res);
+    return 0;
+}
+
+/* The range's outcomes (stats_range) and their steps (stats_range_steps),
+ * temporary tables of the transaction. */
+static int fill_range(struct q *q)
+{
+    PGresult *res = run(q, "CREATE TEMP TABLE stats_range ON COMMIT DROP AS SELECT o.site,"
+                           " o.station, o.epoch, o.plate, o.rma, o.sku, o.category, o.operator,"
+                           " o.grade, o.functional, o.disposition, o.responsibility, o.defects,"
+                           " o.late, o.mismatch, o.item_check, o.calibration_due, o.day,"
+                           " o.local_hour, extract(epoch FROM o.finished_at - o.started_at)::float8"
+                           " AS dur_s, o.step_ms FROM triage.stats_outcomes o"
+                           " WHERE" RANGE_WHERE "%s");
+    if (!res)
+        return -1;
+    PQclear(res);
+    res = run(q, "CREATE TEMP TABLE stats_range_steps ON COMMIT DROP AS SELECT o.operator,"
+                 " s.key, s.value::float8 AS ms FROM stats_range o"
+                 " CROSS JOIN LATERAL jsonb_each_text(o.step_ms) AS s");
+    if (!res)
+        return -1;
     PQclear(res);
     return 0;
 }
@@ -362,23 +382,26 @@ int stats_compute_pg(const char *conninfo, const char *site, const struct stats_
     struct stats_reason *reasons = NULL;
     int ndisp = 0, ndefects = 0, nreasons = 0, rc = -1;
     int64_t(*m)[4][4] = calloc(STATS_MAX_GRADERS, sizeof *m);
-    PGresult *begin = PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    bool began = PQresultStatus(begin) == PGRES_COMMAND_OK;
-    PQclear(begin);
-    if (!m || !began) {
-        set_err(err, errlen, m ? "E771: head office's statistics: %s" : "E754: out of memory",
-                PQerrorMessage(conn));
+    if (!m) {
+        set_err(err, errlen, "E754: out of memory computing statistics");
         goto out;
     }
-    if (read_zone(&q, r) < 0 || read_totals(&q, r) < 0 || read_days(&q, r) < 0 ||
+    /* One snapshot for every query; the range's outcomes read once. */
+    PGresult *begin = PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    bool began = PQresultStatus(begin) == PGRES_COMMAND_OK;
+    PQclear(begin);
+    if (!began) {
+        set_err(err, errlen, "E771: head office's statistics: %s", PQerrorMessage(conn));
+        goto out;
+    }
+    if (read_zone(&q, r) < 0 || fill_range(&q) < 0 || read_totals(&q, r) < 0 ||
+        read_days(&q, r) < 0 ||
         read_counts(&q,
-                    "SELECT coalesce(o.disposition, ''), count(*) FROM triage.stats_outcomes o"
-                    " WHERE" RANGE_WHERE "%s GROUP BY 1",
+                    "SELECT coalesce(o.disposition, ''), count(*) FROM stats_range o GROUP BY 1",
                     &disp, &ndisp) < 0 ||
         read_counts(&q,
-                    "SELECT d.code, count(*) FROM triage.stats_outcomes o CROSS JOIN LATERAL"
-                    " jsonb_array_elements_text(o.defects) AS d(code) WHERE" RANGE_WHERE
-                    "%s GROUP BY 1",
+                    "SELECT d.code, count(*) FROM stats_range o CROSS JOIN LATERAL"
+                    " jsonb_array_elements_text(o.defects) AS d(code) GROUP BY 1",
                     &defects, &ndefects) < 0 ||
         read_reasons(&q, r, &reasons, &nreasons) < 0 || read_groups(&q, r, false) < 0 ||
         read_groups(&q, r, true) < 0 || read_graders(&q, r) < 0 || read_pairs(&q, r, m) < 0)

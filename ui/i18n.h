@@ -225,7 +225,6 @@
     X(S_STATS_TOP_SKUS,      "Top SKUs by returns", "退货最多的 SKU") \
     X(S_STATS_DEFECT_SKUS,   "Top SKUs by defect rate (5 or more returns)", \
                              "缺陷率最高的 SKU（至少 5 件退货）") \
-    X(S_STATS_COL_WHAT,      "Category / SKU", "品类 / SKU") \
     X(S_STATS_COL_DEFECT_RATE, "With defects", "有缺陷") \
     X(S_STATS_COL_LATE,      "Late", "逾期") \
     X(S_STATS_STEPS_SPREAD,  "Fastest and slowest grader", "最快与最慢的质检员") \

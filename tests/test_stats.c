@@ -575,14 +575,14 @@ static void test_screen(void)
     snprintf(text, sizeof text,
              "scan 2001\ntext 246810\nkey Return\nexpect scan\n"
              "key F2\nexpect stats\nkey 3\nshot stats-overview\n"
-             "tap 132 260\nshot stats-outcomes\ntap 132 332\nshot stats-defects\n"
-             "tap 132 404\nshot stats-graders\ntap 132 476\nshot stats-steps\n"
+             "tap 132 256\nshot stats-outcomes\ntap 132 392\nshot stats-defects\n"
+             "tap 132 528\nshot stats-graders\ntap 132 596\nshot stats-steps\n"
              "tap 132 188\nkey 2\nshot stats-7d\n"
              "tap 1100 520\nshot stats-list\ntap 700 266\nshot stats-detail\n"
              "key F5\nkey Escape\nkey Escape\n"
              "key 4\ntext 2026-11-23 2026-11-01\nkey Return\nshot stats-reversed\n"
              "text 2026-02-30\nkey Return\nshot stats-baddate\n"
-             "text %s %s\nkey Return\ntap 132 404\nshot stats-custom\n"
+             "text %s %s\nkey Return\ntap 132 528\nshot stats-custom\n"
              "key Escape\nexpect scan\nquit\n",
              from, to);
     CHECK(harness_write_file(script, text));

@@ -391,7 +391,7 @@ int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
                 int nw = measure(c->short_text, ctx) + dotw;
                 total -= c->c.w - nw;
                 c->c.w = nw;
-                snprintf(c->c.text, sizeof c->c.text, "%s", c->short_text);
+                memcpy(c->c.text, c->short_text, sizeof c->c.text); /* both 96 bytes */
                 c->shortened = true;
             } else {
                 c->shown = false;

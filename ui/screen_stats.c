@@ -664,7 +664,7 @@ static void page_graders(const struct view *v, struct lay *L, int y)
     } else {
         snprintf(line, sizeof line, tr(l, S_STATS_CAL_NONE), (long long)r->cal_pending);
     }
-    int hw = hint[0] ? 220 : 0;
+    int hw = hint[0] ? 320 : 0;
     lay_text(L, MAIN_X, y, MAIN_W - hw, CONTENT_Y1 - y > 68 ? 68 : CONTENT_Y1 - y, line, FS_SMALL,
              C_TEXT, AL_LEFT, false)
         ->max_lines = 2;

@@ -191,6 +191,10 @@ static void group_finish(struct stats_group *g)
 void stats_rank_skus(struct stats_report *r, struct stats_group *skus, size_t n)
 {
     r->nskus = (int64_t)n;
+    if (n == 0) { /* skus may be NULL */
+        r->ntop_skus = r->ndefect_skus = 0;
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         group_finish(&skus[i]);
     qsort(skus, n, sizeof *skus, cmp_group_n);
@@ -207,6 +211,10 @@ void stats_rank_skus(struct stats_report *r, struct stats_group *skus, size_t n)
 
 void stats_rank_categories(struct stats_report *r, struct stats_group *cats, size_t n)
 {
+    if (n == 0) { /* cats may be NULL */
+        r->ncategories = 0;
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         group_finish(&cats[i]);
     qsort(cats, n, sizeof *cats, cmp_group_n);

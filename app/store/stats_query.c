@@ -268,7 +268,8 @@ static int read_superseded(sqlite3 *db, struct work *w, char *err, size_t errlen
         set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
         return -1;
     }
-    qsort(w->superseded, w->nsuperseded, sizeof *w->superseded, cmp_plate);
+    if (w->nsuperseded)
+        qsort(w->superseded, w->nsuperseded, sizeof *w->superseded, cmp_plate);
     return 0;
 }
 

@@ -78,7 +78,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 # The core's table tests link the core alone: no SQLite, no SDL, no drivers.
 CORE_TESTS := test_codes test_rules test_station test_station_states test_station_truth \
               test_stats_core test_utf8 \
-              test_atomic_file test_buf
+              test_atomic_file test_buf test_tz
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/harness.o
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)

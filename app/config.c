@@ -28,6 +28,7 @@
  *   E122 bad site id                   E123 out of memory
  *   E124 bad renderer                  E125 a key given twice in a section
  *   E126 a NUL byte in the file        E127 a section given twice
+ *   E128 not a time zone of the system
  *
  * Nothing is given twice: a second [station] or a second `id =` would
  * silently win over the first, so it is an error naming both lines.
@@ -41,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "tz.h"
 
 #define MAX_LINE 1100 /* fits a 512-byte path with its key and spacing */
 #define MAX_FILE_BYTES (1024 * 1024)
@@ -54,6 +56,7 @@ void config_defaults(struct config *cfg)
     cfg->lang = LANG_EN;
     cfg->fullscreen = false;
     cfg->calibration_pct = 5;
+    snprintf(cfg->timezone, sizeof cfg->timezone, "UTC");
     snprintf(cfg->printer.type, sizeof cfg->printer.type, "folder");
     snprintf(cfg->printer.label.size, sizeof cfg->printer.label.size, "4x6");
     cfg->printer.label.dpi = 203;
@@ -158,7 +161,7 @@ static int parse_bool(const char *s, bool *out)
     return -1;
 }
 
-enum vtype { V_TEXT, V_ID, V_SITE, V_INT, V_BOOL, V_LANG, V_CHOICE, V_TARGET };
+enum vtype { V_TEXT, V_ID, V_SITE, V_INT, V_BOOL, V_LANG, V_CHOICE, V_TARGET, V_TZ };
 
 /* One key of one section: where it goes and what it accepts. */
 struct key_spec {
@@ -183,6 +186,7 @@ static const struct key_spec station_keys[] = {
     {"rules", TEXT(struct config, rules_path)},
     {"font", TEXT(struct config, font_path)},
     {"calibration_pct", INT(struct config, calibration_pct, 0, 100)},
+    {"timezone", V_TZ, offsetof(struct config, timezone), sizeof(((struct config *)0)->timezone)},
     {NULL},
 };
 
@@ -272,6 +276,17 @@ static int set_value(struct parse *p, const char *section, const struct key_spec
         memcpy(field, value, n + 1);
         return 1;
     case V_TEXT: memcpy(field, value, n + 1); return 1;
+    case V_TZ: {
+        /* A zone the system's database has: days and hours are counted in it. */
+        struct tz *z = NULL;
+        char why[200];
+        if (tz_load(value, &z, why, sizeof why) != 0)
+            return fail(p, 128, "[%s] %s: \"%s\" is not a time zone in %s (an IANA name such as"
+                        " Asia/Shanghai)", section, k->key, value, TZ_DIR);
+        tz_free(z);
+        memcpy(field, value, n + 1);
+        return 1;
+    }
     case V_CHOICE:
         if (!in_choices(k->choices, value))
             return fail(p, k->err_id, "[%s] %s: \"%s\" is not one of %s", section, k->key, value,

@@ -6,7 +6,7 @@
  * key, or a bad value, is an error naming the file and line (E1xx).
  *
  *   [station]  id, site, idle_logout_min, lang, fullscreen, rules, font,
- *              calibration_pct
+ *              calibration_pct, timezone
  *   [scanner.NAME]  type, device, layout, suffix, baud
  *   [printer]  type, address, device, queue, size, dpi
  *   [sync]     target, batch_size, interval_s, credentials, sslmode,
@@ -50,6 +50,7 @@ struct config {
     char rules_path[512]; /* "" = built-in rules */
     char font_path[512];  /* "" = look in the usual places */
     int calibration_pct;  /* share of inspections queued for a blind re-grade */
+    char timezone[64];    /* the site's IANA time zone: days and hours are counted in it */
     int nscanners;
     struct scanner_opts scanners[SCANNERS_MAX];
     struct printer_opts printer;

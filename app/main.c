@@ -36,7 +36,12 @@
 #include "run.h"
 #include "script.h"
 #include "selfcheck.h"
+#include "atomic_file.h"
+#include "buf.h"
+#include "stats_html.h"
+#include "stats_pg.h"
 #include "stats_query.h"
+#include "tz.h"
 #include "store.h"
 #include "sync.h"
 
@@ -57,6 +62,10 @@ static const char usage_text[] =
     "       triage import-manifest FILE.csv   load expected returns\n"
     "       triage export [--format ndjson|csv]   every inspection, one per line/row\n"
     "       triage stats [--from DATE] [--to DATE] [--format table|csv|json]\n"
+    "                    [--source station|postgresql://…] [--site S]\n"
+    "       triage report [--from DATE] [--to DATE] [--site S]\n"
+    "                     [--source station|postgresql://…] --out FILE.html\n"
+    "                                  the quality report: one HTML file with charts\n"
     "       triage sync [--once]        push outcomes, pull manifests\n"
     "       triage audit verify [--source postgresql://…]\n"
     "                                  check the audit chain (exit 1: broken)\n"
@@ -387,64 +396,169 @@ static int cmd_export(struct globals *g, int argc, char **argv)
     return 0;
 }
 
-static int cmd_stats(struct globals *g, int argc, char **argv)
+/* What `stats` and `report` read: a range of the site's days, from the
+ * station's database or head office's PostgreSQL (one site or all). */
+struct stats_args {
+    const char *from, *to, *source, *site, *out;
+    enum stats_format fmt;
+};
+
+/* Compute the report the arguments ask for into *r (the zone stays loaded in
+ * *z for r->range). Returns 0, or 1 with the error printed. */
+static int compute_stats(struct globals *g, const struct stats_args *a, struct stats_report *r,
+                         struct tz **z, char *what, size_t whatlen)
 {
-    const char *from = NULL, *to = NULL;
-    enum stats_format fmt = STATS_TABLE;
+    char err[512];
+    bool station = !a->source || !strcmp(a->source, "station");
+    if (!station && strncmp(a->source, "postgresql://", 13) != 0 &&
+        strncmp(a->source, "postgres://", 11) != 0)
+        return fail("E773", "--source \"%s\" is neither station nor a postgresql:// URL",
+                    a->source);
+    if (station && a->site && a->site[0] && strcmp(a->site, g->cfg.site) != 0)
+        return fail("E774", "the station's database holds site %s only (--site is for head"
+                            " office)",
+                    g->cfg.site);
+    /* The station counts days in its own zone; head office in each site's. */
+    if (tz_load(station ? g->cfg.timezone : "UTC", z, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    struct stats_range range;
+    int64_t now = clock_wall_ms();
+    if (stats_range_parse(a->from, a->to, tz_day(*z, now), &range, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    range.tz = station ? *z : NULL;
+    int rc;
+    if (station) {
+        struct store *st;
+        if (open_store(g, DATADIR_READ, &st))
+            return 1;
+        rc = stats_compute(st, &range, r, err, sizeof err);
+        bool empty_db = rc == 0 && store_count_inspections(st) == 0;
+        store_close(st);
+        if (empty_db)
+            fprintf(stderr, "W758: the database holds no inspections yet\n");
+        snprintf(what, whatlen, "station %s", g->cfg.station_id);
+    } else {
+        rc = stats_compute_pg(a->source, a->site, &range, r, err, sizeof err);
+        if (a->site && a->site[0])
+            snprintf(what, whatlen, "head office, site %s", a->site);
+        else
+            snprintf(what, whatlen, "head office, every site");
+    }
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    char d1[16], d2[16];
+    if (r->total == 0)
+        fprintf(stderr, "W759: no inspections between %s and %s\n",
+                stats_day_text(range.from_day, d1, sizeof d1),
+                stats_day_text(range.to_day, d2, sizeof d2));
+    return 0;
+}
+
+/* The options stats and report share; 0, or the exit status of a usage error. */
+static int parse_stats_args(int argc, char **argv, bool report, struct stats_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->fmt = STATS_TABLE;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "table"))
-                fmt = STATS_TABLE;
-            else if (!strcmp(f, "csv"))
-                fmt = STATS_CSV;
-            else if (!strcmp(f, "json"))
-                fmt = STATS_JSON;
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!report && !strcmp(argv[i], "--format") && v) {
+            i++;
+            if (!strcmp(v, "table"))
+                a->fmt = STATS_TABLE;
+            else if (!strcmp(v, "csv"))
+                a->fmt = STATS_CSV;
+            else if (!strcmp(v, "json"))
+                a->fmt = STATS_JSON;
             else
-                return fail("E757", "unknown stats format \"%s\" (table, csv, json)", f);
-        } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
-            from = argv[++i];
-        } else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
-            to = argv[++i];
+                return fail("E757", "unknown stats format \"%s\" (table, csv, json)", v);
+        } else if (!strcmp(argv[i], "--from") && v) {
+            a->from = argv[++i];
+        } else if (!strcmp(argv[i], "--to") && v) {
+            a->to = argv[++i];
+        } else if (!strcmp(argv[i], "--source") && v) {
+            a->source = argv[++i];
+        } else if (!strcmp(argv[i], "--site") && v) {
+            a->site = argv[++i];
+        } else if (report && !strcmp(argv[i], "--out") && v) {
+            a->out = argv[++i];
         } else {
-            return usage_error("stats takes [--from YYYY-MM-DD] [--to YYYY-MM-DD]"
-                               " [--format table|csv|json]");
+            return usage_error(report ? "report takes [--from YYYY-MM-DD] [--to YYYY-MM-DD]"
+                                        " [--site S] [--source station|postgresql://…]"
+                                        " --out FILE.html"
+                                      : "stats takes [--from YYYY-MM-DD] [--to YYYY-MM-DD]"
+                                        " [--format table|csv|json]"
+                                        " [--source station|postgresql://…] [--site S]");
         }
     }
-    char err[512];
-    struct stats_range range;
-    if (stats_range_parse(from, to, time_day(clock_wall_ms()), &range, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
-    struct store *st;
-    if (open_store(g, DATADIR_READ, &st))
-        return 1;
-    struct stats_report *r = malloc(sizeof *r);
-    int rc = r ? stats_compute(st, &range, r, err, sizeof err) : -1;
-    if (!r)
-        snprintf(err, sizeof err, "E754: out of memory");
-    bool empty_db = rc == 0 && store_count_inspections(st) == 0;
-    store_close(st);
-    if (rc != 0) {
-        fprintf(stderr, "%s\n", err);
-        free(r);
-        return 1;
-    }
-    char a[16], b[16];
-    if (empty_db)
-        fprintf(stderr, "W758: the database holds no inspections yet\n");
-    else if (r->total == 0)
-        fprintf(stderr, "W759: no inspections between %s and %s\n",
-                stats_day_text(range.from_day, a, sizeof a),
-                stats_day_text(range.to_day, b, sizeof b));
-    rc = stats_print(r, fmt, stdout);
-    free(r);
-    if (rc != 0) {
-        fprintf(stderr, "E760: cannot write the statistics\n");
-        return 1;
-    }
+    if (report && !a->out)
+        return usage_error("report needs --out FILE.html");
     return 0;
+}
+
+static int cmd_stats(struct globals *g, int argc, char **argv)
+{
+    struct stats_args a;
+    int rc = parse_stats_args(argc, argv, false, &a);
+    if (rc)
+        return rc;
+    struct stats_report *r = malloc(sizeof *r);
+    if (!r)
+        return fail("E754", "%s", "out of memory");
+    struct tz *z = NULL;
+    char what[128];
+    rc = compute_stats(g, &a, r, &z, what, sizeof what);
+    if (rc == 0 && stats_print(r, a.fmt, stdout) != 0) {
+        fprintf(stderr, "E760: cannot write the statistics\n");
+        rc = 1;
+    }
+    free(r);
+    tz_free(z);
+    return rc;
+}
+
+/* triage report: the same numbers as stats, as one HTML page, written
+ * whole or not at all. */
+static int cmd_report(struct globals *g, int argc, char **argv)
+{
+    struct stats_args a;
+    int rc = parse_stats_args(argc, argv, true, &a);
+    if (rc)
+        return rc;
+    struct stats_report *r = malloc(sizeof *r);
+    if (!r)
+        return fail("E754", "%s", "out of memory");
+    struct tz *z = NULL;
+    char what[128], made[40], err[512];
+    rc = compute_stats(g, &a, r, &z, what, sizeof what);
+    if (rc == 0) {
+        struct buf page = {0};
+        bool station = !a.source || !strcmp(a.source, "station");
+        struct stats_html_source src = {g->cfg.station_id,
+                                        station ? NULL : a.site ? a.site : "",
+                                        time_rfc3339(clock_wall_ms(), made, sizeof made)};
+        stats_html(r, g->cfg.lang, &src, &page);
+        static const struct atomic_file_ids ids = {{"E775", "E775", "E775", "E775", "E775", "E775"}};
+        size_t len = 0;
+        char *text = buf_take(&page, &len);
+        if (!text || atomic_file_put(a.out, text, len, &ids, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", text ? err : "E754: out of memory");
+            rc = 1;
+        } else {
+            fprintf(stderr, "I770 report %s: %lld inspections, %s\n", a.out,
+                    (long long)r->total, what);
+        }
+        free(text);
+        buf_free(&page);
+    }
+    free(r);
+    tz_free(z);
+    return rc;
 }
 
 /* triage sync [--once]: one round (exit 1 when it could not finish), or
@@ -468,6 +582,7 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
     struct sync_options so = {.db_path = path,
                               .station = g->cfg.station_id,
                               .site = g->cfg.site,
+                              .timezone = g->cfg.timezone,
                               .data_dir = g->data_dir,
                               .cfg = &g->cfg.sync};
     sync_target(&so, target, sizeof target);
@@ -701,6 +816,8 @@ int main(int argc, char **argv)
         return cmd_export(&g, rest, args);
     if (!strcmp(cmd, "stats"))
         return cmd_stats(&g, rest, args);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(&g, rest, args);
     if (!strcmp(cmd, "parse"))
         return cmd_parse(rest, args);
     if (!strcmp(cmd, "sync"))

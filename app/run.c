@@ -32,6 +32,7 @@
 #include "print_worker.h"
 #include "printer.h"
 #include "printq.h"
+#include "tz.h"
 #include "scanner.h"
 #include "script.h"
 #include "service.h"
@@ -54,6 +55,7 @@ struct app {
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
+    struct tz *tz;             /* the site's time zone ([station] timezone) */
     struct pinworker *pins;    /* PIN check thread; started on first use */
     bool pins_failed;          /* it could not start: PINs are checked on this thread */
     struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
@@ -82,6 +84,31 @@ static void enqueue(struct app *app, const struct event *ev)
 
 static int64_t station_now(const struct app *app) { return clock_wall_ms() + app->clock_skew; }
 
+static void refresh_printer_status(struct app *app);
+static void refresh_sync_status(struct app *app);
+
+/* What stands between a saved outcome and its label and head office, for
+ * the words the core says with "Saved": the printer's trouble and the labels
+ * waiting (the queue itself, so the new label counts), a failing sync. */
+static void save_troubles(struct app *app, struct event *ev)
+{
+    refresh_printer_status(app);
+    refresh_sync_status(app);
+    const struct ui_status *s = &app->status;
+    for (int i = 0; i < s->ndevices; i++)
+        if (s->devices[i].printer && !s->devices[i].ok)
+            snprintf(ev->printer_trouble, sizeof ev->printer_trouble, "%s", s->devices[i].state);
+    int waiting = printq_waiting(app->store);
+    ev->labels_waiting = waiting > 0 ? waiting : s->labels_waiting;
+    if (s->sync_error[0]) {
+        int idlen = s->sync_error[0] == 'E' ? (int)strcspn(s->sync_error, ":") : 0;
+        snprintf(ev->sync_trouble, sizeof ev->sync_trouble, "%.*s", idlen > 5 ? 5 : idlen,
+                 s->sync_error);
+        if (!ev->sync_trouble[0])
+            snprintf(ev->sync_trouble, sizeof ev->sync_trouble, "E700");
+    }
+}
+
 static void do_save(struct app *app, const struct inspection *insp)
 {
     struct inspection rec = *insp;
@@ -94,6 +121,7 @@ static void do_save(struct app *app, const struct inspection *insp)
         ev.type = EV_SAVED;
         ev.seq = rec.seq;
         snprintf(ev.plate, sizeof ev.plate, "%s", rec.plate);
+        save_troubles(app, &ev);
     } else {
         log_error("E921", "inspection not saved, will retry: %s", err);
         ev.type = EV_SAVE_FAILED;
@@ -158,6 +186,7 @@ static void refresh_printer_status(struct app *app)
             return;
         s->ndevices++;
         snprintf(s->devices[i].name, sizeof s->devices[i].name, "printer");
+        s->devices[i].printer = true;
     }
     const char *state = printer_state_name(ps.state);
     bool ok = ps.state == PRINTER_READY;
@@ -213,7 +242,7 @@ static void do_stats(struct app *app, const struct effect *e)
     if (e->type == FX_STATS_QUERY)
         sworker_query(app->stats, &e->range);
     else
-        sworker_list(app->stats, &e->range, e->dim, e->key);
+        sworker_list(app->stats, &e->range, e->dim, e->key, e->offset);
 }
 
 /* The grader's unfinished inspection, kept or forgotten at once (durable,
@@ -309,8 +338,14 @@ static void render(struct app *app)
 {
     struct view v;
     station_view(app->station, &v);
-    if (v.screen == SCREEN_STATS)
+    if (v.screen == SCREEN_STATS) {
         sworker_fill_view(app->stats, &v);
+        /* How far the shown rows can scroll is the layout's to say; the core
+         * keeps its scroll within it. */
+        station_stats_scroll_limit(app->station, ui_stats_scroll_max(&v));
+        station_view(app->station, &v);
+        sworker_fill_view(app->stats, &v);
+    }
     ui_render(app->ui, &v, &app->status);
     app->dirty = false;
 }
@@ -678,12 +713,18 @@ int run_station(const struct run_options *opt)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
+    /* The site's time zone: its days and "today" on the statistics screen. */
+    if (tz_load(opt->cfg->timezone, &app.tz, err, sizeof err) != 0) {
+        log_error("E950", "%s", err);
+        goto out;
+    }
     struct station_settings ss = {
         .station_id = opt->cfg->station_id,
         .idle_logout_min = opt->cfg->idle_logout_min,
         .lang = opt->lang,
         .rules = opt->rules,
         .calibration_pct = opt->cfg->calibration_pct,
+        .tz = app.tz,
     };
     snprintf(app.db_path, sizeof app.db_path, "%s", path);
     {
@@ -735,6 +776,7 @@ int run_station(const struct run_options *opt)
         struct sync_options so = {.db_path = path,
                                   .station = opt->cfg->station_id,
                                   .site = opt->cfg->site,
+                                  .timezone = opt->cfg->timezone,
                                   .data_dir = opt->data_dir,
                                   .cfg = &opt->cfg->sync,
                                   .on_status = notify_ui,
@@ -761,6 +803,7 @@ out:
     sworker_stop(app.stats);
     scanners_close(app.scanners);
     station_free(app.station);
+    tz_free(app.tz);
     /* Labels due now get a few seconds to go out (a script's all of them);
      * the rest wait in the queue for the next start. Before ui_close: the
      * worker draws labels with SDL_ttf, which ui_close may shut down. */

@@ -32,6 +32,7 @@ struct sworker {
     struct stats_range report_range, list_range;
     enum stats_dim list_dim;
     char list_key[64];
+    int64_t list_offset;
 
     /* results (guarded) */
     bool report_ready, list_ready;
@@ -93,10 +94,12 @@ static int64_t step(void *ctx, unsigned events)
         enum stats_dim dim = w->list_dim;
         char key[64];
         snprintf(key, sizeof key, "%s", w->list_key);
+        int64_t offset = w->list_offset;
         unsigned gen = w->list_gen;
         w->want_list = false;
         pthread_mutex_unlock(&w->mu);
-        rc = stats_list_query(w->store, &range, dim, key, &w->work_list, err, sizeof err);
+        rc = stats_list_query(w->store, &range, dim, key, offset, &w->work_list, err,
+                              sizeof err);
         pthread_mutex_lock(&w->mu);
         if (gen == w->list_gen) {
             if (rc == 0) {
@@ -172,9 +175,10 @@ void sworker_query(struct sworker *w, const struct stats_range *range)
 }
 
 void sworker_list(struct sworker *w, const struct stats_range *range, enum stats_dim dim,
-                  const char *key)
+                  const char *key, int64_t offset)
 {
     pthread_mutex_lock(&w->mu);
+    w->list_offset = offset;
     w->list_range = *range;
     w->list_dim = dim;
     snprintf(w->list_key, sizeof w->list_key, "%s", key ? key : "");
@@ -183,7 +187,12 @@ void sworker_list(struct sworker *w, const struct stats_range *range, enum stats
     w->list_ready = false;
     pthread_mutex_unlock(&w->mu);
     worker_kick(w->worker);
-    w->have_list = false;
+    /* Another page of the same list keeps the shown one until it is there. */
+    if (!(w->have_list && w->shown_list.dim == dim &&
+          strcmp(w->shown_list.key, key ? key : "") == 0 &&
+          w->shown_list.range.from_day == range->from_day &&
+          w->shown_list.range.to_day == range->to_day))
+        w->have_list = false;
 }
 
 bool sworker_poll(struct sworker *w)

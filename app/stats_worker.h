@@ -32,7 +32,7 @@ void sworker_stop(struct sworker *w);
 void sworker_query(struct sworker *w, const struct stats_range *range);
 /* Ask for the inspections behind a bar; drops the shown list. */
 void sworker_list(struct sworker *w, const struct stats_range *range, enum stats_dim dim,
-                  const char *key);
+                  const char *key, int64_t offset);
 
 /* Main thread: take finished results. Returns true when what is shown changed. */
 bool sworker_poll(struct sworker *w);

@@ -624,44 +624,13 @@ END
 $$;
 
 -- ---- views for reporting across sites (triage_bi) ---------------------------
--- Days are UTC days of finished_at. A superseded inspection still counts as
--- the work it was; `current_outcomes` shows only the latest word on an item.
+-- `current_outcomes` shows only the latest word on an item. The measures by
+-- site and day (grades, throughput, responsibility, dispositions) are
+-- statistics views: below, with the statistics' own definitions.
 
 CREATE OR REPLACE VIEW current_outcomes AS
 SELECT o.* FROM outcomes o
  WHERE NOT EXISTS (SELECT 1 FROM outcomes n WHERE n.supersedes = o.plate);
-
-CREATE OR REPLACE VIEW grades_by_site_day AS
-SELECT site, (finished_at AT TIME ZONE 'UTC')::date AS day, grade, count(*) AS inspections
-  FROM outcomes
- GROUP BY site, day, grade;
-
-CREATE OR REPLACE VIEW grader_throughput AS
-SELECT site, operator, (finished_at AT TIME ZONE 'UTC')::date AS day,
-       count(*) AS inspections,
-       round(percentile_cont(0.5) WITHIN GROUP (
-             ORDER BY extract(epoch FROM finished_at - started_at))::numeric, 1)
-           AS median_seconds,
-       round(count(*) / greatest(extract(epoch FROM max(finished_at) - min(started_at)) / 3600,
-                                 1.0 / 60)::numeric, 1) AS items_per_hour
-  FROM outcomes
- GROUP BY site, operator, day;
-
-CREATE OR REPLACE VIEW responsibility_split AS
-SELECT site, (finished_at AT TIME ZONE 'UTC')::date AS day,
-       coalesce(responsibility, 'none') AS responsibility, count(*) AS inspections,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY site,
-             (finished_at AT TIME ZONE 'UTC')::date), 1) AS pct
-  FROM outcomes
- GROUP BY site, day, responsibility, (finished_at AT TIME ZONE 'UTC')::date;
-
-CREATE OR REPLACE VIEW disposition_split AS
-SELECT site, (finished_at AT TIME ZONE 'UTC')::date AS day,
-       coalesce(disposition, 'none') AS disposition, count(*) AS inspections,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY site,
-             (finished_at AT TIME ZONE 'UTC')::date), 1) AS pct
-  FROM outcomes
- GROUP BY site, day, disposition, (finished_at AT TIME ZONE 'UTC')::date;
 
 -- Stations and how far behind they are (for operations, not BI).
 CREATE OR REPLACE VIEW station_sync_status AS
@@ -669,34 +638,97 @@ SELECT s.station, s.site, w.epoch, w.seq AS watermark, w.last_push_at,
        (SELECT count(*) FROM sync_alerts a WHERE a.station = s.station) AS alerts
   FROM stations s LEFT JOIN station_watermarks w USING (station);
 
-GRANT SELECT ON current_outcomes, grades_by_site_day, grader_throughput,
-    responsibility_split, disposition_split, station_sync_status TO triage_bi;
+GRANT SELECT ON current_outcomes, station_sync_status TO triage_bi;
 
 -- ---- statistics views are added below this line -------------------
 
 -- Statistics views
 --
--- The measures of the station's stats screen and `triage stats`, across sites,
--- with the same definitions (app/core/stats_report.h):
---   * a day is a UTC calendar day, an outcome belongs to the day it was finished;
---   * calibration records (blind re-grades, record->>'calibrates' set) are not
---     outcomes: they count only in the agreement views;
+-- The measures of the station's stats screen, `triage stats` and `triage
+-- report`, across sites, with the same definitions (app/core/stats_report.h):
+--   * a day is a calendar day of the outcome's site (its zone: the stations'
+--     [station] timezone, sent by each station, see set_station_timezone;
+--     UTC until one is known); an outcome belongs to the day it was finished;
+--   * what counts is an outcome that stands: calibration records (blind
+--     re-grades, `calibrates` set) count only in the agreement views, and an
+--     outcome that a re-grade replaced (another outcome of its station and
+--     epoch names it in `supersedes`) counts nowhere: its re-grade does;
 --   * the wrong-item rate counts the items checked against the manifest only
 --     (item_check matched or mismatched; records from before item_check count
 --     as checked): mismatch_rate = mismatch / verified, NULL when none was;
---   * items per hour = inspections / distinct UTC clock hours with at least one;
+--   * items per hour = inspections / distinct local clock hours with at least
+--     one (the one definition: grader_throughput is stats_graders' too);
 --   * medians are percentile_cont(0.5) (the mean of the two middle values);
 --   * the declared reason comes from the manifest of the outcome's site;
+--   * defect rate = outcomes with at least one defect code / outcomes;
 --   * Cohen's kappa over the 4x4 table of grades; NULL when chance agreement is 1.
 -- Per-day views sum over longer ranges (inspections, hours, counts); medians and
--- kappa do not: query the month views or the base table for those.
+-- kappa do not: query the month views or stats_outcomes for those.
+
+-- Each station's zone, sent by the station; a site's zone is its stations'.
+ALTER TABLE stations ADD COLUMN IF NOT EXISTS timezone text NOT NULL DEFAULT 'UTC';
+
+-- The record's statistics fields as columns of their own (kept by PostgreSQL
+-- from the record), so that a month's numbers never read the whole record.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS calibrates text
+    GENERATED ALWAYS AS (record ->> 'calibrates') STORED;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS calibration_due boolean
+    GENERATED ALWAYS AS (coalesce((record ->> 'calibration_due')::boolean, false)) STORED;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS step_ms jsonb
+    GENERATED ALWAYS AS (coalesce(record -> 'step_ms', '{}'::jsonb)) STORED;
+-- The re-grades that replaced an outcome, and the blind re-grades, by the
+-- plate they name.
+CREATE INDEX IF NOT EXISTS outcomes_supersedes ON outcomes (station, epoch, supersedes)
+    WHERE supersedes IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outcomes_calibrates ON outcomes (station, epoch, calibrates)
+    WHERE calibrates IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outcomes_plate ON outcomes (station, epoch, plate);
+
+-- A station says its zone (every sync connection): the caller must be the
+-- station's role, the zone one PostgreSQL knows (E749 otherwise).
+CREATE OR REPLACE FUNCTION set_station_timezone(p_station text, p_timezone text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM triage.station_site(p_station);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names z WHERE z.name = p_timezone) THEN
+        RAISE EXCEPTION 'E749: "%" is not a time zone head office knows', p_timezone
+            USING ERRCODE = 'data_exception';
+    END IF;
+    UPDATE triage.stations s SET timezone = p_timezone
+     WHERE s.station = p_station AND s.timezone IS DISTINCT FROM p_timezone;
+END
+$$;
+REVOKE ALL ON FUNCTION set_station_timezone(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION set_station_timezone(text, text) TO triage_station;
 
 -- Made again whole: outcomes has columns added (item_check …) before "day".
 DROP VIEW IF EXISTS stats_outcomes CASCADE;
+DROP VIEW IF EXISTS site_zones CASCADE;
+DROP VIEW IF EXISTS grades_by_site_day, grader_throughput, responsibility_split,
+    disposition_split;
+
+CREATE VIEW site_zones AS
+SELECT site, min(timezone) AS timezone FROM stations GROUP BY site;
+
+-- The outcomes that count, each with its site's zone, local day and hour.
 CREATE VIEW stats_outcomes AS
-SELECT o.*, (o.finished_at AT TIME ZONE 'UTC')::date AS day
-  FROM outcomes o
- WHERE o.record->>'calibrates' IS NULL;
+SELECT o.*, coalesce(z.timezone, 'UTC') AS timezone,
+       (o.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day,
+       date_trunc('hour', o.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC')) AS local_hour
+  FROM outcomes o LEFT JOIN site_zones z ON z.site = o.site
+ WHERE o.calibrates IS NULL
+   AND NOT EXISTS (SELECT 1 FROM outcomes n
+                    WHERE n.station = o.station AND n.epoch = o.epoch
+                      AND n.supersedes = o.plate);
+
+-- Outcomes a re-grade replaced (not counted), with their site's local day.
+CREATE VIEW stats_superseded AS
+SELECT o.site, o.station, o.epoch, o.plate, o.finished_at,
+       (o.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day
+  FROM outcomes o LEFT JOIN site_zones z ON z.site = o.site
+ WHERE o.calibrates IS NULL
+   AND EXISTS (SELECT 1 FROM outcomes n
+                WHERE n.station = o.station AND n.epoch = o.epoch AND n.supersedes = o.plate);
 
 CREATE OR REPLACE VIEW stats_site_day AS
 SELECT site, day, count(*) AS inspections,
@@ -712,7 +744,7 @@ SELECT site, day, count(*) AS inspections,
                                              IN ('matched', 'mismatched')), 0), 4)
            AS mismatch_rate,
        count(*) FILTER (WHERE jsonb_array_length(defects) > 0) AS with_defects,
-       count(*) FILTER (WHERE (record->>'calibration_due')::boolean) AS calibration_due,
+       count(*) FILTER (WHERE calibration_due) AS calibration_due,
        count(*) FILTER (WHERE coalesce(item_check, 'matched') IN ('matched', 'mismatched'))
            AS verified
   FROM stats_outcomes
@@ -723,6 +755,7 @@ SELECT site, day, coalesce(disposition, 'none') AS disposition, count(*) AS insp
   FROM stats_outcomes
  GROUP BY site, day, coalesce(disposition, 'none');
 
+-- Responsibility over time: per site, day and party.
 CREATE OR REPLACE VIEW stats_responsibility AS
 SELECT site, day, coalesce(responsibility, 'none') AS responsibility, count(*) AS inspections
   FROM stats_outcomes
@@ -732,6 +765,46 @@ CREATE OR REPLACE VIEW stats_defects AS
 SELECT o.site, o.day, d.code, count(*) AS inspections
   FROM stats_outcomes o CROSS JOIN LATERAL jsonb_array_elements_text(o.defects) AS d(code)
  GROUP BY o.site, o.day, d.code;
+
+-- By category and by SKU, per site and day: sum over a range, then
+-- defect_rate = with_defects / inspections.
+CREATE OR REPLACE VIEW stats_categories AS
+SELECT site, day, coalesce(category, '') AS category, count(*) AS inspections,
+       count(*) FILTER (WHERE jsonb_array_length(defects) > 0) AS with_defects,
+       count(*) FILTER (WHERE late) AS late,
+       count(*) FILTER (WHERE mismatch) AS mismatch,
+       count(*) FILTER (WHERE coalesce(item_check, 'matched') IN ('matched', 'mismatched'))
+           AS verified,
+       count(*) FILTER (WHERE grade = 'A') AS grade_a,
+       count(*) FILTER (WHERE grade = 'B') AS grade_b,
+       count(*) FILTER (WHERE grade = 'C') AS grade_c,
+       count(*) FILTER (WHERE grade = 'X') AS grade_x,
+       count(*) FILTER (WHERE responsibility IS NULL) AS resp_none,
+       count(*) FILTER (WHERE responsibility = 'merchant') AS resp_merchant,
+       count(*) FILTER (WHERE responsibility = 'logistics') AS resp_logistics,
+       count(*) FILTER (WHERE responsibility = 'customer') AS resp_customer,
+       count(*) FILTER (WHERE responsibility = 'platform') AS resp_platform
+  FROM stats_outcomes
+ GROUP BY site, day, coalesce(category, '');
+
+CREATE OR REPLACE VIEW stats_skus AS
+SELECT site, day, coalesce(sku, '') AS sku, count(*) AS inspections,
+       count(*) FILTER (WHERE jsonb_array_length(defects) > 0) AS with_defects,
+       count(*) FILTER (WHERE late) AS late,
+       count(*) FILTER (WHERE mismatch) AS mismatch,
+       count(*) FILTER (WHERE coalesce(item_check, 'matched') IN ('matched', 'mismatched'))
+           AS verified,
+       count(*) FILTER (WHERE grade = 'A') AS grade_a,
+       count(*) FILTER (WHERE grade = 'B') AS grade_b,
+       count(*) FILTER (WHERE grade = 'C') AS grade_c,
+       count(*) FILTER (WHERE grade = 'X') AS grade_x,
+       count(*) FILTER (WHERE responsibility IS NULL) AS resp_none,
+       count(*) FILTER (WHERE responsibility = 'merchant') AS resp_merchant,
+       count(*) FILTER (WHERE responsibility = 'logistics') AS resp_logistics,
+       count(*) FILTER (WHERE responsibility = 'customer') AS resp_customer,
+       count(*) FILTER (WHERE responsibility = 'platform') AS resp_platform
+  FROM stats_outcomes
+ GROUP BY site, day, coalesce(sku, '');
 
 -- Declared reason against what was found: "functions OK" = every function
 -- check passed (functional sub-grade A); confirmed and not found: the reason
@@ -752,10 +825,8 @@ SELECT o.site, o.day, coalesce(o.reason, m.reason) AS reason, count(*) AS inspec
 
 CREATE OR REPLACE VIEW stats_graders AS
 SELECT site, operator, day, count(*) AS inspections,
-       count(DISTINCT date_trunc('hour', finished_at AT TIME ZONE 'UTC')) AS active_hours,
-       round(count(*)::numeric
-             / count(DISTINCT date_trunc('hour', finished_at AT TIME ZONE 'UTC')), 2)
-           AS items_per_hour,
+       count(DISTINCT local_hour) AS active_hours,
+       round(count(*)::numeric / count(DISTINCT local_hour), 2) AS items_per_hour,
        percentile_cont(0.5) WITHIN GROUP (
            ORDER BY extract(epoch FROM finished_at - started_at)) AS median_s,
        count(*) FILTER (WHERE grade = 'A') AS grade_a,
@@ -769,19 +840,19 @@ SELECT site, operator, day, count(*) AS inspections,
 CREATE OR REPLACE VIEW stats_grader_steps AS
 SELECT o.site, o.operator, o.day, s.key AS check_id, count(*) AS answers,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value::numeric / 1000) AS median_s
-  FROM stats_outcomes o
-       CROSS JOIN LATERAL jsonb_each_text(coalesce(o.record->'step_ms', '{}'::jsonb)) AS s
+  FROM stats_outcomes o CROSS JOIN LATERAL jsonb_each_text(o.step_ms) AS s
  GROUP BY o.site, o.operator, o.day, s.key;
 
--- Blind re-grades with the grade they re-graded (same station and epoch).
+-- Blind re-grades with the grade they re-graded (same station and epoch),
+-- on the local day of the re-grade.
 CREATE OR REPLACE VIEW stats_calibration_pairs AS
-SELECT c.site, c.station, (c.finished_at AT TIME ZONE 'UTC')::date AS day,
+SELECT c.site, c.station, (c.finished_at AT TIME ZONE coalesce(z.timezone, 'UTC'))::date AS day,
        o.plate, o.operator AS first_grader, o.grade AS first_grade,
-       c.operator AS regrader, c.grade AS regrade
+       c.operator AS regrader, c.grade AS regrade, c.finished_at
   FROM outcomes c
-  JOIN outcomes o ON o.station = c.station AND o.epoch = c.epoch
-                 AND o.plate = c.record->>'calibrates'
- WHERE c.record->>'calibrates' IS NOT NULL;
+  LEFT JOIN site_zones z ON z.site = c.site
+  JOIN outcomes o ON o.station = c.station AND o.epoch = c.epoch AND o.plate = c.calibrates
+ WHERE c.calibrates IS NOT NULL;
 
 -- Agreement per grader and month: the pairs a grader took part in, either side.
 CREATE OR REPLACE VIEW stats_grader_agreement AS
@@ -839,9 +910,33 @@ SELECT n.site, n.month, n.n::bigint AS pairs, n.agree::bigint AS identical,
                        / (1 - coalesce(pe.rc, 0) / (n.n * n.n)), 4) END AS kappa
   FROM n LEFT JOIN pe USING (site, month);
 
-GRANT SELECT ON stats_outcomes, stats_site_day, stats_dispositions, stats_responsibility,
-    stats_defects, stats_reasons, stats_graders, stats_grader_steps, stats_calibration_pairs,
-    stats_grader_agreement, stats_site_agreement TO triage_bi;
+-- The reporting views by site and day, with the statistics' definitions
+-- (site days, outcomes that count, items per hour over active hours).
+CREATE VIEW grades_by_site_day AS
+SELECT site, day, grade, count(*) AS inspections
+  FROM stats_outcomes
+ GROUP BY site, day, grade;
+
+CREATE VIEW grader_throughput AS
+SELECT site, operator, day, inspections, round(median_s::numeric, 1) AS median_seconds,
+       items_per_hour
+  FROM stats_graders;
+
+CREATE VIEW responsibility_split AS
+SELECT site, day, responsibility, inspections,
+       round(100.0 * inspections / sum(inspections) OVER (PARTITION BY site, day), 1) AS pct
+  FROM stats_responsibility;
+
+CREATE VIEW disposition_split AS
+SELECT site, day, disposition, inspections,
+       round(100.0 * inspections / sum(inspections) OVER (PARTITION BY site, day), 1) AS pct
+  FROM stats_dispositions;
+
+GRANT SELECT ON site_zones, stats_outcomes, stats_superseded, stats_site_day,
+    stats_dispositions, stats_responsibility, stats_defects, stats_categories, stats_skus,
+    stats_reasons, stats_graders, stats_grader_steps, stats_calibration_pairs,
+    stats_grader_agreement, stats_site_agreement, grades_by_site_day, grader_throughput,
+    responsibility_split, disposition_split TO triage_bi;
 
 -- Grading policy views
 --

@@ -67,6 +67,8 @@ struct sync_options {
     const char *db_path;   /* the station's SQLite file */
     const char *station;   /* configured station id */
     const char *site;      /* configured site */
+    const char *timezone;  /* the site's time zone ([station] timezone), told to head
+                              office on each connection; NULL or "" = not told */
     const char *data_dir;  /* for the default target spool:DATA/spool */
     const struct sync_opts *cfg;
     /* Called from the worker thread after its status changed (may be NULL). */

@@ -44,6 +44,7 @@ struct pg {
     PGconn *conn;
     const atomic_bool *stop;
     char station[40];
+    char timezone[64]; /* to tell head office once, then "" */
     struct buf batch; /* the batch as one JSON array */
 };
 
@@ -213,6 +214,7 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
     }
     pg->conn = conn;
     pg->stop = opt->stop;
+    snprintf(pg->timezone, sizeof pg->timezone, "%s", opt->timezone ? opt->timezone : "");
     if (PQsetnonblocking(conn, 1) != 0) {
         set_err(err, errlen, "E712: cannot use the connection to head office");
         PQfinish(conn);
@@ -288,8 +290,26 @@ static int pg_watermark(void *state, const char *station, const char *epoch, int
     struct pg *pg = state;
     const char *params[2] = {station, epoch};
     bool stopped;
-    PGresult *res = exec_params(pg, "SELECT triage.station_watermark($1, $2)", 2, params,
-                                &stopped);
+    PGresult *res;
+    if (pg->timezone[0]) {
+        /* The site's zone, for head office's days: said once a connection. A
+         * head office that cannot take it still gets the outcomes. */
+        const char *tzp[2] = {station, pg->timezone};
+        res = exec_params(pg, "SELECT triage.set_station_timezone($1, $2)", 2, tzp, &stopped);
+        if (res && PQresultStatus(res) != PGRES_TUPLES_OK) {
+            char msg[200];
+            log_warn("W708", "head office did not take the time zone %s: %s", pg->timezone,
+                     first_line(PQresultErrorMessage(res), msg, sizeof msg));
+        }
+        PQclear(res);
+        pg->timezone[0] = 0;
+        if (!res) {
+            no_result_error(pg, stopped, "E716", "telling head office the station's time zone",
+                            err, errlen);
+            return -1;
+        }
+    }
+    res = exec_params(pg, "SELECT triage.station_watermark($1, $2)", 2, params, &stopped);
     if (!res) {
         no_result_error(pg, stopped, "E716", "asking head office how far it has this station",
                         err, errlen);

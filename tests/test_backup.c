@@ -40,8 +40,9 @@ static char tmp[512], data[600];
 static void write_script(const char *path, int items)
 {
     FILE *f = fopen(path, "w");
-    /* Escape after the login: a copy taken in the middle of a checklist holds
-     * the grader's draft, and the restored station offers it back (resume). */
+    /* Escape after the login: a copy taken mid-grading holds the grader's
+     * unfinished inspection, offered back (resume) and discarded here; on
+     * the scan screen it only clears the input. */
     fprintf(f, "scan 1001\ntext 123456\nkey Return\nkey Escape\nexpect scan\n");
     for (int i = 0; i < items; i++)
         fprintf(f, "scan RMA-1001\nkey Return\nkey 1\nkey 1\nkey 1\nkey 1\nkey 1\n"

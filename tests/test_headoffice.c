@@ -267,7 +267,7 @@ static void test_attack(void)
     CHECK(pgc_exec(admin, "REVOKE TEMPORARY ON DATABASE postgres FROM st_a") == 0);
 }
 
-/* What a station login holds: five functions, no table. */
+/* What a station login holds: six functions, no table. */
 static void test_privileges(void)
 {
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_proc p"
@@ -282,7 +282,8 @@ static void test_privileges(void)
                                 " AND has_function_privilege('st_b', p.oid, 'EXECUTE')");
     CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
     CHECK_STR(PQgetvalue(r, 0, 0),
-              "audit_watermark,manifests_since,push_audit,push_outcomes,station_watermark");
+              "audit_watermark,manifests_since,push_audit,push_outcomes,set_station_timezone,"
+              "station_watermark");
     PQclear(r);
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_class c WHERE c.relnamespace ="
                                " 'triage'::regnamespace AND c.relkind IN ('r', 'v', 'S')"

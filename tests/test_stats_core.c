@@ -12,6 +12,7 @@
 #include "log.h"
 #include "rules.h"
 #include "station.h"
+#include "tz.h"
 
 static int64_t now, today;
 static struct station *st;
@@ -190,12 +191,16 @@ static void test_periods_and_ranges(void)
     station_view(st, &v);
     CHECK_INT(v.msg, MSG_STATS_TOO_LONG);
     CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
-    /* In Custom, digits type dates; Up steps back to 30 days. */
+    /* In Custom, digits type dates; the 30 days button goes back (Up and
+     * Down scroll the rows). */
     text("3");
     CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
     station_view(st, &v);
     CHECK_STR(v.input, "3");
     key(KEY_UP);
+    CHECK(find_fx(FX_STATS_QUERY, NULL) == NULL);
+    key(KEY_BACKSPACE);
+    pick(STATS_PICK_PERIOD + PERIOD_30D, NULL);
     q = find_fx(FX_STATS_QUERY, NULL);
     CHECK(q && q->range.from_day == today - 29 && q->range.to_day == today);
     station_view(st, &v);
@@ -238,6 +243,141 @@ static void answer_all(const int *gaps)
         text("1");
     }
     CHECK_INT(station_screen(st), SCREEN_SUMMARY);
+}
+
+/* Up, Down, PageUp, PageDown and a drag move the rows shown, as far as the
+ * layout says; a list asks for the page of rows around those shown, and so
+ * reaches its last inspection. */
+static void test_scrolling(void)
+{
+    struct view v;
+    key(KEY_STATS);
+    CHECK_INT(station_screen(st), SCREEN_STATS);
+    pick(STATS_PICK_PAGE + PAGE_GRADERS, NULL);
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 0);
+    station_stats_scroll_limit(st, 33); /* 40 graders, 7 shown */
+    key(KEY_DOWN);
+    key(KEY_DOWN);
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 2);
+    key(KEY_PAGEDOWN);
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 7);
+    send((struct event){.type = EV_SCROLL, .pick = 100}); /* a long drag: to the end */
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 33);
+    key(KEY_PAGEUP);
+    key(KEY_UP);
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 27);
+    station_stats_scroll_limit(st, 10); /* fewer rows now: kept within */
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 10);
+    send((struct event){.type = EV_SCROLL, .pick = -50});
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 0);
+    pick(STATS_PICK_PAGE + PAGE_STEPS, NULL); /* another page starts at its top */
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 0);
+
+    /* A list of 1000: pages of STATS_LIST_MAX asked for as the rows shown move. */
+    pick(STATS_PICK_BAR + SD_GRADE, "B");
+    const struct effect *l = find_fx(FX_STATS_LIST, NULL);
+    CHECK(l && l->offset == 0);
+    station_stats_scroll_limit(st, 1000 - 8);
+    int64_t asked = 0;
+    for (int i = 0; i < 400; i++) {
+        key(KEY_PAGEDOWN);
+        l = find_fx(FX_STATS_LIST, NULL);
+        station_view(st, &v);
+        if (l) {
+            CHECK(l->dim == SD_GRADE && !strcmp(l->key, "B"));
+            CHECK(l->offset > asked);
+            asked = l->offset;
+        }
+        /* What is shown lies in the page asked for. */
+        CHECK(v.stats_scroll >= asked &&
+              v.stats_scroll + STATS_VISIBLE_MAX <= asked + STATS_LIST_MAX);
+    }
+    station_view(st, &v);
+    CHECK_INT(v.stats_scroll, 1000 - 8); /* the last 8: the oldest inspection shown */
+    CHECK(asked + STATS_LIST_MAX >= 1000);
+    key(KEY_ESCAPE);
+    station_view(st, &v);
+    CHECK_INT(v.stats_dim, SD_NONE);
+}
+
+/* "Saved" says in words what still waits: the label, for a printer in
+ * trouble, or the upload, for a failing sync. */
+static void save_with(const char *printer, int waiting, const char *sync, enum msg want)
+{
+    login("1001");
+    scan("RMA-1001");
+    scan("0195949038488");
+    for (int i = 0; i < 5; i++)
+        text("1");
+    key(KEY_ENTER);
+    const struct effect *s = find_fx(FX_SAVE, NULL);
+    if (!CHECK(s != NULL))
+        return;
+    struct event ev = {.type = EV_SAVED, .seq = 42, .labels_waiting = waiting};
+    snprintf(ev.plate, sizeof ev.plate, "SH01-S01-000042");
+    snprintf(ev.printer_trouble, sizeof ev.printer_trouble, "%s", printer);
+    snprintf(ev.sync_trouble, sizeof ev.sync_trouble, "%s", sync);
+    send(ev);
+    struct view v;
+    station_view(st, &v);
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    CHECK_INT(v.msg, want);
+    CHECK_STR(v.msg_arg, "SH01-S01-000042");
+    if (want == MSG_SAVED_LABEL_WAITING) {
+        CHECK_INT(v.msg_num, waiting);
+        CHECK_STR(v.msg_detail, printer);
+    } else if (want == MSG_SAVED_SYNC_FAILING) {
+        CHECK_STR(v.msg_detail, sync);
+    }
+}
+
+static void test_saved_words(void)
+{
+    save_with("offline", 3, "", MSG_SAVED_LABEL_WAITING);
+    save_with("paper out", 1, "E712", MSG_SAVED_LABEL_WAITING); /* the label first */
+    save_with("", 2, "E712", MSG_SAVED_SYNC_FAILING);
+    save_with("", 1, "", MSG_SAVED); /* a label just queued for a printer that is fine */
+}
+
+/* Days and "today" are the site's: at 23:30 UTC, Shanghai is already on the
+ * next day. */
+static void test_site_today(const struct rules *rules, const struct station_ports *ports)
+{
+    struct tz *z = NULL;
+    char err[256];
+    if (!CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0))
+        return;
+    struct station_settings set = {
+        .station_id = "SH01-S01", .lang = LANG_EN, .rules = rules, .tz = z};
+    struct station *saved = st;
+    st = station_new(&set, ports);
+    int64_t keep = now;
+    time_parse_rfc3339("2026-10-10T15:59:59Z", &now); /* 23:59:59 there: still the 10th */
+    login("2001");
+    key(KEY_STATS);
+    text("1"); /* today */
+    const struct effect *q = find_fx(FX_STATS_QUERY, NULL);
+    int64_t oct11;
+    time_parse_date("2026-10-11", &oct11);
+    CHECK(q && q->range.from_day == time_day(oct11) - 1 && q->range.to_day == time_day(oct11) - 1);
+    CHECK(q && q->range.tz == z);
+    time_parse_rfc3339("2026-10-10T23:30:00Z", &now); /* 07:30 on the 11th there */
+    text("2");
+    text("1");
+    q = find_fx(FX_STATS_QUERY, NULL);
+    CHECK(q && q->range.from_day == time_day(oct11) && q->range.to_day == time_day(oct11));
+    station_free(st);
+    st = saved;
+    now = keep;
+    tz_free(z);
 }
 
 static void test_step_times_and_choice(void)
@@ -346,6 +486,7 @@ int main(void)
     test_roles();
     test_periods_and_ranges();
     test_drill_down();
+    test_scrolling();
     test_step_times_and_choice();
     test_calibration();
     station_free(st);
@@ -353,6 +494,7 @@ int main(void)
     /* calibration_pct 0: nothing is ever chosen. */
     set.calibration_pct = 0;
     st = station_new(&set, &ports);
+    test_saved_words();
 
     {
         login("1001");
@@ -365,6 +507,7 @@ int main(void)
         CHECK(s && s->insp && !s->insp->calibration_due);
     }
     station_free(st);
+    test_site_today(rules, &ports);
     rules_free(rules);
     return harness_done();
 }

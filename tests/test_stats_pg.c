@@ -10,12 +10,23 @@
  * findings, graders' items and active hours, steps, and agreement with
  * Cohen's kappa per site and per grader. Plus kappa's hand-worked example
  * (20/5/10/15 → 0.40) through the views.
+ *
+ * Then a site in Asia/Shanghai (stats_gen.h: re-grades, blind re-grades,
+ * outcomes on the local day boundary): the station syncs for real and tells
+ * head office its zone; head office's report (stats_compute_pg, over the
+ * views) prints the very same JSON as the station's, and so do `triage
+ * stats --source postgresql://… --site` and `triage report --source`
+ * against the station's own.
  */
 #include <math.h>
 
 #include "db_file.h"
 #include "sync_fixture.h"
+#include "stats_gen.h"
+#include "stats_pg.h"
 #include "stats_query.h"
+#include "sync.h"
+#include "tz.h"
 
 static struct pgc cluster;
 static PGconn *admin;
@@ -317,6 +328,166 @@ static void hand_worked(void)
               50); /* the re-grades are not outcomes */
 }
 
+static char *json_of(const struct stats_report *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    stats_print(r, STATS_JSON, f);
+    fclose(f);
+    return text;
+}
+
+/* The HTML without the line that says where and when it was made. */
+static char *without_meta(char *html)
+{
+    char *a = html ? strstr(html, "<p class=\"meta\">") : NULL;
+    char *b = a ? strstr(a, "</p>") : NULL;
+    if (b)
+        memmove(a, b, strlen(b) + 1);
+    return html;
+}
+
+static struct gen gen;
+
+static void shanghai(void)
+{
+    const char *dir = harness_tmpdir();
+    char path[700], err[512], url[300], conf[700], cmd[2000];
+    snprintf(path, sizeof path, "%s/sh/data", dir);
+    char mk[800];
+    snprintf(mk, sizeof mk, "mkdir -p %s", path);
+    CHECK_INT(harness_sh(mk, NULL, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/sh/data/triage.db", dir);
+    struct store *st = NULL;
+    if (!CHECK_INT(store_open(path, "SH07-S01", &st, err, sizeof err), 0))
+        return;
+    CHECK(gen_fill(&gen, st));
+    store_close(st);
+    /* The station syncs and says its zone. */
+    CHECK(pgc_add_station(admin, "st_sh07", "pw-sh07", "SH07-S01", "SH07") == 0);
+    snprintf(url, sizeof url, "postgresql://st_sh07:pw-sh07@127.0.0.1:%d/postgres", cluster.port);
+    struct sync_opts so = {.batch_size = 500, .interval_s = 60};
+    snprintf(so.sslmode, sizeof so.sslmode, "disable"); /* the test cluster has no TLS */
+    snprintf(so.target, sizeof so.target, "%s", url);
+    struct sync_options opt = {.db_path = path,
+                               .station = "SH07-S01",
+                               .site = "SH07",
+                               .timezone = "Asia/Shanghai",
+                               .cfg = &so};
+    struct sync_status ss;
+    if (!CHECK_INT(sync_run_once(&opt, &ss, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE site = 'SH07'"),
+              gen.n);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.stations WHERE station = 'SH07-S01'"
+                               " AND timezone = 'Asia/Shanghai'"),
+              1);
+    /* The manifest the station graded from, at head office (after the sync: the
+     * station would pull them back). */
+    for (int i = 0; i < gen.n; i++) {
+        const struct inspection *in = &gen.r[i].in;
+        if (in->calibrates[0])
+            continue;
+        const char *p[3] = {in->rma, in->reason, in->sku};
+        PGresult *r = PQexecParams(admin,
+                                   "INSERT INTO triage.manifests (site, rma, reason, sku)"
+                                   " VALUES ('SH07', $1, $2, $3) ON CONFLICT DO NOTHING",
+                                   3, NULL, p, NULL, NULL, 0);
+        CHECK(PQresultStatus(r) == PGRES_COMMAND_OK);
+        PQclear(r);
+    }
+    /* One definition of items per hour at head office. */
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.grader_throughput t JOIN"
+                               " triage.stats_graders g USING (site, operator, day)"
+                               " WHERE t.items_per_hour IS DISTINCT FROM g.items_per_hour"),
+              0);
+    /* The 11th local holds the outcomes of 16:00Z and 23:30Z on the 10th. */
+    CHECK(pgc_value(admin, "SELECT count(*) FROM triage.stats_outcomes WHERE site = 'SH07'"
+                           " AND day = '2026-10-11' AND finished_at >= '2026-10-10T16:00:00Z'"
+                           " AND finished_at <= '2026-10-10T23:30:00Z'") >= 2);
+
+    /* The station's report and head office's: the same JSON. */
+    struct tz *z = NULL;
+    CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0);
+    struct stats_range range = {gen.from_day, gen.to_day, z};
+    static struct stats_report a, b;
+    if (!CHECK_INT(store_open(path, "SH07-S01", &st, err, sizeof err), 0))
+        return;
+    CHECK_INT(stats_compute(st, &range, &a, err, sizeof err), 0);
+    store_close(st);
+    char admin_url[300];
+    snprintf(admin_url, sizeof admin_url, "host=%s port=%d user=postgres dbname=postgres",
+             cluster.dir, cluster.port);
+    if (!CHECK_INT(stats_compute_pg(admin_url, "SH07", &range, &b, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+    char *ja = json_of(&a), *jb = json_of(&b);
+    CHECK(a.total > 500 && a.superseded > 10 && a.cal_pairs > 10);
+    if (!CHECK_STR(jb, ja)) {
+        harness_write_file("/tmp/triage-stats-station.json", ja);
+        harness_write_file("/tmp/triage-stats-headoffice.json", jb);
+    }
+    static struct gen_expect e;
+    gen_expect(&gen, &e);
+    CHECK_INT(b.total, e.total);
+    CHECK_INT(b.superseded, e.superseded);
+    fprintf(stderr, "# head office's report of one site's month in %.0f ms\n", b.compute_ms);
+    /* Every site: each in its own days (SH09's station is registered too,
+     * in UTC). */
+    CHECK(pgc_add_station(admin, "st_sh09", "pw-sh09", "SH09-S01", "SH09") == 0);
+    CHECK_INT(stats_compute_pg(admin_url, NULL, &range, &b, err, sizeof err), 0);
+    CHECK(b.total > a.total);
+    CHECK_STR(b.timezone, "site time");
+    /* An unknown site says so. */
+    CHECK(stats_compute_pg(admin_url, "NOPE", &range, &b, err, sizeof err) != 0);
+    CHECK(strncmp(err, "E772: ", 6) == 0);
+
+    /* The command line: stats and report from either source agree. */
+    snprintf(conf, sizeof conf, "%s/sh/triage.conf", dir);
+    harness_write_file(conf, "[station]\nid = SH07-S01\nsite = SH07\ntimezone = Asia/Shanghai\n");
+    char *out_st = NULL, *out_ho = NULL, *errs = NULL;
+    snprintf(cmd, sizeof cmd,
+             "%s --config %s --data %s/sh/data stats --from 2026-10-01 --to 2026-10-31"
+             " --format json",
+             harness_triage(), conf, dir);
+    CHECK_INT(harness_sh(cmd, NULL, &out_st, NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "PGPASSWORD= %s --config %s --data %s/sh/data stats --from 2026-10-01"
+             " --to 2026-10-31 --format json --source 'postgresql://postgres@:%d/postgres?host=%s'"
+             " --site SH07",
+             harness_triage(), conf, dir, cluster.port, cluster.dir);
+    if (!CHECK_INT(harness_sh(cmd, NULL, &out_ho, &errs), 0))
+        fprintf(stderr, "  %s\n", errs ? errs : "");
+    CHECK(out_st && out_ho && strcmp(out_st, ja) == 0);
+    CHECK_STR(out_ho, out_st);
+    free(errs);
+    char *html_st, *html_ho;
+    snprintf(cmd, sizeof cmd,
+             "%s --config %s --data %s/sh/data report --from 2026-10-01 --to 2026-10-31"
+             " --out %s/sh/station.html",
+             harness_triage(), conf, dir, dir);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "%s --config %s --data %s/sh/data report --from 2026-10-01 --to 2026-10-31"
+             " --source 'postgresql://postgres@:%d/postgres?host=%s' --site SH07"
+             " --out %s/sh/headoffice.html",
+             harness_triage(), conf, dir, cluster.port, cluster.dir, dir);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/sh/station.html", dir);
+    html_st = without_meta(harness_read_file(path, NULL));
+    snprintf(path, sizeof path, "%s/sh/headoffice.html", dir);
+    html_ho = without_meta(harness_read_file(path, NULL));
+    CHECK(html_st && html_ho && strlen(html_st) > 10000);
+    CHECK(html_st && html_ho && strcmp(html_st, html_ho) == 0);
+    free(html_st);
+    free(html_ho);
+    free(out_st);
+    free(out_ho);
+    free(ja);
+    free(jb);
+    tz_free(z);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -347,6 +518,7 @@ int main(void)
     compare(&r);
     store_close(st);
     hand_worked();
+    shanghai();
     PQfinish(admin);
     return harness_done();
 }

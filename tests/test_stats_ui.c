@@ -5,12 +5,18 @@
  * MIN_TARGET px each way, inside the screen and overlapping no other, every
  * text is at least FS_SMALL; bars and rows send the events the core expects
  * (a bar: STATS_PICK_BAR + its dimension with its key; a row: its plate).
- * Pure layout: no SDL window.
+ * Every page and list reaches its last row: scrolled as far as the layout
+ * says (lay->scroll_max), the last grader of 40, the last step, SKU,
+ * disposition, defect code and day of a year-long range, and the oldest of
+ * 500 listed inspections are on the screen; scrolling through, every grader
+ * can be touched. The top bar at its narrowest still says how many labels
+ * wait. Pure layout: no SDL window.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
+#include "i18n.h"
 #include "layout.h"
 #include "rules.h"
 #include "theme.h"
@@ -50,8 +56,8 @@ static void fill(void)
                                           "a_reason_nobody_translated_yet",
                                           "x",
                                           "y"};
-    report.nreasons = STATS_MAX_REASONS;
-    for (int i = 0; i < STATS_MAX_REASONS; i++) {
+    report.nreasons = (int)(sizeof reasons / sizeof *reasons);
+    for (int i = 0; i < report.nreasons; i++) {
         struct stats_reason *x = &report.reasons[i];
         snprintf(x->reason, sizeof x->reason, "%s", reasons[i]);
         x->n = 100 - i;
@@ -170,6 +176,218 @@ static void check_layout(const struct view *v, const char *name)
     }
 }
 
+/* The layout of v, and whether an item shows `text` (or a touch sends it). */
+static struct lay shown;
+
+static bool shows(const struct view *v, const char *text)
+{
+    lay_build(v, &shown);
+    for (int i = 0; i < shown.n; i++) {
+        const struct lay_item *it = &shown.items[i];
+        if (strstr(it->text, text) || (it->w.has_event && !strcmp(it->w.act.text, text)))
+            return true;
+    }
+    if (shown.ncharts > 0)
+        for (int c = 0; c < shown.ncharts; c++)
+            for (int k = 0; k < shown.charts[c].n; k++)
+                if (!strcmp(shown.charts[c].label[k], text))
+                    return true;
+    return false;
+}
+
+/* Scrolled to the end (as far as the layout lets: a scroll past it is
+ * clamped), the last row is there. */
+static void reaches_last(struct view *v, const char *first, const char *last, const char *name)
+{
+    v->stats_scroll = 0;
+    if (!CHECK(shows(v, first)))
+        fprintf(stderr, "  %s: \"%s\" not shown at the top\n", name, first);
+    bool hidden = !shows(v, last);
+    int max = shown.scroll_max;
+    if (!CHECK(hidden && max > 0))
+        fprintf(stderr, "  %s: nothing to scroll (max %d)\n", name, max);
+    v->stats_scroll = max;
+    if (!CHECK(shows(v, last)))
+        fprintf(stderr, "  %s: \"%s\" not shown at scroll %d\n", name, last, max);
+    CHECK_INT(shown.scroll_max, max);
+    v->stats_scroll = max + 1000; /* past the end: the last rows still */
+    CHECK(shows(v, last));
+    check_layout(v, name);
+    v->stats_scroll = 0;
+}
+
+static void test_scrolling(const struct rules *rules)
+{
+    static struct stats_report big;
+    big = report;
+    /* A year-long range, 40 graders, every step, SKU and disposition. */
+    big.range = (struct stats_range){20000, 20299}; /* 2024-10-04 to 2025-07-30 */
+    big.ndays = 300;
+    for (int i = 0; i < 300; i++)
+        big.per_day[i] = 10 + i % 7, big.resp_day[i][RESP_MERCHANT] = 3 + i % 4;
+    big.ngraders = 40;
+    for (int i = 0; i < 40; i++) {
+        struct stats_grader *g = &big.graders[i];
+        *g = report.graders[i % 8];
+        snprintf(g->badge, sizeof g->badge, "B%02d", i);
+        snprintf(g->name, sizeof g->name, "Grader %02d", i);
+    }
+    big.nsteps = STATS_MAX_STEPS;
+    for (int i = 0; i < STATS_MAX_STEPS; i++) {
+        snprintf(big.steps[i].check, sizeof big.steps[i].check, "step%02d", i);
+        big.steps[i].n = 10, big.steps[i].median_s = 2 + i;
+    }
+    big.ncategories = 3;
+    static const char *const cats[] = {"phone", "apparel", "appliance"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(big.categories[i].key, sizeof big.categories[i].key, "%s", cats[i]);
+        big.categories[i].n = 100 - i;
+        big.categories[i].resp[RESP_LOGISTICS] = 10;
+    }
+    big.ntop_skus = big.ndefect_skus = STATS_TOP_SKUS;
+    for (int i = 0; i < STATS_TOP_SKUS; i++) {
+        snprintf(big.top_skus[i].key, sizeof big.top_skus[i].key, "TOP-%02d", i);
+        big.top_skus[i].n = 90 - i;
+        snprintf(big.defect_skus[i].key, sizeof big.defect_skus[i].key, "BAD-%02d", i);
+        big.defect_skus[i].n = 20, big.defect_skus[i].defect_rate = 0.9 - i * 0.01;
+    }
+    struct operator_info sup = {"2001", "Sam Supervisor", ROLE_SUPERVISOR};
+    for (int lang = 0; lang < LANG_COUNT; lang++) {
+        struct view v;
+        memset(&v, 0, sizeof v);
+        v.screen = SCREEN_STATS;
+        v.lang = (enum lang)lang;
+        v.station_id = "SH01-S01";
+        v.op = &sup;
+        v.rules = rules;
+        v.input = "";
+        v.stats_range = big.range;
+        v.stats_range_ok = true;
+        v.stats_period = PERIOD_CUSTOM;
+        v.stats = &big;
+        v.stats_page = PAGE_GRADERS;
+        reaches_last(&v, "Grader 00", "Grader 39", "graders");
+        /* Every grader can be touched, one screenful after another. */
+        bool seen[40] = {false};
+        for (int s = 0; s <= 40; s++) {
+            v.stats_scroll = s;
+            lay_build(&v, &shown);
+            for (int i = 0; i < shown.n; i++) {
+                const struct lay_item *it = &shown.items[i];
+                int k;
+                if (it->w.has_event && it->w.act.pick == STATS_PICK_BAR + SD_GRADER &&
+                    sscanf(it->w.act.text, "B%d", &k) == 1 && k >= 0 && k < 40)
+                    seen[k] = true;
+            }
+        }
+        for (int k = 0; k < 40; k++)
+            CHECK(seen[k]);
+        v.stats_page = PAGE_STEPS;
+        reaches_last(&v, "step00", "step23", "steps");
+        v.stats_page = PAGE_PRODUCTS;
+        reaches_last(&v, "phone", "BAD-19", "products");
+        v.stats_page = PAGE_OVERVIEW;
+        reaches_last(&v, "10-05", "07-29", "per day");
+        v.stats_page = PAGE_TREND;
+        reaches_last(&v, "10-05", "07-29", "responsibility per day");
+        v.stats_page = PAGE_DEFECTS;
+        big.ndefects = STATS_TOP;
+        reaches_last(&v, "DEF-0", "DEF-9", "defects");
+        v.stats_page = PAGE_OUTCOMES;
+        reaches_last(&v, tr(v.lang, S_DISP_RESTOCK), "other_thing", "dispositions");
+
+        /* The list: 500 inspections, the page the core asked for holds the oldest. */
+        static struct stats_list all;
+        all = list;
+        all.total = 500;
+        all.offset = 500 - STATS_LIST_MAX;
+        for (int i = 0; i < STATS_LIST_MAX; i++)
+            snprintf(all.rows[i].plate, sizeof all.rows[i].plate, "SH01-S01-%06lld",
+                     (long long)(500 - all.offset - i));
+        v.stats_dim = SD_GRADE;
+        v.stats_key = "B";
+        v.stats_list = &all;
+        v.stats_scroll = 0;
+        lay_build(&v, &shown);
+        CHECK_INT(shown.scroll_max, 500 - (shown.scroll_max > 0 ? 500 - shown.scroll_max : 0));
+        v.stats_scroll = shown.scroll_max;
+        CHECK(shows(&v, "SH01-S01-000001")); /* the oldest, the 500th */
+        check_layout(&v, "list at its end");
+        v.stats_dim = SD_NONE;
+        v.stats_list = NULL;
+    }
+}
+
+/* The top bar at its narrowest: the labels waiting are still counted, the
+ * printer's trouble said beside them while there is room. */
+static int measure(const char *text, void *ctx)
+{
+    (void)ctx;
+    return 13 * (int)strlen(text);
+}
+
+static void test_topbar(void)
+{
+    /* "Saved" with what waits, in the message bar, in both languages. */
+    struct view v;
+    memset(&v, 0, sizeof v);
+    v.screen = SCREEN_SCAN;
+    v.input = "";
+    v.station_id = "SH01-S01";
+    v.msg = MSG_SAVED_LABEL_WAITING;
+    snprintf(v.msg_arg, sizeof v.msg_arg, "SH01-S01-000042");
+    v.msg_num = 3;
+    snprintf(v.msg_detail, sizeof v.msg_detail, "offline");
+    CHECK(shows(&v, "Saved SH01-S01-000042 — label waiting: printer offline (3 waiting)"));
+    v.lang = LANG_ZH;
+    CHECK(shows(&v, "已保存 SH01-S01-000042 — 标签等待打印：打印机离线（3 张待打印）"));
+    v.lang = LANG_EN;
+    v.msg = MSG_SAVED_SYNC_FAILING;
+    snprintf(v.msg_detail, sizeof v.msg_detail, "E712");
+    CHECK(shows(&v, "Saved SH01-S01-000042 — not sent to head office: sync error E712"));
+
+    struct ui_status s;
+    memset(&s, 0, sizeof s);
+    s.ndevices = 4;
+    static const char *const names[] = {"scanner desk", "scanner pos", "scanner usb2", "printer"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(s.devices[i].name, sizeof s.devices[i].name, "%s", names[i]);
+        snprintf(s.devices[i].state, sizeof s.devices[i].state, "%s", i == 3 ? "offline" : "ready");
+        s.devices[i].ok = i != 3;
+        s.devices[i].printer = i == 3;
+    }
+    snprintf(s.devices[3].code, sizeof s.devices[3].code, "E652");
+    s.labels_waiting = 7;
+    s.outbox_waiting = 12;
+    snprintf(s.sync_error, sizeof s.sync_error, "E712: cannot reach head office");
+    struct lay_chip chips[LAY_MAX_CHIPS];
+    for (int width = 2000; width >= 0; width -= 20) {
+        int n = lay_status_chips(&s, LANG_EN, width, measure, NULL, chips);
+        bool count = false;
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            count |= strstr(chips[i].text, "Labels 7") != NULL;
+            total += chips[i].w;
+        }
+        if (!CHECK(count))
+            fprintf(stderr, "  width %d: the labels waiting are not shown\n", width);
+        if (width >= 2000)
+            CHECK_INT(n, 6); /* everything, when there is room */
+        if (width == 500) { /* the status box of the top bar */
+            bool why = false;
+            for (int i = 0; i < n; i++)
+                why |= strstr(chips[i].text, "offline") != NULL;
+            CHECK(why);
+        }
+    }
+    /* In Chinese too. */
+    int n = lay_status_chips(&s, LANG_ZH, 0, measure, NULL, chips);
+    bool count = false;
+    for (int i = 0; i < n; i++)
+        count |= strstr(chips[i].text, "7") != NULL;
+    CHECK(count);
+}
+
 int main(void)
 {
     struct rules *rules;
@@ -223,6 +441,8 @@ int main(void)
     }
     CHECK(bars > 40);
     CHECK(rows > 10);
+    test_scrolling(rules);
+    test_topbar();
     rules_free(rules);
     return harness_done();
 }

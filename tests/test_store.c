@@ -226,7 +226,9 @@ static const char *const released[] = {
     "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
     " grade, functional, disposition, responsibility, reason, late, mismatch,"
     " calibration_due, calibrates, plate, defects, step_ms, item_check);",
-    /* The grading policy of an inspection, and the statistics index with it. */
+    /* The grading policy of an inspection; the statistics index with its
+     * columns, categories and SKUs, and the re-grades that replaced an
+     * outcome by the plate they name. */
     "ALTER TABLE inspections ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';"
     "ALTER TABLE inspections ADD COLUMN reason_check TEXT CHECK (reason_check IN"
     "  ('confirmed', 'not_found', 'none'));"
@@ -240,7 +242,9 @@ static const char *const released[] = {
     "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
     " grade, functional, disposition, responsibility, reason, late, mismatch,"
     " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
-    " responsibility_suggested, return_type, resolution);"
+    " responsibility_suggested, return_type, resolution, category, sku);"
+    "CREATE INDEX inspections_supersedes ON inspections (supersedes)"
+    " WHERE supersedes IS NOT NULL;"
     /* and operators' locks in a row and disabled; the audit log as a hash
      * chain (the hashes are computed in C, app/store/audit.c, before the
      * triggers are made); retention of outbox rows head office has. */

@@ -701,11 +701,15 @@ static void test_table(void)
         for (int l = 0; l < LANG_COUNT; l++) {
             char conv[16];
             conversions(i18n_raw(id, (enum lang)l), conv, sizeof conv);
-            i18n_msg(buf, sizeof buf, (enum lang)l, (enum msg)m, "ARG", 4242);
+            i18n_msg_detail(buf, sizeof buf, (enum lang)l, (enum msg)m, "ARG", 4242, "DETAIL");
             bool ok = strcmp(conv, "s") == 0    ? strstr(buf, "ARG") != NULL
                       : strcmp(conv, "d") == 0  ? strstr(buf, "4242") != NULL
                       : strcmp(conv, "sd") == 0 ? strstr(buf, "ARG") && strstr(buf, "4242")
-                                                : conv[0] == 0 && strchr(buf, '%') == NULL;
+                      /* the view's msg_detail too (a device state, an error id) */
+                      : strcmp(conv, "ss") == 0 ? strstr(buf, "ARG") && strstr(buf, "DETAIL")
+                      : strcmp(conv, "ssd") == 0
+                          ? strstr(buf, "ARG") && strstr(buf, "DETAIL") && strstr(buf, "4242")
+                          : conv[0] == 0 && strchr(buf, '%') == NULL;
             if (!CHECK(ok))
                 fprintf(stderr, "  message %d (%s) reads \"%s\"\n", m, i18n_key(id), buf);
         }

@@ -139,10 +139,13 @@ static void paint_bars(struct draw *d, const struct chart *c, int x, int y, int 
         legend(d, c, x, y, w);
     axes(d, px, py, pw, ph, top, step);
     char buf[24];
+    /* Many narrow bars: a label every few, values only where they fit. */
+    int every = c->label_every > 0 ? c->label_every : c->n > 12 ? (c->n + 5) / 6 : 1;
     for (int i = 0; i < c->n; i++) {
         int sx, sy, sw, sh;
         chart_bar_slot(c, x, y, w, h, i, &sx, &sy, &sw, &sh);
         int bw = sw * 3 / 5 > 96 ? 96 : sw * 3 / 5, bx = sx + (sw - bw) / 2;
+        bool narrow = sw < 44;
         int base = py + ph;
         if (c->kind == CH_STACKED) {
             for (int s = 0; s < c->nseries && s < CHART_SERIES; s++) {
@@ -157,11 +160,13 @@ static void paint_bars(struct draw *d, const struct chart *c, int x, int y, int 
                 draw_round_rect(d, bx, base - bh, bw, bh, bh > 12 ? 6 : 0, c->color[i], 0, 0);
             base -= bh;
         }
-        if (c->values) {
+        if (c->values && !narrow) {
             fmt_num(total_of(c, i), buf, sizeof buf);
             text(d, sx, base - VALUE_H, sw, VALUE_H, buf, C_TEXT, AL_CENTER, true);
         }
-        text(d, sx + 2, py + ph + 4, sw - 4, LABEL_H - 4, c->label[i], C_TEXT, AL_CENTER, false);
+        if (i % every == 0)
+            text(d, sx + sw / 2 - sw * every / 2 + 2, py + ph + 4, sw * every - 4, LABEL_H - 4,
+                 c->label[i], C_TEXT, AL_CENTER, false);
     }
 }
 

@@ -55,6 +55,8 @@ enum msg_args {
     MA_NUM,
     MA_OPT_STR, /* ": arg" appended when set */
     MA_STR_NUM, /* the argument, then the number */
+    MA_STR_STATE_NUM, /* the argument, the detail as a device state in words, the number */
+    MA_STR_DETAIL,    /* the argument, then the detail */
 };
 
 static const struct {
@@ -92,6 +94,8 @@ static const struct {
     [MSG_PICK_GRADE] = {S_MSG_PICK_GRADE, MA_NONE},
     [MSG_GRADE_OVERRIDDEN] = {S_MSG_GRADE_OVERRIDDEN, MA_STR},
     [MSG_OPERATOR_CHANGED] = {S_MSG_OPERATOR_CHANGED, MA_STR},
+    [MSG_SAVED_LABEL_WAITING] = {S_MSG_SAVED_LABEL_WAITING, MA_STR_STATE_NUM},
+    [MSG_SAVED_SYNC_FAILING] = {S_MSG_SAVED_SYNC_FAILING, MA_STR_DETAIL},
 };
 
 const char *i18n_raw(enum str id, enum lang lang)
@@ -131,6 +135,12 @@ enum str i18n_msg_str(enum msg m)
 
 char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char *arg, int num)
 {
+    return i18n_msg_detail(out, outlen, lang, m, arg, num, "");
+}
+
+char *i18n_msg_detail(char *out, size_t outlen, enum lang lang, enum msg m, const char *arg,
+                      int num, const char *detail)
+{
     if (outlen == 0)
         return out;
     out[0] = 0;
@@ -146,6 +156,10 @@ char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char 
     case MA_STR: snprintf(out, outlen, fmt, arg); break;
     case MA_NUM: snprintf(out, outlen, fmt, num); break;
     case MA_STR_NUM: snprintf(out, outlen, fmt, arg, num); break;
+    case MA_STR_STATE_NUM:
+        snprintf(out, outlen, fmt, arg, i18n_device_state(lang, detail ? detail : ""), num);
+        break;
+    case MA_STR_DETAIL: snprintf(out, outlen, fmt, arg, detail ? detail : ""); break;
     case MA_OPT_STR:
         if (arg[0])
             snprintf(out, outlen, "%s%s%s", fmt, tr(lang, S_DETAIL_SEP), arg);

@@ -214,6 +214,7 @@
     \
     /* ---- the top bar: devices and queues ---- */ \
     X(S_STATUS_LABELS,       "Labels %d", "待打印 %d") \
+    X(S_STATUS_PRINTER,      "printer", "打印机") \
     X(S_STATUS_OUTBOX,       "Outbox %d", "待上传 %d") \
     X(S_STATUS_SYNC_ERROR,   "Sync error", "同步出错") \
     X(S_STATUS_SYNCED,       "Sent %s", "已上传 %s") /* %s: time of the last finished sync */ \
@@ -266,6 +267,10 @@
     X(S_MSG_PICK_GRADE,      "Choose the grade: 1 A, 2 B, 3 C, 4 X", "请选择等级：1 A、2 B、3 C、4 X") \
     X(S_MSG_GRADE_OVERRIDDEN, "Grade changed: %s", "等级已更改：%s") \
     X(S_MSG_OPERATOR_CHANGED, "Operator %s changed", "操作员 %s 已更改") \
+    X(S_MSG_SAVED_LABEL_WAITING, "Saved %s — label waiting: printer %s (%d waiting)", \
+                             "已保存 %s — 标签等待打印：打印机%s（%d 张待打印）") \
+    X(S_MSG_SAVED_SYNC_FAILING, "Saved %s — not sent to head office: sync error %s", \
+                             "已保存 %s — 未上传总部：同步出错 %s") \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \
@@ -276,6 +281,23 @@
     X(S_STATS_PAGE_OUTCOMES, "Outcomes", "去向与责任") \
     X(S_STATS_PAGE_DEFECTS,  "Defects", "缺陷与原因") \
     X(S_STATS_PAGE_GRADERS,  "Graders", "质检员") \
+    X(S_STATS_PAGE_TREND,    "Over time", "责任趋势") \
+    X(S_STATS_PAGE_PRODUCTS, "Products", "品类与SKU") \
+    X(S_STATS_RESP_PER_DAY,  "Who is responsible, day by day", "每日责任方分布") \
+    X(S_STATS_ROWS_OF,       "%d–%d of %d · ↑↓", "第 %d–%d 行，共 %d 行 · ↑↓") \
+    X(S_STATS_CATEGORIES,    "Categories", "品类") \
+    X(S_STATS_TOP_SKUS,      "Top SKUs by returns", "退货最多的 SKU") \
+    X(S_STATS_DEFECT_SKUS,   "Top SKUs by defect rate (5 or more returns)", \
+                             "缺陷率最高的 SKU（至少 5 件退货）") \
+    X(S_STATS_COL_DEFECT_RATE, "With defects", "有缺陷") \
+    X(S_STATS_COL_LATE,      "Late", "逾期") \
+    X(S_STATS_STEPS_SPREAD,  "Fastest and slowest grader", "最快与最慢的质检员") \
+    X(S_STATS_STEP_SPREAD,   "%s %.1f s – %s %.1f s (%d graders)", "%s %.1f 秒 – %s %.1f 秒（%d 名质检员）") \
+    X(S_STATS_LIST_ROWS,     "%d–%d of %d, newest first · ↑↓ or drag; tap one to open it", \
+                             "第 %d–%d 件，共 %d 件，最新在前 · ↑↓ 或拖动；点击查看详情") \
+    X(S_STATS_LIST_TAP,      "Newest first; tap one to open it", "最新在前，点击查看详情") \
+    X(S_STATS_DIM_CATEGORY,  "Category %s", "品类 %s") \
+    X(S_STATS_DIM_SKU,       "SKU %s", "SKU %s") \
     X(S_STATS_PAGE_STEPS,    "Steps", "步骤用时") \
     X(S_STATS_INSPECTIONS,   "Inspections", "质检件数") \
     X(S_STATS_LATE,          "Late returns", "逾期退货") \
@@ -295,7 +317,6 @@
     X(S_STATS_FROM,          "From", "从") \
     X(S_STATS_TO,            "to", "到") \
     X(S_STATS_TYPE_RANGE,    "or type dates, Enter", "或输入日期后回车") \
-    X(S_STATS_RANGE_DAYS,    "%d days", "共 %d 天") \
     X(S_STATS_COL_ITEMS,     "Items", "件数") \
     X(S_STATS_COL_PER_HOUR,  "Per hour", "每小时") \
     X(S_STATS_COL_MEDIAN,    "Median", "中位用时") \
@@ -311,7 +332,6 @@
     X(S_STATS_STEPS_TITLE,   "Median seconds per checklist step", "每个检查步骤的中位用时") \
     X(S_STATS_SECONDS,       "%.1f s", "%.1f 秒") \
     X(S_STATS_LIST_TITLE,    "%s: %lld inspections", "%s：共 %lld 件") \
-    X(S_STATS_LIST_SHOWING,  "The newest %d; tap one to open it", "显示最新 %d 件，点击查看详情") \
     X(S_STATS_TAP_HINT,      "Tap a bar to list its inspections", "点击柱形可查看对应的质检记录") \
     X(S_STATS_DIM_DAY,       "Day %s", "%s 当天") \
     X(S_STATS_DIM_GRADE,     "Grade %s", "等级 %s") \
@@ -339,6 +359,10 @@ char *trf(char *out, size_t outlen, enum lang lang, enum str id, ...);
  * error id (the caller shows msg_error_id() beside it); "" for MSG_NONE.
  * Returns out. */
 char *i18n_msg(char *out, size_t outlen, enum lang lang, enum msg m, const char *arg, int num);
+/* The same with the view's msg_detail (a device state, an error id), which
+ * MSG_SAVED_LABEL_WAITING and MSG_SAVED_SYNC_FAILING name. */
+char *i18n_msg_detail(char *out, size_t outlen, enum lang lang, enum msg m, const char *arg,
+                      int num, const char *detail);
 
 /* The row of a core message; S_COUNT for MSG_NONE and for a message the
  * table lacks. */

@@ -255,16 +255,19 @@ static void lay_msgbar(const struct view *v, struct lay *L)
     if (v->msg == MSG_NONE)
         return;
     char words[LAY_TEXT_MAX];
-    i18n_msg(words, sizeof words, v->lang, v->msg, v->msg_arg, v->msg_num);
+    i18n_msg_detail(words, sizeof words, v->lang, v->msg, v->msg_arg, v->msg_num, v->msg_detail);
     const char *id = msg_error_id(v->msg);
     bool error = v->msg_is_error || (id && id[0]);
     bool good = v->msg == MSG_SAVED || v->msg == MSG_SAVED_MORE || v->msg == MSG_ITEM_OK ||
                 v->msg == MSG_REPRINTED;
-    uint32_t bg = error ? C_ERR_SOFT : good ? C_OK_SOFT : C_INFO_SOFT;
-    uint32_t fg = error ? C_ERR_TEXT : good ? C_OK_TEXT : C_INFO_TEXT;
+    /* Saved, but its label or its upload waits: said in amber, not green. */
+    bool warn = v->msg == MSG_SAVED_LABEL_WAITING || v->msg == MSG_SAVED_SYNC_FAILING;
+    uint32_t bg = error ? C_ERR_SOFT : good ? C_OK_SOFT : warn ? C_WARN_SOFT : C_INFO_SOFT;
+    uint32_t fg = error ? C_ERR_TEXT : good ? C_OK_TEXT : warn ? C_WARN_TEXT : C_INFO_TEXT;
     lay_panel(L, 0, MSG_Y, UI_W, MSG_H, bg, 0, 0);
     /* A strong stripe on the left says the kind without reading. */
-    lay_panel(L, 0, MSG_Y, 10, MSG_H, error ? C_ERR : good ? C_OK : C_PRIMARY, 0, 0);
+    lay_panel(L, 0, MSG_Y, 10, MSG_H, error ? C_ERR : good ? C_OK : warn ? C_WARN : C_PRIMARY, 0,
+              0);
     int x = MARGIN;
     if (error && id && id[0]) {
         lay_pill(L, x, MSG_Y + 12, 96, MSG_H - 24, id, 0xFFFFFFu, C_ERR);
@@ -280,12 +283,143 @@ static void lay_msgbar(const struct view *v, struct lay *L)
     t->max_lines = 1;
 }
 
+/* ---- the top bar's status ------------------------------------------------- */
+
+enum chip_kind { CHIP_DEVICE_OK, CHIP_OUTBOX, CHIP_TROUBLE, CHIP_SYNC_ERROR, CHIP_LABELS, CHIP_DISK };
+
+struct chip_work {
+    struct lay_chip c;
+    enum chip_kind kind;
+    char short_text[96]; /* what it says when space is short ("" = the same) */
+    bool shown, shortened;
+};
+
+int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
+                     int (*measure)(const char *text, void *ctx), void *ctx,
+                     struct lay_chip *out)
+{
+    if (!s)
+        return 0;
+    struct chip_work w[LAY_MAX_CHIPS];
+    int n = 0;
+    const char *printer_trouble = NULL;
+    if (s->disk_low_mb > 0) { /* first: the one to act on before anything fails */
+        struct chip_work *c = &w[n++];
+        memset(c, 0, sizeof *c);
+        trf(c->c.text, sizeof c->c.text, lang, S_STATUS_DISK_LOW, s->disk_low_mb);
+        c->c.dot = 0xF87171u;
+        c->c.fg = 0xFECACAu;
+        c->kind = CHIP_DISK;
+    }
+    for (int i = 0; i < s->ndevices && i < UI_MAX_DEVICES; i++) {
+        struct chip_work *c = &w[n++];
+        memset(c, 0, sizeof *c);
+        bool ok = s->devices[i].ok;
+        const char *state = i18n_device_state(lang, s->devices[i].state);
+        if (ok)
+            snprintf(c->c.text, sizeof c->c.text, "%s", s->devices[i].name);
+        else
+            snprintf(c->c.text, sizeof c->c.text, "%s %s%s%s", s->devices[i].name, state,
+                     s->devices[i].code[0] ? " " : "", s->devices[i].code);
+        if (!ok && s->devices[i].code[0])
+            snprintf(c->short_text, sizeof c->short_text, "%s %s", s->devices[i].name, state);
+        if (!ok && s->devices[i].printer)
+            printer_trouble = state;
+        c->c.dot = ok ? 0x4ADE80u : 0xF87171u;
+        c->c.fg = ok ? C_TOPBAR_MUTED : 0xFECACAu;
+        c->kind = ok ? CHIP_DEVICE_OK : CHIP_TROUBLE;
+    }
+    if (s->outbox_waiting > 0 || s->sync_error[0] || s->sync_last_ok[0]) {
+        /* Sync: "Sync error E712 · Outbox 12", "Outbox 12 · Sent 10:41" or
+         * "Sent 10:41" (the last round that finished). */
+        struct chip_work *c = &w[n++];
+        memset(c, 0, sizeof *c);
+        char outbox[40] = "", sent[48] = ""; /* both fit the text with " · " */
+        if (s->outbox_waiting > 0)
+            trf(outbox, sizeof outbox, lang, S_STATUS_OUTBOX, s->outbox_waiting);
+        if (s->sync_last_ok[0])
+            trf(sent, sizeof sent, lang, S_STATUS_SYNCED, s->sync_last_ok);
+        if (s->sync_error[0]) {
+            int idlen = s->sync_error[0] == 'E' ? (int)strcspn(s->sync_error, ":") : 0;
+            if (idlen > 5)
+                idlen = 0;
+            snprintf(c->c.text, sizeof c->c.text, "%s %.*s%s%s", tr(lang, S_STATUS_SYNC_ERROR),
+                     idlen, s->sync_error, outbox[0] ? " · " : "", outbox);
+            if (outbox[0])
+                snprintf(c->short_text, sizeof c->short_text, "%s %.*s",
+                         tr(lang, S_STATUS_SYNC_ERROR), idlen, s->sync_error);
+            c->kind = CHIP_SYNC_ERROR;
+        } else {
+            snprintf(c->c.text, sizeof c->c.text, "%.44s%s%.44s", outbox,
+                     outbox[0] && sent[0] ? " · " : "", sent);
+            c->kind = s->outbox_waiting > 0 ? CHIP_OUTBOX : CHIP_DEVICE_OK;
+        }
+        c->c.dot = s->sync_error[0] ? 0xF87171u : s->outbox_waiting > 0 ? 0x60A5FAu : 0x4ADE80u;
+        c->c.fg = s->sync_error[0] ? 0xFECACAu : C_TOPBAR_MUTED;
+    }
+    if (s->labels_waiting > 0) {
+        struct chip_work *c = &w[n++];
+        memset(c, 0, sizeof *c);
+        char count[40];
+        trf(count, sizeof count, lang, S_STATUS_LABELS, s->labels_waiting);
+        if (printer_trouble) {
+            /* The reason beside the count, so that it stays when the printer's chip goes. */
+            snprintf(c->c.text, sizeof c->c.text, "%s · %s %s", count, tr(lang, S_STATUS_PRINTER),
+                     printer_trouble);
+            snprintf(c->short_text, sizeof c->short_text, "%s", count);
+        } else {
+            snprintf(c->c.text, sizeof c->c.text, "%s", count);
+        }
+        c->c.dot = printer_trouble ? 0xF87171u : 0xFBBF24u;
+        c->c.fg = printer_trouble ? 0xFECACAu : C_TOPBAR_MUTED;
+        c->kind = CHIP_LABELS;
+    }
+    const int dotw = 22, gap = 28;
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        w[i].c.w = measure(w[i].c.text, ctx) + dotw;
+        w[i].shown = true;
+        total += w[i].c.w + (i ? gap : 0);
+    }
+    /* Give way, least urgent first: drop, shorten, drop, shorten. */
+    static const struct {
+        enum chip_kind kind;
+        bool shorten; /* else drop */
+    } steps[] = {{CHIP_DEVICE_OK, false}, {CHIP_OUTBOX, false},      {CHIP_TROUBLE, true},
+                 {CHIP_SYNC_ERROR, true}, {CHIP_TROUBLE, false},     {CHIP_SYNC_ERROR, false},
+                 {CHIP_LABELS, true}};
+    for (size_t k = 0; k < sizeof steps / sizeof *steps && total > width; k++)
+        for (int i = n - 1; i >= 0 && total > width; i--) {
+            struct chip_work *c = &w[i];
+            if (!c->shown || c->kind != steps[k].kind)
+                continue;
+            if (steps[k].shorten) {
+                if (!c->short_text[0] || c->shortened)
+                    continue;
+                int nw = measure(c->short_text, ctx) + dotw;
+                total -= c->c.w - nw;
+                c->c.w = nw;
+                memcpy(c->c.text, c->short_text, sizeof c->c.text); /* both 96 bytes */
+                c->shortened = true;
+            } else {
+                c->shown = false;
+                total -= c->c.w + gap;
+            }
+        }
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (w[i].shown)
+            out[m++] = w[i].c;
+    return m;
+}
+
 /* ---- the whole screen --------------------------------------------------- */
 
 void lay_build(const struct view *v, struct lay *L)
 {
     L->n = 0;
     L->ncharts = 0;
+    L->scroll_max = 0;
     L->overflow = false;
     L->lang = v->lang;
     lay_panel(L, 0, 0, UI_W, UI_H, C_BG, 0, 0);
@@ -319,6 +453,17 @@ const struct lay_item *lay_hit(const struct lay *lay, int x, int y)
             return it;
     }
     return NULL;
+}
+
+int ui_stats_scroll_max(const struct view *view)
+{
+    struct lay *lay = malloc(sizeof *lay);
+    if (!lay)
+        return 0;
+    lay_build(view, lay);
+    int max = lay->scroll_max;
+    free(lay);
+    return max;
 }
 
 int ui_layout(const struct view *view, struct ui_widget *widgets, int max)

@@ -82,6 +82,7 @@ struct lay {
     struct lay_item spare; /* takes the writes to items past LAY_MAX */
     int ncharts;
     struct chart charts[LAY_CHARTS];
+    int scroll_max; /* the stats screen: how far its rows can scroll (first row) */
 };
 
 /* Lay out `view` into *out (cleared first). Pure. */
@@ -131,6 +132,33 @@ void lay_grid_cell(int x, int y, int w, int h, int cols, int rows, int gap, int 
 /* Colours of a grade: the letter's and its tile's. */
 uint32_t lay_grade_color(enum grade g);
 uint32_t lay_grade_soft(enum grade g);
+
+/* ---- the top bar's status (laid out at paint time, when widths are known) ---- */
+
+#define LAY_MAX_CHIPS (UI_MAX_DEVICES + 3)
+
+/* One chip of the top bar's status: a dot and its words. */
+struct lay_chip {
+    char text[96];
+    uint32_t dot, fg;
+    int w; /* width with its dot, from measure */
+};
+
+/*
+ * The chips of `s` that fit in `width` px, left to right, each measured with
+ * measure(text, ctx) (the text's width at FS_SMALL). When they do not all
+ * fit, the least urgent give way: working devices first, then the outbox
+ * count, then a device's error id and the outbox beside a sync error, then
+ * devices in trouble and the sync error. The disk running out of room
+ * ("Disk: 512 MB left") comes first and never gives way; the labels waiting are never
+ * dropped: the chip says why they wait ("Labels 3 · printer offline"), so
+ * the reason stays when the printer's chip goes, and at the narrowest it
+ * still says how many ("Labels 3"). Returns how many chips are in out (at most LAY_MAX_CHIPS).
+ * Pure: tests give a measure of their own.
+ */
+int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
+                     int (*measure)(const char *text, void *ctx), void *ctx,
+                     struct lay_chip *out);
 
 /* ---- painting (paint.c) ---- */
 struct draw;

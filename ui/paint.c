@@ -206,87 +206,24 @@ static void paint_grade(struct draw *d, const struct lay_item *it)
     draw_text(d, it->w.x, it->w.y, it->w.w, it->w.h, letter, &st);
 }
 
-/* Devices and queues, right-aligned in the item's box. When they do not all
- * fit, the least urgent go first: working devices, then queue counts; a
- * device in trouble or a sync error stays. */
+/* Devices and queues, right-aligned in the item's box; what fits is
+ * lay_status_chips' choice. */
+static int measure_small(const char *text, void *ctx)
+{
+    return draw_text_width(ctx, text, FS_SMALL, false);
+}
+
 static void paint_status(struct draw *d, const struct lay_item *it, enum lang lang,
                          const struct ui_status *s)
 {
-    if (!s)
-        return;
-    struct chip {
-        char text[96];
-        uint32_t dot, fg;
-        int urgency; /* 0 working device, 1 a queue, 2 trouble, 3 the disk filling up */
-        int w;
-        bool shown;
-    } chips[UI_MAX_DEVICES + 3];
-    int n = 0;
-    if (s->disk_low_mb > 0) { /* first: the one to act on before anything fails */
-        struct chip *c = &chips[n++];
-        trf(c->text, sizeof c->text, lang, S_STATUS_DISK_LOW, s->disk_low_mb);
-        c->dot = 0xF87171u;
-        c->fg = 0xFECACAu;
-        c->urgency = 3;
-    }
-    for (int i = 0; i < s->ndevices && i < UI_MAX_DEVICES; i++) {
-        struct chip *c = &chips[n++];
-        bool ok = s->devices[i].ok;
-        if (ok)
-            snprintf(c->text, sizeof c->text, "%s", s->devices[i].name);
-        else
-            snprintf(c->text, sizeof c->text, "%s %s%s%s", s->devices[i].name,
-                     i18n_device_state(lang, s->devices[i].state), s->devices[i].code[0] ? " " : "",
-                     s->devices[i].code);
-        c->dot = ok ? 0x4ADE80u : 0xF87171u;
-        c->fg = ok ? C_TOPBAR_MUTED : 0xFECACAu;
-        c->urgency = ok ? 0 : 2;
-    }
-    if (s->labels_waiting > 0) {
-        struct chip *c = &chips[n++];
-        trf(c->text, sizeof c->text, lang, S_STATUS_LABELS, s->labels_waiting);
-        c->dot = 0xFBBF24u;
-        c->fg = C_TOPBAR_MUTED;
-        c->urgency = 1;
-    }
-    if (s->outbox_waiting > 0 || s->sync_error[0] || s->sync_last_ok[0]) {
-        /* Sync: "Sync error E712 · Outbox 12", "Outbox 12 · Sent 10:41" or
-         * "Sent 10:41" (the last round that finished). */
-        struct chip *c = &chips[n++];
-        char outbox[40] = "", sent[48] = ""; /* both fit c->text with " · " */
-        if (s->outbox_waiting > 0)
-            trf(outbox, sizeof outbox, lang, S_STATUS_OUTBOX, s->outbox_waiting);
-        if (s->sync_last_ok[0])
-            trf(sent, sizeof sent, lang, S_STATUS_SYNCED, s->sync_last_ok);
-        if (s->sync_error[0]) {
-            int idlen = s->sync_error[0] == 'E' ? (int)strcspn(s->sync_error, ":") : 0;
-            snprintf(c->text, sizeof c->text, "%s %.*s%s%s", tr(lang, S_STATUS_SYNC_ERROR),
-                     idlen > 5 ? 0 : idlen, s->sync_error, outbox[0] ? " · " : "", outbox);
-        } else {
-            snprintf(c->text, sizeof c->text, "%.44s%s%.44s", outbox,
-                     outbox[0] && sent[0] ? " · " : "", sent);
-        }
-        c->dot = s->sync_error[0] ? 0xF87171u : s->outbox_waiting > 0 ? 0x60A5FAu : 0x4ADE80u;
-        c->fg = s->sync_error[0] ? 0xFECACAu : C_TOPBAR_MUTED;
-        c->urgency = s->sync_error[0] ? 2 : s->outbox_waiting > 0 ? 1 : 0;
-    }
+    struct lay_chip chips[LAY_MAX_CHIPS];
+    int n = lay_status_chips(s, lang, it->w.w, measure_small, d, chips);
     const int dotw = 22, gap = 28;
     int total = 0;
-    for (int i = 0; i < n; i++) {
-        chips[i].w = draw_text_width(d, chips[i].text, FS_SMALL, false) + dotw;
-        chips[i].shown = true;
+    for (int i = 0; i < n; i++)
         total += chips[i].w + (i ? gap : 0);
-    }
-    for (int urgency = 0; urgency <= 3 && total > it->w.w; urgency++)
-        for (int i = 0; i < n && total > it->w.w; i++)
-            if (chips[i].shown && chips[i].urgency == urgency) {
-                chips[i].shown = false;
-                total -= chips[i].w + gap;
-            }
     int x = it->w.x + it->w.w - total;
     for (int i = 0; i < n; i++) {
-        if (!chips[i].shown)
-            continue;
         draw_circle(d, x + 6, it->w.y + it->w.h / 2, 6, chips[i].dot);
         struct text_style st = {.size = FS_SMALL,
                                 .min_size = FS_SMALL,

@@ -20,11 +20,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "chart.h"
 #include "i18n.h"
 #include "screens.h"
 #include "theme.h"
+#include "tz.h"
 
 /* A check id in words, from the first category of the rules that has it. */
 static const char *check_words(const struct view *v, const char *category, const char *id)
@@ -52,6 +54,18 @@ static const char *answer_words(const struct view *v, const char *category, cons
                 if (strcmp(cat->checks[k].answers[a].id, answer) == 0)
                     return text_get(&cat->checks[k].answers[a].text, v->lang);
     return answer;
+}
+
+/* A time of the site, as the statistics count days (the range's zone). */
+static char *site_time(const struct view *v, int64_t ms, const char *fmt, char *out, size_t outlen)
+{
+    time_t secs = (time_t)((ms + tz_offset_ms(v->stats_range.tz, ms)) / 1000);
+    struct tm tm;
+    if (ms <= 0 || !gmtime_r(&secs, &tm))
+        snprintf(out, outlen, "—");
+    else
+        strftime(out, outlen, fmt, &tm);
+    return out;
 }
 
 /* ---- geometry ---------------------------------------------------------- */
@@ -89,30 +103,27 @@ static const char *disposition_words(enum lang l, const char *id)
 static void sidebar(const struct view *v, struct lay *L, bool nav)
 {
     enum lang l = v->lang;
+    const int bh = MIN_TARGET, step = MIN_TARGET + 4;
     if (nav) {
-        static const enum str names[PAGE_COUNT] = {S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES,
-                                                   S_STATS_PAGE_DEFECTS, S_STATS_PAGE_GRADERS,
-                                                   S_STATS_PAGE_STEPS};
+        static const enum str names[PAGE_COUNT] = {
+            S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES, S_STATS_PAGE_TREND,
+            S_STATS_PAGE_DEFECTS,  S_STATS_PAGE_PRODUCTS, S_STATS_PAGE_GRADERS,
+            S_STATS_PAGE_STEPS};
         for (int i = 0; i < PAGE_COUNT; i++) {
             bool on = v->stats_page == (enum stats_page)i;
-            lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * (ROW_H + 8), SIDE_W, ROW_H,
+            lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * step, SIDE_W, bh,
                             on ? ST_TOGGLE_ON : ST_TOGGLE_OFF, tr(l, names[i]), NULL,
                             STATS_PICK_PAGE + i);
         }
     }
-    char a[16], b[16], days[48];
+    char a[16], b[16];
     stats_day_text(v->stats_range.from_day, a, sizeof a);
     stats_day_text(v->stats_range.to_day, b, sizeof b);
-    int y = CONTENT_Y0 + PAGE_COUNT * (ROW_H + 8) + 8;
-    lay_text(L, SIDE_X, y, SIDE_W, 34, a, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
+    int y = CONTENT_Y0 + PAGE_COUNT * step;
+    lay_text(L, SIDE_X, y, SIDE_W, 28, a, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     char to[24];
     snprintf(to, sizeof to, "→ %s", b);
-    lay_text(L, SIDE_X, y + 34, SIDE_W, 34, to, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
-    snprintf(days, sizeof days, tr(l, S_STATS_RANGE_DAYS),
-             (int)(v->stats_range.to_day - v->stats_range.from_day + 1));
-    if (v->stats_range_ok)
-        lay_text(L, SIDE_X, y + 68, SIDE_W, 34, days, FS_SMALL, C_MUTED, AL_LEFT, false)
-            ->max_lines = 1;
+    lay_text(L, SIDE_X, y + 28, SIDE_W, 28, to, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     lay_button_key(L, SIDE_X, CONTENT_Y1 - BUTTON_H, SIDE_W, BUTTON_H, ST_SECONDARY, tr(l, S_BACK),
                    "Esc", KEY_ESCAPE);
 }
@@ -190,6 +201,44 @@ static void kpi(struct lay *L, int x, int y, int w, int h, const char *label, co
         ghost(L, x, y, w, h, pick, key);
 }
 
+/* ---- scrolling ------------------------------------------------------------- */
+
+/* The first of n rows to show when fit fit: the view's scroll, kept so that
+ * the last row can be reached and no row past it shown. The layout records
+ * how far its rows scroll (L->scroll_max), which the core keeps to. */
+static int scroll_first(const struct view *v, struct lay *L, int n, int fit)
+{
+    int max = n > fit ? n - fit : 0;
+    if (max > L->scroll_max)
+        L->scroll_max = max;
+    int first = v->stats_scroll;
+    if (first > max)
+        first = max;
+    if (first < 0)
+        first = 0;
+    return first;
+}
+
+/* "8–14 of 20 · ↑↓" when not every row is shown, right-aligned in the box. */
+static void scroll_hint(const struct view *v, struct lay *L, int x, int y, int w, int h, int first,
+                        int shown, int n)
+{
+    if (shown >= n)
+        return;
+    char hint[64];
+    trf(hint, sizeof hint, v->lang, S_STATS_ROWS_OF, first + 1, first + shown, n);
+    lay_text(L, x, y, w, h, hint, FS_SMALL, C_MUTED, AL_RIGHT, false)->max_lines = 1;
+}
+
+/* The days of the range a day chart shows: at most CHART_MAX - 1, from the
+ * scroll on. Returns the first day's index; *n how many. */
+static int day_window(const struct view *v, struct lay *L, int ndays, int *n)
+{
+    const int fit = CHART_MAX - 1;
+    *n = ndays < fit ? ndays : fit;
+    return scroll_first(v, L, ndays, fit);
+}
+
 static void page_overview(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
@@ -216,8 +265,8 @@ static void page_overview(const struct view *v, struct lay *L, int y)
     const int ch = CONTENT_Y1 - y - TITLE_H;
     title(L, MAIN_X, y, lw, tr(l, S_STATS_PER_DAY));
     struct chart *c = lay_chart(L, CH_LINE);
-    c->n = r->ndays < CHART_MAX ? r->ndays : CHART_MAX;
-    int first = r->ndays - c->n; /* a longer custom range shows its last CHART_MAX days */
+    int first = day_window(v, L, r->ndays, &c->n); /* a longer range scrolls */
+    scroll_hint(v, L, MAIN_X + lw / 2, y, lw / 2, TITLE_H, first, c->n, r->ndays);
     for (int i = 0; i < c->n; i++) {
         char day[16];
         stats_day_text(r->range.from_day + first + i, day, sizeof day);
@@ -269,6 +318,12 @@ static void hbars(struct lay *L, struct chart *c, int x, int y, int w, int h, en
     }
 }
 
+/* Responsibility in the order the screens show it, and its colours. */
+static const enum responsibility resp_order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
+                                                           RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
+static const uint32_t resp_colors[RESP_COUNT] = {0x7C3AEDu, 0x0E7490u, 0xB45309u, 0x1D4ED8u,
+                                                 0x64748Bu};
+
 static void page_outcomes(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
@@ -279,14 +334,18 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
     title(L, MAIN_X, y, half, tr(l, S_STATS_DISPOSITIONS));
     struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 210;
-    c->n = r->ndisp < 6 ? r->ndisp : 6;
-    for (int i = 0; i < c->n; i++) {
-        snprintf(c->label[i], sizeof c->label[i], "%s", disposition_words(l, r->disp[i].key));
-        c->v[i][0] = (double)r->disp[i].n;
-        c->color[i] = C_PRIMARY;
-        snprintf(keys[i], sizeof keys[i], "%s", r->disp[i].key);
-    }
     int dh = CONTENT_Y1 - y - TITLE_H;
+    int fit = dh / (MIN_TARGET + 8);
+    int first = scroll_first(v, L, r->ndisp, fit);
+    c->n = r->ndisp - first < fit ? r->ndisp - first : fit;
+    scroll_hint(v, L, MAIN_X + half / 2, y, half / 2, TITLE_H, first, c->n, r->ndisp);
+    for (int i = 0; i < c->n; i++) {
+        const struct stats_count *d = &r->disp[first + i];
+        snprintf(c->label[i], sizeof c->label[i], "%s", disposition_words(l, d->key));
+        c->v[i][0] = (double)d->n;
+        c->color[i] = C_PRIMARY;
+        snprintf(keys[i], sizeof keys[i], "%s", d->key);
+    }
     hbars(L, c, MAIN_X, y + TITLE_H, half, dh, SD_DISPOSITION, keys, r->total);
     (void)h;
 
@@ -294,18 +353,51 @@ static void page_outcomes(const struct view *v, struct lay *L, int y)
     title(L, rx, y, half, tr(l, S_STATS_RESPONSIBILITY));
     c = lay_chart(L, CH_HBARS);
     c->label_w = 170;
-    static const enum responsibility order[RESP_COUNT] = {RESP_MERCHANT, RESP_LOGISTICS,
-                                                          RESP_CUSTOMER, RESP_PLATFORM, RESP_NONE};
-    static const uint32_t colors[RESP_COUNT] = {0x7C3AEDu, 0x0E7490u, 0xB45309u, 0x1D4ED8u,
-                                                0x64748Bu};
+    const enum responsibility *order = resp_order;
     c->n = RESP_COUNT;
     for (int i = 0; i < RESP_COUNT; i++) {
         snprintf(c->label[i], sizeof c->label[i], "%s", i18n_responsibility(l, order[i]));
         c->v[i][0] = (double)r->resp[order[i]];
-        c->color[i] = colors[i];
+        c->color[i] = resp_colors[i];
         snprintf(rkeys[i], sizeof rkeys[i], "%s", responsibility_name(order[i]));
     }
     hbars(L, c, rx, y + TITLE_H, half, dh, SD_RESPONSIBILITY, rkeys, r->total);
+}
+
+/* Responsibility over time: a stacked bar a day; a touch lists the day. */
+static void page_trend(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    title(L, MAIN_X, y, MAIN_W, tr(l, S_STATS_RESP_PER_DAY));
+    struct chart *c = lay_chart(L, CH_STACKED);
+    int first = day_window(v, L, r->ndays, &c->n);
+    scroll_hint(v, L, MAIN_X + MAIN_W / 2, y, MAIN_W / 2, TITLE_H, first, c->n, r->ndays);
+    c->nseries = RESP_COUNT - 1 < CHART_SERIES ? RESP_COUNT - 1 : CHART_SERIES;
+    /* The four parties stacked; "none" is the rest of the day's total. */
+    for (int k = 0; k < c->nseries; k++) {
+        snprintf(c->series_name[k], sizeof c->series_name[k], "%s",
+                 i18n_responsibility(l, resp_order[k]));
+        c->series_color[k] = resp_colors[k];
+    }
+    c->label_every = c->n > 12 ? (c->n + 5) / 6 : 1;
+    for (int i = 0; i < c->n; i++) {
+        char day[16];
+        stats_day_text(r->range.from_day + first + i, day, sizeof day);
+        snprintf(c->label[i], sizeof c->label[i], "%s", day + 5);
+        for (int k = 0; k < c->nseries; k++)
+            c->v[i][k] = (double)r->resp_day[first + i][resp_order[k]];
+    }
+    int ch = CONTENT_Y1 - y - TITLE_H;
+    lay_place_chart(L, c, MAIN_X, y + TITLE_H, MAIN_W, ch);
+    for (int i = 0; i < c->n; i++) {
+        int sx, sy, sw, sh;
+        chart_bar_slot(c, MAIN_X, y + TITLE_H, MAIN_W, ch, i, &sx, &sy, &sw, &sh);
+        char day[16];
+        if (sw >= MIN_TARGET && r->per_day[first + i])
+            ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + SD_DAY,
+                  stats_day_text(r->range.from_day + first + i, day, sizeof day));
+    }
 }
 
 static void page_defects(const struct view *v, struct lay *L, int y)
@@ -315,18 +407,22 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     char keys[CHART_MAX][UI_ACTION_TEXT], rkeys[CHART_MAX][UI_ACTION_TEXT];
     const int lw = 470, rx = MAIN_X + lw + 24, rw = CONTENT_X1 - rx;
     const int h = CONTENT_Y1 - y - TITLE_H;
+    /* One scroll moves both lists, each as far as it has rows. */
     title(L, MAIN_X, y, lw, tr(l, S_STATS_TOP_DEFECTS));
     struct chart *c = lay_chart(L, CH_HBARS);
-    c->label_w = 180; /* the defects in words */
-    c->value_w = 130;
-    c->n = r->ndefects < 7 ? r->ndefects : 7;
+    c->label_w = 160; /* the defects in words */
+    c->value_w = 160; /* "320 · 18.1%" */
+    int fit = h / (MIN_TARGET + 8);
+    int first = scroll_first(v, L, r->ndefects, fit);
+    c->n = r->ndefects - first < fit ? r->ndefects - first : fit;
+    scroll_hint(v, L, MAIN_X + lw / 2, y, lw / 2, TITLE_H, first, c->n, r->ndefects);
     for (int i = 0; i < c->n; i++) {
-        const struct text *words = rules_defect_text(v->rules, r->defects[i].key);
-        snprintf(c->label[i], sizeof c->label[i], "%s",
-                 words ? text_get(words, l) : r->defects[i].key);
-        c->v[i][0] = (double)r->defects[i].n;
+        const struct stats_count *d = &r->defects[first + i];
+        const struct text *words = rules_defect_text(v->rules, d->key);
+        snprintf(c->label[i], sizeof c->label[i], "%s", words ? text_get(words, l) : d->key);
+        c->v[i][0] = (double)d->n;
         c->color[i] = C_GRADE_X;
-        snprintf(keys[i], sizeof keys[i], "%s", r->defects[i].key);
+        snprintf(keys[i], sizeof keys[i], "%s", d->key);
     }
     snprintf(c->empty, sizeof c->empty, "%s", tr(l, S_DASH));
     hbars(L, c, MAIN_X, y + TITLE_H, lw, h, SD_DEFECT, keys, r->total);
@@ -344,9 +440,11 @@ static void page_defects(const struct view *v, struct lay *L, int y)
     c->series_color[0] = C_OK;
     c->series_color[1] = C_WARN;
     c->series_color[2] = 0x64748Bu;
-    c->n = r->nreasons < 6 ? r->nreasons : 6;
+    fit = (h - 40) / (MIN_TARGET + 8); /* below the legend */
+    first = scroll_first(v, L, r->nreasons, fit);
+    c->n = r->nreasons - first < fit ? r->nreasons - first : fit;
     for (int i = 0; i < c->n; i++) {
-        const struct stats_reason *x = &r->reasons[i];
+        const struct stats_reason *x = &r->reasons[first + i];
         snprintf(c->label[i], sizeof c->label[i], "%s", part_reason_name(v->rules, l, x->reason));
         c->v[i][0] = (double)x->confirmed;
         c->v[i][1] = (double)x->not_found;
@@ -360,6 +458,108 @@ static void page_defects(const struct view *v, struct lay *L, int y)
         chart_row_slot(c, rx, y + TITLE_H, rw, h, i, &sx, &sy, &sw, &sh);
         if (sh >= MIN_TARGET)
             ghost(L, sx, sy, sw, sh, STATS_PICK_BAR + SD_REASON, rkeys[i]);
+    }
+}
+
+/* Categories, then the top SKUs by returns, then by defect rate: one list of
+ * rows (a section's title is a row too), each with its items, defect rate,
+ * late and wrong-item counts and its responsibility mix; a touch on a
+ * category or SKU lists its inspections. */
+struct prow {
+    enum str section; /* a title row when group is NULL */
+    const struct stats_group *group;
+    enum stats_dim dim;
+};
+
+static int product_rows(const struct stats_report *r, struct prow *out, int max)
+{
+    int n = 0;
+    struct {
+        enum str title;
+        const struct stats_group *g;
+        int ng;
+        enum stats_dim dim;
+    } parts[] = {{S_STATS_CATEGORIES, r->categories, r->ncategories, SD_CATEGORY},
+                 {S_STATS_TOP_SKUS, r->top_skus, r->ntop_skus, SD_SKU},
+                 {S_STATS_DEFECT_SKUS, r->defect_skus, r->ndefect_skus, SD_SKU}};
+    for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) {
+        if (n < max)
+            out[n++] = (struct prow){parts[p].title, NULL, SD_NONE};
+        for (int i = 0; i < parts[p].ng && n < max; i++)
+            out[n++] = (struct prow){parts[p].title, &parts[p].g[i], parts[p].dim};
+    }
+    return n;
+}
+
+static void page_products(const struct view *v, struct lay *L, int y)
+{
+    enum lang l = v->lang;
+    const struct stats_report *r = v->stats;
+    static struct prow rows[3 + STATS_MAX_CATEGORIES + 2 * STATS_TOP_SKUS];
+    int n = product_rows(r, rows, (int)(sizeof rows / sizeof *rows));
+    const int rh = MIN_TARGET + 4;
+    int fit = (CONTENT_Y1 - y - 40 - 32) / rh;
+    int first = scroll_first(v, L, n, fit);
+    int shown = n - first < fit ? n - first : fit;
+    /* The head names the part the first row shown belongs to. */
+    static const struct {
+        int w;
+        enum lay_align al;
+    } cols[] = {{230, AL_LEFT}, {90, AL_RIGHT}, {170, AL_RIGHT}, {80, AL_RIGHT}, {150, AL_RIGHT}};
+    const enum str heads[] = {rows[first].section, S_STATS_COL_ITEMS, S_STATS_COL_DEFECT_RATE,
+                              S_STATS_COL_LATE, S_STATS_MISMATCH};
+    const int ncols = (int)(sizeof cols / sizeof *cols);
+    int x = MAIN_X;
+    for (int k = 0; k < ncols; k++) {
+        lay_text(L, x, y, cols[k].w, 36, tr(l, heads[k]), FS_SMALL, C_MUTED, cols[k].al, k == 0)
+            ->max_lines = 1;
+        x += cols[k].w + 12;
+    }
+    const int mixx = x + 8, mixw = CONTENT_X1 - mixx;
+    lay_text(L, mixx, y, mixw, 36, tr(l, S_STATS_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
+             false)
+        ->max_lines = 1;
+    y += 40;
+    scroll_hint(v, L, MAIN_X, CONTENT_Y1 - 30, MAIN_W, 30, first, shown, n);
+    for (int i = 0; i < shown; i++) {
+        const struct prow *row = &rows[first + i];
+        int ry = y + i * rh;
+        if (!row->group) {
+            lay_text(L, MAIN_X, ry, MAIN_W, rh, tr(l, row->section), FS_BODY, C_TEXT, AL_LEFT, true)
+                ->max_lines = 1;
+            continue;
+        }
+        const struct stats_group *g = row->group;
+        char c[ncols][72];
+        snprintf(c[0], sizeof c[0], "%s", g->key[0] ? g->key : tr(l, S_DASH));
+        snprintf(c[1], sizeof c[1], "%lld", (long long)g->n);
+        fmt_pct(g->defect_rate, c[2], sizeof c[2]);
+        snprintf(c[3], sizeof c[3], "%lld", (long long)g->late);
+        snprintf(c[4], sizeof c[4], "%lld", (long long)g->mismatch);
+        if (i % 2 == 0)
+            lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
+        x = MAIN_X;
+        for (int k = 0; k < ncols; k++) {
+            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT,
+                     cols[k].al, k == 0)
+                ->max_lines = 1;
+            x += cols[k].w + 12;
+        }
+        /* Who is responsible: one bar in the parties' shares. */
+        int64_t total = 0;
+        for (int k = 0; k < RESP_COUNT; k++)
+            total += g->resp[k];
+        int bx = mixx, by = ry + 14, bh = rh - 28;
+        for (int k = 0; k < RESP_COUNT && total > 0; k++) {
+            int w = (int)((double)mixw * (double)g->resp[resp_order[k]] / (double)total + 0.5);
+            if (k == RESP_COUNT - 1 || bx + w > mixx + mixw)
+                w = mixx + mixw - bx;
+            if (w > 0)
+                lay_panel(L, bx, by, w, bh, resp_colors[k], 0, 0);
+            bx += w;
+        }
+        if (g->n)
+            ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + row->dim, g->key);
     }
 }
 
@@ -390,21 +590,20 @@ static void page_graders(const struct view *v, struct lay *L, int y)
         lay_text(L, CONTENT_X1 - (GRADE_X - g + 1) * 22, y, 22, 36, grade_name((enum grade)g),
                  FS_SMALL, lay_grade_color((enum grade)g), AL_CENTER, true);
     y += 40;
-    /* As many rows as fit above the calibration line, each a full touch target. */
+    /* The whole station first, then every grader: as many rows as fit above
+     * the calibration line, each a full touch target; the rest scroll. */
     const int rh = MIN_TARGET + 4;
-    int fit = (CONTENT_Y1 - y - 48) / rh;
-    int nrows = 1 + r->ngraders;
-    if (nrows > fit)
-        nrows = fit;
-    if (nrows > 6)
-        nrows = 6;
+    int fit = (CONTENT_Y1 - y - 72) / rh;
+    int n = 1 + r->ngraders;
+    int first = scroll_first(v, L, n, fit);
+    int nrows = n - first < fit ? n - first : fit;
     struct chart *mix = lay_chart(L, CH_MIX);
     mix->n = nrows;
     mix->nseries = 4;
     for (int g = GRADE_A; g <= GRADE_X; g++)
         mix->series_color[g - 1] = lay_grade_color((enum grade)g);
-    for (int row = 0; row < nrows; row++) {
-        int ry = y + row * rh;
+    for (int i = 0; i < nrows; i++) {
+        int row = first + i, ry = y + i * rh;
         char c[ncols][48];
         const struct stats_grader *g = row ? &r->graders[row - 1] : NULL;
         if (!g) {
@@ -427,7 +626,7 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             else
                 snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
-                mix->v[row][k] = (double)r->grades[GRADE_A + k];
+                mix->v[i][k] = (double)r->grades[GRADE_A + k];
         } else {
             snprintf(c[0], sizeof c[0], "%s", g->name[0] ? g->name : g->badge);
             snprintf(c[1], sizeof c[1], "%lld", (long long)g->n);
@@ -449,7 +648,7 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             else
                 snprintf(c[6], sizeof c[6], "%s", tr(l, S_DASH));
             for (int k = 0; k < 4; k++)
-                mix->v[row][k] = (double)g->grades[GRADE_A + k];
+                mix->v[i][k] = (double)g->grades[GRADE_A + k];
         }
         if (row % 2 == 0)
             lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
@@ -464,8 +663,10 @@ static void page_graders(const struct view *v, struct lay *L, int y)
             ghost(L, MAIN_X - 8, ry, mixx - MAIN_X, rh, STATS_PICK_BAR + SD_GRADER, g->badge);
     }
     lay_place_chart(L, mix, mixx, y, mixw, nrows * rh);
-    y += nrows * rh + 8;
-    char line[256], agree[16], kappa[16];
+    y += nrows * rh + 4;
+    char line[256], agree[16], kappa[16], hint[64] = "";
+    if (nrows < n)
+        trf(hint, sizeof hint, l, S_STATS_ROWS_OF, first + 1, first + nrows, n);
     if (r->cal_pairs) {
         snprintf(agree, sizeof agree, "%.0f%%",
                  100.0 * (double)r->cal_agree / (double)r->cal_pairs);
@@ -478,52 +679,66 @@ static void page_graders(const struct view *v, struct lay *L, int y)
     } else {
         snprintf(line, sizeof line, tr(l, S_STATS_CAL_NONE), (long long)r->cal_pending);
     }
-    lay_text(L, MAIN_X, y, MAIN_W, CONTENT_Y1 - y > 72 ? 72 : CONTENT_Y1 - y, line, FS_SMALL,
+    int hw = hint[0] ? 320 : 0;
+    lay_text(L, MAIN_X, y, MAIN_W - hw, CONTENT_Y1 - y > 68 ? 68 : CONTENT_Y1 - y, line, FS_SMALL,
              C_TEXT, AL_LEFT, false)
         ->max_lines = 2;
+    if (hint[0])
+        lay_text(L, CONTENT_X1 - hw, y, hw, 34, hint, FS_SMALL, C_MUTED, AL_RIGHT, false)
+            ->max_lines = 1;
 }
 
-/* Median seconds per step: the station's as bars, the busiest graders' beside. */
+/* Median seconds per step: the station's as bars and, beside each, the
+ * fastest and the slowest grader of that step, out of every grader. */
 static void page_steps(const struct view *v, struct lay *L, int y)
 {
     enum lang l = v->lang;
     const struct stats_report *r = v->stats;
-    const int ng = r->ngraders < 4 ? r->ngraders : 4, colw = 104;
-    const int cw = MAIN_W - ng * colw;
+    const int cw = MAIN_W * 3 / 5, sx0 = MAIN_X + cw + 16, sw0 = CONTENT_X1 - sx0;
     title(L, MAIN_X, y, cw, tr(l, S_STATS_STEPS_TITLE));
-    for (int g = 0; g < ng; g++) {
-        const struct stats_grader *gr = &r->graders[g];
-        lay_text(L, MAIN_X + cw + g * colw, y, colw - 8, TITLE_H,
-                 gr->name[0] ? gr->name : gr->badge, FS_SMALL, C_MUTED, AL_RIGHT, false)
-            ->max_lines = 1;
-    }
+    lay_text(L, sx0, y, sw0, TITLE_H, tr(l, S_STATS_STEPS_SPREAD), FS_SMALL, C_MUTED, AL_LEFT,
+             false)
+        ->max_lines = 1;
     struct chart *c = lay_chart(L, CH_HBARS);
     c->label_w = 250;
     c->value_w = 110;
-    c->n = r->nsteps < 7 ? r->nsteps : 7;
+    const int ch = CONTENT_Y1 - y - TITLE_H - 32;
+    int fit = ch / (MIN_TARGET + 8);
+    int first = scroll_first(v, L, r->nsteps, fit);
+    c->n = r->nsteps - first < fit ? r->nsteps - first : fit;
+    scroll_hint(v, L, MAIN_X, CONTENT_Y1 - 30, MAIN_W, 30, first, c->n, r->nsteps);
     for (int i = 0; i < c->n; i++) {
-        snprintf(c->label[i], sizeof c->label[i], "%s", check_words(v, NULL, r->steps[i].check));
-        c->v[i][0] = r->steps[i].median_s;
+        const struct stats_step *st = &r->steps[first + i];
+        snprintf(c->label[i], sizeof c->label[i], "%s", check_words(v, NULL, st->check));
+        c->v[i][0] = st->median_s;
         c->color[i] = C_PRIMARY;
-        snprintf(c->value_text[i], sizeof c->value_text[i], tr(l, S_STATS_SECONDS),
-                 r->steps[i].median_s);
+        snprintf(c->value_text[i], sizeof c->value_text[i], tr(l, S_STATS_SECONDS), st->median_s);
     }
-    const int ch = CONTENT_Y1 - y - TITLE_H;
     lay_place_chart(L, c, MAIN_X, y + TITLE_H, cw, ch);
     for (int i = 0; i < c->n; i++) {
+        const struct stats_step *st = &r->steps[first + i];
+        const struct stats_grader *fast = NULL, *slow = NULL;
+        double fs = 0, ss = 0;
+        int with = 0;
+        for (int g = 0; g < r->ngraders; g++)
+            for (int k = 0; k < r->graders[g].nsteps; k++)
+                if (!strcmp(r->graders[g].steps[k].check, st->check)) {
+                    double m = r->graders[g].steps[k].median_s;
+                    with++;
+                    if (!fast || m < fs)
+                        fast = &r->graders[g], fs = m;
+                    if (!slow || m > ss)
+                        slow = &r->graders[g], ss = m;
+                }
         int sx, sy, sw, sh;
         chart_row_slot(c, MAIN_X, y + TITLE_H, cw, ch, i, &sx, &sy, &sw, &sh);
-        for (int g = 0; g < ng; g++) {
-            const struct stats_grader *gr = &r->graders[g];
-            char buf[32];
+        char buf[200];
+        if (with >= 2)
+            trf(buf, sizeof buf, l, S_STATS_STEP_SPREAD, fast->name[0] ? fast->name : fast->badge,
+                fs, slow->name[0] ? slow->name : slow->badge, ss, with);
+        else
             snprintf(buf, sizeof buf, "%s", tr(l, S_DASH));
-            for (int k = 0; k < gr->nsteps; k++)
-                if (!strcmp(gr->steps[k].check, r->steps[i].check))
-                    snprintf(buf, sizeof buf, "%.1f", gr->steps[k].median_s);
-            lay_text(L, MAIN_X + cw + g * colw, sy, colw - 8, sh, buf, FS_SMALL, C_TEXT, AL_RIGHT,
-                     false)
-                ->max_lines = 1;
-        }
+        lay_text(L, sx0, sy, sw0, sh, buf, FS_SMALL, C_TEXT, AL_LEFT, false)->max_lines = 1;
     }
 }
 
@@ -553,6 +768,8 @@ static void list_title(const struct view *v, char *out, size_t outlen)
     }
     case SD_LATE: snprintf(out, outlen, "%s", tr(l, S_STATS_LATE)); break;
     case SD_MISMATCH: snprintf(out, outlen, "%s", tr(l, S_STATS_MISMATCH)); break;
+    case SD_CATEGORY: snprintf(out, outlen, tr(l, S_STATS_DIM_CATEGORY), key[0] ? key : "—"); break;
+    case SD_SKU: snprintf(out, outlen, tr(l, S_STATS_DIM_SKU), key[0] ? key : "—"); break;
     default: snprintf(out, outlen, "%s", key); break;
     }
 }
@@ -568,22 +785,31 @@ static void page_list(const struct view *v, struct lay *L, int y)
     y += TITLE_H;
     if (!s)
         return;
+    /* Every inspection behind the bar, newest first; the core keeps the page
+     * of rows around the ones shown (s->offset ..). */
     const int rh = 68;
     int fit = (CONTENT_Y1 - y - 36) / rh;
-    if (fit > s->nrows)
-        fit = s->nrows;
+    int n = s->total > INT32_MAX ? INT32_MAX : (int)s->total;
+    int first = scroll_first(v, L, n, fit);
+    int shown = n - first < fit ? n - first : fit;
     char hint[96];
-    snprintf(hint, sizeof hint, tr(l, S_STATS_LIST_SHOWING), fit);
+    if (shown < n)
+        trf(hint, sizeof hint, l, S_STATS_LIST_ROWS, first + 1, first + shown, n);
+    else
+        snprintf(hint, sizeof hint, "%s", tr(l, S_STATS_LIST_TAP));
     lay_text(L, MAIN_X, y, MAIN_W, 32, hint, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines = 1;
     y += 36;
-    for (int i = 0; i < fit; i++) {
-        const struct stats_row *row = &s->rows[i];
+    for (int i = 0; i < shown; i++) {
+        int64_t k = first + i - s->offset;
+        if (k < 0 || k >= s->nrows)
+            continue; /* that page is still being read */
+        const struct stats_row *row = &s->rows[k];
         int ry = y + i * rh;
         lay_panel(L, MAIN_X, ry + 2, MAIN_W, rh - 4, i % 2 ? C_CARD : C_FIELD, C_CARD_BORDER, 10);
         struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X + 8, ry + 8, rh - 16, rh - 16);
         g->num = row->grade;
         char when[32], line[256];
-        part_time(row->finished_at, "%m-%d %H:%M", when, sizeof when);
+        site_time(v, row->finished_at, "%m-%d %H:%M", when, sizeof when);
         snprintf(line, sizeof line, "%s   %s   %s   %s   %s", row->plate, when, row->operator_badge,
                  row->sku, disposition_words(l, row->disposition));
         lay_text(L, MAIN_X + rh + 8, ry, MAIN_W - rh - 16, rh, line, FS_SMALL, C_TEXT, AL_LEFT,
@@ -598,7 +824,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     enum lang l = v->lang;
     const struct inspection *in = v->stats_detail;
     char when[32], head[260], by[160];
-    part_time(in->finished_at, "%m-%d %H:%M", when, sizeof when);
+    site_time(v, in->finished_at, "%m-%d %H:%M", when, sizeof when);
     snprintf(by, sizeof by, tr(l, S_WHEN_BY), when, in->operator_badge);
     snprintf(head, sizeof head, "%s · %s", in->plate, by);
     struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);
@@ -625,15 +851,20 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     y += TITLE_H;
     const int rh = 44;
     int fit = (CONTENT_Y1 - BUTTON_H - 12 - y) / rh;
-    for (int i = 0; i < in->nanswers && i < fit; i++) {
+    int first = scroll_first(v, L, in->nanswers, fit);
+    int shown = in->nanswers - first < fit ? in->nanswers - first : fit;
+    scroll_hint(v, L, MAIN_X, CONTENT_Y1 - BUTTON_H, MAIN_W - 340, BUTTON_H, first, shown,
+                in->nanswers);
+    for (int k = 0; k < shown; k++) {
+        int i = first + k;
         char line[256], secs[32] = "";
         if (in->step_ms[i] > 0)
             snprintf(secs, sizeof secs, tr(l, S_STATS_SECONDS), in->step_ms[i] / 1000.0);
         snprintf(line, sizeof line, "%s: %s", check_words(v, in->category, in->answers[i].check),
                  answer_words(v, in->category, in->answers[i].check, in->answers[i].answer));
-        lay_text(L, MAIN_X, y + i * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
+        lay_text(L, MAIN_X, y + k * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
             ->max_lines = 1;
-        lay_text(L, CONTENT_X1 - 150, y + i * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT, false)
+        lay_text(L, CONTENT_X1 - 150, y + k * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT, false)
             ->max_lines = 1;
     }
     lay_button_key(L, CONTENT_X1 - 320, CONTENT_Y1 - BUTTON_H, 320, BUTTON_H, ST_PRIMARY,
@@ -675,7 +906,9 @@ void lay_stats(const struct view *v, struct lay *L)
     switch (v->stats_page) {
     case PAGE_OVERVIEW: page_overview(v, L, y); break;
     case PAGE_OUTCOMES: page_outcomes(v, L, y); break;
+    case PAGE_TREND: page_trend(v, L, y); break;
     case PAGE_DEFECTS: page_defects(v, L, y); break;
+    case PAGE_PRODUCTS: page_products(v, L, y); break;
     case PAGE_GRADERS: page_graders(v, L, y); break;
     case PAGE_STEPS: page_steps(v, L, y); break;
     case PAGE_COUNT: break;

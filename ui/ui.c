@@ -115,6 +115,8 @@ struct ui {
     bool headless;
     bool sdl_inited;
     Uint64 last_input; /* SDL ticks of the last input, for the poll back-off */
+    bool drag_down, dragged; /* a press that may become a drag (scrolling) */
+    float drag_y;            /* where the press (or the last scrolled row) was */
     /* Set by ui_open, read by ui_wake from any thread, changed by nobody. */
     Uint32 wake_type; /* the SDL user event of this ui's wake-ups; 0: none */
     int wake_pipe[2]; /* [0] polled by the sleeps below, [1] written by ui_wake */
@@ -874,6 +876,8 @@ static enum key map_key(SDL_Keycode k)
     case SDLK_F4: return KEY_OPERATORS;
     case SDLK_F5: return KEY_REPRINT;
     case SDLK_F12: return KEY_LOGOUT;
+    case SDLK_PAGEUP: return KEY_PAGEUP;
+    case SDLK_PAGEDOWN: return KEY_PAGEDOWN;
     default: return KEY_NONE;
     }
 }
@@ -881,7 +885,8 @@ static enum key map_key(SDL_Keycode k)
 /* Keys that may repeat while held; a held Return must not confirm twice. */
 static bool may_repeat(enum key k)
 {
-    return k == KEY_BACKSPACE || k == KEY_UP || k == KEY_DOWN || k == KEY_LEFT || k == KEY_RIGHT;
+    return k == KEY_BACKSPACE || k == KEY_UP || k == KEY_DOWN || k == KEY_LEFT || k == KEY_RIGHT ||
+           k == KEY_PAGEUP || k == KEY_PAGEDOWN;
 }
 
 /* A point of the window (pixels) on the last frame's layout: the event of
@@ -897,6 +902,53 @@ static bool hit(struct ui *ui, float wx, float wy, int64_t now, struct event *ou
         return false;
     ui_action_event(&it->w.act, now, out);
     return true;
+}
+
+/* A drag (a finger or the mouse held down and moved) scrolls: every
+ * DRAG_ROW_PX of the screen's height moved is one row, the content following
+ * the finger (moved up: later rows). A press that moved less is a tap. */
+#define DRAG_ROW_PX 60
+
+static void drag_start(struct ui *ui, float wy)
+{
+    ui->drag_down = true;
+    ui->dragged = false;
+    ui->drag_y = wy;
+}
+
+/* The window's pixels to the 1280x800 screen's, vertically. */
+static float to_screen_y(struct ui *ui, float wy)
+{
+    int w = 0, h = 0, x, y;
+    SDL_GetWindowSize(ui->win, &w, &h);
+    if (!ui_window_to_screen(w, h, 0.5f * (float)w, wy, &x, &y))
+        return wy;
+    return (float)y;
+}
+
+static int drag_move(struct ui *ui, float wy, int64_t now, struct event *out)
+{
+    if (!ui->drag_down)
+        return 0;
+    float moved = to_screen_y(ui, ui->drag_y) - to_screen_y(ui, wy);
+    int rows = (int)(moved / DRAG_ROW_PX);
+    if (rows == 0)
+        return 0;
+    ui->dragged = true;
+    ui->drag_y = wy;
+    ui->last_input = SDL_GetTicks64();
+    out->type = EV_SCROLL;
+    out->pick = rows;
+    out->now = now;
+    return 1;
+}
+
+/* The press ended: true when it was a drag. */
+static bool drag_end(struct ui *ui)
+{
+    bool dragged = ui->drag_down && ui->dragged;
+    ui->drag_down = ui->dragged = false;
+    return dragged;
 }
 
 /* One SDL event into at most one station event. Returns 1 when *out was filled. */
@@ -937,17 +989,51 @@ static int translate(struct ui *ui, const SDL_Event *e, int64_t now, struct even
         out->now = now;
         return 1;
     }
+    case SDL_MOUSEWHEEL:
+        if (e->wheel.which == SDL_TOUCH_MOUSEID || e->wheel.y == 0)
+            return 0;
+        ui->last_input = SDL_GetTicks64();
+        out->type = EV_SCROLL; /* the wheel away from the user: back */
+        out->pick = e->wheel.y > 0 ? -3 : 3;
+        out->now = now;
+        return 1;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.which != SDL_TOUCH_MOUSEID && e->button.button == SDL_BUTTON_LEFT)
+            drag_start(ui, (float)e->button.y);
+        return 0;
+    case SDL_MOUSEMOTION:
+        if (e->motion.which == SDL_TOUCH_MOUSEID || !(e->motion.state & SDL_BUTTON_LMASK))
+            return 0;
+        return drag_move(ui, (float)e->motion.y, now, out);
+    case SDL_FINGERMOTION: {
+        if (e->tfinger.touchId == SDL_MOUSE_TOUCHID)
+            return 0;
+        int w = 0, h = 0;
+        SDL_GetWindowSize(ui->win, &w, &h);
+        return drag_move(ui, e->tfinger.y * (float)h, now, out);
+    }
     case SDL_MOUSEBUTTONUP:
         if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
             return 0;
         ui->last_input = SDL_GetTicks64();
+        if (drag_end(ui))
+            return 0; /* the end of a drag, not a tap */
         /* Window pixels (the renderer has no logical size to map them to). */
         return hit(ui, (float)e->button.x + 0.5f, (float)e->button.y + 0.5f, now, out) ? 1 : 0;
-    case SDL_FINGERDOWN: ui->last_input = SDL_GetTicks64(); return 0;
+    case SDL_FINGERDOWN: {
+        ui->last_input = SDL_GetTicks64();
+        int w = 0, h = 0;
+        SDL_GetWindowSize(ui->win, &w, &h);
+        if (e->tfinger.touchId != SDL_MOUSE_TOUCHID)
+            drag_start(ui, e->tfinger.y * (float)h);
+        return 0;
+    }
     case SDL_FINGERUP: {
         if (e->tfinger.touchId == SDL_MOUSE_TOUCHID)
             return 0;
         ui->last_input = SDL_GetTicks64();
+        if (drag_end(ui))
+            return 0; /* the end of a drag, not a tap */
         /* Normalised to the window, whichever window (kmsdrm says 0): ours. */
         int w = 0, h = 0;
         SDL_GetWindowSize(ui->win, &w, &h);

@@ -54,6 +54,7 @@ struct ui_status {
         char state[32]; /* "ready", "offline", … */
         bool ok;
         char code[8];   /* the error id when not ok ("E652"), for support calls; or "" */
+        bool printer;   /* the label printer (its trouble is why labels wait) */
     } devices[UI_MAX_DEVICES];
     int labels_waiting;   /* print jobs not yet printed */
     int outbox_waiting;   /* outcomes not yet at head office */
@@ -122,6 +123,10 @@ void ui_render(struct ui *ui, const struct view *view, const struct ui_status *s
 
 /* Save the last rendered frame as a PNG. Returns 0 or -1 with err. */
 int ui_screenshot(struct ui *ui, const char *path, char *err, size_t errlen);
+
+/* The stats screen's view laid out: how far its rows can scroll (the first
+ * row shown when the last one is), for station_stats_scroll_limit. Pure. */
+int ui_stats_scroll_max(const struct view *view);
 
 /* Lay out a view: fills widgets (at most max) and returns how many. Pure. */
 int ui_layout(const struct view *view, struct ui_widget *widgets, int max);

@@ -151,6 +151,7 @@ void st_say(struct station *st, enum msg m, const char *arg, int num)
     st->msg = m;
     COPY(st->msg_arg, arg);
     st->msg_num = num;
+    st->msg_detail[0] = 0;
 }
 
 void st_reprint(struct station *st, const struct inspection *insp, struct effects *fx)
@@ -526,7 +527,7 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
     }
 
     bool input = ev->type == EV_SCAN || ev->type == EV_TEXT || ev->type == EV_KEY ||
-                 ev->type == EV_PICK;
+                 ev->type == EV_PICK || ev->type == EV_SCROLL;
     if (input) {
         st->last_activity = st->now;
         /* A message stays until the next thing the grader does. */
@@ -568,6 +569,7 @@ void station_view(const struct station *st, struct view *v)
     v->msg_is_error = msg_error_id(st->msg)[0] != 0;
     memcpy(v->msg_arg, st->msg_arg, sizeof v->msg_arg);
     v->msg_num = st->msg_num;
+    memcpy(v->msg_detail, st->msg_detail, sizeof v->msg_detail);
     v->input = st->input;
     v->login_step = st->login_step;
     v->pin_len = st->pin_len;
@@ -617,6 +619,8 @@ void station_view(const struct station *st, struct view *v)
     v->stats_page = st->stats_page;
     v->stats_dim = st->stats_dim;
     v->stats_key = st->stats_key;
+    v->stats_scroll =
+        st->stats_level == STATS_CHARTS ? st->stats_chart_scroll : st->stats_list_scroll;
     v->stats_detail = st->stats_level == STATS_DETAIL ? &st->stats_detail : NULL;
     v->operators = st->ops;
     v->noperators = st->nops;

@@ -105,6 +105,8 @@ enum key {
     KEY_REPRINT,  /* print the shown inspection's label again (F5, or the button) */
     KEY_OVERRIDE, /* summary: override the grade the rules decided (F3, or the button) */
     KEY_OPERATORS, /* scan: the operators (admins; F4, or the button) */
+    KEY_PAGEUP,   /* a page back in a long list (statistics) */
+    KEY_PAGEDOWN, /* a page on */
     KEY_COUNT
 };
 
@@ -121,6 +123,7 @@ enum event_type {
     EV_AUTHORISED,  /* inside the core only: a supervisor or admin authorised action
                        `pick` (enum auth_action) of the current screen; op: who */
     EV_OPERATOR_DONE, /* the answer to FX_MANAGE_OPERATOR: text "" done, else "E1xx: …" */
+    EV_SCROLL,      /* a drag (touch, mouse) or the wheel: pick rows on (< 0: back) */
 };
 
 struct event {
@@ -144,6 +147,14 @@ struct event {
     struct operator_info op;
     int tries_left;
     int64_t locked_until;
+
+    /* EV_SAVED: what still stands between the outcome and its label and
+     * head office at that moment (the main loop knows; the core says it):
+     * labels waiting to print and the printer's trouble ("offline", "" when
+     * it is fine), and a failing sync (its error id, "" when none). */
+    int labels_waiting;
+    char printer_trouble[32];
+    char sync_trouble[16];
 };
 
 enum effect_type {
@@ -182,6 +193,7 @@ struct effect {
     struct stats_range range; /* FX_STATS_QUERY, FX_STATS_LIST */
     enum stats_dim dim;       /* FX_STATS_LIST */
     char key[64];             /* FX_STATS_LIST */
+    int64_t offset;           /* FX_STATS_LIST: the first row of the page wanted */
 };
 
 struct effects {
@@ -229,6 +241,7 @@ struct station_settings {
     enum lang lang;
     const struct rules *rules;
     int calibration_pct; /* share (0..100) of inspections chosen for a blind re-grade */
+    const struct tz *tz; /* the site's time zone: its days and "today" (NULL: UTC) */
 };
 
 /* Messages the core shows; the UI words them in the current language. */
@@ -265,6 +278,9 @@ enum msg {
     MSG_PICK_GRADE,     /* summary, overriding: keys 1..4 choose A, B, C, X */
     MSG_GRADE_OVERRIDDEN, /* arg: "B → A" */
     MSG_OPERATOR_CHANGED, /* arg: the badge changed */
+    MSG_SAVED_LABEL_WAITING, /* arg: plate; num: labels waiting; msg_detail: the printer's
+                                trouble ("offline"), or "" when it only queues */
+    MSG_SAVED_SYNC_FAILING,  /* arg: plate; msg_detail: the sync error id */
     MSG_COUNT
 };
 
@@ -290,9 +306,23 @@ const char *auth_action_name(enum auth_action a);
 /* The authorisation panel's steps, as the login's. */
 enum auth_step { AUTH_STEP_BADGE, AUTH_STEP_PIN, AUTH_STEP_CHECKING };
 
-/* The stats screen (supervisors). Periods end today (UTC days). */
+/* The stats screen (supervisors). Periods end today (the site's days). */
 enum stats_period { PERIOD_TODAY, PERIOD_7D, PERIOD_30D, PERIOD_CUSTOM, PERIOD_COUNT };
-enum stats_page { PAGE_OVERVIEW, PAGE_OUTCOMES, PAGE_DEFECTS, PAGE_GRADERS, PAGE_STEPS, PAGE_COUNT };
+enum stats_page {
+    PAGE_OVERVIEW,
+    PAGE_OUTCOMES,
+    PAGE_TREND,    /* responsibility over time */
+    PAGE_DEFECTS,
+    PAGE_PRODUCTS, /* categories and SKUs */
+    PAGE_GRADERS,
+    PAGE_STEPS,
+    PAGE_COUNT
+};
+
+/* Rows of a list the screen may show at once at most; a list page holds
+ * STATS_LIST_MAX, so the core asks for the next page before the screen
+ * runs out of rows. */
+#define STATS_VISIBLE_MAX 12
 
 /* EV_PICK codes of the operators screen: + the row's index; and its two
  * actions (keys U and D too). */
@@ -330,6 +360,7 @@ struct view {
     bool msg_is_error;
     char msg_arg[256];
     int msg_num;
+    char msg_detail[32]; /* MSG_SAVED_LABEL_WAITING, MSG_SAVED_SYNC_FAILING */
 
     const char *input; /* typed or wedge text not yet submitted */
 
@@ -393,6 +424,7 @@ struct view {
     enum stats_page stats_page;
     enum stats_dim stats_dim;        /* != SD_NONE: the list behind a bar */
     const char *stats_key;
+    int stats_scroll;                /* the first row shown of the page's (or list's) rows */
     const struct inspection *stats_detail; /* one inspection of the list, or NULL */
     /* stats: the numbers, filled by the main loop (never by the core) */
     const struct stats_report *stats;    /* NULL until computed */
@@ -427,6 +459,12 @@ enum screen station_screen(const struct station *st);
 
 /* Station time (Unix ms) at which the core wants an EV_TICK, or INT64_MAX. */
 int64_t station_next_deadline(const struct station *st);
+
+/* How far the stats screen's current page (or list) can scroll: the first
+ * row when the last one is shown, from the layout (lay_stats_scroll_max).
+ * The main loop tells it after each change of the numbers or the page; the
+ * core keeps its scroll within it. */
+void station_stats_scroll_limit(struct station *st, int max_first);
 
 /* Whether an inspection is waiting to be saved (main must not quit). */
 bool station_has_unsaved(const struct station *st);

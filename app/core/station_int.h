@@ -84,6 +84,7 @@ struct station {
     enum msg msg;
     char msg_arg[256];
     int msg_num;
+    char msg_detail[32];
 
     /* the inspection in progress (item, check, summary) */
     struct inspection insp;
@@ -133,6 +134,10 @@ struct station {
     enum stats_page stats_page;
     enum stats_dim stats_dim; /* STATS_LIST, STATS_DETAIL: the bar listed */
     char stats_key[64];
+    int stats_chart_scroll;  /* CHARTS: the first row shown of the page's rows */
+    int stats_list_scroll;   /* LIST, DETAIL: the first inspection shown */
+    int stats_scroll_max;    /* of the step shown, from the layout; -1 = not told yet */
+    int64_t stats_list_offset; /* the page of the list asked for (its first row) */
     struct inspection stats_detail; /* STATS_DETAIL */
 
     /* operators (admins; station_operators.c) */

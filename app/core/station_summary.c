@@ -145,9 +145,18 @@ static bool saved(struct station *st, const struct event *ev, struct effects *fx
                  in->responsibility_reason);
         st_audit(st, fx, "responsibility_override", ev->plate, detail);
     }
+    /* Saved, and in the same words what still waits: a label the printer
+     * cannot take now comes first, then outcomes head office cannot get. */
     if (st->insp.calibrates[0])
         st_say(st, MSG_CALIBRATION_SAVED, st->insp.calibrates, 0); /* no label of its own */
-    else if (st->units_left > 0)
+    else if (ev->printer_trouble[0]) {
+        st_say(st, MSG_SAVED_LABEL_WAITING, ev->plate,
+               ev->labels_waiting > 0 ? ev->labels_waiting : 1);
+        COPY(st->msg_detail, ev->printer_trouble);
+    } else if (ev->sync_trouble[0]) {
+        st_say(st, MSG_SAVED_SYNC_FAILING, ev->plate, 0);
+        COPY(st->msg_detail, ev->sync_trouble);
+    } else if (st->units_left > 0)
         st_say(st, MSG_SAVED_MORE, ev->plate, st->units_left);
     else
         st_say(st, MSG_SAVED, ev->plate, 0);

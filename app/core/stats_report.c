@@ -15,10 +15,11 @@
 
 #include "log.h"
 #include "text.h"
+#include "tz.h"
 
 static const char *const dim_names[SD_COUNT] = {
     "none", "day", "grade", "disposition", "responsibility", "defect", "reason", "grader",
-    "late", "mismatch"};
+    "late", "mismatch", "category", "sku"};
 
 const char *stats_dim_name(enum stats_dim d)
 {
@@ -36,6 +37,12 @@ char *stats_day_text(int64_t day, char *out, size_t outlen)
     else
         strftime(out, outlen, "%Y-%m-%d", &tm);
     return out;
+}
+
+void stats_range_bounds(const struct stats_range *r, int64_t *from_ms, int64_t *to_ms)
+{
+    *from_ms = tz_day_start(r->tz, r->from_day);
+    *to_ms = tz_day_start(r->tz, r->to_day + 1);
 }
 
 int stats_range_check(const struct stats_range *r, char *err, size_t errlen)
@@ -156,7 +163,197 @@ double stats_median_s(int32_t *v, size_t n)
     return (a + b) / 2.0 / 1000.0;
 }
 
+/* ---- categories and SKUs ------------------------------------------------- */
+
+static int cmp_group_n(const void *a, const void *b)
+{
+    const struct stats_group *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+/* Highest defect rate first, compared exactly (a/b > c/d as a*d > c*b). */
+static int cmp_group_rate(const void *a, const void *b)
+{
+    const struct stats_group *x = a, *y = b;
+    int64_t l = x->with_defects * y->n, r = y->with_defects * x->n;
+    if (l != r)
+        return l > r ? -1 : 1;
+    return cmp_group_n(a, b);
+}
+
+static void group_finish(struct stats_group *g)
+{
+    g->defect_rate = g->n ? (double)g->with_defects / (double)g->n : 0;
+}
+
+void stats_rank_skus(struct stats_report *r, struct stats_group *skus, size_t n)
+{
+    r->nskus = (int64_t)n;
+    if (n == 0) { /* skus may be NULL */
+        r->ntop_skus = r->ndefect_skus = 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        group_finish(&skus[i]);
+    qsort(skus, n, sizeof *skus, cmp_group_n);
+    r->ntop_skus = n < STATS_TOP_SKUS ? (int)n : STATS_TOP_SKUS;
+    memcpy(r->top_skus, skus, (size_t)r->ntop_skus * sizeof *skus);
+    /* Those with enough inspections to say something, by rate. */
+    size_t k = 0;
+    while (k < n && skus[k].n >= STATS_SKU_MIN)
+        k++;
+    qsort(skus, k, sizeof *skus, cmp_group_rate);
+    r->ndefect_skus = k < STATS_TOP_SKUS ? (int)k : STATS_TOP_SKUS;
+    memcpy(r->defect_skus, skus, (size_t)r->ndefect_skus * sizeof *skus);
+}
+
+void stats_rank_categories(struct stats_report *r, struct stats_group *cats, size_t n)
+{
+    if (n == 0) { /* cats may be NULL */
+        r->ncategories = 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        group_finish(&cats[i]);
+    qsort(cats, n, sizeof *cats, cmp_group_n);
+    r->ncategories = n < STATS_MAX_CATEGORIES ? (int)n : STATS_MAX_CATEGORIES;
+    memcpy(r->categories, cats, (size_t)r->ncategories * sizeof *cats);
+}
+
+/* ---- the shared end of a computation -------------------------------------- */
+
+static int cmp_count(const void *a, const void *b)
+{
+    const struct stats_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+    const struct stats_reason *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->reason, y->reason);
+}
+
+static int cmp_step(const void *a, const void *b)
+{
+    return strcmp(((const struct stats_step *)a)->check, ((const struct stats_step *)b)->check);
+}
+
+static int cmp_grader(const void *a, const void *b)
+{
+    const struct stats_grader *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->badge, y->badge);
+}
+
+int stats_grader_index(struct stats_report *r, const char *badge)
+{
+    for (int i = 0; i < r->ngraders; i++)
+        if (strcmp(r->graders[i].badge, badge) == 0)
+            return i;
+    if (r->ngraders >= STATS_MAX_GRADERS)
+        return -1;
+    struct stats_grader *g = &r->graders[r->ngraders];
+    memset(g, 0, sizeof *g);
+    snprintf(g->badge, sizeof g->badge, "%s", badge);
+    g->kappa = NAN;
+    return r->ngraders++;
+}
+
+static int grade_idx(enum grade g)
+{
+    return g >= GRADE_A && g <= GRADE_X ? (int)g - (int)GRADE_A : -1;
+}
+
+void stats_add_pair(struct stats_report *r, int64_t (*m)[4][4], int fi, int ri, enum grade first,
+                    enum grade regrade)
+{
+    int a = grade_idx(first), b = grade_idx(regrade);
+    if (a < 0 || b < 0)
+        return;
+    r->cal_pairs++;
+    r->cal_agree += a == b;
+    r->cal_matrix[a][b]++;
+    if (fi >= 0) {
+        r->graders[fi].cal_pairs++;
+        r->graders[fi].cal_agree += a == b;
+        m[fi][a][b]++;
+    }
+    if (ri >= 0 && ri != fi) {
+        r->graders[ri].cal_pairs++;
+        r->graders[ri].cal_agree += a == b;
+        m[ri][b][a]++;
+    }
+}
+
+void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
+                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
+                  int nreasons, int64_t (*m)[4][4])
+{
+    for (int i = 0; i < r->ngraders; i++) {
+        struct stats_grader *g = &r->graders[i];
+        g->items_per_hour = g->active_hours ? (double)g->n / (double)g->active_hours : 0;
+        g->override_rate = g->policy_n ? (double)g->policy_overrides / (double)g->policy_n : 0;
+        g->kappa = stats_kappa(&m[i][0][0], 4);
+        qsort(g->steps, (size_t)g->nsteps, sizeof *g->steps, cmp_step);
+    }
+    qsort(r->steps, (size_t)r->nsteps, sizeof *r->steps, cmp_step);
+    r->kappa = stats_kappa(&r->cal_matrix[0][0], 4);
+    /* Graders with no outcomes of their own in the range (only re-grades) stay listed. */
+    qsort(r->graders, (size_t)r->ngraders, sizeof *r->graders, cmp_grader);
+    qsort(disp, (size_t)ndisp, sizeof *disp, cmp_count);
+    r->ndisp = ndisp < STATS_MAX_DISP ? ndisp : STATS_MAX_DISP;
+    memcpy(r->disp, disp, (size_t)r->ndisp * sizeof *disp);
+    qsort(defects, (size_t)ndefects, sizeof *defects, cmp_count);
+    r->ndefects = ndefects < STATS_TOP ? ndefects : STATS_TOP;
+    memcpy(r->defects, defects, (size_t)r->ndefects * sizeof *defects);
+    qsort(reasons, (size_t)nreasons, sizeof *reasons, cmp_reason);
+    r->nreasons = nreasons < STATS_MAX_REASONS ? nreasons : STATS_MAX_REASONS;
+    memcpy(r->reasons, reasons, (size_t)r->nreasons * sizeof *reasons);
+    r->late_rate = r->total > 0 ? (double)r->late / (double)r->total : 0;
+    r->mismatch_rate = r->verified > 0 ? (double)r->mismatch / (double)r->verified : 0;
+}
+
 /* ---- printing ------------------------------------------------------------ */
+
+static const char *resp_key(int i)
+{
+    return i ? responsibility_name((enum responsibility)i) : "none";
+}
+
+static cJSON *group_json(const struct stats_group *g, const char *what)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, what, g->key[0] ? g->key : "none");
+    cJSON_AddNumberToObject(d, "inspections", (double)g->n);
+    cJSON_AddNumberToObject(d, "with_defects", (double)g->with_defects);
+    cJSON_AddNumberToObject(d, "defect_rate", round(g->defect_rate * 10000) / 10000);
+    cJSON_AddNumberToObject(d, "late", (double)g->late);
+    cJSON_AddNumberToObject(d, "mismatch", (double)g->mismatch);
+    cJSON_AddNumberToObject(d, "verified", (double)g->verified);
+    cJSON *gr = cJSON_AddObjectToObject(d, "grades");
+    for (int k = GRADE_A; k <= GRADE_X; k++)
+        cJSON_AddNumberToObject(gr, grade_name((enum grade)k), (double)g->grades[k]);
+    cJSON *rs = cJSON_AddObjectToObject(d, "responsibility");
+    for (int k = 0; k < RESP_COUNT; k++)
+        cJSON_AddNumberToObject(rs, resp_key(k), (double)g->resp[k]);
+    return d;
+}
+
+static cJSON *groups_json(const struct stats_group *g, int n, const char *what)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, group_json(&g[i], what));
+    return a;
+}
 
 static cJSON *num_or_null(double v)
 {
@@ -182,7 +379,9 @@ static cJSON *report_json(const struct stats_report *r)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "from", stats_day_text(r->range.from_day, day, sizeof day));
     cJSON_AddStringToObject(o, "to", stats_day_text(r->range.to_day, day, sizeof day));
+    cJSON_AddStringToObject(o, "timezone", r->timezone);
     cJSON_AddNumberToObject(o, "inspections", (double)r->total);
+    cJSON_AddNumberToObject(o, "superseded", (double)r->superseded);
     cJSON *pd = cJSON_AddArrayToObject(o, "per_day");
     for (int i = 0; i < r->ndays; i++) {
         cJSON *d = cJSON_CreateObject();
@@ -209,6 +408,20 @@ static cJSON *report_json(const struct stats_report *r)
         cJSON_AddItemToArray(df, d);
     }
     cJSON_AddNumberToObject(o, "with_defects", (double)r->with_defects);
+    cJSON *rd = cJSON_AddArrayToObject(o, "responsibility_per_day");
+    for (int i = 0; i < r->ndays; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "day", stats_day_text(r->range.from_day + i, day, sizeof day));
+        for (int k = 0; k < RESP_COUNT; k++)
+            cJSON_AddNumberToObject(d, resp_key(k), (double)r->resp_day[i][k]);
+        cJSON_AddItemToArray(rd, d);
+    }
+    cJSON_AddItemToObject(o, "categories", groups_json(r->categories, r->ncategories, "category"));
+    cJSON_AddNumberToObject(o, "skus", (double)r->nskus);
+    cJSON_AddItemToObject(o, "top_skus", groups_json(r->top_skus, r->ntop_skus, "sku"));
+    cJSON_AddNumberToObject(o, "sku_min_for_rate", STATS_SKU_MIN);
+    cJSON_AddItemToObject(o, "top_skus_by_defect_rate",
+                          groups_json(r->defect_skus, r->ndefect_skus, "sku"));
     cJSON *re = cJSON_AddArrayToObject(o, "reasons");
     for (int i = 0; i < r->nreasons; i++) {
         const struct stats_reason *x = &r->reasons[i];
@@ -290,13 +503,62 @@ static void csv_row(FILE *f, const char *section, const char *key, const char *s
         fprintf(f, "%s,%s,%s,%.10g\r\n", section, key, sub, round(v * 1000) / 1000);
 }
 
+/* A CSV key is quoted when it holds a comma, a quote or a line break. */
+static void csv_key(FILE *f, const char *key)
+{
+    if (!key[0]) {
+        fputs("none", f);
+        return;
+    }
+    if (!strpbrk(key, ",\"\r\n")) {
+        fputs(key, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = key; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_groups(FILE *f, const char *section, const struct stats_group *g, int n)
+{
+    for (int i = 0; i < n; i++) {
+        static const char *const subs[] = {"inspections", "with_defects", "late", "mismatch",
+                                           "verified"};
+        const int64_t v[] = {g[i].n, g[i].with_defects, g[i].late, g[i].mismatch, g[i].verified};
+        for (int k = 0; k < 5; k++) {
+            fprintf(f, "%s,", section);
+            csv_key(f, g[i].key);
+            fprintf(f, ",%s,%lld\r\n", subs[k], (long long)v[k]);
+        }
+        fprintf(f, "%s,", section);
+        csv_key(f, g[i].key);
+        fprintf(f, ",defect_rate,%.10g\r\n", round(g[i].defect_rate * 10000) / 10000);
+        for (int k = GRADE_A; k <= GRADE_X; k++) {
+            fprintf(f, "%s,", section);
+            csv_key(f, g[i].key);
+            fprintf(f, ",grade_%s,%lld\r\n", grade_name((enum grade)k), (long long)g[i].grades[k]);
+        }
+        for (int k = 0; k < RESP_COUNT; k++) {
+            fprintf(f, "%s,", section);
+            csv_key(f, g[i].key);
+            fprintf(f, ",responsibility_%s,%lld\r\n", resp_key(k), (long long)g[i].resp[k]);
+        }
+    }
+}
+
 static void print_csv(const struct stats_report *r, FILE *f)
 {
     char day[16];
     fputs("section,key,sub,value\r\n", f);
     fprintf(f, "range,from,,%s\r\n", stats_day_text(r->range.from_day, day, sizeof day));
     fprintf(f, "range,to,,%s\r\n", stats_day_text(r->range.to_day, day, sizeof day));
+    fprintf(f, "range,timezone,,%s\r\n", r->timezone);
     csv_row(f, "total", "inspections", "", (double)r->total);
+    csv_row(f, "total", "superseded", "", (double)r->superseded);
     for (int i = 0; i < r->ndays; i++)
         csv_row(f, "per_day", stats_day_text(r->range.from_day + i, day, sizeof day), "",
                 (double)r->per_day[i]);
@@ -310,6 +572,14 @@ static void print_csv(const struct stats_report *r, FILE *f)
                 (double)r->resp[i]);
     for (int i = 0; i < r->ndefects; i++)
         csv_row(f, "defect", r->defects[i].key, "", (double)r->defects[i].n);
+    for (int i = 0; i < r->ndays; i++)
+        for (int k = 0; k < RESP_COUNT; k++)
+            csv_row(f, "responsibility_day", stats_day_text(r->range.from_day + i, day, sizeof day),
+                    resp_key(k), (double)r->resp_day[i][k]);
+    csv_groups(f, "category", r->categories, r->ncategories);
+    csv_row(f, "total", "skus", "", (double)r->nskus);
+    csv_groups(f, "sku", r->top_skus, r->ntop_skus);
+    csv_groups(f, "sku_by_defect_rate", r->defect_skus, r->ndefect_skus);
     for (int i = 0; i < r->nreasons; i++) {
         const struct stats_reason *x = &r->reasons[i];
         csv_row(f, "reason", x->reason, "n", (double)x->n);
@@ -378,12 +648,21 @@ static void print_csv(const struct stats_report *r, FILE *f)
 
 static double pct(int64_t n, int64_t total) { return total ? 100.0 * (double)n / (double)total : 0; }
 
+static void table_group(FILE *f, const struct stats_group *g)
+{
+    fprintf(f, "  %-18s %6lld %13lld %11.1f%% %6lld %11lld\n", g->key[0] ? g->key : "none",
+            (long long)g->n, (long long)g->with_defects, 100 * g->defect_rate, (long long)g->late,
+            (long long)g->mismatch);
+}
+
 static void print_table(const struct stats_report *r, FILE *f)
 {
     char a[16], b[16];
-    fprintf(f, "Statistics %s to %s (UTC days)\n\n", stats_day_text(r->range.from_day, a, sizeof a),
-            stats_day_text(r->range.to_day, b, sizeof b));
+    fprintf(f, "Statistics %s to %s (days in %s)\n\n",
+            stats_day_text(r->range.from_day, a, sizeof a),
+            stats_day_text(r->range.to_day, b, sizeof b), r->timezone);
     fprintf(f, "Inspections            %lld\n", (long long)r->total);
+    fprintf(f, "Re-graded (not counted) %lld\n", (long long)r->superseded);
     fprintf(f, "Late returns           %lld (%.1f%%)\n", (long long)r->late, 100 * r->late_rate);
     fprintf(f, "Item mismatches        %lld of %lld verified (%.1f%%)\n", (long long)r->mismatch,
             (long long)r->verified, 100 * r->mismatch_rate);
@@ -409,6 +688,15 @@ static void print_table(const struct stats_report *r, FILE *f)
     fprintf(f, "\nTop defect codes\n");
     for (int i = 0; i < r->ndefects; i++)
         fprintf(f, "  %-18s %8lld\n", r->defects[i].key, (long long)r->defects[i].n);
+    fprintf(f, "\nCategory             items  with defects  defect rate   late  wrong item\n");
+    for (int i = 0; i < r->ncategories; i++)
+        table_group(f, &r->categories[i]);
+    fprintf(f, "\nTop SKUs by returns (%lld SKUs)\n", (long long)r->nskus);
+    for (int i = 0; i < r->ntop_skus; i++)
+        table_group(f, &r->top_skus[i]);
+    fprintf(f, "\nTop SKUs by defect rate (at least %d items)\n", STATS_SKU_MIN);
+    for (int i = 0; i < r->ndefect_skus; i++)
+        table_group(f, &r->defect_skus[i]);
     fprintf(f, "\nDeclared reason      n   functions OK  function fault  no function checks  "
                "grade A\n");
     for (int i = 0; i < r->nreasons; i++) {

@@ -7,14 +7,23 @@
  * construction. The report is a plain struct of fixed-size arrays: no heap,
  * safe to hand from a worker thread to the UI by pointer.
  *
- * Definitions (what a supervisor reads on the screen, tests check):
- *  - A day is a UTC calendar day; a range is from_day..to_day inclusive, in
- *    days since 1970-01-01, at most STATS_MAX_DAYS long.
+ * Definitions (what a supervisor reads on the screen, tests check; head
+ * office's stats_* views in sync/headoffice.sql say the same in SQL):
+ *  - A day is a calendar day of the site's time zone ([station] timezone,
+ *    tz.h; UTC when none is set); a range is from_day..to_day inclusive, in
+ *    local days since 1970-01-01, at most STATS_MAX_DAYS long. "Today" is
+ *    the site's today.
  *  - An inspection belongs to the day it was finished (finished_at).
- *  - Calibration records (blind re-grades, `calibrates` set) are not
- *    outcomes: they are left out of every count except the agreement ones.
+ *  - What counts: an outcome that stands. Calibration records (blind
+ *    re-grades, `calibrates` set) are not outcomes: they are left out of
+ *    every count except the agreement ones. An outcome that a re-grade
+ *    replaced (another inspection's `supersedes` names its plate) is
+ *    superseded: left out of every count, its re-grade counts instead, so an
+ *    item counts once, with its latest word (`superseded` says how many were
+ *    left out).
  *  - Items per hour: a grader's inspections divided by the number of
- *    distinct clock hours (UTC) in which they finished at least one.
+ *    distinct clock hours (the site's local hours) in which they finished at
+ *    least one.
  *  - Medians: of finished_at - started_at (per inspection) and of step_ms
  *    (per checklist step), in seconds; for an even count, the mean of the
  *    two middle values.
@@ -29,9 +38,25 @@
  *  - Overrides: outcomes recorded with the grading policy (reason_check
  *    set) whose confirmed responsibility is not the suggested one; the
  *    override rate is their share of the outcomes recorded with the policy.
+ *  - Late rate: late / inspections. Wrong-item rate: mismatch / verified,
+ *    where verified counts the items checked against the manifest
+ *    (item_check matched or mismatched; records from before the check was
+ *    recorded count as checked).
+ *  - Categories and SKUs: grouped by the inspection's category and SKU
+ *    ("" is "none"). Defect rate: the share with at least one defect code.
+ *    Top SKUs by returns: most inspections first; by defect rate: highest
+ *    rate first among the SKUs with at least STATS_SKU_MIN inspections in
+ *    the range (fewer say nothing); ties: more inspections, then the SKU.
+ *  - Responsibility over time: per day, the outcomes of each responsibility.
  *
  * The report types and the pure maths live here, in the core; the queries
- * that fill a report are the store's (stats_query.h). Error ids E750–E799.
+ * that fill a report are the store's (stats_query.h) and, at head office,
+ * sync/stats_pg.h over the views of sync/headoffice.sql. A measure is one
+ * field of struct stats_report, counted in stats_query.c's one pass and in
+ * one query of stats_pg.c (over its view), ended by stats_finish, printed by
+ * stats_print and by its section of the quality report (stats_html.c); the
+ * screen, `triage stats`, `triage report` and head office all read that one
+ * field. Error ids E750–E799.
  */
 #ifndef TRIAGE_STATS_REPORT_H
 #define TRIAGE_STATS_REPORT_H
@@ -46,15 +71,25 @@
 #define STATS_MAX_DAYS 366
 #define STATS_TOP 10       /* top defect codes */
 #define STATS_MAX_DISP 8
-#define STATS_MAX_REASONS 8
-#define STATS_MAX_GRADERS 24
+#define STATS_MAX_REASONS 16
+#define STATS_MAX_GRADERS 256 /* every grader of a site, however many */
 #define STATS_MAX_STEPS 24
-#define STATS_LIST_MAX 48
+#define STATS_MAX_CATEGORIES 24
+#define STATS_TOP_SKUS 20
+#define STATS_SKU_MIN 5       /* inspections a SKU needs to rank by defect rate */
+#define STATS_LIST_MAX 48     /* rows of a list fetched at once (one page) */
 
-/* A date range, UTC days since 1970-01-01, inclusive. */
+struct tz;
+
+/* A date range: local days of the zone tz (NULL: UTC) since 1970-01-01,
+ * inclusive. The zone is borrowed: it outlives every range that names it. */
 struct stats_range {
     int64_t from_day, to_day;
+    const struct tz *tz;
 };
+
+/* The UTC instants a range covers: [*from_ms, *to_ms). */
+void stats_range_bounds(const struct stats_range *r, int64_t *from_ms, int64_t *to_ms);
 
 /* What a bar of a chart stands for (drill-down: the inspections behind it). */
 enum stats_dim {
@@ -68,6 +103,8 @@ enum stats_dim {
     SD_GRADER,         /* key: badge */
     SD_LATE,           /* key ignored */
     SD_MISMATCH,       /* key ignored */
+    SD_CATEGORY,       /* key: category, "" = none */
+    SD_SKU,            /* key: SKU, "" = none */
     SD_COUNT
 };
 const char *stats_dim_name(enum stats_dim d); /* "day", "grade", … */
@@ -88,6 +125,17 @@ struct stats_reason {
      * how often the reason was declared. */
     int64_t confirmed; /* reason_check confirmed */
     int64_t not_found; /* reason_check not_found */
+};
+
+/* The outcomes of one category or one SKU. */
+struct stats_group {
+    char key[64];
+    int64_t n;
+    int64_t with_defects; /* at least one defect code */
+    double defect_rate;   /* with_defects / n */
+    int64_t late, mismatch, verified;
+    int64_t grades[GRADE_X + 1];  /* by enum grade */
+    int64_t resp[RESP_COUNT];     /* by enum responsibility */
 };
 
 struct stats_step {
@@ -118,9 +166,12 @@ struct stats_grader {
 
 struct stats_report {
     struct stats_range range;
+    char timezone[64];             /* the zone the days are counted in */
     int ndays;
     int64_t total;                 /* outcomes in the range */
+    int64_t superseded;            /* outcomes a re-grade replaced: not counted */
     int64_t per_day[STATS_MAX_DAYS];
+    int64_t resp_day[STATS_MAX_DAYS][RESP_COUNT]; /* responsibility over time */
     int64_t grades[GRADE_X + 1];   /* by enum grade */
     int ndisp;
     struct stats_count disp[STATS_MAX_DISP]; /* most first */
@@ -145,6 +196,13 @@ struct stats_report {
     int64_t verified;
     double late_rate;     /* share of total, 0..1; 0 when total is 0 */
     double mismatch_rate; /* mismatch / verified, 0..1; 0 when none was verified */
+    int ncategories;
+    struct stats_group categories[STATS_MAX_CATEGORIES]; /* most first */
+    int64_t nskus;                 /* distinct SKUs */
+    int ntop_skus;
+    struct stats_group top_skus[STATS_TOP_SKUS];    /* by inspections */
+    int ndefect_skus;
+    struct stats_group defect_skus[STATS_TOP_SKUS]; /* by defect rate, n >= STATS_SKU_MIN */
     int nsteps;
     struct stats_step steps[STATS_MAX_STEPS]; /* all graders */
     int ngraders;
@@ -168,11 +226,14 @@ struct stats_row {
     enum grade grade;
 };
 
+/* One page of the inspections behind a bar: rows offset .. offset+nrows-1
+ * of all `total`, newest first. */
 struct stats_list {
     struct stats_range range;
     enum stats_dim dim;
     char key[64];
-    int64_t total; /* how many match (rows holds the newest STATS_LIST_MAX) */
+    int64_t total;  /* how many match */
+    int64_t offset; /* the first row's place among them, 0 = the newest */
     int nrows;
     struct stats_row rows[STATS_LIST_MAX];
 };
@@ -185,6 +246,8 @@ struct stats_list {
  */
 int stats_range_parse(const char *from, const char *to, int64_t today, struct stats_range *out,
                       char *err, size_t errlen);
+
+/* The same, with `today` the site's today. */
 
 /* Check a range (reversed, too long): 0, or -1 with E751/E752 in err. */
 int stats_range_check(const struct stats_range *r, char *err, size_t errlen);
@@ -203,5 +266,35 @@ enum stats_format { STATS_TABLE, STATS_CSV, STATS_JSON };
 
 /* Print a report for `triage stats`. Returns 0, or -1 when writing failed. */
 int stats_print(const struct stats_report *r, enum stats_format fmt, FILE *out);
+
+/* Finish the SKU rankings from every SKU's group (n of them, reordered):
+ * fills nskus, top_skus and defect_skus by the definitions above. Both
+ * computations (the station's and head office's) end with it. */
+void stats_rank_skus(struct stats_report *r, struct stats_group *skus, size_t n);
+
+/* Sort and cut the categories: fills ncategories and categories. */
+void stats_rank_categories(struct stats_report *r, struct stats_group *cats, size_t n);
+
+/*
+ * The end both computations share, so that they order and cut alike:
+ * dispositions (most first, at most STATS_MAX_DISP), defect codes (at most
+ * STATS_TOP) and reasons (at most STATS_MAX_REASONS) from every one seen
+ * (reordered), steps by check id, kappas from the agreement tables
+ * (m[grader] as filled by stats_add_pair, in the report's grader order
+ * before this call), graders most inspections first (ties by badge), and
+ * the late and wrong-item rates.
+ */
+void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
+                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
+                  int nreasons, int64_t (*m)[4][4]);
+
+/* One calibration pair: the first grade (by grader index fi, -1 unknown)
+ * and the blind re-grade (by ri). Counts toward the station's and each
+ * side's agreement (once when both are the same grader); m as above. */
+void stats_add_pair(struct stats_report *r, int64_t (*m)[4][4], int fi, int ri, enum grade first,
+                    enum grade regrade);
+
+/* The index of a grader in r->graders, added when new; -1 when full. */
+int stats_grader_index(struct stats_report *r, const char *badge);
 
 #endif

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "store_internal.h"
 #include "text.h"
+#include "tz.h"
 
 #define DAY_MS 86400000LL
 
@@ -33,13 +34,17 @@
 const char *stats_schema(int version)
 {
     if (version == 7)
-        /* Reasons found against declared, overrides per grader, resolutions
-         * and return types: the covering index takes their columns too. */
+        /* The grading policy's columns (reasons found against declared,
+         * overrides per grader, resolutions and return types), categories and
+         * SKUs: the covering index takes them too; the re-grades that
+         * replaced an outcome by the plate they name. */
         return "DROP INDEX inspections_stats;"
                "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
                " grade, functional, disposition, responsibility, reason, late, mismatch,"
                " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
-               " responsibility_suggested, return_type, resolution);";
+               " responsibility_suggested, return_type, resolution, category, sku);"
+               "CREATE INDEX inspections_supersedes ON inspections (supersedes)"
+               " WHERE supersedes IS NOT NULL;";
     if (version == 6)
         /* The wrong-item rate counts the items checked against the manifest:
          * the covering index takes item_check too. */
@@ -83,6 +88,93 @@ static bool durs_add(struct durs *d, int64_t ms)
     return true;
 }
 
+/* ---- groups (categories, SKUs) by key ---------------------------------------- */
+
+/* The groups seen so far and an open-addressing index over them. */
+struct gmap {
+    struct stats_group *v;
+    size_t n, cap;
+    int32_t *slot; /* index into v + 1; 0 = empty */
+    size_t nslot;  /* a power of two, at least twice n */
+};
+
+static uint32_t hash_text(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void gmap_free(struct gmap *m)
+{
+    free(m->v);
+    free(m->slot);
+}
+
+static bool gmap_grow(struct gmap *m)
+{
+    size_t nslot = m->nslot ? m->nslot * 2 : 256;
+    int32_t *slot = calloc(nslot, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t k = hash_text(m->v[i].key) & (nslot - 1);
+        while (slot[k])
+            k = (k + 1) & (nslot - 1);
+        slot[k] = (int32_t)i + 1;
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->nslot = nslot;
+    return true;
+}
+
+/* The group of `key` (cut to the field's size), made when new; NULL when out
+ * of memory. */
+static struct stats_group *gmap_get(struct gmap *m, const char *key)
+{
+    char k[sizeof m->v->key];
+    snprintf(k, sizeof k, "%s", key);
+    if (m->nslot) {
+        for (size_t i = hash_text(k) & (m->nslot - 1); m->slot[i]; i = (i + 1) & (m->nslot - 1))
+            if (strcmp(m->v[m->slot[i] - 1].key, k) == 0)
+                return &m->v[m->slot[i] - 1];
+    }
+    if ((m->n + 1) * 2 > m->nslot && !gmap_grow(m))
+        return NULL;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        struct stats_group *v = realloc(m->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        m->v = v;
+        m->cap = cap;
+    }
+    struct stats_group *g = &m->v[m->n];
+    memset(g, 0, sizeof *g);
+    memcpy(g->key, k, sizeof k);
+    size_t i = hash_text(k) & (m->nslot - 1);
+    while (m->slot[i])
+        i = (i + 1) & (m->nslot - 1);
+    m->slot[i] = (int32_t)++m->n;
+    return g;
+}
+
+/* One outcome into its group. */
+static void group_add(struct stats_group *g, enum grade grade, int resp, bool defects, bool late,
+                      bool mismatch, bool verified)
+{
+    g->n++;
+    g->with_defects += defects;
+    g->late += late;
+    g->mismatch += mismatch;
+    g->verified += verified;
+    if (grade >= GRADE_A && grade <= GRADE_X)
+        g->grades[grade]++;
+    g->resp[resp]++;
+}
+
 /* ---- the pass ------------------------------------------------------------ */
 
 struct step_acc {
@@ -95,11 +187,11 @@ struct grader_acc {
     struct durs d;
     int nsteps;
     struct step_acc steps[STATS_MAX_STEPS];
-    int64_t m[4][4]; /* own grade x the other's */
 };
 
 struct work {
     struct grader_acc g[STATS_MAX_GRADERS];
+    int64_t m[STATS_MAX_GRADERS][4][4]; /* per grader: own grade x the other's */
     struct step_acc steps[STATS_MAX_STEPS];
     int nsteps;
     struct stats_count defects[MAX_DEFECTS_SEEN];
@@ -118,6 +210,9 @@ struct work {
     size_t ncals, capcals;
     char (*due)[48]; /* plates chosen for a re-grade */
     size_t ndue, capdue;
+    struct gmap cats, skus;
+    char (*superseded)[48]; /* plates a re-grade replaced, sorted */
+    size_t nsuperseded;
     bool oom;
 };
 
@@ -132,6 +227,58 @@ static void work_free(struct work *w)
         free(w->steps[s].d.v);
     free(w->cals);
     free(w->due);
+    free(w->superseded);
+    gmap_free(&w->cats);
+    gmap_free(&w->skus);
+}
+
+static int cmp_plate(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The plates some re-grade replaced (few: a partial index holds them). */
+static int read_superseded(sqlite3 *db, struct work *w, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT DISTINCT supersedes FROM inspections"
+                           " WHERE supersedes IS NOT NULL",
+                           -1, &s, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (w->nsuperseded == cap) {
+            cap = cap ? cap * 2 : 64;
+            void *p = realloc(w->superseded, cap * sizeof *w->superseded);
+            if (!p) {
+                w->oom = true;
+                break;
+            }
+            w->superseded = p;
+        }
+        const unsigned char *t = sqlite3_column_text(s, 0);
+        snprintf(w->superseded[w->nsuperseded++], sizeof *w->superseded, "%s",
+                 t ? (const char *)t : "");
+    }
+    sqlite3_finalize(s);
+    if (w->oom) {
+        set_err(err, errlen, "E754: out of memory computing statistics");
+        return -1;
+    }
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (w->nsuperseded)
+        qsort(w->superseded, w->nsuperseded, sizeof *w->superseded, cmp_plate);
+    return 0;
+}
+
+static bool is_superseded(const struct work *w, const char *plate)
+{
+    return w->nsuperseded &&
+           bsearch(plate, w->superseded, w->nsuperseded, sizeof *w->superseded, cmp_plate);
 }
 
 static const char *col_text(sqlite3_stmt *s, int i)
@@ -204,18 +351,6 @@ static void add_steps(struct work *w, struct grader_acc *g, const char *json)
     }
 }
 
-static int grader_index(struct stats_report *r, const char *badge)
-{
-    for (int i = 0; i < r->ngraders; i++)
-        if (strcmp(r->graders[i].badge, badge) == 0)
-            return i;
-    if (r->ngraders >= STATS_MAX_GRADERS)
-        return -1;
-    struct stats_grader *g = &r->graders[r->ngraders];
-    snprintf(g->badge, sizeof g->badge, "%s", badge);
-    return r->ngraders++;
-}
-
 static void reason_add(struct work *w, const char *reason, const char *functional, const char *grade,
                        const char *reason_check)
 {
@@ -242,48 +377,44 @@ static void reason_add(struct work *w, const char *reason, const char *functiona
     x->not_found += strcmp(reason_check, "not_found") == 0;
 }
 
-static int cmp_count(const void *a, const void *b)
-{
-    const struct stats_count *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->key, y->key);
-}
-
-static int cmp_reason(const void *a, const void *b)
-{
-    const struct stats_reason *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->reason, y->reason);
-}
-
-static int grade_idx(enum grade g) { return g >= GRADE_A && g <= GRADE_X ? (int)g - (int)GRADE_A : -1; }
-
 static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_report *r,
                      struct work *w, char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT finished_at, operator, started_at, grade, functional, disposition,"
         " responsibility, reason, late, mismatch, calibration_due, calibrates, plate, defects,"
-        " step_ms, item_check, reason_check, responsibility_suggested, return_type, resolution"
-        " FROM inspections INDEXED BY inspections_stats"
+        " step_ms, item_check, reason_check, responsibility_suggested, return_type, resolution,"
+        " category, sku FROM inspections INDEXED BY inspections_stats"
         " WHERE finished_at >= ?1 AND finished_at < ?2";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
         set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
         return -1;
     }
-    sqlite3_bind_int64(s, 1, range->from_day * DAY_MS);
-    sqlite3_bind_int64(s, 2, (range->to_day + 1) * DAY_MS);
-    int rc;
+    /* Where each local day starts: rows come in finished_at order, so a
+     * cursor over the days finds each row's day. */
+    int64_t *starts = malloc(((size_t)r->ndays + 1) * sizeof *starts);
+    if (!starts) {
+        sqlite3_finalize(s);
+        set_err(err, errlen, "E754: out of memory computing statistics");
+        return -1;
+    }
+    for (int i = 0; i <= r->ndays; i++)
+        starts[i] = tz_day_start(range->tz, range->from_day + i);
+    sqlite3_bind_int64(s, 1, starts[0]);
+    sqlite3_bind_int64(s, 2, starts[r->ndays]);
+    int day = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && !w->oom) {
         int64_t finished = sqlite3_column_int64(s, 0);
         const char *op = col_text(s, 1);
         int64_t started = sqlite3_column_int64(s, 2);
         enum grade g = grade_from_char(col_text(s, 3)[0]);
         const char *calibrates = col_text(s, 11);
-        int gi = grader_index(r, op);
+        if (!calibrates[0] && is_superseded(w, col_text(s, 12))) {
+            r->superseded++;
+            continue;
+        }
+        int gi = stats_grader_index(r, op);
         if (calibrates[0]) {
             if (w->ncals == w->capcals) {
                 size_t cap = w->capcals ? w->capcals * 2 : 64;
@@ -303,14 +434,17 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
             continue;
         }
         r->total++;
-        int64_t day = finished / DAY_MS - range->from_day;
-        if (day >= 0 && day < r->ndays)
-            r->per_day[day]++;
+        while (day + 1 < r->ndays && finished >= starts[day + 1])
+            day++;
+        r->per_day[day]++;
         if (g >= GRADE_A && g <= GRADE_X)
             r->grades[g]++;
         count_key(w->disp, &w->ndisp, MAX_DISP_SEEN, col_text(s, 5));
         int resp = responsibility_from_name(col_text(s, 6));
-        r->resp[resp < 0 ? 0 : resp]++;
+        if (resp < 0)
+            resp = RESP_NONE;
+        r->resp[resp]++;
+        r->resp_day[day][resp]++;
         const char *reason = col_text(s, 7);
         const char *functional = col_text(s, 4);
         const char *reason_check = col_text(s, 16);
@@ -333,12 +467,14 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
             r->graders[gi].policy_n += policy;
             r->graders[gi].policy_overrides += overridden;
         }
-        r->late += sqlite3_column_int(s, 8) != 0;
-        r->mismatch += sqlite3_column_int(s, 9) != 0;
+        bool late = sqlite3_column_int(s, 8) != 0, mismatch = sqlite3_column_int(s, 9) != 0;
+        r->late += late;
+        r->mismatch += mismatch;
         /* Checked against the manifest; a record from before item_check
          * was recorded counts as checked, as it always did. */
         const char *check = col_text(s, 15);
-        r->verified += !check[0] || !strcmp(check, "matched") || !strcmp(check, "mismatched");
+        bool verified = !check[0] || !strcmp(check, "matched") || !strcmp(check, "mismatched");
+        r->verified += verified;
         if (sqlite3_column_int(s, 10)) {
             if (w->ndue == w->capdue) {
                 size_t cap = w->capdue ? w->capdue * 2 : 64;
@@ -353,16 +489,26 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
             snprintf(w->due[w->ndue++], sizeof *w->due, "%s", col_text(s, 12));
         }
         const char *defects = col_text(s, 13);
-        if (defects[0] && defects[1] && defects[1] != ']') {
+        bool has_defects = defects[0] && defects[1] && defects[1] != ']';
+        if (has_defects) {
             r->with_defects++;
             count_defects(w, defects);
         }
+        struct stats_group *cat = gmap_get(&w->cats, col_text(s, 20));
+        struct stats_group *sku = gmap_get(&w->skus, col_text(s, 21));
+        if (!cat || !sku) {
+            w->oom = true;
+            break;
+        }
+        group_add(cat, g, resp, has_defects, late, mismatch, verified);
+        group_add(sku, g, resp, has_defects, late, mismatch, verified);
         struct grader_acc *ga = gi >= 0 ? &w->g[gi] : NULL;
         if (ga) {
             struct stats_grader *sg = &r->graders[gi];
-            if (sg->n == 0 || ga->last_hour != finished / 3600000) {
+            int64_t hour = tz_hour(range->tz, finished);
+            if (sg->n == 0 || ga->last_hour != hour) {
                 sg->active_hours++;
-                ga->last_hour = finished / 3600000;
+                ga->last_hour = hour;
             }
             sg->n++;
             if (g >= GRADE_A && g <= GRADE_X)
@@ -373,6 +519,7 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         add_steps(w, ga, col_text(s, 14));
     }
     sqlite3_finalize(s);
+    free(starts);
     if (w->oom) {
         set_err(err, errlen, "E754: out of memory computing statistics");
         return -1;
@@ -400,25 +547,9 @@ static int read_calibration(sqlite3 *db, struct stats_report *r, struct work *w,
     for (size_t i = 0; i < w->ncals; i++) {
         struct cal *c = &w->cals[i];
         sqlite3_bind_text(first, 1, c->plate, -1, SQLITE_STATIC);
-        if (sqlite3_step(first) == SQLITE_ROW) {
-            int gi = grader_index(r, col_text(first, 0));
-            int a = grade_idx(grade_from_char(col_text(first, 1)[0])), b = grade_idx(c->grade);
-            if (a >= 0 && b >= 0) {
-                r->cal_pairs++;
-                r->cal_agree += a == b;
-                r->cal_matrix[a][b]++;
-                if (gi >= 0) {
-                    r->graders[gi].cal_pairs++;
-                    r->graders[gi].cal_agree += a == b;
-                    w->g[gi].m[a][b]++;
-                }
-                if (c->grader >= 0 && c->grader != gi) {
-                    r->graders[c->grader].cal_pairs++;
-                    r->graders[c->grader].cal_agree += a == b;
-                    w->g[c->grader].m[b][a]++;
-                }
-            }
-        }
+        if (sqlite3_step(first) == SQLITE_ROW)
+            stats_add_pair(r, w->m, stats_grader_index(r, col_text(first, 0)), c->grader,
+                           grade_from_char(col_text(first, 1)[0]), c->grade);
         sqlite3_reset(first);
     }
     r->cal_due = (int64_t)w->ndue;
@@ -461,14 +592,6 @@ static void finish_steps(struct step_acc *acc, int nacc, struct stats_step *out,
     }
 }
 
-static int cmp_grader(const void *a, const void *b)
-{
-    const struct stats_grader *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->badge, y->badge);
-}
-
 int stats_compute(struct store *st, const struct stats_range *range, struct stats_report *r,
                   char *err, size_t errlen)
 {
@@ -479,6 +602,7 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         return -1;
     r->range = *range;
     r->ndays = (int)(range->to_day - range->from_day + 1);
+    snprintf(r->timezone, sizeof r->timezone, "%s", tz_name(range->tz));
     sqlite3 *db = store_db(st);
     struct work *w = calloc(1, sizeof *w);
     if (!w) {
@@ -491,39 +615,21 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         set_err(err, errlen, "E753: cannot read the inspections: %s", sqlite3_errmsg(db));
         goto out;
     }
-    if (read_rows(db, range, r, w, err, errlen) < 0 ||
+    if (read_superseded(db, w, err, errlen) < 0 || read_rows(db, range, r, w, err, errlen) < 0 ||
         read_calibration(db, r, w, err, errlen) < 0)
         goto end;
     fill_names(db, r);
 
-    /* Medians and kappas. */
+    /* Medians; the rest is the end both computations share. */
     for (int i = 0; i < r->ngraders; i++) {
         struct stats_grader *g = &r->graders[i];
         g->median_s = stats_median_s(w->g[i].d.v, w->g[i].d.n);
-        g->items_per_hour = g->active_hours ? (double)g->n / (double)g->active_hours : 0;
-        g->override_rate = g->policy_n ? (double)g->policy_overrides / (double)g->policy_n : 0;
         finish_steps(w->g[i].steps, w->g[i].nsteps, g->steps, &g->nsteps);
-        g->kappa = stats_kappa(&w->g[i].m[0][0], 4);
     }
     finish_steps(w->steps, w->nsteps, r->steps, &r->nsteps);
-    r->kappa = stats_kappa(&r->cal_matrix[0][0], 4);
-    /* Graders with no outcomes of their own in the range (only re-grades) stay listed. */
-    qsort(r->graders, (size_t)r->ngraders, sizeof *r->graders, cmp_grader);
-
-    qsort(w->disp, (size_t)w->ndisp, sizeof *w->disp, cmp_count);
-    r->ndisp = w->ndisp < STATS_MAX_DISP ? w->ndisp : STATS_MAX_DISP;
-    memcpy(r->disp, w->disp, (size_t)r->ndisp * sizeof *r->disp);
-    qsort(w->defects, (size_t)w->ndefects, sizeof *w->defects, cmp_count);
-    r->ndefects = w->ndefects < STATS_TOP ? w->ndefects : STATS_TOP;
-    memcpy(r->defects, w->defects, (size_t)r->ndefects * sizeof *r->defects);
-    qsort(w->reasons, (size_t)w->nreasons, sizeof *w->reasons, cmp_reason);
-    r->nreasons = w->nreasons < STATS_MAX_REASONS ? w->nreasons : STATS_MAX_REASONS;
-    memcpy(r->reasons, w->reasons, (size_t)r->nreasons * sizeof *r->reasons);
-    if (r->total > 0) {
-        r->late_rate = (double)r->late / (double)r->total;
-    }
-    if (r->verified > 0)
-        r->mismatch_rate = (double)r->mismatch / (double)r->verified;
+    stats_finish(r, w->disp, w->ndisp, w->defects, w->ndefects, w->reasons, w->nreasons, w->m);
+    stats_rank_categories(r, w->cats.v, w->cats.n);
+    stats_rank_skus(r, w->skus.v, w->skus.n);
     rc = 0;
 end:
     store_read_end(st);
@@ -537,15 +643,18 @@ out:
 /* ---- drill-down ---------------------------------------------------------- */
 
 int stats_list_query(struct store *st, const struct stats_range *range, enum stats_dim dim,
-                     const char *key, struct stats_list *out, char *err, size_t errlen)
+                     const char *key, int64_t offset, struct stats_list *out, char *err,
+                     size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->range = *range;
     out->dim = dim;
+    out->offset = offset < 0 ? 0 : offset;
     snprintf(out->key, sizeof out->key, "%s", key ? key : "");
     if (stats_range_check(range, err, errlen) < 0)
         return -1;
-    int64_t from = range->from_day * DAY_MS, to = (range->to_day + 1) * DAY_MS;
+    int64_t from, to;
+    stats_range_bounds(range, &from, &to);
     const char *cond;
     switch (dim) {
     case SD_DAY: {
@@ -554,10 +663,12 @@ int stats_list_query(struct store *st, const struct stats_range *range, enum sta
             set_err(err, errlen, "E750: day \"%s\" is not a date (YYYY-MM-DD)", key ? key : "");
             return -1;
         }
-        if (ms > from)
-            from = ms;
-        if (ms + DAY_MS < to)
-            to = ms + DAY_MS;
+        int64_t a = tz_day_start(range->tz, time_day(ms)),
+                b = tz_day_start(range->tz, time_day(ms) + 1);
+        if (a > from)
+            from = a;
+        if (b < to)
+            to = b;
         cond = "1";
         break;
     }
@@ -571,14 +682,19 @@ int stats_list_query(struct store *st, const struct stats_range *range, enum sta
     case SD_GRADER: cond = "operator = ?3"; break;
     case SD_LATE: cond = "late"; break;
     case SD_MISMATCH: cond = "mismatch"; break;
+    case SD_CATEGORY: cond = "coalesce(category, '') = ?3"; break;
+    case SD_SKU: cond = "coalesce(sku, '') = ?3"; break;
     default: cond = "1"; break;
     }
-    char sql[600];
+    /* The outcomes the report counts (stats_report.h): no calibration
+     * record, none a re-grade replaced; one page of them, newest first. */
+    char sql[900];
     snprintf(sql, sizeof sql,
              "SELECT plate, operator, coalesce(sku, ''), coalesce(disposition, ''), finished_at,"
-             " grade, count(*) OVER () FROM inspections INDEXED BY inspections_stats"
+             " grade, count(*) OVER () FROM inspections i INDEXED BY inspections_stats"
              " WHERE finished_at >= ?1 AND finished_at < ?2 AND calibrates IS NULL AND %s"
-             " ORDER BY finished_at DESC LIMIT %d",
+             " AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.supersedes = i.plate)"
+             " ORDER BY finished_at DESC, seq DESC LIMIT %d OFFSET ?4",
              cond, STATS_LIST_MAX);
     sqlite3 *db = store_db(st);
     sqlite3_stmt *s = NULL;
@@ -590,6 +706,7 @@ int stats_list_query(struct store *st, const struct stats_range *range, enum sta
     sqlite3_bind_int64(s, 2, to);
     if (strstr(cond, "?3"))
         sqlite3_bind_text(s, 3, key ? key : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 4, out->offset);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct stats_row *row = &out->rows[out->nrows++];
@@ -605,6 +722,13 @@ int stats_list_query(struct store *st, const struct stats_range *range, enum sta
     if (rc != SQLITE_DONE) {
         set_err(err, errlen, "E756: cannot list the inspections: %s", sqlite3_errmsg(db));
         return -1;
+    }
+    if (out->nrows == 0 && out->offset > 0) {
+        /* Past the end: how many there are, so that the screen can go back. */
+        struct stats_list probe;
+        if (stats_list_query(st, range, dim, key, 0, &probe, err, errlen) < 0)
+            return -1;
+        out->total = probe.total;
     }
     return 0;
 }

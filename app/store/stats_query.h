@@ -21,8 +21,11 @@ struct store;
 int stats_compute(struct store *st, const struct stats_range *range, struct stats_report *out,
                   char *err, size_t errlen);
 
-/* The inspections behind one bar, newest first. Returns 0 or -1 with err. */
+/* The inspections behind one bar, newest first: the page of STATS_LIST_MAX
+ * rows from `offset` on (0 = the newest), and how many there are in all, so
+ * that a list reaches every inspection. Returns 0 or -1 with err. */
 int stats_list_query(struct store *st, const struct stats_range *range, enum stats_dim dim,
-                     const char *key, struct stats_list *out, char *err, size_t errlen);
+                     const char *key, int64_t offset, struct stats_list *out, char *err,
+                     size_t errlen);
 
 #endif

@@ -5,11 +5,14 @@
  * The database is generated here, in one transaction, by INSERT … SELECT over
  * a recursive CTE: a year of one busy station (1,000,000 inspections evenly
  * over 365 days, ~2,740 a day, 12 graders, 5% chosen for a blind re-grade and
- * half of those re-graded), so 30 days hold ~82,000 outcomes. Then
+ * half of those re-graded, 400 SKUs of three categories, 2% replaced by a
+ * later re-grade), so 30 days hold ~82,000 outcomes. Then
  * stats_compute (exactly what the screen's worker and `triage stats` run) is
  * timed 7 times on a warm cache; the median is printed:
  *     bench stats_30d_1m_ms <value> ms
- * Also printed: the time of a drill-down list (bench stats_list_30d_1m_ms),
+ * Also printed: the quality report of those 30 days, computed, laid out as
+ * HTML and written to a file (bench report_30d_1m_ms, what `triage report`
+ * does), the time of a drill-down list (bench stats_list_30d_1m_ms),
  * and what the UI thread sees through the stats worker (stats_worker.h): the
  * longest it is held by asking and taking results (stats_ui_block_max_ms),
  * and the time from asking to the numbers being there (stats_screen_latency_ms).
@@ -21,7 +24,10 @@
 
 #include <sqlite3.h>
 
+#include "atomic_file.h"
+#include "buf.h"
 #include "harness.h"
+#include "stats_html.h"
 #include "log.h"
 #include "station.h"
 #include "stats_query.h"
@@ -37,8 +43,11 @@ static const char gen_sql[] =
     "INSERT INTO inspections (seq, station, epoch, plate, rma, sku, category, operator,"
     " started_at, finished_at, grade, cosmetic, functional, completeness, disposition,"
     " responsibility, defects, answers, reason, late, mismatch, step_ms, calibration_due,"
-    " calibrates, record)"
-    " SELECT i, 'BENCH', 'e', 'BENCH-' || printf('%07d', i), 'RMA-' || i, 'PH-X', 'phone',"
+    " calibrates, supersedes, record)"
+    " SELECT i, 'BENCH', 'e', 'BENCH-' || printf('%07d', i), 'RMA-' || i,"
+    "  'SKU-' || printf('%03d', (i * 7919) % 400),"
+    "  CASE WHEN (i * 7919) % 400 < 200 THEN 'phone' WHEN (i * 7919) % 400 < 320"
+    "   THEN 'apparel' ELSE 'appliance' END,"
     "  'G' || (i % 12), ?2 + i * ?3 - 60000 - h * 60, ?2 + i * ?3,"
     "  CASE WHEN h < 450 THEN 'A' WHEN h < 750 THEN 'B' WHEN h < 920 THEN 'C' ELSE 'X' END,"
     "  CASE WHEN h < 600 THEN 'A' ELSE 'B' END,"
@@ -57,6 +66,7 @@ static const char gen_sql[] =
     "   || (3000 + h * 3) || ',\"touch\":' || (2500 + h2 * 11) || ',\"box\":' || (1200 + h) || '}',"
     "  i % 20 = 0,"
     "  CASE WHEN i % 40 = 5 THEN 'BENCH-' || printf('%07d', i - 5) END,"
+    "  CASE WHEN i % 50 = 7 THEN 'BENCH-' || printf('%07d', i - 3) END,"
     "  '{}' FROM r";
 
 int main(void)
@@ -125,13 +135,41 @@ int main(void)
                 ms[i] = ms[j];
                 ms[j] = t;
             }
-    fprintf(stderr, "30 days: %lld outcomes, %d graders, %lld calibration pairs\n",
-            (long long)r->total, r->ngraders, (long long)r->cal_pairs);
+    fprintf(stderr, "30 days: %lld outcomes, %lld re-graded, %d graders, %lld calibration pairs,"
+            " %lld SKUs\n",
+            (long long)r->total, (long long)r->superseded, r->ngraders, (long long)r->cal_pairs,
+            (long long)r->nskus);
     printf("bench stats_30d_1m_ms %.1f ms\n", ms[3]);
+
+    /* The report: the same numbers, as a page, written whole. */
+    for (int i = 0; i < 7; i++) {
+        int64_t a = clock_mono_ns();
+        if (stats_compute(st, &range, r, err, sizeof err) != 0)
+            return 1;
+        struct buf page = {0};
+        struct stats_html_source src = {"BENCH", NULL, "now"};
+        stats_html(r, LANG_EN, &src, &page);
+        char out[700];
+        snprintf(out, sizeof out, "%s/report.html", tmp);
+        if (atomic_file_put(out, page.data, page.len, NULL, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        buf_free(&page);
+        ms[i] = (double)(clock_mono_ns() - a) / 1e6;
+    }
+    for (int i = 0; i < 7; i++)
+        for (int j = i + 1; j < 7; j++)
+            if (ms[j] < ms[i]) {
+                double t = ms[i];
+                ms[i] = ms[j];
+                ms[j] = t;
+            }
+    printf("bench report_30d_1m_ms %.1f ms\n", ms[3]);
 
     struct stats_list *l = malloc(sizeof *l);
     int64_t a = clock_mono_ns();
-    if (stats_list_query(st, &range, SD_DEFECT, "DOA", l, err, sizeof err) != 0) {
+    if (stats_list_query(st, &range, SD_DEFECT, "DOA", 0, l, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

@@ -505,9 +505,13 @@ BEGIN
         duplicates := duplicates - conflicts;
     END IF;
 
-    -- Does each row follow from the one before it?
-    SELECT a.hash INTO v_prev FROM triage.audit_rows(p_station, p_epoch) a
-     WHERE a.id = p_first - 1;
+    -- Does each row follow from the one before it? (The row before, looked up
+    -- by its key: audit_rows would read the whole chain for each batch.)
+    SELECT a.hash INTO v_prev FROM triage.audit a
+      JOIN triage.stations s ON s.station = a.station
+     WHERE a.epoch = p_epoch AND a.id = p_first - 1
+       AND s.db_role = (SELECT s2.db_role FROM triage.stations s2 WHERE s2.station = p_station)
+     LIMIT 1;
     IF p_first = 1 THEN
         v_prev := triage.audit_genesis(p_epoch);
     END IF;

@@ -45,7 +45,7 @@ struct pg {
     const atomic_bool *stop;
     char station[40];
     char timezone[64]; /* to tell head office once, then "" */
-    struct buf batch; /* the batch as one JSON array */
+    struct buf batch;  /* the batch as one JSON array */
 };
 
 /* Wait until conn's socket is readable (or writable), up to deadline (a
@@ -81,8 +81,7 @@ static const char *first_line(const char *msg, char *buf, size_t buflen)
 /* Read the password from `path`: the first line. The file must be a plain
  * file of the station's own user that nobody else may read or write (mode
  * 0600 or 0400). */
-static int read_credentials(const char *path, char *out, size_t outlen, char *err,
-                            size_t errlen)
+static int read_credentials(const char *path, char *out, size_t outlen, char *err, size_t errlen)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -133,8 +132,9 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
         read_credentials(c->credentials, password, sizeof password, err, errlen) < 0)
         return -1;
     if (c && ((c->sslcert[0] != 0) != (c->sslkey[0] != 0))) {
-        set_err(err, errlen, "E719: [sync] sslcert and sslkey go together (a client"
-                             " certificate and its key)");
+        set_err(err, errlen,
+                "E719: [sync] sslcert and sslkey go together (a client"
+                " certificate and its key)");
         return -1;
     }
     snprintf(appname, sizeof appname, "triage %s", opt->station ? opt->station : "");
@@ -185,8 +185,9 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
         ps = PQconnectPoll(conn);
     }
     if (w == -2 || w == -3) {
-        set_err(err, errlen, w == -2 ? "E726: sync stopped while connecting to head office"
-                                     : "E712: cannot reach head office: no answer in %d s",
+        set_err(err, errlen,
+                w == -2 ? "E726: sync stopped while connecting to head office"
+                        : "E712: cannot reach head office: no answer in %d s",
                 CONNECT_TIMEOUT_MS / 1000);
         PQfinish(conn);
         return -1;
@@ -194,8 +195,9 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
     if (PQstatus(conn) != CONNECTION_OK) {
         const char *m = PQerrorMessage(conn);
         if (strstr(m, "password authentication failed") || PQconnectionNeedsPassword(conn))
-            set_err(err, errlen, "E711: head office refused the login (wrong password or"
-                                 " user?): %s",
+            set_err(err, errlen,
+                    "E711: head office refused the login (wrong password or"
+                    " user?): %s",
                     first_line(m, msg, sizeof msg));
         else if (strstr(m, "SSL") || strstr(m, "certificate"))
             set_err(err, errlen, "E718: TLS with head office failed: %s",
@@ -228,8 +230,8 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
 
 /* "E7xx: what: server message" from a failed result; the server's own id
  * (E740…) is kept when it has one. */
-static void result_error(struct pg *pg, PGresult *res, const char *id, const char *what,
-                         char *err, size_t errlen)
+static void result_error(struct pg *pg, PGresult *res, const char *id, const char *what, char *err,
+                         size_t errlen)
 {
     char msg[300];
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -237,8 +239,7 @@ static void result_error(struct pg *pg, PGresult *res, const char *id, const cha
         m = PQerrorMessage(pg->conn);
     first_line(m, msg, sizeof msg);
     if (PQstatus(pg->conn) != CONNECTION_OK)
-        set_err(err, errlen, "%s: %s: the connection to head office was lost: %s", id, what,
-                msg);
+        set_err(err, errlen, "%s: %s: the connection to head office was lost: %s", id, what, msg);
     else
         set_err(err, errlen, "%s: %s: %s", id, what, msg);
 }
@@ -284,8 +285,8 @@ static PGresult *exec_params(struct pg *pg, const char *sql, int n, const char *
 static void no_result_error(struct pg *pg, bool stopped, const char *id, const char *what,
                             char *err, size_t errlen);
 
-static int pg_watermark(void *state, const char *station, const char *epoch, int64_t *wm,
-                        char *err, size_t errlen)
+static int pg_watermark(void *state, const char *station, const char *epoch, int64_t *wm, char *err,
+                        size_t errlen)
 {
     struct pg *pg = state;
     const char *params[2] = {station, epoch};
@@ -304,15 +305,15 @@ static int pg_watermark(void *state, const char *station, const char *epoch, int
         PQclear(res);
         pg->timezone[0] = 0;
         if (!res) {
-            no_result_error(pg, stopped, "E716", "telling head office the station's time zone",
-                            err, errlen);
+            no_result_error(pg, stopped, "E716", "telling head office the station's time zone", err,
+                            errlen);
             return -1;
         }
     }
     res = exec_params(pg, "SELECT triage.station_watermark($1, $2)", 2, params, &stopped);
     if (!res) {
-        no_result_error(pg, stopped, "E716", "asking head office how far it has this station",
-                        err, errlen);
+        no_result_error(pg, stopped, "E716", "asking head office how far it has this station", err,
+                        errlen);
         return -1;
     }
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
@@ -326,10 +327,14 @@ static int pg_watermark(void *state, const char *station, const char *epoch, int
     return 0;
 }
 
-static int pg_push(void *state, const struct sync_batch *b, struct sync_push_result *out,
-                   char *err, size_t errlen)
+/* Send one batch as a JSON array to the head-office function that `sql`
+ * calls ($1 station, $2 epoch, $3 first, $4 last, $5 the array), and read the
+ * n numbers of its one result row into v. Errors carry `id` and say what was
+ * being sent (`noun` first..last). */
+static int push_json_batch(struct pg *pg, const struct sync_batch *b, const char *sql,
+                           const char *id, const char *noun, int n, int64_t *v, char *err,
+                           size_t errlen)
 {
-    struct pg *pg = state;
     size_t need = 2;
     for (int i = 0; i < b->count; i++)
         need += b->lens[i] + 1;
@@ -351,41 +356,50 @@ static int pg_push(void *state, const struct sync_batch *b, struct sync_push_res
     snprintf(last, sizeof last, "%lld", (long long)b->last);
     const char *params[5] = {b->station, b->epoch, first, last, pg->batch.data};
     bool stopped;
-    PGresult *res = exec_params(pg,
-                                "SELECT inserted, duplicates, conflicts, watermark FROM"
-                                " triage.push_outcomes($1, $2, $3::bigint, $4::bigint,"
-                                " $5::json)",
-                                5, params, &stopped);
+    PGresult *res = exec_params(pg, sql, 5, params, &stopped);
     char what[80];
-    snprintf(what, sizeof what, "sending seq %s..%s", first, last);
+    snprintf(what, sizeof what, "sending %s %s..%s", noun, first, last);
     if (!res) {
-        no_result_error(pg, stopped, "E715", what, err, errlen);
+        no_result_error(pg, stopped, id, what, err, errlen);
         return -1;
     }
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        result_error(pg, res, "E715", what, err, errlen);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != n) {
+        result_error(pg, res, id, what, err, errlen);
         PQclear(res);
         return -1;
     }
-    out->inserted = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    out->duplicates = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    out->conflicts = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    out->watermark = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    for (int i = 0; i < n; i++)
+        v[i] = strtoll(PQgetvalue(res, 0, i), NULL, 10);
     PQclear(res);
     return 0;
 }
 
-static int pg_audit_watermark(void *state, const char *station, const char *epoch,
-                              int64_t *wm, char *err, size_t errlen)
+static int pg_push(void *state, const struct sync_batch *b, struct sync_push_result *out, char *err,
+                   size_t errlen)
+{
+    int64_t v[4];
+    if (push_json_batch(state, b,
+                        "SELECT inserted, duplicates, conflicts, watermark FROM"
+                        " triage.push_outcomes($1, $2, $3::bigint, $4::bigint, $5::json)",
+                        "E715", "seq", 4, v, err, errlen) < 0)
+        return -1;
+    out->inserted = v[0];
+    out->duplicates = v[1];
+    out->conflicts = v[2];
+    out->watermark = v[3];
+    return 0;
+}
+
+static int pg_audit_watermark(void *state, const char *station, const char *epoch, int64_t *wm,
+                              char *err, size_t errlen)
 {
     struct pg *pg = state;
     const char *params[2] = {station, epoch};
     bool stopped;
-    PGresult *res = exec_params(pg, "SELECT triage.audit_watermark($1, $2)", 2, params,
-                                &stopped);
+    PGresult *res = exec_params(pg, "SELECT triage.audit_watermark($1, $2)", 2, params, &stopped);
     if (!res) {
-        no_result_error(pg, stopped, "E733", "asking head office how far it has the audit log",
-                        err, errlen);
+        no_result_error(pg, stopped, "E733", "asking head office how far it has the audit log", err,
+                        errlen);
         return -1;
     }
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
@@ -402,45 +416,17 @@ static int pg_audit_watermark(void *state, const char *station, const char *epoc
 static int pg_push_audit(void *state, const struct sync_batch *b, struct sync_push_result *out,
                          char *err, size_t errlen)
 {
-    struct pg *pg = state;
-    buf_reset(&pg->batch);
-    buf_add(&pg->batch, "[", 1);
-    for (int i = 0; i < b->count; i++) {
-        if (i)
-            buf_add(&pg->batch, ",", 1);
-        buf_add(&pg->batch, b->records[i], b->lens[i]);
-    }
-    buf_add(&pg->batch, "]", 1);
-    if (pg->batch.oom) {
-        set_err(err, errlen, "E710: out of memory");
+    int64_t v[5];
+    if (push_json_batch(state, b,
+                        "SELECT inserted, duplicates, conflicts, broken, watermark FROM"
+                        " triage.push_audit($1, $2, $3::bigint, $4::bigint, $5::jsonb)",
+                        "E734", "audit rows", 5, v, err, errlen) < 0)
         return -1;
-    }
-    char first[24], last[24];
-    snprintf(first, sizeof first, "%lld", (long long)b->first);
-    snprintf(last, sizeof last, "%lld", (long long)b->last);
-    const char *params[5] = {b->station, b->epoch, first, last, pg->batch.data};
-    bool stopped;
-    PGresult *res = exec_params(pg,
-                                "SELECT inserted, duplicates, conflicts, broken, watermark FROM"
-                                " triage.push_audit($1, $2, $3::bigint, $4::bigint, $5::jsonb)",
-                                5, params, &stopped);
-    char what[80];
-    snprintf(what, sizeof what, "sending audit rows %s..%s", first, last);
-    if (!res) {
-        no_result_error(pg, stopped, "E734", what, err, errlen);
-        return -1;
-    }
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        result_error(pg, res, "E734", what, err, errlen);
-        PQclear(res);
-        return -1;
-    }
-    out->inserted = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    out->duplicates = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    out->conflicts = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    out->broken = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-    out->watermark = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
-    PQclear(res);
+    out->inserted = v[0];
+    out->duplicates = v[1];
+    out->conflicts = v[2];
+    out->broken = v[3];
+    out->watermark = v[4];
     return 0;
 }
 

@@ -84,12 +84,19 @@ TEST_HELPER_OBJ := $(BUILD)/tests/harness.o
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test check bench fuzz install deb deps deps-test clean format layers
+.PHONY: all run test check bench fuzz install deb deps deps-test clean format layers \
+        build-station run-tests run-bench
 
 # Keep object files of tests: they are not throwaway intermediates.
 .SECONDARY:
 
-all: deps layers $(BUILD)/triage
+# The packages come first, then a second make builds: the flags that pkg-config
+# gives are read when a make starts, so the make that installed the packages
+# would still link without them.
+all: deps
+	@$(MAKE) --no-print-directory build-station
+
+build-station: layers $(BUILD)/triage
 
 deps:
 	@sh packaging/deps.sh run
@@ -165,13 +172,19 @@ run: all
 	@sh packaging/seed-demo.sh $(BUILD)/triage $(VAR)
 	$(BUILD)/triage --data $(VAR) $(if $(CONFIG),--config $(CONFIG),--windowed 1280x800) $(ARGS)
 
-test: deps-test layers $(BUILD)/triage $(TEST_BIN)
+test: deps-test
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests: layers $(BUILD)/triage $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 check:
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 CFLAGS="-O1 -g" test
 
-bench: deps-test $(BUILD)/triage $(BENCH_BIN)
+bench: deps-test
+	@$(MAKE) --no-print-directory run-bench
+
+run-bench: $(BUILD)/triage $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh $(BENCH_BIN)
 
 fuzz: deps-test

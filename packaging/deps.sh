@@ -6,7 +6,9 @@
 set -e
 RUN="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
 libsqlite3-dev libsodium-dev libinih-dev libcjson-dev libcsv-dev libusb-1.0-0-dev \
-libzint-dev libpq-dev libcups2-dev libsystemd-dev fonts-wqy-microhei"
+libzint-dev libpq-dev libcups2-dev libsystemd-dev fonts-wqy-microhei \
+libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base \
+gstreamer1.0-plugins-good"
 TEST="$RUN sqlite3 zbar-tools umockdev libumockdev-dev postgresql cups cups-bsd \
 clang libclang-rt-14-dev xvfb libx11-dev libxtst-dev chromium poppler-utils"
 case "${1:-run}" in

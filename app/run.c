@@ -27,6 +27,7 @@
 #include "datadir.h"
 #include "log.h"
 #include "operators.h"
+#include "photos.h"
 #include "pin_worker.h"
 #include "ports.h"
 #include "print_worker.h"
@@ -279,6 +280,41 @@ static void do_manage_operator(struct app *app, const struct effect *e)
     enqueue(app, &ev);
 }
 
+/* The camera's picture, as the camera gave it (malloc'd into *jpeg). 0, or
+ * -1 with "E9xx: …" in err. */
+static int take_picture(struct app *app, unsigned char **jpeg, size_t *len, char *err,
+                        size_t errlen)
+{
+    (void)app;
+    *jpeg = NULL;
+    *len = 0;
+    snprintf(err, errlen, "E934: this station has no camera ([camera] pipeline)");
+    return -1;
+}
+
+/* A photo for check e->subject: the camera's picture, kept for good by the
+ * store (photos.h) before the core hears of it (EV_PHOTO_TAKEN); or why not
+ * (EV_PHOTO_FAILED). The inspection itself is untouched either way. */
+static void do_take_photo(struct app *app, const struct effect *e)
+{
+    struct event ev = {.type = EV_PHOTO_FAILED, .now = app->now};
+    unsigned char *jpeg = NULL;
+    size_t len = 0;
+    char err[256];
+    if (take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
+        photos_put(app->store, jpeg, len, e->subject, &ev.photo, err, sizeof err) == 0) {
+        ev.type = EV_PHOTO_TAKEN;
+        log_info("I935", "photo %s taken for check %s by %s (%zu bytes)", ev.photo.file,
+                 e->subject, e->actor, len);
+    } else {
+        log_error("E935", "no photo for check %s: %s", e->subject, err);
+        snprintf(ev.text, sizeof ev.text, "%s", err);
+        ev.len = strlen(ev.text);
+    }
+    free(jpeg);
+    enqueue(app, &ev);
+}
+
 static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -313,6 +349,9 @@ static void carry_out(struct app *app, struct effects *fx)
             break;
         case FX_MANAGE_OPERATOR:
             do_manage_operator(app, e);
+            break;
+        case FX_PHOTO_TAKE:
+            do_take_photo(app, e);
             break;
         }
     }
@@ -715,7 +754,7 @@ int run_station(const struct run_options *opt)
     }
     /* The site's time zone: its days and "today" on the statistics screen. */
     if (tz_load(opt->cfg->timezone, &app.tz, err, sizeof err) != 0) {
-        log_error("E950", "%s", err);
+        log_error("E946", "%s", err);
         goto out;
     }
     struct station_settings ss = {

@@ -21,6 +21,14 @@ wait_for() {
     return 1
 }
 
+# A machine not booted with systemd has no /run/systemd/system: a tmpfs over
+# /run/systemd, seen in this namespace only, makes room for one without
+# touching the machine's own folders.
+if [ ! -d /run/systemd/system ]; then
+    mkdir -p /run/systemd 2>/dev/null
+    { mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system; } ||
+        { say error "cannot make /run/systemd/system"; exit 1; }
+fi
 mount -t tmpfs tmpfs /run/systemd/system || { say error "cannot mount /run/systemd/system"; exit 1; }
 # The manager logs to /dev/kmsg (--log-target=kmsg): into a file here instead.
 : > "$dir/manager.log"

@@ -236,20 +236,20 @@ static void check_csv(void)
     CHECK_INT(triage("export --format csv", NULL, &out, NULL), 0);
     CHECK(out && strstr(out, ",calibrates,item_check,scanned_item,wrong_item,unit,units,"
                              "extra_unit,skipped,reason,reason_check,responsibility_suggested,"
-                             "responsibility_reason,return_type,resolution\r\n"));
+                             "responsibility_reason,return_type,resolution,photos,photos_waived\r\n"));
     /* … and the grading policy after them: the checks not asked, the
      * declared reason against what was found, the suggestion, the
      * resolution. */
     CHECK(out && strstr(out, ",matched,4012345000290,false,1,3,false,carton,changed_mind,none,,,"
-                             "non_quality,refund\r\n"));
+                             "non_quality,refund,,\r\n"));
     CHECK(out && strstr(out, ",skipped,,false,2,3,false,carton,changed_mind,none,,,non_quality,"
-                             "refund\r\n"));
+                             "refund,,\r\n"));
     CHECK(out && strstr(out, ",matched,4012345000290,false,3,3,false,carton,changed_mind,none,"
-                             "customer,,non_quality,partial_refund\r\n"));
+                             "customer,,non_quality,partial_refund,,\r\n"));
     CHECK(out && strstr(out, ",mismatched,0195949038488,true,1,1,false,carton;seal,defective,"
-                             "not_found,,,non_quality,investigate\r\n"));
+                             "not_found,,,non_quality,investigate,,\r\n"));
     CHECK(out && strstr(out, ",matched,KT17-0099812,false,1,1,false,,defective,confirmed,"
-                             "logistics,,quality,refund\r\n"));
+                             "logistics,,quality,refund,,\r\n"));
     free(out);
 }
 

@@ -281,6 +281,9 @@ static const char *const released[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    /* 8: evidence photos, the photos taken and the required ones waived. */
+    "ALTER TABLE inspections ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE inspections ADD COLUMN photos_waived TEXT NOT NULL DEFAULT '[]';",
 };
 #define NUM_RELEASED ((int)(sizeof released / sizeof *released))
 
@@ -807,7 +810,7 @@ static const char *const export_keys[] = {
     "blind",     "step_ms",     "calibration_due", "calibrates", "item_check",
     "scanned_item", "wrong_item", "unit",       "units",       "extra_unit",
     "skipped",   "reason",      "reason_check", "responsibility_suggested",
-    "responsibility_reason", "return_type", "resolution",
+    "responsibility_reason", "return_type", "resolution", "photos", "photos_waived",
 };
 #define NKEYS (sizeof export_keys / sizeof *export_keys)
 
@@ -985,7 +988,7 @@ static void test_export(void)
                        "supersedes,blind,step_ms,calibration_due,calibrates,item_check,"
                        "scanned_item,wrong_item,unit,units,extra_unit,skipped,reason,"
                        "reason_check,responsibility_suggested,responsibility_reason,"
-                       "return_type,resolution\r\n",
+                       "return_type,resolution,photos,photos_waived\r\n",
                   strlen("station,epoch,seq,plate,rma,order_id,sku,gtin,serial,category,"
                          "operator,started_at,finished_at,grade,cosmetic,functional,"
                          "completeness,disposition,responsibility,defects,answers,"
@@ -993,19 +996,19 @@ static void test_export(void)
                          "calibration_due,calibrates,item_check,scanned_item,wrong_item,unit,"
                          "units,extra_unit,skipped,reason,reason_check,"
                          "responsibility_suggested,responsibility_reason,return_type,"
-                         "resolution\r\n")) == 0);
+                         "resolution,photos,photos_waived\r\n")) == 0);
     char want1[400];
     snprintf(want1, sizeof want1,
              "\r\nEX-01,%s,1,EX-01-000001,RMA-1001,SO-88120431,PH-IP15-128-BLK,0195142354101,"
              "F2LXK9Q1N72P,phone,G1001,2026-11-23T10:41:07Z,2026-11-23T10:42:42Z,B,B,A,,"
              "open_box,customer,SCR-L;WEAR,screen=light;body=wear;power=yes,2026-11,true,false,,"
              "false,,false,,skipped,,false,1,1,false,camera,defective,not_found,logistics,"
-             "customer_statement,non_quality,reject\r\n",
+             "customer_statement,non_quality,reject,,\r\n",
              store_epoch(st));
     CHECK(strstr(buf, want1) != NULL);
     CHECK(strstr(buf, ",,,PH-IP15-128-BLK,,\"SN,\"\"7\"\"\",phone,") != NULL);
     CHECK(strstr(buf, ",X,B,X,,open_box,,,screen=light,2026-11,false,true,EX-01-000001,true,,"
-                      "false,,blind,,false,1,1,false,,defective,none,,,,\r\n"));
+                      "false,,blind,,false,1,1,false,,defective,none,,,,,,\r\n"));
     int lines = 0;
     for (char *p = buf; *p; p++)
         lines += *p == '\n';

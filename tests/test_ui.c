@@ -786,6 +786,7 @@ static bool allowed_literal(const char *lit)
 {
     static const char *const ok[] = {"Esc",    "F1",        "F2",     "F3",    "F4",   "F5",
                                      "F12",    "U",         "D",      "triage", "defective",
+                                     "Tab",
                                      "n=%lld", "%.0fk",     "%.1fk"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strcmp(lit, ok[i]) == 0)

@@ -82,6 +82,8 @@ struct draw {
     uint64_t frame;
     long hits, misses;
     bool warned;
+    SDL_Texture *camera; /* the camera's newest frame (draw_set_camera), or NULL */
+    int camera_w, camera_h;
 };
 
 /* ---- open / close ------------------------------------------------------- */
@@ -165,10 +167,52 @@ void draw_close(struct draw *d)
             SDL_DestroyTexture(d->discs[i]);
     for (int i = 0; i < d->nicons; i++)
         SDL_DestroyTexture(d->icons[i].tex);
+    if (d->camera)
+        SDL_DestroyTexture(d->camera);
     if (d->ttf_inited)
         TTF_Quit();
     file_map_close(&d->font_file);
     free(d);
+}
+
+void draw_set_camera(struct draw *d, const uint32_t *pixels, int w, int h)
+{
+    if (!pixels || w <= 0 || h <= 0) {
+        if (d->camera)
+            SDL_DestroyTexture(d->camera);
+        d->camera = NULL;
+        return;
+    }
+    if (d->camera && (d->camera_w != w || d->camera_h != h)) {
+        SDL_DestroyTexture(d->camera);
+        d->camera = NULL;
+    }
+    if (!d->camera) {
+        d->camera = SDL_CreateTexture(d->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STREAMING,
+                                      w, h);
+        if (!d->camera) {
+            log_warn("W806", "no texture for the camera's view: %s", SDL_GetError());
+            return;
+        }
+        d->camera_w = w;
+        d->camera_h = h;
+    }
+    SDL_UpdateTexture(d->camera, NULL, pixels, w * 4);
+}
+
+void draw_camera(struct draw *d, int x, int y, int w, int h)
+{
+    draw_fill(d, x, y, w, h, 0x0F172Au);
+    if (!d->camera || w <= 0 || h <= 0)
+        return;
+    /* Fitted: the whole frame, its aspect kept. */
+    int fw = w, fh = (int)((int64_t)w * d->camera_h / d->camera_w);
+    if (fh > h) {
+        fh = h;
+        fw = (int)((int64_t)h * d->camera_w / d->camera_h);
+    }
+    SDL_Rect dst = {x + (w - fw) / 2, y + (h - fh) / 2, fw, fh};
+    SDL_RenderCopy(d->r, d->camera, NULL, &dst);
 }
 
 const char *draw_font_path(const struct draw *d)

@@ -62,6 +62,12 @@ int draw_text(struct draw *d, int x, int y, int w, int h, const char *text,
 /* Width of one line of text at a size, unwrapped. */
 int draw_text_width(struct draw *d, const char *text, int size, bool bold);
 
+/* The camera's live view: the newest frame (XRGB8888, w x h; NULL: none)
+ * goes into a texture of its own, and draw_camera paints it fitted into the
+ * box (aspect kept, dark bars around), or the box dark when there is none. */
+void draw_set_camera(struct draw *d, const uint32_t *pixels, int w, int h);
+void draw_camera(struct draw *d, int x, int y, int w, int h);
+
 /* Cache figures, for tests and the log. */
 struct draw_stats {
     int text_entries;

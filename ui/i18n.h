@@ -271,6 +271,29 @@
                              "已保存 %s — 标签等待打印：打印机%s（%d 张待打印）") \
     X(S_MSG_SAVED_SYNC_FAILING, "Saved %s — not sent to head office: sync error %s", \
                              "已保存 %s — 未上传总部：同步出错 %s") \
+    X(S_MSG_PHOTO_TAKEN,     "Photo taken (%d with this item)", "已拍照（此商品共 %d 张）") \
+    X(S_MSG_PHOTO_FAILED,    "No photo taken: %s", "未拍到照片：%s") \
+    X(S_MSG_PHOTO_REQUIRED,  "This answer needs a photo before the item can be saved", \
+                             "此答案需要照片，拍照后才能保存") \
+    X(S_MSG_CAMERA_MISSING,  "The camera gives no picture: %s", "相机无画面：%s") \
+    X(S_MSG_PHOTO_WAIVED,    "Photo waived by %s", "已由 %s 批准免拍照片") \
+    \
+    /* ---- photo ---- */ \
+    X(S_PHOTO_TITLE,         "Take a photo", "拍照") \
+    X(S_PHOTO_REQUIRED,      "Required: the item cannot be saved without it", "必拍：没有照片无法保存") \
+    X(S_PHOTO_OPTIONAL,      "Optional: Tab goes on without one", "可选：按 Tab 可不拍照继续") \
+    X(S_PHOTO_TAKE,          "Take photo", "拍照") \
+    X(S_PHOTO_RETAKE,        "Take again", "重拍") \
+    X(S_PHOTO_SKIP,          "Without photo", "不拍照") \
+    X(S_PHOTO_KEEP,          "Keep this one", "保留已拍照片") \
+    X(S_PHOTO_WAIVE,         "Waive (supervisor)", "免拍（需主管）") \
+    X(S_PHOTO_TAKING,        "Taking the photo...", "正在拍照…") \
+    X(S_PHOTO_HAS_ONE,       "A photo of this answer is kept: taking another replaces it", \
+                             "此答案已有照片：重拍将替换它") \
+    X(S_PHOTO_NO_CAMERA,     "No picture from the camera", "相机无画面") \
+    X(S_PHOTO_WAIVE_HINT,    "Without a camera, a supervisor may let the item go on without its photo (F3)", \
+                             "相机不可用时，主管可批准不拍照继续（F3）") \
+    X(S_PHOTO_COUNT,         "Photos: %d", "照片：%d 张") \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \

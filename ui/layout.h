@@ -38,6 +38,7 @@ enum lay_kind {
     LK_GRADE,    /* a grade letter on its coloured tile: num = enum grade */
     LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
     LK_CHART,    /* a chart (chart.h): num = its index in struct lay's charts */
+    LK_CAMERA,   /* the camera's live view: its newest frame, fitted (ui_camera_frame) */
 };
 
 enum lay_style {

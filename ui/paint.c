@@ -263,6 +263,7 @@ void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *st
             if (it->num >= 0 && it->num < lay->ncharts)
                 chart_paint(d, &lay->charts[it->num], it->w.x, it->w.y, it->w.w, it->w.h);
             break;
+        case LK_CAMERA: draw_camera(d, it->w.x, it->w.y, it->w.w, it->w.h); break;
         }
     }
 }

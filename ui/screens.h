@@ -57,6 +57,7 @@ void lay_resume(const struct view *v, struct lay *L);
 /* Instead of the screen while view->confirm_logout: log out, or go on. */
 void lay_confirm_logout(const struct view *v, struct lay *L);
 void lay_operators(const struct view *v, struct lay *L);
+void lay_photo(const struct view *v, struct lay *L);
 /* Over the screen's layout when view->auth_action != AUTH_NONE. */
 void lay_auth(const struct view *v, struct lay *L);
 

@@ -810,6 +810,11 @@ static void show_again(struct ui *ui)
     paint(ui); /* from the kept layout; texts come from the cache */
 }
 
+void ui_camera_frame(struct ui *ui, const uint32_t *pixels, int w, int h)
+{
+    draw_set_camera(ui->draw, pixels, w, h);
+}
+
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status)
 {
     lay_build(view, &ui->lay);

@@ -118,6 +118,10 @@ int ui_poll(struct ui *ui, int timeout_ms, int64_t now, struct event *out, int m
  * call it before ui_close. NULL does nothing. */
 void ui_wake(struct ui *ui);
 
+/* The camera's newest frame for the photo screen's live view (XRGB8888,
+ * w x h, copied; NULL: none, the view goes dark). Main thread only. */
+void ui_camera_frame(struct ui *ui, const uint32_t *pixels, int w, int h);
+
 /* Draw the view and present it. `status` may be NULL. */
 void ui_render(struct ui *ui, const struct view *view, const struct ui_status *status);
 

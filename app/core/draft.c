@@ -61,6 +61,29 @@ static cJSON *insp_json(const struct inspection *in)
         if (!ok)
             cJSON_Delete(a); /* not attached: answers does not own it */
     }
+    /* The photos taken so far (their files are on disk already) and the
+     * required ones waived: [check, file, sha256] and [check, by]. */
+    cJSON *photos = ok ? cJSON_AddArrayToObject(o, "photos") : NULL;
+    ok = photos != NULL;
+    for (int i = 0; ok && i < in->nphotos && i < INSP_MAX_PHOTOS; i++) {
+        cJSON *a = cJSON_CreateArray();
+        ok = a && cJSON_AddItemToArray(a, cJSON_CreateString(in->photos[i].check)) &&
+             cJSON_AddItemToArray(a, cJSON_CreateString(in->photos[i].file)) &&
+             cJSON_AddItemToArray(a, cJSON_CreateString(in->photos[i].sha256)) &&
+             cJSON_AddItemToArray(photos, a);
+        if (!ok)
+            cJSON_Delete(a);
+    }
+    cJSON *waived = ok ? cJSON_AddArrayToObject(o, "photos_waived") : NULL;
+    ok = waived != NULL;
+    for (int i = 0; ok && i < in->nwaived && i < INSP_MAX_PHOTOS; i++) {
+        cJSON *a = cJSON_CreateArray();
+        ok = a && cJSON_AddItemToArray(a, cJSON_CreateString(in->waived[i].check)) &&
+             cJSON_AddItemToArray(a, cJSON_CreateString(in->waived[i].by)) &&
+             cJSON_AddItemToArray(waived, a);
+        if (!ok)
+            cJSON_Delete(a);
+    }
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -188,6 +211,27 @@ static void read_insp(const cJSON *o, struct inspection *in)
         snprintf(ref->answer, sizeof ref->answer, "%s", ans->valuestring);
         double v = cJSON_IsNumber(ms) ? ms->valuedouble : 0;
         in->step_ms[in->nanswers++] = v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+    }
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "photos"))
+    {
+        const cJSON *chk = cJSON_GetArrayItem(a, 0), *file = cJSON_GetArrayItem(a, 1),
+                    *sha = cJSON_GetArrayItem(a, 2);
+        if (in->nphotos >= INSP_MAX_PHOTOS || !cJSON_IsString(chk) || !cJSON_IsString(file) ||
+            !cJSON_IsString(sha))
+            break;
+        struct photo_ref *p = &in->photos[in->nphotos++];
+        snprintf(p->check, sizeof p->check, "%s", chk->valuestring);
+        snprintf(p->file, sizeof p->file, "%s", file->valuestring);
+        snprintf(p->sha256, sizeof p->sha256, "%s", sha->valuestring);
+    }
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "photos_waived"))
+    {
+        const cJSON *chk = cJSON_GetArrayItem(a, 0), *by = cJSON_GetArrayItem(a, 1);
+        if (in->nwaived >= INSP_MAX_PHOTOS || !cJSON_IsString(chk) || !cJSON_IsString(by))
+            break;
+        struct photo_waiver *w = &in->waived[in->nwaived++];
+        snprintf(w->check, sizeof w->check, "%s", chk->valuestring);
+        snprintf(w->by, sizeof w->by, "%s", by->valuestring);
     }
 }
 

@@ -16,6 +16,7 @@
 
 #define INSP_MAX_DEFECTS 16
 #define INSP_MAX_ANSWERS 32
+#define INSP_MAX_PHOTOS 16
 
 /* Grades, best to worst. GRADE_NONE is an aspect without checks. */
 enum grade { GRADE_NONE = 0, GRADE_A = 1, GRADE_B = 2, GRADE_C = 3, GRADE_X = 4 };
@@ -85,6 +86,24 @@ enum resolution {
 struct answer_ref {
     char check[32];  /* check id from the rules */
     char answer[32]; /* answer id chosen */
+};
+
+/* One evidence photo of an inspection: taken for the answer chosen on check
+ * `check`. `file` is relative to the data folder: the capture's own name
+ * under photos/ until the inspection is saved, "photos/<plate>-<n>.jpg"
+ * (n from 1, in the order of photos[]) once it is. sha256: the JPEG's
+ * SHA-256 in lower-case hex. */
+struct photo_ref {
+    char check[32];
+    char file[64];
+    char sha256[65];
+};
+
+/* A required photo that was not taken: the camera did not work, and a
+ * supervisor or admin (`by`, a badge) let the inspection go on without it. */
+struct photo_waiver {
+    char check[32];
+    char by[64];
 };
 
 struct manifest_row {
@@ -179,6 +198,14 @@ struct inspection {
     char responsibility_reason[32];
     enum return_type return_type;
     enum resolution resolution;
+
+    /* Evidence (docs/rules.md, "Photos"): the photos taken for answers
+     * that ask for one, in the order taken (at most one per check: a retake
+     * replaces it), and the required photos waived. */
+    int nphotos;
+    struct photo_ref photos[INSP_MAX_PHOTOS];
+    int nwaived;
+    struct photo_waiver waived[INSP_MAX_PHOTOS];
 };
 
 /* The outcomes of one RMA so far: what the station needs to know which unit

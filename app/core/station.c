@@ -27,10 +27,12 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_STATS] = {stats_entry, stats_run, stats_exit},
     [SCREEN_RESUME] = {resume_entry, resume_run, NULL},
     [SCREEN_OPERATORS] = {operators_entry, operators_run, NULL},
+    [SCREEN_PHOTO] = {photo_entry, photo_run, NULL},
 };
 
 static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",   "check",
-                                                 "summary", "stats", "resume", "operators"};
+                                                 "summary", "stats", "resume", "operators",
+                                                 "photo"};
 
 const char *screen_name(enum screen s)
 {
@@ -60,6 +62,9 @@ const char *msg_error_id(enum msg m)
     case MSG_STATS_REVERSED: return "E751";
     case MSG_STATS_TOO_LONG: return "E752";
     case MSG_CODE_TOO_LONG: return "E569";
+    case MSG_PHOTO_FAILED: return "E561";
+    case MSG_PHOTO_REQUIRED: return "E555";
+    case MSG_CAMERA_MISSING: return "E556";
     default: return "";
     }
 }
@@ -491,7 +496,7 @@ static void logout(struct station *st, struct effects *fx, const char *why)
 static bool inspection_in_progress(const struct station *st)
 {
     return st->draft_kept && (st->screen == SCREEN_ITEM || st->screen == SCREEN_CHECK ||
-                              st->screen == SCREEN_SUMMARY);
+                              st->screen == SCREEN_PHOTO || st->screen == SCREEN_SUMMARY);
 }
 
 /* F12 asked; Return or F12 log out (the inspection is kept), Escape goes on.
@@ -550,6 +555,11 @@ bool station_handle(struct station *st, const struct event *ev, struct effects *
     }
     if (ev->type == EV_AUTHORISED)
         return false; /* the core's own: never from outside */
+    if (ev->type == EV_CAMERA) {
+        /* The camera's state is everybody's; the photo screen shows it. */
+        COPY(st->camera_error, ev->text);
+        return st->screen == SCREEN_PHOTO;
+    }
     /* An authorisation panel is up: it takes the event first. */
     if (st->auth_action != AUTH_NONE)
         return auth_run(st, ev, fx) || input;
@@ -611,7 +621,8 @@ void station_view(const struct station *st, struct view *v)
     memcpy(v->last_plate, st->last_plate, sizeof v->last_plate);
     v->saved_count = st->saved_count;
     /* A blind re-grade in progress: its first grade is never shown. */
-    v->calibrating = (on_item || st->screen == SCREEN_CHECK || st->screen == SCREEN_SUMMARY) &&
+    v->calibrating = (on_item || st->screen == SCREEN_CHECK || st->screen == SCREEN_PHOTO ||
+                      st->screen == SCREEN_SUMMARY) &&
                      st->insp.calibrates[0] != 0;
     v->stats_period = st->stats_period;
     v->stats_range = st->stats_range;
@@ -622,6 +633,16 @@ void station_view(const struct station *st, struct view *v)
     v->stats_scroll =
         st->stats_level == STATS_CHARTS ? st->stats_chart_scroll : st->stats_list_scroll;
     v->stats_detail = st->stats_level == STATS_DETAIL ? &st->stats_detail : NULL;
+    if (st->screen == SCREEN_PHOTO && st->cat && st->photo_check >= 0 &&
+        st->photo_check < st->cat->nchecks && st->answers[st->photo_check] >= 0) {
+        v->photo_check = &st->cat->checks[st->photo_check];
+        v->photo_answer = &v->photo_check->answers[st->answers[st->photo_check]];
+        v->photo_required = v->photo_answer->photo == 2;
+        v->photo_taken = st_photo_of(st, st->photo_check);
+        v->photo_taking = st->photo_step == PHOTO_TAKING;
+        v->photo_waivable = v->photo_required && st->camera_error[0];
+    }
+    v->camera_error = st->camera_error;
     v->operators = st->ops;
     v->noperators = st->nops;
     v->operator_index = st->op_index;

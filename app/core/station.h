@@ -10,7 +10,7 @@
  * decision can be tested without hardware.
  *
  * Screens (names as in docs/script.md): login → (resume →) scan → item → check … →
- * summary → scan. The resume screen follows a login when the grader left an
+ * summary → scan, with the photo screen after an answer that asks for a photo. The resume screen follows a login when the grader left an
  * inspection unfinished.
  * Each screen is a state {entry, run, exit} in one const table indexed by
  * enum screen (station.c; one file per screen, station_<screen>.c). Only a
@@ -81,10 +81,11 @@ enum screen {
     SCREEN_STATS,
     SCREEN_RESUME, /* after a login: an unfinished inspection of this grader */
     SCREEN_OPERATORS, /* admins: the operators, unlock, disable, enable */
+    SCREEN_PHOTO,     /* after an answer that asks for a photo: the camera's live view */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators". */
+/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators", "photo". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -124,6 +125,10 @@ enum event_type {
                        `pick` (enum auth_action) of the current screen; op: who */
     EV_OPERATOR_DONE, /* the answer to FX_MANAGE_OPERATOR: text "" done, else "E1xx: …" */
     EV_SCROLL,      /* a drag (touch, mouse) or the wheel: pick rows on (< 0: back) */
+    EV_CAMERA,      /* the camera's state changed: text "" it gives pictures, else why
+                       not ("E95x: …"; also when no camera is configured) */
+    EV_PHOTO_TAKEN, /* the answer to FX_PHOTO_TAKE: photo, on disk for good */
+    EV_PHOTO_FAILED, /* the answer to FX_PHOTO_TAKE: text holds "E9xx: …" */
 };
 
 struct event {
@@ -155,6 +160,9 @@ struct event {
     int labels_waiting;
     char printer_trouble[32];
     char sync_trouble[16];
+
+    /* EV_PHOTO_TAKEN: the photo taken (its check, its file, its SHA-256). */
+    struct photo_ref photo;
 };
 
 enum effect_type {
@@ -176,6 +184,8 @@ enum effect_type {
     FX_MANAGE_OPERATOR, /* admin fx.actor does fx.action ("unlock", "disable", "enable") to
                            operator fx.subject (audited by the store), then send
                            EV_OPERATOR_DONE */
+    FX_PHOTO_TAKE,  /* take a picture with the camera for check fx.subject (an id) and keep
+                       it durably, then send EV_PHOTO_TAKEN or EV_PHOTO_FAILED */
 };
 
 struct effect {
@@ -281,6 +291,12 @@ enum msg {
     MSG_SAVED_LABEL_WAITING, /* arg: plate; num: labels waiting; msg_detail: the printer's
                                 trouble ("offline"), or "" when it only queues */
     MSG_SAVED_SYNC_FAILING,  /* arg: plate; msg_detail: the sync error id */
+    MSG_PHOTO_TAKEN,    /* num: the photos the inspection has now */
+    MSG_PHOTO_FAILED,   /* arg: why ("E9xx: …"); the inspection is kept (E561) */
+    MSG_PHOTO_REQUIRED, /* the answer needs a photo before the inspection can be saved (E555) */
+    MSG_CAMERA_MISSING, /* arg: why the camera gives no pictures; a required photo can be
+                           waived by a supervisor (E556) */
+    MSG_PHOTO_WAIVED,   /* arg: the badge that waived it */
     MSG_COUNT
 };
 
@@ -297,10 +313,11 @@ enum auth_action {
     AUTH_REGRADE,        /* item: re-grade another grader's outcome */
     AUTH_OVERRIDE_GRADE, /* summary: a grade other than the rules' */
     AUTH_DISCARD_DRAFT,  /* discard another grader's unfinished inspection */
+    AUTH_WAIVE_PHOTO,    /* photo: go on without a required photo (the camera does not work) */
     AUTH_COUNT
 };
 
-/* "regrade", "override_grade", "discard_draft" ("" for AUTH_NONE). */
+/* "regrade", "override_grade", "discard_draft", "waive_photo" ("" for AUTH_NONE). */
 const char *auth_action_name(enum auth_action a);
 
 /* The authorisation panel's steps, as the login's. */
@@ -345,6 +362,12 @@ enum stats_page {
 /* EV_PICK code of the item screen's "one more unit" (or the text "+"), when
  * every unit of the scanned RMA is graded. */
 #define ITEM_PICK_EXTRA 2000
+
+/* EV_PICK codes of the photo screen's touch targets (also Return, Tab, F3). */
+#define PHOTO_PICK_TAKE 2200  /* take the picture (Return) */
+#define PHOTO_PICK_ON 2201    /* go on without one: an optional photo, or keep the one taken
+                                 (Tab) */
+#define PHOTO_PICK_WAIVE 2202 /* a required photo without a camera: a supervisor waives it (F3) */
 
 enum save_state { SAVE_IDLE, SAVE_PENDING, SAVE_FAILED };
 
@@ -413,6 +436,18 @@ struct view {
     bool calibrating;    /* item, check, summary: a blind re-grade (never show the first grade) */
     bool confirm_logout; /* F12 in the middle of an inspection: Return (or F12) logs out and
                             keeps it for later, Escape goes on */
+
+    /* photo: the check and answer that ask for it, whether it is required, the
+     * photo taken for that check already (NULL: none), a picture being taken,
+     * why the camera gives none ("" when it works), and whether a waiver may be
+     * asked (required, and the camera does not work) */
+    const struct rules_check *photo_check;
+    const struct rules_answer *photo_answer;
+    bool photo_required;
+    const struct photo_ref *photo_taken;
+    bool photo_taking;
+    const char *camera_error;
+    bool photo_waivable;
 
     /* resume: the unfinished inspection offered back */
     const struct draft *draft;

@@ -28,6 +28,7 @@ const char *auth_action_name(enum auth_action a)
         [AUTH_REGRADE] = "regrade",
         [AUTH_OVERRIDE_GRADE] = "override_grade",
         [AUTH_DISCARD_DRAFT] = "discard_draft",
+        [AUTH_WAIVE_PHOTO] = "waive_photo",
     };
     return (unsigned)a < AUTH_COUNT ? names[a] : "";
 }

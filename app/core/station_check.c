@@ -12,7 +12,9 @@
  * leaves: to the item screen (a re-grade: back to the outcome it re-grades;
  * another product than the manifest's: back to choosing its category), or,
  * in a blind re-grade, to the scan screen (the plate stays due for someone
- * else). The last answer goes on to the summary.
+ * else). The last answer goes on to the summary. An answer that asks for a
+ * photo (`photo`: optional or required) goes to the photo screen first,
+ * which comes back here (or to the summary) once the photo is dealt with.
  */
 #include <stdint.h>
 
@@ -62,6 +64,21 @@ static void leave(struct station *st, struct effects *fx)
     }
 }
 
+void st_check_answered(struct station *st, int answered, struct effects *fx)
+{
+    /* Branching: the next check whose `when` holds, unless this answer
+     * ended the checklist; those passed over are skipped. */
+    struct rules_facts f;
+    st_facts(st, &f);
+    st->check_index = rules_next_check(st->set.rules, &f, st->answers, answered);
+    if (st->check_index >= st->cat->nchecks)
+        station_goto(st, SCREEN_SUMMARY, fx); /* its entry keeps the draft */
+    else if (st->screen == SCREEN_CHECK)
+        st_draft_keep(st, fx);
+    else
+        station_goto(st, SCREEN_CHECK, fx); /* its entry keeps the draft */
+}
+
 bool check_run(struct station *st, const struct event *ev, struct effects *fx)
 {
     const struct rules_check *chk = &st->cat->checks[st->check_index];
@@ -74,15 +91,13 @@ bool check_run(struct station *st, const struct event *ev, struct effects *fx)
             (int32_t)(took < 1 ? 1 : took > INT32_MAX ? INT32_MAX : took);
         st->step_started = st->now;
         st->answers[st->check_index] = pick;
-        /* Branching: the next check whose `when` holds, unless this answer
-         * ended the checklist; those passed over are skipped. */
-        struct rules_facts f;
-        st_facts(st, &f);
-        st->check_index = rules_next_check(st->set.rules, &f, st->answers, st->check_index);
-        if (st->check_index >= st->cat->nchecks)
-            station_goto(st, SCREEN_SUMMARY, fx); /* its entry keeps the draft */
-        else
-            st_draft_keep(st, fx);
+        if (chk->answers[pick].photo) {
+            /* The answer asks for a photo: the camera first. */
+            st->photo_check = st->check_index;
+            station_goto(st, SCREEN_PHOTO, fx);
+        } else {
+            st_check_answered(st, st->check_index, fx);
+        }
         return true;
     }
     if (ev->type == EV_KEY && ev->key == KEY_ESCAPE) {

@@ -42,6 +42,12 @@ enum summary_step {
     SUMMARY_PICK_GRADE,      /* overriding the grade: keys 1..4 choose A, B, C, X */
 };
 
+/* The photo screen's steps. */
+enum photo_step {
+    PHOTO_LIVE,   /* the live view: Return takes the picture */
+    PHOTO_TAKING, /* FX_PHOTO_TAKE asked, waiting for EV_PHOTO_TAKEN or EV_PHOTO_FAILED */
+};
+
 /* The stats screen's drill-down levels. */
 enum stats_level {
     STATS_CHARTS, /* the charts of a period, page by page */
@@ -106,6 +112,11 @@ struct station {
     int64_t step_started; /* when the current question appeared */
 
     int units_left;      /* units of the RMA still expected after this one */
+
+    /* photo (station_photo.c): the check whose answer asks for it */
+    int photo_check;
+    enum photo_step photo_step;
+    char camera_error[192]; /* why the camera gives no pictures (EV_CAMERA); "" when it does */
 
     /* item */
     enum item_step item_step;
@@ -178,6 +189,8 @@ void resume_entry(struct station *st, struct effects *fx);
 bool resume_run(struct station *st, const struct event *ev, struct effects *fx);
 void operators_entry(struct station *st, struct effects *fx);
 bool operators_run(struct station *st, const struct event *ev, struct effects *fx);
+void photo_entry(struct station *st, struct effects *fx);
+bool photo_run(struct station *st, const struct event *ev, struct effects *fx);
 
 /* ---- the machine (station.c) ----------------------------------------------- */
 
@@ -276,6 +289,25 @@ void st_reset_item(struct station *st);
 void st_draft_keep(struct station *st, struct effects *fx);
 /* Forget the grader's draft, when one is kept. */
 void st_draft_drop(struct station *st, struct effects *fx);
+
+/* ---- the checklist (station_check.c) --------------------------------------- */
+
+/* Check `answered` is answered (and its photo, if it asks one, is dealt
+ * with): on to the next check whose `when` holds, or to the summary. */
+void st_check_answered(struct station *st, int answered, struct effects *fx);
+
+/* ---- photos (station_photo.c) ---------------------------------------------- */
+
+/* How check i's chosen answer asks for a photo: 0 not, 1 optional, 2 required. */
+int st_photo_asked(const struct station *st, int i);
+/* The photo taken for check i, or NULL. */
+const struct photo_ref *st_photo_of(const struct station *st, int i);
+/* Drop the photos and waivers of checks whose answer no longer asks for one
+ * (answered again otherwise, or no longer asked). */
+void st_photos_prune(struct station *st);
+/* The first answered check whose required photo is neither taken nor
+ * waived, or -1. */
+int st_photo_missing(const struct station *st);
 
 /* Move to the item screen at `step` (station_item.c). */
 void st_item_open(struct station *st, enum item_step step, struct effects *fx);

@@ -56,6 +56,7 @@ void summary_entry(struct station *st, struct effects *fx)
     for (int i = 0; i < st->result.ndefects; i++)
         COPY(in->defects[i], st->result.defects[i]);
     st_compact_answers(st, st->cat->nchecks, in);
+    st_photos_prune(st); /* only the photos of the answers as they stand */
     resolve(st);
     st->check_index = st->cat->nchecks;
     st->summary_step = SUMMARY_CHOOSING;
@@ -165,10 +166,20 @@ static bool saved(struct station *st, const struct event *ev, struct effects *fx
     return true;
 }
 
-/* The inspection is confirmed as it stands: saved. (A step that must come
- * before the save, such as someone authorising an override, goes here.) */
+/* The inspection is confirmed as it stands: saved — unless a required photo
+ * is missing (a draft resumed, say): then the photo screen asks for it. (A
+ * step that must come before the save, such as someone authorising an
+ * override, goes here.) */
 static void confirm(struct station *st, struct effects *fx)
 {
+    int missing = st_photo_missing(st);
+    if (missing >= 0) {
+        /* A required photo is neither taken nor waived: never saved so. */
+        st->photo_check = missing;
+        station_goto(st, SCREEN_PHOTO, fx);
+        st_say(st, MSG_PHOTO_REQUIRED, NULL, 0);
+        return;
+    }
     st->insp.finished_at = st->now;
     st->insp.calibration_due = chosen_for_calibration(st, &st->insp);
     resolve(st);

@@ -14,7 +14,9 @@
  * the grading policy: "skipped" (the checks not asked), "reason" (declared,
  * null when none), "reason_check", "responsibility_suggested" (null for
  * none, as "responsibility"), "responsibility_reason", "return_type" and
- * "resolution" ("" when none)), every key always present; an empty optional
+ * "resolution" ("" when none)); then the evidence, "photos"
+ * [{"check", "file", "sha256"}] and "photos_waived" [{"check", "by"}]),
+ * every key always present; an empty optional
  * text is null, a grade is its letter or null.
  */
 #include <cjson/cJSON.h>
@@ -39,7 +41,7 @@ static const char *const export_fields[] = {
     "blind",       "step_ms",       "calibration_due", "calibrates", "item_check",
     "scanned_item", "wrong_item",   "unit",     "units",        "extra_unit",
     "skipped",     "reason",        "reason_check", "responsibility_suggested",
-    "responsibility_reason", "return_type", "resolution",
+    "responsibility_reason", "return_type", "resolution", "photos", "photos_waived",
 };
 #define NUM_EXPORT_FIELDS ((int)(sizeof export_fields / sizeof *export_fields))
 
@@ -157,6 +159,8 @@ static cJSON *field_item(const struct inspection *in, int i)
         return cJSON_CreateString(in->responsibility_reason);
     if (!strcmp(name, "return_type")) return cJSON_CreateString(return_type_name(in->return_type));
     if (!strcmp(name, "resolution")) return cJSON_CreateString(resolution_name(in->resolution));
+    if (!strcmp(name, "photos")) return photos_to_cjson(in);
+    if (!strcmp(name, "photos_waived")) return photos_waived_to_cjson(in);
     return cJSON_CreateNull(); /* NEVER: every name above is handled */
 }
 
@@ -181,7 +185,8 @@ char *inspection_to_json(const struct inspection *insp)
 /* ---- CSV ----------------------------------------------------------------- */
 
 /* The text of one JSON value in a CSV cell: null → empty, booleans true/false,
- * arrays joined with ';', objects as key=value;… */
+ * arrays joined with ';' (a record in an array: its texts joined with ':'),
+ * objects as key=value;… */
 static void cell_value(struct buf *c, const cJSON *v)
 {
     char num[32];
@@ -207,6 +212,15 @@ static void cell_value(struct buf *c, const cJSON *v)
             if (cJSON_IsNumber(item)) {
                 snprintf(num, sizeof num, "%lld", (long long)item->valuedouble);
                 buf_adds(c, num);
+            } else if (cJSON_IsObject(item)) {
+                /* A list of records (photos): each one's texts joined by ':'. */
+                const cJSON *m;
+                cJSON_ArrayForEach(m, item)
+                {
+                    if (m != item->child)
+                        buf_adds(c, ":");
+                    buf_adds(c, cJSON_IsString(m) ? m->valuestring : "");
+                }
             } else {
                 buf_adds(c, cJSON_IsString(item) ? item->valuestring : "");
             }

@@ -63,6 +63,7 @@
 #include "draft.h"
 #include "log.h"
 #include "manifest_row.h"
+#include "photos.h"
 #include "store_internal.h"
 #include "text.h"
 
@@ -91,7 +92,8 @@ enum stmt_id {
     " completeness, disposition, responsibility, defects, answers, rules_version, late,"    \
     " mismatch, blind, supersedes, step_ms, calibration_due, calibrates, item_check,"     \
     " scanned_item, wrong_item, unit, units, extra_unit, skipped, reason_check,"          \
-    " responsibility_suggested, responsibility_reason, return_type, resolution"
+    " responsibility_suggested, responsibility_reason, return_type, resolution, photos,"    \
+    " photos_waived"
 
 static const char *const stmt_sql[Q_NUM_STMTS] = {
     [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -102,7 +104,7 @@ static const char *const stmt_sql[Q_NUM_STMTS] = {
         "INSERT INTO inspections (" INSPECTION_COLUMNS ", record) VALUES"
         " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-        " ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44)",
+        " ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)",
     [Q_INSERT_OUTBOX] = "INSERT INTO outbox (seq, payload, created_at) VALUES (?1, ?2, ?3)",
     [Q_FIND_INSPECTION] = "SELECT " INSPECTION_COLUMNS " FROM inspections WHERE plate = ?1",
     [Q_COUNT_INSPECTIONS] = "SELECT count(*) FROM inspections",
@@ -125,13 +127,14 @@ struct store {
     bool mapped; /* PRAGMA mmap_size was set (store_read_begin) */
     char station[32];
     char epoch[40];
+    char dir[1024]; /* the folder of the database file (store_dir) */
     sqlite3_stmt *stmt[Q_NUM_STMTS];
 };
 
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The schema version this program brings a database to. */
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */
@@ -229,6 +232,12 @@ const char *store_schema(int version)
                "  ('quality', 'non_quality'));"
                "ALTER TABLE inspections ADD COLUMN resolution TEXT CHECK (resolution IN"
                "  ('refund', 'partial_refund', 'exchange', 'repair', 'reject', 'investigate'));";
+    case 8:
+        /* Evidence photos (photos.h): the photos taken, [{check, file,
+         * sha256}], and the required ones a supervisor waived, [{check, by}].
+         * Rows saved before have none. */
+        return "ALTER TABLE inspections ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';"
+               "ALTER TABLE inspections ADD COLUMN photos_waived TEXT NOT NULL DEFAULT '[]';";
     default:
         return NULL;
     }
@@ -475,6 +484,13 @@ static int open_conn(const char *path, const char *station, enum store_conn conn
     }
     struct stat sb;
     bool is_new = stat(path, &sb) != 0;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(st->dir, sizeof st->dir, ".");
+    else if (slash == path)
+        snprintf(st->dir, sizeof st->dir, "/");
+    else
+        snprintf(st->dir, sizeof st->dir, "%.*s", (int)(slash - path), path);
     /* Only the main connection may make the database; a worker's opens the
      * file the station made (and fails when there is none). */
     int flags = SQLITE_OPEN_READWRITE | (conn == STORE_MAIN ? SQLITE_OPEN_CREATE : 0);
@@ -613,6 +629,7 @@ int store_checkpoint(struct store *st)
 
 const char *store_station(const struct store *st) { return st->station; }
 const char *store_epoch(const struct store *st) { return st->epoch; }
+const char *store_dir(const struct store *st) { return st->dir; }
 sqlite3 *store_db(struct store *st) { return st->db; }
 
 int store_read_begin(struct store *st)
@@ -697,6 +714,30 @@ static int validate_inspection(const struct inspection *in, char *err, size_t er
                 (int)in->resolution);
         return -1;
     }
+    if (in->nphotos < 0 || in->nphotos > INSP_MAX_PHOTOS || in->nwaived < 0 ||
+        in->nwaived > INSP_MAX_PHOTOS) {
+        set_err(err, errlen, "E976: %d photos and %d waived photos: out of range", in->nphotos,
+                in->nwaived);
+        return -1;
+    }
+    for (int i = 0; i < in->nphotos + in->nwaived; i++) {
+        const char *check = i < in->nphotos ? in->photos[i].check : in->waived[i - in->nphotos].check;
+        if (i < in->nphotos && !photos_ref_valid(&in->photos[i])) {
+            set_err(err, errlen, "E977: photo %d (%.64s) is not a photo the station took", i + 1,
+                    in->photos[i].file);
+            return -1;
+        }
+        if (i >= in->nphotos && check_text("who waived a photo", in->waived[i - in->nphotos].by,
+                                           sizeof in->waived[0].by, err, errlen) < 0)
+            return -1;
+        bool answered = false;
+        for (int j = 0; j < in->nanswers; j++)
+            answered = answered || !strncmp(check, in->answers[j].check, sizeof in->answers[j].check);
+        if (!answered) {
+            set_err(err, errlen, "E978: a photo is for check %.32s, which was not answered", check);
+            return -1;
+        }
+    }
     if (in->grade < GRADE_A || in->grade > GRADE_X) {
         set_err(err, errlen, "E213: the inspection has no grade");
         return -1;
@@ -776,6 +817,10 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
                             size_t errlen)
 {
     char *record = NULL, *defects = NULL, *answers = NULL, *steps = NULL, *skipped = NULL;
+    char *photos = NULL, *waived = NULL;
+    cJSON *pj = NULL;
+    struct photo_ref takes[INSP_MAX_PHOTOS];
+    int ntakes = 0;
     int rc;
     sqlite3_stmt *s;
 
@@ -808,12 +853,23 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     insp->seq = seq;
     plate_format(insp->plate, (int)sizeof insp->plate, st->station, seq);
 
+    /* The photos get their names for good, on disk before the record names
+     * them (photos.h). */
+    ntakes = insp->nphotos;
+    memcpy(takes, insp->photos, sizeof takes);
+    if (photos_settle(st, insp, err, errlen) < 0)
+        goto fail;
+
     record = inspection_to_json(insp);
     defects = defects_json(insp);
     answers = answers_json(insp);
     steps = inspection_steps_json(insp);
     skipped = skipped_json(insp);
-    if (!record || !defects || !answers || !steps || !skipped) {
+    photos = (pj = photos_to_cjson(insp)) ? cJSON_PrintUnformatted(pj) : NULL;
+    cJSON_Delete(pj);
+    waived = (pj = photos_waived_to_cjson(insp)) ? cJSON_PrintUnformatted(pj) : NULL;
+    cJSON_Delete(pj);
+    if (!record || !defects || !answers || !steps || !skipped || !photos || !waived) {
         set_err(err, errlen, "E216: out of memory building the record");
         goto fail;
     }
@@ -866,6 +922,8 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
     bind_text(s, i++, insp->responsibility_reason, true);
     bind_text(s, i++, return_type_name(insp->return_type), true);
     bind_text(s, i++, resolution_name(insp->resolution), true);
+    bind_text(s, i++, photos, false);
+    bind_text(s, i++, waived, false);
     bind_text(s, i++, record, false);
     rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) {
@@ -937,21 +995,28 @@ int store_commit_inspection(struct store *st, struct inspection *insp, char *err
         set_err(err, errlen, "E219: saving did not complete: %s", sqlite3_errmsg(st->db));
         goto fail;
     }
+    photos_forget_takes(st, takes, ntakes);
     free(record);
     free(defects);
     free(answers);
     free(steps);
     free(skipped);
+    free(photos);
+    free(waived);
     return 0;
 
 fail:
     rollback_if_open(st);
     clear_identity(insp);
+    if (ntakes > 0)
+        memcpy(insp->photos, takes, sizeof takes); /* the names it came with */
     free(record);
     free(defects);
     free(answers);
     free(steps);
     free(skipped);
+    free(photos);
+    free(waived);
     return -1;
 }
 
@@ -1054,6 +1119,9 @@ static void row_to_inspection(sqlite3_stmt *s, struct inspection *out)
     t = sqlite3_column_text(s, i++);
     int rs = resolution_from_name(t ? (const char *)t : "");
     out->resolution = rs < 0 ? RESOLUTION_NONE : (enum resolution)rs;
+    const unsigned char *pt = sqlite3_column_text(s, i++);
+    const unsigned char *wt = sqlite3_column_text(s, i++);
+    photos_from_json((const char *)pt, (const char *)wt, out);
 #undef COL
 }
 

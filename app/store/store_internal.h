@@ -72,4 +72,27 @@ int audit_schema_step(struct store *st, int version, char *err, size_t errlen);
 int audit_chain_save(struct store *st, int64_t seq, const char *plate, const char *actor,
                      int64_t at_ms, char *err, size_t errlen);
 
+/* The folder of st's database file: the station's data folder ("." for a
+ * database in memory). */
+const char *store_dir(const struct store *st);
+
+/*
+ * Photos (photos.c). Inside store_commit_inspection's transaction, once the
+ * inspection has its plate and before its record is made: give each photo
+ * its name for good, photos/<plate>-<n>.jpg (a hard link, the file's hash
+ * checked against the record's, the folder fsync'ed) and set insp->photos[]
+ * to those names. 0, or -1 with "E97x: …" in err. After COMMIT,
+ * photos_forget_takes removes the take names the photos had before.
+ */
+int photos_settle(struct store *st, struct inspection *insp, char *err, size_t errlen);
+void photos_forget_takes(struct store *st, const struct photo_ref *takes, int n);
+
+/* An inspection's photos and waived photos as JSON arrays (the row's
+ * columns and the record's fields: [{"check","file","sha256"}] and
+ * [{"check","by"}]); NULL when out of memory. And back, from the columns'
+ * text (NULL or not JSON: none). */
+struct cJSON *photos_to_cjson(const struct inspection *in);
+struct cJSON *photos_waived_to_cjson(const struct inspection *in);
+void photos_from_json(const char *photos, const char *waived, struct inspection *out);
+
 #endif

@@ -77,6 +77,7 @@ CORE_A = $(BUILD)/lib/libtriage_core.a $(BUILD)/lib/libtriage_base.a
 TEST_SRC  := $(wildcard tests/test_*.c)
 # The core's table tests link the core alone: no SQLite, no SDL, no drivers.
 CORE_TESTS := test_codes test_rules test_station test_station_states test_station_truth \
+              test_station_photo \
               test_stats_core test_utf8 \
               test_atomic_file test_buf test_tz
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -116,6 +116,8 @@ struct station {
     /* photo (station_photo.c): the check whose answer asks for it */
     int photo_check;
     enum photo_step photo_step;
+    bool photo_from_summary; /* sent here by the summary (a required photo missing): back
+                                to it once the photo is dealt with */
     char camera_error[192]; /* why the camera gives no pictures (EV_CAMERA); "" when it does */
 
     /* item */

@@ -85,10 +85,21 @@ int st_photo_missing(const struct station *st)
     return -1;
 }
 
+/* The photo is dealt with: on with the checklist, or back to the summary
+ * that sent the grader here. */
+static void done(struct station *st, struct effects *fx)
+{
+    if (st->photo_from_summary)
+        station_goto(st, SCREEN_SUMMARY, fx);
+    else
+        st_check_answered(st, st->photo_check, fx);
+}
+
 void photo_entry(struct station *st, struct effects *fx)
 {
     (void)fx;
     st->photo_step = PHOTO_LIVE;
+    st->photo_from_summary = false;
     if (st->camera_error[0] && st_photo_asked(st, st->photo_check) == 2)
         st_say(st, MSG_CAMERA_MISSING, st->camera_error, 0);
 }
@@ -117,7 +128,7 @@ static void taken(struct station *st, const struct photo_ref *p, struct effects 
     st->photo_step = PHOTO_LIVE;
     st_say(st, MSG_PHOTO_TAKEN, NULL, in->nphotos);
     st_emit(fx, FX_BEEP_OK);
-    st_check_answered(st, st->photo_check, fx);
+    done(st, fx);
 }
 
 /* A required photo goes without: recorded and audited with who allowed it. */
@@ -138,7 +149,7 @@ static void waive(struct station *st, const char *by, struct effects *fx)
     st_audit_authorised(st, fx, "photo_waived", in->rma, detail,
                         strcmp(by, st->op.badge) != 0 ? by : NULL);
     st_say(st, MSG_PHOTO_WAIVED, by, 0);
-    st_check_answered(st, st->photo_check, fx);
+    done(st, fx);
 }
 
 static void take(struct station *st, struct effects *fx)
@@ -186,7 +197,7 @@ bool photo_run(struct station *st, const struct event *ev, struct effects *fx)
             st_say(st, MSG_PHOTO_REQUIRED, NULL, 0);
             st_emit(fx, FX_BEEP_ERROR);
         } else {
-            st_check_answered(st, st->photo_check, fx);
+            done(st, fx);
         }
         return true;
     }

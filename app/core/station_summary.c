@@ -177,6 +177,7 @@ static void confirm(struct station *st, struct effects *fx)
         /* A required photo is neither taken nor waived: never saved so. */
         st->photo_check = missing;
         station_goto(st, SCREEN_PHOTO, fx);
+        st->photo_from_summary = true;
         st_say(st, MSG_PHOTO_REQUIRED, NULL, 0);
         return;
     }

@@ -111,7 +111,7 @@ enum label_word {
     LW_STATION, LW_GRADE, LW_COSMETIC, LW_FUNCTIONAL, LW_COMPLETENESS, LW_DEFECTS, LW_NONE,
     LW_RMA, LW_SKU, LW_EXPECTED_SKU, LW_SERIAL, LW_CATEGORY, LW_GRADER, LW_DESCRIPTION,
     LW_SCANNED, LW_RULES, LW_RESPONSIBILITY, LW_RESOLUTION, LW_DECLARED,
-    LW_LATE, LW_WRONG_ITEM, LW_MISMATCH, LW_BLIND, LW_REGRADE, LW_UNIT, LW_EXTRA,
+    LW_LATE, LW_WRONG_ITEM, LW_MISMATCH, LW_BLIND, LW_REGRADE, LW_UNIT, LW_EXTRA, LW_PHOTOS,
     LW_RESP_NONE, LW_RESP_MERCHANT, LW_RESP_LOGISTICS, LW_RESP_CUSTOMER, LW_RESP_PLATFORM,
     LW_RES_NONE, LW_RES_REFUND, LW_RES_PARTIAL_REFUND, LW_RES_EXCHANGE, LW_RES_REPAIR,
     LW_RES_REJECT, LW_RES_INVESTIGATE, LW_RT_QUALITY, LW_RT_NON_QUALITY,
@@ -146,6 +146,7 @@ static const char *const label_words[LW_COUNT][LANG_COUNT] = {
     [LW_REGRADE] = {"RE-GRADE", "复检"},
     [LW_UNIT] = {"UNIT", "件"},
     [LW_EXTRA] = {"EXTRA", "超出"},
+    [LW_PHOTOS] = {"PHOTOS", "照片"},
     [LW_RESP_NONE] = {"NONE", "无"},
     [LW_RESP_MERCHANT] = {"MERCHANT", "商家"},
     [LW_RESP_LOGISTICS] = {"LOGISTICS", "物流"},
@@ -847,15 +848,16 @@ struct flag_style {
 };
 
 /* The most flags a label shows. */
-#define LABEL_MAX_FLAGS 7
+#define LABEL_MAX_FLAGS 8
 
 /* The flags of insp that a label shows, in this order, as words and as
  * initials (in Chinese: the short words); returns how many. The one list
  * for every label size. unit holds the unit's words and initials ("UNIT
- * 2/3", "2/3"). */
+ * 2/3", "2/3"); photos the count of evidence photos ("PHOTOS 2", "P2"). */
 static int label_flags(const struct label_maker *m, const struct inspection *insp,
                        const char *words[LABEL_MAX_FLAGS], const char *initials[LABEL_MAX_FLAGS],
-                       char unit_words[32], char unit_short[16])
+                       char unit_words[32], char unit_short[16], char photo_words[32],
+                       char photo_short[16])
 {
     bool zh = m->lang == LANG_ZH;
     int n = 0;
@@ -883,18 +885,26 @@ static int label_flags(const struct label_maker *m, const struct inspection *ins
     }
     if (insp->extra_unit)
         words[n] = lw(m, LW_EXTRA), initials[n++] = zh ? lw(m, LW_EXTRA) : "E";
+    /* Evidence photos kept with the outcome (at head office with it). */
+    if (insp->nphotos > 0) {
+        int k = insp->nphotos % 100;
+        snprintf(photo_words, 32, zh ? "%s%d张" : "%s %d", lw(m, LW_PHOTOS), k);
+        snprintf(photo_short, 16, zh ? "照%d" : "P%d", k);
+        words[n] = photo_words, initials[n++] = photo_short;
+    }
     return n;
 }
 
 /* White-on-black flags (label_flags) from x rightwards at y, up to max_x;
- * when the words do not fit, their initials (L, W, M, B, R, 2/3, E).
+ * when the words do not fit, their initials (L, W, M, B, R, 2/3, E, P2).
  * Returns the x after the last. */
 static int lay_flags(struct label_maker *m, struct layout *L, const struct inspection *insp,
                      int x, int y, const struct flag_style *st, int max_x)
 {
     const char *flags[LABEL_MAX_FLAGS], *initials[LABEL_MAX_FLAGS];
-    char unit_words[32], unit_short[16];
-    int nflags = label_flags(m, insp, flags, initials, unit_words, unit_short);
+    char unit_words[32], unit_short[16], photo_words[32], photo_short[16];
+    int nflags =
+        label_flags(m, insp, flags, initials, unit_words, unit_short, photo_words, photo_short);
     int h = D(m, st->h), f = st->font, pad = D(m, st->pad), gap = D(m, st->gap);
     int total = 0;
     for (int i = 0; i < nflags; i++)
@@ -941,7 +951,7 @@ static struct item *lay_pair(struct label_maker *m, struct layout *L, int x, int
  *  778  DEFECTS (2 lines)                    [ QR ]
  *       RMA / SKU / S/N / CATEGORY / GRADER  RULES 2026-12
  * 1050  DESCRIPTION (2 lines, any script)
- * 1160  [LATE] [WRONG ITEM | MISMATCH] [BLIND] [RE-GRADE] [UNIT 2/3] [EXTRA]
+ * 1160  [LATE] [WRONG ITEM | MISMATCH] [BLIND] [RE-GRADE] [UNIT 2/3] [EXTRA] [PHOTOS 2]
  *
  * For another product than the manifest's (WRONG ITEM) the SKU reads
  * EXPECTED SKU and the description's place holds the code SCANNED.

@@ -33,6 +33,7 @@
 #include "camera.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -173,27 +174,25 @@ static void wake(struct camera *cam)
         cam->wake(cam->arg);
 }
 
-/* Under mu. Returns true when the state changed (the caller wakes). A FAILED
- * camera stays so. */
+/* Under mu: OK, STALLED or FAILED, with its id and text (logged). Returns true
+ * when the state or its reason changed (the caller wakes). A FAILED camera
+ * stays so. */
 __attribute__((format(printf, 4, 5))) static bool
 set_state(struct camera *cam, enum camera_state st, const char *id, const char *fmt, ...)
 {
     if (cam->state == CAMERA_FAILED)
         return false;
-    if (cam->state == st && (st == CAMERA_OK || st == CAMERA_STARTING || !strncmp(cam->err, id, 4)))
+    if (cam->state == st && (st == CAMERA_OK || !strncmp(cam->err, id, 4)))
         return false; /* the same state for the same reason */
-    char msg[280] = "";
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-    }
+    char msg[280];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     cam->state = st;
-    if (st == CAMERA_OK || st == CAMERA_STARTING) {
+    if (st == CAMERA_OK) {
         cam->err[0] = 0;
-        if (st == CAMERA_OK)
-            log_info(id, "%s", msg);
+        log_info(id, "%s", msg);
     } else {
         snprintf(cam->err, sizeof cam->err, "%s: %s", id, msg);
         log_msg(st == CAMERA_FAILED ? LOG_ERROR : LOG_WARN, id, "%s", msg);

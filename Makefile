@@ -32,7 +32,8 @@ endif
 #   base     app/base       libc and pthread: text, log, buffers, files, workers
 #   core     app/core       base + cJSON: the station's decisions, pure C
 #   store    app/store      core + SQLite, libsodium, libcsv: the only SQL
-#   drivers  drivers/*      core + libusb, zint, SDL2_ttf, CUPS: scanners, printers, labels
+#   drivers  drivers/*      core + libusb, zint, SDL2_ttf, CUPS, GStreamer: scanners,
+#                           printers, labels, the camera
 #   ui       ui             core + SDL2: screens drawn from the core's view model
 #   sync     sync           store + libpq, libsodium: outcomes to head office
 #   app      app            everything: command line, main loop, config, workers
@@ -41,15 +42,15 @@ pc = $(shell pkg-config --$(1) $(2) 2>/dev/null)
 INC_base    := -Iapp/base
 INC_core    := $(INC_base) -Iapp/core
 INC_store   := $(INC_core) -Iapp/store
-INC_drivers := $(INC_core) -Idrivers/scanner -Idrivers/printer -Idrivers/label
+INC_drivers := $(INC_core) -Idrivers/scanner -Idrivers/printer -Idrivers/label -Idrivers/camera
 INC_ui      := $(INC_core) -Iui
 INC_sync    := $(INC_store) -Isync
-INC_app     := $(INC_store) -Idrivers/scanner -Idrivers/printer -Idrivers/label -Iui -Isync -Iapp
+INC_app     := $(INC_store) -Idrivers/scanner -Idrivers/printer -Idrivers/label -Idrivers/camera -Iui -Isync -Iapp
 
 PKG_base    :=
 PKG_core    := libcjson
 PKG_store   := $(PKG_core) sqlite3 libsodium
-PKG_drivers := $(PKG_core) libusb-1.0 sdl2 SDL2_ttf SDL2_image
+PKG_drivers := $(PKG_core) libusb-1.0 sdl2 SDL2_ttf SDL2_image gstreamer-1.0 gstreamer-app-1.0
 PKG_ui      := $(PKG_core) sdl2 SDL2_ttf SDL2_image
 PKG_sync    := $(PKG_core) libsodium libpq
 PKG_app     := $(sort $(PKG_store) $(PKG_drivers) $(PKG_ui) $(PKG_sync) inih libsystemd)

@@ -69,6 +69,9 @@ void config_defaults(struct config *cfg)
     cfg->retention.days = 90;
     cfg->retention.warn_free_mb = 1024;
     cfg->retention.min_free_mb = 64;
+    cfg->camera.preview_fps = CAMERA_PREVIEW_FPS;
+    cfg->camera.preview_width = CAMERA_PREVIEW_WIDTH;
+    cfg->camera.stall_ms = CAMERA_STALL_MS;
 }
 
 /* ---- parsing state -------------------------------------------------------- */
@@ -245,6 +248,13 @@ static const struct key_spec retention_keys[] = {
     {NULL},
 };
 
+static const struct key_spec camera_keys[] = {
+    {"pipeline", TEXT(struct config, camera_pipeline)},
+    {"preview_fps", INT(struct config, camera.preview_fps, 1, 30)},
+    {"stall_ms", INT(struct config, camera.stall_ms, 100, 60000)},
+    {NULL},
+};
+
 static bool in_choices(const char *list, const char *value)
 {
     size_t n = strlen(value);
@@ -377,7 +387,7 @@ static void begin_section(struct parse *p, const char *name)
     p->scanner = NULL;
     if (strcmp(name, "station") == 0 || strcmp(name, "printer") == 0 || strcmp(name, "sync") == 0 ||
         strcmp(name, "backup") == 0 || strcmp(name, "display") == 0 ||
-        strcmp(name, "retention") == 0) {
+        strcmp(name, "retention") == 0 || strcmp(name, "camera") == 0) {
         int first = met_before(p, name);
         if (first)
             fail(p, 127, "[%s] is given twice (first on line %d): merge the two", name, first);
@@ -389,7 +399,7 @@ static void begin_section(struct parse *p, const char *name)
     }
     fail(p, 104,
          "[%s]: unknown section; known are [station], [scanner.NAME], [printer], "
-         "[sync], [backup], [display], [retention]",
+         "[sync], [backup], [display], [retention], [camera]",
          name);
 }
 
@@ -412,6 +422,8 @@ static int handler(void *user, const char *section, const char *key, const char 
         keys = display_keys, base = &p->cfg.display;
     else if (strcmp(section, "retention") == 0)
         keys = retention_keys, base = &p->cfg.retention;
+    else if (strcmp(section, "camera") == 0)
+        keys = camera_keys, base = &p->cfg;
     else if (strncmp(section, "scanner.", 8) == 0 && p->scanner)
         keys = scanner_keys, base = p->scanner;
     else
@@ -512,6 +524,7 @@ int config_load_string(const char *text, const char *name, struct config *cfg, c
     }
     if (result == 0) {
         *cfg = p->cfg;
+        config_camera_opts(cfg, &cfg->camera);
         if (errlen)
             err[0] = 0;
     }
@@ -559,4 +572,10 @@ void config_printer_opts(const struct config *cfg, struct printer_opts *out)
     /* The label in the printer's language, else the station's. */
     if (!out->label.lang[0])
         snprintf(out->label.lang, sizeof out->label.lang, "%s", lang_name(cfg->lang));
+}
+
+void config_camera_opts(const struct config *cfg, struct camera_opts *out)
+{
+    *out = cfg->camera;
+    out->pipeline = cfg->camera_pipeline[0] ? cfg->camera_pipeline : NULL;
 }

@@ -14,6 +14,7 @@
  *   [backup]   dir, keep_days, hour, after_start_s
  *   [display]  renderer
  *   [retention] days, warn_free_mb, min_free_mb
+ *   [camera]   pipeline, preview_fps, stall_ms
  * A section or a key given twice, and a NUL byte, are errors too.
  */
 #ifndef TRIAGE_CONFIG_H
@@ -23,6 +24,7 @@
 #include <stddef.h>
 
 #include "backup_worker.h"
+#include "camera.h"
 #include "lang.h"
 #include "printer.h"
 #include "scanner.h"
@@ -58,6 +60,11 @@ struct config {
     struct backup_opts backup;
     struct display_opts display;
     struct retention_opts retention;
+    /* [camera]: camera.pipeline is NULL without a camera (no pipeline, or an
+     * empty one), else it points at camera_pipeline of this same struct: a
+     * copy of the struct takes its options through config_camera_opts. */
+    char camera_pipeline[1024];
+    struct camera_opts camera;
 };
 
 /* Fill `cfg` with the built-in defaults. */
@@ -75,5 +82,9 @@ int config_load_string(const char *text, const char *name, struct config *cfg, c
  * [station] font for its labels too; the labels' language is [printer]
  * lang, else the station's. The caller sets label.rules. */
 void config_printer_opts(const struct config *cfg, struct printer_opts *out);
+
+/* The camera's options as the station opens it; out->pipeline NULL (no
+ * camera) or pointing into cfg. */
+void config_camera_opts(const struct config *cfg, struct camera_opts *out);
 
 #endif

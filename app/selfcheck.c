@@ -23,14 +23,18 @@
 #include <unistd.h>
 
 #include <SDL.h>
+#include <SDL_image.h>
 
 #include "backup.h"
+#include "camera.h"
+#include "log.h"
 #include "printer.h"
 #include "sync.h"
 
 #define MAX_GROUPS 64
 #define DISK_FAIL_MIB 200
 #define DISK_WARN_MIB 1024
+#define CAMERA_CHECK_MS 5000 /* the first picture, from the start of the pipeline */
 
 struct check {
     FILE *out;
@@ -525,6 +529,49 @@ static void check_database(struct check *c, const char *data_dir)
              chk.schema, (long long)chk.inspections);
 }
 
+/* 860: the camera, when one is configured: its device is the user's (when the pipeline
+ * names one), it starts and a picture comes within CAMERA_CHECK_MS. */
+static void check_camera(struct check *c, const struct config *cfg)
+{
+    struct camera_opts o;
+    config_camera_opts(cfg, &o);
+    if (!o.pipeline) {
+        line(c, "I860", "camera", "none configured: no photos can be taken");
+        return;
+    }
+    const char *dev = strstr(o.pipeline, "device=");
+    if (dev) {
+        char path[256];
+        dev += 7;
+        snprintf(path, sizeof path, "%.*s", (int)strcspn(dev, " \t!"), dev);
+        if (path[0] == '/' && !may_path(c, path, R_OK | W_OK)) {
+            line(c, "E860", "camera", "%s: %s for %s (group video)", path,
+                 access(path, F_OK) == 0 ? "not read-write" : "not there", c->user);
+            return;
+        }
+    }
+    char err[400];
+    struct camera *cam = NULL;
+    int64_t t0 = clock_mono_ms();
+    if (camera_open(&o, NULL, NULL, &cam, err, sizeof err) != 0) {
+        line(c, "E860", "camera", "%s", err);
+        return;
+    }
+    unsigned char *jpeg = NULL;
+    size_t len = 0;
+    if (camera_capture(cam, CAMERA_CHECK_MS, &jpeg, &len, err, sizeof err) != 0) {
+        line(c, "E860", "camera", "%s", err);
+    } else {
+        long long ms = (long long)(clock_mono_ms() - t0);
+        SDL_Surface *s = IMG_Load_RW(SDL_RWFromConstMem(jpeg, (int)len), 1);
+        line(c, "I860", "camera", "a %dx%d JPEG picture of %zu KiB, %lld ms after the start",
+             s ? s->w : 0, s ? s->h : 0, (len + 1023) / 1024, ms);
+        SDL_FreeSurface(s);
+    }
+    free(jpeg);
+    camera_close(cam);
+}
+
 int selfcheck_run(const struct selfcheck_options *opt, FILE *out)
 {
     struct check c = {.out = out};
@@ -537,6 +584,7 @@ int selfcheck_run(const struct selfcheck_options *opt, FILE *out)
     check_head_office(&c, opt);
     check_data(&c, opt->data_dir);
     check_database(&c, opt->data_dir);
+    check_camera(&c, opt->cfg);
     fflush(out);
     return c.failed;
 }

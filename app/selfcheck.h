@@ -16,6 +16,8 @@
  *   858 disk       free space where the data folder is
  *   859 database   DATA/triage.db passes quick_check (a missing database is reported,
  *                  never created)
+ *   860 camera     the configured camera's device read-write for the user, and a JPEG
+ *                  picture from its pipeline within 5 s (or none configured)
  * Nothing is changed or created by a check.
  */
 #ifndef TRIAGE_SELFCHECK_H

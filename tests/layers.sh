@@ -18,7 +18,7 @@ deny base "app/base/*.[ch]" "$SDL|libusb|sqlite3|zint|libpq|cups/|sodium|csv|ini
 deny core "app/core/*.[ch]" "$SDL|libusb|sqlite3|zint|libpq|cups/|pthread|sodium|csv|ini\.h|gst/"
 deny store "app/store/*.[ch]" "$SDL|libusb|zint|libpq|cups/|ini\.h|gst/"
 deny drivers "drivers/*/*.[ch]" "sqlite3|libpq|ini\.h|csv"
-deny ui "ui/*.[ch]" "libusb|sqlite3|zint|libpq|cups/|sodium|csv|ini\.h"
+deny ui "ui/*.[ch]" "libusb|sqlite3|zint|libpq|cups/|sodium|csv|ini\.h|gst/"
 deny sync "sync/*.[ch]" "$SDL|libusb|sqlite3|zint|cups/|ini\.h|gst/"
 echo "layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

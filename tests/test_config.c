@@ -21,6 +21,10 @@ static void describe(const struct config *c, char *out, size_t outlen)
         c->printer.device, c->printer.queue, c->printer.label.size, c->printer.label.dpi,
         c->sync.target, c->sync.batch_size, c->sync.interval_s, c->sync.credentials, c->nscanners,
         c->retention.days, c->retention.warn_free_mb, c->retention.min_free_mb);
+    if (n < outlen)
+        n += (size_t)snprintf(out + n, outlen - n, "camera=%s,%d,%d,%d;",
+                              c->camera.pipeline ? c->camera.pipeline : "-", c->camera.preview_fps,
+                              c->camera.preview_width, c->camera.stall_ms);
     for (int i = 0; i < c->nscanners && n < outlen; i++)
         n += (size_t)snprintf(out + n, outlen - n, "scanner=%s,%s,%s,%s,%s,%d;",
                               c->scanners[i].name, c->scanners[i].type, c->scanners[i].device,
@@ -89,7 +93,8 @@ static const struct good_case {
 } good_cases[] = {
     /* 0: defaults */
     {"", "id=SH01-S01;site=SH01;idle=10;lang=en;fullscreen=0;rules=;font=;calibration=5;"
-         "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0;retention=90,1024,64"},
+         "printer=folder,,,,4x6,203;sync=,500,60,;scanners=0;retention=90,1024,64;"
+         "camera=-,5,640,2000"},
     /* 1 */
     {full_ini,
      "id=SH02-S07;site=SH02;idle=0;lang=zh;fullscreen=1;rules=/etc/triage/rules.json;"
@@ -133,6 +138,13 @@ static const struct good_case {
     /* 16 */
     {"[scanner.w]\ntype = wedge\n[scanner.p]\ntype = hid-pos\nlayout = fr\n",
      "scanner=w,wedge,,us,enter,9600;scanner=p,hid-pos,,fr,enter,9600"},
+    /* 17: a camera; '=' and ',' inside the pipeline are its own */
+    {"[camera]\npipeline = v4l2src device=/dev/video0 ! image/jpeg,width=1280,height=720 ! "
+     "appsink name=sink max-buffers=1 drop=true\npreview_fps = 30\nstall_ms = 100\n",
+     "camera=v4l2src device=/dev/video0 ! image/jpeg,width=1280,height=720 ! appsink name=sink "
+     "max-buffers=1 drop=true,30,640,100"},
+    /* 18: an empty pipeline is no camera */
+    {"[camera]\npipeline =\npreview_fps = 1\nstall_ms = 60000\n", "camera=-,1,640,60000"},
 };
 
 static const struct bad_case {
@@ -205,6 +217,14 @@ static const struct bad_case {
     /* 50 */ {"[scanner.a]\ntype = wedge\ntype = serial\n", "E125: c.ini:3: "},
     /* 51 */ {"[retention]\ndays = -1\n", "E109: c.ini:2: "},
     /* 52 */ {"[sync]\nsslmode = verify-full\nsslmode = disable\n", "E125: c.ini:3: "},
+    /* 53 */ {"[camera]\npreview_fps = 0\n", "E109: c.ini:2: [camera] preview_fps: 0 is out"},
+    /* 54 */ {"[camera]\npreview_fps = 31\n", "E109: c.ini:2: "},
+    /* 55 */ {"[camera]\nstall_ms = 99\n", "E109: c.ini:2: "},
+    /* 56 */ {"[camera]\nstall_ms = 2s\n", "E108: c.ini:2: "},
+    /* 57 */ {"[camera]\ndevice = /dev/video0\n", "E105: c.ini:2: [camera] device: unknown key"},
+    /* 58 */ {"[camera]\npipeline = a\n[station]\n[camera]\n", "E127: c.ini:4: "},
+    /* 59 */ {"[camera]\npipeline = a\npipeline = b\n", "E125: c.ini:3: "},
+    /* 60 */ {"[cameras]\n", "E104: c.ini:1: "},
 };
 
 static void test_good(void)
@@ -335,9 +355,49 @@ static void test_files(void)
     CHECK_STR(small, "E104:");
 }
 
+/* The camera's pipeline: as long as its field, and its options through a
+ * copy of the configuration. */
+static void test_camera(void)
+{
+    char ini[1200], err[300];
+    struct config cfg;
+    for (int len = 1023; len <= 1024; len++) {
+        config_defaults(&cfg);
+        int n = snprintf(ini, sizeof ini, "[camera]\npipeline = ");
+        memset(ini + n, 'v', (size_t)len);
+        snprintf(ini + n + len, sizeof ini - (size_t)(n + len), "\n");
+        int rc = config_load_string(ini, "c.ini", &cfg, err, sizeof err);
+        if (len == 1023) {
+            CHECK_INT(rc, 0);
+            CHECK(cfg.camera.pipeline == cfg.camera_pipeline);
+            CHECK_INT(strlen(cfg.camera_pipeline), 1023);
+        } else {
+            CHECK_INT(rc, -1);
+            CHECK(strncmp(err, "E106: c.ini:2: [camera] pipeline", 32) == 0);
+        }
+    }
+    config_defaults(&cfg);
+    CHECK_INT(config_load_string("[camera]\npipeline = videotestsrc ! appsink name=sink\n", "c.ini",
+                                 &cfg, err, sizeof err),
+              0);
+    struct config *copy = malloc(sizeof *copy);
+    if (!copy)
+        return;
+    *copy = cfg;
+    memset(&cfg, 0, sizeof cfg);
+    struct camera_opts o;
+    config_camera_opts(copy, &o);
+    CHECK(o.pipeline == copy->camera_pipeline);
+    CHECK_STR(o.pipeline, "videotestsrc ! appsink name=sink");
+    CHECK_INT(o.preview_fps, 5);
+    CHECK_INT(o.stall_ms, 2000);
+    free(copy);
+}
+
 int main(void)
 {
     test_good();
+    test_camera();
     test_bad();
     test_long_lines();
     test_files();

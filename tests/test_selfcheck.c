@@ -13,6 +13,8 @@
  *      its CA is ok; a CA that did not sign the server's certificate, no sslmode and no
  *      CA (verify-full is the default), a wrong password, nobody listening: E856 with
  *      the sync's own id (E718, E711, E712).
+ *   5. The camera: a videotestsrc pipeline gives its picture; a pipeline that does not
+ *      parse, and a device that is not there, are E860 with the cause.
  * When a triage user exists, root's selfcheck judges access for it: the test's
  * folders are then given to it.
  */
@@ -98,7 +100,7 @@ static void as_is(void)
 
     /* Every line: an id of the range and what it is about. */
     regex_t re;
-    regcomp(&re, "^[IWE]85[0-9] (ok )?[^:]+: .+$", REG_EXTENDED | REG_NOSUB);
+    regcomp(&re, "^[IWE]8(5[0-9]|60) (ok )?[^:]+: .+$", REG_EXTENDED | REG_NOSUB);
     int lines = 0;
     char *copy = strdup(out ? out : "");
     for (char *save, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -108,11 +110,11 @@ static void as_is(void)
     }
     free(copy);
     regfree(&re);
-    CHECK_INT(lines, 10);
-    static const char *const ids[] = {"850", "851", "852", "853", "854",
-                                      "855", "856", "857", "858", "859"};
+    CHECK_INT(lines, 11);
+    static const char *const ids[] = {"850", "851", "852", "853", "854", "855",
+                                      "856", "857", "858", "859", "860"};
     char l[1200];
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 11; i++)
         if (!CHECK(line_of(out, ids[i], 0, l, sizeof l)[0] != 0))
             fprintf(stderr, "  no line for check %s\n", ids[i]);
 
@@ -130,6 +132,7 @@ static void as_is(void)
     CHECK_LINE(out, "857", "W857 data: ");
     CHECK_LINE(out, "859", "E859 database: ");
     CHECK(strstr(line_of(out, "859", 0, l, sizeof l), "missing") != NULL);
+    CHECK_LINE(out, "860", "I860 ok camera: none configured");
     /* nothing made */
     struct stat st;
     CHECK(stat(data, &st) != 0);
@@ -328,6 +331,33 @@ static void head_office(const char *data)
     free(out);
 }
 
+/* 5. The camera's line. */
+static void camera(const char *data)
+{
+    static const struct {
+        const char *pipeline, *want, *also;
+    } cases[] = {
+        {"videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=10/1 ! jpegenc"
+         " ! appsink name=sink",
+         "I860 ok camera: a 320x240 JPEG picture of ", " ms after the start"},
+        {"videotestsrc ! nosuchelement ! appsink name=sink", "E860 camera: E951: ", NULL},
+        {"v4l2src device=/dev/triage-no-camera ! image/jpeg ! appsink name=sink",
+         "E860 camera: /dev/triage-no-camera: not there for ", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char conf[700], text[1500], l[1200], *out = NULL;
+        snprintf(conf, sizeof conf, "%s/camera%zu.conf", tmp, i);
+        snprintf(text, sizeof text, "[camera]\npipeline = %s\n", cases[i].pipeline);
+        harness_write_file(conf, text);
+        selfcheck(NULL, conf, data, &out);
+        line_of(out, "860", 0, l, sizeof l);
+        if (!CHECK(starts(l, cases[i].want)) ||
+            (cases[i].also && !CHECK(strstr(l, cases[i].also) != NULL)))
+            fprintf(stderr, "  camera case %zu: \"%s\"\n", i, l);
+        free(out);
+    }
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", harness_tmpdir());
@@ -337,5 +367,6 @@ int main(void)
     folder_and_spool(data, sizeof data);
     wrong_things(data);
     head_office(data);
+    camera(data);
     return harness_done();
 }

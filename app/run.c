@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "backup_worker.h"
+#include "camera.h"
 #include "audit.h"
 #include "datadir.h"
 #include "log.h"
@@ -51,7 +52,7 @@ struct app {
     struct store *store;
     struct station *station;
     struct ui *ui;
-    struct pworker *printer;   /* the print worker thread; owns the printer */
+    struct pworker *printer; /* the print worker thread; owns the printer */
     struct ui_status status;
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
@@ -63,7 +64,14 @@ struct app {
     struct bworker *backup;    /* daily backup thread (backup_worker.h); NULL when off */
     struct datadir datadir;    /* the data folder, locked for this station */
     struct upkeep upkeep;      /* free disk, WAL, retention (upkeep.h) */
-    int64_t last_input_mono;   /* when someone last did something (mono ms) */
+    struct camera *camera;     /* open while the photo screen wants it (follow_camera) */
+    int64_t camera_wanted;     /* when the photo screen was last up (mono ms) */
+    int64_t camera_retry;      /* a camera that would not open: not before then (mono ms) */
+    char camera_said[192];     /* what the core was last told of the camera (EV_CAMERA) */
+    uint64_t camera_serial;    /* the live view's newest frame handed to the UI */
+    uint32_t *camera_pixels;
+    size_t camera_cap;
+    int64_t last_input_mono; /* when someone last did something (mono ms) */
     char db_path[1024];
     int64_t now;        /* station time, Unix ms */
     int64_t clock_skew; /* script mode: station time minus wall time */
@@ -83,7 +91,10 @@ static void enqueue(struct app *app, const struct event *ev)
     app->queue[(app->qhead + app->qlen++) % QUEUE_MAX] = *ev;
 }
 
-static int64_t station_now(const struct app *app) { return clock_wall_ms() + app->clock_skew; }
+static int64_t station_now(const struct app *app)
+{
+    return clock_wall_ms() + app->clock_skew;
+}
 
 static void refresh_printer_status(struct app *app);
 static void refresh_sync_status(struct app *app);
@@ -280,16 +291,112 @@ static void do_manage_operator(struct app *app, const struct effect *e)
     enqueue(app, &ev);
 }
 
+/* ---- the camera ----------------------------------------------------------
+ *
+ * The camera runs only while it is wanted: it is opened when the photo
+ * screen comes up and closed CAMERA_LINGER_MS after the screen was last up
+ * (a run of photos keeps it), so a station that takes no photos spends
+ * nothing on it. The core hears of its state (EV_CAMERA) whenever the words
+ * change; the UI gets its newest frame while the photo screen is up. A
+ * camera that fails (unplugged) is closed and opened again after
+ * CAMERA_RETRY_MS.
+ */
+#define CAMERA_LINGER_MS 60000
+#define CAMERA_RETRY_MS 3000
+#define CAMERA_TAKE_MS 3000 /* the longest a picture may take to come */
+#define CAMERA_NONE "E934: this station has no camera ([camera] pipeline)"
+
+static void dispatch(struct app *app, const struct event *first);
+
+/* Tell the core what the camera is doing ("" it gives pictures), when that changed. */
+static void camera_say(struct app *app, const char *why)
+{
+    if (strcmp(app->camera_said, why) == 0)
+        return;
+    snprintf(app->camera_said, sizeof app->camera_said, "%s", why);
+    if (why[0])
+        log_warn("W934", "the camera gives no picture: %s", why);
+    struct event ev = {.type = EV_CAMERA, .now = app->now};
+    snprintf(ev.text, sizeof ev.text, "%s", why);
+    ev.len = strlen(ev.text);
+    dispatch(app, &ev);
+}
+
+static void camera_stop(struct app *app)
+{
+    camera_close(app->camera);
+    app->camera = NULL;
+    app->camera_serial = 0;
+    ui_camera_frame(app->ui, NULL, 0, 0);
+    app->dirty = true;
+}
+
+/* Open, follow and close the camera as the screen wants it; hand the UI the
+ * live view's newest frame. After every event and every wake-up. */
+static void follow_camera(struct app *app)
+{
+    struct camera_opts o;
+    config_camera_opts(app->opt->cfg, &o);
+    if (!o.pipeline) {
+        camera_say(app, CAMERA_NONE);
+        return;
+    }
+    int64_t mono = clock_mono_ms();
+    bool wanted = station_screen(app->station) == SCREEN_PHOTO;
+    if (wanted)
+        app->camera_wanted = mono;
+    if (!app->camera && wanted && mono >= app->camera_retry) {
+        char err[192];
+        if (camera_open(&o, notify_ui, app->ui, &app->camera, err, sizeof err) != 0) {
+            app->camera_retry = mono + CAMERA_RETRY_MS;
+            camera_say(app, err);
+            return;
+        }
+    }
+    if (!app->camera)
+        return;
+    if (!wanted && mono - app->camera_wanted >= CAMERA_LINGER_MS) {
+        camera_stop(app);
+        return;
+    }
+    char err[192] = "";
+    enum camera_state cs = camera_state(app->camera, err, sizeof err);
+    camera_say(app, cs == CAMERA_OK || cs == CAMERA_STARTING ? "" : err);
+    if (cs == CAMERA_FAILED) {
+        camera_stop(app);
+        app->camera_retry = mono + CAMERA_RETRY_MS;
+        return;
+    }
+    int w, h;
+    if (wanted && camera_preview(app->camera, &app->camera_serial, &app->camera_pixels,
+                                 &app->camera_cap, &w, &h) == 1) {
+        ui_camera_frame(app->ui, app->camera_pixels, w, h);
+        app->dirty = true;
+    }
+}
+
+/* How long the main loop may wait before follow_camera has work: a
+ * lingering camera's close. */
+static int64_t camera_next_ms(const struct app *app)
+{
+    if (!app->camera)
+        return INT64_MAX;
+    int64_t left = app->camera_wanted + CAMERA_LINGER_MS - clock_mono_ms();
+    return left < 0 ? 0 : left;
+}
+
 /* The camera's picture, as the camera gave it (malloc'd into *jpeg). 0, or
  * -1 with "E9xx: …" in err. */
 static int take_picture(struct app *app, unsigned char **jpeg, size_t *len, char *err,
                         size_t errlen)
 {
-    (void)app;
     *jpeg = NULL;
     *len = 0;
-    snprintf(err, errlen, "E934: this station has no camera ([camera] pipeline)");
-    return -1;
+    if (!app->camera) {
+        snprintf(err, errlen, "%s", app->camera_said[0] ? app->camera_said : CAMERA_NONE);
+        return -1;
+    }
+    return camera_capture(app->camera, CAMERA_TAKE_MS, jpeg, len, err, errlen);
 }
 
 /* A photo for check e->subject: the camera's picture, kept for good by the
@@ -304,8 +411,8 @@ static void do_take_photo(struct app *app, const struct effect *e)
     if (take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
         photos_put(app->store, jpeg, len, e->subject, &ev.photo, err, sizeof err) == 0) {
         ev.type = EV_PHOTO_TAKEN;
-        log_info("I935", "photo %s taken for check %s by %s (%zu bytes)", ev.photo.file,
-                 e->subject, e->actor, len);
+        log_info("I935", "photo %s taken for check %s by %s (%zu bytes)", ev.photo.file, e->subject,
+                 e->actor, len);
     } else {
         log_error("E935", "no photo for check %s: %s", e->subject, err);
         snprintf(ev.text, sizeof ev.text, "%s", err);
@@ -320,39 +427,24 @@ static void carry_out(struct app *app, struct effects *fx)
     for (int i = 0; i < fx->n; i++) {
         struct effect *e = &fx->fx[i];
         switch (e->type) {
-        case FX_CHECK_PIN:
-            do_check_pin(app, e);
-            break;
-        case FX_SAVE:
-            do_save(app, e->insp);
-            break;
-        case FX_REPRINT:
-            do_reprint(app, e);
-            break;
+        case FX_CHECK_PIN: do_check_pin(app, e); break;
+        case FX_SAVE: do_save(app, e->insp); break;
+        case FX_REPRINT: do_reprint(app, e); break;
         case FX_AUDIT:
-            if (store_audit_authorised(app->store, app->now, e->actor, e->authorised_by,
-                                       e->action, e->subject, e->detail) != 0)
+            if (store_audit_authorised(app->store, app->now, e->actor, e->authorised_by, e->action,
+                                       e->subject, e->detail) != 0)
                 log_error("E923", "audit entry \"%s\" not written", e->action);
             log_info("I203", "%s%s%s by %s%s%s", e->action, e->subject[0] ? " " : "", e->subject,
                      e->actor, e->authorised_by[0] ? ", authorised by " : "", e->authorised_by);
             break;
         case FX_BEEP_OK:
-        case FX_BEEP_ERROR:
-            break; /* the station has no speaker driver yet: the screen says it */
+        case FX_BEEP_ERROR: break; /* the station has no speaker driver yet: the screen says it */
         case FX_STATS_QUERY:
-        case FX_STATS_LIST:
-            do_stats(app, e);
-            break;
+        case FX_STATS_LIST: do_stats(app, e); break;
         case FX_DRAFT_SAVE:
-        case FX_DRAFT_DROP:
-            do_draft(app, e);
-            break;
-        case FX_MANAGE_OPERATOR:
-            do_manage_operator(app, e);
-            break;
-        case FX_PHOTO_TAKE:
-            do_take_photo(app, e);
-            break;
+        case FX_DRAFT_DROP: do_draft(app, e); break;
+        case FX_MANAGE_OPERATOR: do_manage_operator(app, e); break;
+        case FX_PHOTO_TAKE: do_take_photo(app, e); break;
         }
     }
 }
@@ -486,6 +578,8 @@ static int run_interactive(struct app *app)
         int64_t ms = upkeep_next_ms(&app->upkeep, clock_mono_ms());
         if (deadline != INT64_MAX && deadline - app->now < ms)
             ms = deadline - app->now;
+        if (camera_next_ms(app) < ms)
+            ms = camera_next_ms(app);
         int timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         timeout = service_wait_ms(timeout);
         quit = pump_ui(app, timeout);
@@ -498,6 +592,7 @@ static int run_interactive(struct app *app)
         refresh_scanner_status(app);
         refresh_printer_status(app);
         refresh_sync_status(app);
+        follow_camera(app);
         upkeep(app);
     }
     return 0;
@@ -521,6 +616,13 @@ static int shot(struct app *app, const char *name)
     if (snprintf(path, sizeof path, "%s/%s.png", dir, name) >= (int)sizeof path) {
         log_error("E936", "shot path too long: %s/%s.png", dir, name);
         return -1;
+    }
+    /* The photo screen's live view: its first frame, so that the shot shows it. */
+    int64_t until = clock_mono_ms() + 2000;
+    while (app->camera && app->camera_serial == 0 && clock_mono_ms() < until) {
+        if (pump_ui(app, 20))
+            break;
+        follow_camera(app);
     }
     render(app);
     if (ui_screenshot(app->ui, path, err, sizeof err) != 0) {
@@ -592,8 +694,7 @@ static int run_script(struct app *app)
         app->now = station_now(app);
         struct event ev = {.now = app->now};
         switch (cmd.op) {
-        case SC_NONE:
-            continue;
+        case SC_NONE: continue;
         case SC_SCAN:
             ev.type = EV_SCAN;
             memcpy(ev.text, cmd.arg, cmd.len + 1);
@@ -608,12 +709,8 @@ static int run_script(struct app *app)
                 done = true;
             }
             break;
-        case SC_TEXT:
-            ui_inject_text(app->ui, cmd.arg);
-            break;
-        case SC_TAP:
-            ui_inject_tap(app->ui, cmd.x, cmd.y);
-            break;
+        case SC_TEXT: ui_inject_text(app->ui, cmd.arg); break;
+        case SC_TAP: ui_inject_tap(app->ui, cmd.x, cmd.y); break;
         case SC_WAIT:
             if (script_wait(app, cmd.ms))
                 done = true;
@@ -636,9 +733,7 @@ static int run_script(struct app *app)
             }
             break;
         }
-        case SC_QUIT:
-            done = true;
-            break;
+        case SC_QUIT: done = true; break;
         }
         if (pump_ui(app, 0))
             done = true;
@@ -648,6 +743,7 @@ static int run_script(struct app *app)
             app->dirty = true;
         refresh_printer_status(app);
         refresh_sync_status(app);
+        follow_camera(app);
         tick(app);
         if (app->dirty)
             render(app);
@@ -703,8 +799,9 @@ static int open_data(struct app *app, char *path, size_t pathlen)
     snprintf(path, pathlen, "%s", app->datadir.db_path);
     int64_t free_mb = datadir_free_mb(opt->data_dir);
     if (free_mb >= 0 && free_mb < opt->cfg->retention.min_free_mb) {
-        log_error("E949", "only %lld MB free on the disk of %s, less than the %d MB the station"
-                          " needs to start ([retention] min_free_mb): make room first",
+        log_error("E949",
+                  "only %lld MB free on the disk of %s, less than the %d MB the station"
+                  " needs to start ([retention] min_free_mb): make room first",
                   (long long)free_mb, opt->data_dir, opt->cfg->retention.min_free_mb);
         return -1;
     }
@@ -807,6 +904,7 @@ int run_station(const struct run_options *opt)
         goto out;
     }
     refresh_scanner_status(&app);
+    follow_camera(&app); /* the core learns whether there is a camera */
     /* Outcomes to head office on a thread of its own (own database
      * connection; it only reads the outbox and writes its bookkeeping). A
      * script runs it only when the configuration names a target, so demo and
@@ -841,6 +939,8 @@ out:
     pinworker_stop(app.pins);
     sworker_stop(app.stats);
     scanners_close(app.scanners);
+    camera_close(app.camera);
+    free(app.camera_pixels);
     station_free(app.station);
     tz_free(app.tz);
     /* Labels due now get a few seconds to go out (a script's all of them);

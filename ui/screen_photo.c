@@ -52,11 +52,13 @@ void lay_photo(const struct view *v, struct lay *L)
     /* On the right: required or not, a photo kept, the count, the waiver. */
     const int rx = CONTENT_X0 + vw + 24, rw = CONTENT_X1 - rx;
     int y = vy;
-    lay_pill(L, rx, y, rw, 56, tr(lang, v->photo_required ? S_PHOTO_REQUIRED : S_PHOTO_OPTIONAL),
-             v->photo_required ? C_WARN_TEXT : C_INFO_TEXT,
-             v->photo_required ? C_WARN_SOFT : C_INFO_SOFT)
-        ->max_lines = 2;
-    y += 76;
+    lay_panel(L, rx, y, rw, 96, v->photo_required ? C_WARN_SOFT : C_INFO_SOFT, 0, R_PILL);
+    struct lay_item *r =
+        lay_text(L, rx + 16, y + 8, rw - 32, 80,
+                 tr(lang, v->photo_required ? S_PHOTO_REQUIRED : S_PHOTO_OPTIONAL), FS_BODY,
+                 v->photo_required ? C_WARN_TEXT : C_INFO_TEXT, AL_LEFT, true);
+    r->max_lines = 2;
+    y += 116;
     if (v->photo_taken) {
         struct lay_item *t =
             lay_text(L, rx, y, rw, 96, tr(lang, S_PHOTO_HAS_ONE), FS_BODY, C_MUTED, AL_LEFT, false);

@@ -131,7 +131,7 @@ struct store {
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The schema version this program brings a database to. */
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 /* Every module's part of the schema, in the order each version runs them
  * (store_internal.h). */

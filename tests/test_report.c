@@ -199,6 +199,14 @@ static void check_report(const char *path, const cJSON *j, const char *lang)
         snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
                  cJSON_GetObjectItem(it, "sku")->valuestring, num(it, "inspections"));
         CHECK(strstr(html, row) != NULL);
+        /* its late and wrong-item counts and rates */
+        snprintf(
+            row, sizeof row, "<td class=\"n\">%lld · %.1f%%</td><td class=\"n\">%lld · %.1f%%</td>",
+            num(it, "late"), 100.0 * (double)num(it, "late") / (double)num(it, "inspections"),
+            num(it, "mismatch"),
+            num(it, "verified") ? 100.0 * (double)num(it, "mismatch") / (double)num(it, "verified")
+                                : 0.0);
+        CHECK(strstr(html, row) != NULL);
     }
     cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "categories"))
     {

@@ -626,8 +626,11 @@ static void groups(struct buf *b, const struct stats_group *g, int n, enum lang 
         pct(b, g[i].defect_rate);
         buf_adds(b, "</td><td>");
         hbar(b, g[i].defect_rate, by_rate ? "#b91c1c" : "#f59e0b");
-        buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td>",
-                   (long long)g[i].late, (long long)g[i].mismatch);
+        buf_printf(b, "</td><td class=\"n\">%lld · ", (long long)g[i].late);
+        pct(b, share(g[i].late, g[i].n));
+        buf_printf(b, "</td><td class=\"n\">%lld · ", (long long)g[i].mismatch);
+        pct(b, share(g[i].mismatch, g[i].verified));
+        buf_adds(b, "</td><td>");
         int64_t parts[RESP_COUNT];
         for (int k = 0; k < RESP_COUNT; k++)
             parts[k] = g[i].resp[parties[k]];

@@ -357,6 +357,36 @@ static char *without_meta(char *html)
 
 static struct gen gen;
 
+/* A site's report from the station's database at path (a) and from head
+ * office (b, as the admin whose URL goes into admin_url): the same JSON.
+ * Returns -1 when the station's database did not open. */
+static int site_reports(const char *path, const char *station, const char *site,
+                        const struct stats_range *range, struct stats_report *a,
+                        struct stats_report *b, char *admin_url, size_t urllen)
+{
+    char err[512];
+    struct store *st = NULL;
+    if (!CHECK_INT(store_open(path, station, &st, err, sizeof err), 0))
+        return -1;
+    CHECK_INT(stats_compute(st, range, a, err, sizeof err), 0);
+    store_close(st);
+    snprintf(admin_url, urllen, "host=%s port=%d user=postgres dbname=postgres", cluster.dir,
+             cluster.port);
+    if (!CHECK_INT(stats_compute_pg(admin_url, site, range, b, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+    char *ja = json_of(a), *jb = json_of(b);
+    if (!CHECK_STR(jb, ja)) {
+        char file[200];
+        snprintf(file, sizeof file, "/tmp/triage-stats-%s-station.json", site);
+        harness_write_file(file, ja);
+        snprintf(file, sizeof file, "/tmp/triage-stats-%s-headoffice.json", site);
+        harness_write_file(file, jb);
+    }
+    free(ja);
+    free(jb);
+    return 0;
+}
+
 static void shanghai(void)
 {
     const char *dir = harness_tmpdir();
@@ -418,21 +448,11 @@ static void shanghai(void)
     CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0);
     struct stats_range range = {gen.from_day, gen.to_day, z};
     static struct stats_report a, b;
-    if (!CHECK_INT(store_open(path, "SH07-S01", &st, err, sizeof err), 0))
-        return;
-    CHECK_INT(stats_compute(st, &range, &a, err, sizeof err), 0);
-    store_close(st);
     char admin_url[300];
-    snprintf(admin_url, sizeof admin_url, "host=%s port=%d user=postgres dbname=postgres",
-             cluster.dir, cluster.port);
-    if (!CHECK_INT(stats_compute_pg(admin_url, "SH07", &range, &b, err, sizeof err), 0))
-        fprintf(stderr, "  %s\n", err);
+    if (site_reports(path, "SH07-S01", "SH07", &range, &a, &b, admin_url, sizeof admin_url) < 0)
+        return;
     char *ja = json_of(&a), *jb = json_of(&b);
     CHECK(a.total > 500 && a.superseded > 10 && a.cal_pairs > 10);
-    if (!CHECK_STR(jb, ja)) {
-        harness_write_file("/tmp/triage-stats-station.json", ja);
-        harness_write_file("/tmp/triage-stats-headoffice.json", jb);
-    }
     static struct gen_expect e;
     gen_expect(&gen, &e);
     CHECK_INT(b.total, e.total);
@@ -624,23 +644,9 @@ static void spooled(void)
     CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0);
     struct stats_range range = {gen.from_day, gen.to_day, z};
     static struct stats_report a, b;
-    if (!CHECK_INT(store_open(path, "SH08-S01", &st, err, sizeof err), 0))
-        return;
-    CHECK_INT(stats_compute(st, &range, &a, err, sizeof err), 0);
-    store_close(st);
     char admin_url[300];
-    snprintf(admin_url, sizeof admin_url, "host=%s port=%d user=postgres dbname=postgres",
-             cluster.dir, cluster.port);
-    if (!CHECK_INT(stats_compute_pg(admin_url, "SH08", &range, &b, err, sizeof err), 0))
-        fprintf(stderr, "  %s\n", err);
-    char *ja = json_of(&a), *jb = json_of(&b);
+    site_reports(path, "SH08-S01", "SH08", &range, &a, &b, admin_url, sizeof admin_url);
     CHECK(a.per_day[10] >= 2); /* the 11th local: the outcomes of 16:00Z and 23:30Z */
-    if (!CHECK_STR(jb, ja)) {
-        harness_write_file("/tmp/triage-stats-spool-station.json", ja);
-        harness_write_file("/tmp/triage-stats-spool-headoffice.json", jb);
-    }
-    free(ja);
-    free(jb);
     tz_free(z);
 }
 

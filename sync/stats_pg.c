@@ -26,9 +26,9 @@
 #include "text.h"
 
 /* The rows of the range (and site) in stats_outcomes, as "o". */
-#define RANGE_WHERE                                                                          \
-    " o.day BETWEEN $1::date AND $2::date"                                                   \
-    " AND o.finished_at >= ($1::date - 1)::timestamp AT TIME ZONE 'UTC'"                     \
+#define RANGE_WHERE                                                                                \
+    " o.day BETWEEN $1::date AND $2::date"                                                         \
+    " AND o.finished_at >= ($1::date - 1)::timestamp AT TIME ZONE 'UTC'"                           \
     " AND o.finished_at < ($2::date + 2)::timestamp AT TIME ZONE 'UTC'"
 
 struct q {
@@ -47,7 +47,7 @@ static PGresult *run(struct q *q, const char *sql)
     char text[4096];
     const char *cond = q->site ? " AND o.site = $3" : "";
     snprintf(text, sizeof text, sql, cond, cond); /* a query may name it twice */
-    static const Oid types[3] = {25, 25, 25}; /* text: a query need not use them all */
+    static const Oid types[3] = {25, 25, 25};     /* text: a query need not use them all */
     PGresult *res = PQexecParams(q->conn, text, q->nparams, types, q->params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
         char msg[300];
@@ -76,17 +76,17 @@ static const char *text_of(PGresult *res, int row, int col)
 }
 
 /* The columns a category or SKU group reads, after its key. */
-#define GROUP_COLS                                                                           \
-    " count(*), count(*) FILTER (WHERE jsonb_array_length(o.defects) > 0),"                  \
-    " count(*) FILTER (WHERE o.late), count(*) FILTER (WHERE o.mismatch),"                   \
-    " count(*) FILTER (WHERE coalesce(o.item_check, 'matched') IN ('matched',"               \
-    " 'mismatched')), count(*) FILTER (WHERE o.grade = 'A'),"                                \
-    " count(*) FILTER (WHERE o.grade = 'B'), count(*) FILTER (WHERE o.grade = 'C'),"         \
-    " count(*) FILTER (WHERE o.grade = 'X'),"                                                \
-    " count(*) FILTER (WHERE o.responsibility IS NULL OR o.responsibility = ''),"            \
-    " count(*) FILTER (WHERE o.responsibility = 'merchant'),"                                \
-    " count(*) FILTER (WHERE o.responsibility = 'logistics'),"                               \
-    " count(*) FILTER (WHERE o.responsibility = 'customer'),"                                \
+#define GROUP_COLS                                                                                 \
+    " count(*), count(*) FILTER (WHERE jsonb_array_length(o.defects) > 0),"                        \
+    " count(*) FILTER (WHERE o.late), count(*) FILTER (WHERE o.mismatch),"                         \
+    " count(*) FILTER (WHERE coalesce(o.item_check, 'matched') IN ('matched',"                     \
+    " 'mismatched')), count(*) FILTER (WHERE o.grade = 'A'),"                                      \
+    " count(*) FILTER (WHERE o.grade = 'B'), count(*) FILTER (WHERE o.grade = 'C'),"               \
+    " count(*) FILTER (WHERE o.grade = 'X'),"                                                      \
+    " count(*) FILTER (WHERE o.responsibility IS NULL OR o.responsibility = ''),"                  \
+    " count(*) FILTER (WHERE o.responsibility = 'merchant'),"                                      \
+    " count(*) FILTER (WHERE o.responsibility = 'logistics'),"                                     \
+    " count(*) FILTER (WHERE o.responsibility = 'customer'),"                                      \
     " count(*) FILTER (WHERE o.responsibility = 'platform')"
 
 static void group_from(PGresult *res, int row, struct stats_group *g)
@@ -136,18 +136,20 @@ static int read_groups(struct q *q, struct stats_report *r, bool skus)
 
 static int read_totals(struct q *q, struct stats_report *r)
 {
-    PGresult *res = run(
-        q, "SELECT count(*), count(*) FILTER (WHERE o.grade = 'A'),"
-           " count(*) FILTER (WHERE o.grade = 'B'), count(*) FILTER (WHERE o.grade = 'C'),"
-           " count(*) FILTER (WHERE o.grade = 'X'), count(*) FILTER (WHERE o.late),"
-           " count(*) FILTER (WHERE o.mismatch),"
-           " count(*) FILTER (WHERE coalesce(o.item_check, 'matched') IN ('matched',"
-           " 'mismatched')), count(*) FILTER (WHERE jsonb_array_length(o.defects) > 0),"
-           " count(*) FILTER (WHERE o.calibration_due),"
-           " count(*) FILTER (WHERE o.calibration_due AND NOT EXISTS (SELECT 1 FROM"
-           " triage.outcomes c WHERE c.station = o.station AND c.epoch = o.epoch"
-           " AND c.calibrates = o.plate))"
-           " FROM stats_range o");
+    PGresult *res =
+        run(q, "SELECT count(*), count(*) FILTER (WHERE o.grade = 'A'),"
+               " count(*) FILTER (WHERE o.grade = 'B'), count(*) FILTER (WHERE o.grade = 'C'),"
+               " count(*) FILTER (WHERE o.grade = 'X'), count(*) FILTER (WHERE o.late),"
+               " count(*) FILTER (WHERE o.mismatch),"
+               " count(*) FILTER (WHERE coalesce(o.item_check, 'matched') IN ('matched',"
+               " 'mismatched')), count(*) FILTER (WHERE jsonb_array_length(o.defects) > 0),"
+               " count(*) FILTER (WHERE o.calibration_due),"
+               " count(*) FILTER (WHERE o.calibration_due AND NOT EXISTS (SELECT 1 FROM"
+               " triage.outcomes c WHERE c.station = o.station AND c.epoch = o.epoch"
+               " AND c.calibrates = o.plate)),"
+               " count(*) FILTER (WHERE o.reason_check = 'confirmed'),"
+               " count(*) FILTER (WHERE o.reason_check = 'not_found')"
+               " FROM stats_range o");
     if (!res)
         return -1;
     r->total = num(res, 0, 0);
@@ -159,6 +161,8 @@ static int read_totals(struct q *q, struct stats_report *r)
     r->with_defects = num(res, 0, 8);
     r->cal_due = num(res, 0, 9);
     r->cal_pending = num(res, 0, 10);
+    r->reason_confirmed = num(res, 0, 11);
+    r->reason_not_found = num(res, 0, 12);
     PQclear(res);
     res = run(q, "SELECT count(*) FROM triage.stats_superseded o WHERE" RANGE_WHERE "%s");
     if (!res)
@@ -191,15 +195,18 @@ static int read_days(struct q *q, struct stats_report *r)
 static int read_resolutions(struct q *q, struct stats_report *r)
 {
     PGresult *res = run(q, "SELECT coalesce(o.return_type, ''), coalesce(o.resolution, ''),"
-                           " count(*) FROM stats_range o GROUP BY 1, 2");
+                           " o.day - $1::date, count(*) FROM stats_range o GROUP BY 1, 2, 3");
     if (!res)
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
         int rt = return_type_from_name(text_of(res, i, 0));
         int rs = resolution_from_name(text_of(res, i, 1));
-        int64_t n = num(res, i, 2);
+        int64_t d = num(res, i, 2), n = num(res, i, 3);
+        if (d < 0 || d >= r->ndays)
+            continue;
         r->return_types[rt < 0 ? 0 : rt] += n;
         r->resolutions[rs < 0 ? 0 : rs] += n;
+        r->resolution_day[d][rs < 0 ? 0 : rs] += n;
     }
     PQclear(res);
     return 0;
@@ -219,7 +226,7 @@ static int read_counts(struct q *q, const char *sql, struct stats_count **out, i
         return -1;
     }
     for (int i = 0; i < *n; i++) {
-        snprintf((*out)[i].key, sizeof (*out)[i].key, "%s", text_of(res, i, 0));
+        snprintf((*out)[i].key, sizeof(*out)[i].key, "%s", text_of(res, i, 0));
         (*out)[i].n = num(res, i, 1);
     }
     PQclear(res);
@@ -257,8 +264,6 @@ static int read_reasons(struct q *q, struct stats_report *r, struct stats_reason
         x->no_fault = num(res, i, 5);
         x->confirmed = num(res, i, 6);
         x->not_found = num(res, i, 7);
-        r->reason_confirmed += x->confirmed;
-        r->reason_not_found += x->not_found;
         if (!strcmp(x->reason, "defective"))
             r->defective_functions_ok = x->functions_ok;
     }
@@ -346,15 +351,16 @@ static int read_pairs(struct q *q, struct stats_report *r, int64_t (*m)[4][4])
  * temporary tables of the transaction. */
 static int fill_range(struct q *q)
 {
-    PGresult *res = run(q, "CREATE TEMP TABLE stats_range ON COMMIT DROP AS SELECT o.site,"
-                           " o.station, o.epoch, o.plate, o.rma, o.sku, o.category, o.operator,"
-                           " o.grade, o.functional, o.disposition, o.responsibility, o.defects, o.reason,"
-                           " o.reason_check, o.responsibility_suggested, o.return_type,"
-                           " o.resolution,"
-                           " o.late, o.mismatch, o.item_check, o.calibration_due, o.day,"
-                           " o.local_hour, extract(epoch FROM o.finished_at - o.started_at)::float8"
-                           " AS dur_s, o.step_ms FROM triage.stats_outcomes o"
-                           " WHERE" RANGE_WHERE "%s");
+    PGresult *res =
+        run(q, "CREATE TEMP TABLE stats_range ON COMMIT DROP AS SELECT o.site,"
+               " o.station, o.epoch, o.plate, o.rma, o.sku, o.category, o.operator,"
+               " o.grade, o.functional, o.disposition, o.responsibility, o.defects, o.reason,"
+               " o.reason_check, o.responsibility_suggested, o.return_type,"
+               " o.resolution, o.responsibility_reason,"
+               " o.late, o.mismatch, o.item_check, o.calibration_due, o.day,"
+               " o.local_hour, extract(epoch FROM o.finished_at - o.started_at)::float8"
+               " AS dur_s, o.step_ms FROM triage.stats_outcomes o"
+               " WHERE" RANGE_WHERE "%s");
     if (!res)
         return -1;
     PQclear(res);
@@ -380,7 +386,9 @@ static int read_zone(struct q *q, struct stats_report *r)
         return -1;
     }
     snprintf(r->timezone, sizeof r->timezone, "%s",
-             num(res, 0, 0) == 1 ? text_of(res, 0, 1) : num(res, 0, 0) == 0 ? "UTC" : "site time");
+             num(res, 0, 0) == 1   ? text_of(res, 0, 1)
+             : num(res, 0, 0) == 0 ? "UTC"
+                                   : "site time");
     PQclear(res);
     return 0;
 }
@@ -413,9 +421,9 @@ int stats_compute_pg(const char *conninfo, const char *site, const struct stats_
                   .site = site && site[0],
                   .err = err,
                   .errlen = errlen};
-    struct stats_count *disp = NULL, *defects = NULL;
+    struct stats_count *disp = NULL, *defects = NULL, *overrides = NULL;
     struct stats_reason *reasons = NULL;
-    int ndisp = 0, ndefects = 0, nreasons = 0, rc = -1;
+    int ndisp = 0, ndefects = 0, noverrides = 0, nreasons = 0, rc = -1;
     int64_t(*m)[4][4] = calloc(STATS_MAX_GRADERS, sizeof *m);
     if (!m) {
         set_err(err, errlen, "E754: out of memory computing statistics");
@@ -438,16 +446,30 @@ int stats_compute_pg(const char *conninfo, const char *site, const struct stats_
                     "SELECT d.code, count(*) FROM stats_range o CROSS JOIN LATERAL"
                     " jsonb_array_elements_text(o.defects) AS d(code) GROUP BY 1",
                     &defects, &ndefects) < 0 ||
+        read_counts(&q,
+                    "SELECT coalesce(o.responsibility_reason, ''), count(*) FROM stats_range o"
+                    " WHERE o.reason_check IS NOT NULL AND coalesce(o.responsibility, '')"
+                    " <> coalesce(o.responsibility_suggested, '') GROUP BY 1",
+                    &overrides, &noverrides) < 0 ||
         read_reasons(&q, r, &reasons, &nreasons) < 0 || read_groups(&q, r, false) < 0 ||
         read_groups(&q, r, true) < 0 || read_graders(&q, r) < 0 || read_pairs(&q, r, m) < 0)
         goto out;
-    stats_finish(r, disp, ndisp, defects, ndefects, reasons, nreasons, m);
+    const struct stats_seen seen = {.disp = disp,
+                                    .ndisp = ndisp,
+                                    .defects = defects,
+                                    .ndefects = ndefects,
+                                    .overrides = overrides,
+                                    .noverrides = noverrides,
+                                    .reasons = reasons,
+                                    .nreasons = nreasons};
+    stats_finish(r, &seen, m);
     rc = 0;
 out:
     PQclear(PQexec(conn, "COMMIT"));
     PQfinish(conn);
     free(disp);
     free(defects);
+    free(overrides);
     free(reasons);
     free(m);
     r->compute_ms = (double)(clock_mono_ns() - t0) / 1e6;

@@ -5,15 +5,18 @@
  * (seqs zero-padded to 12 digits, so names sort in seq order). Line 1 is the
  * batch header, a JSON object:
  *   {"triage_batch":1,"station":"SH01-S03","epoch":"…","first_seq":1,
- *    "last_seq":500,"count":500,"sha256":"<hex>"}
- * and each further line is one export record, in seq order. sha256 covers
+ *    "last_seq":500,"count":500,"timezone":"Asia/Shanghai","sha256":"<hex>"}
+ * (timezone: the station's [station] timezone when it wrote the file, left
+ * out when none is configured; whatever loads the batch into head office
+ * tells it with set_station_timezone, as a PostgreSQL station does at each
+ * connection) and each further line is one export record, in seq order. sha256 covers
  * every byte after the header line (the records, each ending in "\n").
  * Files appear atomically (atomic_file.h): written to
  * DIR/outcomes/.tmp-NAME.XXXXXX, fsync'ed, renamed, then the folder is
  * fsync'ed; a reader never sees half a file.
  * Whatever picks files up may move them away; the same range is written
  * again only when the station crashed before it recorded the rename (then
- * with the same name and the same bytes).
+ * with the same name and the same records).
  *
  * The audit chain (audit.h) goes the same way, into DIR/audit/: files
  * STATION_EPOCH_FIRST-LAST.ndjson of audit rows (ids zero-padded to 12
@@ -30,10 +33,12 @@
  * Drop files by writing elsewhere and renaming into inbox/, so that a half-
  * written file is never read.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +55,20 @@ struct spool {
     char dir[512];
     char out[600], audit[600], inbox[600], done[640], rejected[640];
     char station[40];
+    char timezone[64]; /* said in each outcomes batch's header; "" = not said */
 };
+
+/* An IANA zone name as the header can hold it unescaped ("Asia/Shanghai",
+ * "Etc/GMT+8", "America/Port-au-Prince"). */
+static bool zone_name_ok(const char *z)
+{
+    if (!z || !z[0] || strlen(z) >= 64)
+        return false;
+    for (const char *p = z; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+            return false;
+    return true;
+}
 
 static int mkdir_p(const char *path)
 {
@@ -88,8 +106,8 @@ static void remove_stale_temps(struct spool *sp, const char *dir)
     closedir(d);
 }
 
-static int spool_open(const struct sync_options *opt, const char *target, void **state,
-                      char *err, size_t errlen)
+static int spool_open(const struct sync_options *opt, const char *target, void **state, char *err,
+                      size_t errlen)
 {
     struct spool *sp = calloc(1, sizeof *sp);
     if (!sp) {
@@ -103,6 +121,8 @@ static int spool_open(const struct sync_options *opt, const char *target, void *
     snprintf(sp->done, sizeof sp->done, "%s/done", sp->inbox);
     snprintf(sp->rejected, sizeof sp->rejected, "%s/rejected", sp->inbox);
     snprintf(sp->station, sizeof sp->station, "%s", opt->station ? opt->station : "");
+    if (zone_name_ok(opt->timezone))
+        snprintf(sp->timezone, sizeof sp->timezone, "%s", opt->timezone);
     const char *dirs[] = {sp->out, sp->audit, sp->done, sp->rejected};
     for (int i = 0; i < 4; i++)
         if (mkdir_p(dirs[i]) != 0) {
@@ -137,8 +157,8 @@ static const struct atomic_file_ids batch_ids = {{
 
 /* Write batch b into dir as one file, its header naming it `kind`
  * ("triage_batch" with first_seq/last_seq, or "triage_audit" with
- * first_id/last_id). */
-static int write_batch(const char *dir, const char *kind, const char *range,
+ * first_id/last_id) and, when zone is not "", the station's time zone. */
+static int write_batch(const char *dir, const char *kind, const char *range, const char *zone,
                        const struct sync_batch *b, struct sync_push_result *res, char *err,
                        size_t errlen)
 {
@@ -157,12 +177,14 @@ static int write_batch(const char *dir, const char *kind, const char *range,
     crypto_hash_sha256_final(&h, digest);
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    char header[400];
+    char header[500], tz[96] = "";
+    if (zone[0])
+        snprintf(tz, sizeof tz, "\"timezone\":\"%s\",", zone);
     int hl = snprintf(header, sizeof header,
                       "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
-                      "\"last_%s\":%lld,\"count\":%d,\"sha256\":\"%s\"}\n",
+                      "\"last_%s\":%lld,\"count\":%d,%s\"sha256\":\"%s\"}\n",
                       kind, b->station, b->epoch, range, (long long)b->first, range,
-                      (long long)b->last, b->count, hex);
+                      (long long)b->last, b->count, tz, hex);
 
     struct atomic_file *f;
     if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0)
@@ -189,14 +211,14 @@ static int spool_push(void *state, const struct sync_batch *b, struct sync_push_
                       char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->out, "triage_batch", "seq", b, res, err, errlen);
+    return write_batch(sp->out, "triage_batch", "seq", sp->timezone, b, res, err, errlen);
 }
 
-static int spool_push_audit(void *state, const struct sync_batch *b,
-                            struct sync_push_result *res, char *err, size_t errlen)
+static int spool_push_audit(void *state, const struct sync_batch *b, struct sync_push_result *res,
+                            char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->audit, "triage_audit", "id", b, res, err, errlen);
+    return write_batch(sp->audit, "triage_audit", "id", "", b, res, err, errlen);
 }
 
 /* ---- manifests from the inbox ------------------------------------------------ */
@@ -238,8 +260,7 @@ static void on_kept(void *arg, int index, const char *msg)
 }
 
 /* Move `name` from the inbox into `dir`, not overwriting an earlier one. */
-static int move_aside(struct spool *sp, const char *dir, const char *name, char *dst,
-                      size_t dstlen)
+static int move_aside(struct spool *sp, const char *dir, const char *name, char *dst, size_t dstlen)
 {
     char src[1024];
     snprintf(src, sizeof src, "%s/%s", sp->inbox, name);
@@ -337,7 +358,10 @@ static int spool_pull(void *state, const char *station, char *since, size_t sinc
     return rc;
 }
 
-static void spool_close(void *state) { free(state); }
+static void spool_close(void *state)
+{
+    free(state);
+}
 
 const struct sync_transport sync_spool_transport = {
     .name = "spool",

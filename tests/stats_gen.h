@@ -46,6 +46,9 @@ static const char *const gen_skus[GEN_SKUS] = {"PH-A", "PH-B", "PH-C", "AP-D",
 static const char *const gen_reasons[] = {"defective", "changed_mind", "damaged", ""};
 static const char *const gen_codes[] = {"SCR-L", "DOA", "WEAR", "NOBOX"};
 static const char *const gen_checks[] = {"screen", "power", "box"};
+/* Override reasons given ("": none given). */
+static const char *const gen_override_reasons[4] = {"carrier_damage", "photo_evidence",
+                                                    "customer_admits", ""};
 
 static uint32_t gen_rnd(struct gen *g, uint32_t n)
 {
@@ -88,11 +91,14 @@ static void gen_outcome(struct gen *g, struct inspection *in, int i, int64_t fin
     in->finished_at = finished * 1000;
     in->started_at = in->finished_at - (20 + (int64_t)gen_rnd(g, 300)) * 1000;
     /* SA-H breaks often: it leads the defect rates. */
-    in->grade = !strcmp(sku, "SA-H") && gen_rnd(g, 4) ? GRADE_X : (enum grade)(GRADE_A + gen_rnd(g, 4));
+    in->grade =
+        !strcmp(sku, "SA-H") && gen_rnd(g, 4) ? GRADE_X : (enum grade)(GRADE_A + gen_rnd(g, 4));
     uint32_t f = gen_rnd(g, 4);
     in->aspect_grade[ASPECT_FUNCTIONAL] = f == 3 ? GRADE_NONE : f == 0 ? GRADE_A : in->grade;
     snprintf(in->disposition, sizeof in->disposition, "%s",
-             in->grade == GRADE_A ? "restock" : gen_rnd(g, 2) ? "refurbish" : "scrap");
+             in->grade == GRADE_A ? "restock"
+             : gen_rnd(g, 2)      ? "refurbish"
+                                  : "scrap");
     in->responsibility = (enum responsibility)gen_rnd(g, RESP_COUNT);
     in->late = gen_rnd(g, 7) == 0;
     in->mismatch = gen_rnd(g, 9) == 0;
@@ -102,6 +108,21 @@ static void gen_outcome(struct gen *g, struct inspection *in, int i, int64_t fin
     in->ndefects = in->grade == GRADE_A ? 0 : 1 + (int)gen_rnd(g, 2);
     for (int k = 0; k < in->ndefects; k++)
         snprintf(in->defects[k], sizeof in->defects[k], "%s", gen_codes[(i + k) % 4]);
+    /* The grading policy, from i alone (the generator's sequence stays as
+     * it was): the reason check, a quarter of the outcomes given another
+     * responsibility than the suggested one (with a reason, or none), the
+     * resolution and the return type. */
+    static const enum reason_check checks[3] = {REASON_CHECK_CONFIRMED, REASON_CHECK_NOT_FOUND,
+                                                REASON_CHECK_NONE};
+    in->reason_check = in->reason[0] ? checks[i % 3] : REASON_CHECK_NONE;
+    in->responsibility_suggested =
+        i % 4 == 0 ? (enum responsibility)((in->responsibility + 1) % RESP_COUNT)
+                   : in->responsibility;
+    if (i % 4 == 0)
+        snprintf(in->responsibility_reason, sizeof in->responsibility_reason, "%s",
+                 gen_override_reasons[(i / 4) % 4]);
+    in->resolution = (enum resolution)(i % RESOLUTION_COUNT);
+    in->return_type = (enum return_type)(i % RETURN_TYPE_COUNT);
     in->nanswers = 3;
     for (int k = 0; k < 3; k++) {
         snprintf(in->answers[k].check, sizeof in->answers[k].check, "%s", gen_checks[k]);
@@ -190,6 +211,12 @@ struct gen_expect {
     int64_t cat_n[3], cat_defects[3]; /* phone, apparel, appliance */
     int64_t sku_n[GEN_SKUS], sku_defects[GEN_SKUS];
     int64_t grader_n[GEN_GRADERS], grader_hours[GEN_GRADERS];
+    /* The grading policy. */
+    int64_t reason_n[3], reason_confirmed[3], reason_not_found[3]; /* gen_reasons[0..2] */
+    int64_t policy_n, overrides, grader_policy[GEN_GRADERS], grader_overrides[GEN_GRADERS];
+    int64_t override_reason[4]; /* by gen_override_reasons */
+    int64_t resolutions[RESOLUTION_COUNT], return_types[RETURN_TYPE_COUNT];
+    int64_t resolution_day[31][RESOLUTION_COUNT];
 };
 
 static int64_t gen_local_day(int64_t ms)
@@ -247,6 +274,24 @@ static void gen_expect(const struct gen *g, struct gen_expect *e)
         e->sku_defects[s] += in->ndefects > 0;
         int gi = gen_index(gen_graders, GEN_GRADERS, in->operator_badge);
         e->grader_n[gi]++;
+        int ri = gen_index(gen_reasons, 3, in->reason);
+        if (ri >= 0) {
+            e->reason_n[ri]++;
+            e->reason_confirmed[ri] += in->reason_check == REASON_CHECK_CONFIRMED;
+            e->reason_not_found[ri] += in->reason_check == REASON_CHECK_NOT_FOUND;
+        }
+        /* Every record is made with the policy (its reason check is kept,
+         * "none" included). */
+        bool overridden = in->responsibility != in->responsibility_suggested;
+        e->policy_n++;
+        e->grader_policy[gi]++;
+        e->overrides += overridden;
+        e->grader_overrides[gi] += overridden;
+        if (overridden)
+            e->override_reason[gen_index(gen_override_reasons, 4, in->responsibility_reason)]++;
+        e->resolutions[in->resolution]++;
+        e->return_types[in->return_type]++;
+        e->resolution_day[day][in->resolution]++;
         int64_t hour = (in->finished_at / 1000 + GEN_TZ_OFFSET_S) / 3600;
         bool seen = false;
         for (int k = 0; k < nh[gi] && !seen; k++)

@@ -108,8 +108,7 @@ static void compare(const cJSON *j, const struct gen_expect *e)
         if (e->sku_n[s] >= 5 &&
             (best < 0 || e->sku_defects[s] * e->sku_n[best] > e->sku_defects[best] * e->sku_n[s]))
             best = s;
-    CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(bad, 0), "sku")->valuestring,
-              gen_skus[best]);
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(bad, 0), "sku")->valuestring, gen_skus[best]);
     CHECK_STR(gen_skus[best], "SA-H");
     const cJSON *gj = cJSON_GetObjectItem(j, "graders");
     for (int i = 0; i < GEN_GRADERS; i++) {
@@ -119,6 +118,49 @@ static void compare(const cJSON *j, const struct gen_expect *e)
         CHECK_INT(num(o, "inspections"), e->grader_n[i]);
         CHECK_INT(num(o, "active_hours"), e->grader_hours[i]);
     }
+    /* Declared reasons against what was found. */
+    const cJSON *rj = cJSON_GetObjectItem(j, "reasons");
+    for (int k = 0; k < 3; k++) {
+        const cJSON *o = find(rj, "reason", gen_reasons[k]);
+        if (!CHECK(o != NULL))
+            continue;
+        CHECK(e->reason_confirmed[k] > 5 && e->reason_not_found[k] > 5);
+        CHECK_INT(num(o, "n"), e->reason_n[k]);
+        CHECK_INT(num(o, "confirmed"), e->reason_confirmed[k]);
+        CHECK_INT(num(o, "not_found"), e->reason_not_found[k]);
+    }
+    /* Overrides, per grader and by reason; resolutions and return types,
+     * in all and per day. */
+    const cJSON *po = cJSON_GetObjectItem(j, "policy");
+    CHECK(e->overrides > 50 && e->overrides < e->policy_n);
+    CHECK_INT(num(po, "inspections"), e->policy_n);
+    CHECK_INT(num(po, "overrides"), e->overrides);
+    CHECK(fabs(cJSON_GetObjectItem(po, "override_rate")->valuedouble -
+               (double)e->overrides / (double)e->policy_n) < 0.001);
+    const cJSON *orz = cJSON_GetObjectItem(po, "override_reasons");
+    CHECK_INT(cJSON_GetArraySize(orz), 4);
+    for (int k = 0; k < 4; k++) {
+        const cJSON *o =
+            find(orz, "reason", gen_override_reasons[k][0] ? gen_override_reasons[k] : "none");
+        CHECK(o && num(o, "n") == e->override_reason[k]);
+    }
+    for (int i = 0; i < GEN_GRADERS; i++) {
+        const cJSON *o = find(gj, "badge", gen_graders[i]);
+        CHECK(o && num(o, "policy_inspections") == e->grader_policy[i]);
+        CHECK(o && num(o, "overrides") == e->grader_overrides[i]);
+    }
+    const cJSON *rz = cJSON_GetObjectItem(po, "resolutions");
+    const cJSON *rt = cJSON_GetObjectItem(po, "return_types");
+    const cJSON *zd = cJSON_GetObjectItem(j, "resolution_per_day");
+    for (int k = 0; k < RESOLUTION_COUNT; k++) {
+        const char *name = k ? resolution_name((enum resolution)k) : "none";
+        CHECK(e->resolutions[k] > 20);
+        CHECK_INT(num(rz, name), e->resolutions[k]);
+        for (int d = 0; d < 31; d++)
+            CHECK_INT(num(cJSON_GetArrayItem(zd, d), name), e->resolution_day[d][k]);
+    }
+    for (int k = 0; k < RETURN_TYPE_COUNT; k++)
+        CHECK_INT(num(rt, k ? return_type_name((enum return_type)k) : "none"), e->return_types[k]);
     const cJSON *cal = cJSON_GetObjectItem(j, "calibration");
     CHECK(e->cal_pairs > 10);
     CHECK_INT(num(cal, "pairs"), e->cal_pairs);
@@ -157,6 +199,14 @@ static void check_report(const char *path, const cJSON *j, const char *lang)
         snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
                  cJSON_GetObjectItem(it, "sku")->valuestring, num(it, "inspections"));
         CHECK(strstr(html, row) != NULL);
+        /* its late and wrong-item counts and rates */
+        snprintf(
+            row, sizeof row, "<td class=\"n\">%lld · %.1f%%</td><td class=\"n\">%lld · %.1f%%</td>",
+            num(it, "late"), 100.0 * (double)num(it, "late") / (double)num(it, "inspections"),
+            num(it, "mismatch"),
+            num(it, "verified") ? 100.0 * (double)num(it, "mismatch") / (double)num(it, "verified")
+                                : 0.0);
+        CHECK(strstr(html, row) != NULL);
     }
     cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "categories"))
     {
@@ -165,13 +215,86 @@ static void check_report(const char *path, const cJSON *j, const char *lang)
                  cJSON_GetObjectItem(it, "category")->valuestring, num(it, "inspections"));
         CHECK(strstr(html, row) != NULL);
     }
+    /* Per declared reason: declared, confirmed, not found. */
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "reasons"))
+    {
+        char row[300];
+        snprintf(row, sizeof row,
+                 "<tr><th>%s</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+                 "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+                 cJSON_GetObjectItem(it, "reason")->valuestring, num(it, "n"), num(it, "confirmed"),
+                 num(it, "not_found"), num(it, "n") - num(it, "confirmed") - num(it, "not_found"));
+        CHECK(strstr(html, row) != NULL);
+    }
+    /* Each grader's returns, and overrides; the override reasons. */
     cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "graders"))
     {
-        char row[160];
+        char row[300];
         snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
                  cJSON_GetObjectItem(it, "badge")->valuestring, num(it, "inspections"));
         CHECK(strstr(html, row) != NULL);
+        snprintf(row, sizeof row,
+                 "<tr><th>%s</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+                 "<td class=\"n\">%.1f%%</td>",
+                 cJSON_GetObjectItem(it, "badge")->valuestring, num(it, "policy_inspections"),
+                 num(it, "overrides"),
+                 100.0 * (double)num(it, "overrides") / (double)num(it, "policy_inspections"));
+        CHECK(strstr(html, row) != NULL);
     }
+    const cJSON *po = cJSON_GetObjectItem(j, "policy");
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(po, "override_reasons"))
+    {
+        const char *reason = cJSON_GetObjectItem(it, "reason")->valuestring;
+        char row[300];
+        snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
+                 strcmp(reason, "none") ? reason
+                 : strcmp(lang, "zh")   ? "no reason given"
+                                        : "未给出原因",
+                 num(it, "n"));
+        CHECK(strstr(html, row) != NULL);
+    }
+    /* Resolutions and return types, in the page's words. */
+    static const char *const res_words[2][RESOLUTION_COUNT] = {
+        {"not decided", "refund", "partial refund", "exchange", "repair", "reject the return",
+         "investigate"},
+        {"未决定", "退款", "部分退款", "换货", "维修", "拒绝退货", "调查处理"}};
+    for (int k = 0; k < RESOLUTION_COUNT; k++) {
+        char row[160];
+        snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
+                 res_words[strcmp(lang, "zh") == 0][k],
+                 num(cJSON_GetObjectItem(po, "resolutions"),
+                     k ? resolution_name((enum resolution)k) : "none"));
+        CHECK(strstr(html, row) != NULL);
+    }
+    static const char *const type_words[2][RETURN_TYPE_COUNT] = {
+        {"not decided", "quality (seller pays shipping)", "non-quality (customer pays shipping)"},
+        {"未决定", "质量问题（卖家承担运费）", "非质量问题（顾客承担运费）"}};
+    for (int k = 0; k < RETURN_TYPE_COUNT; k++) {
+        char row[200];
+        snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",
+                 type_words[strcmp(lang, "zh") == 0][k],
+                 num(cJSON_GetObjectItem(po, "return_types"),
+                     k ? return_type_name((enum return_type)k) : "none"));
+        CHECK(strstr(html, row) != NULL);
+    }
+    /* Late and wrong-item rates, and every section of the contract. */
+    char cell[96];
+    snprintf(cell, sizeof cell, "<td class=\"n\">%lld · %.1f%%</td>", num(j, "late"),
+             100.0 * (double)num(j, "late") / (double)num(j, "inspections"));
+    CHECK(strstr(html, cell) != NULL);
+    snprintf(cell, sizeof cell, "<td class=\"n\">%lld · %.1f%%</td>", num(j, "mismatch"),
+             100.0 * (double)num(j, "mismatch") / (double)num(j, "verified"));
+    CHECK(strstr(html, cell) != NULL);
+    static const char *const sections[] = {
+        "per-day",     "grades", "reasons",     "responsibility", "resolutions", "overrides",
+        "by-category", "by-sku", "defect-skus", "defects",        "late-wrong",  "graders"};
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++) {
+        char id[64];
+        snprintf(id, sizeof id, "<section id=\"%s\">", sections[k]);
+        CHECK(strstr(html, id) != NULL);
+    }
+    /* Charts over days are not empty: bars are drawn. */
+    CHECK(strstr(html, "<rect x=") != NULL);
     for (int g = GRADE_A; g <= GRADE_X; g++) {
         char row[96];
         snprintf(row, sizeof row, "<tr><th>%s</th><td class=\"n\">%lld</td>",

@@ -17,9 +17,16 @@
  * views) prints the very same JSON as the station's, and so do `triage
  * stats --source postgresql://… --site` and `triage report --source`
  * against the station's own.
+ *
+ * And a Shanghai station that delivers through a spool: its batch files
+ * say its zone; loaded into head office as a collector would (the zone the
+ * header says, then the records), head office's report is the station's.
  */
+#include <cjson/cJSON.h>
+#include <dirent.h>
 #include <math.h>
 
+#include "buf.h"
 #include "db_file.h"
 #include "sync_fixture.h"
 #include "stats_gen.h"
@@ -218,9 +225,8 @@ static void compare(const struct stats_report *r)
                  " + sum(function_fault) * 100 + sum(no_function_checks)"
                  " FROM triage.stats_reasons WHERE reason = '%s'",
                  x->reason);
-        CHECK_INT(pgc_value(admin, sql),
-                  x->n * 1000000 + x->functions_ok * 10000 + x->function_fault * 100 +
-                      x->no_function);
+        CHECK_INT(pgc_value(admin, sql), x->n * 1000000 + x->functions_ok * 10000 +
+                                             x->function_fault * 100 + x->no_function);
         snprintf(sql, sizeof sql,
                  "SELECT sum(no_fault) FROM triage.stats_reasons WHERE reason = '%s'", x->reason);
         CHECK_INT(pgc_value(admin, sql), x->no_fault);
@@ -303,20 +309,21 @@ static void compare(const struct stats_report *r)
 /* Kappa's hand-worked example through the views: 20 A/A, 5 A/B, 10 B/A, 15 B/B. */
 static void hand_worked(void)
 {
-    CHECK(pgc_exec(admin,
-                   "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
-                   " started_at, finished_at, grade, record)"
-                   " SELECT 'HW-1', 'e', i, 'HW', 'HW-1-' || lpad(i::text, 6, '0'), 'H1',"
-                   " '2026-09-02T10:00:00Z', '2026-09-02T10:01:00Z',"
-                   " CASE WHEN i <= 25 THEN 'A' ELSE 'B' END, '{}'::jsonb"
-                   " FROM generate_series(1, 50) i;"
-                   "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
-                   " started_at, finished_at, grade, record)"
-                   " SELECT 'HW-1', 'e', 100 + i, 'HW', 'HW-1-' || lpad((100 + i)::text, 6, '0'),"
-                   " 'H2', '2026-09-03T10:00:00Z', '2026-09-03T10:01:00Z',"
-                   " CASE WHEN i <= 20 THEN 'A' WHEN i <= 25 THEN 'B' WHEN i <= 35 THEN 'A'"
-                   " ELSE 'B' END, jsonb_build_object('calibrates', 'HW-1-' || lpad(i::text, 6, '0'))"
-                   " FROM generate_series(1, 50) i") == 0);
+    CHECK(
+        pgc_exec(admin,
+                 "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                 " started_at, finished_at, grade, record)"
+                 " SELECT 'HW-1', 'e', i, 'HW', 'HW-1-' || lpad(i::text, 6, '0'), 'H1',"
+                 " '2026-09-02T10:00:00Z', '2026-09-02T10:01:00Z',"
+                 " CASE WHEN i <= 25 THEN 'A' ELSE 'B' END, '{}'::jsonb"
+                 " FROM generate_series(1, 50) i;"
+                 "INSERT INTO triage.outcomes (station, epoch, seq, site, plate, operator,"
+                 " started_at, finished_at, grade, record)"
+                 " SELECT 'HW-1', 'e', 100 + i, 'HW', 'HW-1-' || lpad((100 + i)::text, 6, '0'),"
+                 " 'H2', '2026-09-03T10:00:00Z', '2026-09-03T10:01:00Z',"
+                 " CASE WHEN i <= 20 THEN 'A' WHEN i <= 25 THEN 'B' WHEN i <= 35 THEN 'A'"
+                 " ELSE 'B' END, jsonb_build_object('calibrates', 'HW-1-' || lpad(i::text, 6, '0'))"
+                 " FROM generate_series(1, 50) i") == 0);
     CHECK_INT(pgc_value(admin, "SELECT round(kappa * 10000) FROM triage.stats_site_agreement"
                                " WHERE site = 'HW'"),
               4000);
@@ -350,6 +357,36 @@ static char *without_meta(char *html)
 
 static struct gen gen;
 
+/* A site's report from the station's database at path (a) and from head
+ * office (b, as the admin whose URL goes into admin_url): the same JSON.
+ * Returns -1 when the station's database did not open. */
+static int site_reports(const char *path, const char *station, const char *site,
+                        const struct stats_range *range, struct stats_report *a,
+                        struct stats_report *b, char *admin_url, size_t urllen)
+{
+    char err[512];
+    struct store *st = NULL;
+    if (!CHECK_INT(store_open(path, station, &st, err, sizeof err), 0))
+        return -1;
+    CHECK_INT(stats_compute(st, range, a, err, sizeof err), 0);
+    store_close(st);
+    snprintf(admin_url, urllen, "host=%s port=%d user=postgres dbname=postgres", cluster.dir,
+             cluster.port);
+    if (!CHECK_INT(stats_compute_pg(admin_url, site, range, b, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+    char *ja = json_of(a), *jb = json_of(b);
+    if (!CHECK_STR(jb, ja)) {
+        char file[200];
+        snprintf(file, sizeof file, "/tmp/triage-stats-%s-station.json", site);
+        harness_write_file(file, ja);
+        snprintf(file, sizeof file, "/tmp/triage-stats-%s-headoffice.json", site);
+        harness_write_file(file, jb);
+    }
+    free(ja);
+    free(jb);
+    return 0;
+}
+
 static void shanghai(void)
 {
     const char *dir = harness_tmpdir();
@@ -378,8 +415,7 @@ static void shanghai(void)
     struct sync_status ss;
     if (!CHECK_INT(sync_run_once(&opt, &ss, err, sizeof err), 0))
         fprintf(stderr, "  %s\n", err);
-    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE site = 'SH07'"),
-              gen.n);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.outcomes WHERE site = 'SH07'"), gen.n);
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.stations WHERE station = 'SH07-S01'"
                                " AND timezone = 'Asia/Shanghai'"),
               1);
@@ -412,21 +448,11 @@ static void shanghai(void)
     CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0);
     struct stats_range range = {gen.from_day, gen.to_day, z};
     static struct stats_report a, b;
-    if (!CHECK_INT(store_open(path, "SH07-S01", &st, err, sizeof err), 0))
-        return;
-    CHECK_INT(stats_compute(st, &range, &a, err, sizeof err), 0);
-    store_close(st);
     char admin_url[300];
-    snprintf(admin_url, sizeof admin_url, "host=%s port=%d user=postgres dbname=postgres",
-             cluster.dir, cluster.port);
-    if (!CHECK_INT(stats_compute_pg(admin_url, "SH07", &range, &b, err, sizeof err), 0))
-        fprintf(stderr, "  %s\n", err);
+    if (site_reports(path, "SH07-S01", "SH07", &range, &a, &b, admin_url, sizeof admin_url) < 0)
+        return;
     char *ja = json_of(&a), *jb = json_of(&b);
     CHECK(a.total > 500 && a.superseded > 10 && a.cal_pairs > 10);
-    if (!CHECK_STR(jb, ja)) {
-        harness_write_file("/tmp/triage-stats-station.json", ja);
-        harness_write_file("/tmp/triage-stats-headoffice.json", jb);
-    }
     static struct gen_expect e;
     gen_expect(&gen, &e);
     CHECK_INT(b.total, e.total);
@@ -488,6 +514,142 @@ static void shanghai(void)
     tz_free(z);
 }
 
+/* Load one spool batch file into head office as whatever collects the
+ * files does, with the station's login: the zone its header says, then its
+ * records. Returns the records stored, -1 on error. */
+static int load_spool_file(PGconn *conn, const char *path)
+{
+    size_t len;
+    char *text = harness_read_file(path, &len);
+    char *nl = text ? strchr(text, '\n') : NULL;
+    if (!nl) {
+        free(text);
+        return -1;
+    }
+    *nl = 0;
+    cJSON *h = cJSON_Parse(text);
+    const cJSON *zone = cJSON_GetObjectItem(h, "timezone");
+    int stored = -1;
+    if (cJSON_IsString(zone)) {
+        const char *p[2] = {cJSON_GetObjectItem(h, "station")->valuestring, zone->valuestring};
+        PGresult *r = PQexecParams(conn, "SELECT triage.set_station_timezone($1, $2)", 2, NULL, p,
+                                   NULL, NULL, 0);
+        if (!CHECK(PQresultStatus(r) == PGRES_TUPLES_OK))
+            fprintf(stderr, "  %s\n", PQerrorMessage(conn));
+        PQclear(r);
+    }
+    /* The records, one a line, as one JSON array. */
+    struct buf arr = {0};
+    buf_adds(&arr, "[");
+    for (char *line = nl + 1, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        if (!end)
+            break;
+        if (arr.len > 1)
+            buf_adds(&arr, ",");
+        buf_add(&arr, line, (size_t)(end - line));
+    }
+    buf_adds(&arr, "]");
+    char first[24], last[24];
+    snprintf(first, sizeof first, "%lld",
+             (long long)cJSON_GetObjectItem(h, "first_seq")->valuedouble);
+    snprintf(last, sizeof last, "%lld", (long long)cJSON_GetObjectItem(h, "last_seq")->valuedouble);
+    const char *p[5] = {cJSON_GetObjectItem(h, "station")->valuestring,
+                        cJSON_GetObjectItem(h, "epoch")->valuestring, first, last, arr.data};
+    PGresult *r = PQexecParams(conn,
+                               "SELECT inserted FROM triage.push_outcomes($1, $2, $3::bigint,"
+                               " $4::bigint, $5::json)",
+                               5, NULL, p, NULL, NULL, 0);
+    if (CHECK(PQresultStatus(r) == PGRES_TUPLES_OK))
+        stored = atoi(PQgetvalue(r, 0, 0));
+    else
+        fprintf(stderr, "  %s\n", PQerrorMessage(conn));
+    PQclear(r);
+    buf_free(&arr);
+    cJSON_Delete(h);
+    free(text);
+    return stored;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A station of a Shanghai site that delivers through a spool: its batches
+ * say its zone, and head office, loading them, counts the site's days in
+ * it: the very numbers of the station's own statistics. */
+static void spooled(void)
+{
+    const char *dir = harness_tmpdir();
+    char path[700], spool[400], err[512], mk[800];
+    snprintf(path, sizeof path, "%s/sp/data", dir);
+    snprintf(mk, sizeof mk, "mkdir -p %s", path);
+    CHECK_INT(harness_sh(mk, NULL, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/sp/data/triage.db", dir);
+    snprintf(spool, sizeof spool, "%s/sp/spool", dir);
+    struct store *st = NULL;
+    if (!CHECK_INT(store_open(path, "SH08-S01", &st, err, sizeof err), 0))
+        return;
+    CHECK(gen_fill(&gen, st));
+    store_close(st);
+    struct sync_opts so = {.batch_size = 200, .interval_s = 60};
+    snprintf(so.target, sizeof so.target, "spool:%s", spool);
+    struct sync_options opt = {.db_path = path,
+                               .station = "SH08-S01",
+                               .site = "SH08",
+                               .timezone = "Asia/Shanghai",
+                               .cfg = &so};
+    struct sync_status ss;
+    if (!CHECK_INT(sync_run_once(&opt, &ss, err, sizeof err), 0))
+        fprintf(stderr, "  %s\n", err);
+
+    /* Head office knows the station, in UTC until told otherwise. */
+    CHECK(pgc_add_station(admin, "st_sh08", "pw-sh08", "SH08-S01", "SH08") == 0);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.stations WHERE station = 'SH08-S01'"
+                               " AND timezone = 'UTC'"),
+              1);
+    char url[300];
+    snprintf(url, sizeof url, "postgresql://st_sh08:pw-sh08@127.0.0.1:%d/postgres", cluster.port);
+    PGconn *conn = PQconnectdb(url);
+    if (!CHECK(PQstatus(conn) == CONNECTION_OK)) {
+        PQfinish(conn);
+        return;
+    }
+    char out[800];
+    snprintf(out, sizeof out, "%s/outcomes", spool);
+    DIR *d = opendir(out);
+    char *names[64];
+    int n = 0, stored = 0;
+    for (struct dirent *de; d && (de = readdir(d)) && n < 64;)
+        if (de->d_name[0] != '.')
+            names[n++] = strdup(de->d_name);
+    if (d)
+        closedir(d);
+    qsort(names, (size_t)n, sizeof *names, name_cmp);
+    CHECK(n > 1);
+    for (int i = 0; i < n; i++) {
+        char file[1200];
+        snprintf(file, sizeof file, "%s/%s", out, names[i]);
+        stored += load_spool_file(conn, file);
+        free(names[i]);
+    }
+    PQfinish(conn);
+    CHECK_INT(stored, gen.n);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.stations WHERE station = 'SH08-S01'"
+                               " AND timezone = 'Asia/Shanghai'"),
+              1);
+
+    struct tz *z = NULL;
+    CHECK_INT(tz_load("Asia/Shanghai", &z, err, sizeof err), 0);
+    struct stats_range range = {gen.from_day, gen.to_day, z};
+    static struct stats_report a, b;
+    char admin_url[300];
+    site_reports(path, "SH08-S01", "SH08", &range, &a, &b, admin_url, sizeof admin_url);
+    CHECK(a.per_day[10] >= 2); /* the 11th local: the outcomes of 16:00Z and 23:30Z */
+    tz_free(z);
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -519,6 +681,7 @@ int main(void)
     store_close(st);
     hand_worked();
     shanghai();
+    spooled();
     PQfinish(admin);
     return harness_done();
 }

@@ -5,7 +5,8 @@
  * and disjoint, and together they hold exactly the station's export — also
  * after the syncing process was killed with SIGKILL at random moments, after
  * a crash between the rename and the bookkeeping, and with two stations
- * writing into one spool at once. Manifests dropped into the inbox: bad rows
+ * writing into one spool at once. Each batch's header says the station's
+ * time zone (left out when none is configured). Manifests dropped into the inbox: bad rows
  * rejected with their id, the rest applied, the file moved aside; a file
  * that is not CSV at all moved to inbox/rejected.
  */
@@ -30,6 +31,7 @@ static void msleep(int ms)
 
 struct station {
     const char *id;
+    const char *timezone; /* [station] timezone, NULL: none configured */
     char dir[600], db[700];
     struct sync_opts cfg;
     int count;
@@ -49,8 +51,12 @@ static void station_init(struct station *s, const char *id, const char *spool, i
 
 static int station_sync(struct station *s, struct sync_status *st, char *err, size_t errlen)
 {
-    struct sync_options o = {.db_path = s->db, .station = s->id, .site = "SH01",
-                             .data_dir = s->dir, .cfg = &s->cfg};
+    struct sync_options o = {.db_path = s->db,
+                             .station = s->id,
+                             .site = "SH01",
+                             .timezone = s->timezone,
+                             .data_dir = s->dir,
+                             .cfg = &s->cfg};
     return sync_run_once(&o, st, err, errlen);
 }
 
@@ -111,14 +117,19 @@ static int verify_spool(struct station *s, const char *spool)
         size_t blen = len - (size_t)(body - text);
         char hex[65];
         sync_sha256_hex(body, blen, hex);
-        cJSON *first = cJSON_GetObjectItem(h, "first_seq"), *last = cJSON_GetObjectItem(h, "last_seq");
+        cJSON *first = cJSON_GetObjectItem(h, "first_seq"),
+              *last = cJSON_GetObjectItem(h, "last_seq");
         cJSON *count = cJSON_GetObjectItem(h, "count"), *sum = cJSON_GetObjectItem(h, "sha256");
         cJSON *station = cJSON_GetObjectItem(h, "station");
+        /* The station's zone, for head office's days; left out when none. */
+        cJSON *zone = cJSON_GetObjectItem(h, "timezone");
+        bool zone_ok = s->timezone ? cJSON_IsString(zone) && !strcmp(zone->valuestring, s->timezone)
+                                   : zone == NULL;
         int lines = 0;
         for (const char *p = body; p < body + blen; p++)
             lines += *p == '\n';
-        bool ok = h && cJSON_IsNumber(first) && cJSON_IsNumber(last) && cJSON_IsNumber(count) &&
-                  cJSON_IsString(sum) && cJSON_IsString(station) &&
+        bool ok = h && zone_ok && cJSON_IsNumber(first) && cJSON_IsNumber(last) &&
+                  cJSON_IsNumber(count) && cJSON_IsString(sum) && cJSON_IsString(station) &&
                   strcmp(station->valuestring, s->id) == 0 && strcmp(sum->valuestring, hex) == 0 &&
                   (long long)first->valuedouble == next &&
                   (long long)last->valuedouble - (long long)first->valuedouble + 1 ==
@@ -438,7 +449,10 @@ static bool synced_after(const struct sync_status *st, int64_t since)
     return st->last_ok_ms >= since && st->waiting == 0 && !st->last_error[0];
 }
 
-static bool waiting_is(const struct sync_status *st, int64_t n) { return st->waiting == n; }
+static bool waiting_is(const struct sync_status *st, int64_t n)
+{
+    return st->waiting == n;
+}
 
 static bool failed_twice(const struct sync_status *st, int64_t unused)
 {
@@ -450,8 +464,13 @@ static bool failed_twice(const struct sync_status *st, int64_t unused)
  * kicked, the status callback, and backoff after failures. */
 static void test_worker(struct station *a, const char *spool)
 {
-    struct sync_options o = {.db_path = a->db, .station = a->id, .site = "SH01",
-                             .data_dir = a->dir, .cfg = &a->cfg, .on_status = on_status};
+    struct sync_options o = {.db_path = a->db,
+                             .station = a->id,
+                             .site = "SH01",
+                             .timezone = a->timezone,
+                             .data_dir = a->dir,
+                             .cfg = &a->cfg,
+                             .on_status = on_status};
     a->cfg.interval_s = 3600;
     add(a, 50);
     struct sync *w = NULL;
@@ -493,6 +512,7 @@ int main(void)
     struct station a, b;
     station_init(&a, "SH01-S01", spool, 100);
     station_init(&b, "SH01-S02", spool, 64);
+    a.timezone = "Asia/Shanghai";
     test_backoff();
     test_config_keys();
     test_plain(&a, spool);

@@ -11,10 +11,12 @@
  * stats --format json` prints for the same range and source: the page only
  * lays them out (shares are the report's counts divided as stats_report.h
  * defines). One section per measure, in this order: returns per day,
- * grades and dispositions, declared reason against what was found,
- * responsibility over time, responsibility by category, by SKU, top SKUs by
- * defect rate, top defect codes, late and wrong-item rates, grader
- * agreement and time per step.
+ * grades and dispositions, declared reason against what was found (per
+ * reason: declared, confirmed, not found), responsibility over time,
+ * resolutions and return types (and resolutions over time), overrides of
+ * the suggested responsibility (per grader, and why), responsibility by
+ * category, by SKU, top SKUs by defect rate, top defect codes, late and
+ * wrong-item rates, grader agreement and time per step.
  */
 #ifndef TRIAGE_STATS_HTML_H
 #define TRIAGE_STATS_HTML_H

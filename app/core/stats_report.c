@@ -18,8 +18,8 @@
 #include "tz.h"
 
 static const char *const dim_names[SD_COUNT] = {
-    "none", "day", "grade", "disposition", "responsibility", "defect", "reason", "grader",
-    "late", "mismatch", "category", "sku"};
+    "none",   "day",    "grade", "disposition", "responsibility", "defect",
+    "reason", "grader", "late",  "mismatch",    "category",       "sku"};
 
 const char *stats_dim_name(enum stats_dim d)
 {
@@ -293,9 +293,18 @@ void stats_add_pair(struct stats_report *r, int64_t (*m)[4][4], int fi, int ri, 
     }
 }
 
-void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
-                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
-                  int nreasons, int64_t (*m)[4][4])
+/* Sort `n` counts most first and keep at most `cap` of them in out. */
+static int rank_counts(struct stats_count *v, int n, struct stats_count *out, int cap)
+{
+    if (n <= 0) /* v may be NULL */
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_count);
+    int k = n < cap ? n : cap;
+    memcpy(out, v, (size_t)k * sizeof *v);
+    return k;
+}
+
+void stats_finish(struct stats_report *r, const struct stats_seen *seen, int64_t (*m)[4][4])
 {
     for (int i = 0; i < r->ngraders; i++) {
         struct stats_grader *g = &r->graders[i];
@@ -308,15 +317,16 @@ void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
     r->kappa = stats_kappa(&r->cal_matrix[0][0], 4);
     /* Graders with no outcomes of their own in the range (only re-grades) stay listed. */
     qsort(r->graders, (size_t)r->ngraders, sizeof *r->graders, cmp_grader);
-    qsort(disp, (size_t)ndisp, sizeof *disp, cmp_count);
-    r->ndisp = ndisp < STATS_MAX_DISP ? ndisp : STATS_MAX_DISP;
-    memcpy(r->disp, disp, (size_t)r->ndisp * sizeof *disp);
-    qsort(defects, (size_t)ndefects, sizeof *defects, cmp_count);
-    r->ndefects = ndefects < STATS_TOP ? ndefects : STATS_TOP;
-    memcpy(r->defects, defects, (size_t)r->ndefects * sizeof *defects);
-    qsort(reasons, (size_t)nreasons, sizeof *reasons, cmp_reason);
-    r->nreasons = nreasons < STATS_MAX_REASONS ? nreasons : STATS_MAX_REASONS;
-    memcpy(r->reasons, reasons, (size_t)r->nreasons * sizeof *reasons);
+    r->ndisp = rank_counts(seen->disp, seen->ndisp, r->disp, STATS_MAX_DISP);
+    r->ndefects = rank_counts(seen->defects, seen->ndefects, r->defects, STATS_TOP);
+    r->noverride_reasons =
+        rank_counts(seen->overrides, seen->noverrides, r->override_reasons, STATS_MAX_REASONS);
+    r->nreasons = 0;
+    if (seen->nreasons > 0) {
+        qsort(seen->reasons, (size_t)seen->nreasons, sizeof *seen->reasons, cmp_reason);
+        r->nreasons = seen->nreasons < STATS_MAX_REASONS ? seen->nreasons : STATS_MAX_REASONS;
+        memcpy(r->reasons, seen->reasons, (size_t)r->nreasons * sizeof *seen->reasons);
+    }
     r->late_rate = r->total > 0 ? (double)r->late / (double)r->total : 0;
     r->mismatch_rate = r->verified > 0 ? (double)r->mismatch / (double)r->verified : 0;
 }
@@ -326,6 +336,11 @@ void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
 static const char *resp_key(int i)
 {
     return i ? responsibility_name((enum responsibility)i) : "none";
+}
+
+static const char *resolution_key(int i)
+{
+    return i ? resolution_name((enum resolution)i) : "none";
 }
 
 static cJSON *group_json(const struct stats_group *g, const char *what)
@@ -416,6 +431,14 @@ static cJSON *report_json(const struct stats_report *r)
             cJSON_AddNumberToObject(d, resp_key(k), (double)r->resp_day[i][k]);
         cJSON_AddItemToArray(rd, d);
     }
+    cJSON *zd = cJSON_AddArrayToObject(o, "resolution_per_day");
+    for (int i = 0; i < r->ndays; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "day", stats_day_text(r->range.from_day + i, day, sizeof day));
+        for (int k = 0; k < RESOLUTION_COUNT; k++)
+            cJSON_AddNumberToObject(d, resolution_key(k), (double)r->resolution_day[i][k]);
+        cJSON_AddItemToArray(zd, d);
+    }
     cJSON_AddItemToObject(o, "categories", groups_json(r->categories, r->ncategories, "category"));
     cJSON_AddNumberToObject(o, "skus", (double)r->nskus);
     cJSON_AddItemToObject(o, "top_skus", groups_json(r->top_skus, r->ntop_skus, "sku"));
@@ -436,7 +459,8 @@ static cJSON *report_json(const struct stats_report *r)
         cJSON_AddNumberToObject(d, "not_found", (double)x->not_found);
         cJSON_AddItemToArray(re, d);
     }
-    cJSON_AddNumberToObject(o, "declared_defective_functions_ok", (double)r->defective_functions_ok);
+    cJSON_AddNumberToObject(o, "declared_defective_functions_ok",
+                            (double)r->defective_functions_ok);
     cJSON_AddNumberToObject(o, "late", (double)r->late);
     cJSON_AddNumberToObject(o, "mismatch", (double)r->mismatch);
     cJSON_AddNumberToObject(o, "verified", (double)r->verified);
@@ -459,8 +483,9 @@ static cJSON *report_json(const struct stats_report *r)
         cJSON_AddItemToObject(d, "steps", steps_json(g->steps, g->nsteps));
         cJSON_AddNumberToObject(d, "calibration_pairs", (double)g->cal_pairs);
         cJSON_AddItemToObject(d, "agreement",
-                              g->cal_pairs ? num_or_null((double)g->cal_agree / (double)g->cal_pairs)
-                                           : cJSON_CreateNull());
+                              g->cal_pairs
+                                  ? num_or_null((double)g->cal_agree / (double)g->cal_pairs)
+                                  : cJSON_CreateNull());
         cJSON_AddItemToObject(d, "kappa", num_or_null(g->kappa));
         cJSON_AddNumberToObject(d, "policy_inspections", (double)g->policy_n);
         cJSON_AddNumberToObject(d, "overrides", (double)g->policy_overrides);
@@ -480,14 +505,22 @@ static cJSON *report_json(const struct stats_report *r)
     cJSON_AddNumberToObject(po, "inspections", (double)r->policy_n);
     cJSON_AddNumberToObject(po, "overrides", (double)r->policy_overrides);
     cJSON_AddItemToObject(po, "override_rate",
-                          r->policy_n ? num_or_null((double)r->policy_overrides / (double)r->policy_n)
-                                      : cJSON_CreateNull());
+                          r->policy_n
+                              ? num_or_null((double)r->policy_overrides / (double)r->policy_n)
+                              : cJSON_CreateNull());
     cJSON_AddNumberToObject(po, "reason_confirmed", (double)r->reason_confirmed);
     cJSON_AddNumberToObject(po, "reason_not_found", (double)r->reason_not_found);
+    cJSON *orz = cJSON_AddArrayToObject(po, "override_reasons");
+    for (int i = 0; i < r->noverride_reasons; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(
+            d, "reason", r->override_reasons[i].key[0] ? r->override_reasons[i].key : "none");
+        cJSON_AddNumberToObject(d, "n", (double)r->override_reasons[i].n);
+        cJSON_AddItemToArray(orz, d);
+    }
     cJSON *rz = cJSON_AddObjectToObject(po, "resolutions");
     for (int i = 0; i < RESOLUTION_COUNT; i++)
-        cJSON_AddNumberToObject(rz, i ? resolution_name((enum resolution)i) : "none",
-                                (double)r->resolutions[i]);
+        cJSON_AddNumberToObject(rz, resolution_key(i), (double)r->resolutions[i]);
     cJSON *rt = cJSON_AddObjectToObject(po, "return_types");
     for (int i = 0; i < RETURN_TYPE_COUNT; i++)
         cJSON_AddNumberToObject(rt, i ? return_type_name((enum return_type)i) : "none",
@@ -628,12 +661,21 @@ static void print_csv(const struct stats_report *r, FILE *f)
     csv_row(f, "policy", "override_rate", "",
             r->policy_n ? (double)r->policy_overrides / (double)r->policy_n : NAN);
     for (int i = 0; i < r->nreasons; i++) {
-        csv_row(f, "reason_check", r->reasons[i].reason, "confirmed", (double)r->reasons[i].confirmed);
-        csv_row(f, "reason_check", r->reasons[i].reason, "not_found", (double)r->reasons[i].not_found);
+        csv_row(f, "reason_check", r->reasons[i].reason, "confirmed",
+                (double)r->reasons[i].confirmed);
+        csv_row(f, "reason_check", r->reasons[i].reason, "not_found",
+                (double)r->reasons[i].not_found);
     }
+    for (int i = 0; i < r->noverride_reasons; i++)
+        csv_row(f, "override_reason",
+                r->override_reasons[i].key[0] ? r->override_reasons[i].key : "none", "",
+                (double)r->override_reasons[i].n);
     for (int i = 0; i < RESOLUTION_COUNT; i++)
-        csv_row(f, "resolution", i ? resolution_name((enum resolution)i) : "none", "",
-                (double)r->resolutions[i]);
+        csv_row(f, "resolution", resolution_key(i), "", (double)r->resolutions[i]);
+    for (int i = 0; i < r->ndays; i++)
+        for (int k = 0; k < RESOLUTION_COUNT; k++)
+            csv_row(f, "resolution_day", stats_day_text(r->range.from_day + i, day, sizeof day),
+                    resolution_key(k), (double)r->resolution_day[i][k]);
     for (int i = 0; i < RETURN_TYPE_COUNT; i++)
         csv_row(f, "return_type", i ? return_type_name((enum return_type)i) : "none", "",
                 (double)r->return_types[i]);
@@ -646,7 +688,10 @@ static void print_csv(const struct stats_report *r, FILE *f)
     }
 }
 
-static double pct(int64_t n, int64_t total) { return total ? 100.0 * (double)n / (double)total : 0; }
+static double pct(int64_t n, int64_t total)
+{
+    return total ? 100.0 * (double)n / (double)total : 0;
+}
 
 static void table_group(FILE *f, const struct stats_group *g)
 {
@@ -702,8 +747,8 @@ static void print_table(const struct stats_report *r, FILE *f)
     for (int i = 0; i < r->nreasons; i++) {
         const struct stats_reason *x = &r->reasons[i];
         fprintf(f, "  %-16s %6lld %12lld %15lld %19lld %8lld\n", x->reason, (long long)x->n,
-                (long long)x->functions_ok, (long long)x->function_fault,
-                (long long)x->no_function, (long long)x->no_fault);
+                (long long)x->functions_ok, (long long)x->function_fault, (long long)x->no_function,
+                (long long)x->no_fault);
     }
     fprintf(f, "\nMedian seconds per checklist step\n");
     for (int i = 0; i < r->nsteps; i++)
@@ -731,8 +776,9 @@ static void print_table(const struct stats_report *r, FILE *f)
         fprintf(f, ", kappa %.2f", r->kappa);
     fprintf(f, "\n");
 
-    fprintf(f, "\nGrading policy: %lld outcomes recorded with it, %lld with another responsibility"
-               " than suggested (%.1f%%)\n",
+    fprintf(f,
+            "\nGrading policy: %lld outcomes recorded with it, %lld with another responsibility"
+            " than suggested (%.1f%%)\n",
             (long long)r->policy_n, (long long)r->policy_overrides,
             pct(r->policy_overrides, r->policy_n));
     fprintf(f, "\nDeclared reason   declared  confirmed  not found\n");
@@ -741,10 +787,16 @@ static void print_table(const struct stats_report *r, FILE *f)
         fprintf(f, "  %-16s %7lld %10lld %10lld\n", x->reason, (long long)x->n,
                 (long long)x->confirmed, (long long)x->not_found);
     }
+    fprintf(f, "\nOverride reasons\n");
+    for (int i = 0; i < r->noverride_reasons; i++)
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n",
+                r->override_reasons[i].key[0] ? r->override_reasons[i].key : "none",
+                (long long)r->override_reasons[i].n,
+                pct(r->override_reasons[i].n, r->policy_overrides));
     fprintf(f, "\nResolutions\n");
     for (int i = 0; i < RESOLUTION_COUNT; i++)
-        fprintf(f, "  %-18s %8lld  %5.1f%%\n", i ? resolution_name((enum resolution)i) : "none",
-                (long long)r->resolutions[i], pct(r->resolutions[i], r->total));
+        fprintf(f, "  %-18s %8lld  %5.1f%%\n", resolution_key(i), (long long)r->resolutions[i],
+                pct(r->resolutions[i], r->total));
     fprintf(f, "\nReturn types\n");
     for (int i = 0; i < RETURN_TYPE_COUNT; i++)
         fprintf(f, "  %-18s %8lld  %5.1f%%\n", i ? return_type_name((enum return_type)i) : "none",

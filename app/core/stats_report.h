@@ -1,5 +1,5 @@
 /*
-  * stats_report.h — grading statistics for supervisors: the numbers behind the
+ * stats_report.h — grading statistics for supervisors: the numbers behind the
  * station's stats screen, `triage stats`, and (as SQL) head office's views.
  *
  * One function computes a date range's report (stats_compute); the screen and
@@ -38,6 +38,11 @@
  *  - Overrides: outcomes recorded with the grading policy (reason_check
  *    set) whose confirmed responsibility is not the suggested one; the
  *    override rate is their share of the outcomes recorded with the policy.
+ *    Override reasons: the overrides by the reason the grader gave (its id
+ *    in the rules; "" when none was given), most first.
+ *  - Resolutions and return types: per outcome, the one the rules decided
+ *    ("none" when they decided nothing or the record is from before the
+ *    policy); resolution over time: per day, the outcomes of each.
  *  - Late rate: late / inspections. Wrong-item rate: mismatch / verified,
  *    where verified counts the items checked against the manifest
  *    (item_check matched or mismatched; records from before the check was
@@ -69,15 +74,15 @@
 #include "inspection.h"
 
 #define STATS_MAX_DAYS 366
-#define STATS_TOP 10       /* top defect codes */
+#define STATS_TOP 10 /* top defect codes */
 #define STATS_MAX_DISP 8
 #define STATS_MAX_REASONS 16
 #define STATS_MAX_GRADERS 256 /* every grader of a site, however many */
 #define STATS_MAX_STEPS 24
 #define STATS_MAX_CATEGORIES 24
 #define STATS_TOP_SKUS 20
-#define STATS_SKU_MIN 5       /* inspections a SKU needs to rank by defect rate */
-#define STATS_LIST_MAX 48     /* rows of a list fetched at once (one page) */
+#define STATS_SKU_MIN 5   /* inspections a SKU needs to rank by defect rate */
+#define STATS_LIST_MAX 48 /* rows of a list fetched at once (one page) */
 
 struct tz;
 
@@ -134,8 +139,8 @@ struct stats_group {
     int64_t with_defects; /* at least one defect code */
     double defect_rate;   /* with_defects / n */
     int64_t late, mismatch, verified;
-    int64_t grades[GRADE_X + 1];  /* by enum grade */
-    int64_t resp[RESP_COUNT];     /* by enum responsibility */
+    int64_t grades[GRADE_X + 1]; /* by enum grade */
+    int64_t resp[RESP_COUNT];    /* by enum responsibility */
 };
 
 struct stats_step {
@@ -166,29 +171,32 @@ struct stats_grader {
 
 struct stats_report {
     struct stats_range range;
-    char timezone[64];             /* the zone the days are counted in */
+    char timezone[64]; /* the zone the days are counted in */
     int ndays;
-    int64_t total;                 /* outcomes in the range */
-    int64_t superseded;            /* outcomes a re-grade replaced: not counted */
+    int64_t total;      /* outcomes in the range */
+    int64_t superseded; /* outcomes a re-grade replaced: not counted */
     int64_t per_day[STATS_MAX_DAYS];
-    int64_t resp_day[STATS_MAX_DAYS][RESP_COUNT]; /* responsibility over time */
-    int64_t grades[GRADE_X + 1];   /* by enum grade */
+    int64_t resp_day[STATS_MAX_DAYS][RESP_COUNT];             /* responsibility over time */
+    int64_t resolution_day[STATS_MAX_DAYS][RESOLUTION_COUNT]; /* resolution over time */
+    int64_t grades[GRADE_X + 1];                              /* by enum grade */
     int ndisp;
     struct stats_count disp[STATS_MAX_DISP]; /* most first */
-    int64_t resp[RESP_COUNT];      /* by enum responsibility */
+    int64_t resp[RESP_COUNT];                /* by enum responsibility */
     int ndefects;
-    struct stats_count defects[STATS_TOP];   /* most first */
-    int64_t with_defects;          /* outcomes with at least one defect */
+    struct stats_count defects[STATS_TOP]; /* most first */
+    int64_t with_defects;                  /* outcomes with at least one defect */
     int nreasons;
     struct stats_reason reasons[STATS_MAX_REASONS]; /* most first */
     int64_t defective_functions_ok; /* declared "defective", every function check passed */
     /* The grading policy (records made before it count as none of these
      * but in resolutions[RESOLUTION_NONE] and return_types[NONE]). */
-    int64_t policy_n;                          /* outcomes recorded with the policy */
-    int64_t policy_overrides;                  /* … with another responsibility than suggested */
+    int64_t policy_n;                           /* outcomes recorded with the policy */
+    int64_t policy_overrides;                   /* … with another responsibility than suggested */
     int64_t reason_confirmed, reason_not_found; /* reason checks, all reasons */
-    int64_t resolutions[RESOLUTION_COUNT];     /* by enum resolution */
-    int64_t return_types[RETURN_TYPE_COUNT];   /* by enum return_type */
+    int noverride_reasons;
+    struct stats_count override_reasons[STATS_MAX_REASONS]; /* overrides by reason, most first */
+    int64_t resolutions[RESOLUTION_COUNT];                  /* by enum resolution */
+    int64_t return_types[RETURN_TYPE_COUNT];                /* by enum return_type */
     int64_t late, mismatch, blind;
     /* Items checked against the manifest (item_check matched or mismatched;
      * records from before the check was recorded count as checked): the
@@ -198,9 +206,9 @@ struct stats_report {
     double mismatch_rate; /* mismatch / verified, 0..1; 0 when none was verified */
     int ncategories;
     struct stats_group categories[STATS_MAX_CATEGORIES]; /* most first */
-    int64_t nskus;                 /* distinct SKUs */
+    int64_t nskus;                                       /* distinct SKUs */
     int ntop_skus;
-    struct stats_group top_skus[STATS_TOP_SKUS];    /* by inspections */
+    struct stats_group top_skus[STATS_TOP_SKUS]; /* by inspections */
     int ndefect_skus;
     struct stats_group defect_skus[STATS_TOP_SKUS]; /* by defect rate, n >= STATS_SKU_MIN */
     int nsteps;
@@ -281,12 +289,17 @@ void stats_rank_categories(struct stats_report *r, struct stats_group *cats, siz
  * STATS_TOP) and reasons (at most STATS_MAX_REASONS) from every one seen
  * (reordered), steps by check id, kappas from the agreement tables
  * (m[grader] as filled by stats_add_pair, in the report's grader order
- * before this call), graders most inspections first (ties by badge), and
- * the late and wrong-item rates.
+ * before this call), graders most inspections first (ties by badge), the
+ * override reasons (at most STATS_MAX_REASONS, most first, from
+ * `overrides`), and the late and wrong-item rates.
  */
-void stats_finish(struct stats_report *r, struct stats_count *disp, int ndisp,
-                  struct stats_count *defects, int ndefects, struct stats_reason *reasons,
-                  int nreasons, int64_t (*m)[4][4]);
+struct stats_seen {
+    struct stats_count *disp, *defects, *overrides;
+    int ndisp, ndefects, noverrides;
+    struct stats_reason *reasons;
+    int nreasons;
+};
+void stats_finish(struct stats_report *r, const struct stats_seen *seen, int64_t (*m)[4][4]);
 
 /* One calibration pair: the first grade (by grader index fi, -1 unknown)
  * and the blind re-grade (by ri). Counts toward the station's and each

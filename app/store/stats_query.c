@@ -33,6 +33,14 @@
  * one made then (tests/test_store.c). */
 const char *stats_schema(int version)
 {
+    if (version == 8)
+        /* Override reasons: the covering index takes responsibility_reason. */
+        return "DROP INDEX inspections_stats;"
+               "CREATE INDEX inspections_stats ON inspections (finished_at, operator, started_at,"
+               " grade, functional, disposition, responsibility, reason, late, mismatch,"
+               " calibration_due, calibrates, plate, defects, step_ms, item_check, reason_check,"
+               " responsibility_suggested, return_type, resolution, category, sku,"
+               " responsibility_reason);";
     if (version == 7)
         /* The grading policy's columns (reasons found against declared,
          * overrides per grader, resolutions and return types), categories and
@@ -200,13 +208,15 @@ struct work {
     int ndisp;
     struct stats_reason reasons[MAX_REASONS_SEEN];
     int nreasons;
+    struct stats_count overrides[MAX_REASONS_SEEN]; /* override reasons */
+    int noverrides;
     /* calibration records: plate re-graded, re-grader, re-grade */
     struct cal {
         char plate[48];
         int grader; /* index into report graders, or -1 */
         char badge[64];
         enum grade grade;
-    } *cals;
+    } * cals;
     size_t ncals, capcals;
     char (*due)[48]; /* plates chosen for a re-grade */
     size_t ndue, capdue;
@@ -232,7 +242,10 @@ static void work_free(struct work *w)
     gmap_free(&w->skus);
 }
 
-static int cmp_plate(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp_plate(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
 
 /* The plates some re-grade replaced (few: a partial index holds them). */
 static int read_superseded(sqlite3 *db, struct work *w, char *err, size_t errlen)
@@ -351,8 +364,8 @@ static void add_steps(struct work *w, struct grader_acc *g, const char *json)
     }
 }
 
-static void reason_add(struct work *w, const char *reason, const char *functional, const char *grade,
-                       const char *reason_check)
+static void reason_add(struct work *w, const char *reason, const char *functional,
+                       const char *grade, const char *reason_check)
 {
     struct stats_reason *x = NULL;
     for (int i = 0; i < w->nreasons && !x; i++)
@@ -384,7 +397,7 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         "SELECT finished_at, operator, started_at, grade, functional, disposition,"
         " responsibility, reason, late, mismatch, calibration_due, calibrates, plate, defects,"
         " step_ms, item_check, reason_check, responsibility_suggested, return_type, resolution,"
-        " category, sku FROM inspections INDEXED BY inspections_stats"
+        " category, sku, responsibility_reason FROM inspections INDEXED BY inspections_stats"
         " WHERE finished_at >= ?1 AND finished_at < ?2";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
@@ -460,9 +473,13 @@ static int read_rows(sqlite3 *db, const struct stats_range *range, struct stats_
         r->policy_overrides += overridden;
         r->reason_confirmed += strcmp(reason_check, "confirmed") == 0;
         r->reason_not_found += strcmp(reason_check, "not_found") == 0;
-        int rt = return_type_from_name(col_text(s, 18)), res = resolution_from_name(col_text(s, 19));
+        int rt = return_type_from_name(col_text(s, 18)),
+            res = resolution_from_name(col_text(s, 19));
         r->return_types[rt < 0 ? 0 : rt]++;
         r->resolutions[res < 0 ? 0 : res]++;
+        r->resolution_day[day][res < 0 ? 0 : res]++;
+        if (overridden)
+            count_key(w->overrides, &w->noverrides, MAX_REASONS_SEEN, col_text(s, 22));
         if (gi >= 0) {
             r->graders[gi].policy_n += policy;
             r->graders[gi].policy_overrides += overridden;
@@ -539,8 +556,8 @@ static int read_calibration(sqlite3 *db, struct stats_report *r, struct work *w,
     int rc = -1;
     if (sqlite3_prepare_v2(db, "SELECT operator, grade FROM inspections WHERE plate = ?1", -1,
                            &first, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT 1 FROM inspections WHERE calibrates = ?1 LIMIT 1", -1,
-                           &done, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db, "SELECT 1 FROM inspections WHERE calibrates = ?1 LIMIT 1", -1, &done,
+                           NULL) != SQLITE_OK) {
         set_err(err, errlen, "E755: cannot read calibration records: %s", sqlite3_errmsg(db));
         goto out;
     }
@@ -627,7 +644,15 @@ int stats_compute(struct store *st, const struct stats_range *range, struct stat
         finish_steps(w->g[i].steps, w->g[i].nsteps, g->steps, &g->nsteps);
     }
     finish_steps(w->steps, w->nsteps, r->steps, &r->nsteps);
-    stats_finish(r, w->disp, w->ndisp, w->defects, w->ndefects, w->reasons, w->nreasons, w->m);
+    const struct stats_seen seen = {.disp = w->disp,
+                                    .ndisp = w->ndisp,
+                                    .defects = w->defects,
+                                    .ndefects = w->ndefects,
+                                    .overrides = w->overrides,
+                                    .noverrides = w->noverrides,
+                                    .reasons = w->reasons,
+                                    .nreasons = w->nreasons};
+    stats_finish(r, &seen, w->m);
     stats_rank_categories(r, w->cats.v, w->cats.n);
     stats_rank_skus(r, w->skus.v, w->skus.n);
     rc = 0;

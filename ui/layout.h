@@ -38,6 +38,8 @@ enum lay_kind {
     LK_GRADE,    /* a grade letter on its coloured tile: num = enum grade */
     LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
     LK_CHART,    /* a chart (chart.h): num = its index in struct lay's charts */
+    LK_PICTURE,  /* the picture in the file whose path is text, as large as fits, its
+                    proportions kept; a placeholder when it cannot be loaded */
 };
 
 enum lay_style {
@@ -104,6 +106,8 @@ struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char 
                           uint32_t fg, enum lay_align align, bool bold);
 struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
                            const char *placeholder, int size);
+/* A picture from a file (LK_PICTURE); path at most LAY_TEXT_MAX - 1 bytes. */
+struct lay_item *lay_picture(struct lay *L, int x, int y, int w, int h, const char *path);
 /* A pill: short text on a coloured rounded background. */
 struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text, uint32_t fg,
                           uint32_t bg);

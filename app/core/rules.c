@@ -1078,11 +1078,11 @@ static const char *png_fault(const unsigned char *head, size_t hn, const unsigne
 {
     static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
     if (hn < 33 || be32(head + 8) != 13 || memcmp(head + 12, "IHDR", 4) != 0)
-        return "its header (IHDR) is missing or cut short";
+        return "no whole header (IHDR)";
     if (be32(head + 29) != png_crc(head + 12, 17) || be32(head + 16) == 0 || be32(head + 20) == 0)
         return "its header (IHDR) is damaged";
     if (hn < 45 || tn < sizeof iend || memcmp(tail + tn - sizeof iend, iend, sizeof iend) != 0)
-        return "its end (IEND) is missing: the file is cut short";
+        return "no end chunk (IEND)";
     return NULL;
 }
 
@@ -1093,12 +1093,18 @@ static const char *jpeg_fault(const unsigned char *head, size_t hn, const unsign
 {
     if (hn < 6 || head[3] < 0xC0 || head[3] == 0xFF || ((unsigned)head[4] << 8 | head[5]) < 2 ||
         4 + ((off_t)head[4] << 8 | head[5]) > size)
-        return "its first marker segment is missing or cut short";
+        return "no whole first marker segment";
     while (tn > 2 && tail[tn - 1] == 0)
         tn--;
     if (tn < 2 || tail[tn - 2] != 0xFF || tail[tn - 1] != 0xD9)
-        return "its end (EOI) is missing: the file is cut short";
+        return "no end of image (EOI)";
     return NULL;
+}
+
+/* Where the last n bytes of a file of `size` bytes start. */
+static off_t tail_at(off_t size, size_t n)
+{
+    return size > (off_t)n ? size - (off_t)n : 0;
 }
 
 /* The reference picture of a check, as the station will open it (E376–E379):
@@ -1120,32 +1126,22 @@ static int check_image_file(struct vctx *v, const char *image)
     struct stat sb;
     unsigned char head[64], tail[16];
     ssize_t hn = -1, tn = -1;
-    const char *fault = NULL;
-    int id = 0;
-    if (fstat(fd, &sb) != 0) {
-        id = 376;
-        fault = strerror(errno);
-    } else if (S_ISDIR(sb.st_mode)) {
-        id = 377;
-        fault = "a folder, not a file";
-    } else if (!S_ISREG(sb.st_mode)) {
-        id = 377;
-        fault = "not a regular file";
-    } else if (sb.st_size > MAX_IMAGE_BYTES) {
-        id = 377;
-        fault = "larger than 16 MiB";
-    } else if ((hn = pread(fd, head, sizeof head, 0)) < 0 ||
-               (tn = pread(fd, tail, sizeof tail,
-                           sb.st_size > (off_t)sizeof tail ? sb.st_size - (off_t)sizeof tail : 0)) <
-                   0) {
-        id = 376;
-        fault = strerror(errno);
-    }
+    int rc = 0;
+    if (fstat(fd, &sb) != 0)
+        rc = fail(v, 376, "cannot read \"%s\": %s", path, strerror(errno));
+    else if (S_ISDIR(sb.st_mode))
+        rc = fail(v, 377, "\"%s\" is a folder, not a file", path);
+    else if (!S_ISREG(sb.st_mode))
+        rc = fail(v, 377, "\"%s\" is not a regular file", path);
+    else if (sb.st_size > MAX_IMAGE_BYTES)
+        rc = fail(v, 377, "\"%s\" is larger than 16 MiB", path);
+    else if ((hn = pread(fd, head, sizeof head, 0)) < 0 ||
+             (tn = pread(fd, tail, sizeof tail, tail_at(sb.st_size, sizeof tail))) < 0)
+        rc = fail(v, 376, "cannot read \"%s\": %s", path, strerror(errno));
     close(fd);
-    if (id == 376)
-        return fail(v, 376, "cannot read \"%s\": %s", path, fault);
-    if (id)
-        return fail(v, id, "\"%s\" is %s", path, fault);
+    if (rc)
+        return rc;
+    const char *fault;
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     const char *kind;
     if (hn >= 8 && memcmp(head, png_sig, 8) == 0) {
@@ -1157,17 +1153,18 @@ static int check_image_file(struct vctx *v, const char *image)
     } else
         return fail(v, 378, "\"%s\" is neither a PNG nor a JPEG file", path);
     if (fault)
-        return fail(v, 379, "\"%s\" is not a whole %s file: %s", path, kind, fault);
+        return fail(v, 379, "\"%s\" is a %s file cut short or damaged: %s", path, kind, fault);
     return 0;
 }
 
 int rules_image_path(const struct rules *rules, const struct rules_check *c, char *out,
                      size_t outlen)
 {
-    if (outlen)
-        out[0] = 0;
-    if (!rules || !rules->dir || !c || !c->image || image_join(rules->dir, c->image, out, outlen))
+    if (!rules || !rules->dir || !c || !c->image || image_join(rules->dir, c->image, out, outlen)) {
+        if (outlen)
+            out[0] = 0;
         return -1;
+    }
     return 0;
 }
 

@@ -26,6 +26,7 @@
 #define LAY_MAX 128
 #define LAY_CHARTS 6
 #define LAY_TEXT_MAX 320
+_Static_assert(RULES_MAX_IMAGE_PATH <= LAY_TEXT_MAX, "an LK_PICTURE's text holds an image's path");
 #define LAY_HINT_MAX 16
 
 enum lay_kind {
@@ -161,8 +162,7 @@ struct lay_chip {
  * Pure: tests give a measure of their own.
  */
 int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
-                     int (*measure)(const char *text, void *ctx), void *ctx,
-                     struct lay_chip *out);
+                     int (*measure)(const char *text, void *ctx), void *ctx, struct lay_chip *out);
 
 /* ---- painting (paint.c) ---- */
 struct draw;

@@ -10,8 +10,6 @@
 #include "theme.h"
 #include "utf8.h"
 
-_Static_assert(RULES_MAX_IMAGE_PATH <= LAY_TEXT_MAX, "an image's path must fit a layout item");
-
 /* The instructions, cut with "…" at a character when they outgrow an item. */
 static void instructions_text(const char *s, char out[LAY_TEXT_MAX])
 {

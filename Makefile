@@ -172,7 +172,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(TEST_HELPER_OBJ) $(LIB_A)
 
 run: all
 	@sh packaging/seed-demo.sh $(BUILD)/triage $(VAR)
-	$(BUILD)/triage --data $(VAR) $(if $(CONFIG),--config $(CONFIG),--windowed 1280x800) $(ARGS)
+	$(BUILD)/triage --data $(VAR) $(if $(CONFIG),--config $(CONFIG),--windowed 1280x800 --rules demo/rules.json) $(ARGS)
 
 test: deps-test
 	@$(MAKE) --no-print-directory run-tests

@@ -1,14 +1,18 @@
 /*
  * test_rules.c — grading rules: loading, validation errors with their lines,
  * SKU matching, and grading (worst-of, aspects, dispositions, defects,
- * responsibility).
+ * responsibility); a check's instructions and image: where the station
+ * looks for it, and the files refused (E376–E379).
  */
 #include "harness.h"
 #include "rules.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- grading -------------------------------------------------------------- */
 
@@ -1013,6 +1017,201 @@ static void test_files(void)
     rules_free(NULL);
 }
 
+/* ---- instructions and images ------------------------------------------------ */
+
+/* A one-check rules file whose check has "image": IMAGE (on line 3). */
+static const char image_json[] =
+    "{\"version\": \"i1\", \"categories\": [{\"id\": \"c\", \"name\": {\"en\": \"C\"}, \"match\": "
+    "[],\n"
+    " \"checks\": [{\"id\": \"k\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"K\"},\n"
+    "   \"image\": \"%s\",\n"
+    "   \"answers\": [{\"id\": \"a\", \"text\": {\"en\": \"A\"}, \"grade\": \"A\"}]}],\n"
+    " \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\", "
+    "\"X\": \"scrap\"}}]}\n";
+
+static void write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (CHECK(f != NULL)) {
+        CHECK_INT(fwrite(data, 1, n, f), n);
+        fclose(f);
+    }
+}
+
+/* Load dir/rules.json naming `image`; the error id (0 when it loads), with
+ * the file and line 3 checked. */
+static int load_image(const char *dir, const char *image, char *err, size_t errlen)
+{
+    char path[700], json[sizeof image_json + 600];
+    snprintf(path, sizeof path, "%s/rules.json", dir);
+    snprintf(json, sizeof json, image_json, image);
+    harness_write_file(path, json);
+    struct rules *r = NULL;
+    if (rules_load_file(path, &r, err, errlen) == 0) {
+        rules_free(r);
+        return 0;
+    }
+    char want[800];
+    snprintf(want, sizeof want, ": %s:3: categories[0].checks[0].image: ", path);
+    if (!CHECK(strstr(err, want) == err + 4))
+        fprintf(stderr, "  %s\n", err);
+    return atoi(err + 1);
+}
+
+static void test_images(void)
+{
+    struct rules *r;
+    char err[700], path[RULES_MAX_IMAGE_PATH];
+
+    /* A file's images are under its folder; instructions in both languages,
+     * English where Chinese is missing. */
+    if (CHECK_INT(rules_load_file("tests/rules/pictures/rules.json", &r, err, sizeof err), 0)) {
+        CHECK_STR(r->dir, "tests/rules/pictures");
+        const struct rules_category *c = &r->categories[0];
+        CHECK_INT(rules_image_path(r, &c->checks[0], path, sizeof path), 0);
+        CHECK_STR(path, "tests/rules/pictures/ok.png");
+        CHECK_INT(rules_image_path(r, &c->checks[1], path, sizeof path), 0);
+        CHECK_STR(path, "tests/rules/pictures/ok.jpg");
+        CHECK_STR(text_get(&c->checks[0].instructions, LANG_ZH), "长按电源键5秒");
+        CHECK_STR(text_get(&c->checks[1].instructions, LANG_ZH),
+                  "Open the box and lay out what is in it");
+        CHECK_STR(text_get(&c->checks[2].instructions, LANG_EN), "");
+        /* Too small a buffer: no path, never a cut one. */
+        CHECK_INT(rules_image_path(r, &c->checks[0], path, 10), -1);
+        CHECK_STR(path, "");
+        rules_free(r);
+    } else
+        fprintf(stderr, "%s\n", err);
+
+    /* The demo's pictures are in demo/img; the built-in copy has no folder:
+     * no picture, though its checks name one (and its instructions stay). */
+    if (CHECK_INT(rules_load_file("demo/rules.json", &r, err, sizeof err), 0)) {
+        const struct rules_check *screen = &rules_category(r, "phone")->checks[0];
+        CHECK_INT(rules_image_path(r, screen, path, sizeof path), 0);
+        CHECK_STR(path, "demo/img/phone-screen.png");
+        CHECK_INT(rules_image_path(r, &rules_category(r, "phone")->checks[1], path, sizeof path),
+                  -1);
+        rules_free(r);
+    } else
+        fprintf(stderr, "%s\n", err);
+    if (CHECK_INT(rules_load_string(rules_builtin_json, "builtin", &r, err, sizeof err), 0)) {
+        const struct rules_check *screen = &rules_category(r, "phone")->checks[0];
+        CHECK(r->dir == NULL);
+        CHECK_STR(screen->image, "img/phone-screen.png");
+        CHECK(text_get(&screen->instructions, LANG_ZH)[0] != 0);
+        CHECK_INT(rules_image_path(r, screen, path, sizeof path), -1);
+        rules_free(r);
+    }
+    /* A string names images it cannot check: nothing is looked for. */
+    char json[sizeof image_json + 64];
+    snprintf(json, sizeof json, image_json, "nowhere/none.png");
+    if (CHECK_INT(rules_load_string(json, "s.json", &r, err, sizeof err), 0))
+        rules_free(r);
+
+    const char *tmp = harness_tmpdir();
+    char dir[600], file[800];
+    snprintf(dir, sizeof dir, "%s/img", tmp);
+    mkdir(dir, 0755);
+    size_t png_len = 0, jpg_len = 0;
+    char *png = harness_read_file("tests/rules/pictures/ok.png", &png_len);
+    char *jpg = harness_read_file("tests/rules/pictures/ok.jpg", &jpg_len);
+    if (!CHECK(png && jpg && png_len > 57 && jpg_len > 200))
+        return;
+#define IMG(name, data, n)                                                                         \
+    (snprintf(file, sizeof file, "%s/%s", dir, name), write_bytes(file, data, n))
+    IMG("ok.png", png, png_len);
+    IMG("ok.jpg", jpg, jpg_len);
+    CHECK_INT(load_image(tmp, "img/ok.png", err, sizeof err), 0);
+    CHECK_INT(load_image(tmp, "img/ok.jpg", err, sizeof err), 0);
+    /* An absolute path is used as it is. */
+    snprintf(file, sizeof file, "%s/ok.png", dir);
+    CHECK_INT(load_image(dir, file, err, sizeof err), 0);
+    /* A JPEG padded with zero bytes after its end is whole. */
+    char *padded = malloc(jpg_len + 8);
+    memcpy(padded, jpg, jpg_len);
+    memset(padded + jpg_len, 0, 8);
+    IMG("padded.jpg", padded, jpg_len + 8);
+    CHECK_INT(load_image(tmp, "img/padded.jpg", err, sizeof err), 0);
+    free(padded);
+
+    /* Refused: missing, a folder, not an image, cut short or damaged. */
+    CHECK_INT(load_image(tmp, "img/none.png", err, sizeof err), 376);
+    CHECK(strstr(err, "No such file"));
+    CHECK_INT(load_image(tmp, "img", err, sizeof err), 377);
+    CHECK(strstr(err, "a folder"));
+    IMG("empty.png", "", 0);
+    CHECK_INT(load_image(tmp, "img/empty.png", err, sizeof err), 378);
+    IMG("gif.png", "GIF89a\1\0\1\0\0\0\0;", 14);
+    CHECK_INT(load_image(tmp, "img/gif.png", err, sizeof err), 378);
+    IMG("head.png", png, 20); /* the signature and half the header */
+    CHECK_INT(load_image(tmp, "img/head.png", err, sizeof err), 379);
+    CHECK(strstr(err, "a PNG file cut short or damaged: no whole header (IHDR)"));
+    IMG("cut.png", png, png_len - 1);
+    CHECK_INT(load_image(tmp, "img/cut.png", err, sizeof err), 379);
+    CHECK(strstr(err, "(IEND)"));
+    png[20]++; /* the width, under the header's CRC */
+    IMG("crc.png", png, png_len);
+    CHECK_INT(load_image(tmp, "img/crc.png", err, sizeof err), 379);
+    CHECK(strstr(err, "damaged"));
+    png[20]--;
+    IMG("soi.jpg", "\xFF\xD8\xFF", 3);
+    CHECK_INT(load_image(tmp, "img/soi.jpg", err, sizeof err), 379);
+    CHECK(strstr(err, "a JPEG file cut short or damaged: no whole first marker segment"));
+    IMG("cut.jpg", jpg, jpg_len / 2);
+    CHECK_INT(load_image(tmp, "img/cut.jpg", err, sizeof err), 379);
+    CHECK(strstr(err, "(EOI)"));
+
+    /* Not a regular file: a FIFO (the load does not wait for a writer), a
+     * device; larger than 16 MiB (a sparse file). */
+    snprintf(file, sizeof file, "%s/fifo.png", dir);
+    CHECK_INT(mkfifo(file, 0644), 0);
+    CHECK_INT(load_image(tmp, "img/fifo.png", err, sizeof err), 377);
+    CHECK(strstr(err, "not a regular file"));
+    CHECK_INT(load_image(tmp, "/dev/null", err, sizeof err), 377);
+    snprintf(file, sizeof file, "%s/big.png", dir);
+    IMG("big.png", png, png_len);
+    CHECK_INT(truncate(file, 17 << 20), 0);
+    CHECK_INT(load_image(tmp, "img/big.png", err, sizeof err), 377);
+    CHECK(strstr(err, "larger than 16 MiB"));
+
+    /* Unreadable (root reads everything). */
+    IMG("secret.png", png, png_len);
+    if (geteuid() != 0 && CHECK_INT(chmod(file, 0), 0)) {
+        CHECK_INT(load_image(tmp, "img/secret.png", err, sizeof err), 376);
+        CHECK(strstr(err, "Permission denied"));
+    }
+
+    /* The folder and the image together longer than the station opens. */
+    char longdir[700], longname[256];
+    memset(longname, 'p', 250);
+    memcpy(longname + 250, ".png", 5);
+    snprintf(longdir, sizeof longdir, "%s/%.*s", tmp, 90, longname);
+    mkdir(longdir, 0755);
+    CHECK_INT(load_image(longdir, longname, err, sizeof err), 376);
+    CHECK(strstr(err, "longer than 319 bytes"));
+#undef IMG
+
+    /* A file in the current folder: its images are found from there too. */
+    char cwd[600];
+    if (CHECK(getcwd(cwd, sizeof cwd) != NULL) && CHECK_INT(chdir(tmp), 0)) {
+        snprintf(json, sizeof json, image_json, "none.png");
+        harness_write_file("rules.json", json);
+        if (CHECK_INT(rules_load_file("rules.json", &r, err, sizeof err), -1))
+            CHECK(strstr(err, "E376: rules.json:3: ") == err);
+        snprintf(json, sizeof json, image_json, "img/ok.jpg");
+        harness_write_file("rules.json", json);
+        if (CHECK_INT(rules_load_file("rules.json", &r, err, sizeof err), 0)) {
+            CHECK_STR(r->dir, "");
+            CHECK_INT(rules_image_path(r, &r->categories[0].checks[0], path, sizeof path), 0);
+            CHECK_STR(path, "img/ok.jpg");
+            rules_free(r);
+        }
+        CHECK_INT(chdir(cwd), 0);
+    }
+    free(png);
+    free(jpg);
+}
+
 int main(void)
 {
     test_grading();
@@ -1022,5 +1221,6 @@ int main(void)
     test_errors();
     test_limits();
     test_files();
+    test_images();
     return harness_done();
 }

@@ -9,8 +9,11 @@
  * cannot be read), E301 (too large) and a NUL byte (E302), made here, and
  * E342 (out of memory), which no file can cause. The station refuses a file
  * from the corpus at start with the same message; `rules check` accepts the
- * demo rules; and a file at every limit the rules allow (ids of the most
+ * demo rules and tests/rules/pictures/rules.json (instructions, a PNG and a
+ * JPEG beside it), and it and the station refuse that file once a picture
+ * is gone; and a file at every limit the rules allow (ids of the most
  * bytes, in Chinese, a branching checklist, an override) loads and saves.
+ * The broken pictures the E376–E379 files name are in tests/rules/pictures/.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -153,6 +156,41 @@ static void demo(void)
     free(out);
 }
 
+/* Rules with pictures: valid beside their file, refused once one is gone,
+ * by the checker and by the station. */
+static void pictures(void)
+{
+    char *out = NULL, *err = NULL;
+    if (!CHECK_INT(triage("rules check tests/rules/pictures/rules.json", &out, &err), 0))
+        fprintf(stderr, "  %s", err ? err : "");
+    CHECK(out && strstr(out, "rules version pictures-1, 1 categories, 3 checks"));
+    free(out);
+    free(err);
+
+    char dir[700], cmdline[2400];
+    snprintf(dir, sizeof dir, "%s/pictures", harness_tmpdir());
+    snprintf(cmdline, sizeof cmdline, "cp -r tests/rules/pictures '%s' && rm '%s/ok.jpg'", dir,
+             dir);
+    if (!CHECK_INT(harness_sh(cmdline, NULL, NULL, NULL), 0))
+        return;
+    char args[1600], want[900];
+    snprintf(want, sizeof want, "E376: %s/rules.json:13: categories[0].checks[1].image: ", dir);
+    snprintf(args, sizeof args, "rules check '%s/rules.json'", dir);
+    err = NULL;
+    CHECK_INT(triage(args, NULL, &err), 1);
+    if (!CHECK(err && strncmp(err, want, strlen(want)) == 0 && strstr(err, "/ok.jpg")))
+        fprintf(stderr, "  said: %s", err ? err : "(nothing)\n");
+    free(err);
+    snprintf(args, sizeof args,
+             "--data '%s/refused-picture' --rules '%s/rules.json' --script /dev/null",
+             harness_tmpdir(), dir);
+    err = NULL;
+    CHECK(triage(args, NULL, &err) != 0);
+    if (!CHECK(err && strstr(err, want)))
+        fprintf(stderr, "  the station said: %s\n", err ? err : "(nothing)");
+    free(err);
+}
+
 /*
  * A file at the limits: ids of the most bytes the record holds, in Chinese
  * (31 bytes: ten characters and one letter; 63 for the category), a
@@ -234,6 +272,7 @@ int main(void)
     made_here(seen);
     every_id(seen);
     demo();
+    pictures();
     limits();
     return harness_done();
 }

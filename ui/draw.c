@@ -10,6 +10,12 @@
  * SDL_ttf (Blended: anti-aliased) line by line into one surface, and kept as
  * one texture in an LRU cache. A frame that shows the same texts again costs
  * one texture copy per box.
+ *
+ * Pictures: a check's reference picture is read with SDL2_image the first
+ * time its path is drawn, shrunk (linear) to fit MAX_PICTURE_SIDE, and kept as
+ * a texture keyed by its path until draw_close; a path that cannot be loaded
+ * is kept too, as a failure, so it is warned about once and never read again
+ * on every frame.
  */
 #include "draw.h"
 
@@ -18,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <SDL_image.h>
 #include <SDL_ttf.h>
 
 #include "file_map.h"
@@ -32,6 +39,10 @@
 #define TEXT_CACHE_BYTES ((size_t)16 << 20)
 #define MAX_LINES 24
 #define WORK_MAX 1024
+#define MAX_PICTURES 64
+/* A picture is never drawn larger than about half the screen: kept at most
+ * this many pixels on its longer side, it costs at most 1.6 MB of texture. */
+#define MAX_PICTURE_SIDE 640
 
 /* The CJK fonts this station may have, best first. */
 static const char font_candidates[][64] = {
@@ -66,6 +77,14 @@ struct icon_slot {
     SDL_Texture *tex;
 };
 
+/* A reference picture by its path; tex NULL: it could not be loaded. */
+struct picture_slot {
+    char *path;
+    SDL_Texture *tex;
+    int w, h;
+    uint64_t used;
+};
+
 struct draw {
     SDL_Renderer *r;
     char font_path[512];
@@ -78,6 +97,9 @@ struct draw {
     int nicons;
     struct text_entry texts[TEXT_CACHE_MAX];
     int ntexts;
+    struct picture_slot pictures[MAX_PICTURES];
+    int npictures;
+    long picture_loads;
     size_t text_bytes;
     uint64_t frame;
     long hits, misses;
@@ -169,6 +191,11 @@ void draw_close(struct draw *d)
         SDL_DestroyTexture(d->icons[i].tex);
     if (d->camera)
         SDL_DestroyTexture(d->camera);
+    for (int i = 0; i < d->npictures; i++) {
+        if (d->pictures[i].tex)
+            SDL_DestroyTexture(d->pictures[i].tex);
+        free(d->pictures[i].path);
+    }
     if (d->ttf_inited)
         TTF_Quit();
     file_map_close(&d->font_file);
@@ -231,6 +258,8 @@ void draw_get_stats(const struct draw *d, struct draw_stats *out)
     out->text_bytes = d->text_bytes;
     out->text_hits = d->hits;
     out->text_misses = d->misses;
+    out->pictures = d->npictures;
+    out->picture_loads = d->picture_loads;
 }
 
 static void warn_once(struct draw *d, const char *what)
@@ -792,4 +821,89 @@ int draw_text_width(struct draw *d, const char *text, int size, bool bold)
     if (f && text && text[0])
         TTF_SizeUTF8(f, text, &w, &h);
     return w;
+}
+
+/* ---- pictures ------------------------------------------------------------ */
+
+/* The surface shrunk to fit MAX_PICTURE_SIDE, or itself when it fits
+ * (NULL when shrinking fails). */
+static SDL_Surface *picture_fit(SDL_Surface *s)
+{
+    int side = s->w > s->h ? s->w : s->h;
+    if (side <= MAX_PICTURE_SIDE)
+        return s;
+    SDL_Surface *src = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    int w = (int)((int64_t)s->w * MAX_PICTURE_SIDE / side),
+        h = (int)((int64_t)s->h * MAX_PICTURE_SIDE / side);
+    SDL_Surface *dst = src ? SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, h > 0 ? h : 1, 32,
+                                                            SDL_PIXELFORMAT_ARGB8888)
+                           : NULL;
+    if (dst && SDL_SoftStretchLinear(src, NULL, dst, NULL) != 0) {
+        SDL_FreeSurface(dst);
+        dst = NULL;
+    }
+    SDL_FreeSurface(src);
+    SDL_FreeSurface(s);
+    return dst;
+}
+
+/* The picture at path, read the first time it is asked for. A full cache
+ * gives up the picture drawn longest ago. */
+static struct picture_slot *picture_get(struct draw *d, const char *path)
+{
+    struct picture_slot *p = NULL;
+    for (int i = 0; i < d->npictures; i++)
+        if (d->pictures[i].path && strcmp(d->pictures[i].path, path) == 0) {
+            d->pictures[i].used = d->frame;
+            return &d->pictures[i];
+        }
+    if (d->npictures < MAX_PICTURES) {
+        p = &d->pictures[d->npictures++];
+    } else {
+        p = &d->pictures[0];
+        for (int i = 1; i < d->npictures; i++)
+            if (d->pictures[i].used < p->used)
+                p = &d->pictures[i];
+        if (p->tex)
+            SDL_DestroyTexture(p->tex);
+        free(p->path);
+    }
+    memset(p, 0, sizeof *p);
+    if (!(p->path = strdup(path)))
+        return NULL;
+    d->picture_loads++;
+    p->used = d->frame;
+    SDL_Surface *s = IMG_Load(path);
+    const char *why = s ? NULL : IMG_GetError();
+    if (s && !(s = picture_fit(s)))
+        why = SDL_GetError();
+    if (s) {
+        p->tex = SDL_CreateTextureFromSurface(d->r, s);
+        if (p->tex) {
+            p->w = s->w;
+            p->h = s->h;
+            SDL_SetTextureScaleMode(p->tex, SDL_ScaleModeLinear);
+        } else
+            why = SDL_GetError();
+        SDL_FreeSurface(s);
+    }
+    if (!p->tex)
+        log_warn("W815", "reference picture %s cannot be shown (%s): a placeholder stands for it",
+                 path, why && why[0] ? why : "unknown error");
+    return p;
+}
+
+bool draw_picture(struct draw *d, int x, int y, int w, int h, const char *path)
+{
+    struct picture_slot *p = path && path[0] ? picture_get(d, path) : NULL;
+    if (!p || !p->tex || w <= 0 || h <= 0)
+        return false;
+    /* Fit the box, proportions kept, centred. */
+    int dw = w, dh = (int)((int64_t)p->h * w / p->w);
+    if (dh > h) {
+        dh = h;
+        dw = (int)((int64_t)p->w * h / p->h);
+    }
+    SDL_RenderCopy(d->r, p->tex, NULL, &(SDL_Rect){x + (w - dw) / 2, y + (h - dh) / 2, dw, dh});
+    return true;
 }

@@ -9,7 +9,8 @@
  *     in a small LRU keyed by (text, size, min size, lines, weight, colour,
  *     box size, alignment), capped by count and by bytes;
  *   - shapes: one anti-aliased white disc per radius and one texture per icon
- *     and size, tinted with SDL_SetTextureColorMod.
+ *     and size, tinted with SDL_SetTextureColorMod;
+ *   - pictures: each reference picture (a file) as one texture, by its path.
  * Everything here belongs to the renderer it was opened with: close it
  * before the renderer is destroyed.
  */
@@ -67,12 +68,20 @@ int draw_text_width(struct draw *d, const char *text, int size, bool bold);
  * box (aspect kept, dark bars around), or the box dark when there is none. */
 void draw_set_camera(struct draw *d, const uint32_t *pixels, int w, int h);
 void draw_camera(struct draw *d, int x, int y, int w, int h);
+/* Draw the picture in the PNG or JPEG file at path (SDL2_image) as large as
+ * fits the box, its proportions kept, centred. A path is read once: the
+ * picture stays loaded until draw_close. One that cannot be loaded (gone,
+ * not an image) is logged once (W815) and draws nothing; returns false then,
+ * true when drawn. */
+bool draw_picture(struct draw *d, int x, int y, int w, int h, const char *path);
 
 /* Cache figures, for tests and the log. */
 struct draw_stats {
     int text_entries;
     size_t text_bytes;
     long text_hits, text_misses;
+    int pictures;       /* paths kept, those that failed included */
+    long picture_loads; /* files read so far */
 };
 void draw_get_stats(const struct draw *d, struct draw_stats *out);
 

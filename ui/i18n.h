@@ -138,6 +138,7 @@
     \
     /* ---- check ---- */ \
     X(S_QUESTION_OF,         "Question %d of %d", "第 %d 题，共 %d 题") \
+    X(S_PICTURE_MISSING,     "Reference picture not found", "找不到参考图片") \
     \
     /* ---- summary ---- */ \
     X(S_GRADE,               "Overall grade", "总评等级") \

@@ -74,6 +74,13 @@ struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char 
     return it;
 }
 
+struct lay_item *lay_picture(struct lay *L, int x, int y, int w, int h, const char *path)
+{
+    struct lay_item *it = lay_add(L, LK_PICTURE, x, y, w, h);
+    set_text(it, path);
+    return it;
+}
+
 struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
                            const char *placeholder, int size)
 {

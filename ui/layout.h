@@ -26,6 +26,7 @@
 #define LAY_MAX 128
 #define LAY_CHARTS 6
 #define LAY_TEXT_MAX 320
+_Static_assert(RULES_MAX_IMAGE_PATH <= LAY_TEXT_MAX, "an LK_PICTURE's text holds an image's path");
 #define LAY_HINT_MAX 16
 
 enum lay_kind {
@@ -39,6 +40,8 @@ enum lay_kind {
     LK_STATUS,   /* the top bar's device and queue status (from ui_status) */
     LK_CHART,    /* a chart (chart.h): num = its index in struct lay's charts */
     LK_CAMERA,   /* the camera's live view: its newest frame, fitted (ui_camera_frame) */
+    LK_PICTURE,  /* the picture in the file whose path is text, as large as fits, its
+                    proportions kept; a placeholder when it cannot be loaded */
 };
 
 enum lay_style {
@@ -105,6 +108,8 @@ struct lay_item *lay_text(struct lay *L, int x, int y, int w, int h, const char 
                           uint32_t fg, enum lay_align align, bool bold);
 struct lay_item *lay_field(struct lay *L, int x, int y, int w, int h, const char *input,
                            const char *placeholder, int size);
+/* A picture from a file (LK_PICTURE); path at most LAY_TEXT_MAX - 1 bytes. */
+struct lay_item *lay_picture(struct lay *L, int x, int y, int w, int h, const char *path);
 /* A pill: short text on a coloured rounded background. */
 struct lay_item *lay_pill(struct lay *L, int x, int y, int w, int h, const char *text, uint32_t fg,
                           uint32_t bg);
@@ -158,8 +163,7 @@ struct lay_chip {
  * Pure: tests give a measure of their own.
  */
 int lay_status_chips(const struct ui_status *s, enum lang lang, int width,
-                     int (*measure)(const char *text, void *ctx), void *ctx,
-                     struct lay_chip *out);
+                     int (*measure)(const char *text, void *ctx), void *ctx, struct lay_chip *out);
 
 /* ---- painting (paint.c) ---- */
 struct draw;

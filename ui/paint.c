@@ -2,7 +2,8 @@
  * paint.c — a display list (layout.h) drawn with the primitives of draw.h.
  *
  * Every look lives here and in theme.h: buttons by style, fields, the PIN
- * dots, the progress segments, the grade tile and the top bar's status.
+ * dots, the progress segments, the grade tile, the top bar's status and a
+ * picture's placeholder.
  */
 #include <stdio.h>
 #include <string.h>
@@ -235,6 +236,21 @@ static void paint_status(struct draw *d, const struct lay_item *it, enum lang la
     }
 }
 
+/* A reference picture; when it cannot be loaded, a pale box saying so. */
+static void paint_picture(struct draw *d, const struct lay_item *it, enum lang lang)
+{
+    const int x = it->w.x, y = it->w.y, w = it->w.w, h = it->w.h;
+    if (draw_picture(d, x, y, w, h, it->text))
+        return;
+    draw_round_rect(d, x, y, w, h, R_BUTTON, C_FIELD, C_FIELD_BORDER, 2);
+    struct text_style st = {.size = FS_BODY,
+                            .min_size = FS_SMALL,
+                            .rgb = C_MUTED,
+                            .align = AL_CENTER,
+                            .valign = VA_CENTER};
+    draw_text(d, x + 16, y + 16, w - 32, h - 32, tr(lang, S_PICTURE_MISSING), &st);
+}
+
 void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *status)
 {
     for (int i = 0; i < lay->n; i++) {
@@ -259,6 +275,7 @@ void paint_lay(struct draw *d, const struct lay *lay, const struct ui_status *st
         case LK_PROGRESS: paint_progress(d, it); break;
         case LK_GRADE: paint_grade(d, it); break;
         case LK_STATUS: paint_status(d, it, lay->lang, status); break;
+        case LK_PICTURE: paint_picture(d, it, lay->lang); break;
         case LK_CHART:
             if (it->num >= 0 && it->num < lay->ncharts)
                 chart_paint(d, &lay->charts[it->num], it->w.x, it->w.y, it->w.w, it->w.h);

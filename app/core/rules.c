@@ -70,17 +70,22 @@
  *   E371 bad then                    E372 bad return_type
  *   E373 bad resolution              E374 key not allowed in a condition
  *   E375 when on a category's first check
+ *   E376 image cannot be opened      E377 image not a regular file
+ *   E378 image not a PNG or JPEG     E379 image cut short or damaged
  */
 #include "rules.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "utf8.h"
@@ -95,6 +100,7 @@
 #define MAX_GLOB_LEN 63   /* a SKU is at most 63 characters */
 #define MAX_REASON_LEN 63 /* inspection.reason[64] */
 #define MAX_IMAGE_LEN 255
+#define MAX_IMAGE_BYTES (16 * 1024 * 1024)
 /* Answers are offered as number keys 1..n; a tenth could not be typed. */
 #define MAX_ANSWERS 9
 #define MAX_REASONS 64
@@ -120,6 +126,7 @@ struct vctx {
     const char *src; /* the JSON text, for locating errors */
     size_t srclen;
     const char *name; /* file name for messages */
+    const char *dir;  /* the rules file's folder (images are looked for); NULL: none */
     char *err;
     size_t errlen;
     int depth;
@@ -1033,6 +1040,134 @@ static int build_answer(struct vctx *v, const cJSON *obj, struct rules_answer *a
     return 0;
 }
 
+/* ---- images ---------------------------------------------------------------- */
+
+/* An image's path under the rules file's folder (an absolute one as it is).
+ * Returns -1 when it does not fit. */
+static int image_join(const char *dir, const char *image, char *out, size_t outlen)
+{
+    int n;
+    if (image[0] == '/' || !dir[0])
+        n = snprintf(out, outlen, "%s", image);
+    else
+        n = snprintf(out, outlen, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", image);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* The CRC of a PNG chunk (ISO 3309, as zlib's crc32). */
+static uint32_t png_crc(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    while (n--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* What is wrong with a PNG, from its first bytes (head, hn of them) and its
+ * last ones (tail, tn); NULL when nothing. */
+static const char *png_fault(const unsigned char *head, size_t hn, const unsigned char *tail,
+                             size_t tn)
+{
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    if (hn < 33 || be32(head + 8) != 13 || memcmp(head + 12, "IHDR", 4) != 0)
+        return "no whole header (IHDR)";
+    if (be32(head + 29) != png_crc(head + 12, 17) || be32(head + 16) == 0 || be32(head + 20) == 0)
+        return "its header (IHDR) is damaged";
+    if (hn < 45 || tn < sizeof iend || memcmp(tail + tn - sizeof iend, iend, sizeof iend) != 0)
+        return "no end chunk (IEND)";
+    return NULL;
+}
+
+/* The same for a JPEG: its first marker segment must be whole, its last
+ * bytes the end of image (FF D9), zero bytes after it allowed. */
+static const char *jpeg_fault(const unsigned char *head, size_t hn, const unsigned char *tail,
+                              size_t tn, off_t size)
+{
+    if (hn < 6 || head[3] < 0xC0 || head[3] == 0xFF || ((unsigned)head[4] << 8 | head[5]) < 2 ||
+        4 + ((off_t)head[4] << 8 | head[5]) > size)
+        return "no whole first marker segment";
+    while (tn > 2 && tail[tn - 1] == 0)
+        tn--;
+    if (tn < 2 || tail[tn - 2] != 0xFF || tail[tn - 1] != 0xD9)
+        return "no end of image (EOI)";
+    return NULL;
+}
+
+/* Where the last n bytes of a file of `size` bytes start. */
+static off_t tail_at(off_t size, size_t n)
+{
+    return size > (off_t)n ? size - (off_t)n : 0;
+}
+
+/* The reference picture of a check, as the station will open it (E376–E379):
+ * a readable regular file of at most MAX_IMAGE_BYTES that is a PNG (its
+ * signature, a whole IHDR chunk with its CRC, the IEND chunk at the end) or
+ * a JPEG (SOI, a whole first marker segment, EOI at the end). Only the first
+ * and the last bytes are read: a file cut short is refused, its pixels are
+ * the screen's business. The key "image" is pushed. */
+static int check_image_file(struct vctx *v, const char *image)
+{
+    char path[RULES_MAX_IMAGE_PATH];
+    if (image_join(v->dir, image, path, sizeof path))
+        return fail(v, 376, "the path of the image under \"%s\" is longer than %d bytes", v->dir,
+                    RULES_MAX_IMAGE_PATH - 1);
+    /* Not blocking: a FIFO must not stop the load. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return fail(v, 376, "cannot open \"%s\": %s", path, strerror(errno));
+    struct stat sb;
+    unsigned char head[64], tail[16];
+    ssize_t hn = -1, tn = -1;
+    int rc = 0;
+    if (fstat(fd, &sb) != 0)
+        rc = fail(v, 376, "cannot read \"%s\": %s", path, strerror(errno));
+    else if (S_ISDIR(sb.st_mode))
+        rc = fail(v, 377, "\"%s\" is a folder, not a file", path);
+    else if (!S_ISREG(sb.st_mode))
+        rc = fail(v, 377, "\"%s\" is not a regular file", path);
+    else if (sb.st_size > MAX_IMAGE_BYTES)
+        rc = fail(v, 377, "\"%s\" is larger than 16 MiB", path);
+    else if ((hn = pread(fd, head, sizeof head, 0)) < 0 ||
+             (tn = pread(fd, tail, sizeof tail, tail_at(sb.st_size, sizeof tail))) < 0)
+        rc = fail(v, 376, "cannot read \"%s\": %s", path, strerror(errno));
+    close(fd);
+    if (rc)
+        return rc;
+    const char *fault;
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    const char *kind;
+    if (hn >= 8 && memcmp(head, png_sig, 8) == 0) {
+        kind = "PNG";
+        fault = png_fault(head, (size_t)hn, tail, (size_t)tn);
+    } else if (hn >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) {
+        kind = "JPEG";
+        fault = jpeg_fault(head, (size_t)hn, tail, (size_t)tn, sb.st_size);
+    } else
+        return fail(v, 378, "\"%s\" is neither a PNG nor a JPEG file", path);
+    if (fault)
+        return fail(v, 379, "\"%s\" is a %s file cut short or damaged: %s", path, kind, fault);
+    return 0;
+}
+
+int rules_image_path(const struct rules *rules, const struct rules_check *c, char *out,
+                     size_t outlen)
+{
+    if (!rules || !rules->dir || !c || !c->image || image_join(rules->dir, c->image, out, outlen)) {
+        if (outlen)
+            out[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
 static int build_check(struct vctx *v, const cJSON *obj, struct rules_category *cat, int index)
 {
     struct rules_check *c = &cat->checks[index];
@@ -1122,6 +1257,8 @@ static int build_check(struct vctx *v, const cJSON *obj, struct rules_category *
             return fail(v, 357, "must be the path of a PNG or JPEG file, 1 to %d characters",
                         MAX_IMAGE_LEN);
         if (check_id_chars(v, image->valuestring))
+            return -1;
+        if (v->dir && check_image_file(v, image->valuestring))
             return -1;
         if (!(c->image = dup_str(image->valuestring)))
             return oom(v);
@@ -1734,6 +1871,7 @@ void rules_free(struct rules *rules)
     table_free(rules->resp_rules, rules->nresp_rules);
     table_free(rules->res_rules, rules->nres_rules);
     free(rules->version);
+    free(rules->dir);
     free(rules);
 }
 
@@ -1772,8 +1910,9 @@ static int ends_open(const char *p, const char *end)
     return depth > 0;
 }
 
-int rules_load_string(const char *json, const char *name, struct rules **out, char *err,
-                      size_t errlen)
+/* rules_load_string, with the folder images are looked for in (NULL: none). */
+static int load_text(const char *json, const char *name, const char *dir, struct rules **out,
+                     char *err, size_t errlen)
 {
     *out = NULL;
     if (errlen)
@@ -1814,18 +1953,31 @@ int rules_load_string(const char *json, const char *name, struct rules **out, ch
         return -1;
     }
 
-    struct vctx v = {
-        .src = json, .srclen = len, .name = name, .err = err, .errlen = errlen, .root = root};
+    struct vctx v = {.src = json,
+                     .srclen = len,
+                     .name = name,
+                     .dir = dir,
+                     .err = err,
+                     .errlen = errlen,
+                     .root = root};
     struct rules *r = calloc(1, sizeof *r);
     v.rules = r;
     int rc = r ? build_rules(&v, root, r) : oom(&v);
     cJSON_Delete(root);
+    if (rc == 0 && dir && !(r->dir = dup_str(dir)))
+        rc = oom(&v);
     if (rc) {
         rules_free(r);
         return -1;
     }
     *out = r;
     return 0;
+}
+
+int rules_load_string(const char *json, const char *name, struct rules **out, char *err,
+                      size_t errlen)
+{
+    return load_text(json, name, NULL, out, err, errlen);
 }
 
 int rules_load_file(const char *path, struct rules **out, char *err, size_t errlen)
@@ -1866,7 +2018,18 @@ int rules_load_file(const char *path, struct rules **out, char *err, size_t errl
                  line_of(buf, z));
         goto out;
     }
-    rc = rules_load_string(buf, path, out, err, errlen);
+    /* Images are looked for beside the file: its folder as the path names it. */
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0;
+    char *dir = malloc(dl + 1);
+    if (!dir) {
+        snprintf(err, errlen, "E342: %s: out of memory", path);
+        goto out;
+    }
+    memcpy(dir, path, dl);
+    dir[dl] = 0;
+    rc = load_text(buf, path, dir, out, err, errlen);
+    free(dir);
 out:
     buf_free(&text);
     fclose(f);

@@ -97,8 +97,9 @@ struct rules_check {
     struct rules_answer *answers;
     bool has_when; /* asked only when `when` holds over the answers before it */
     struct rules_cond when;
-    struct text instructions; /* empty when none */
-    char *image;              /* a path relative to the rules file, or NULL */
+    struct text instructions; /* how to do the check, shown with it; empty when none */
+    char *image;              /* the reference picture as the file gives it (relative to the rules
+                                 file's folder, or absolute), or NULL; rules_image_path */
 };
 
 struct rules_category {
@@ -152,7 +153,15 @@ struct rules {
     int nresp_rules, nres_rules; /* the top-level decision tables */
     struct rules_rule *resp_rules;
     struct rules_rule *res_rules;
+    /* The folder of the rules file, as its path was given ("" for a file in
+     * the current folder); NULL for rules loaded from a string (the built-in
+     * ones): their images have nowhere to be found and are not shown. */
+    char *dir;
 };
+
+/* The most bytes of an image's path as the station opens it (the rules
+ * file's folder and the image), with its NUL. */
+#define RULES_MAX_IMAGE_PATH 320
 
 /* The outcome of a filled checklist. Pointers point into the rules. */
 struct grade_result {
@@ -208,11 +217,14 @@ struct resolution_result {
 /*
  * Load and validate a rules file. On success returns 0 and *out owns the
  * rules (free with rules_free). On failure returns -1, *out is NULL and err
- * holds "E3xx: FILE:LINE: what is wrong".
+ * holds "E3xx: FILE:LINE: what is wrong". Each check's `image` is resolved
+ * against the file's folder (rules->dir) and must be a readable regular file
+ * that is a whole PNG or JPEG (E376–E379).
  */
 int rules_load_file(const char *path, struct rules **out, char *err, size_t errlen);
 
-/* The same from a string; `name` stands for the file name in messages. */
+/* The same from a string; `name` stands for the file name in messages. The
+ * rules have no folder (rules->dir NULL): images are not looked for. */
 int rules_load_string(const char *json, const char *name, struct rules **out, char *err,
                       size_t errlen);
 
@@ -220,6 +232,13 @@ int rules_load_string(const char *json, const char *name, struct rules **out, ch
 extern const char rules_builtin_json[];
 
 void rules_free(struct rules *rules); /* NULL is fine */
+
+/* The path the station opens check c's image at: an absolute `image` as it
+ * is, a relative one under rules->dir. Returns 0 with it in out, -1 when the
+ * check has no image, the rules no folder (loaded from a string), or it does
+ * not fit outlen. */
+int rules_image_path(const struct rules *rules, const struct rules_check *c, char *out,
+                     size_t outlen);
 
 /* The first category (file order) with a glob matching `sku`, or NULL. */
 const struct rules_category *rules_match(const struct rules *rules, const char *sku);

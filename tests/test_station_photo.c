@@ -208,6 +208,8 @@ static void test_required_photo_taken(void)
     CHECK_INT(view().msg, MSG_PHOTO_FAILED);
     CHECK_STR(msg_error_id(MSG_PHOTO_FAILED), "E561");
     CHECK_INT(view().insp->nphotos, 0);
+    /* The camera did not give one: a supervisor may now waive it. */
+    CHECK(view().photo_waivable);
     key(KEY_ENTER);
     CHECK(find_fx(FX_PHOTO_TAKE) != NULL);
     taken("carton", "photos/take-1-001.jpg", 'a');

@@ -118,6 +118,7 @@ struct station {
     enum photo_step photo_step;
     bool photo_from_summary; /* sent here by the summary (a required photo missing): back
                                 to it once the photo is dealt with */
+    bool photo_failed;       /* the last picture asked for here failed (EV_PHOTO_FAILED) */
     char camera_error[192]; /* why the camera gives no pictures (EV_CAMERA); "" when it does */
 
     /* item */
@@ -307,6 +308,9 @@ const struct photo_ref *st_photo_of(const struct station *st, int i);
 /* Drop the photos and waivers of checks whose answer no longer asks for one
  * (answered again otherwise, or no longer asked). */
 void st_photos_prune(struct station *st);
+/* Whether the camera gives no pictures: its state says so (EV_CAMERA), or
+ * the last picture asked for on the photo screen failed. */
+bool station_camera_fails(const struct station *st);
 /* The first answered check whose required photo is neither taken nor
  * waived, or -1. */
 int st_photo_missing(const struct station *st);

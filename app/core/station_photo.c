@@ -16,7 +16,8 @@
  *
  * A required photo cannot be passed over: the inspection cannot be saved
  * without it (the summary sends the grader back here). Only when the camera
- * gives no pictures may a supervisor or admin waive it at the station (F3;
+ * gives no pictures (its state says so, or the last picture asked for here
+ * failed) may a supervisor or admin waive it at the station (F3;
  * a grader needs one's badge and PIN, st_authorise): the waiver is recorded
  * with the inspection (photos_waived: the check and who) and audited as
  * "photo_waived".
@@ -43,6 +44,11 @@ const struct photo_ref *st_photo_of(const struct station *st, int i)
         if (strcmp(st->insp.photos[k].check, st->cat->checks[i].id) == 0)
             return &st->insp.photos[k];
     return NULL;
+}
+
+bool station_camera_fails(const struct station *st)
+{
+    return st->camera_error[0] || st->photo_failed;
 }
 
 static int waiver_of(const struct station *st, int i)
@@ -100,6 +106,7 @@ void photo_entry(struct station *st, struct effects *fx)
     (void)fx;
     st->photo_step = PHOTO_LIVE;
     st->photo_from_summary = false;
+    st->photo_failed = false;
     if (st->camera_error[0] && st_photo_asked(st, st->photo_check) == 2)
         st_say(st, MSG_CAMERA_MISSING, st->camera_error, 0);
 }
@@ -177,6 +184,7 @@ bool photo_run(struct station *st, const struct event *ev, struct effects *fx)
         }
         if (ev->type == EV_PHOTO_FAILED) {
             st->photo_step = PHOTO_LIVE;
+            st->photo_failed = true;
             st_say(st, MSG_PHOTO_FAILED, ev->text, 0);
             st_emit(fx, FX_BEEP_ERROR);
             return true;
@@ -202,7 +210,7 @@ bool photo_run(struct station *st, const struct event *ev, struct effects *fx)
         return true;
     }
     if ((key && ev->key == KEY_OVERRIDE) || (ev->type == EV_PICK && ev->pick == PHOTO_PICK_WAIVE)) {
-        if (asked != 2 || !st->camera_error[0]) {
+        if (asked != 2 || !station_camera_fails(st)) {
             /* Only a required photo the camera cannot take may be waived. */
             st_say(st, MSG_PHOTO_REQUIRED, NULL, 0);
             return true;

@@ -438,6 +438,7 @@ void lay_build(const struct view *v, struct lay *L)
     case SCREEN_STATS: lay_stats(v, L); break;
     case SCREEN_RESUME: lay_resume(v, L); break;
     case SCREEN_OPERATORS: lay_operators(v, L); break;
+    case SCREEN_SERVICE: lay_service(v, L); break;
     case SCREEN_COUNT: break;
     }
     if (v->auth_action != AUTH_NONE)

@@ -875,6 +875,7 @@ static enum key map_key(SDL_Keycode k)
     case SDLK_F3: return KEY_OVERRIDE;
     case SDLK_F4: return KEY_OPERATORS;
     case SDLK_F5: return KEY_REPRINT;
+    case SDLK_F6: return KEY_SERVICE;
     case SDLK_F12: return KEY_LOGOUT;
     case SDLK_PAGEUP: return KEY_PAGEUP;
     case SDLK_PAGEDOWN: return KEY_PAGEDOWN;

@@ -27,10 +27,11 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_STATS] = {stats_entry, stats_run, stats_exit},
     [SCREEN_RESUME] = {resume_entry, resume_run, NULL},
     [SCREEN_OPERATORS] = {operators_entry, operators_run, NULL},
+    [SCREEN_SERVICE] = {service_entry, service_run, NULL},
 };
 
-static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",   "check",
-                                                 "summary", "stats", "resume", "operators"};
+static const char *screen_names[SCREEN_COUNT] = {
+    "login", "scan", "item", "check", "summary", "stats", "resume", "operators", "service"};
 
 const char *screen_name(enum screen s)
 {
@@ -626,4 +627,7 @@ void station_view(const struct station *st, struct view *v)
     v->noperators = st->nops;
     v->operator_index = st->op_index;
     v->now = st->now;
+    v->service = st->service_have ? &st->service : NULL;
+    v->service_busy = st->service_busy;
+    v->service_scroll = st->service_scroll;
 }

@@ -53,7 +53,10 @@
  * supervisor or admin authorises at the station with badge and PIN while the
  * grader stays logged in (enum auth_action; a panel over the screen; the
  * PIN goes out as FX_CHECK_PIN with purpose PIN_AUTHORISE). Supervisors and
- * admins do these themselves and open statistics.
+ * admins do these themselves and open statistics. Admins alone manage
+ * operators (F4) and open the service screen (F6: the station's own checks,
+ * as `triage selfcheck`, asked as FX_SELFCHECK and answered with
+ * EV_SELFCHECK_DONE).
  */
 #ifndef TRIAGE_STATION_H
 #define TRIAGE_STATION_H
@@ -81,10 +84,12 @@ enum screen {
     SCREEN_STATS,
     SCREEN_RESUME, /* after a login: an unfinished inspection of this grader */
     SCREEN_OPERATORS, /* admins: the operators, unlock, disable, enable */
+    SCREEN_SERVICE,   /* admins: the station's own checks (triage selfcheck) */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators". */
+/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators",
+ * "service". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -107,6 +112,7 @@ enum key {
     KEY_OPERATORS, /* scan: the operators (admins; F4, or the button) */
     KEY_PAGEUP,   /* a page back in a long list (statistics) */
     KEY_PAGEDOWN, /* a page on */
+    KEY_SERVICE,  /* scan: the service screen (admins; F6, or the button) */
     KEY_COUNT
 };
 
@@ -124,6 +130,22 @@ enum event_type {
                        `pick` (enum auth_action) of the current screen; op: who */
     EV_OPERATOR_DONE, /* the answer to FX_MANAGE_OPERATOR: text "" done, else "E1xx: …" */
     EV_SCROLL,      /* a drag (touch, mouse) or the wheel: pick rows on (< 0: back) */
+    EV_SELFCHECK_DONE, /* the answer to FX_SELFCHECK: selfcheck */
+};
+
+/* The station's own checks (`triage selfcheck`), one line each, as the
+ * service screen shows them. */
+#define SERVICE_MAX_LINES 24
+struct service_line {
+    char id[8];     /* "I851", "W856", "E855": the letter is the verdict */
+    char what[48];  /* "video", "scanner bench", "printer zpl-tcp" */
+    char text[320]; /* what was found, in English (the CLI's words) */
+};
+struct service_report {
+    int n;
+    int failed; /* E lines */
+    int64_t at; /* station time of the check (Unix ms) */
+    struct service_line lines[SERVICE_MAX_LINES];
 };
 
 struct event {
@@ -155,6 +177,9 @@ struct event {
     int labels_waiting;
     char printer_trouble[32];
     char sync_trouble[16];
+
+    /* EV_SELFCHECK_DONE: the checks' lines; valid during station_handle. */
+    const struct service_report *selfcheck;
 };
 
 enum effect_type {
@@ -176,6 +201,8 @@ enum effect_type {
     FX_MANAGE_OPERATOR, /* admin fx.actor does fx.action ("unlock", "disable", "enable") to
                            operator fx.subject (audited by the store), then send
                            EV_OPERATOR_DONE */
+    FX_SELFCHECK,   /* run the station's own checks (off the UI thread), then send
+                       EV_SELFCHECK_DONE */
 };
 
 struct effect {
@@ -330,6 +357,9 @@ enum stats_page {
 #define OPERATORS_PICK_UNLOCK 2900
 #define OPERATORS_PICK_TOGGLE 2901 /* disable an active operator, enable a disabled one */
 
+/* EV_PICK code of the service screen's "Check again" (or Return, or R). */
+#define SERVICE_PICK_REFRESH 3000
+
 /* EV_PICK codes of the stats screen's touch targets. */
 #define STATS_PICK_PERIOD 1000 /* + enum stats_period */
 #define STATS_PICK_PAGE 1100   /* + enum stats_page */
@@ -437,6 +467,11 @@ struct view {
     int noperators;
     int operator_index; /* the one selected */
     int64_t now;        /* station time, for "locked until" */
+
+    /* service (admins) */
+    const struct service_report *service; /* NULL until the first check came back */
+    bool service_busy;                    /* a check is running */
+    int service_scroll;                   /* the first line shown */
 };
 
 struct station;

@@ -590,6 +590,13 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
          * prints its own complaint); X11, then the console. */
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,kmsdrm");
     }
+    /* Typed and scanned characters are taken as they come, never composed
+     * into others (X's compose table would turn a scanner's "^1" on a layout
+     * with dead keys into "¹"): the locale's table, thousands of lines that X
+     * would parse at every start before the first frame, is not read. An
+     * XCOMPOSEFILE of the environment is kept. */
+    if (!opt->headless)
+        setenv("XCOMPOSEFILE", "/dev/null", 0);
     /* We handle touch ourselves: no mouse events made from touches, and back. */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");

@@ -140,8 +140,10 @@ $(BUILD)/lib/%.a:
 	@rm -f $@
 	ar rcs $@ $^
 
+# --as-needed: libpq and libcups are opened when first used (app/base/libload.h),
+# not loaded at every start; the binary does not name them.
 $(BUILD)/triage: $(BUILD)/app/main.o $(LIB_A)
-	$(CC) $(LDFLAGS) $^ $(LIBS_app) -o $@
+	$(CC) $(LDFLAGS) -Wl,--as-needed $^ $(LIBS_app) -o $@
 	@ln -sf $(BUILD)/triage triage 2>/dev/null || true
 
 TEST_INC := $(INC_app) -Itests

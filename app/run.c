@@ -37,6 +37,7 @@
 #include "tz.h"
 #include "scanner.h"
 #include "script.h"
+#include "selfcheck_worker.h"
 #include "service.h"
 #include "station.h"
 #include "stats_worker.h"
@@ -57,6 +58,8 @@ struct app {
     struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
     unsigned scanners_gen;     /* their state as last shown */
     struct sworker *stats;     /* statistics thread; started on first use */
+    struct ckworker *checks;   /* the service screen's checks; started on first use */
+    struct service_report service; /* their last answer, for EV_SELFCHECK_DONE */
     struct tz *tz;             /* the site's time zone ([station] timezone) */
     struct pinworker *pins;    /* PIN check thread; started on first use */
     bool pins_failed;          /* it could not start: PINs are checked on this thread */
@@ -422,6 +425,26 @@ static void do_take_photo(struct app *app, const struct effect *e)
     enqueue(app, &ev);
 }
 
+/* The service screen's checks run on their own thread (selfcheck_worker.h),
+ * with the station's video and the print worker's view of the printer. */
+static void do_selfcheck(struct app *app)
+{
+    char err[300], video[128];
+    if (!app->checks && ckworker_start(app->opt->data_dir, app->opt->cfg, notify_ui, app->ui,
+                                       &app->checks, err, sizeof err) != 0) {
+        log_error("E950", "%s", err);
+        struct event ev = {.type = EV_SELFCHECK_DONE, .now = app->now};
+        enqueue(app, &ev); /* no lines: the screen says the checks did not run */
+        return;
+    }
+    struct pworker_status ps = {0};
+    pworker_status(app->printer, &ps);
+    struct printer_status printer = {.state = ps.state};
+    snprintf(printer.detail, sizeof printer.detail, "%s", ps.detail);
+    snprintf(video, sizeof video, "%s, renderer %s", ui_driver(app->ui), ui_renderer(app->ui));
+    ckworker_check(app->checks, video, &printer, ps.waiting, app->now);
+}
+
 static void carry_out(struct app *app, struct effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -445,6 +468,7 @@ static void carry_out(struct app *app, struct effects *fx)
         case FX_DRAFT_DROP: do_draft(app, e); break;
         case FX_MANAGE_OPERATOR: do_manage_operator(app, e); break;
         case FX_PHOTO_TAKE: do_take_photo(app, e); break;
+        case FX_SELFCHECK: do_selfcheck(app); break;
         }
     }
 }
@@ -463,6 +487,15 @@ static void dispatch(struct app *app, const struct event *first)
             app->dirty = true;
         carry_out(app, &fx);
     }
+}
+
+/* The checks' answer, when there is one, to the core. */
+static void take_selfcheck(struct app *app)
+{
+    if (!ckworker_take(app->checks, &app->service))
+        return;
+    struct event ev = {.type = EV_SELFCHECK_DONE, .now = app->now, .selfcheck = &app->service};
+    dispatch(app, &ev);
 }
 
 static void render(struct app *app)
@@ -588,6 +621,7 @@ static int run_interactive(struct app *app)
             dispatch(app, &answer);
         if (sworker_poll(app->stats))
             app->dirty = true;
+        take_selfcheck(app);
         pump_scanners(app, INT_MAX);
         refresh_scanner_status(app);
         refresh_printer_status(app);
@@ -741,6 +775,8 @@ static int run_script(struct app *app)
         sworker_wait_idle(app->stats);
         if (sworker_poll(app->stats))
             app->dirty = true;
+        ckworker_wait_idle(app->checks);
+        take_selfcheck(app);
         refresh_printer_status(app);
         refresh_sync_status(app);
         follow_camera(app);
@@ -938,6 +974,7 @@ out:
     sync_stop(app.sync);
     pinworker_stop(app.pins);
     sworker_stop(app.stats);
+    ckworker_stop(app.checks);
     scanners_close(app.scanners);
     camera_close(app.camera);
     free(app.camera_pixels);

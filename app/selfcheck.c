@@ -38,6 +38,7 @@
 
 struct check {
     FILE *out;
+    const struct selfcheck_options *opt;
     int failed;
     /* the user whose access is judged */
     char user[64];
@@ -58,7 +59,10 @@ __attribute__((format(printf, 4, 5))) static void line(struct check *c, const ch
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fprintf(c->out, "%s %s%s: %s\n", id, id[0] == 'I' ? "ok " : "", what, text);
+    if (c->out)
+        fprintf(c->out, "%s %s%s: %s\n", id, id[0] == 'I' ? "ok " : "", what, text);
+    if (c->opt->on_line)
+        c->opt->on_line(c->opt->line_ctx, id, what, text);
     if (id[0] == 'E')
         c->failed++;
 }
@@ -126,9 +130,25 @@ static void check_user(struct check *c)
              (unsigned)c->uid, groups);
 }
 
+/* 851 in the running station: its own window. */
+static bool check_running_video(struct check *c)
+{
+    const char *video = c->opt->video;
+    if (!video)
+        return false;
+    c->kmsdrm = strncmp(video, "kmsdrm", 6) == 0;
+    if (!strncmp(video, "dummy", 5) || !strncmp(video, "offscreen", 9))
+        line(c, "E851", "video", "the station runs %s: nothing is seen", video);
+    else
+        line(c, "I851", "video", "%s (the station's window)", video);
+    return true;
+}
+
 /* 851: start SDL's video as the station would and see what it picked. */
 static void check_video(struct check *c)
 {
+    if (check_running_video(c))
+        return;
     const char *forced = getenv("SDL_VIDEODRIVER");
     const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
     bool forced_set = forced && *forced;
@@ -384,6 +404,16 @@ static void check_printer(struct check *c, const struct selfcheck_options *opt)
     const char *where = !strcmp(p->type, "zpl-tcp") ? p->address
                         : !strcmp(p->type, "cups")  ? p->queue
                                                     : p->device;
+    const struct printer_status *seen = opt->printer;
+    if (seen) { /* the print worker's: it owns the printer */
+        char waiting[64] = "";
+        if (opt->labels_waiting > 0)
+            snprintf(waiting, sizeof waiting, "; %d labels waiting", opt->labels_waiting);
+        line(c, seen->state == PRINTER_READY ? "I855" : "E855", what,
+             "%s: %s%s%s (the print worker's last look)%s", where, printer_state_name(seen->state),
+             seen->detail[0] ? ": " : "", seen->detail, waiting);
+        return;
+    }
     struct printer *pr = NULL;
     char err[512];
     int timeout = opt->timeout_ms > 0 ? opt->timeout_ms : 3000;
@@ -574,7 +604,7 @@ static void check_camera(struct check *c, const struct config *cfg)
 
 int selfcheck_run(const struct selfcheck_options *opt, FILE *out)
 {
-    struct check c = {.out = out};
+    struct check c = {.out = out, .opt = opt};
     check_user(&c);
     check_video(&c);
     check_dri(&c);

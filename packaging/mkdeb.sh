@@ -14,7 +14,8 @@ version=$("$build/triage" --version | awk '{print $2}')
 arch=$(dpkg --print-architecture)
 
 # The shared libraries the binary needs, as package names (dpkg-shlibdeps wants a
-# debian/control beside it).
+# debian/control beside it); libpq5 and libcups2 besides, which the station opens
+# when it first uses them (app/base/libload.h), so the binary does not name them.
 shl=$top/$build/deb/shlibs
 mkdir -p "$shl/debian"
 printf 'Source: triage\n\nPackage: triage\nArchitecture: any\n' > "$shl/debian/control"
@@ -30,7 +31,7 @@ Version: $version
 Architecture: $arch
 Maintainer: triage station maintainers <triage@localhost>
 Installed-Size: $size
-Depends: $libs, systemd, fonts-wqy-microhei
+Depends: $libs, libpq5, libcups2, systemd, fonts-wqy-microhei
 Section: misc
 Priority: optional
 Description: returns-inspection station

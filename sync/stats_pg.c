@@ -15,7 +15,7 @@
  */
 #include "stats_pg.h"
 
-#include <libpq-fe.h>
+#include "pq_fns.h"
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -404,6 +404,8 @@ int stats_compute_pg(const char *conninfo, const char *site, const struct stats_
     r->range = *range;
     r->range.tz = NULL;
     r->ndays = (int)(range->to_day - range->from_day + 1);
+    if (pq_load(err, errlen) != 0)
+        return -1;
     PGconn *conn = PQconnectdb(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {
         char msg[300];

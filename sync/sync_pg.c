@@ -24,7 +24,7 @@
  * at once even while head office does not answer.
  */
 #include <errno.h>
-#include <libpq-fe.h>
+#include "pq_fns.h"
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,6 +128,8 @@ static int pg_open(const struct sync_options *opt, const char *target, void **st
 {
     const struct sync_opts *c = opt->cfg;
     char password[512] = "", appname[64], msg[300];
+    if (pq_load(err, errlen) != 0)
+        return -1;
     if (c && c->credentials[0] &&
         read_credentials(c->credentials, password, sizeof password, err, errlen) < 0)
         return -1;

@@ -15,6 +15,10 @@
  *      the sync's own id (E718, E711, E712).
  *   5. The camera: a videotestsrc pipeline gives its picture; a pipeline that does not
  *      parse, and a device that is not there, are E860 with the cause.
+ *   6. The same checks on the running station's service screen (F6, admins): a
+ *      supervisor is refused and audited, an admin's visit is audited, the lines come
+ *      from the check thread (the station's own video, the dummy driver, in red; the
+ *      database in green) in English and in Chinese, and "Check again" runs them anew.
  * When a triage user exists, root's selfcheck judges access for it: the test's
  * folders are then given to it.
  */
@@ -28,7 +32,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <SDL.h>
+#include <SDL_image.h>
+
 #include "sync_fixture.h"
+#include "theme.h"
 
 static char tmp[512];
 
@@ -358,6 +366,76 @@ static void camera(const char *data)
     }
 }
 
+/* The colour at (x, y) of a PNG screenshot (0xRRGGBB), or 0xFFFFFFFF. */
+static uint32_t shot_pixel(const char *path, int x, int y)
+{
+    SDL_Surface *img = IMG_Load(path);
+    SDL_Surface *rgb = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_RGB888, 0) : NULL;
+    uint32_t px = 0xFFFFFFFFu;
+    if (rgb && x < rgb->w && y < rgb->h)
+        px = ((const uint32_t *)((const char *)rgb->pixels + y * rgb->pitch))[x] & 0xFFFFFFu;
+    SDL_FreeSurface(rgb);
+    SDL_FreeSurface(img);
+    return px;
+}
+
+/* 6. The service screen of the running station, in script mode. */
+static void service_screen(const char *data)
+{
+    char conf[700], script[700], shots[700], cmd[3000], text[1500], *err = NULL;
+    snprintf(conf, sizeof conf, "%s/service.conf", tmp);
+    snprintf(script, sizeof script, "%s/service.script", tmp);
+    snprintf(shots, sizeof shots, "%s/service-shots", tmp);
+    snprintf(text, sizeof text,
+             "[station]\nid = SH01-S05\n[printer]\ntype = folder\n[sync]\ntarget = spool:%s/spool\n",
+             tmp);
+    harness_write_file(conf, text);
+    snprintf(cmd, sizeof cmd,
+             "echo 654321 | '%s' --data '%s' operator add --badge 2 --name S --role supervisor"
+             " >/dev/null",
+             harness_triage(), data);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, NULL), 0);
+    /* Badge 1 is the admin folder_and_spool added, PIN 123456. */
+    harness_write_file(script, "scan 2\ntext 654321\nkey Return\nexpect scan\n"
+                               "key F6\nexpect scan\nkey F12\n"
+                               "scan 1\ntext 123456\nkey Return\nexpect scan\n"
+                               "key F6\nexpect service\nshot service-en\n"
+                               "key F1\nkey r\nexpect service\nshot service-zh\n"
+                               "key Escape\nexpect scan\nquit\n");
+    snprintf(cmd, sizeof cmd,
+             "env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=dummy '%s' --config '%s' --data"
+             " '%s' --script '%s' --shots '%s'",
+             harness_triage(), conf, data, script, shots);
+    CHECK_INT(harness_sh(cmd, NULL, NULL, &err), 0);
+    const char *log = err ? err : "";
+    CHECK(strstr(log, "I203 service_denied by 2") != NULL);
+    CHECK(strstr(log, "I203 service_opened by 1") != NULL);
+    CHECK(strstr(log, "E923") == NULL); /* both audit rows written */
+    /* The checks ran twice (opened, then R), off the UI thread, each line logged: the
+     * station's own window, never SDL's video started again. */
+    int videos = 0;
+    for (const char *p = log; (p = strstr(p, "I870 service screen: E851 video: the station runs "
+                                          "dummy, renderer software: nothing is seen"));
+         p++)
+        videos++;
+    CHECK_INT(videos, 2);
+    CHECK(strstr(log, "I870 service screen: I859 database: ") != NULL);
+    CHECK(strstr(log, "I870 service screen: I855 printer folder: ") != NULL);
+    if (strstr(log, "I870") == NULL)
+        fprintf(stderr, "%s", log);
+    free(err);
+    /* Row 2 (video) red, row 10 (database) green, in both languages: the pill of
+     * row i is at y = CONTENT_Y0 + 104 + 40 i, from x = CONTENT_X0 + 32. */
+    static const char *const langs[] = {"en", "zh"};
+    for (int l = 0; l < 2; l++) {
+        char path[800];
+        snprintf(path, sizeof path, "%s/service-%s.png", shots, langs[l]);
+        int px = CONTENT_X0 + 32 + 12, y = CONTENT_Y0 + 104 + 20;
+        CHECK_INT(shot_pixel(path, px, y + 1 * 40), C_ERR_SOFT);
+        CHECK_INT(shot_pixel(path, px, y + 9 * 40), C_OK_SOFT);
+    }
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", harness_tmpdir());
@@ -368,5 +446,6 @@ int main(void)
     wrong_things(data);
     head_office(data);
     camera(data);
+    service_screen(data);
     return harness_done();
 }

@@ -1,9 +1,10 @@
 /*
  * test_station_states.c — the station core as a state machine: the state
  * table, the exact entry/run/exit sequence of transitions, sub-states that
- * are left and entered again, and the PIN check as an effect and an event
- * (FX_CHECK_PIN → EV_LOGIN_RESULT). Pure: the core alone, look-ups from
- * tables.
+ * are left and entered again, the PIN check as an effect and an event
+ * (FX_CHECK_PIN → EV_LOGIN_RESULT), and the service screen's checks the same
+ * way (FX_SELFCHECK → EV_SELFCHECK_DONE). Pure: the core alone, look-ups
+ * from tables.
  */
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +151,8 @@ static void test_table(void)
     CHECK(station_states[SCREEN_LOGIN].entry && station_states[SCREEN_LOGIN].exit);
     CHECK(station_states[SCREEN_CHECK].entry && station_states[SCREEN_SUMMARY].entry);
     CHECK(station_states[SCREEN_STATS].entry && station_states[SCREEN_STATS].exit);
+    CHECK(station_states[SCREEN_SERVICE].entry && !station_states[SCREEN_SERVICE].exit);
+    CHECK_INT(screen_from_name("service"), SCREEN_SERVICE);
 }
 
 /* ---- login: FX_CHECK_PIN → EV_LOGIN_RESULT ----------------------------- */
@@ -373,6 +376,132 @@ static void test_stats_entry_exit(void)
     CHECK(a && !strcmp(a->action, "idle_logout") && !strcmp(a->actor, "2001"));
 }
 
+/* ---- service: admins only, its checks an effect and an event ------------ */
+
+static void log_in(const char *badge, enum role role)
+{
+    scan(badge);
+    text("1357");
+    key(KEY_ENTER);
+    login_result(LOGIN_OK, badge, role);
+    took();
+}
+
+/* A report of n lines: I850, W851, E852, … (the letter by i % 3). */
+static struct service_report report(int n)
+{
+    struct service_report r = {.n = n, .at = now};
+    for (int i = 0; i < n && i < SERVICE_MAX_LINES; i++) {
+        snprintf(r.lines[i].id, sizeof r.lines[i].id, "%c%d", "IWE"[i % 3], 850 + i % 10);
+        snprintf(r.lines[i].what, sizeof r.lines[i].what, "check %d", i);
+        snprintf(r.lines[i].text, sizeof r.lines[i].text, "found %d", i);
+        r.failed += i % 3 == 2;
+    }
+    return r;
+}
+
+static void checks_done(const struct service_report *r)
+{
+    send((struct event){.type = EV_SELFCHECK_DONE, .selfcheck = r});
+}
+
+static void test_service(void)
+{
+    /* Who may open it: one row per role; the others are refused in scan's
+     * run (audited, E565), with no transition and no checks asked. */
+    static const struct {
+        const char *badge;
+        enum role role;
+        bool opens;
+    } who[] = {
+        {"1001", ROLE_GRADER, false},
+        {"2001", ROLE_SUPERVISOR, false},
+        {"2001", ROLE_ADMIN, true},
+    };
+    for (size_t i = 0; i < sizeof who / sizeof *who; i++) {
+        log_in(who[i].badge, who[i].role);
+        key(KEY_SERVICE);
+        const struct effect *a = find_fx(FX_AUDIT);
+        if (!CHECK(a && !strcmp(a->actor, who[i].badge) &&
+                   !strcmp(a->action, who[i].opens ? "service_opened" : "service_denied")))
+            fprintf(stderr, "  row %zu\n", i + 1);
+        CHECK_INT(count_fx(FX_SELFCHECK), who[i].opens ? 1 : 0);
+        CHECK_STR(took(), who[i].opens ? "run:scan exit:scan entry:service" : "run:scan");
+        CHECK_INT(view().msg, who[i].opens ? MSG_NONE : MSG_NOT_ALLOWED);
+        if (!who[i].opens)
+            key(KEY_LOGOUT);
+    }
+    CHECK_STR(screen_name(station_screen(st)), "service");
+
+    /* Checking: nothing to show yet; asking again asks nothing more. */
+    CHECK(view().service == NULL && view().service_busy);
+    key(KEY_ENTER);
+    text("r");
+    pick(SERVICE_PICK_REFRESH, "");
+    CHECK_INT(count_fx(FX_SELFCHECK), 0);
+    /* The answer: its lines, copied (the sender's buffer may go). */
+    struct service_report r = report(12);
+    checks_done(&r);
+    CHECK_STR(took(), "run:service run:service run:service run:service");
+    memset(&r, 0, sizeof r);
+    CHECK(!view().service_busy && view().service != NULL);
+    CHECK_INT(view().service->n, 12);
+    CHECK_INT(view().service->failed, 4);
+    CHECK_STR(view().service->lines[2].id, "E852");
+    CHECK_STR(view().service->lines[11].text, "found 11");
+    /* Again: R, Return or the button, once each while none runs; the last
+     * lines stay while it runs. */
+    text("R");
+    CHECK_INT(count_fx(FX_SELFCHECK), 1);
+    CHECK(view().service_busy && view().service && view().service->n == 12);
+    r = report(3);
+    checks_done(&r);
+    pick(SERVICE_PICK_REFRESH, "");
+    CHECK_INT(count_fx(FX_SELFCHECK), 1);
+    r = report(12);
+    checks_done(&r);
+    key(KEY_ENTER);
+    CHECK_INT(count_fx(FX_SELFCHECK), 1);
+    checks_done(&r);
+    /* Scrolling stays on the lines. */
+    static const struct {
+        enum event_type type;
+        enum key key;
+        int by;
+        int scroll;
+    } moves[] = {
+        {EV_KEY, KEY_UP, 0, 0},        {EV_KEY, KEY_DOWN, 0, 1},     {EV_KEY, KEY_PAGEDOWN, 0, 9},
+        {EV_KEY, KEY_PAGEDOWN, 0, 11}, {EV_SCROLL, KEY_NONE, -3, 8}, {EV_SCROLL, KEY_NONE, -40, 0},
+        {EV_KEY, KEY_PAGEUP, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof moves / sizeof *moves; i++) {
+        send((struct event){.type = moves[i].type, .key = moves[i].key, .pick = moves[i].by});
+        if (!CHECK_INT(view().service_scroll, moves[i].scroll))
+            fprintf(stderr, "  move %zu\n", i + 1);
+    }
+    /* A check that could not run: no lines, nothing busy. */
+    text("r");
+    checks_done(NULL);
+    CHECK(!view().service_busy);
+    took();
+    /* Escape (or F6) goes back; an answer that comes later is the scan
+     * screen's to ignore, and the next visit checks afresh. */
+    text("r");
+    key(KEY_SERVICE);
+    CHECK_STR(took(), "run:service run:service exit:service entry:scan");
+    checks_done(&r);
+    CHECK_STR(took(), "run:scan");
+    CHECK_INT(station_screen(st), SCREEN_SCAN);
+    key(KEY_SERVICE);
+    CHECK(view().service == NULL && view().service_busy);
+    CHECK_INT(view().service_scroll, 0);
+    CHECK_INT(count_fx(FX_SELFCHECK), 1);
+    key(KEY_ESCAPE);
+    CHECK_STR(took(), "run:scan exit:scan entry:service run:service exit:service entry:scan");
+    key(KEY_LOGOUT);
+    took();
+}
+
 /* Who may do what alone (st_may): one row per role, action and owner. The
  * drafts' discard follows the same rule as a re-grade. */
 static void test_may(void)
@@ -429,6 +558,7 @@ int main(void)
     test_inspection_sequence();
     test_shared();
     test_stats_entry_exit();
+    test_service();
     test_may();
     station_free(st);
     rules_free(rules);

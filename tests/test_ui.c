@@ -403,6 +403,41 @@ static int all_views(enum lang lang, struct named_view *out)
     v.noperators = 0;
     out[n++] = (struct named_view){"operators-none", v};
 
+    /* The admins' service screen: more lines than fit, each verdict, a long
+     * one; checking the first time, and checking again over the last lines. */
+    static struct service_report checks = {.n = 12, .failed = 2, .at = 1795428000000};
+    static const char *const ids[12] = {"W850", "I851", "W852", "I853", "E854", "I854",
+                                        "E855", "I856", "I857", "I858", "I859", "I860"};
+    static const char *const whats[12] = {"user",    "video",   "/dev/dri", "input",
+                                          "scanner bench-1", "scanner hid-pos-dock",
+                                          "printer zpl-tcp", "head office", "data",
+                                          "disk",    "database", "later check"};
+    for (int i = 0; i < 12; i++) {
+        snprintf(checks.lines[i].id, sizeof checks.lines[i].id, "%s", ids[i]);
+        snprintf(checks.lines[i].what, sizeof checks.lines[i].what, "%s", whats[i]);
+        snprintf(checks.lines[i].text, sizeof checks.lines[i].text,
+                 i == 6 ? "10.20.30.40:9100: offline: E652: no answer within 3000 ms from the "
+                          "printer at 10.20.30.40:9100 (the print worker's last look); 7 labels "
+                          "waiting"
+                        : "line %d", i);
+    }
+    v = base(SCREEN_SERVICE, lang, &long_name);
+    v.service = &checks;
+    out[n++] = (struct named_view){"service", v};
+    v.service_scroll = 11;
+    out[n++] = (struct named_view){"service-scrolled", v};
+    v.service_busy = true;
+    out[n++] = (struct named_view){"service-again", v};
+    v = base(SCREEN_SERVICE, lang, &long_name);
+    v.service_busy = true;
+    out[n++] = (struct named_view){"service-checking", v};
+    v.service_busy = false;
+    out[n++] = (struct named_view){"service-not-run", v};
+    v = base(SCREEN_SCAN, lang, &long_name);
+    snprintf(v.last_plate, sizeof v.last_plate, "SH01-S03-000042");
+    v.saved_count = 12;
+    out[n++] = (struct named_view){"scan-admin", v};
+
     /* Everything long at once. */
     v = base(SCREEN_ITEM, lang, &long_name);
     v.station_id = "WAREHOUSE-NORTH-SH01-S03-EXTRA";
@@ -531,6 +566,15 @@ static void test_layouts(void)
     CHECK(find(&v, EV_KEY, 0, KEY_STATS, NULL) == NULL); /* graders have no statistics */
     v.op = &supervisor;
     CHECK(find(&v, EV_KEY, 0, KEY_STATS, NULL) != NULL);
+    CHECK(find(&v, EV_KEY, 0, KEY_SERVICE, NULL) == NULL); /* the service screen is admins' */
+    v.op = &long_name;
+    CHECK(find(&v, EV_KEY, 0, KEY_SERVICE, NULL) != NULL);
+    CHECK(find(&v, EV_KEY, 0, KEY_OPERATORS, NULL) != NULL);
+    v = base(SCREEN_SERVICE, LANG_ZH, &long_name);
+    CHECK(find(&v, EV_PICK, SERVICE_PICK_REFRESH, KEY_NONE, NULL) != NULL);
+    CHECK(find(&v, EV_KEY, 0, KEY_ESCAPE, NULL) != NULL);
+    v.service_busy = true; /* no second check while one runs */
+    CHECK(find(&v, EV_PICK, SERVICE_PICK_REFRESH, KEY_NONE, NULL) == NULL);
 
     v = base(SCREEN_ITEM, LANG_EN, &grader);
     v.picking_category = true;
@@ -784,10 +828,9 @@ static bool has_identifier(const char *s, const char *word)
  * product's name, a data key, and number notations. */
 static bool allowed_literal(const char *lit)
 {
-    static const char *const ok[] = {"Esc",    "F1",        "F2",     "F3",    "F4",   "F5",
-                                     "F12",    "U",         "D",      "triage", "defective",
-                                     "Tab",
-                                     "n=%lld", "%.0fk",     "%.1fk"};
+    static const char *const ok[] = {"Esc", "F1", "F2", "F3", "F4", "F5", "F6", "F12",
+                                     "U", "D", "R", "Tab", "triage", "defective",
+                                     "n=%lld", "%.0fk", "%.1fk"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (strcmp(lit, ok[i]) == 0)
             return true;

@@ -121,6 +121,25 @@
     X(S_OP_DISABLE,          "Disable", "停用") \
     X(S_OP_ENABLE,           "Enable", "启用") \
     X(S_OP_NONE,             "No operators", "没有操作员") \
+    X(S_SERVICE,             "Service", "维护") \
+    X(S_SERVICE_SUB,         "The station's own checks, as triage selfcheck. Up and Down scroll; R checks again", \
+                             "本工位的自检，与 triage selfcheck 相同。上下键滚动；R 重新检查") \
+    X(S_SERVICE_CHECKING,    "Checking…", "正在检查…") \
+    X(S_SERVICE_CHECKED,     "Checked %s: %d of %d need attention", "检查于 %s：%d 项需要处理，共 %d 项") /* %s: time */ \
+    X(S_SERVICE_NOT_RUN,     "The checks could not run (see the log)", "无法运行自检（请查看日志）") \
+    X(S_SERVICE_AGAIN,       "Check again", "重新检查") \
+    X(S_SERVICE_OK,          "OK", "正常") \
+    X(S_SERVICE_WARN,        "Look", "注意") \
+    X(S_SERVICE_ERR,         "Fault", "故障") \
+    X(S_CHECK_USER,          "User", "用户") \
+    X(S_CHECK_VIDEO,         "Video", "显示") \
+    X(S_CHECK_INPUT,         "Input devices", "输入设备") \
+    X(S_CHECK_SCANNER,       "Scanner", "扫描枪") \
+    X(S_CHECK_PRINTER,       "Printer", "打印机") \
+    X(S_CHECK_HEAD_OFFICE,   "Head office", "总部") \
+    X(S_CHECK_DATA,          "Data folder", "数据目录") \
+    X(S_CHECK_DISK,          "Disk", "磁盘") \
+    X(S_CHECK_DATABASE,      "Database", "数据库") \
     \
     /* ---- resume ---- */ \
     X(S_RESUME_TITLE,        "You left an inspection unfinished", "您有一件未完成的质检") \

@@ -446,6 +446,7 @@ void lay_build(const struct view *v, struct lay *L)
     case SCREEN_RESUME: lay_resume(v, L); break;
     case SCREEN_OPERATORS: lay_operators(v, L); break;
     case SCREEN_PHOTO: lay_photo(v, L); break;
+    case SCREEN_SERVICE: lay_service(v, L); break;
     case SCREEN_COUNT: break;
     }
     if (v->auth_action != AUTH_NONE)

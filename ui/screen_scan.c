@@ -38,10 +38,10 @@ void lay_scan(const struct view *v, struct lay *L)
         ->max_lines = 1;
 
     /* What this session did so far, on the bottom row beside the buttons
-     * (narrower for an admin, who has one button more). */
-    const int w = 256;
+     * (narrower for an admin, who has two buttons more, all narrower). */
     bool admin = v->op && v->op->role == ROLE_ADMIN;
-    const int cw = admin ? CONTENT_X1 - 3 * w - 3 * GAP - CONTENT_X0 : 600;
+    const int w = admin ? 216 : 256;
+    const int cw = admin ? CONTENT_X1 - 4 * w - 4 * GAP - CONTENT_X0 : 600;
     lay_card(L, CONTENT_X0, BOTTOM_Y, cw, BUTTON_H);
     if (v->last_plate[0]) {
         char buf[160], count[96];
@@ -63,7 +63,10 @@ void lay_scan(const struct view *v, struct lay *L)
     if (v->op && (v->op->role == ROLE_SUPERVISOR || v->op->role == ROLE_ADMIN))
         lay_button_key(L, CONTENT_X1 - 2 * w - GAP, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY,
                        tr(lang, S_STATS), "F2", KEY_STATS);
-    if (admin)
+    if (admin) {
         lay_button_key(L, CONTENT_X1 - 3 * w - 2 * GAP, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY,
                        tr(lang, S_OPERATORS), "F4", KEY_OPERATORS);
+        lay_button_key(L, CONTENT_X1 - 4 * w - 3 * GAP, BOTTOM_Y, w, BUTTON_H, ST_SECONDARY,
+                       tr(lang, S_SERVICE), "F6", KEY_SERVICE);
+    }
 }

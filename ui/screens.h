@@ -20,6 +20,7 @@
  *   SCREEN_RESUME   lay_resume    screen_resume.c   an unfinished inspection offered back
  *   (any, F12 asked) lay_confirm_logout  screen_resume.c  log out now? the inspection is kept
  *   SCREEN_OPERATORS lay_operators screen_operators.c admins: operators, unlock, disable, enable
+ *   SCREEN_SERVICE  lay_service   screen_service.c  admins: the station's own checks (selfcheck)
  *   (any screen)    lay_auth      screen_auth.c     a supervisor's or admin's authorisation,
  *                                                   over the screen that asked for it
  *
@@ -58,6 +59,7 @@ void lay_resume(const struct view *v, struct lay *L);
 void lay_confirm_logout(const struct view *v, struct lay *L);
 void lay_operators(const struct view *v, struct lay *L);
 void lay_photo(const struct view *v, struct lay *L);
+void lay_service(const struct view *v, struct lay *L);
 /* Over the screen's layout when view->auth_action != AUTH_NONE. */
 void lay_auth(const struct view *v, struct lay *L);
 

@@ -590,6 +590,13 @@ int ui_open(const struct ui_options *opt, struct ui **out, char *err, size_t err
          * prints its own complaint); X11, then the console. */
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,kmsdrm");
     }
+    /* Typed and scanned characters are taken as they come, never composed
+     * into others (X's compose table would turn a scanner's "^1" on a layout
+     * with dead keys into "¹"): the locale's table, thousands of lines that X
+     * would parse at every start before the first frame, is not read. An
+     * XCOMPOSEFILE of the environment is kept. */
+    if (!opt->headless)
+        setenv("XCOMPOSEFILE", "/dev/null", 0);
     /* We handle touch ourselves: no mouse events made from touches, and back. */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
@@ -880,6 +887,7 @@ static enum key map_key(SDL_Keycode k)
     case SDLK_F3: return KEY_OVERRIDE;
     case SDLK_F4: return KEY_OPERATORS;
     case SDLK_F5: return KEY_REPRINT;
+    case SDLK_F6: return KEY_SERVICE;
     case SDLK_F12: return KEY_LOGOUT;
     case SDLK_PAGEUP: return KEY_PAGEUP;
     case SDLK_PAGEDOWN: return KEY_PAGEDOWN;

@@ -28,11 +28,12 @@ const struct station_state station_states[SCREEN_COUNT] = {
     [SCREEN_RESUME] = {resume_entry, resume_run, NULL},
     [SCREEN_OPERATORS] = {operators_entry, operators_run, NULL},
     [SCREEN_PHOTO] = {photo_entry, photo_run, NULL},
+    [SCREEN_SERVICE] = {service_entry, service_run, NULL},
 };
 
-static const char *screen_names[SCREEN_COUNT] = {"login",   "scan",  "item",   "check",
-                                                 "summary", "stats", "resume", "operators",
-                                                 "photo"};
+static const char *screen_names[SCREEN_COUNT] = {
+    "login", "scan", "item", "check", "summary", "stats", "resume", "operators", "photo",
+    "service"};
 
 const char *screen_name(enum screen s)
 {
@@ -647,4 +648,7 @@ void station_view(const struct station *st, struct view *v)
     v->noperators = st->nops;
     v->operator_index = st->op_index;
     v->now = st->now;
+    v->service = st->service_have ? &st->service : NULL;
+    v->service_busy = st->service_busy;
+    v->service_scroll = st->service_scroll;
 }

@@ -53,7 +53,10 @@
  * supervisor or admin authorises at the station with badge and PIN while the
  * grader stays logged in (enum auth_action; a panel over the screen; the
  * PIN goes out as FX_CHECK_PIN with purpose PIN_AUTHORISE). Supervisors and
- * admins do these themselves and open statistics.
+ * admins do these themselves and open statistics. Admins alone manage
+ * operators (F4) and open the service screen (F6: the station's own checks,
+ * as `triage selfcheck`, asked as FX_SELFCHECK and answered with
+ * EV_SELFCHECK_DONE).
  */
 #ifndef TRIAGE_STATION_H
 #define TRIAGE_STATION_H
@@ -82,10 +85,12 @@ enum screen {
     SCREEN_RESUME, /* after a login: an unfinished inspection of this grader */
     SCREEN_OPERATORS, /* admins: the operators, unlock, disable, enable */
     SCREEN_PHOTO,     /* after an answer that asks for a photo: the camera's live view */
+    SCREEN_SERVICE,   /* admins: the station's own checks (triage selfcheck) */
     SCREEN_COUNT
 };
 
-/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators", "photo". */
+/* "login", "scan", "item", "check", "summary", "stats", "resume", "operators",
+ * "photo", "service". */
 const char *screen_name(enum screen s);
 int screen_from_name(const char *name); /* -1 when unknown */
 
@@ -108,6 +113,7 @@ enum key {
     KEY_OPERATORS, /* scan: the operators (admins; F4, or the button) */
     KEY_PAGEUP,   /* a page back in a long list (statistics) */
     KEY_PAGEDOWN, /* a page on */
+    KEY_SERVICE,  /* scan: the service screen (admins; F6, or the button) */
     KEY_COUNT
 };
 
@@ -129,6 +135,22 @@ enum event_type {
                        not ("E95x: …"; also when no camera is configured) */
     EV_PHOTO_TAKEN, /* the answer to FX_PHOTO_TAKE: photo, on disk for good */
     EV_PHOTO_FAILED, /* the answer to FX_PHOTO_TAKE: text holds "E9xx: …" */
+    EV_SELFCHECK_DONE, /* the answer to FX_SELFCHECK: selfcheck */
+};
+
+/* The station's own checks (`triage selfcheck`), one line each, as the
+ * service screen shows them. */
+#define SERVICE_MAX_LINES 24
+struct service_line {
+    char id[8];     /* "I851", "W856", "E855": the letter is the verdict */
+    char what[48];  /* "video", "scanner bench", "printer zpl-tcp" */
+    char text[320]; /* what was found, in English (the CLI's words) */
+};
+struct service_report {
+    int n;
+    int failed; /* E lines */
+    int64_t at; /* station time of the check (Unix ms) */
+    struct service_line lines[SERVICE_MAX_LINES];
 };
 
 struct event {
@@ -163,6 +185,8 @@ struct event {
 
     /* EV_PHOTO_TAKEN: the photo taken (its check, its file, its SHA-256). */
     struct photo_ref photo;
+    /* EV_SELFCHECK_DONE: the checks' lines; valid during station_handle. */
+    const struct service_report *selfcheck;
 };
 
 enum effect_type {
@@ -186,6 +210,8 @@ enum effect_type {
                            EV_OPERATOR_DONE */
     FX_PHOTO_TAKE,  /* take a picture with the camera for check fx.subject (an id) and keep
                        it durably, then send EV_PHOTO_TAKEN or EV_PHOTO_FAILED */
+    FX_SELFCHECK,   /* run the station's own checks (off the UI thread), then send
+                       EV_SELFCHECK_DONE */
 };
 
 struct effect {
@@ -347,6 +373,9 @@ enum stats_page {
 #define OPERATORS_PICK_UNLOCK 2900
 #define OPERATORS_PICK_TOGGLE 2901 /* disable an active operator, enable a disabled one */
 
+/* EV_PICK code of the service screen's "Check again" (or Return, or R). */
+#define SERVICE_PICK_REFRESH 3000
+
 /* EV_PICK codes of the stats screen's touch targets. */
 #define STATS_PICK_PERIOD 1000 /* + enum stats_period */
 #define STATS_PICK_PAGE 1100   /* + enum stats_page */
@@ -472,6 +501,11 @@ struct view {
     int noperators;
     int operator_index; /* the one selected */
     int64_t now;        /* station time, for "locked until" */
+
+    /* service (admins) */
+    const struct service_report *service; /* NULL until the first check came back */
+    bool service_busy;                    /* a check is running */
+    int service_scroll;                   /* the first line shown */
 };
 
 struct station;

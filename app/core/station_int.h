@@ -159,6 +159,12 @@ struct station {
     int nops;
     int op_index;
 
+    /* service (admins; station_service.c) */
+    struct service_report service;
+    bool service_have; /* service holds a check's answer */
+    bool service_busy; /* FX_SELFCHECK asked, EV_SELFCHECK_DONE not come yet */
+    int service_scroll;
+
     /* observer (station_set_trace) */
     void (*trace)(void *ctx, enum screen s, enum station_phase p);
     void *trace_ctx;
@@ -194,6 +200,8 @@ void operators_entry(struct station *st, struct effects *fx);
 bool operators_run(struct station *st, const struct event *ev, struct effects *fx);
 void photo_entry(struct station *st, struct effects *fx);
 bool photo_run(struct station *st, const struct event *ev, struct effects *fx);
+void service_entry(struct station *st, struct effects *fx);
+bool service_run(struct station *st, const struct event *ev, struct effects *fx);
 
 /* ---- the machine (station.c) ----------------------------------------------- */
 

@@ -6,7 +6,8 @@
  * outcome, shows its latest outcome there (reprint, re-grade, one more
  * unit); a saved plate shows that inspection there (reprint, re-grade), or
  * starts its blind re-grade when it is due for one by another grader. F2
- * opens the statistics for a supervisor, F4 the operators for an admin.
+ * opens the statistics for a supervisor, F4 the operators and F6 the service
+ * screen for an admin.
  */
 #include <string.h>
 
@@ -138,13 +139,15 @@ bool scan_run(struct station *st, const struct event *ev, struct effects *fx)
         st_clear_input(st);
         return true;
     }
-    if (ev->type == EV_KEY && ev->key == KEY_OPERATORS) {
-        /* Managing operators is an admin's, not a supervisor's. */
+    if (ev->type == EV_KEY && (ev->key == KEY_OPERATORS || ev->key == KEY_SERVICE)) {
+        /* Managing operators and the station's service are an admin's, not a
+         * supervisor's. */
+        bool ops = ev->key == KEY_OPERATORS;
         if (st->op.role == ROLE_ADMIN) {
-            station_goto(st, SCREEN_OPERATORS, fx);
+            station_goto(st, ops ? SCREEN_OPERATORS : SCREEN_SERVICE, fx);
         } else {
             st_say(st, MSG_NOT_ALLOWED, NULL, 0);
-            st_audit(st, fx, "operators_denied", NULL, NULL);
+            st_audit(st, fx, ops ? "operators_denied" : "service_denied", NULL, NULL);
             st_emit(fx, FX_BEEP_ERROR);
         }
         return true;

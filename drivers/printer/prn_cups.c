@@ -14,7 +14,7 @@
  */
 #include "printer.h"
 
-#include <cups/cups.h>
+#include "cups_fns.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +174,8 @@ struct prn *prn_cups_open(const char *queue, int timeout_ms, char *err, size_t e
         snprintf(err, errlen, "E680: CUPS queue name too long");
         return NULL;
     }
+    if (cups_load(err, errlen) != 0)
+        return NULL;
     struct prn_cups *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "E680: out of memory");

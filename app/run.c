@@ -411,7 +411,16 @@ static void do_take_photo(struct app *app, const struct effect *e)
     unsigned char *jpeg = NULL;
     size_t len = 0;
     char err[256];
-    if (take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
+    /* Photos are the first to give way when the disk is nearly full: the
+     * room left is for saves. */
+    int64_t free_mb = datadir_free_mb(app->opt->data_dir);
+    bool room = free_mb < 0 || free_mb >= app->opt->cfg->retention.min_free_mb;
+    if (!room)
+        snprintf(err, sizeof err,
+                 "E979: the disk of %s has %lld MB free, under [retention] min_free_mb (%d):"
+                 " no photo is taken, the room left is for saves",
+                 app->opt->data_dir, (long long)free_mb, app->opt->cfg->retention.min_free_mb);
+    if (room && take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
         photos_put(app->store, jpeg, len, e->subject, &ev.photo, err, sizeof err) == 0) {
         ev.type = EV_PHOTO_TAKEN;
         log_info("I935", "photo %s taken for check %s by %s (%zu bytes)", ev.photo.file, e->subject,
@@ -897,6 +906,7 @@ int run_station(const struct run_options *opt)
         .rules = opt->rules,
         .calibration_pct = opt->cfg->calibration_pct,
         .tz = app.tz,
+        .data_dir = opt->data_dir,
     };
     snprintf(app.db_path, sizeof app.db_path, "%s", path);
     {

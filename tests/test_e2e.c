@@ -106,7 +106,7 @@ int main(void)
     free(out);
 
     /* The script: three returns, with `expect` at every step. */
-    snprintf(text, sizeof text, "--script tests/e2e/three_returns.script --shots '%s/shots'", tmp);
+    snprintf(text, sizeof text, "--config tests/e2e/camera.conf --script tests/e2e/three_returns.script --shots '%s/shots'", tmp);
     int rc = triage(text, NULL, &out, &err);
     if (!CHECK_INT(rc, 0))
         fprintf(stderr, "%s", err ? err : "");

@@ -97,7 +97,7 @@ int main(void)
     CHECK_INT(triage(text, NULL, NULL, NULL), 0);
 
     char *out = NULL, *err = NULL;
-    snprintf(text, sizeof text, "--script tests/e2e/policy.script --shots '%s/shots'", tmp);
+    snprintf(text, sizeof text, "--config tests/e2e/camera.conf --script tests/e2e/policy.script --shots '%s/shots'", tmp);
     if (!CHECK_INT(triage(text, NULL, NULL, &err), 0))
         fprintf(stderr, "%s", err ? err : "");
     free(err);

@@ -113,7 +113,8 @@ static void run_and_kill(void)
         (void)e;
         setenv("SDL_VIDEODRIVER", "dummy", 1);
         unsetenv("DISPLAY");
-        execl(harness_triage(), "triage", "--data", data, "--script", fifo, (char *)NULL);
+        execl(harness_triage(), "triage", "--config", "tests/e2e/camera.conf", "--data", data,
+              "--script", fifo, (char *)NULL);
         _exit(127);
     }
     FILE *f = fopen(fifo, "w");
@@ -125,7 +126,7 @@ static void run_and_kill(void)
     setvbuf(f, NULL, _IOLBF, 0);
     fputs("expect login\nscan 1001\ntext 123456\nkey Return\nexpect scan\n"
           "scan RMA-E2E-K\nexpect item\nscan KT17-0099812\nexpect check\n"
-          "key 3\nkey 2\nkey 2\n",
+          "key 3\nkey 2\nexpect photo\nkey Return\nexpect check\nkey 2\n",
           f);
     int64_t answers = -1;
     for (int waited = 0; waited < 20000 && answers != 3; waited += 20) {
@@ -136,7 +137,8 @@ static void run_and_kill(void)
     }
     CHECK_INT(answers, 3);
     /* In the middle of the checklist: housing broken, the outer carton
-     * crushed, a noise; the warranty seal's question is on the screen. */
+     * crushed (its photo taken), a noise; the warranty seal's question is on
+     * the screen. */
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -249,7 +251,7 @@ static void check_csv(void)
     CHECK(out && strstr(out, ",mismatched,0195949038488,true,1,1,false,carton;seal,defective,"
                              "not_found,,,non_quality,investigate,,\r\n"));
     CHECK(out && strstr(out, ",matched,KT17-0099812,false,1,1,false,,defective,confirmed,"
-                             "logistics,,quality,refund,,\r\n"));
+                             "logistics,,quality,refund,carton:photos/SH01-S01-"));
     free(out);
 }
 

@@ -351,7 +351,16 @@ static void test_blind_receipt(void)
     CHECK_INT(screen(), SCREEN_CHECK);
     text("3"); /* housing broken: X */
     CHECK_INT(view().check_count, 4); /* damage: the outer carton is asked too */
-    text("2"); /* the carton arrived crushed: the carrier's */
+    text("2"); /* the carton arrived crushed: the carrier's; its photo is required */
+    CHECK_INT(screen(), SCREEN_PHOTO);
+    key(KEY_ENTER);
+    CHECK(find_fx(FX_PHOTO_TAKE) != NULL);
+    struct event photo = {.type = EV_PHOTO_TAKEN};
+    snprintf(photo.photo.check, sizeof photo.photo.check, "carton");
+    snprintf(photo.photo.file, sizeof photo.photo.file, "photos/take-1-001.jpg");
+    memset(photo.photo.sha256, 'a', 64);
+    send(photo);
+    CHECK_INT(screen(), SCREEN_CHECK);
     text("1");
     text("1");
     CHECK_INT(view().insp->grade, GRADE_X);

@@ -888,7 +888,7 @@ static struct picture_slot *picture_get(struct draw *d, const char *path)
         SDL_FreeSurface(s);
     }
     if (!p->tex)
-        log_warn("W815", "reference picture %s cannot be shown (%s): a placeholder stands for it",
+        log_warn("W815", "picture %s cannot be shown (%s): a placeholder stands for it",
                  path, why && why[0] ? why : "unknown error");
     return p;
 }

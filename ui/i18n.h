@@ -314,6 +314,8 @@
     X(S_PHOTO_WAIVE_HINT,    "Without a camera, a supervisor may let the item go on without its photo (F3)", \
                              "相机不可用时，主管可批准不拍照继续（F3）") \
     X(S_PHOTO_COUNT,         "Photos: %d", "照片：%d 张") \
+    X(S_STATS_PHOTO_TAKEN,   "photo", "有照片") /* an answer's evidence, in the detail */ \
+    X(S_STATS_PHOTO_WAIVED,  "photo waived by %s", "已由 %s 批准免拍") /* %s: a badge */ \
     \
     /* ---- statistics (supervisors) ---- */ \
     X(S_STATS_TODAY,         "Today", "今天") \

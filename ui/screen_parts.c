@@ -205,3 +205,11 @@ char *part_time(int64_t ms, const char *fmt, char *out, size_t outlen)
         strftime(out, outlen, fmt, &tm);
     return out;
 }
+
+bool part_photo_path(const struct view *v, const struct photo_ref *p, char *out, size_t cap)
+{
+    if (!v->data_dir || !v->data_dir[0] || !p || !p->file[0])
+        return false;
+    int n = snprintf(out, cap, "%s/%s", v->data_dir, p->file);
+    return n > 0 && (size_t)n < cap;
+}

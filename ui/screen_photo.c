@@ -1,7 +1,8 @@
 /*
  * screen_photo.c — the photo an answer asks for: the camera's live view (an
  * LK_CAMERA item, painted from the newest frame the main loop handed the
- * UI), what the photo is for, whether it is required, and the ways on: take
+ * UI), what the photo is for, whether it is required, the photo this answer
+ * already has (to compare with the live view), and the ways on: take
  * it (Return), go on without (Tab: an optional photo, or keeping the one
  * taken), a supervisor's waiver when the camera gives no picture (F3), back
  * to the question (Esc).
@@ -58,20 +59,23 @@ void lay_photo(const struct view *v, struct lay *L)
                  tr(lang, v->photo_required ? S_PHOTO_REQUIRED : S_PHOTO_OPTIONAL), FS_BODY,
                  v->photo_required ? C_WARN_TEXT : C_INFO_TEXT, AL_LEFT, true);
     r->max_lines = 2;
-    y += 116;
-    if (v->photo_taken) {
-        struct lay_item *t =
-            lay_text(L, rx, y, rw, 96, tr(lang, S_PHOTO_HAS_ONE), FS_BODY, C_MUTED, AL_LEFT, false);
-        t->max_lines = 3;
-        t->valign = VA_TOP;
-        y += 108;
-    }
+    y += 112;
     if (v->insp) {
         trf(buf, sizeof buf, lang, S_PHOTO_COUNT, v->insp->nphotos);
         lay_text(L, rx, y, rw, 40, buf, FS_BODY, C_TEXT, AL_LEFT, false)->max_lines = 1;
-        y += 52;
+        y += 48;
     }
-    if (v->photo_waivable) {
+    if (v->photo_taken) {
+        struct lay_item *t =
+            lay_text(L, rx, y, rw, 72, tr(lang, S_PHOTO_HAS_ONE), FS_BODY, C_MUTED, AL_LEFT, false);
+        t->max_lines = 2;
+        t->valign = VA_TOP;
+        y += 80;
+        /* The one kept, to compare with the live view. */
+        char path[LAY_TEXT_MAX];
+        if (part_photo_path(v, v->photo_taken, path, sizeof path))
+            lay_picture(L, rx, y, rw, vy + vh - y, path);
+    } else if (v->photo_waivable) {
         struct lay_item *t = lay_text(L, rx, y, rw, 128, tr(lang, S_PHOTO_WAIVE_HINT), FS_BODY,
                                       C_MUTED, AL_LEFT, false);
         t->max_lines = 4;

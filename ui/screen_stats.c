@@ -106,9 +106,8 @@ static void sidebar(const struct view *v, struct lay *L, bool nav)
     const int bh = MIN_TARGET, step = MIN_TARGET + 4;
     if (nav) {
         static const enum str names[PAGE_COUNT] = {
-            S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES, S_STATS_PAGE_TREND,
-            S_STATS_PAGE_DEFECTS,  S_STATS_PAGE_PRODUCTS, S_STATS_PAGE_GRADERS,
-            S_STATS_PAGE_STEPS};
+            S_STATS_PAGE_OVERVIEW, S_STATS_PAGE_OUTCOMES, S_STATS_PAGE_TREND, S_STATS_PAGE_DEFECTS,
+            S_STATS_PAGE_PRODUCTS, S_STATS_PAGE_GRADERS,  S_STATS_PAGE_STEPS};
         for (int i = 0; i < PAGE_COUNT; i++) {
             bool on = v->stats_page == (enum stats_page)i;
             lay_button_pick(L, SIDE_X, CONTENT_Y0 + i * step, SIDE_W, bh,
@@ -516,8 +515,7 @@ static void page_products(const struct view *v, struct lay *L, int y)
         x += cols[k].w + 12;
     }
     const int mixx = x + 8, mixw = CONTENT_X1 - mixx;
-    lay_text(L, mixx, y, mixw, 36, tr(l, S_STATS_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT,
-             false)
+    lay_text(L, mixx, y, mixw, 36, tr(l, S_STATS_RESPONSIBILITY), FS_SMALL, C_MUTED, AL_LEFT, false)
         ->max_lines = 1;
     y += 40;
     scroll_hint(v, L, MAIN_X, CONTENT_Y1 - 30, MAIN_W, 30, first, shown, n);
@@ -540,8 +538,8 @@ static void page_products(const struct view *v, struct lay *L, int y)
             lay_panel(L, MAIN_X - 8, ry, CONTENT_X1 - MAIN_X + 8, rh, C_FIELD, 0, 8);
         x = MAIN_X;
         for (int k = 0; k < ncols; k++) {
-            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT,
-                     cols[k].al, k == 0)
+            lay_text(L, x, ry, cols[k].w, rh, c[k], k == 0 ? FS_BODY : FS_SMALL, C_TEXT, cols[k].al,
+                     k == 0)
                 ->max_lines = 1;
             x += cols[k].w + 12;
         }
@@ -829,21 +827,27 @@ static void page_detail(const struct view *v, struct lay *L, int y)
     snprintf(head, sizeof head, "%s · %s", in->plate, by);
     struct lay_item *g = lay_add(L, LK_GRADE, MAIN_X, y, 120, 120);
     g->num = in->grade;
-    lay_text(L, MAIN_X + 140, y, MAIN_W - 140, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)
-        ->max_lines = 1;
+    /* Its photos, the first three, at the right: the evidence beside the grade. */
+    int thumbs = 0;
+    for (int k = 0; k < in->nphotos && thumbs < 3; k++) {
+        char path[LAY_TEXT_MAX];
+        if (part_photo_path(v, &in->photos[k], path, sizeof path))
+            lay_picture(L, MAIN_X + MAIN_W - (++thumbs) * 172 + 12, y, 160, 120, path);
+    }
+    const int tw = MAIN_W - 140 - thumbs * 172;
+    lay_text(L, MAIN_X + 140, y, tw, 44, head, FS_BODY, C_TEXT, AL_LEFT, true)->max_lines = 1;
     char facts[300], defects[160];
     part_join_defects(in, v->rules, l, ", ", defects, sizeof defects);
     snprintf(facts, sizeof facts, "%s · %s · %s%s%s", in->sku[0] ? in->sku : in->rma,
              disposition_words(l, in->disposition), i18n_responsibility(l, in->responsibility),
              defects[0] ? " · " : "", defects);
-    lay_text(L, MAIN_X + 140, y + 48, MAIN_W - 140, 36, facts, FS_SMALL, C_MUTED, AL_LEFT, false)
-        ->max_lines = 1;
+    lay_text(L, MAIN_X + 140, y + 48, tw, 36, facts, FS_SMALL, C_MUTED, AL_LEFT, false)->max_lines =
+        1;
     if (in->reason[0]) {
         char reason[128];
         snprintf(reason, sizeof reason, tr(l, S_STATS_DIM_REASON),
                  part_reason_name(v->rules, l, in->reason));
-        lay_text(L, MAIN_X + 140, y + 84, MAIN_W - 140, 36, reason, FS_SMALL, C_MUTED, AL_LEFT,
-                 false)
+        lay_text(L, MAIN_X + 140, y + 84, tw, 36, reason, FS_SMALL, C_MUTED, AL_LEFT, false)
             ->max_lines = 1;
     }
     y += 132;
@@ -862,6 +866,19 @@ static void page_detail(const struct view *v, struct lay *L, int y)
             snprintf(secs, sizeof secs, tr(l, S_STATS_SECONDS), in->step_ms[i] / 1000.0);
         snprintf(line, sizeof line, "%s: %s", check_words(v, in->category, in->answers[i].check),
                  answer_words(v, in->category, in->answers[i].check, in->answers[i].answer));
+        /* What evidence the answer has: its photo, or who waived it. */
+        for (int p = 0; p < in->nphotos; p++)
+            if (!strcmp(in->photos[p].check, in->answers[i].check)) {
+                size_t n = strlen(line);
+                snprintf(line + n, sizeof line - n, " · %s", tr(l, S_STATS_PHOTO_TAKEN));
+            }
+        for (int p = 0; p < in->nwaived; p++)
+            if (!strcmp(in->waived[p].check, in->answers[i].check)) {
+                size_t n = strlen(line);
+                char w[96];
+                snprintf(w, sizeof w, tr(l, S_STATS_PHOTO_WAIVED), in->waived[p].by);
+                snprintf(line + n, sizeof line - n, " · %s", w);
+            }
         lay_text(L, MAIN_X, y + k * rh, MAIN_W - 160, rh, line, FS_SMALL, C_TEXT, AL_LEFT, false)
             ->max_lines = 1;
         lay_text(L, CONTENT_X1 - 150, y + k * rh, 150, rh, secs, FS_SMALL, C_MUTED, AL_RIGHT, false)

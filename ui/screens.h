@@ -111,6 +111,10 @@ char *part_findings(enum lang lang, const struct rules_finding *f, int n, char *
 char *part_reason_line(const struct rules *rules, enum lang lang, const struct inspection *in,
                        const char *why, char *out, size_t outlen);
 
+/* Where the photo p is on disk (the view's data folder and its file name)
+ * into out[cap]; false when the view knows no folder or it does not fit. */
+bool part_photo_path(const struct view *v, const struct photo_ref *p, char *out, size_t cap);
+
 /* Unix ms as local time with a strftime format; "—" for none. Returns out. */
 char *part_time(int64_t ms, const char *fmt, char *out, size_t outlen);
 

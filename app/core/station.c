@@ -644,6 +644,7 @@ void station_view(const struct station *st, struct view *v)
         v->photo_waivable = v->photo_required && station_camera_fails(st);
     }
     v->camera_error = st->camera_error;
+    v->data_dir = st->set.data_dir;
     v->operators = st->ops;
     v->noperators = st->nops;
     v->operator_index = st->op_index;

@@ -278,6 +278,8 @@ struct station_settings {
     const struct rules *rules;
     int calibration_pct; /* share (0..100) of inspections chosen for a blind re-grade */
     const struct tz *tz; /* the site's time zone: its days and "today" (NULL: UTC) */
+    const char *data_dir; /* the data folder, where photos' file names start (NULL: none
+                             shown) */
 };
 
 /* Messages the core shows; the UI words them in the current language. */
@@ -477,6 +479,7 @@ struct view {
     bool photo_taking;
     const char *camera_error;
     bool photo_waivable;
+    const char *data_dir; /* the data folder: a photo is at data_dir/photo_ref.file */
 
     /* resume: the unfinished inspection offered back */
     const struct draft *draft;

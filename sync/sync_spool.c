@@ -30,6 +30,7 @@
  * Drop files by writing elsewhere and renaming into inbox/, so that a half-
  * written file is never read.
  */
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "buf.h"
 #include "log.h"
 #include "manifest.h"
 #include "sync.h"
@@ -50,6 +52,7 @@ struct spool {
     char dir[512];
     char out[600], audit[600], inbox[600], done[640], rejected[640];
     char station[40];
+    struct buf photo; /* the photo being copied */
 };
 
 static int mkdir_p(const char *path)
@@ -67,15 +70,14 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Remove temporary files of this station left by a process that died (the
- * caller holds the station's sync lock, so none is being written). */
-static void remove_stale_temps(struct spool *sp, const char *dir)
+/* Remove temporary files whose names start with `prefix` left in dir by a
+ * process that died (the caller holds the station's sync lock, so none is
+ * being written). */
+static void remove_stale_temps(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, ".tmp-%s_", sp->station);
     struct dirent *de;
     while ((de = readdir(d))) {
         if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
@@ -111,8 +113,10 @@ static int spool_open(const struct sync_options *opt, const char *target, void *
             free(sp);
             return -1;
         }
-    remove_stale_temps(sp, sp->out);
-    remove_stale_temps(sp, sp->audit);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, ".tmp-%s_", sp->station);
+    remove_stale_temps(sp->out, prefix);
+    remove_stale_temps(sp->audit, prefix);
     *state = sp;
     return 0;
 }
@@ -135,17 +139,16 @@ static const struct atomic_file_ids batch_ids = {{
     [ATOMIC_FILE_SYNC_DIR] = "E722",
 }};
 
-/* Write batch b into dir as one file, its header naming it `kind`
- * ("triage_batch" with first_seq/last_seq, or "triage_audit" with
- * first_id/last_id). */
-static int write_batch(const char *dir, const char *kind, const char *range,
-                       const struct sync_batch *b, struct sync_push_result *res, char *err,
-                       size_t errlen)
+/* Write batch b into dir as one file named base + ".ndjson", its header
+ * naming it `kind` ("triage_batch" with first_seq/last_seq, or
+ * "triage_audit" with first_id/last_id) and ending with `extra` (members of
+ * its own, from ",", or ""). */
+static int write_batch(const char *dir, const char *base, const char *kind, const char *range,
+                       const char *extra, const struct sync_batch *b, struct sync_push_result *res,
+                       char *err, size_t errlen)
 {
-    char name[200], path[900];
-    snprintf(name, sizeof name, "%s_%s_%012lld-%012lld.ndjson", b->station, b->epoch,
-             (long long)b->first, (long long)b->last);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[900];
+    snprintf(path, sizeof path, "%s/%s.ndjson", dir, base);
 
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -157,17 +160,25 @@ static int write_batch(const char *dir, const char *kind, const char *range,
     crypto_hash_sha256_final(&h, digest);
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    char header[400];
-    int hl = snprintf(header, sizeof header,
-                      "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
-                      "\"last_%s\":%lld,\"count\":%d,\"sha256\":\"%s\"}\n",
-                      kind, b->station, b->epoch, range, (long long)b->first, range,
-                      (long long)b->last, b->count, hex);
+    struct buf header = {0};
+    buf_printf(&header,
+               "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
+               "\"last_%s\":%lld,\"count\":%d,\"sha256\":\"%s\"%s}\n",
+               kind, b->station, b->epoch, range, (long long)b->first, range, (long long)b->last,
+               b->count, hex, extra);
+    if (header.oom) {
+        buf_free(&header);
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
 
     struct atomic_file *f;
-    if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0)
+    if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0) {
+        buf_free(&header);
         return -1;
-    int rc = atomic_file_write(f, header, (size_t)hl, err, errlen);
+    }
+    int rc = atomic_file_write(f, header.data, header.len, err, errlen);
+    buf_free(&header);
     for (int i = 0; rc == 0 && i < b->count; i++) {
         rc = atomic_file_write(f, b->records[i], b->lens[i], err, errlen);
         if (rc == 0)
@@ -185,18 +196,131 @@ static int write_batch(const char *dir, const char *kind, const char *range,
     return 0;
 }
 
+/* The batch's name without ".ndjson": STATION_EPOCH_FIRST-LAST. */
+static void batch_base(const struct sync_batch *b, char *out, size_t len)
+{
+    snprintf(out, len, "%s_%s_%012lld-%012lld", b->station, b->epoch, (long long)b->first,
+             (long long)b->last);
+}
+
+/* One photo's entry in the batch header. */
+static bool list_photo(cJSON *list, const struct sync_photo *p, const char *file, size_t size,
+                       const char *sha256)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(list, o)) {
+        cJSON_Delete(o);
+        return false;
+    }
+    return cJSON_AddNumberToObject(o, "seq", (double)p->seq) &&
+           cJSON_AddNumberToObject(o, "n", p->n) && cJSON_AddStringToObject(o, "check", p->check) &&
+           cJSON_AddStringToObject(o, "file", file) &&
+           cJSON_AddStringToObject(o, "sha256", sha256) &&
+           cJSON_AddNumberToObject(o, "size", (double)size);
+}
+
+/* The photos of batch b beside its file, before the file itself: each one
+ * checked against its record, then written atomically as
+ * DIR/outcomes/BASE.photos/<plate>-<n>.jpg (the folder made, and synced
+ * into its parent, first); a resend writes the same names with the same
+ * bytes. Their list for the header into *extra (",\"photos\":[…]"; "" for
+ * a batch without photos), malloc'd. */
+static int write_photos(struct spool *sp, const struct sync_batch *b, const char *base,
+                        char **extra, int64_t *sent, char *err, size_t errlen)
+{
+    *extra = NULL;
+    *sent = 0;
+    if (b->nphotos == 0) {
+        *extra = strdup("");
+        if (!*extra)
+            set_err(err, errlen, "E710: out of memory");
+        return *extra ? 0 : -1;
+    }
+    char dir[900];
+    snprintf(dir, sizeof dir, "%s/%s.photos", sp->out, base);
+    cJSON *list = cJSON_CreateArray();
+    bool made = false;
+    int rc = list ? 0 : -1;
+    if (!list)
+        set_err(err, errlen, "E710: out of memory");
+    for (int i = 0; rc == 0 && i < b->nphotos; i++) {
+        const struct sync_photo *p = &b->photos[i];
+        int got = sync_photo_load(b->data_dir, p, &sp->photo, err, errlen);
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        if (got == 1)
+            continue; /* removed by retention (W727): listed nowhere */
+        if (!made) {
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                set_err(err, errlen, "E721: cannot make the photos folder %s: %s", dir,
+                        strerror(errno));
+                rc = -1;
+                break;
+            }
+            remove_stale_temps(dir, ".tmp-");
+            if (atomic_file_sync_dir(sp->out) != 0) {
+                set_err(err, errlen, "E722: cannot sync the folder %s: %s", sp->out,
+                        strerror(errno));
+                rc = -1;
+                break;
+            }
+            made = true;
+        }
+        const char *name = strrchr(p->file, '/') + 1; /* photos/<name>, checked */
+        char path[1200], file[400];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        snprintf(file, sizeof file, "%s.photos/%s", base, name);
+        if (atomic_file_put(path, sp->photo.data, sp->photo.len, &batch_ids, err, errlen) != 0) {
+            rc = -1;
+            break;
+        }
+        if (!list_photo(list, p, file, sp->photo.len, p->sha256)) {
+            set_err(err, errlen, "E710: out of memory");
+            rc = -1;
+            break;
+        }
+        (*sent)++;
+    }
+    char *text = rc == 0 ? cJSON_PrintUnformatted(list) : NULL;
+    cJSON_Delete(list);
+    if (rc == 0 && !text) {
+        set_err(err, errlen, "E710: out of memory");
+        rc = -1;
+    }
+    if (rc == 0 && asprintf(extra, ",\"photos\":%s", text) < 0) {
+        *extra = NULL;
+        set_err(err, errlen, "E710: out of memory");
+        rc = -1;
+    }
+    free(text);
+    return rc;
+}
+
 static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
                       char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->out, "triage_batch", "seq", b, res, err, errlen);
+    char base[200], *extra;
+    int64_t photos;
+    batch_base(b, base, sizeof base);
+    if (write_photos(sp, b, base, &extra, &photos, err, errlen) != 0)
+        return -1;
+    int rc = write_batch(sp->out, base, "triage_batch", "seq", extra, b, res, err, errlen);
+    free(extra);
+    if (rc == 0)
+        res->photos = photos;
+    return rc;
 }
 
 static int spool_push_audit(void *state, const struct sync_batch *b,
                             struct sync_push_result *res, char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->audit, "triage_audit", "id", b, res, err, errlen);
+    char base[200];
+    batch_base(b, base, sizeof base);
+    return write_batch(sp->audit, base, "triage_audit", "id", "", b, res, err, errlen);
 }
 
 /* ---- manifests from the inbox ------------------------------------------------ */
@@ -337,7 +461,13 @@ static int spool_pull(void *state, const char *station, char *since, size_t sinc
     return rc;
 }
 
-static void spool_close(void *state) { free(state); }
+static void spool_close(void *state)
+{
+    struct spool *sp = state;
+    if (sp)
+        buf_free(&sp->photo);
+    free(sp);
+}
 
 const struct sync_transport sync_spool_transport = {
     .name = "spool",

@@ -12,7 +12,7 @@
 -- all in the caller's one transaction.
 --
 -- Roles (cluster-wide, made here when missing):
---   triage_station  NOLOGIN group of the station logins: EXECUTE on the five
+--   triage_station  NOLOGIN group of the station logins: EXECUTE on the seven
 --                   functions a station calls, and nothing else: no table
 --                   privilege at all (every write goes through a function).
 --   triage_bi       NOLOGIN group for reporting tools: SELECT on the views.

@@ -3,7 +3,8 @@
  *
  * What moves: every outbox row of the station's store (its payload is the
  * export record, docs/export.md), in seq order, in batches
- * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
+ * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq),
+ * each batch with the evidence photos its records name (sync_photos.c);
  * the station's audit chain (audit.h), keyed by (station, epoch, id); and
  * the expected returns head office issues for the station's site. A batch
  * of outcomes holds records of one station id: a renamed station sends

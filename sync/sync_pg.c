@@ -8,7 +8,10 @@
  * comes back with different content, and advances the station's watermark.
  * The station counts the batch as delivered only when the call's result (so
  * its COMMIT) came back; a batch whose answer was lost is simply sent again
- * and found already there.
+ * and found already there. A batch whose records name photos is one
+ * transaction of its own: BEGIN, push_outcomes, triage.push_photo for each
+ * photo (its bytes checked against the record on the station first, sent as
+ * binary bytea), COMMIT; delivered once COMMIT returned.
  *
  * Connection: the target URL as libpq takes it, plus, from [sync]: the
  * password from the credentials file (refused unless it is the station

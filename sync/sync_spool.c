@@ -15,6 +15,13 @@
  * again only when the station crashed before it recorded the rename (then
  * with the same name and the same bytes).
  *
+ * Photos: the photos a batch's records name go beside it, into
+ * DIR/outcomes/STATION_EPOCH_FIRST-LAST.photos/<plate>-<n>.jpg, each
+ * checked against its record, written atomically and synced before the
+ * batch file is renamed into place; the header then ends with their list,
+ * "photos":[{"seq","n","check","file","sha256","size"}] (file relative to
+ * DIR/outcomes). A batch written again writes the same names and bytes.
+ *
  * The audit chain (audit.h) goes the same way, into DIR/audit/: files
  * STATION_EPOCH_FIRST-LAST.ndjson of audit rows (ids zero-padded to 12
  * digits), whose header is {"triage_audit":1,"station":…,"epoch":…,

@@ -9,7 +9,8 @@
  * --once` (the real binary) was killed with SIGKILL in the middle of
  * rounds, and after acknowledged batches were sent again. A photo changed
  * on the station before its sync is refused there (E738) and its outcome
- * is not sent without it. Head office itself refuses bytes that are not
+ * is not sent without it; one of an outcome sent again with other content
+ * is an alert, not stored. Head office itself refuses bytes that are not
  * the record's SHA-256 (E743), a photo its record does not name (E744) and
  * a login pushing for another station (E740); a head office of the earlier
  * release gets the table in place.
@@ -240,6 +241,73 @@ static void test_tampered(struct station *c)
     free(ph);
 }
 
+/* A station sends seq 1 again with other content, naming another photo:
+ * head office keeps the first outcome and its photo, and alerts both. */
+static void test_conflict(struct station *c)
+{
+    char err[300];
+    char *exp = fixture_export(c->db, c->id);
+    CHECK(exp != NULL);
+    if (!exp)
+        return;
+    char *rec = strtok(exp, "\n");
+    unsigned seed = 11;
+    unsigned char *jpeg = fixture_jpeg(3000, &seed);
+    char sha[65], path[1200];
+    sync_sha256_hex(jpeg, 3000, sha);
+    snprintf(path, sizeof path, "%s/photos/other-1.jpg", c->dir);
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(jpeg, 1, 3000, f) == 3000);
+    if (f)
+        fclose(f);
+    free(jpeg);
+    /* The record of seq 1 with the other photo's name and hash. */
+    char other[8192];
+    char *file = strstr(rec, "\"file\":\""), *hash = strstr(rec, "\"sha256\":\"");
+    CHECK(file && hash && hash > file);
+    if (!file || !hash || hash < file) {
+        free(exp);
+        return;
+    }
+    char *file_end = strchr(file + 8, '"'), *hash_end = strchr(hash + 10, '"');
+    snprintf(other, sizeof other, "%.*sphotos/other-1.jpg%.*s%s%s", (int)(file + 8 - rec), rec,
+             (int)(hash + 10 - file_end), file_end, sha, hash_end);
+    const char *recs[1] = {other};
+    size_t lens[1] = {strlen(other)};
+    char epoch[64];
+    char *e = strstr(rec, "\"epoch\":\"");
+    snprintf(epoch, sizeof epoch, "%.32s", e ? e + 9 : "");
+    struct sync_batch b = {.station = c->id,
+                           .epoch = epoch,
+                           .first = 1,
+                           .last = 1,
+                           .count = 1,
+                           .records = recs,
+                           .lens = lens,
+                           .data_dir = c->dir};
+    struct sync_photo *photos = NULL;
+    CHECK_INT(sync_photos_of(&b, &photos, &b.nphotos, err, sizeof err), 0);
+    CHECK_INT(b.nphotos, 1);
+    b.photos = photos;
+    struct sync_options o = {
+        .db_path = c->db, .station = c->id, .site = "SH01", .data_dir = c->dir, .cfg = &c->cfg};
+    void *ts = NULL;
+    CHECK(sync_pg_transport.open(&o, c->cfg.target, &ts, err, sizeof err) == 0);
+    struct sync_push_result res = {0};
+    CHECK(ts && sync_pg_transport.push(ts, &b, &res, err, sizeof err) == 0);
+    CHECK_INT(res.conflicts, 1);
+    CHECK_INT(res.photo_conflicts, 1);
+    CHECK_INT(res.photos, 0);
+    if (ts)
+        sync_pg_transport.close(ts);
+    free(photos);
+    free(exp);
+    CHECK_INT(pgc_value(admin, "SELECT count(*) FROM triage.sync_alerts WHERE station ="
+                               " 'SH01-S03' AND seq = 1 AND kind = 'photo_conflict'"),
+              1);
+    verify_photos(c); /* the first photo kept, nothing added */
+}
+
 /* What a station login may do with push_photo, called directly. */
 static void test_head_office_refuses(struct station *a)
 {
@@ -351,6 +419,7 @@ int main(void)
     test_plain(&a);
     test_killed(&b);
     test_tampered(&c);
+    test_conflict(&c);
     test_head_office_refuses(&a);
     test_upgrade();
     PQfinish(admin);

@@ -24,7 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -370,6 +374,28 @@ static __attribute__((unused)) char *fixture_export(const char *db_path, const c
         return NULL;
     }
     return buf;
+}
+
+/* `triage --config conf --data dir sync --once` (the real binary), killed
+ * with SIGKILL after ms milliseconds. Returns 1 when the signal ended it (it
+ * had not finished), 0 when it had exited already. */
+static __attribute__((unused)) int fixture_kill_sync(const char *conf, const char *dir, int ms)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(harness_triage(), "triage", "--config", conf, "--data", dir, "sync", "--once",
+              (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status) ? 1 : 0;
 }
 
 /* A photo the station's export names: entry n of the record of seq. */

@@ -15,9 +15,6 @@
  * a login pushing for another station (E740); a head office of the earlier
  * release gets the table in place.
  */
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "sync.h"
@@ -33,12 +30,6 @@ struct station {
     struct sync_opts cfg;
     int count;
 };
-
-static void msleep(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 static void station_init(struct station *s, const char *id, const char *role, int batch)
 {
@@ -167,20 +158,7 @@ static void test_killed(struct station *b)
     int killed = 0;
     for (int round = 0; round < 5; round++) {
         add(b, 40, 1 + round % 2, 150000);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int fd = open("/dev/null", O_WRONLY);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            execl(harness_triage(), "triage", "--config", b->conf, "--data", b->dir, "sync",
-                  "--once", (char *)NULL);
-            _exit(127);
-        }
-        msleep(40 + (int)(rand_r(&seed) % 250));
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        killed += WIFSIGNALED(status);
+        killed += fixture_kill_sync(b->conf, b->dir, 40 + (int)(rand_r(&seed) % 250));
     }
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM triage.photos WHERE station = '%s'", b->id);

@@ -16,10 +16,7 @@
  * without the photos it let go of (W727).
  */
 #include <dirent.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "draft.h"
@@ -29,12 +26,6 @@
 #include "sync_fixture.h"
 
 static char tmp[512];
-
-static void msleep(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 struct station {
     const char *id;
@@ -255,20 +246,7 @@ static void test_killed(struct station *b)
     int killed = 0;
     for (int round = 0; round < 5; round++) {
         add(b, 60, 1 + round % 2, 60000);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int fd = open("/dev/null", O_WRONLY);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            execl(harness_triage(), "triage", "--config", b->conf, "--data", b->dir, "sync",
-                  "--once", (char *)NULL);
-            _exit(127);
-        }
-        msleep(20 + (int)(rand_r(&seed) % 150));
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        killed += WIFSIGNALED(status);
+        killed += fixture_kill_sync(b->conf, b->dir, 20 + (int)(rand_r(&seed) % 150));
     }
     printf("# triage sync --once killed with SIGKILL %d of 5 times\n", killed);
     CHECK(killed > 0);

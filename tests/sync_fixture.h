@@ -398,6 +398,27 @@ static __attribute__((unused)) int fixture_kill_sync(const char *conf, const cha
     return WIFSIGNALED(status) ? 1 : 0;
 }
 
+/* Change one byte of the photo file at path, keeping its size (what a
+ * retouch would do); the original is kept as "<path>.kept". 0 or -1. */
+static __attribute__((unused)) int fixture_tamper_photo(const char *path)
+{
+    char kept[1600];
+    snprintf(kept, sizeof kept, "%.1500s.kept", path);
+    size_t len;
+    char *bytes = harness_read_file(path, &len);
+    int rc = bytes && len > 4 && rename(path, kept) == 0 ? 0 : -1;
+    FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
+    if (f) {
+        bytes[len / 2] ^= 0x5a;
+        rc = fwrite(bytes, 1, len, f) == len ? 0 : -1;
+        rc = fclose(f) == 0 ? rc : -1;
+    } else {
+        rc = -1;
+    }
+    free(bytes);
+    return rc;
+}
+
 /* A photo the station's export names: entry n of the record of seq. */
 struct fixture_photo {
     long long seq;

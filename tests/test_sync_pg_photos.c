@@ -196,14 +196,7 @@ static void test_tampered(struct station *c)
     char path[1200], kept[1300];
     snprintf(path, sizeof path, "%s/%s", c->dir, ph[3].file);
     snprintf(kept, sizeof kept, "%s.kept", path);
-    size_t len;
-    char *orig = harness_read_file(path, &len);
-    CHECK(orig && rename(path, kept) == 0);
-    orig[10] ^= 1;
-    FILE *f = fopen(path, "wb");
-    CHECK(f && fwrite(orig, 1, len, f) == len);
-    if (f)
-        fclose(f);
+    CHECK_INT(fixture_tamper_photo(path), 0);
     CHECK_INT(station_sync(c, &st, err, sizeof err), -1);
     printf("# a photo changed on the station: %s\n", err);
     CHECK(strncmp(err, "E738:", 5) == 0 && strstr(err, ph[3].file));
@@ -215,7 +208,6 @@ static void test_tampered(struct station *c)
     CHECK(rename(kept, path) == 0);
     CHECK_INT(station_sync(c, &st, err, sizeof err), 0);
     CHECK_INT(verify_photos(c), 5);
-    free(orig);
     free(ph);
 }
 

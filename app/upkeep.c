@@ -19,6 +19,7 @@
 #define CHECKPOINT_IDLE_MS (60 * 1000)
 #define CHECKPOINT_EVERY_MS (10 * 60 * 1000)
 #define RETENTION_EVERY_MS (60 * 60 * 1000)
+#define TAKES_KEPT_MS (24LL * 60 * 60 * 1000)
 
 void upkeep_init(struct upkeep *u, struct store *st, const char *data_dir, const struct config *cfg,
                  const char *target)
@@ -38,11 +39,15 @@ static bool check_disk(struct upkeep *u)
         u->disk_low_mb = free_mb < 1 ? 1 : free_mb > 1000000000 ? 1000000000 : (int)free_mb;
     else
         u->disk_low_mb = 0;
-    if (u->disk_low_mb && !before)
+    if (u->disk_low_mb && !before) {
+        int64_t photos = retention_photos_bytes(u->store);
         log_warn("W946",
                  "only %d MB free on the disk of %s (warning below %d MB): make room"
-                 " before it fills",
-                 u->disk_low_mb, u->data_dir, u->cfg->retention.warn_free_mb);
+                 " before it fills (photos/ holds %lld MB; photos, labels and outbox rows"
+                 " head office has go after [retention] days = %d)",
+                 u->disk_low_mb, u->data_dir, u->cfg->retention.warn_free_mb,
+                 (long long)(photos > 0 ? photos / (1024 * 1024) : 0), u->cfg->retention.days);
+    }
     return (before != 0) != (u->disk_low_mb != 0) || (u->disk_low_mb && before != u->disk_low_mb);
 }
 
@@ -82,15 +87,31 @@ static void retention(struct upkeep *u)
         log_warn("W947", "retention: %s", err);
     struct label_dir l = {.removed = 0};
     snprintf(l.dir, sizeof l.dir, "%s/labels", u->data_dir);
-    int64_t plates =
-        retention_label_plates(u->store, p.sent_seq, cutoff, remove_label, &l, err, sizeof err);
+    int64_t photos = 0;
+    int64_t plates = retention_label_plates(u->store, p.sent_seq, cutoff, remove_label, &l, &photos,
+                                            err, sizeof err);
     if (plates < 0)
         log_warn("W947", "retention: %s", err);
-    if (rows > 0 || l.removed > 0)
+    if (rows > 0 || l.removed > 0 || photos > 0)
         log_info("I947",
-                 "retention: %lld outbox rows and %lld label files older than %d days,"
-                 " all at head office, removed",
-                 (long long)(rows > 0 ? rows : 0), (long long)l.removed, u->cfg->retention.days);
+                 "retention: %lld outbox rows, %lld label files and %lld photos older than %d"
+                 " days, all at head office, removed",
+                 (long long)(rows > 0 ? rows : 0), (long long)l.removed, (long long)photos,
+                 u->cfg->retention.days);
+}
+
+/* Photos taken that no draft and no inspection names any more (retaken,
+ * given up) go after a day, whatever [retention] says. */
+static void forget_takes(struct upkeep *u)
+{
+    char err[300];
+    int64_t n = retention_prune_takes(u->store, clock_wall_ms() - TAKES_KEPT_MS, err, sizeof err);
+    if (n < 0)
+        log_warn("W947", "retention: %s", err);
+    else if (n > 0)
+        log_info("I947",
+                 "retention: %lld photos taken a day ago or more and named by nothing removed",
+                 (long long)n);
 }
 
 bool upkeep_step(struct upkeep *u, int64_t now_ms, int64_t idle_ms)
@@ -102,6 +123,7 @@ bool upkeep_step(struct upkeep *u, int64_t now_ms, int64_t idle_ms)
     }
     if (now_ms >= u->next_retention) {
         retention(u);
+        forget_takes(u);
         u->next_retention = now_ms + RETENTION_EVERY_MS;
     }
     if (idle_ms >= CHECKPOINT_IDLE_MS && now_ms >= u->next_checkpoint) {

@@ -6,8 +6,9 @@
  *   - shrink the write-ahead log: a TRUNCATE checkpoint when the station has
  *     been idle for a minute (at most every 10 minutes), and at the end;
  *   - after [retention] days, let go of what head office has: outbox rows
- *     (their record stays in inspections) and label files (DATA/labels),
- *     checked at start and then every hour.
+ *     (their record stays in inspections), label files (DATA/labels) and
+ *     evidence photos (DATA/photos), checked at start and then every hour;
+ *     and photos taken that no draft and no inspection names, after a day.
  * Nothing here ever removes what head office has not acknowledged.
  */
 #ifndef TRIAGE_UPKEEP_H

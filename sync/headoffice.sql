@@ -12,7 +12,7 @@
 -- all in the caller's one transaction.
 --
 -- Roles (cluster-wide, made here when missing):
---   triage_station  NOLOGIN group of the station logins: EXECUTE on the five
+--   triage_station  NOLOGIN group of the station logins: EXECUTE on the seven
 --                   functions a station calls, and nothing else: no table
 --                   privilege at all (every write goes through a function).
 --   triage_bi       NOLOGIN group for reporting tools: SELECT on the views.
@@ -987,3 +987,110 @@ SELECT site, day, operator, coalesce(responsibility_suggested, 'none') AS sugges
           coalesce(responsibility, 'none'), responsibility_reason;
 
 GRANT SELECT ON stats_resolutions, stats_overrides, stats_override_reasons TO triage_bi;
+
+-- ---- evidence photos (added after the statistics) -----------------------------
+-- The photos a station took for an outcome (the record's "photos":
+-- [{check, file, sha256}], docs/export.md), keyed like outcomes and numbered
+-- n from 1 in the record's order. A station sends them in the transaction of
+-- the batch that holds their outcomes (push_outcomes, then push_photo for
+-- each), so an outcome is never here without its photos nor a photo twice.
+-- Stored only when the bytes' SHA-256 is the one the record names (which the
+-- station's audit chain covers). Append-only, like outcomes.
+CREATE TABLE IF NOT EXISTS photos (
+    station     text NOT NULL,
+    epoch       text NOT NULL,
+    seq         bigint NOT NULL,
+    n           integer NOT NULL CHECK (n BETWEEN 1 AND 16),
+    check_id    text NOT NULL,
+    sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size        integer NOT NULL CHECK (size > 0),
+    jpeg        bytea NOT NULL CHECK (octet_length(jpeg) = size),
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (station, epoch, seq, n),
+    FOREIGN KEY (station, epoch, seq) REFERENCES outcomes (station, epoch, seq)
+);
+-- A JPEG does not compress: kept out of line as it is.
+ALTER TABLE photos ALTER COLUMN jpeg SET STORAGE EXTERNAL;
+ALTER TABLE photos ENABLE ROW LEVEL SECURITY;
+DROP TRIGGER IF EXISTS photos_append_only ON photos;
+CREATE TRIGGER photos_append_only BEFORE UPDATE OR DELETE ON photos
+    FOR EACH ROW EXECUTE FUNCTION outcomes_append_only();
+
+-- Store photo p_n of outcome (p_station, p_epoch, p_seq), which this
+-- transaction or an earlier one stored. Refused (E743) when the bytes are
+-- not the SHA-256 p_sha256 the station's record names, and (E744) when head
+-- office's record of that outcome names no such photo; when head office
+-- holds the outcome with other content (an alert, kind 'conflict') the
+-- photo is an alert too (kind 'photo_conflict') and not stored. A photo sent
+-- again is a duplicate.
+CREATE OR REPLACE FUNCTION push_photo(p_station text, p_epoch text, p_seq bigint, p_n integer,
+                                      p_check text, p_sha256 text, p_jpeg bytea,
+                                      OUT inserted integer, OUT duplicates integer,
+                                      OUT conflicts integer)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = triage, pg_catalog, pg_temp AS $$
+DECLARE
+    v_sha text := pg_catalog.encode(pg_catalog.sha256(p_jpeg), 'hex');
+    v_named jsonb;
+BEGIN
+    PERFORM triage.station_site(p_station);
+    inserted := 0;
+    duplicates := 0;
+    conflicts := 0;
+    IF v_sha IS DISTINCT FROM p_sha256 THEN
+        RAISE EXCEPTION 'E743: photo % of station % epoch % seq %: its bytes are not the'
+            ' SHA-256 its record names; refused', p_n, p_station, p_epoch, p_seq
+            USING ERRCODE = 'data_exception';
+    END IF;
+    SELECT o.record -> 'photos' -> (p_n - 1) INTO v_named FROM triage.outcomes o
+     WHERE o.station = p_station AND o.epoch = p_epoch AND o.seq = p_seq;
+    IF v_named IS NULL OR v_named ->> 'sha256' IS DISTINCT FROM v_sha
+       OR v_named ->> 'check' IS DISTINCT FROM p_check THEN
+        IF EXISTS (SELECT 1 FROM triage.sync_alerts a
+                    WHERE a.station = p_station AND a.epoch = p_epoch AND a.seq = p_seq
+                      AND a.kind = 'conflict') THEN
+            INSERT INTO triage.sync_alerts (station, epoch, seq, kind, existing, incoming,
+                                            incoming_md5)
+            VALUES (p_station, p_epoch, p_seq, 'photo_conflict', v_named,
+                    pg_catalog.jsonb_build_object('n', p_n, 'check', p_check, 'sha256', v_sha,
+                                                  'size', pg_catalog.octet_length(p_jpeg)),
+                    pg_catalog.md5(p_n::text || '|' || v_sha))
+            ON CONFLICT DO NOTHING;
+            conflicts := 1;
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'E744: photo % of station % epoch % seq % is not one head office''s'
+            ' record of that outcome names; refused', p_n, p_station, p_epoch, p_seq
+            USING ERRCODE = 'data_exception';
+    END IF;
+    INSERT INTO triage.photos (station, epoch, seq, n, check_id, sha256, size, jpeg)
+    VALUES (p_station, p_epoch, p_seq, p_n, p_check, v_sha, pg_catalog.octet_length(p_jpeg),
+            p_jpeg)
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    duplicates := 1 - inserted;
+END
+$$;
+REVOKE ALL ON FUNCTION push_photo(text, text, bigint, integer, text, text, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION push_photo(text, text, bigint, integer, text, text, bytea)
+    TO triage_station;
+
+-- An outcome's photos, for head office: SELECT n, check_id, size, jpeg FROM
+-- triage.outcome_photos WHERE plate = 'SH01-S03-000042' ORDER BY n.
+CREATE OR REPLACE VIEW outcome_photos AS
+SELECT o.site, o.station, o.epoch, o.seq, o.plate, p.n, p.check_id, p.sha256, p.size,
+       p.received_at, p.jpeg
+  FROM photos p JOIN outcomes o USING (station, epoch, seq);
+
+-- Photos a record names that head office does not hold (none, but for the
+-- ones a station's retention let go of before they were sent again).
+CREATE OR REPLACE VIEW photos_missing AS
+SELECT o.site, o.station, o.epoch, o.seq, o.plate, e.n::integer AS n, e.photo ->> 'check' AS check_id,
+       e.photo ->> 'sha256' AS sha256
+  FROM outcomes o
+ CROSS JOIN LATERAL jsonb_array_elements(coalesce(o.record -> 'photos', '[]'))
+       WITH ORDINALITY AS e(photo, n)
+ WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.station = o.station AND p.epoch = o.epoch
+                                            AND p.seq = o.seq AND p.n = e.n);
+
+REVOKE ALL ON photos, outcome_photos, photos_missing FROM PUBLIC;
+GRANT SELECT ON outcome_photos, photos_missing TO triage_bi;

@@ -53,6 +53,8 @@
 #include "log.h"
 #include "manifest_row.h"
 #include "outbox.h"
+#include "photos.h"
+#include "retention.h"
 #include "store.h"
 #include "text.h"
 #include "worker.h"
@@ -193,22 +195,37 @@ static int push_all(struct round *r, const struct sync_transport *t, void *ts, c
                                .last = ob.last,
                                .count = ob.count,
                                .records = (const char *const *)ob.records,
-                               .lens = ob.lens};
+                               .lens = ob.lens,
+                               .data_dir = photos_data_dir(r->store)};
+        /* The evidence goes with its outcomes: the photos the records name. */
+        struct sync_photo *photos = NULL;
+        int rc = sync_photos_of(&b, &photos, &b.nphotos, err, errlen);
+        if (rc == 0 && b.nphotos > 0) {
+            int64_t gone = retention_photos_gone(r->store);
+            for (int i = 0; i < b.nphotos; i++)
+                photos[i].pruned = photos[i].seq <= gone;
+        }
+        b.photos = photos;
         struct sync_push_result res = {.watermark = -1};
-        int rc = t->push(ts, &b, &res, err, errlen);
+        if (rc == 0)
+            rc = t->push(ts, &b, &res, err, errlen);
         outbox_batch_free(&ob);
+        free(photos);
         if (rc < 0)
             return -1;
         if (outbox_mark_sent(r->store, r->target, last, 0, err, errlen) < 0)
             return -1;
         r->st->pushed += res.inserted + res.duplicates + res.conflicts;
         r->st->resent += res.duplicates;
-        if (res.conflicts > 0) {
+        r->st->photos += res.photos;
+        if (res.conflicts > 0 || res.photo_conflicts > 0) {
             r->st->conflicts += res.conflicts;
             char detail[200];
-            snprintf(detail, sizeof detail, "seq %lld..%lld: %lld already at head office"
-                                            " with other content",
-                     (long long)b.first, (long long)b.last, (long long)res.conflicts);
+            snprintf(detail, sizeof detail,
+                     "seq %lld..%lld: %lld already at head office with other content"
+                     " (%lld of their photos not stored)",
+                     (long long)b.first, (long long)b.last, (long long)res.conflicts,
+                     (long long)res.photo_conflicts);
             log_error("E706", "alert: %s (kept there, see triage.sync_alerts)", detail);
             store_audit(r->store, clock_wall_ms(), NULL, "sync_conflict", NULL, detail);
         }
@@ -452,7 +469,7 @@ static int run_round(const struct sync_options *opt, struct store *store,
     char target[600];
     sync_target(opt, target, sizeof target);
     const struct sync_transport *t = pick_transport(target);
-    st->pushed = st->resent = st->conflicts = st->audit_rows = 0;
+    st->pushed = st->resent = st->conflicts = st->audit_rows = st->photos = 0;
     st->manifests = st->rejected = 0;
     if (!t) {
         set_err(err, errlen, "E709: unknown sync target \"%s\" (spool:DIR or postgresql://…)",

@@ -3,7 +3,8 @@
  *
  * What moves: every outbox row of the station's store (its payload is the
  * export record, docs/export.md), in seq order, in batches
- * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq);
+ * of up to [sync] batch_size, keyed at the other end by (station, epoch, seq),
+ * each batch with the evidence photos its records name (sync_photos.c);
  * the station's audit chain (audit.h), keyed by (station, epoch, id); and
  * the expected returns head office issues for the station's site. A batch
  * of outcomes holds records of one station id: a renamed station sends
@@ -57,6 +58,8 @@ struct sync_status {
     int64_t resent;       /* of those, already there with the same content */
     int64_t conflicts;    /* already there with different content (alerts) */
     int64_t audit_rows;   /* audit rows stored by the target in the last round */
+    int64_t photos;       /* evidence photos the target took in the last round (stored,
+                             or already there) */
     int manifests;        /* manifest rows applied in the last round */
     int rejected;         /* manifest rows rejected in the last round */
     int failures;         /* rounds failed in a row */
@@ -119,6 +122,19 @@ int64_t sync_backoff_ms(int failures, int64_t base_ms, int64_t max_ms);
 
 /* ---- transports (sync_spool.c, sync_pg.c) ------------------------------ */
 
+/* An evidence photo of an outcome in a batch: entry n (from 1) of its
+ * record's "photos" (docs/export.md), a JPEG on the station at
+ * "<data_dir>/<file>" whose SHA-256 the record names. */
+struct sync_photo {
+    int64_t seq;
+    int n;
+    char check[32];
+    char file[64]; /* "photos/<plate>-<n>.jpg" */
+    char sha256[65];
+    bool pruned; /* its outcome is one retention let go of (retention.h): a
+                    missing file was removed on purpose, not lost */
+};
+
 /* One batch: records of seqs first..last, in order, without a gap. */
 struct sync_batch {
     const char *station, *epoch;
@@ -126,12 +142,20 @@ struct sync_batch {
     int count;
     const char *const *records; /* count JSON texts */
     const size_t *lens;
+    /* The photos the records name, in seq and then n order (outcome batches
+     * only; none for the audit chain), and the station's data folder. */
+    const struct sync_photo *photos;
+    int nphotos;
+    const char *data_dir;
 };
 
 struct sync_push_result {
     int64_t inserted, duplicates, conflicts;
     int64_t broken;    /* audit rows whose hash head office found not to follow */
     int64_t watermark; /* the target's own watermark after the push, -1 unknown */
+    int64_t photos;    /* photos the target took (stored, or already there) */
+    int64_t photo_conflicts; /* photos of outcomes head office holds with other
+                                content: alerts there, not stored */
 };
 
 /* A manifest row from head office, before it is checked. */
@@ -195,5 +219,28 @@ int sync_pg_audit_verify(const char *url, const struct sync_opts *cfg, const cha
 
 /* SHA-256 of data as 64 hex digits (spool checksums). */
 void sync_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- evidence photos (sync_photos.c) ------------------------------------ */
+
+struct buf;
+
+/*
+ * The photos that the batch's records name (b->records, b->first…), in
+ * order, into *out (malloc'd; NULL when none) and *n. A record whose text
+ * holds no photo costs a search, not a parse. 0, or -1 with "E739: …" (a
+ * record names a photo that is not a station photo file) or "E710: …".
+ */
+int sync_photos_of(const struct sync_batch *b, struct sync_photo **out, int *n, char *err,
+                   size_t errlen);
+
+/*
+ * Read photo p from data_dir into `into` (emptied first) and check it is the
+ * JPEG the record names: 0. 1 when it is missing because retention removed
+ * it (p->pruned; logged as W727): sent without it. -1 with "E737: …" (missing
+ * or unreadable) or "E738: …" (its bytes are not the record's SHA-256),
+ * logged: the outcome is not sent without its evidence.
+ */
+int sync_photo_load(const char *data_dir, const struct sync_photo *p, struct buf *into, char *err,
+                    size_t errlen);
 
 #endif

@@ -8,7 +8,10 @@
  * comes back with different content, and advances the station's watermark.
  * The station counts the batch as delivered only when the call's result (so
  * its COMMIT) came back; a batch whose answer was lost is simply sent again
- * and found already there.
+ * and found already there. A batch whose records name photos is one
+ * transaction of its own: BEGIN, push_outcomes, triage.push_photo for each
+ * photo (its bytes checked against the record on the station first, sent as
+ * binary bytea), COMMIT; delivered once COMMIT returned.
  *
  * Connection: the target URL as libpq takes it, plus, from [sync]: the
  * password from the credentials file (refused unless it is the station
@@ -46,6 +49,7 @@ struct pg {
     char station[40];
     char timezone[64]; /* to tell head office once, then "" */
     struct buf batch;  /* the batch as one JSON array */
+    struct buf photo;  /* the photo being sent */
 };
 
 /* Wait until conn's socket is readable (or writable), up to deadline (a
@@ -246,13 +250,14 @@ static void result_error(struct pg *pg, PGresult *res, const char *id, const cha
         set_err(err, errlen, "%s: %s: %s", id, what, msg);
 }
 
-/* PQexecParams, but waiting in poll(2) so that opt->stop is seen. Returns
- * the last result (NULL when stopped or the connection broke). */
-static PGresult *exec_params(struct pg *pg, const char *sql, int n, const char *const *params,
-                             bool *stopped)
+/* PQexecParams, but waiting in poll(2) so that opt->stop is seen; lengths
+ * and formats as PQexecParams takes them (NULL: every parameter text).
+ * Returns the last result (NULL when stopped or the connection broke). */
+static PGresult *exec_params_as(struct pg *pg, const char *sql, int n, const char *const *params,
+                                const int *lengths, const int *formats, bool *stopped)
 {
     *stopped = false;
-    if (!PQsendQueryParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0))
+    if (!PQsendQueryParams(pg->conn, sql, n, NULL, params, lengths, formats, 0))
         return NULL;
     int f;
     while ((f = PQflush(pg->conn)) == 1) {
@@ -281,6 +286,12 @@ static PGresult *exec_params(struct pg *pg, const char *sql, int n, const char *
         last = r;
     }
     return last;
+}
+
+static PGresult *exec_params(struct pg *pg, const char *sql, int n, const char *const *params,
+                             bool *stopped)
+{
+    return exec_params_as(pg, sql, n, params, NULL, NULL, stopped);
 }
 
 /* The error of a query that gave no result: stopped, or the connection. */
@@ -376,14 +387,86 @@ static int push_json_batch(struct pg *pg, const struct sync_batch *b, const char
     return 0;
 }
 
+/* A statement of the batch's own transaction (BEGIN, COMMIT) that returns
+ * no rows. 0, or -1 with `id` in err. */
+static int exec_command(struct pg *pg, const char *sql, const char *id, const char *what, char *err,
+                        size_t errlen)
+{
+    bool stopped;
+    PGresult *res = exec_params(pg, sql, 0, NULL, &stopped);
+    if (!res) {
+        no_result_error(pg, stopped, id, what, err, errlen);
+        return -1;
+    }
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc < 0)
+        result_error(pg, res, id, what, err, errlen);
+    PQclear(res);
+    return rc;
+}
+
+/* Photo p of the batch, its bytes checked against its record first, to
+ * triage.push_photo in the transaction under way; its outcome is inserted
+ * already. Adds to out's photo counts. 0, or -1 with "E7xx: …" in err. */
+static int push_photo(struct pg *pg, const struct sync_batch *b, const struct sync_photo *p,
+                      struct sync_push_result *out, char *err, size_t errlen)
+{
+    int got = sync_photo_load(b->data_dir, p, &pg->photo, err, errlen);
+    if (got != 0)
+        return got < 0 ? -1 : 0; /* 1: removed by retention (W727), not sent */
+    char seq[24], n[16], what[120];
+    snprintf(seq, sizeof seq, "%lld", (long long)p->seq);
+    snprintf(n, sizeof n, "%d", p->n);
+    snprintf(what, sizeof what, "sending photo %d of seq %s", p->n, seq);
+    const char *params[7] = {b->station, b->epoch, seq, n, p->check, p->sha256, pg->photo.data};
+    const int lengths[7] = {0, 0, 0, 0, 0, 0, (int)pg->photo.len};
+    const int formats[7] = {0, 0, 0, 0, 0, 0, 1}; /* the JPEG as it is: bytea, binary */
+    bool stopped;
+    PGresult *res = exec_params_as(pg,
+                                   "SELECT inserted, duplicates, conflicts FROM triage.push_photo("
+                                   "$1, $2, $3::bigint, $4::integer, $5, $6, $7::bytea)",
+                                   7, params, lengths, formats, &stopped);
+    if (!res) {
+        no_result_error(pg, stopped, "E727", what, err, errlen);
+        return -1;
+    }
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 3) {
+        result_error(pg, res, "E727", what, err, errlen);
+        PQclear(res);
+        return -1;
+    }
+    out->photos +=
+        strtoll(PQgetvalue(res, 0, 0), NULL, 10) + strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->photo_conflicts += strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
 static int pg_push(void *state, const struct sync_batch *b, struct sync_push_result *out, char *err,
                    size_t errlen)
 {
+    struct pg *pg = state;
+    /* A batch with photos is one transaction: its outcomes, then each
+     * photo; acknowledged once COMMIT returned. Without photos, the one
+     * call is its own transaction. */
+    bool photos = b->nphotos > 0;
+    if (photos &&
+        exec_command(pg, "BEGIN", "E715", "starting a batch with photos", err, errlen) < 0)
+        return -1;
     int64_t v[4];
-    if (push_json_batch(state, b,
-                        "SELECT inserted, duplicates, conflicts, watermark FROM"
-                        " triage.push_outcomes($1, $2, $3::bigint, $4::bigint, $5::json)",
-                        "E715", "seq", 4, v, err, errlen) < 0)
+    int rc = push_json_batch(pg, b,
+                             "SELECT inserted, duplicates, conflicts, watermark FROM"
+                             " triage.push_outcomes($1, $2, $3::bigint, $4::bigint, $5::json)",
+                             "E715", "seq", 4, v, err, errlen);
+    for (int i = 0; photos && rc == 0 && i < b->nphotos; i++)
+        rc = push_photo(pg, b, &b->photos[i], out, err, errlen);
+    if (photos && rc == 0)
+        rc = exec_command(pg, "COMMIT", "E727", "committing a batch with photos", err, errlen);
+    if (photos && rc != 0 && PQstatus(pg->conn) == CONNECTION_OK) {
+        char ignored[200];
+        exec_command(pg, "ROLLBACK", "E715", "rolling back", ignored, sizeof ignored);
+    }
+    if (rc != 0)
         return -1;
     out->inserted = v[0];
     out->duplicates = v[1];
@@ -500,6 +583,7 @@ static void pg_close(void *state)
         return;
     PQfinish(pg->conn);
     buf_free(&pg->batch);
+    buf_free(&pg->photo);
     free(pg);
 }
 

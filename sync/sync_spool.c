@@ -18,6 +18,13 @@
  * again only when the station crashed before it recorded the rename (then
  * with the same name and the same records).
  *
+ * Photos: the photos a batch's records name go beside it, into
+ * DIR/outcomes/STATION_EPOCH_FIRST-LAST.photos/<plate>-<n>.jpg, each
+ * checked against its record, written atomically and synced before the
+ * batch file is renamed into place; the header then ends with their list,
+ * "photos":[{"seq","n","check","file","sha256","size"}] (file relative to
+ * DIR/outcomes). A batch written again writes the same names and bytes.
+ *
  * The audit chain (audit.h) goes the same way, into DIR/audit/: files
  * STATION_EPOCH_FIRST-LAST.ndjson of audit rows (ids zero-padded to 12
  * digits), whose header is {"triage_audit":1,"station":…,"epoch":…,
@@ -34,6 +41,7 @@
  * written file is never read.
  */
 #include <ctype.h>
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
@@ -46,6 +54,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "buf.h"
 #include "log.h"
 #include "manifest.h"
 #include "sync.h"
@@ -56,6 +65,7 @@ struct spool {
     char out[600], audit[600], inbox[600], done[640], rejected[640];
     char station[40];
     char timezone[64]; /* said in each outcomes batch's header; "" = not said */
+    struct buf photo; /* the photo being copied */
 };
 
 /* An IANA zone name as the header can hold it unescaped ("Asia/Shanghai",
@@ -85,15 +95,14 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Remove temporary files of this station left by a process that died (the
- * caller holds the station's sync lock, so none is being written). */
-static void remove_stale_temps(struct spool *sp, const char *dir)
+/* Remove temporary files whose names start with `prefix` left in dir by a
+ * process that died (the caller holds the station's sync lock, so none is
+ * being written). */
+static void remove_stale_temps(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, ".tmp-%s_", sp->station);
     struct dirent *de;
     while ((de = readdir(d))) {
         if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
@@ -131,8 +140,10 @@ static int spool_open(const struct sync_options *opt, const char *target, void *
             free(sp);
             return -1;
         }
-    remove_stale_temps(sp, sp->out);
-    remove_stale_temps(sp, sp->audit);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, ".tmp-%s_", sp->station);
+    remove_stale_temps(sp->out, prefix);
+    remove_stale_temps(sp->audit, prefix);
     *state = sp;
     return 0;
 }
@@ -155,17 +166,16 @@ static const struct atomic_file_ids batch_ids = {{
     [ATOMIC_FILE_SYNC_DIR] = "E722",
 }};
 
-/* Write batch b into dir as one file, its header naming it `kind`
- * ("triage_batch" with first_seq/last_seq, or "triage_audit" with
- * first_id/last_id) and, when zone is not "", the station's time zone. */
-static int write_batch(const char *dir, const char *kind, const char *range, const char *zone,
-                       const struct sync_batch *b, struct sync_push_result *res, char *err,
-                       size_t errlen)
+/* Write batch b into dir as one file named base + ".ndjson", its header
+ * naming it `kind` ("triage_batch" with first_seq/last_seq, or
+ * "triage_audit" with first_id/last_id), when zone is not "" the station's
+ * time zone, and ending with `extra` (members of its own, from ",", or ""). */
+static int write_batch(const char *dir, const char *base, const char *kind, const char *range,
+                       const char *zone, const char *extra, const struct sync_batch *b,
+                       struct sync_push_result *res, char *err, size_t errlen)
 {
-    char name[200], path[900];
-    snprintf(name, sizeof name, "%s_%s_%012lld-%012lld.ndjson", b->station, b->epoch,
-             (long long)b->first, (long long)b->last);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[900];
+    snprintf(path, sizeof path, "%s/%s.ndjson", dir, base);
 
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -177,19 +187,28 @@ static int write_batch(const char *dir, const char *kind, const char *range, con
     crypto_hash_sha256_final(&h, digest);
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    char header[500], tz[96] = "";
+    char tz[96] = "";
     if (zone[0])
         snprintf(tz, sizeof tz, "\"timezone\":\"%s\",", zone);
-    int hl = snprintf(header, sizeof header,
-                      "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
-                      "\"last_%s\":%lld,\"count\":%d,%s\"sha256\":\"%s\"}\n",
-                      kind, b->station, b->epoch, range, (long long)b->first, range,
-                      (long long)b->last, b->count, tz, hex);
+    struct buf header = {0};
+    buf_printf(&header,
+               "{\"%s\":1,\"station\":\"%s\",\"epoch\":\"%s\",\"first_%s\":%lld,"
+               "\"last_%s\":%lld,\"count\":%d,%s\"sha256\":\"%s\"%s}\n",
+               kind, b->station, b->epoch, range, (long long)b->first, range, (long long)b->last,
+               b->count, tz, hex, extra);
+    if (header.oom) {
+        buf_free(&header);
+        set_err(err, errlen, "E710: out of memory");
+        return -1;
+    }
 
     struct atomic_file *f;
-    if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0)
+    if (atomic_file_open(path, &batch_ids, &f, err, errlen) != 0) {
+        buf_free(&header);
         return -1;
-    int rc = atomic_file_write(f, header, (size_t)hl, err, errlen);
+    }
+    int rc = atomic_file_write(f, header.data, header.len, err, errlen);
+    buf_free(&header);
     for (int i = 0; rc == 0 && i < b->count; i++) {
         rc = atomic_file_write(f, b->records[i], b->lens[i], err, errlen);
         if (rc == 0)
@@ -207,18 +226,131 @@ static int write_batch(const char *dir, const char *kind, const char *range, con
     return 0;
 }
 
+/* The batch's name without ".ndjson": STATION_EPOCH_FIRST-LAST. */
+static void batch_base(const struct sync_batch *b, char *out, size_t len)
+{
+    snprintf(out, len, "%s_%s_%012lld-%012lld", b->station, b->epoch, (long long)b->first,
+             (long long)b->last);
+}
+
+/* One photo's entry in the batch header. */
+static bool list_photo(cJSON *list, const struct sync_photo *p, const char *file, size_t size,
+                       const char *sha256)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(list, o)) {
+        cJSON_Delete(o);
+        return false;
+    }
+    return cJSON_AddNumberToObject(o, "seq", (double)p->seq) &&
+           cJSON_AddNumberToObject(o, "n", p->n) && cJSON_AddStringToObject(o, "check", p->check) &&
+           cJSON_AddStringToObject(o, "file", file) &&
+           cJSON_AddStringToObject(o, "sha256", sha256) &&
+           cJSON_AddNumberToObject(o, "size", (double)size);
+}
+
+/* The photos of batch b beside its file, before the file itself: each one
+ * checked against its record, then written atomically as
+ * DIR/outcomes/BASE.photos/<plate>-<n>.jpg (the folder made, and synced
+ * into its parent, first); a resend writes the same names with the same
+ * bytes. Their list for the header into *extra (",\"photos\":[…]"; "" for
+ * a batch without photos), malloc'd. */
+static int write_photos(struct spool *sp, const struct sync_batch *b, const char *base,
+                        char **extra, int64_t *sent, char *err, size_t errlen)
+{
+    *extra = NULL;
+    *sent = 0;
+    if (b->nphotos == 0) {
+        *extra = strdup("");
+        if (!*extra)
+            set_err(err, errlen, "E710: out of memory");
+        return *extra ? 0 : -1;
+    }
+    char dir[900];
+    snprintf(dir, sizeof dir, "%s/%s.photos", sp->out, base);
+    cJSON *list = cJSON_CreateArray();
+    bool made = false;
+    int rc = list ? 0 : -1;
+    if (!list)
+        set_err(err, errlen, "E710: out of memory");
+    for (int i = 0; rc == 0 && i < b->nphotos; i++) {
+        const struct sync_photo *p = &b->photos[i];
+        int got = sync_photo_load(b->data_dir, p, &sp->photo, err, errlen);
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        if (got == 1)
+            continue; /* removed by retention (W727): listed nowhere */
+        if (!made) {
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                set_err(err, errlen, "E721: cannot make the photos folder %s: %s", dir,
+                        strerror(errno));
+                rc = -1;
+                break;
+            }
+            remove_stale_temps(dir, ".tmp-");
+            if (atomic_file_sync_dir(sp->out) != 0) {
+                set_err(err, errlen, "E722: cannot sync the folder %s: %s", sp->out,
+                        strerror(errno));
+                rc = -1;
+                break;
+            }
+            made = true;
+        }
+        const char *name = strrchr(p->file, '/') + 1; /* photos/<name>, checked */
+        char path[1200], file[400];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        snprintf(file, sizeof file, "%s.photos/%s", base, name);
+        if (atomic_file_put(path, sp->photo.data, sp->photo.len, &batch_ids, err, errlen) != 0) {
+            rc = -1;
+            break;
+        }
+        if (!list_photo(list, p, file, sp->photo.len, p->sha256)) {
+            set_err(err, errlen, "E710: out of memory");
+            rc = -1;
+            break;
+        }
+        (*sent)++;
+    }
+    char *text = rc == 0 ? cJSON_PrintUnformatted(list) : NULL;
+    cJSON_Delete(list);
+    if (rc == 0 && !text) {
+        set_err(err, errlen, "E710: out of memory");
+        rc = -1;
+    }
+    if (rc == 0 && asprintf(extra, ",\"photos\":%s", text) < 0) {
+        *extra = NULL;
+        set_err(err, errlen, "E710: out of memory");
+        rc = -1;
+    }
+    free(text);
+    return rc;
+}
+
 static int spool_push(void *state, const struct sync_batch *b, struct sync_push_result *res,
                       char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->out, "triage_batch", "seq", sp->timezone, b, res, err, errlen);
+    char base[200], *extra;
+    int64_t photos;
+    batch_base(b, base, sizeof base);
+    if (write_photos(sp, b, base, &extra, &photos, err, errlen) != 0)
+        return -1;
+    int rc = write_batch(sp->out, base, "triage_batch", "seq", sp->timezone, extra, b, res, err, errlen);
+    free(extra);
+    if (rc == 0)
+        res->photos = photos;
+    return rc;
 }
 
 static int spool_push_audit(void *state, const struct sync_batch *b, struct sync_push_result *res,
                             char *err, size_t errlen)
 {
     struct spool *sp = state;
-    return write_batch(sp->audit, "triage_audit", "id", "", b, res, err, errlen);
+    char base[200];
+    batch_base(b, base, sizeof base);
+    return write_batch(sp->audit, base, "triage_audit", "id", "", "", b, res, err, errlen);
 }
 
 /* ---- manifests from the inbox ------------------------------------------------ */
@@ -360,7 +492,10 @@ static int spool_pull(void *state, const char *station, char *since, size_t sinc
 
 static void spool_close(void *state)
 {
-    free(state);
+    struct spool *sp = state;
+    if (sp)
+        buf_free(&sp->photo);
+    free(sp);
 }
 
 const struct sync_transport sync_spool_transport = {

@@ -14,6 +14,7 @@
 #define TRIAGE_SYNC_FIXTURE_H
 
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <glob.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
@@ -23,11 +24,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "log.h"
+#include "photos.h"
 #include "store.h"
 #include "store_internal.h" /* store_db: generation turns durability off */
 
@@ -223,10 +229,27 @@ static __attribute__((unused)) int pgc_add_station(PGconn *conn, const char *rol
 
 /* ---- stations -------------------------------------------------------------- */
 
+/* A JPEG of `size` bytes (at least 4): SOI, bytes drawn from *seed, EOI;
+ * malloc'd. */
+static __attribute__((unused)) unsigned char *fixture_jpeg(size_t size, unsigned *seed)
+{
+    unsigned char *j = malloc(size);
+    if (!j)
+        return NULL;
+    for (size_t i = 0; i < size; i++)
+        j[i] = (unsigned char)(rand_r(seed) >> 7);
+    j[0] = 0xFF, j[1] = 0xD8, j[size - 2] = 0xFF, j[size - 1] = 0xD9;
+    return j;
+}
+
 /* Append n generated inspections to the store at db_path (made when missing),
- * numbered from the store's next seq; `salt` varies the content. */
-static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
-                                                           const char *station, int n, int salt)
+ * numbered from the store's next seq; `salt` varies the content. Each gets
+ * `photos` evidence photos of photo_bytes bytes, taken (photos_put) for its
+ * first answer before its commit, as the photo screen does. */
+static __attribute__((unused)) int fixture_add_inspections_photos(const char *db_path,
+                                                                  const char *station, int n,
+                                                                  int salt, int photos,
+                                                                  size_t photo_bytes)
 {
     struct store *st;
     char err[300];
@@ -234,6 +257,7 @@ static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
         fprintf(stderr, "%s\n", err);
         return -1;
     }
+    unsigned seed = (unsigned)salt * 7919u + 1;
     /* Generation only: the tests are not about the station's durability. */
     sqlite3_exec(store_db(st), "PRAGMA synchronous=OFF", NULL, NULL, NULL);
     static const char *const disp[] = {"restock", "open_box", "refurbish", "scrap"};
@@ -301,6 +325,19 @@ static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
             in.responsibility_suggested = (enum responsibility)((k + 1) % RESP_COUNT);
             snprintf(in.responsibility_reason, sizeof in.responsibility_reason, "carrier_report");
         }
+        for (int p = 0; p < photos && p < INSP_MAX_PHOTOS; p++) {
+            unsigned char *jpeg = fixture_jpeg(photo_bytes, &seed);
+            int rc =
+                jpeg ? photos_put(st, jpeg, photo_bytes, "screen", &in.photos[p], err, sizeof err)
+                     : -1;
+            free(jpeg);
+            if (rc != 0) {
+                fprintf(stderr, "%s\n", jpeg ? err : "out of memory");
+                store_close(st);
+                return -1;
+            }
+            in.nphotos = p + 1;
+        }
         if (store_commit_inspection(st, &in, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
             store_close(st);
@@ -309,6 +346,13 @@ static __attribute__((unused)) int fixture_add_inspections(const char *db_path,
     }
     store_close(st);
     return 0;
+}
+
+/* fixture_add_inspections_photos without photos. */
+static __attribute__((unused)) int fixture_add_inspections(const char *db_path, const char *station,
+                                                           int n, int salt)
+{
+    return fixture_add_inspections_photos(db_path, station, n, salt, 0, 0);
 }
 
 /* The station's export (as `triage export` prints it), malloc'd. */
@@ -330,6 +374,91 @@ static __attribute__((unused)) char *fixture_export(const char *db_path, const c
         return NULL;
     }
     return buf;
+}
+
+/* `triage --config conf --data dir sync --once` (the real binary), killed
+ * with SIGKILL after ms milliseconds. Returns 1 when the signal ended it (it
+ * had not finished), 0 when it had exited already. */
+static __attribute__((unused)) int fixture_kill_sync(const char *conf, const char *dir, int ms)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(harness_triage(), "triage", "--config", conf, "--data", dir, "sync", "--once",
+              (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status) ? 1 : 0;
+}
+
+/* Change one byte of the photo file at path, keeping its size (what a
+ * retouch would do); the original is kept as "<path>.kept". 0 or -1. */
+static __attribute__((unused)) int fixture_tamper_photo(const char *path)
+{
+    char kept[1600];
+    snprintf(kept, sizeof kept, "%.1500s.kept", path);
+    size_t len;
+    char *bytes = harness_read_file(path, &len);
+    int rc = bytes && len > 4 && rename(path, kept) == 0 ? 0 : -1;
+    FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
+    if (f) {
+        bytes[len / 2] ^= 0x5a;
+        rc = fwrite(bytes, 1, len, f) == len ? 0 : -1;
+        rc = fclose(f) == 0 ? rc : -1;
+    } else {
+        rc = -1;
+    }
+    free(bytes);
+    return rc;
+}
+
+/* A photo the station's export names: entry n of the record of seq. */
+struct fixture_photo {
+    long long seq;
+    int n;
+    char file[64];
+    char sha256[65];
+};
+
+/* Every photo the station's export names, in seq and n order (malloc'd,
+ * *count of them); NULL with *count = -1 when the export cannot be read. */
+static __attribute__((unused)) struct fixture_photo *fixture_photos(const char *db_path,
+                                                                    const char *station, int *count)
+{
+    char *exp = fixture_export(db_path, station);
+    *count = -1;
+    if (!exp)
+        return NULL;
+    struct fixture_photo *list = NULL;
+    int n = 0, cap = 0;
+    for (char *line = strtok(exp, "\n"); line; line = strtok(NULL, "\n")) {
+        cJSON *o = cJSON_Parse(line), *p;
+        int k = 0;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItem(o, "photos"))
+        {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                list = realloc(list, (size_t)cap * sizeof *list);
+            }
+            struct fixture_photo *f = &list[n++];
+            f->seq = (long long)cJSON_GetObjectItem(o, "seq")->valuedouble;
+            f->n = ++k;
+            snprintf(f->file, sizeof f->file, "%s", cJSON_GetObjectItem(p, "file")->valuestring);
+            snprintf(f->sha256, sizeof f->sha256, "%s",
+                     cJSON_GetObjectItem(p, "sha256")->valuestring);
+        }
+        cJSON_Delete(o);
+    }
+    free(exp);
+    *count = n;
+    return list;
 }
 
 #endif

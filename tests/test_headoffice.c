@@ -15,7 +15,7 @@
  *      PUBLIC), and when TEMPORARY is granted back to it, every function
  *      still finds only its own objects (search_path with pg_temp last, and
  *      every name qualified).
- * And what a station login may do at all: EXECUTE on exactly the five
+ * And what a station login may do at all: EXECUTE on exactly the seven
  * functions it calls, no table privilege, every SECURITY DEFINER function
  * with search_path = triage, pg_catalog, pg_temp.
  */
@@ -267,7 +267,7 @@ static void test_attack(void)
     CHECK(pgc_exec(admin, "REVOKE TEMPORARY ON DATABASE postgres FROM st_a") == 0);
 }
 
-/* What a station login holds: six functions, no table. */
+/* What a station login holds: seven functions, no table. */
 static void test_privileges(void)
 {
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_proc p"
@@ -282,8 +282,8 @@ static void test_privileges(void)
                                 " AND has_function_privilege('st_b', p.oid, 'EXECUTE')");
     CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
     CHECK_STR(PQgetvalue(r, 0, 0),
-              "audit_watermark,manifests_since,push_audit,push_outcomes,set_station_timezone,"
-              "station_watermark");
+              "audit_watermark,manifests_since,push_audit,push_outcomes,push_photo,"
+              "set_station_timezone,station_watermark");
     PQclear(r);
     CHECK_INT(pgc_value(admin, "SELECT count(*) FROM pg_class c WHERE c.relnamespace ="
                                " 'triage'::regnamespace AND c.relkind IN ('r', 'v', 'S')"

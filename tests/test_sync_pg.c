@@ -454,21 +454,7 @@ static void test_station_killed(struct station *b)
     int killed = 0;
     for (int round = 0; round < 4; round++) {
         add(b, 2000);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int fd = open("/dev/null", O_WRONLY);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            execl(harness_triage(), "triage", "--config", b->conf, "--data", b->dir, "sync",
-                  "--once", (char *)NULL);
-            _exit(127);
-        }
-        msleep(30 + (int)(rand_r(&seed) % 200));
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status))
-            killed++;
+        killed += fixture_kill_sync(b->conf, b->dir, 30 + (int)(rand_r(&seed) % 200));
     }
     printf("# station killed with SIGKILL during sync: %d of 4 times mid-round\n", killed);
     char cmd[2000], *out = NULL, *errs = NULL;

@@ -1,15 +1,21 @@
 /*
- * retention.c — letting old outbox rows and label files go once head office
- * has them (retention.h).
+ * retention.c — letting old outbox rows, label files and photos go once
+ * head office has them, and photos taken that nothing names (retention.h).
  */
 #include "retention.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "log.h"
+#include "photos.h"
 #include "store.h"
 #include "store_internal.h"
 #include "text.h"
@@ -121,11 +127,36 @@ failed:
     return -1;
 }
 
+/* Remove the photo files an inspection's row names (its photos column);
+ * how many went. */
+static int64_t remove_photos(struct store *st, const char *photos_json)
+{
+    struct inspection *in = calloc(1, sizeof *in);
+    if (!in)
+        return 0;
+    photos_from_json(photos_json, NULL, in);
+    int64_t n = 0;
+    for (int k = 0; k < in->nphotos; k++) {
+        char path[1200];
+        if (!photos_ref_valid(&in->photos[k]))
+            continue; /* never a file outside photos/ */
+        snprintf(path, sizeof path, "%s/%s", photos_data_dir(st), in->photos[k].file);
+        if (unlink(path) == 0)
+            n++;
+        else if (errno != ENOENT)
+            log_warn("W947", "photo %s not removed: %s", path, strerror(errno));
+    }
+    free(in);
+    return n;
+}
+
 int64_t retention_label_plates(struct store *st, int64_t acked, int64_t cutoff_ms,
-                               void (*fn)(void *arg, const char *plate), void *arg, char *err,
-                               size_t errlen)
+                               void (*fn)(void *arg, const char *plate), void *arg, int64_t *photos,
+                               char *err, size_t errlen)
 {
     sqlite3 *db = store_db(st);
+    if (photos)
+        *photos = 0;
     int64_t from = mark(db, "labels_upto");
     int64_t upto = from < 0 ? -1 : prunable_upto(db, from, acked, cutoff_ms);
     if (upto < 0) {
@@ -137,14 +168,18 @@ int64_t retention_label_plates(struct store *st, int64_t acked, int64_t cutoff_m
     sqlite3_stmt *s = NULL;
     int64_t n = 0;
     int rc = sqlite3_prepare_v2(db,
-                                "SELECT plate FROM inspections WHERE seq > ?1 AND seq <= ?2"
-                                " ORDER BY seq",
+                                "SELECT plate, photos FROM inspections WHERE seq > ?1 AND"
+                                " seq <= ?2 ORDER BY seq",
                                 -1, &s, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(s, 1, from);
         sqlite3_bind_int64(s, 2, upto);
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             fn(arg, (const char *)sqlite3_column_text(s, 0));
+            const char *pj = (const char *)sqlite3_column_text(s, 1);
+            int64_t gone = pj && strcmp(pj, "[]") != 0 ? remove_photos(st, pj) : 0;
+            if (photos)
+                *photos += gone;
             n++;
         }
     }
@@ -154,4 +189,99 @@ int64_t retention_label_plates(struct store *st, int64_t acked, int64_t cutoff_m
         return -1;
     }
     return n;
+}
+
+int64_t retention_photos_gone(struct store *st)
+{
+    return mark(store_db(st), "labels_upto");
+}
+
+/* Whether a draft or an inspection names the photo file `name`
+ * ("photos/take-…"): 1, 0, or -1 when that cannot be read. Inspections
+ * finished before the take's own time (in its name) cannot name it. */
+static int take_named(sqlite3 *db, const char *name)
+{
+    long long ms = 0;
+    sscanf(name, "photos/take-%lld-", &ms);
+    sqlite3_stmt *s = NULL;
+    int named = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT EXISTS (SELECT 1 FROM drafts WHERE instr(state, ?1) > 0)"
+                           " OR EXISTS (SELECT 1 FROM inspections WHERE finished_at >= ?2"
+                           " AND instr(photos, ?1) > 0)",
+                           -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, ms);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            named = sqlite3_column_int(s, 0) != 0;
+    }
+    sqlite3_finalize(s);
+    return named;
+}
+
+int64_t retention_prune_takes(struct store *st, int64_t cutoff_ms, char *err, size_t errlen)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/photos", photos_data_dir(st));
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0; /* no photo taken yet */
+        set_err(err, errlen, "E264: the photos folder %s cannot be read: %s", dir, strerror(errno));
+        return -1;
+    }
+    int64_t n = 0;
+    int failed = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (strncmp(de->d_name, "take-", 5) != 0 || len < 9 ||
+            strcmp(de->d_name + len - 4, ".jpg") != 0)
+            continue;
+        char path[1400], name[300];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        snprintf(name, sizeof name, "photos/%s", de->d_name);
+        if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+            (int64_t)sb.st_mtime * 1000 >= cutoff_ms)
+            continue;
+        int named = take_named(store_db(st), name);
+        if (named < 0) {
+            failed = 1;
+            break;
+        }
+        if (named)
+            continue;
+        if (unlink(path) == 0)
+            n++;
+        else if (errno != ENOENT)
+            log_warn("W947", "photo %s not removed: %s", path, strerror(errno));
+    }
+    closedir(d);
+    if (failed) {
+        set_err(err, errlen, "E264: the drafts naming photos cannot be read: %s",
+                sqlite3_errmsg(store_db(st)));
+        return -1;
+    }
+    return n;
+}
+
+int64_t retention_photos_bytes(struct store *st)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/photos", photos_data_dir(st));
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int64_t bytes = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        char path[1400];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.' && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            bytes += (int64_t)sb.st_blocks * 512;
+    }
+    closedir(d);
+    return bytes;
 }

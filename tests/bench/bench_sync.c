@@ -9,6 +9,10 @@
  *                                   as jsonb) into a fresh table shaped like
  *                                   triage.outcomes (same columns and primary
  *                                   key), in the same run. Target: at most 3.
+ *   bench sync_photos_1k_s <s> s    another station with 1,000 outcomes waiting,
+ *                                   each with one 200 KB photo: the same round,
+ *                                   photos into triage.photos with their
+ *                                   outcomes
  */
 #include <cjson/cJSON.h>
 
@@ -16,6 +20,8 @@
 #include "sync_fixture.h"
 
 #define N 100000
+#define N_PHOTOS 1000
+#define PHOTO_BYTES 200000
 
 static const char *const text_cols[] = {
     "station", "epoch", "seq", "plate", "rma", "order_id", "sku", "gtin", "serial",
@@ -142,10 +148,33 @@ int main(void)
         fprintf(stderr, "bench_sync: COPY failed: %s\n", PQerrorMessage(admin));
         return 1;
     }
-    PQfinish(admin);
     printf("bench sync_100k_s %.2f s\n", sync_s);
     printf("bench sync_vs_copy_ratio %.2f x\n", sync_s / copy_s);
     fflush(stdout);
     fprintf(stderr, "bench_sync: COPY of the same rows %.2f s\n", copy_s);
+
+    /* Outcomes with evidence: a station of their own. */
+    char pdir[700], pdb[800];
+    snprintf(pdir, sizeof pdir, "%s/photos-station", dir);
+    mkdir(pdir, 0700);
+    snprintf(pdb, sizeof pdb, "%s/triage.db", pdir);
+    if (pgc_add_station(admin, "st_bench2", "bench-pw", "SH01-S02", "SH01") != 0 ||
+        fixture_add_inspections_photos(pdb, "SH01-S02", N_PHOTOS, 2, 1, PHOTO_BYTES) != 0)
+        return 1;
+    snprintf(cfg.target, sizeof cfg.target, "postgresql://st_bench2@127.0.0.1:%d/postgres", c.port);
+    struct sync_options po = {
+        .db_path = pdb, .station = "SH01-S02", .site = "SH01", .data_dir = pdir, .cfg = &cfg};
+    t0 = clock_mono_ns();
+    rc = sync_run_once(&po, &st, err, sizeof err);
+    double photos_s = (double)(clock_mono_ns() - t0) / 1e9;
+    if (rc != 0 || st.pushed != N_PHOTOS || st.photos != N_PHOTOS ||
+        pgc_value(admin, "SELECT count(*) FROM triage.photos WHERE station = 'SH01-S02'") !=
+            N_PHOTOS) {
+        fprintf(stderr, "bench_sync: sync with photos failed: %s (%lld pushed, %lld photos)\n", err,
+                (long long)st.pushed, (long long)st.photos);
+        return 1;
+    }
+    PQfinish(admin);
+    printf("bench sync_photos_1k_s %.2f s\n", photos_s);
     return 0;
 }

@@ -655,6 +655,14 @@ static void test_drafts(void)
     CHECK_INT(draft_saves, 1); /* kept as the checklist begins */
     text("3");                 /* housing broken */
     text("2");                 /* so the outer carton is asked: crushed */
+    CHECK_INT(screen(), SCREEN_PHOTO); /* its photo is required: taken */
+    key(KEY_ENTER);
+    struct event photo = {.type = EV_PHOTO_TAKEN};
+    snprintf(photo.photo.check, sizeof photo.photo.check, "carton");
+    snprintf(photo.photo.file, sizeof photo.photo.file, "photos/take-1-001.jpg");
+    memset(photo.photo.sha256, 'a', 64);
+    send(photo);
+    CHECK_INT(screen(), SCREEN_CHECK);
     CHECK_INT(draft_saves, 3); /* and after every answer */
     struct draft d;
     CHECK_INT(fake_find_draft(NULL, "1001", &d), 0);
@@ -710,6 +718,7 @@ static void test_drafts(void)
     CHECK_INT(r->nanswers, 4);
     CHECK_STR(r->answers[0].answer, "broken"); /* the answers given before the cut */
     CHECK_STR(r->answers[1].answer, "crushed");
+    CHECK_INT(r->nphotos, 1); /* the crushed carton's photo, kept by the draft */
     CHECK_STR(r->answers[2].check, "runs");
     CHECK_INT(r->nskipped, 1);
     CHECK_STR(r->skipped[0], "seal");

@@ -23,23 +23,6 @@
 
 static char data[600], tmp[512], cmd[4096];
 
-static const char rules[] =
-    "{\"version\": \"e2e-photo\", \"return_window_days\": 30, \"categories\": [{\"id\": \"phone\","
-    " \"name\": {\"en\": \"Phone\", \"zh\": \"手机\"}, \"match\": [\"PH-*\"], \"checks\": ["
-    " {\"id\": \"carton\", \"aspect\": \"completeness\", \"text\": {\"en\": \"Outer carton\","
-    "  \"zh\": \"外箱\"}, \"answers\": ["
-    "  {\"id\": \"intact\", \"text\": {\"en\": \"Intact\", \"zh\": \"完好\"}, \"grade\": \"A\"},"
-    "  {\"id\": \"crushed\", \"text\": {\"en\": \"Crushed\", \"zh\": \"压坏\"}, \"grade\": \"A\","
-    "   \"photo\": \"required\"}]},"
-    " {\"id\": \"screen\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"Screen\", \"zh\": "
-    "\"屏幕\"},"
-    "  \"answers\": ["
-    "  {\"id\": \"ok\", \"text\": {\"en\": \"No marks\", \"zh\": \"无痕迹\"}, \"grade\": \"A\"},"
-    "  {\"id\": \"cracked\", \"text\": {\"en\": \"Cracked\", \"zh\": \"破裂\"}, \"grade\": \"X\","
-    "   \"defect\": \"CRK\", \"photo\": \"optional\"}]}],"
-    " \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\","
-    "  \"X\": \"scrap\"}}]}";
-
 #define CAMERA_OK                                                                                  \
     "videotestsrc is-live=true pattern=ball ! video/x-raw,width=1280,height=720,framerate=30/1"    \
     " ! jpegenc ! image/jpeg ! appsink name=sink max-buffers=1 drop=true"
@@ -71,8 +54,8 @@ static int run_script(const char *conf, const char *name, const char *lang, cons
     snprintf(path, sizeof path, "%s/%s.script", tmp, name);
     harness_write_file(path, lines);
     snprintf(args, sizeof args,
-             "--rules '%s/rules.json' --lang %s --script '%s' --shots '%s/shots'", tmp, lang, path,
-             tmp);
+             "--rules tests/e2e/photo-rules.json --lang %s --script '%s' --shots '%s/shots'", lang,
+             path, tmp);
     char *err = NULL;
     int rc = triage(conf, args, NULL, NULL, &err);
     if (rc != 0)
@@ -240,8 +223,6 @@ int main(void)
     snprintf(tmp, sizeof tmp, "%s", harness_tmpdir());
     snprintf(data, sizeof data, "%s/data", tmp);
     char path[700];
-    snprintf(path, sizeof path, "%s/rules.json", tmp);
-    harness_write_file(path, rules);
     write_conf("none.conf", NULL);
     CHECK_INT(triage("none.conf", "operator add --badge 1001 --name Ana --role grader", "123456\n",
                      NULL, NULL),

@@ -22,23 +22,6 @@ static struct station *st;
 static struct effects fx;
 static int64_t now;
 
-static const char rules_json[] =
-    "{\"version\": \"t-photo\", \"return_window_days\": 7, \"categories\": [{\"id\": \"phone\","
-    " \"name\": {\"en\": \"Phone\", \"zh\": \"手机\"}, \"match\": [\"PH-*\"], \"checks\": ["
-    " {\"id\": \"carton\", \"aspect\": \"completeness\", \"text\": {\"en\": \"Outer carton\","
-    "  \"zh\": \"外箱\"}, \"answers\": ["
-    "  {\"id\": \"intact\", \"text\": {\"en\": \"Intact\", \"zh\": \"完好\"}, \"grade\": \"A\"},"
-    "  {\"id\": \"crushed\", \"text\": {\"en\": \"Crushed\", \"zh\": \"压坏\"}, \"grade\": \"A\","
-    "   \"photo\": \"required\"}]},"
-    " {\"id\": \"screen\", \"aspect\": \"cosmetic\", \"text\": {\"en\": \"Screen\", \"zh\": "
-    "\"屏幕\"},"
-    "  \"answers\": ["
-    "  {\"id\": \"ok\", \"text\": {\"en\": \"No marks\", \"zh\": \"无痕迹\"}, \"grade\": \"A\"},"
-    "  {\"id\": \"light\", \"text\": {\"en\": \"Light scratches\", \"zh\": \"轻微划痕\"},"
-    "   \"grade\": \"B\", \"defect\": \"SCR-L\", \"photo\": \"optional\"}]}],"
-    " \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\","
-    "  \"X\": \"scrap\"}}]}";
-
 /* ---- look-ups ---------------------------------------------------------- */
 
 static int find_operator(void *ctx, const char *badge, struct operator_info *op)
@@ -381,7 +364,9 @@ int main(void)
         return 1;
     struct rules *rules;
     char err[256];
-    if (!CHECK(rules_load_string(rules_json, "photo", &rules, err, sizeof err) == 0)) {
+    /* The rules of the photo tests: a crushed carton's photo is required, a
+     * cracked screen's optional. */
+    if (!CHECK(rules_load_file("tests/e2e/photo-rules.json", &rules, err, sizeof err) == 0)) {
         fprintf(stderr, "%s\n", err);
         return harness_done();
     }

@@ -27,17 +27,6 @@
 #include "store.h"
 #include "ui.h"
 
-static const char rules_json[] =
-    "{\"version\": \"bench\", \"return_window_days\": 7, \"categories\": [{\"id\": \"phone\","
-    " \"name\": {\"en\": \"Phone\", \"zh\": \"手机\"}, \"match\": [\"PH-*\"], \"checks\": ["
-    " {\"id\": \"carton\", \"aspect\": \"completeness\", \"text\": {\"en\": \"Outer carton\","
-    "  \"zh\": \"外箱\"}, \"answers\": ["
-    "  {\"id\": \"intact\", \"text\": {\"en\": \"Intact\", \"zh\": \"完好\"}, \"grade\": \"A\"},"
-    "  {\"id\": \"crushed\", \"text\": {\"en\": \"Crushed\", \"zh\": \"压坏\"}, \"grade\": \"A\","
-    "   \"photo\": \"required\"}]}],"
-    " \"disposition\": {\"A\": \"restock\", \"B\": \"open_box\", \"C\": \"refurbish\","
-    "  \"X\": \"scrap\"}}]}";
-
 #define PIPELINE                                                                                   \
     "videotestsrc is-live=true pattern=ball ! video/x-raw,width=1280,height=720,framerate=30/1"    \
     " ! jpegenc ! image/jpeg ! appsink name=sink max-buffers=1 drop=true"
@@ -133,7 +122,7 @@ int main(void)
     struct rules *rules;
     if (store_open(path, "SH01-S01", &st, err, sizeof err) != 0)
         die("store", err);
-    if (rules_load_string(rules_json, "bench", &rules, err, sizeof err) != 0)
+    if (rules_load_file("tests/e2e/photo-rules.json", &rules, err, sizeof err) != 0)
         die("rules", err);
     struct ui_options uo = {.headless = true};
     if (ui_open(&uo, &ui, err, sizeof err) != 0)

@@ -120,6 +120,57 @@ static void fill(void)
     }
 }
 
+static void check_layout(const struct view *v, const char *name);
+
+/* The detail of an inspection with photos: the first three beside the
+ * grade (their files under the data folder), and the answers say which has
+ * a photo and which had it waived, by whom. */
+static void test_detail_photos(struct view *v)
+{
+    struct inspection in = detail;
+    static const char *const checks[] = {"screen", "body", "touch", "box"};
+    for (int k = 0; k < 4; k++) {
+        snprintf(in.photos[k].check, sizeof in.photos[k].check, "%s", checks[k]);
+        snprintf(in.photos[k].file, sizeof in.photos[k].file, "photos/SH01-S01-000995-%d.jpg",
+                 k + 1);
+    }
+    in.nphotos = 4;
+    in.nwaived = 1;
+    snprintf(in.waived[0].check, sizeof in.waived[0].check, "power");
+    snprintf(in.waived[0].by, sizeof in.waived[0].by, "2001");
+    v->stats_detail = &in;
+    v->data_dir = "/var/lib/triage";
+    static struct lay lay;
+    lay_build(v, &lay);
+    int pictures = 0, photo_line = 0, waived_line = 0;
+    for (int i = 0; i < lay.n; i++) {
+        const struct lay_item *it = &lay.items[i];
+        if (it->kind == LK_PICTURE) {
+            char want[96];
+            snprintf(want, sizeof want, "/var/lib/triage/photos/SH01-S01-000995-%d.jpg",
+                     pictures + 1);
+            CHECK_STR(it->text, want);
+            pictures++;
+        }
+        char w[96];
+        snprintf(w, sizeof w, tr(v->lang, S_STATS_PHOTO_WAIVED), "2001");
+        if (it->kind == LK_TEXT && strstr(it->text, w))
+            waived_line++;
+        else if (it->kind == LK_TEXT && strstr(it->text, tr(v->lang, S_STATS_PHOTO_TAKEN)))
+            photo_line++;
+    }
+    CHECK_INT(pictures, 3);
+    CHECK_INT(photo_line, 4);
+    CHECK_INT(waived_line, 1);
+    check_layout(v, "detail with photos");
+    /* No data folder: no pictures, the words stay. */
+    v->data_dir = NULL;
+    lay_build(v, &lay);
+    for (int i = 0; i < lay.n; i++)
+        CHECK(lay.items[i].kind != LK_PICTURE);
+    v->stats_detail = &detail;
+}
+
 static bool overlap(const struct ui_widget *a, const struct ui_widget *b)
 {
     return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
@@ -373,7 +424,7 @@ static void test_topbar(void)
             fprintf(stderr, "  width %d: the labels waiting are not shown\n", width);
         if (width >= 2000)
             CHECK_INT(n, 6); /* everything, when there is room */
-        if (width == 500) { /* the status box of the top bar */
+        if (width == 500) {  /* the status box of the top bar */
             bool why = false;
             for (int i = 0; i < n; i++)
                 why |= strstr(chips[i].text, "offline") != NULL;
@@ -433,6 +484,7 @@ int main(void)
         check_layout(&v, "list");
         v.stats_detail = &detail;
         check_layout(&v, "detail");
+        test_detail_photos(&v);
         v.msg = MSG_STATS_REVERSED;
         v.stats_detail = NULL;
         v.stats_dim = SD_NONE;

@@ -871,6 +871,7 @@ static void page_detail(const struct view *v, struct lay *L, int y)
             if (!strcmp(in->photos[p].check, in->answers[i].check)) {
                 size_t n = strlen(line);
                 snprintf(line + n, sizeof line - n, " · %s", tr(l, S_STATS_PHOTO_TAKEN));
+                break; /* one photo per check */
             }
         for (int p = 0; p < in->nwaived; p++)
             if (!strcmp(in->waived[p].check, in->answers[i].check)) {

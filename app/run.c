@@ -55,23 +55,23 @@ struct app {
     struct ui *ui;
     struct pworker *printer; /* the print worker thread; owns the printer */
     struct ui_status status;
-    struct scanners *scanners; /* hardware scanners' thread; NULL when none configured */
-    unsigned scanners_gen;     /* their state as last shown */
-    struct sworker *stats;     /* statistics thread; started on first use */
-    struct ckworker *checks;   /* the service screen's checks; started on first use */
+    struct scanners *scanners;     /* hardware scanners' thread; NULL when none configured */
+    unsigned scanners_gen;         /* their state as last shown */
+    struct sworker *stats;         /* statistics thread; started on first use */
+    struct ckworker *checks;       /* the service screen's checks; started on first use */
     struct service_report service; /* their last answer, for EV_SELFCHECK_DONE */
-    struct tz *tz;             /* the site's time zone ([station] timezone) */
-    struct pinworker *pins;    /* PIN check thread; started on first use */
-    bool pins_failed;          /* it could not start: PINs are checked on this thread */
-    struct sync *sync;         /* head-office sync thread (sync/sync.h); NULL when off */
-    struct bworker *backup;    /* daily backup thread (backup_worker.h); NULL when off */
-    struct datadir datadir;    /* the data folder, locked for this station */
-    struct upkeep upkeep;      /* free disk, WAL, retention (upkeep.h) */
-    struct camera *camera;     /* open while the photo screen wants it (follow_camera) */
-    int64_t camera_wanted;     /* when the photo screen was last up (mono ms) */
-    int64_t camera_retry;      /* a camera that would not open: not before then (mono ms) */
-    char camera_said[192];     /* what the core was last told of the camera (EV_CAMERA) */
-    uint64_t camera_serial;    /* the live view's newest frame handed to the UI */
+    struct tz *tz;                 /* the site's time zone ([station] timezone) */
+    struct pinworker *pins;        /* PIN check thread; started on first use */
+    bool pins_failed;              /* it could not start: PINs are checked on this thread */
+    struct sync *sync;             /* head-office sync thread (sync/sync.h); NULL when off */
+    struct bworker *backup;        /* daily backup thread (backup_worker.h); NULL when off */
+    struct datadir datadir;        /* the data folder, locked for this station */
+    struct upkeep upkeep;          /* free disk, WAL, retention (upkeep.h) */
+    struct camera *camera;         /* open while the photo screen wants it (follow_camera) */
+    int64_t camera_wanted;         /* when the photo screen was last up (mono ms) */
+    int64_t camera_retry;          /* a camera that would not open: not before then (mono ms) */
+    char camera_said[192];         /* what the core was last told of the camera (EV_CAMERA) */
+    uint64_t camera_serial;        /* the live view's newest frame handed to the UI */
     uint32_t *camera_pixels;
     size_t camera_cap;
     int64_t last_input_mono; /* when someone last did something (mono ms) */
@@ -411,17 +411,9 @@ static void do_take_photo(struct app *app, const struct effect *e)
     unsigned char *jpeg = NULL;
     size_t len = 0;
     char err[256];
-    /* Photos are the first to give way when the disk is nearly full: the
-     * room left is for saves. */
-    int64_t free_mb = datadir_free_mb(app->opt->data_dir);
-    bool room = free_mb < 0 || free_mb >= app->opt->cfg->retention.min_free_mb;
-    if (!room)
-        snprintf(err, sizeof err,
-                 "E979: the disk of %s has %lld MB free, under [retention] min_free_mb (%d):"
-                 " no photo is taken, the room left is for saves",
-                 app->opt->data_dir, (long long)free_mb, app->opt->cfg->retention.min_free_mb);
-    if (room && take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
-        photos_put(app->store, jpeg, len, e->subject, &ev.photo, err, sizeof err) == 0) {
+    if (take_picture(app, &jpeg, &len, err, sizeof err) == 0 &&
+        photos_put(app->store, jpeg, len, e->subject, app->opt->cfg->retention.min_free_mb,
+                   &ev.photo, err, sizeof err) == 0) {
         ev.type = EV_PHOTO_TAKEN;
         log_info("I935", "photo %s taken for check %s by %s (%zu bytes)", ev.photo.file, e->subject,
                  e->actor, len);

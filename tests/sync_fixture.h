@@ -328,7 +328,7 @@ static __attribute__((unused)) int fixture_add_inspections_photos(const char *db
         for (int p = 0; p < photos && p < INSP_MAX_PHOTOS; p++) {
             unsigned char *jpeg = fixture_jpeg(photo_bytes, &seed);
             int rc =
-                jpeg ? photos_put(st, jpeg, photo_bytes, "screen", &in.photos[p], err, sizeof err)
+                jpeg ? photos_put(st, jpeg, photo_bytes, "screen", 0, &in.photos[p], err, sizeof err)
                      : -1;
             free(jpeg);
             if (rc != 0) {

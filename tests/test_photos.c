@@ -61,7 +61,7 @@ static void test_put(struct store *st)
     unsigned char buf[4096];
     struct photo_ref p;
     size_t n = jpeg_bytes(buf, sizeof buf, 0x42);
-    CHECK_INT(photos_put(st, buf, n, "carton", &p, err, sizeof err), 0);
+    CHECK_INT(photos_put(st, buf, n, "carton", 0, &p, err, sizeof err), 0);
     CHECK(strncmp(p.file, "photos/take-", 12) == 0);
     CHECK(exists(p.file));
     char hex[65];
@@ -77,18 +77,24 @@ static void test_put(struct store *st)
     free(back);
     /* Two takes never share a name. */
     struct photo_ref q;
-    CHECK_INT(photos_put(st, buf, n, "carton", &q, err, sizeof err), 0);
+    CHECK_INT(photos_put(st, buf, n, "carton", 0, &q, err, sizeof err), 0);
     CHECK(strcmp(p.file, q.file) != 0);
 
     /* Not a JPEG: refused, nothing written. */
     memcpy(buf, "\x89PNG", 4);
-    CHECK_INT(photos_put(st, buf, n, "carton", &q, err, sizeof err), -1);
+    CHECK_INT(photos_put(st, buf, n, "carton", 0, &q, err, sizeof err), -1);
     CHECK(strncmp(err, "E966", 4) == 0);
     CHECK_STR(q.file, "");
-    CHECK_INT(photos_put(st, buf, 1, "carton", &q, err, sizeof err), -1);
+    CHECK_INT(photos_put(st, buf, 1, "carton", 0, &q, err, sizeof err), -1);
     jpeg_bytes(buf, sizeof buf, 0x42);
-    CHECK_INT(photos_put(st, buf, n, "", &q, err, sizeof err), -1);
+    CHECK_INT(photos_put(st, buf, n, "", 0, &q, err, sizeof err), -1);
     CHECK(strncmp(err, "E967", 4) == 0);
+
+    /* The disk nearly full: photos give way first (a floor no disk has). */
+    CHECK_INT(photos_put(st, buf, n, "carton", 1 << 30, &q, err, sizeof err), -1);
+    CHECK(strncmp(err, "E979", 4) == 0);
+    CHECK_STR(q.file, "");
+    CHECK_INT(photos_put(st, buf, n, "carton", 1, &q, err, sizeof err), 0);
 
     /* Names outside photos/ are not the station's. */
     struct photo_ref bad = p;
@@ -109,9 +115,11 @@ static void test_commit(struct store *st)
     base_inspection(&in);
     in.nphotos = 2;
     CHECK_INT(
-        photos_put(st, a, jpeg_bytes(a, sizeof a, 1), "carton", &in.photos[0], err, sizeof err), 0);
+        photos_put(st, a, jpeg_bytes(a, sizeof a, 1), "carton", 0, &in.photos[0], err, sizeof err),
+        0);
     CHECK_INT(
-        photos_put(st, b, jpeg_bytes(b, sizeof b, 2), "screen", &in.photos[1], err, sizeof err), 0);
+        photos_put(st, b, jpeg_bytes(b, sizeof b, 2), "screen", 0, &in.photos[1], err, sizeof err),
+        0);
     struct photo_ref takes[2] = {in.photos[0], in.photos[1]};
     if (!CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0))
         fprintf(stderr, "  %s\n", err);
@@ -159,7 +167,8 @@ static void test_refused(struct store *st)
     base_inspection(&in);
     in.nphotos = 1;
     CHECK_INT(
-        photos_put(st, a, jpeg_bytes(a, sizeof a, 3), "power", &in.photos[0], err, sizeof err), 0);
+        photos_put(st, a, jpeg_bytes(a, sizeof a, 3), "power", 0, &in.photos[0], err, sizeof err),
+        0);
     CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), -1);
     CHECK(strncmp(err, "E978", 4) == 0);
     /* A waiver names who. */
@@ -178,7 +187,8 @@ static void test_refused(struct store *st)
     base_inspection(&in);
     in.nphotos = 1;
     CHECK_INT(
-        photos_put(st, a, jpeg_bytes(a, sizeof a, 4), "carton", &in.photos[0], err, sizeof err), 0);
+        photos_put(st, a, jpeg_bytes(a, sizeof a, 4), "carton", 0, &in.photos[0], err, sizeof err),
+        0);
     struct photo_ref take = in.photos[0];
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", dir, take.file);
@@ -191,7 +201,8 @@ static void test_refused(struct store *st)
     CHECK_INT(store_count_inspections(st), before);
     /* Put right (the photo taken again), the same inspection saves. */
     CHECK_INT(
-        photos_put(st, a, jpeg_bytes(a, sizeof a, 5), "carton", &in.photos[0], err, sizeof err), 0);
+        photos_put(st, a, jpeg_bytes(a, sizeof a, 5), "carton", 0, &in.photos[0], err, sizeof err),
+        0);
     CHECK_INT(store_commit_inspection(st, &in, err, sizeof err), 0);
     CHECK_INT(store_count_inspections(st), before + 1);
     char want[80];

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
@@ -82,10 +83,21 @@ static int photos_mkdir(const struct store *st, char *err, size_t errlen)
     return 0;
 }
 
-int photos_put(struct store *st, const void *jpeg, size_t len, const char *check,
+int photos_put(struct store *st, const void *jpeg, size_t len, const char *check, int min_free_mb,
                struct photo_ref *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    struct statvfs v;
+    if (min_free_mb > 0 && statvfs(store_dir(st), &v) == 0) {
+        unsigned long long free_mb = (unsigned long long)v.f_bavail * v.f_frsize / (1024 * 1024);
+        if (free_mb < (unsigned long long)min_free_mb) {
+            set_err(err, errlen,
+                    "E979: the disk of %s has %llu MB free, under [retention] min_free_mb (%d):"
+                    " no photo is taken, the room left is for saves",
+                    store_dir(st), free_mb, min_free_mb);
+            return -1;
+        }
+    }
     if (len > PHOTO_MAX_BYTES || !is_jpeg(jpeg, len)) {
         set_err(err, errlen, "E966: the photo is not a JPEG of at most %u bytes (%zu bytes)",
                 PHOTO_MAX_BYTES, len);

@@ -28,10 +28,12 @@
 
 /* Keep a photo just taken for the answer to `check`: the JPEG's bytes
  * (jpeg[0..len), which must start with SOI FFD8 and end with EOI FFD9) into
- * a new file of photos/, durably. Fills *out (check, the file's name
- * relative to the data folder, its SHA-256). 0, or -1 with "E96x: …" in err
- * (nothing is left behind). */
-int photos_put(struct store *st, const void *jpeg, size_t len, const char *check,
+ * a new file of photos/, durably. Photos are the first to give way when the
+ * disk is nearly full: with less than min_free_mb free in the data folder
+ * (0: no floor) none is written (E979), the room left is for saves. Fills
+ * *out (check, the file's name relative to the data folder, its SHA-256).
+ * 0, or -1 with "E96x: …" in err (nothing is left behind). */
+int photos_put(struct store *st, const void *jpeg, size_t len, const char *check, int min_free_mb,
                struct photo_ref *out, char *err, size_t errlen);
 
 /* The data folder of st (the folder of its database file), where the

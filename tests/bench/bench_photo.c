@@ -71,7 +71,7 @@ static void carry_out(struct effects *fx)
             size_t len = 0;
             char err[256];
             if (camera_capture(cam, 3000, &jpeg, &len, err, sizeof err) != 0 ||
-                photos_put(st, jpeg, len, x->subject, &ans.photo, err, sizeof err) != 0)
+                photos_put(st, jpeg, len, x->subject, 64, &ans.photo, err, sizeof err) != 0)
                 die("photo", err);
             free(jpeg);
             ans.type = EV_PHOTO_TAKEN;

@@ -335,9 +335,9 @@ static void test_retention(struct station *r)
     unsigned seed = 5;
     unsigned char *jpeg = fixture_jpeg(5000, &seed);
     struct photo_ref orphan, drafted, fresh;
-    CHECK_INT(photos_put(s, jpeg, 5000, "screen", &orphan, err, sizeof err), 0);
-    CHECK_INT(photos_put(s, jpeg, 5000, "screen", &drafted, err, sizeof err), 0);
-    CHECK_INT(photos_put(s, jpeg, 5000, "screen", &fresh, err, sizeof err), 0);
+    CHECK_INT(photos_put(s, jpeg, 5000, "screen", 0, &orphan, err, sizeof err), 0);
+    CHECK_INT(photos_put(s, jpeg, 5000, "screen", 0, &drafted, err, sizeof err), 0);
+    CHECK_INT(photos_put(s, jpeg, 5000, "screen", 0, &fresh, err, sizeof err), 0);
     free(jpeg);
     struct draft *dr = calloc(1, sizeof *dr);
     snprintf(dr->insp.rma, sizeof dr->insp.rma, "RMA-DRAFT");

@@ -612,8 +612,9 @@ static int run_interactive(struct app *app)
         int64_t ms = upkeep_next_ms(&app->upkeep, clock_mono_ms());
         if (deadline != INT64_MAX && deadline - app->now < ms)
             ms = deadline - app->now;
-        if (camera_next_ms(app) < ms)
-            ms = camera_next_ms(app);
+        int64_t camera_ms = camera_next_ms(app);
+        if (camera_ms < ms)
+            ms = camera_ms;
         int timeout = ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
         timeout = service_wait_ms(timeout);
         quit = pump_ui(app, timeout);

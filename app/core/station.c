@@ -641,7 +641,7 @@ void station_view(const struct station *st, struct view *v)
         v->photo_required = v->photo_answer->photo == 2;
         v->photo_taken = st_photo_of(st, st->photo_check);
         v->photo_taking = st->photo_step == PHOTO_TAKING;
-        v->photo_waivable = v->photo_required && station_camera_fails(st);
+        v->photo_waivable = v->photo_required && st_camera_fails(st);
     }
     v->camera_error = st->camera_error;
     v->data_dir = st->set.data_dir;

@@ -318,7 +318,7 @@ const struct photo_ref *st_photo_of(const struct station *st, int i);
 void st_photos_prune(struct station *st);
 /* Whether the camera gives no pictures: its state says so (EV_CAMERA), or
  * the last picture asked for on the photo screen failed. */
-bool station_camera_fails(const struct station *st);
+bool st_camera_fails(const struct station *st);
 /* The first answered check whose required photo is neither taken nor
  * waived, or -1. */
 int st_photo_missing(const struct station *st);

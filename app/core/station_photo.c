@@ -36,17 +36,24 @@ int st_photo_asked(const struct station *st, int i)
     return st->cat->checks[i].answers[st->answers[i]].photo;
 }
 
-const struct photo_ref *st_photo_of(const struct station *st, int i)
+/* The index in insp.photos of check i's photo, or -1. */
+static int photo_index(const struct station *st, int i)
 {
     if (!st->cat || i < 0 || i >= st->cat->nchecks)
-        return NULL;
+        return -1;
     for (int k = 0; k < st->insp.nphotos; k++)
         if (strcmp(st->insp.photos[k].check, st->cat->checks[i].id) == 0)
-            return &st->insp.photos[k];
-    return NULL;
+            return k;
+    return -1;
 }
 
-bool station_camera_fails(const struct station *st)
+const struct photo_ref *st_photo_of(const struct station *st, int i)
+{
+    int k = photo_index(st, i);
+    return k < 0 ? NULL : &st->insp.photos[k];
+}
+
+bool st_camera_fails(const struct station *st)
 {
     return st->camera_error[0] || st->photo_failed;
 }
@@ -116,9 +123,10 @@ void photo_entry(struct station *st, struct effects *fx)
 static void taken(struct station *st, const struct photo_ref *p, struct effects *fx)
 {
     struct inspection *in = &st->insp;
-    struct photo_ref *slot = (struct photo_ref *)st_photo_of(st, st->photo_check);
-    if (!slot && in->nphotos < INSP_MAX_PHOTOS)
-        slot = &in->photos[in->nphotos++];
+    int k = photo_index(st, st->photo_check);
+    if (k < 0 && in->nphotos < INSP_MAX_PHOTOS)
+        k = in->nphotos++;
+    struct photo_ref *slot = k < 0 ? NULL : &in->photos[k];
     if (!slot) {
         st_say(st, MSG_PHOTO_FAILED, "E557: the inspection has as many photos as it may keep", 0);
         st->photo_step = PHOTO_LIVE;
@@ -210,7 +218,7 @@ bool photo_run(struct station *st, const struct event *ev, struct effects *fx)
         return true;
     }
     if ((key && ev->key == KEY_OVERRIDE) || (ev->type == EV_PICK && ev->pick == PHOTO_PICK_WAIVE)) {
-        if (asked != 2 || !station_camera_fails(st)) {
+        if (asked != 2 || !st_camera_fails(st)) {
             /* Only a required photo the camera cannot take may be waived. */
             st_say(st, MSG_PHOTO_REQUIRED, NULL, 0);
             return true;

@@ -32,8 +32,9 @@ int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enu
                int y, int h, bool right_align)
 {
     bool zh = lang == LANG_ZH;
-    char unit[64];
+    char unit[64], photos[64];
     trf(unit, sizeof unit, lang, S_BADGE_UNIT, inspection_unit(in), inspection_units(in));
+    trf(photos, sizeof photos, lang, S_PHOTO_COUNT, in->nphotos);
     bool wrong = in->wrong_item;
     struct {
         bool on;
@@ -49,6 +50,8 @@ int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enu
         {inspection_units(in) > 1 || in->extra_unit, unit, zh ? 136 : 190, C_INFO_TEXT,
          C_PRIMARY_SOFT},
         {in->extra_unit, tr(lang, S_BADGE_EXTRA), zh ? 124 : 180, C_WARN_TEXT, C_WARN_SOFT},
+        /* The evidence kept with it, as the label counts it. */
+        {in->nphotos > 0, photos, zh ? 150 : 160, C_INFO_TEXT, C_INFO_SOFT},
     };
     const int n = (int)(sizeof flags / sizeof *flags);
     for (int k = 0; k < n; k++) {

@@ -71,7 +71,8 @@ void part_back(struct lay *L, enum lang lang);
 /* The flags the item's label will print, as pills h high from x rightwards
  * (right_align: leftwards, ending at x): LATE, WRONG ITEM or MISMATCH,
  * BLIND, RE-GRADE (calibrating: a blind re-grade), "Unit 2 of 3" when the
- * RMA expects more than one, EXTRA UNIT. Returns the x past the last. */
+ * RMA expects more than one, EXTRA UNIT, "Photos: n" when it has photos.
+ * Returns the x past the last. */
 int part_flags(struct lay *L, const struct inspection *in, bool calibrating, enum lang lang, int x,
                int y, int h, bool right_align);
 
